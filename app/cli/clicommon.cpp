@@ -1,0 +1,159 @@
+#include "clicommon.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace tincture::cli {
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onSignal(int)
+{
+    // A second Ctrl-C while cleaning up ends the process at once.
+    if (g_interrupted.exchange(true))
+        std::_Exit(kExitCancelled);
+}
+
+QString formatDuration(double seconds)
+{
+    if (seconds < 0 || seconds > 1e7)
+        return QStringLiteral("--:--");
+    const qint64 s = qint64(seconds + 0.5);
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+const std::atomic<bool> &interruptFlag()
+{
+    return g_interrupted;
+}
+
+void installInterruptHandler()
+{
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+int parseArgs(QCommandLineParser &parser, const QString &command, const QString &description,
+              const QStringList &args, int minPositional, int maxPositional,
+              const QString &positionalSyntax)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("args"), QString(), positionalSyntax);
+    QStringList full = args;
+    full.prepend(QStringLiteral("tincture-cli ") + command);
+    if (!parser.parse(full))
+        return usageError(command, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return -1;
+    }
+    const int n = int(parser.positionalArguments().size());
+    if (n < minPositional || (maxPositional >= 0 && n > maxPositional))
+        return usageError(command, QStringLiteral("expected %1").arg(positionalSyntax));
+    return kExitOk;
+}
+
+int reportError(const Error &error)
+{
+    QTextStream err(stderr);
+    if (error.isCancelled()) {
+        err << "tincture-cli: cancelled; partial output removed\n";
+        return kExitCancelled;
+    }
+    err << "tincture-cli: error: " << error.message << '\n';
+    if (!error.detail.isEmpty() && qEnvironmentVariableIsSet("TINCTURE_VERBOSE"))
+        err << "  detail: " << error.detail << '\n';
+    return kExitBadInput;
+}
+
+int usageError(const QString &command, const QString &message)
+{
+    QTextStream(stderr) << "tincture-cli " << command << ": " << message
+                        << "\nTry 'tincture-cli " << command << " --help'.\n";
+    return kExitUsage;
+}
+
+void printWarnings(const Feedback &feedback)
+{
+    QTextStream err(stderr);
+    for (const QString &w : feedback.warnings())
+        err << "tincture-cli: warning: " << w << '\n';
+}
+
+ProgressBar::ProgressBar(QString label, bool quiet, QString unit)
+    : m_label(std::move(label)), m_unit(std::move(unit)), m_quiet(quiet),
+      m_tty(isatty(fileno(stderr)))
+{
+    m_clock.start();
+}
+
+ProgressBar::~ProgressBar()
+{
+    finish();
+}
+
+void ProgressBar::update(int64_t done, int64_t total)
+{
+    m_done = done;
+    m_total = total;
+    if (m_quiet)
+        return;
+    const qint64 now = m_clock.elapsed();
+    // Redraw at most 10 times a second on a terminal, every 5 s into a log file.
+    if (done < total && now - m_lastDrawMs < (m_tty ? 100 : 5000))
+        return;
+    m_lastDrawMs = now;
+    const double seconds = now / 1000.0;
+    const double rate = seconds > 0 ? done / seconds : 0.0;
+    const double fraction = total > 0 ? double(done) / double(total) : 0.0;
+    const double eta = rate > 0 ? (total - done) / rate : -1;
+    const int width = 30;
+    const int filled = int(fraction * width + 0.5);
+    QString bar = QString(filled, QLatin1Char('#')) + QString(width - filled, QLatin1Char('.'));
+    const QString line = QStringLiteral("%1 [%2] %3% %4/%5 %6 %7 %8/s ETA %9")
+                             .arg(m_label, bar)
+                             .arg(fraction * 100.0, 5, 'f', 1)
+                             .arg(done)
+                             .arg(total)
+                             .arg(m_unit)
+                             .arg(QString())
+                             .arg(rate, 0, 'f', 1)
+                             .arg(formatDuration(eta))
+                             .simplified();
+    fprintf(stderr, m_tty ? "\r%s\x1b[K" : "%s\n", line.toLocal8Bit().constData());
+    fflush(stderr);
+}
+
+void ProgressBar::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_quiet || m_lastDrawMs < 0)
+        return;
+    if (m_tty)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+Feedback::ProgressCallback ProgressBar::callback()
+{
+    return [this](int64_t done, int64_t total) { update(done, total); };
+}
+
+} // namespace tincture::cli

@@ -1,0 +1,33 @@
+#include "media/mediainfo.h"
+
+namespace tincture {
+
+QJsonObject MediaInfo::toJson() const
+{
+    QJsonObject o;
+    o[QStringLiteral("path")] = path;
+    o[QStringLiteral("container")] = container;
+    o[QStringLiteral("codec")] = codec;
+    o[QStringLiteral("pixel_format")] = pixelFormat;
+    o[QStringLiteral("width")] = width;
+    o[QStringLiteral("height")] = height;
+    o[QStringLiteral("bit_depth")] = bitDepth;
+    o[QStringLiteral("rotation")] = rotationDegrees;
+    o[QStringLiteral("sample_aspect_ratio")] = sampleAspect.toString();
+    o[QStringLiteral("fps")] = fps.toString();
+    o[QStringLiteral("variable_frame_rate")] = variableFrameRate;
+    o[QStringLiteral("frames")] = double(frames);
+    o[QStringLiteral("duration_s")] = durationSeconds;
+    o[QStringLiteral("audio_streams")] = audioStreams;
+    if (!audioCodec.isEmpty())
+        o[QStringLiteral("audio_codec")] = audioCodec;
+    QJsonObject c;
+    c[QStringLiteral("primaries")] = colour.primaries;
+    c[QStringLiteral("transfer")] = colour.transfer;
+    c[QStringLiteral("matrix")] = colour.matrix;
+    c[QStringLiteral("range")] = colour.fullRange ? QStringLiteral("full") : QStringLiteral("limited");
+    o[QStringLiteral("colour")] = c;
+    return o;
+}
+
+} // namespace tincture

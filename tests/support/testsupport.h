@@ -1,0 +1,31 @@
+#pragma once
+// Helpers shared by the tests: locating the CLI and the bundled sample, running processes.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace tincture::test {
+
+// Path of the tincture-cli binary under test (from the TINCTURE_CLI environment variable).
+QString cliPath();
+// The project's source folder (TINCTURE_SOURCE_DIR), for resources/samples.
+QString sourceDir();
+QString samplePath(); // resources/samples/sample.mp4
+
+struct ProcessResult
+{
+    int exitCode = -1;
+    bool crashed = false;
+    bool timedOut = false;
+    QString out;
+    QString err;
+};
+
+// Runs a program and waits (killing it after timeoutMs).
+ProcessResult runProcess(const QString &program, const QStringList &args, int timeoutMs = 120000);
+ProcessResult runCli(const QStringList &args, int timeoutMs = 120000);
+
+bool haveProgram(const QString &name); // e.g. "ffmpeg", "ffprobe"
+
+} // namespace tincture::test
