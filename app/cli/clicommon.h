@@ -19,8 +19,8 @@ enum ExitCode { kExitOk = 0, kExitBadInput = 1, kExitUsage = 2, kExitCancelled =
 const std::atomic<bool> &interruptFlag();
 void installInterruptHandler();
 
-// Parses args for a subcommand. Returns kExitOk to continue, or an exit code to return now
-// (--help printed: 0; a usage error printed: 2).
+// Parses args for a subcommand. Returns kExitOk to continue; otherwise the caller returns the
+// value at once: -1 after --help was printed (main turns it into exit code 0), or kExitUsage.
 int parseArgs(QCommandLineParser &parser, const QString &command, const QString &description,
               const QStringList &args, int minPositional, int maxPositional,
               const QString &positionalSyntax);

@@ -5,6 +5,7 @@
 // the progress callback runs on the operation's thread, so it must be cheap and thread-safe.
 
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <chrono>

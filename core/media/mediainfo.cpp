@@ -21,6 +21,8 @@ QJsonObject MediaInfo::toJson() const
     o[QStringLiteral("audio_streams")] = audioStreams;
     if (!audioCodec.isEmpty())
         o[QStringLiteral("audio_codec")] = audioCodec;
+    if (damaged)
+        o[QStringLiteral("damaged")] = true;
     QJsonObject c;
     c[QStringLiteral("primaries")] = colour.primaries;
     c[QStringLiteral("transfer")] = colour.transfer;

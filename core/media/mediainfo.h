@@ -40,6 +40,7 @@ struct MediaInfo
     int audioStreams = 0;
     QString audioCodec; // first audio stream's codec, empty if none
     ColourTags colour;
+    bool damaged = false; // opened with salvageDamaged: some frames were lost
 
     QJsonObject toJson() const;
 };

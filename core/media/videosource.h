@@ -23,6 +23,8 @@ struct SourceOptions
     int maxFrameSide = settings::kMaxFrameSide.defaultValue;
     int64_t maxFramePixels = settings::kMaxFramePixels.defaultValue;
     Rational sequenceFps{24, 1}; // frame rate given to image sequences
+    // Open a truncated or damaged file with the frames that can be read, instead of refusing it.
+    bool salvageDamaged = false;
 };
 
 class VideoSource

@@ -1,0 +1,98 @@
+#include "media/transcode.h"
+
+namespace tincture {
+
+EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec)
+{
+    EncodeSettings s;
+    s.codec = codec;
+    s.fps = source.fps;
+    s.timeBase = source.timeBase;
+    s.sampleAspect = source.sampleAspect;
+    s.colour = source.colour;
+    if (source.audioStreams > 0 && source.container != QLatin1String("image-sequence"))
+        s.audioSource = source.path;
+    return s;
+}
+
+Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &feedback)
+{
+    std::optional<VideoCodec> codec = request.codec ? request.codec : codecForPath(request.output);
+    if (!codec)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("%1: cannot tell the format from the extension; give "
+                                        "--codec h264|ffv1|prores|png|tiff")
+                             .arg(request.output));
+    Result<std::unique_ptr<VideoSource>> opened = VideoSource::open(request.input, request.source);
+    if (!opened)
+        return opened.error();
+    VideoSource &source = **opened;
+    const MediaInfo &info = source.info();
+    const FrameIndex first = std::max<FrameIndex>(0, request.first);
+    const FrameIndex last = request.last < 0 ? info.frames - 1 : std::min(request.last, info.frames - 1);
+    if (first > last)
+        return makeError(ErrorCode::OutOfRange,
+                         QStringLiteral("%1: the range %2–%3 holds no frames (the film has %4)")
+                             .arg(request.input)
+                             .arg(request.first)
+                             .arg(request.last)
+                             .arg(info.frames));
+
+    EncodeSettings settings = encodeSettingsFor(info, *codec);
+    settings.h264Crf = request.h264Crf;
+    if (!request.withAudio)
+        settings.audioSource.clear();
+    settings.sourceStartSeconds = source.frameTimeSeconds(first);
+    // The output starts at 0: shift the timestamps by the first frame's.
+    Result<Frame> firstFrame = source.frame(first);
+    if (!firstFrame)
+        return firstFrame.error();
+    const int64_t ptsOffset = firstFrame->pts;
+
+    Result<std::unique_ptr<VideoEncoder>> created =
+        VideoEncoder::create(request.output, info.width, info.height, settings);
+    if (!created)
+        return created.error();
+    VideoEncoder &encoder = **created;
+    const int64_t total = last - first + 1;
+    for (FrameIndex i = first; i <= last; ++i) {
+        if (feedback.isCancelled()) {
+            encoder.abort();
+            return Error::cancelled();
+        }
+        Result<Frame> frame = i == first ? firstFrame : source.frame(i);
+        if (!frame) {
+            encoder.abort();
+            return frame.error();
+        }
+        Frame out = *frame;
+        if (request.process) {
+            Result<Frame> processed = request.process(out);
+            if (!processed) {
+                encoder.abort();
+                return processed.error();
+            }
+            out = *processed;
+        }
+        out.pts = frame->pts - ptsOffset;
+        if (Result<void> ok = encoder.write(out); !ok) {
+            encoder.abort();
+            return ok.error();
+        }
+        feedback.reportProgress(i - first + 1, total);
+    }
+    if (feedback.isCancelled()) {
+        encoder.abort();
+        return Error::cancelled();
+    }
+    if (Result<void> ok = encoder.finish(); !ok)
+        return ok.error();
+    TranscodeReport report;
+    report.frames = total;
+    report.audioStreams = encoder.audioStreamsWritten();
+    report.codec = *codec;
+    report.notes = encoder.notes();
+    return report;
+}
+
+} // namespace tincture

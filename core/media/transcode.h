@@ -1,0 +1,46 @@
+#pragma once
+// transcode(): read a source frame by frame and encode it, with the source's audio, into a
+// delivery file, a master or an image sequence. The plain decode → encode path of the CLI's
+// `transcode` and the building block of every export. Memory stays bounded: frames stream
+// through one at a time.
+
+#include "foundation/feedback.h"
+#include "foundation/result.h"
+#include "media/videoencoder.h"
+#include "media/videosource.h"
+
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace tincture {
+
+// Encoder settings that keep a source's timing, aspect, colour tags and audio.
+EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec);
+
+struct TranscodeRequest
+{
+    QString input;
+    QString output;
+    std::optional<VideoCodec> codec; // default: from the output's extension
+    int h264Crf = 16;
+    bool withAudio = true;
+    FrameIndex first = 0; // inclusive range of source frames
+    FrameIndex last = -1; // -1: to the end
+    SourceOptions source;
+    // Optional per-frame processing between decode and encode (e.g. colourisation).
+    std::function<Result<Frame>(const Frame &)> process;
+};
+
+struct TranscodeReport
+{
+    int64_t frames = 0;
+    int audioStreams = 0;
+    VideoCodec codec = VideoCodec::H264;
+    QString notes;
+};
+
+Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &feedback);
+
+} // namespace tincture
