@@ -15,5 +15,8 @@ struct Command
 
 int runInfo(const QStringList &args);
 int runTranscode(const QStringList &args);
+int runScribble(const QStringList &args);
+int runBench(const QStringList &args);
+int runEval(const QStringList &args);
 
 } // namespace tincture::cli

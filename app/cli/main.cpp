@@ -15,6 +15,9 @@ namespace {
 constexpr std::array kCommands = {
     Command{"info", "print a film's properties as JSON", runInfo},
     Command{"transcode", "re-encode a film (H.264, FFV1, ProRes, PNG/TIFF sequence)", runTranscode},
+    Command{"scribble", "colourise a still from colour scribbles (Levin et al. 2004)", runScribble},
+    Command{"bench", "time an engine on synthetic input (scribble)", runBench},
+    Command{"eval", "measure quality with a fixed protocol (propagation)", runEval},
 };
 
 void printUsage(QTextStream &out)

@@ -130,8 +130,7 @@ Result<void> FfmpegSource::Impl::scan()
     std::vector<int64_t> sorted = pts;
     std::sort(sorted.begin(), sorted.end());
     const bool unique = std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
-    seekable = !missingTimestamps && unique && !keyframes.empty()
-               && (input->iformat->flags & AVFMT_NO_BYTE_SEEK) == 0;
+    seekable = !missingTimestamps && unique && !keyframes.empty();
     if (!missingTimestamps && unique) {
         ptsByIndex = std::move(sorted);
     } else {
@@ -365,6 +364,7 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     ff::initLogging();
     if (Result<void> ok = ff::checkInputFile(path); !ok)
         return ok.error();
+    ff::lastLogSuffix(); // forget messages from earlier calls
     auto d = std::make_unique<Impl>(options);
     d->path = path;
     AVFormatContext *raw = nullptr;
@@ -372,8 +372,8 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     if (rc < 0)
         return makeError(ErrorCode::UnsupportedFormat,
                          QStringLiteral("%1: not a media file FFmpeg can read (or damaged beyond "
-                                        "repair)")
-                             .arg(path),
+                                        "repair)%2")
+                             .arg(path, ff::lastLogSuffix()),
                          ff::errorText(rc));
     d->input.reset(raw);
     if (rc = avformat_find_stream_info(d->input.get(), nullptr); rc < 0)
@@ -408,7 +408,8 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     const AVCodecParameters *par = d->stream->codecpar;
     if (par->width <= 0 || par->height <= 0)
         return makeError(ErrorCode::CorruptData,
-                         QStringLiteral("%1: the video stream has no valid frame size").arg(path));
+                         QStringLiteral("%1: the video stream has no valid frame size%2")
+                             .arg(path, ff::lastLogSuffix()));
     if (par->width > options.maxFrameSide || par->height > options.maxFrameSide
         || int64_t(par->width) * par->height > options.maxFramePixels)
         return makeError(ErrorCode::LimitExceeded,

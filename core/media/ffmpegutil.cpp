@@ -3,7 +3,9 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <cstdarg>
 #include <mutex>
+#include <utility>
 
 namespace tincture::ff {
 
@@ -19,13 +21,37 @@ QByteArray encodePath(const QString &path)
     return QFile::encodeName(path);
 }
 
+namespace {
+thread_local QString t_lastLog;
+
+void captureLog(void *avcl, int level, const char *fmt, va_list vl)
+{
+    if (level > AV_LOG_ERROR)
+        return;
+    char line[1024];
+    int printPrefix = 0;
+    av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &printPrefix);
+    const QString text = QString::fromUtf8(line).trimmed();
+    if (!text.isEmpty())
+        t_lastLog = text;
+}
+} // namespace
+
 void initLogging()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        av_log_set_level(qEnvironmentVariableIsSet("TINCTURE_FFMPEG_LOG") ? AV_LOG_INFO
-                                                                            : AV_LOG_QUIET);
+        if (qEnvironmentVariableIsSet("TINCTURE_FFMPEG_LOG"))
+            av_log_set_level(AV_LOG_INFO);
+        else
+            av_log_set_callback(captureLog);
     });
+}
+
+QString lastLogSuffix()
+{
+    const QString text = std::exchange(t_lastLog, QString());
+    return text.isEmpty() ? QString() : QStringLiteral(": FFmpeg says \"%1\"").arg(text);
 }
 
 Result<void> checkInputFile(const QString &path)

@@ -53,8 +53,11 @@ inline PacketPtr makePacket() { return PacketPtr(av_packet_alloc()); }
 QString errorText(int averror);
 QByteArray encodePath(const QString &path);
 
-// Silences FFmpeg's own console logging (our errors carry the detail instead).
+// Routes FFmpeg's console logging into a per-thread "last error" (our errors carry the detail
+// instead); TINCTURE_FFMPEG_LOG=1 prints everything as FFmpeg would.
 void initLogging();
+// ": <FFmpeg's last error message on this thread>" or empty; clears it.
+QString lastLogSuffix();
 
 // Checks the usual "is this a readable, non-empty file" conditions before FFmpeg sees it.
 Result<void> checkInputFile(const QString &path);

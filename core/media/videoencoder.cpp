@@ -189,8 +189,13 @@ Result<void> VideoEncoder::Impl::openContainer()
         return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
                          ff::errorText(rc));
     AVDictionary *opts = nullptr;
-    if (QString::fromLatin1(muxer->oformat->name).contains(QLatin1String("mp4")))
-        av_dict_set(&opts, "movflags", "+faststart", 0);
+    // Colour tags go into the container too ('colr' atom): some decoders (ProRes) only
+    // learn the matrix from there.
+    const QString muxerName = QString::fromLatin1(muxer->oformat->name);
+    if (muxerName == QLatin1String("mp4"))
+        av_dict_set(&opts, "movflags", "+faststart+write_colr", 0);
+    else if (muxerName == QLatin1String("mov"))
+        av_dict_set(&opts, "movflags", "+write_colr", 0);
     const int rc = avformat_write_header(muxer, &opts);
     av_dict_free(&opts);
     if (rc < 0)
@@ -302,6 +307,11 @@ Result<void> VideoEncoder::write(const Frame &frame)
         return ok;
     av->pts = frame.pts > d->lastPts ? frame.pts : d->lastPts + 1;
     av->sample_aspect_ratio = d->encoder->sample_aspect_ratio;
+    // Some encoders (ProRes) write the colour description from the frame, not the context.
+    av->color_primaries = d->encoder->color_primaries;
+    av->color_trc = d->encoder->color_trc;
+    av->colorspace = d->encoder->colorspace;
+    av->color_range = d->encoder->color_range;
     d->lastPts = av->pts;
     if (int rc = avcodec_send_frame(d->encoder.get(), av.get()); rc < 0)
         return d->fail(QStringLiteral("video encoding failed"), rc);

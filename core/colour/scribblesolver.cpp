@@ -1,0 +1,368 @@
+#include "colour/scribblesolver.h"
+
+#include "colour/multigrid.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace tincture::colour {
+
+using detail::Level;
+
+namespace {
+
+int defaultThreads()
+{
+#ifdef _OPENMP
+    return std::max(1, omp_get_max_threads());
+#else
+    return 1;
+#endif
+}
+
+// Per-channel sums over the interior cells of two interleaved vectors.
+std::array<double, 2> dot2(const Level &L, const float *a, const float *b, int threads)
+{
+    double s0 = 0.0, s1 = 0.0;
+#pragma omp parallel for num_threads(threads) reduction(+ : s0, s1) schedule(static)
+    for (int y = 0; y < L.h; ++y) {
+        const size_t p0 = L.index(0, y);
+        double r0 = 0.0, r1 = 0.0;
+        for (int i = 0; i < L.w; ++i) {
+            const size_t p = p0 + size_t(i);
+            r0 += double(a[2 * p]) * double(b[2 * p]);
+            r1 += double(a[2 * p + 1]) * double(b[2 * p + 1]);
+        }
+        s0 += r0;
+        s1 += r1;
+    }
+    return {s0, s1};
+}
+
+// out = a + alpha·b per channel (whole padded vectors; the zero border stays zero).
+void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const float *b,
+           size_t n, int threads)
+{
+    const float c0 = float(alpha[0]), c1 = float(alpha[1]);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (ptrdiff_t j = 0; j < ptrdiff_t(n / 2); ++j) {
+        out[2 * j] = a[2 * j] + c0 * b[2 * j];
+        out[2 * j + 1] = a[2 * j + 1] + c1 * b[2 * j + 1];
+    }
+}
+
+} // namespace
+
+struct ScribbleSolver::Impl
+{
+    ScribbleSolverOptions options;
+    int threads = 1;
+    detail::Hierarchy mg;
+    std::vector<float> affinity; // 9 per padded cell: normalised w_rs, centre 0
+    std::vector<float> b;        // right-hand side, interleaved, padded
+    std::vector<float> x;        // current solution, interleaved, padded
+    bool hasSystem = false;
+    bool hasSolution = false;
+    bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
+    std::vector<float> outI, outQ;
+
+    Level &fine() { return mg.levels[0]; }
+    void unpack();
+};
+
+ScribbleSolver::ScribbleSolver(ScribbleSolverOptions options) : d(std::make_unique<Impl>())
+{
+    d->options = options;
+    d->threads = options.threads > 0 ? options.threads : defaultThreads();
+    d->mg.levels.resize(1);
+}
+
+ScribbleSolver::~ScribbleSolver() = default;
+
+int ScribbleSolver::width() const
+{
+    return d->mg.levels[0].w;
+}
+
+int ScribbleSolver::height() const
+{
+    return d->mg.levels[0].h;
+}
+
+const std::vector<float> &ScribbleSolver::chromaI() const
+{
+    return d->outI;
+}
+
+const std::vector<float> &ScribbleSolver::chromaQ() const
+{
+    return d->outQ;
+}
+
+float ScribbleSolver::affinity(int x, int y, int dx, int dy) const
+{
+    const Level &L = d->mg.levels[0];
+    if (x < 0 || y < 0 || x >= L.w || y >= L.h || dx < -1 || dx > 1 || dy < -1 || dy > 1)
+        return 0.0f;
+    return d->affinity[9 * L.index(x, y) + size_t((dy + 1) * 3 + dx + 1)];
+}
+
+Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> luma)
+{
+    if (width < 1 || height < 1 || luma.size() != size_t(width) * size_t(height))
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("scribble solver: luma plane does not match %1×%2")
+                             .arg(width)
+                             .arg(height));
+    Level &L = d->fine();
+    L.resize(width, height);
+    L.fixed.assign(L.cells(), 0);
+    d->affinity.assign(9 * L.cells(), 0.0f);
+    const float *Y = luma.data();
+    // PROTOCOLS.md §6. Float is plenty (weights agree with a double computation to ~1e-7)
+    // and lets expf run at a fraction of exp's cost: this loop is a large part of a cold solve.
+    const float lnOnePercent = std::log(0.01f);
+#pragma omp parallel for num_threads(d->threads) schedule(static)
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            std::array<float, 8> v{};
+            std::array<int, 8> k{};
+            int n = 0;
+            const float yr = Y[size_t(y) * width + x];
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int sx = x + dx, sy = y + dy;
+                    if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= width || sy >= height)
+                        continue;
+                    v[n] = Y[size_t(sy) * width + sx];
+                    k[n] = (dy + 1) * 3 + dx + 1;
+                    ++n;
+                }
+            const size_t p = L.index(x, y);
+            float *aff = &d->affinity[9 * p];
+            float *a = &L.a[9 * p];
+            a[4] = 1.0f;
+            if (n == 0) // a 1×1 image: no neighbours, the row is the identity
+                continue;
+            float mean = yr;
+            for (int j = 0; j < n; ++j)
+                mean += v[j];
+            mean /= float(n + 1);
+            float var = (yr - mean) * (yr - mean);
+            float mgv = 1e30f;
+            for (int j = 0; j < n; ++j) {
+                var += (v[j] - mean) * (v[j] - mean);
+                mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
+            }
+            var /= float(n + 1);
+            float csig = std::max(0.6f * var, -mgv / lnOnePercent);
+            csig = std::max(csig, 2e-6f);
+            const float inv = -1.0f / csig;
+            std::array<float, 8> w{};
+            float sum = 0.0f;
+            for (int j = 0; j < n; ++j) {
+                w[j] = std::exp((v[j] - yr) * (v[j] - yr) * inv);
+                sum += w[j];
+            }
+            const float norm = 1.0f / sum;
+            for (int j = 0; j < n; ++j) {
+                aff[k[j]] = w[j] * norm;
+                a[k[j]] = -aff[k[j]];
+            }
+        }
+    }
+    d->b.assign(2 * L.cells(), 0.0f);
+    d->x.assign(2 * L.cells(), 0.0f);
+    d->hasSystem = false;
+    d->hasSolution = false;
+    d->outI.clear();
+    d->outQ.clear();
+    return {};
+}
+
+Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
+{
+    Level &L = d->fine();
+    const size_t n = size_t(L.w) * size_t(L.h);
+    if (n == 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("scribble solver: setLuma() was not called"));
+    const bool hasPrior = !c.priorI.empty() || !c.priorQ.empty();
+    if (c.hintMask.size() != n || c.hintI.size() != n || c.hintQ.size() != n
+        || (hasPrior && (c.priorI.size() != n || c.priorQ.size() != n))
+        || (!c.keepMask.empty() && c.keepMask.size() != n))
+        return makeError(ErrorCode::SizeMismatch,
+                         QStringLiteral("scribble solver: a constraint plane is not %1×%2")
+                             .arg(L.w)
+                             .arg(L.h));
+    if (!c.keepMask.empty() && !hasPrior)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("a keep mask needs a prior image to keep"));
+    if (!(c.priorWeight >= 0.0) || !std::isfinite(c.priorWeight))
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("the prior weight must be a finite number ≥ 0"));
+    const float lambda = hasPrior ? float(c.priorWeight) : 0.0f;
+    size_t fixedCount = 0;
+    for (int y = 0; y < L.h; ++y)
+        for (int x = 0; x < L.w; ++x) {
+            const size_t i = size_t(y) * L.w + x, p = L.index(x, y);
+            float *bp = &d->b[2 * p];
+            if (c.hintMask[i]) {
+                L.fixed[p] = 1;
+                bp[0] = c.hintI[i];
+                bp[1] = c.hintQ[i];
+            } else if (!c.keepMask.empty() && c.keepMask[i]) {
+                L.fixed[p] = 1;
+                bp[0] = c.priorI[i];
+                bp[1] = c.priorQ[i];
+            } else {
+                L.fixed[p] = 0;
+                bp[0] = hasPrior ? lambda * c.priorI[i] : 0.0f;
+                bp[1] = hasPrior ? lambda * c.priorQ[i] : 0.0f;
+            }
+            fixedCount += L.fixed[p];
+            L.a[9 * p + 4] = 1.0f + (L.fixed[p] ? 0.0f : lambda);
+        }
+    d->singular = fixedCount == 0 && lambda == 0.0f;
+    d->mg.build(d->threads);
+    d->hasSystem = true;
+    return {};
+}
+
+void ScribbleSolver::Impl::unpack()
+{
+    const Level &L = mg.levels[0];
+    outI.resize(size_t(L.w) * L.h);
+    outQ.resize(size_t(L.w) * L.h);
+    for (int y = 0; y < L.h; ++y)
+        for (int i = 0; i < L.w; ++i) {
+            const size_t p = L.index(i, y), o = size_t(y) * L.w + i;
+            outI[o] = x[2 * p];
+            outQ[o] = x[2 * p + 1];
+        }
+}
+
+Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
+{
+    if (!d->hasSystem)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("scribble solver: no constraints were set"));
+    Level &L = d->fine();
+    const size_t n = d->x.size();
+    const int T = d->threads;
+    SolveStats stats;
+    stats.warmStarted = warmStart && d->hasSolution;
+    if (d->singular) { // no scribble, no prior: grey
+        std::fill(d->x.begin(), d->x.end(), 0.0f);
+        d->hasSolution = true;
+        stats.converged = true;
+        d->unpack();
+        return stats;
+    }
+    std::vector<float> &x = d->x;
+    if (!stats.warmStarted)
+        std::fill(x.begin(), x.end(), 0.0f);
+    // Fixed cells take their values now, so every Krylov vector is zero on them.
+    for (size_t p = 0; p < L.cells(); ++p)
+        if (L.fixed[p]) {
+            x[2 * p] = d->b[2 * p];
+            x[2 * p + 1] = d->b[2 * p + 1];
+        }
+
+    // BiCGSTAB, right-preconditioned by one V-cycle, the two channels in lock-step (each with
+    // its own scalars; a converged channel stops moving).
+    std::vector<float> r(n), rhat(n), pv(n, 0.0f), v(n, 0.0f), s(n), t(n), y(n), z(n);
+    d->mg.apply(x.data(), r.data());
+    axpy2(r.data(), d->b.data(), {-1.0, -1.0}, r.data(), n, T);
+    rhat = r;
+    const auto bnorm = dot2(L, d->b.data(), d->b.data(), T);
+    std::array<double, 2> tol{}, rho{1.0, 1.0}, alpha{1.0, 1.0}, omega{1.0, 1.0};
+    std::array<bool, 2> done{};
+    auto rn = dot2(L, r.data(), r.data(), T);
+    auto relative = [&](const std::array<double, 2> &rr) {
+        double worst = 0.0;
+        for (int c = 0; c < 2; ++c)
+            worst = std::max(worst, bnorm[c] > 0 ? std::sqrt(rr[c] / bnorm[c]) : 0.0);
+        return worst;
+    };
+    for (int c = 0; c < 2; ++c) {
+        tol[c] = d->options.tolerance * d->options.tolerance * bnorm[c];
+        done[c] = rn[c] <= tol[c];
+    }
+    int it = 0;
+    for (; it < d->options.maxIterations && !(done[0] && done[1]); ++it) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        const auto rhoNew = dot2(L, rhat.data(), r.data(), T);
+        std::array<double, 2> beta{};
+        for (int c = 0; c < 2; ++c) {
+            if (done[c] || rhoNew[c] == 0.0 || omega[c] == 0.0) {
+                done[c] = true;
+                beta[c] = 0.0;
+                continue;
+            }
+            beta[c] = (rhoNew[c] / rho[c]) * (alpha[c] / omega[c]);
+            rho[c] = rhoNew[c];
+        }
+        // p = r + β (p − ω v)
+        std::array<double, 2> m{};
+        for (int c = 0; c < 2; ++c)
+            m[c] = done[c] ? 0.0 : -omega[c];
+        axpy2(pv.data(), pv.data(), m, v.data(), n, T);
+        for (int c = 0; c < 2; ++c)
+            m[c] = done[c] ? 0.0 : beta[c];
+        axpy2(pv.data(), r.data(), m, pv.data(), n, T);
+        for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
+            if (done[c])
+                for (size_t j = c; j < n; j += 2)
+                    pv[j] = 0.0f;
+        d->mg.precondition(pv.data(), y.data());
+        d->mg.apply(y.data(), v.data());
+        const auto rv = dot2(L, rhat.data(), v.data(), T);
+        for (int c = 0; c < 2; ++c) {
+            alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
+            m[c] = -alpha[c];
+        }
+        axpy2(s.data(), r.data(), m, v.data(), n, T);
+        axpy2(x.data(), x.data(), alpha, y.data(), n, T);
+        const auto sn = dot2(L, s.data(), s.data(), T);
+        std::array<bool, 2> early{};
+        for (int c = 0; c < 2; ++c)
+            early[c] = done[c] || sn[c] <= tol[c];
+        if (early[0] && early[1]) {
+            r = s;
+            rn = sn;
+            done = {true, true};
+            ++it;
+            break;
+        }
+        d->mg.precondition(s.data(), z.data());
+        d->mg.apply(z.data(), t.data());
+        const auto ts = dot2(L, t.data(), s.data(), T);
+        const auto tt = dot2(L, t.data(), t.data(), T);
+        for (int c = 0; c < 2; ++c) {
+            omega[c] = (!early[c] && tt[c] > 0.0) ? ts[c] / tt[c] : 0.0;
+            m[c] = -omega[c];
+        }
+        axpy2(x.data(), x.data(), omega, z.data(), n, T);
+        axpy2(r.data(), s.data(), m, t.data(), n, T);
+        rn = dot2(L, r.data(), r.data(), T);
+        for (int c = 0; c < 2; ++c)
+            if (early[c] || rn[c] <= tol[c])
+                done[c] = true;
+        feedback.reportProgress(it + 1, d->options.maxIterations);
+    }
+    stats.iterations = it;
+    stats.relativeResidual = relative(rn);
+    stats.converged = done[0] && done[1] && stats.relativeResidual <= d->options.tolerance * 1.01;
+    d->hasSolution = true;
+    d->unpack();
+    return stats;
+}
+
+} // namespace tincture::colour

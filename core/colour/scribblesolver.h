@@ -1,0 +1,96 @@
+#pragma once
+// ScribbleSolver: Levin, Lischinski & Weiss 2004 ("Colorization using optimization") on float
+// planes, fast enough to re-solve while the user paints. colouriseScribbles() (scribble.h)
+// wraps it for Frames; the studio keeps one solver per keyframe and re-solves after each
+// stroke, warm-started from the previous solution.
+//
+// The system (PROTOCOLS.md §6, as the authors' reference code builds it): Y is the grey
+// image's BT.601 luma in [0, 1]; for every pixel r, w_rs over the 3×3 window are
+//   w_rs = exp(−(Y_s − Y_r)² / σ_r) / Σ_s(…),  σ_r = max(0.6·var_r, −min_s(Y_s − Y_r)²/ln 0.01,
+//   2e-6)
+// with var_r the mean squared deviation of Y over the window (centre included). Each chroma
+// channel U (I and Q of YIQ, solved independently) satisfies, per pixel r,
+//   scribbled r (hard):        U_r = H_r                       (H: the hint's chroma)
+//   kept r (hard, prior mode): U_r = P_r                       (P: the prior's chroma)
+//   any other r:               (1 + λ)·U_r − Σ_s w_rs·U_s = λ·P_r
+// i.e. the colour of a free pixel is the affinity-weighted mean of its neighbours, pulled
+// towards the prior with weight λ (λ = 0, or no prior: exactly Levin's system). The energy:
+//   E(U) = Σ_{r free} ( U_r − Σ_s w_rs U_s + λ (U_r − P_r) )²,  U = H on scribbles, P on kept,
+// and the solution is its zero (like the reference code we solve the square row equations,
+// not the normal equations; for λ = 0 E is the paper's J(U) restricted to free pixels).
+//
+// Solver: BiCGSTAB on both channels in lock-step, preconditioned by one multigrid V-cycle
+// (2×2 aggregation, Galerkin coarse operators, band-parallel Gauss–Seidel smoothing); OpenMP
+// uses all cores. The affinities depend on Y only and are kept across setConstraints(); a
+// solve starts from the previous solution unless told otherwise.
+//
+// Ownership and threads: the solver owns copies of all its planes. One thread at a time may
+// use a solver object (the studio's job runs it on a worker thread; latest request wins is
+// the caller's business: cancel the Feedback of the stale solve).
+
+#include "foundation/feedback.h"
+#include "foundation/result.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace tincture::colour {
+
+// Per-pixel constraints, each plane width × height in row-major order. Empty planes mean
+// "none": no prior (λ is then ignored), no keep mask.
+struct ChromaConstraints
+{
+    std::vector<uint8_t> hintMask; // non-zero: scribbled (hard constraint to hintI/hintQ)
+    std::vector<float> hintI, hintQ;
+    std::vector<float> priorI, priorQ; // the keyframe model's chroma (optional)
+    double priorWeight = 0.0;          // λ ≥ 0
+    std::vector<uint8_t> keepMask;     // non-zero: hard constraint to the prior (needs a prior)
+};
+
+struct ScribbleSolverOptions
+{
+    double tolerance = 2e-6; // relative residual ‖b − Ax‖ / ‖b‖ per channel
+    int maxIterations = 100; // BiCGSTAB iterations
+    int threads = 0;         // 0: all cores (OpenMP default)
+};
+
+struct SolveStats
+{
+    int iterations = 0;
+    double relativeResidual = 0.0; // the larger of the two channels
+    bool warmStarted = false;
+    bool converged = false;
+};
+
+class ScribbleSolver
+{
+public:
+    explicit ScribbleSolver(ScribbleSolverOptions options = {});
+    ~ScribbleSolver();
+    ScribbleSolver(const ScribbleSolver &) = delete;
+    ScribbleSolver &operator=(const ScribbleSolver &) = delete;
+
+    // The grey image's luma in [0, 1]; computes the affinities and forgets any solution.
+    Result<void> setLuma(int width, int height, std::vector<float> luma);
+    // Replaces the constraints (e.g. after a stroke); keeps the affinities and the solution.
+    Result<void> setConstraints(const ChromaConstraints &constraints);
+    // Solves for I and Q. warmStart: start from the last solution (when there is one).
+    // Cancellation is polled every iteration; on cancel the last solution is kept.
+    Result<SolveStats> solve(Feedback &feedback, bool warmStart = true);
+
+    int width() const;
+    int height() const;
+    const std::vector<float> &chromaI() const; // width × height, valid after solve()
+    const std::vector<float> &chromaQ() const;
+
+    // The normalised affinities w_rs of pixel r = y·width + x to its neighbour at (dx, dy),
+    // both in −1..1 (0 where the neighbour is outside the image); for tests and tools.
+    float affinity(int x, int y, int dx, int dy) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace tincture::colour

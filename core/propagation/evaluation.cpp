@@ -1,0 +1,359 @@
+#include "propagation/evaluation.h"
+
+#include "metrics/imagemetrics.h"
+#include "metrics/scoringio.h"
+#include "propagation/propagationmethod.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace tincture {
+
+namespace {
+
+const QStringList kFrameFilters = {QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
+                                   QStringLiteral("*.png")};
+const QStringList kResultExtensions = {QStringLiteral(".png"), QStringLiteral(".jpg"),
+                                       QStringLiteral(".jpeg"), QStringLiteral(".tif"),
+                                       QStringLiteral(".tiff")};
+
+QString stemOf(const QString &path)
+{
+    return QFileInfo(path).completeBaseName();
+}
+
+double mean(const std::vector<double> &v)
+{
+    return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+}
+
+// The ground truth of one sequence, read on demand; the last frame read is kept because the
+// method asks for frame i's grey just before the scorer needs frame i's colour.
+class TruthSequence final : public GreyFrameSource
+{
+public:
+    explicit TruthSequence(const EvalSequence &sequence) : m_sequence(sequence) {}
+
+    int frameCount() const override { return int(m_sequence.framePaths.size()); }
+
+    Result<Frame> truth(int index)
+    {
+        if (index < 0 || index >= frameCount())
+            return makeError(ErrorCode::OutOfRange, QStringLiteral("no frame %1").arg(index));
+        if (index != m_cachedIndex) {
+            auto frame = metrics::readScoringImage(m_sequence.framePaths[index]);
+            if (!frame)
+                return frame.error();
+            m_cached = *frame;
+            m_cachedIndex = index;
+        }
+        return m_cached;
+    }
+
+    Result<Frame> greyFrame(int index) override
+    {
+        auto colour = truth(index);
+        if (!colour)
+            return colour.error();
+        return protocolGrey(*colour);
+    }
+
+private:
+    const EvalSequence &m_sequence;
+    Frame m_cached;
+    int m_cachedIndex = -1;
+};
+
+// Scores each output against the truth as it arrives (and optionally writes it).
+class ScoringSink final : public FrameSink
+{
+public:
+    ScoringSink(TruthSequence &truth, const QString &saveDir, const EvalSequence &sequence,
+                Feedback &feedback, int64_t &done, int64_t total)
+        : m_truth(truth), m_saveDir(saveDir), m_sequence(sequence), m_feedback(feedback),
+          m_done(done), m_total(total), m_psnr(size_t(truth.frameCount()), std::nan(""))
+    {
+    }
+
+    Result<void> put(int index, const Frame &colour) override
+    {
+        if (m_feedback.isCancelled())
+            return Error::cancelled();
+        if (index < 0 || index >= m_truth.frameCount() || !std::isnan(m_psnr[size_t(index)]))
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("method produced frame %1 twice or out of range")
+                                 .arg(index));
+        auto truth = m_truth.truth(index);
+        if (!truth)
+            return truth.error();
+        auto score = metrics::chromaPsnr(colour, *truth);
+        if (!score)
+            return score.error();
+        m_psnr[size_t(index)] = *score;
+        if (!m_saveDir.isEmpty()) {
+            const QString dir = QDir(m_saveDir).filePath(m_sequence.name);
+            if (!QDir().mkpath(dir))
+                return makeError(ErrorCode::WriteFailed,
+                                 QStringLiteral("%1: cannot create the folder").arg(dir));
+            const QString path = QDir(dir).filePath(
+                stemOf(m_sequence.framePaths[index]) + QStringLiteral(".png"));
+            if (auto r = metrics::writeScoringImage(path, colour); !r)
+                return r;
+        }
+        m_feedback.reportProgress(++m_done, m_total);
+        return {};
+    }
+
+    Result<std::vector<double>> scores() const
+    {
+        for (size_t i = 0; i < m_psnr.size(); ++i)
+            if (std::isnan(m_psnr[i]))
+                return makeError(ErrorCode::Internal,
+                                 QStringLiteral("%1: the method left frame %2 out")
+                                     .arg(m_sequence.name)
+                                     .arg(i));
+        return m_psnr;
+    }
+
+private:
+    TruthSequence &m_truth;
+    QString m_saveDir;
+    const EvalSequence &m_sequence;
+    Feedback &m_feedback;
+    int64_t &m_done;
+    int64_t m_total;
+    std::vector<double> m_psnr;
+};
+
+Result<std::vector<double>> scoreWithMethod(const EvalSequence &sequence,
+                                            const PropagationEvalOptions &options,
+                                            Feedback &feedback, int64_t &done, int64_t total)
+{
+    auto method = createPropagationMethod(options.method);
+    if (!method)
+        return method.error();
+    TruthSequence truth(sequence);
+    auto first = truth.truth(0);
+    if (!first)
+        return first.error();
+    ScoringSink sink(truth, options.saveDir, sequence, feedback, done, total);
+    // The method's own progress is per shot; the sink reports progress over the whole dataset.
+    Feedback methodFeedback;
+    if (auto r = (*method)->propagate(truth, {Keyframe{0, *first}}, sink, methodFeedback); !r)
+        return r.error();
+    return sink.scores();
+}
+
+Result<std::vector<double>> scoreResults(const EvalSequence &sequence, const QString &resultsDir,
+                                         Feedback &feedback, int64_t &done, int64_t total)
+{
+    std::vector<double> scores;
+    const QDir dir(QDir(resultsDir).filePath(sequence.name));
+    for (const QString &truthPath : sequence.framePaths) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        const QString stem = stemOf(truthPath);
+        QString resultPath;
+        for (const QString &ext : kResultExtensions)
+            if (QFileInfo::exists(dir.filePath(stem + ext))) {
+                resultPath = dir.filePath(stem + ext);
+                break;
+            }
+        if (resultPath.isEmpty())
+            return makeError(ErrorCode::FileNotFound,
+                             QStringLiteral("missing result frame %1/%2 (looked for %2.png, .jpg, "
+                                            "… in %3)")
+                                 .arg(sequence.name, stem, dir.path()));
+        auto truth = metrics::readScoringImage(truthPath);
+        if (!truth)
+            return truth.error();
+        auto result = metrics::readScoringImage(resultPath);
+        if (!result)
+            return result.error();
+        if (result->width() != truth->width() || result->height() != truth->height())
+            return makeError(ErrorCode::SizeMismatch,
+                             QStringLiteral("%1: %2×%3, but the ground truth is %4×%5")
+                                 .arg(resultPath)
+                                 .arg(result->width())
+                                 .arg(result->height())
+                                 .arg(truth->width())
+                                 .arg(truth->height()));
+        auto score = metrics::chromaPsnr(*result, *truth);
+        if (!score)
+            return score.error();
+        scores.push_back(*score);
+        feedback.reportProgress(++done, total);
+    }
+    return scores;
+}
+
+} // namespace
+
+Result<std::vector<EvalSequence>> listEvalSequences(const QString &dataDir, int maxFrames,
+                                                   Feedback &feedback)
+{
+    const QDir root(dataDir);
+    if (dataDir.isEmpty() || !root.exists())
+        return makeError(ErrorCode::FileNotFound,
+                         QStringLiteral("%1: no such folder").arg(dataDir));
+    std::vector<EvalSequence> sequences;
+    const QStringList names = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QString &name : names) {
+        const QDir dir(root.filePath(name));
+        // Byte order of names, as Python's sorted(): 00009.jpg before 00010.jpg.
+        QStringList files = dir.entryList(kFrameFilters, QDir::Files, QDir::Name);
+        if (files.isEmpty()) {
+            feedback.warn(QStringLiteral("%1: no .jpg/.png frames, left out").arg(dir.path()));
+            continue;
+        }
+        if (maxFrames > 0 && files.size() > maxFrames)
+            files = files.mid(0, maxFrames);
+        EvalSequence s;
+        s.name = name;
+        for (const QString &f : files)
+            s.framePaths << dir.filePath(f);
+        sequences.push_back(std::move(s));
+    }
+    if (sequences.empty())
+        return makeError(ErrorCode::FileEmpty,
+                         QStringLiteral("%1: no sequences (sub-folders of .jpg/.png frames)")
+                             .arg(dataDir));
+    return sequences;
+}
+
+Frame protocolGrey(const Frame &colour)
+{
+    const Frame rgb = colour.converted(PixelFormat::Rgb8);
+    cv::Mat in(rgb.height(), rgb.width(), CV_8UC3);
+    for (int y = 0; y < rgb.height(); ++y)
+        std::memcpy(in.ptr<uint8_t>(y), rgb.constRow(y), rgb.strideBytes());
+    cv::Mat ycc;
+    cv::cvtColor(in, ycc, cv::COLOR_RGB2YCrCb);
+    Frame grey(rgb.width(), rgb.height(), PixelFormat::Gray8);
+    for (int y = 0; y < rgb.height(); ++y) {
+        const uint8_t *src = ycc.ptr<uint8_t>(y);
+        uint8_t *dst = grey.row(y);
+        for (int x = 0; x < rgb.width(); ++x)
+            dst[x] = src[x * 3];
+    }
+    grey.index = colour.index;
+    grey.pts = colour.pts;
+    grey.timeBase = colour.timeBase;
+    return grey;
+}
+
+Result<PropagationEvalReport> evaluatePropagation(const PropagationEvalOptions &options,
+                                                  Feedback &feedback)
+{
+    if (options.maxFrames < 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("the frame count must be positive"));
+    if (options.resultsDir.isEmpty()) {
+        if (auto m = createPropagationMethod(options.method); !m)
+            return m.error();
+    } else if (!QFileInfo(options.resultsDir).isDir()) {
+        return makeError(ErrorCode::FileNotFound,
+                         QStringLiteral("%1: no such folder").arg(options.resultsDir));
+    }
+    auto sequences = listEvalSequences(options.dataDir, options.maxFrames, feedback);
+    if (!sequences)
+        return sequences.error();
+
+    QElapsedTimer clock;
+    clock.start();
+    PropagationEvalReport report;
+    report.method = options.resultsDir.isEmpty() ? options.method
+                                                 : QStringLiteral("results:") + options.resultsDir;
+    report.dataDir = options.dataDir;
+    report.maxFrames = options.maxFrames;
+    int64_t total = 0, done = 0;
+    for (const EvalSequence &s : *sequences)
+        total += s.framePaths.size();
+    feedback.reportProgress(0, total);
+    try {
+        for (const EvalSequence &s : *sequences) {
+            auto scores = options.resultsDir.isEmpty()
+                              ? scoreWithMethod(s, options, feedback, done, total)
+                              : scoreResults(s, options.resultsDir, feedback, done, total);
+            if (!scores)
+                return scores.error();
+            SequenceScore score;
+            score.name = s.name;
+            score.framePsnr = std::move(*scores);
+            score.meanPsnr = mean(score.framePsnr);
+            report.framesScored += int64_t(score.framePsnr.size());
+            report.sequences.push_back(std::move(score));
+        }
+    } catch (const cv::Exception &e) {
+        return makeError(ErrorCode::Internal, QStringLiteral("evaluation failed"),
+                         QString::fromStdString(e.what()));
+    }
+    std::vector<double> means;
+    for (const SequenceScore &s : report.sequences)
+        means.push_back(s.meanPsnr);
+    report.meanPsnr = mean(means);
+    report.seconds = clock.elapsed() / 1000.0;
+    return report;
+}
+
+QByteArray evalReportJson(const PropagationEvalReport &report)
+{
+    QJsonObject perSequence, perFrame, frameCounts;
+    for (const SequenceScore &s : report.sequences) {
+        perSequence.insert(s.name, s.meanPsnr);
+        frameCounts.insert(s.name, int(s.framePsnr.size()));
+        QJsonArray values;
+        for (double v : s.framePsnr)
+            values.append(v);
+        perFrame.insert(s.name, values);
+    }
+    QJsonObject root;
+    root.insert(QStringLiteral("protocol"), QStringLiteral("propagation-first-frame"));
+    root.insert(QStringLiteral("method"), report.method);
+    root.insert(QStringLiteral("data"), report.dataDir);
+    root.insert(QStringLiteral("frames"), report.maxFrames); // 0: all
+    root.insert(QStringLiteral("mean_psnr"), report.meanPsnr);
+    root.insert(QStringLiteral("sequences"), int(report.sequences.size()));
+    root.insert(QStringLiteral("frames_scored"), qint64(report.framesScored));
+    root.insert(QStringLiteral("per_sequence"), perSequence);
+    root.insert(QStringLiteral("frames_per_sequence"), frameCounts);
+    root.insert(QStringLiteral("per_frame_psnr"), perFrame);
+    root.insert(QStringLiteral("seconds"), report.seconds);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+QString evalReportTable(const PropagationEvalReport &report)
+{
+    QString text;
+    QTextStream out(&text);
+    out << QStringLiteral("%1 %2 %3\n")
+               .arg(QStringLiteral("sequence"), -22)
+               .arg(QStringLiteral("frames"), 6)
+               .arg(QStringLiteral("PSNR dB"), 8);
+    for (const SequenceScore &s : report.sequences)
+        out << QStringLiteral("%1 %2 %3\n")
+                   .arg(s.name, -22)
+                   .arg(qint64(s.framePsnr.size()), 6)
+                   .arg(s.meanPsnr, 8, 'f', 3);
+    out << QStringLiteral("mean PSNR over %1 sequences (%2, %3): %4 dB\n")
+               .arg(report.sequences.size())
+               .arg(report.maxFrames > 0 ? QStringLiteral("frames 0..%1").arg(report.maxFrames - 1)
+                                         : QStringLiteral("all frames"))
+               .arg(report.method)
+               .arg(report.meanPsnr, 0, 'f', 3);
+    return text;
+}
+
+} // namespace tincture

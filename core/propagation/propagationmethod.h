@@ -1,0 +1,75 @@
+#pragma once
+// Colour propagation: colouring every frame of a shot from one or more colour keyframes.
+//
+// A method reads grey frames on demand from a GreyFrameSource (random access, so a method may
+// run forward and backward passes, or visit frames twice) and hands each coloured frame to a
+// FrameSink exactly once, in whatever order it produces them. Neither side has to hold the
+// shot: the source decodes on request, the sink writes or scores and forgets. A method keeps
+// only its own running state (e.g. the previous frame), so memory is bounded per shot.
+//
+// Threading: a method object runs one shot at a time on one (worker) thread; create one per
+// job. It polls Feedback::isCancelled() once per frame and reports (frames done, frameCount).
+
+#include "foundation/feedback.h"
+#include "foundation/result.h"
+#include "media/frame.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace tincture {
+
+// The grey (luma) frames of one shot, indices 0 … frameCount() − 1, all the same size.
+class GreyFrameSource
+{
+public:
+    virtual ~GreyFrameSource() = default;
+    virtual int frameCount() const = 0;
+    // An 8-bit grey frame (Gray8). May be slow (decoding); callers should not ask twice in a row.
+    virtual Result<Frame> greyFrame(int index) = 0;
+};
+
+// Where coloured frames go (a file writer, a scorer, the viewer's cache).
+class FrameSink
+{
+public:
+    virtual ~FrameSink() = default;
+    // An error (including Cancelled) stops the method, which returns it unchanged.
+    virtual Result<void> put(int index, const Frame &colour) = 0;
+};
+
+// A colour keyframe: the true or painted colour of one frame of the shot (RGB, any depth; the
+// same size as the grey frames).
+struct Keyframe
+{
+    int index = 0;
+    Frame colour;
+};
+
+class PropagationMethod
+{
+public:
+    virtual ~PropagationMethod() = default;
+    virtual QString name() const = 0;        // the registry name, e.g. "flow"
+    virtual QString description() const = 0; // one line for --help and reports
+
+    // Colours all frames of `shot` from `keyframes` (at least one; indices unique and in range,
+    // any order) and puts every frame 0 … frameCount() − 1 into `sink` exactly once (Rgb8).
+    virtual Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
+                                   FrameSink &sink, Feedback &feedback) = 0;
+};
+
+// Registry of the built-in methods.
+QStringList propagationMethodNames();
+QString propagationMethodDescription(const QString &name); // empty if unknown
+Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(const QString &name);
+
+// Checks keyframes against a shot (non-empty, indices unique and in range, frames non-null) and
+// returns them sorted by index. For methods' use.
+Result<std::vector<Keyframe>> sortedKeyframes(const std::vector<Keyframe> &keyframes,
+                                              int frameCount);
+
+} // namespace tincture
