@@ -272,18 +272,6 @@ void Hierarchy::vcycle(size_t l)
     Level &C = levels[l + 1];
     restrictResidual(L, C, fine, threads);
     vcycle(l + 1);
-    for (int g = 1; g < cycleIndex && l + 2 < levels.size(); ++g) {
-        // W-cycle: another coarse pass on the coarse residual equation, from its result.
-        Level &Cc = levels[l + 1];
-        stencil<false, true>(Cc, Cc.x.data(), Cc.f.data(), Cc.r.data(), threads);
-        std::vector<float> saveX = Cc.x, saveF = Cc.f;
-        Cc.f = Cc.r;
-        std::fill(Cc.x.begin(), Cc.x.end(), 0.0f);
-        vcycle(l + 1);
-        for (size_t j = 0; j < Cc.x.size(); ++j)
-            Cc.x[j] += saveX[j];
-        Cc.f = std::move(saveF);
-    }
     prolongCorrection(L, C, fine, correctionScale, threads);
     for (int i = 0; i < postSmooth; ++i)
         fine ? gsSweep<true>(L, false, threads) : gsSweep<false>(L, false, threads);

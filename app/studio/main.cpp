@@ -1,0 +1,29 @@
+// tincture: the studio. `tincture [FILE]` opens the window with FILE loaded.
+
+#include "shell/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Tincture"));
+    QApplication::setOrganizationName(QStringLiteral("Tincture"));
+    QApplication::setApplicationVersion(QStringLiteral(TINCTURE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.tincture.Tincture"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Tincture: colourise black-and-white film."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Footage to open."),
+                                 QStringLiteral("[FILE]"));
+    parser.process(app);
+
+    tincture::ui::MainWindow window;
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openFile(parser.positionalArguments().front());
+    return app.exec();
+}
