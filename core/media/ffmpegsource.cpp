@@ -406,20 +406,10 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     d->streamIndex = best;
     d->stream = d->input->streams[best];
     const AVCodecParameters *par = d->stream->codecpar;
-    if (par->width <= 0 || par->height <= 0)
-        return makeError(ErrorCode::CorruptData,
-                         QStringLiteral("%1: the video stream has no valid frame size%2")
-                             .arg(path, ff::lastLogSuffix()));
-    if (par->width > options.maxFrameSide || par->height > options.maxFrameSide
-        || int64_t(par->width) * par->height > options.maxFramePixels)
-        return makeError(ErrorCode::LimitExceeded,
-                         QStringLiteral("%1: the video claims %2×%3 pixels, over the limit of %4 "
-                                        "per side / %5 megapixels")
-                             .arg(path)
-                             .arg(par->width)
-                             .arg(par->height)
-                             .arg(options.maxFrameSide)
-                             .arg(double(options.maxFramePixels) / 1e6, 0, 'f', 1));
+    if (Result<void> ok = ff::checkFrameSize(path, par->width, par->height, options.maxFrameSide,
+                                             options.maxFramePixels);
+        !ok)
+        return ok.error();
 
     MediaInfo &info = d->info;
     info.path = path;

@@ -191,6 +191,25 @@ Result<void> fromFrame(const Frame &src, AVFrame *dst, const ColourTags &tags, S
     return {};
 }
 
+Result<void> checkFrameSize(const QString &path, int width, int height, int maxSide,
+                            int64_t maxPixels)
+{
+    if (width <= 0 || height <= 0)
+        return makeError(ErrorCode::CorruptData,
+                         QStringLiteral("%1: the video stream has no valid frame size%2")
+                             .arg(path, lastLogSuffix()));
+    if (width > maxSide || height > maxSide || int64_t(width) * height > maxPixels)
+        return makeError(ErrorCode::LimitExceeded,
+                         QStringLiteral("%1: the file claims %2×%3 pixels, over the limit of %4 "
+                                        "per side / %5 megapixels")
+                             .arg(path)
+                             .arg(width)
+                             .arg(height)
+                             .arg(maxSide)
+                             .arg(double(maxPixels) / 1e6, 0, 'f', 1));
+    return {};
+}
+
 Result<Frame> decodeSinglePicture(AVFormatContext *input, const QString &path, int maxSide,
                                   int64_t maxPixels)
 {
@@ -200,16 +219,8 @@ Result<Frame> decodeSinglePicture(AVFormatContext *input, const QString &path, i
                          QStringLiteral("%1: not an image FFmpeg can read").arg(path));
     const AVStream *stream = input->streams[streamIndex];
     const AVCodecParameters *par = stream->codecpar;
-    if (par->width > maxSide || par->height > maxSide
-        || int64_t(par->width) * par->height > maxPixels)
-        return makeError(ErrorCode::LimitExceeded,
-                         QStringLiteral("%1: the image claims %2×%3 pixels, over the limit of %4 "
-                                        "per side / %5 megapixels")
-                             .arg(path)
-                             .arg(par->width)
-                             .arg(par->height)
-                             .arg(maxSide)
-                             .arg(double(maxPixels) / 1e6, 0, 'f', 1));
+    if (Result<void> ok = checkFrameSize(path, par->width, par->height, maxSide, maxPixels); !ok)
+        return ok.error();
     const AVCodec *codec = avcodec_find_decoder(par->codec_id);
     if (!codec)
         return makeError(ErrorCode::UnsupportedFormat,

@@ -77,6 +77,10 @@ Result<Frame> toFrame(const AVFrame *src, PixelFormat outFormat, int outWidth, i
 // given matrix and range for YUV targets.
 Result<void> fromFrame(const Frame &src, AVFrame *dst, const ColourTags &tags, SwsPtr &scaler);
 
+// Refuses a frame size that is missing or over the configured limits (before allocating it).
+Result<void> checkFrameSize(const QString &path, int width, int height, int maxSide,
+                            int64_t maxPixels);
+
 // Decodes the single picture of an opened input (an image file) into a Frame.
 Result<Frame> decodeSinglePicture(AVFormatContext *input, const QString &path, int maxSide,
                                   int64_t maxPixels);
