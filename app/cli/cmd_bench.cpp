@@ -101,8 +101,8 @@ ScribbleProblem makeScribbleProblem(int w, int h, double fraction)
     };
     std::vector<Shape> shapes;
     for (int k = 0; k < 24; ++k)
-        shapes.push_back({u(rng) * w, u(rng) * h, (0.04f + 0.15f * u(rng)) * std::min(w, h),
-                          u(rng), u(rng) < 0.5f});
+        shapes.push_back({u(rng) * w, u(rng) * h, (0.04f + 0.15f * u(rng)) * std::min(w, h), u(rng),
+                          u(rng) < 0.5f});
     const size_t n = size_t(w) * h;
     p.luma.resize(n);
     for (int y = 0; y < h; ++y)
@@ -145,8 +145,8 @@ QJsonObject benchScribbleSize(int w, int h, const BenchOptions &options, QTextSt
         Feedback feedback;
         colour::ScribbleSolver solver(so);
         const Clock::time_point t0 = Clock::now();
-        bool ok = solver.setLuma(w, h, p.luma).hasValue()
-                  && solver.setConstraints(p.constraints).hasValue();
+        bool ok = solver.setLuma(w, h, p.luma).hasValue() &&
+                  solver.setConstraints(p.constraints).hasValue();
         const auto cs = solver.solve(feedback, false);
         const double coldMs = msSince(t0);
         const Clock::time_point t1 = Clock::now();
@@ -163,16 +163,18 @@ QJsonObject benchScribbleSize(int w, int h, const BenchOptions &options, QTextSt
         warmIt.push_back(ws->iterations);
         residual = std::max(residual, cs->relativeResidual);
     }
-    const QJsonObject row{{QStringLiteral("width"), w},
-                          {QStringLiteral("height"), h},
-                          {QStringLiteral("scribbled_fraction"), double(p.scribbled) / (w * h)},
-                          {QStringLiteral("cold_ms_median"), median(cold)},
-                          {QStringLiteral("cold_ms_min"), *std::min_element(cold.begin(), cold.end())},
-                          {QStringLiteral("cold_iterations_median"), median(coldIt)},
-                          {QStringLiteral("warm_ms_median"), median(warm)},
-                          {QStringLiteral("warm_iterations_median"), median(warmIt)},
-                          {QStringLiteral("relative_residual_max"), residual}};
-    out << QStringLiteral("%1×%2  %3 % scribbled  cold %4 ms (%5 it)  warm re-solve %6 ms (%7 it)\n")
+    const QJsonObject row{
+        {QStringLiteral("width"), w},
+        {QStringLiteral("height"), h},
+        {QStringLiteral("scribbled_fraction"), double(p.scribbled) / (w * h)},
+        {QStringLiteral("cold_ms_median"), median(cold)},
+        {QStringLiteral("cold_ms_min"), *std::min_element(cold.begin(), cold.end())},
+        {QStringLiteral("cold_iterations_median"), median(coldIt)},
+        {QStringLiteral("warm_ms_median"), median(warm)},
+        {QStringLiteral("warm_iterations_median"), median(warmIt)},
+        {QStringLiteral("relative_residual_max"), residual}};
+    out << QStringLiteral(
+               "%1×%2  %3 % scribbled  cold %4 ms (%5 it)  warm re-solve %6 ms (%7 it)\n")
                .arg(w)
                .arg(h)
                .arg(100.0 * double(p.scribbled) / (w * h), 0, 'f', 1)
@@ -247,8 +249,8 @@ int runBench(const QStringList &args)
                                         .arg(name, names.join(QLatin1String(", "))));
     QTextStream out(stdout);
     out << "machine: " << QSysInfo::prettyProductName() << ", " << QThread::idealThreadCount()
-        << " cores, threads " << (options.threads ? QString::number(options.threads)
-                                                  : QStringLiteral("all"))
+        << " cores, threads "
+        << (options.threads ? QString::number(options.threads) : QStringLiteral("all"))
         << ", no GPU used\n";
     QJsonObject result = target->run(options, out);
     result.insert(QStringLiteral("date"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
@@ -257,8 +259,8 @@ int runBench(const QStringList &args)
     result.insert(QStringLiteral("os"), QSysInfo::prettyProductName());
     if (parser.isSet(json)) {
         QFile file(parser.value(json));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            || file.write(QJsonDocument(result).toJson()) < 0)
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(QJsonDocument(result).toJson()) < 0)
             return reportError(makeError(ErrorCode::WriteFailed,
                                          QStringLiteral("%1: cannot write: %2")
                                              .arg(parser.value(json), file.errorString())));

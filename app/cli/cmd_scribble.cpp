@@ -75,8 +75,8 @@ int runScribble(const QStringList &args)
     const QCommandLineOption threads(QStringLiteral("threads"),
                                      QStringLiteral("Solver threads (default: all cores)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
-    parser.addOptions({grey, hints, prior, priorWeight, keep, output, maxSide, maxMegapixels,
-                       threads});
+    parser.addOptions(
+        {grey, hints, prior, priorWeight, keep, output, maxSide, maxMegapixels, threads});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a grey image from colour scribbles (Levin, "
                                           "Lischinski & Weiss 2004). The output keeps the grey "
@@ -87,8 +87,8 @@ int runScribble(const QStringList &args)
         return rc;
     for (const QCommandLineOption *required : {&grey, &hints, &output})
         if (!parser.isSet(*required))
-            return usageError(kCommand, QStringLiteral("--%1 is required")
-                                            .arg(required->names().constLast()));
+            return usageError(
+                kCommand, QStringLiteral("--%1 is required").arg(required->names().constLast()));
     if (parser.isSet(keep) && !parser.isSet(prior))
         return usageError(kCommand, QStringLiteral("--keep needs --prior"));
     bool ok = false;
@@ -103,19 +103,20 @@ int runScribble(const QStringList &args)
                           QStringLiteral("invalid --max-side '%1'").arg(parser.value(maxSide)));
     const double mpx = parser.value(maxMegapixels).toDouble(&ok);
     if (!ok || !(mpx > 0.0) || mpx > 1e6)
-        return usageError(kCommand, QStringLiteral("invalid --max-megapixels '%1'")
-                                        .arg(parser.value(maxMegapixels)));
+        return usageError(
+            kCommand,
+            QStringLiteral("invalid --max-megapixels '%1'").arg(parser.value(maxMegapixels)));
     params.maxPixels = int64_t(mpx * 1e6);
     params.threads = parser.value(threads).toInt(&ok);
     if (!ok || params.threads < 0)
         return usageError(kCommand,
                           QStringLiteral("invalid --threads '%1'").arg(parser.value(threads)));
     const QString outPath = parser.value(output);
-    if (!outPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)
-        && !outPath.endsWith(QLatin1String(".tif"), Qt::CaseInsensitive)
-        && !outPath.endsWith(QLatin1String(".tiff"), Qt::CaseInsensitive))
-        return usageError(kCommand,
-                          QStringLiteral("the output must be .png, .tif or .tiff: %1").arg(outPath));
+    if (!outPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) &&
+        !outPath.endsWith(QLatin1String(".tif"), Qt::CaseInsensitive) &&
+        !outPath.endsWith(QLatin1String(".tiff"), Qt::CaseInsensitive))
+        return usageError(
+            kCommand, QStringLiteral("the output must be .png, .tif or .tiff: %1").arg(outPath));
 
     const ImageReadLimits limits{params.maxSide, params.maxPixels};
     colour::ScribbleInput input;
@@ -127,12 +128,12 @@ int runScribble(const QStringList &args)
     if (!h)
         return reportError(h.error());
     if (h->channels() != 4)
-        return reportError(makeError(ErrorCode::InvalidArgument,
-                                     QStringLiteral("%1: the hint image has no alpha channel "
-                                                    "(%2); it must be RGBA, alpha > 0 marking "
-                                                    "the scribbles")
-                                         .arg(parser.value(hints),
-                                              QString::fromLatin1(pixelFormatName(h->format())))));
+        return reportError(makeError(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1: the hint image has no alpha channel "
+                           "(%2); it must be RGBA, alpha > 0 marking "
+                           "the scribbles")
+                .arg(parser.value(hints), QString::fromLatin1(pixelFormatName(h->format())))));
     input.hints = std::move(h).value();
     if (parser.isSet(prior)) {
         Result<Frame> p = readSameSize(parser.value(prior), input.grey, limits);

@@ -11,15 +11,14 @@ namespace {
 using Mat3 = std::array<std::array<double, 3>, 3>;
 
 // NTSC YIQ with the BT.601 luma row (FCC 1953 primaries, as in most references).
-constexpr Mat3 kRgbToYiq = {{{kLumaR, kLumaG, kLumaB},
-                             {0.595716, -0.274453, -0.321263},
-                             {0.211456, -0.522591, 0.311135}}};
+constexpr Mat3 kRgbToYiq = {
+    {{kLumaR, kLumaG, kLumaB}, {0.595716, -0.274453, -0.321263}, {0.211456, -0.522591, 0.311135}}};
 
 Mat3 inverse(const Mat3 &m)
 {
-    const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
-                       - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
-                       + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    const double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+                       m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                       m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
     Mat3 r{};
     r[0][0] = (m[1][1] * m[2][2] - m[1][2] * m[2][1]) / det;
     r[0][1] = (m[0][2] * m[2][1] - m[0][1] * m[2][2]) / det;
@@ -39,7 +38,7 @@ const Mat3 &yiqToRgbMatrix()
     return m;
 }
 
-template<int Max, typename T>
+template <int Max, typename T>
 void quantiseExact(const Rgb &rgb, int target, T out[3], int (*luma)(int, int, int))
 {
     target = std::clamp(target, 0, Max);
@@ -99,8 +98,9 @@ Rgb yiqToRgb(float y, float i, float q)
 
 int lumaOf16(int r, int g, int b)
 {
-    return int((uint64_t(19595) * uint64_t(r) + uint64_t(38470) * uint64_t(g)
-                + uint64_t(7471) * uint64_t(b) + 32768) >> 16);
+    return int((uint64_t(19595) * uint64_t(r) + uint64_t(38470) * uint64_t(g) +
+                uint64_t(7471) * uint64_t(b) + 32768) >>
+               16);
 }
 
 int lumaOf8(int r, int g, int b)

@@ -7,8 +7,14 @@
 #ifdef _OPENMP
 #include <omp.h>
 #else
-inline int omp_get_thread_num() { return 0; }
-inline int omp_get_num_threads() { return 1; }
+inline int omp_get_thread_num()
+{
+    return 0;
+}
+inline int omp_get_num_threads()
+{
+    return 1;
+}
 #endif
 
 namespace tincture::colour::detail {
@@ -36,8 +42,7 @@ struct Offsets
 };
 
 // Gauss–Seidel on one row, in either direction.
-template<bool Fine>
-inline void gsRow(Level &L, const Offsets &off, int y, bool forward)
+template <bool Fine> inline void gsRow(Level &L, const Offsets &off, int y, bool forward)
 {
     float *x = L.x.data();
     const float *f = L.f.data();
@@ -66,8 +71,7 @@ inline void gsRow(Level &L, const Offsets &off, int y, bool forward)
 // Band-parallel Gauss–Seidel: 2·n bands of rows; the even bands are swept at once, then the
 // odd ones. A band only reads the rows next to it, which belong to bands of the other parity,
 // so the sweep is race-free and gives the same result every time (a fixed linear operator).
-template<bool Fine>
-void gsSweep(Level &L, bool forward, int threads)
+template <bool Fine> void gsSweep(Level &L, bool forward, int threads)
 {
     const Offsets off(L.pw);
     int n = threadsFor(L, threads);
@@ -91,7 +95,7 @@ void gsSweep(Level &L, bool forward, int threads)
 }
 
 // out = f − A x (residual) or out = A x (apply), level 0 or a coarse level.
-template<bool Fine, bool Residual>
+template <bool Fine, bool Residual>
 void stencil(const Level &L, const float *x, const float *f, float *out, int threads)
 {
     const Offsets off(L.pw);

@@ -39,8 +39,8 @@ public:
     int threads = 1;
     // Measured on 854×480 with 5 % scribbled (docs/BENCHMARKS.md): two sweeps each side and
     // an over-correction of 1.8 (piecewise-constant interpolation under-corrects by about 2
-    // on diffusion-like operators) cut the iterations of the plain 1/1/1.0 cycle from 30 to 19 at 1e-5
-    // (a W-cycle did not help: the limit is the piecewise-constant interpolation).
+    // on diffusion-like operators) cut the iterations of the plain 1/1/1.0 cycle from 30 to 19 at
+    // 1e-5 (a W-cycle did not help: the limit is the piecewise-constant interpolation).
     int preSmooth = 2;
     int postSmooth = 2;
     float correctionScale = 1.8f;

@@ -102,8 +102,8 @@ Result<Frame> colouriseScribbles(const ScribbleInput &in, const ScribbleParams &
             const size_t i = size_t(y) * w + x;
             Y[i] = at(luma, x, y, 0);
             if (at(in.hints, x, y, 3) > 0.0f) {
-                const Yiq v = rgbToYiq(at(in.hints, x, y, 0), at(in.hints, x, y, 1),
-                                       at(in.hints, x, y, 2));
+                const Yiq v =
+                    rgbToYiq(at(in.hints, x, y, 0), at(in.hints, x, y, 1), at(in.hints, x, y, 2));
                 c.hintMask[i] = 1;
                 c.hintI[i] = v.i;
                 c.hintQ[i] = v.q;

@@ -45,8 +45,8 @@ std::array<double, 2> dot2(const Level &L, const float *a, const float *b, int t
 }
 
 // out = a + alpha·b per channel (whole padded vectors; the zero border stays zero).
-void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const float *b,
-           size_t n, int threads)
+void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const float *b, size_t n,
+           int threads)
 {
     const float c0 = float(alpha[0]), c1 = float(alpha[1]);
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -193,13 +193,12 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("scribble solver: setLuma() was not called"));
     const bool hasPrior = !c.priorI.empty() || !c.priorQ.empty();
-    if (c.hintMask.size() != n || c.hintI.size() != n || c.hintQ.size() != n
-        || (hasPrior && (c.priorI.size() != n || c.priorQ.size() != n))
-        || (!c.keepMask.empty() && c.keepMask.size() != n))
-        return makeError(ErrorCode::SizeMismatch,
-                         QStringLiteral("scribble solver: a constraint plane is not %1×%2")
-                             .arg(L.w)
-                             .arg(L.h));
+    if (c.hintMask.size() != n || c.hintI.size() != n || c.hintQ.size() != n ||
+        (hasPrior && (c.priorI.size() != n || c.priorQ.size() != n)) ||
+        (!c.keepMask.empty() && c.keepMask.size() != n))
+        return makeError(
+            ErrorCode::SizeMismatch,
+            QStringLiteral("scribble solver: a constraint plane is not %1×%2").arg(L.w).arg(L.h));
     if (!c.keepMask.empty() && !hasPrior)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("a keep mask needs a prior image to keep"));

@@ -22,7 +22,9 @@
 // Solver: BiCGSTAB on both channels in lock-step, preconditioned by one multigrid V-cycle
 // (2×2 aggregation, Galerkin coarse operators, band-parallel Gauss–Seidel smoothing); OpenMP
 // uses all cores. The affinities depend on Y only and are kept across setConstraints(); a
-// solve starts from the previous solution unless told otherwise.
+// solve starts from the previous solution unless told otherwise. Speed (docs/BENCHMARKS.md):
+// not yet interactive — about 1.6 s cold and 0.4 s warm at 854×480 on two loaded cores, the
+// preconditioner needing 27–33 iterations; run with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
 // Ownership and threads: the solver owns copies of all its planes. One thread at a time may
 // use a solver object (the studio's job runs it on a worker thread; latest request wins is

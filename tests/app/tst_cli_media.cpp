@@ -123,6 +123,34 @@ private slots:
         QCOMPARE(leftovers(dir.path()), QStringList{name});
     }
 
+    void audioReencodedWhereCopyIsImpossible()
+    {
+        // PCM audio cannot go into MP4: it is re-encoded to AAC, keeping its length.
+        if (!haveProgram(QStringLiteral("ffmpeg")) || !haveProgram(QStringLiteral("ffprobe")))
+            QSKIP("ffmpeg missing");
+        QTemporaryDir dir;
+        const QString in = dir.filePath(QStringLiteral("pcm.mov"));
+        const ProcessResult made = runProcess(
+            QStringLiteral("ffmpeg"),
+            {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-y"), QStringLiteral("-i"),
+             samplePath(), QStringLiteral("-c:v"), QStringLiteral("copy"), QStringLiteral("-c:a"),
+             QStringLiteral("pcm_s16le"), in});
+        QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+        const QString out = dir.filePath(QStringLiteral("aac.mp4"));
+        const ProcessResult r = runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), out,
+                                        QStringLiteral("-q")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(probe(out, QStringLiteral("stream=codec_name"), QStringLiteral("a")),
+                 QStringLiteral("aac"));
+        const double seconds = probe(out, QStringLiteral("stream=duration"), QStringLiteral("a")).toDouble();
+        QVERIFY2(qAbs(seconds - 7.5) < 0.1, qPrintable(QString::number(seconds)));
+        // A .mov master keeps the PCM as it is.
+        const QString mov = dir.filePath(QStringLiteral("master.mov"));
+        QCOMPARE(runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), mov, QStringLiteral("-q")}).exitCode, 0);
+        QCOMPARE(probe(mov, QStringLiteral("stream=codec_name"), QStringLiteral("a")),
+                 QStringLiteral("pcm_s16le"));
+    }
+
     void imageSequenceOutput()
     {
         QTemporaryDir dir;

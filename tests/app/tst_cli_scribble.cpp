@@ -73,16 +73,15 @@ private slots:
 
     void colourisesAndKeepsLuminance()
     {
-        const auto r = runCli({QStringLiteral("scribble"), QStringLiteral("--grey"), path("grey.png"),
-                               QStringLiteral("--hints"), path("hints.png"), QStringLiteral("-o"),
-                               path("out.png")});
+        const auto r = runCli({QStringLiteral("scribble"), QStringLiteral("--grey"),
+                               path("grey.png"), QStringLiteral("--hints"), path("hints.png"),
+                               QStringLiteral("-o"), path("out.png")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const auto out = readImage(path("out.png"));
         QVERIFY(out.hasValue());
         QCOMPARE(out->format(), PixelFormat::Rgb8);
         const Frame luma = out->luma(), grey = greyImage(48, 32);
-        QVERIFY(std::equal(luma.constData(), luma.constData() + luma.byteSize(),
-                           grey.constData()));
+        QVERIFY(std::equal(luma.constData(), luma.constData() + luma.byteSize(), grey.constData()));
         // Left half reddish, right half bluish.
         const uint8_t *l = out->constRow(16) + 3 * 10, *rr = out->constRow(16) + 3 * 40;
         QVERIFY(l[0] > l[2] + 20);
@@ -91,30 +90,29 @@ private slots:
 
     void priorAndKeep()
     {
-        const auto r = runCli({QStringLiteral("scribble"), QStringLiteral("--grey"), path("grey.png"),
-                               QStringLiteral("--hints"), path("hints.png"),
-                               QStringLiteral("--prior"), path("prior.png"),
-                               QStringLiteral("--prior-weight"), QStringLiteral("0.5"),
-                               QStringLiteral("--keep"), path("keep.png"), QStringLiteral("-o"),
-                               path("out-prior.png")});
+        const auto r =
+            runCli({QStringLiteral("scribble"), QStringLiteral("--grey"), path("grey.png"),
+                    QStringLiteral("--hints"), path("hints.png"), QStringLiteral("--prior"),
+                    path("prior.png"), QStringLiteral("--prior-weight"), QStringLiteral("0.5"),
+                    QStringLiteral("--keep"), path("keep.png"), QStringLiteral("-o"),
+                    path("out-prior.png")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const auto out = readImage(path("out-prior.png"));
         QVERIFY(out.hasValue());
         // Kept: the prior's orange hue (R > G > B) under the grey luminance.
         const uint8_t *p = out->constRow(5) + 3 * 25;
-        QVERIFY2(p[0] > p[1] && p[1] > p[2], qPrintable(QStringLiteral("%1 %2 %3")
-                                                            .arg(p[0])
-                                                            .arg(p[1])
-                                                            .arg(p[2])));
+        QVERIFY2(p[0] > p[1] && p[1] > p[2],
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(p[0]).arg(p[1]).arg(p[2])));
     }
 
     void noScribblesWarnsAndGivesGrey()
     {
-        const auto r = runCli({QStringLiteral("scribble"), QStringLiteral("--grey"), path("grey.png"),
-                               QStringLiteral("--hints"), path("nohints.png"), QStringLiteral("-o"),
-                               path("out-grey.png")});
+        const auto r = runCli({QStringLiteral("scribble"), QStringLiteral("--grey"),
+                               path("grey.png"), QStringLiteral("--hints"), path("nohints.png"),
+                               QStringLiteral("-o"), path("out-grey.png")});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.err.contains(QLatin1String("warning")) && r.err.contains(QLatin1String("no scribbles")),
+        QVERIFY2(r.err.contains(QLatin1String("warning")) &&
+                     r.err.contains(QLatin1String("no scribbles")),
                  qPrintable(r.err));
         const auto out = readImage(path("out-grey.png"));
         QVERIFY(out.hasValue());
@@ -155,19 +153,22 @@ private slots:
         const QString g = QStringLiteral("grey.png"), h = QStringLiteral("hints.png");
         QTest::newRow("size mismatch") << QStringList{g, QStringLiteral("hints-small.png")} << 1
                                        << QStringLiteral("hints-small.png");
-        QTest::newRow("hints without alpha") << QStringList{g, QStringLiteral("hints-rgb.png")} << 1
-                                             << QStringLiteral("alpha");
-        QTest::newRow("missing grey") << QStringList{QStringLiteral("nothere.png"), h} << 1
-                                      << QStringLiteral("nothere.png");
-        QTest::newRow("unreadable hints") << QStringList{g, QStringLiteral("junk.png")} << 1
-                                          << QStringLiteral("junk.png");
+        QTest::newRow("hints without alpha")
+            << QStringList{g, QStringLiteral("hints-rgb.png")} << 1 << QStringLiteral("alpha");
+        QTest::newRow("missing grey")
+            << QStringList{QStringLiteral("nothere.png"), h} << 1 << QStringLiteral("nothere.png");
+        QTest::newRow("unreadable hints")
+            << QStringList{g, QStringLiteral("junk.png")} << 1 << QStringLiteral("junk.png");
         QTest::newRow("over the size limit")
             << QStringList{g, h, QStringLiteral("--max-side"), QStringLiteral("40")} << 1
             << QStringLiteral("limit");
-        QTest::newRow("negative prior weight")
-            << QStringList{g, h, QStringLiteral("--prior"), QStringLiteral("prior.png"),
-                           QStringLiteral("--prior-weight"), QStringLiteral("-1")}
-            << 2 << QStringLiteral("prior-weight");
+        QTest::newRow("negative prior weight") << QStringList{g,
+                                                              h,
+                                                              QStringLiteral("--prior"),
+                                                              QStringLiteral("prior.png"),
+                                                              QStringLiteral("--prior-weight"),
+                                                              QStringLiteral("-1")}
+                                               << 2 << QStringLiteral("prior-weight");
         QTest::newRow("keep without prior")
             << QStringList{g, h, QStringLiteral("--keep"), QStringLiteral("keep.png")} << 2
             << QStringLiteral("--keep");
@@ -178,8 +179,12 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
-        QStringList cli{QStringLiteral("scribble"), QStringLiteral("--grey"), path(args[0]),
-                        QStringLiteral("--hints"), path(args[1]), QStringLiteral("-o"),
+        QStringList cli{QStringLiteral("scribble"),
+                        QStringLiteral("--grey"),
+                        path(args[0]),
+                        QStringLiteral("--hints"),
+                        path(args[1]),
+                        QStringLiteral("-o"),
                         path("bad.png")};
         for (int i = 2; i < args.size(); ++i)
             cli << (args[i].endsWith(QLatin1String(".png")) ? path(args[i]) : args[i]);

@@ -43,8 +43,8 @@ void TestColourSpace::greyHasNoChroma()
     QVERIFY(std::abs(v.i) < 1e-6f);
     QVERIFY(std::abs(v.q) < 1e-6f);
     const Rgb g = yiqToRgb(0.7f, 0.0f, 0.0f);
-    QVERIFY(std::abs(g.r - 0.7f) < 1e-6f && std::abs(g.g - 0.7f) < 1e-6f
-            && std::abs(g.b - 0.7f) < 1e-6f);
+    QVERIFY(std::abs(g.r - 0.7f) < 1e-6f && std::abs(g.g - 0.7f) < 1e-6f &&
+            std::abs(g.b - 0.7f) < 1e-6f);
 }
 
 void TestColourSpace::lumaMatchesFrameLuma()
@@ -104,10 +104,10 @@ void TestColourSpace::quantiseKeepsLumaExact()
         }
         QCOMPARE(got, t);
         // In gamut, the colour is the rounded one give or take a code.
-        const bool inGamut = rgb.r >= 0 && rgb.r <= 1 && rgb.g >= 0 && rgb.g <= 1 && rgb.b >= 0
-                             && rgb.b <= 1;
-        if (inGamut && std::abs(c[0] - rgb.r * max) <= 1.6f && std::abs(c[1] - rgb.g * max) <= 1.6f
-            && std::abs(c[2] - rgb.b * max) <= 1.6f)
+        const bool inGamut =
+            rgb.r >= 0 && rgb.r <= 1 && rgb.g >= 0 && rgb.g <= 1 && rgb.b >= 0 && rgb.b <= 1;
+        if (inGamut && std::abs(c[0] - rgb.r * max) <= 1.6f &&
+            std::abs(c[1] - rgb.g * max) <= 1.6f && std::abs(c[2] - rgb.b * max) <= 1.6f)
             ++chromaKept;
         else if (inGamut)
             QFAIL(qPrintable(QStringLiteral("in-gamut colour moved: %1 %2 %3 → %4 %5 %6")

@@ -91,7 +91,7 @@ void TestScribble::luminancePreservedExactly()
     ScribbleInput in;
     in.grey = makeGrey(80, 60, sixteen);
     in.hints = emptyHints(80, 60);
-    paint(in.hints, 5, 5, 15, 8, 255, 0, 0);      // saturated: out of gamut at most lumas
+    paint(in.hints, 5, 5, 15, 8, 255, 0, 0); // saturated: out of gamut at most lumas
     paint(in.hints, 60, 40, 70, 43, 0, 40, 255);
     Feedback feedback;
     const auto out = colouriseScribbles(in, {}, feedback);
@@ -99,8 +99,7 @@ void TestScribble::luminancePreservedExactly()
     QCOMPARE(out->format(), sixteen ? PixelFormat::Rgb16 : PixelFormat::Rgb8);
     const Frame luma = out->luma();
     QCOMPARE(luma.byteSize(), in.grey.byteSize());
-    QVERIFY(std::equal(luma.constData(), luma.constData() + luma.byteSize(),
-                       in.grey.constData()));
+    QVERIFY(std::equal(luma.constData(), luma.constData() + luma.byteSize(), in.grey.constData()));
     QVERIFY(feedback.warnings().isEmpty());
 }
 
@@ -109,8 +108,8 @@ void TestScribble::scribbleColoursItsRegion()
     ScribbleInput in;
     in.grey = makeGrey(80, 60, false);
     in.hints = emptyHints(80, 60);
-    paint(in.hints, 5, 20, 10, 40, 200, 60, 40);   // left (dark) half: red
-    paint(in.hints, 70, 20, 75, 40, 60, 90, 200);  // right (bright) half: blue
+    paint(in.hints, 5, 20, 10, 40, 200, 60, 40);  // left (dark) half: red
+    paint(in.hints, 70, 20, 75, 40, 60, 90, 200); // right (bright) half: blue
     Feedback feedback;
     const auto out = colouriseScribbles(in, {}, feedback);
     QVERIFY(out.hasValue());
@@ -247,8 +246,7 @@ void TestScribble::rejectsBadInput()
     in.prior = Frame(20, 10, PixelFormat::Rgb8);
     ScribbleParams params;
     params.priorWeight = -1.0;
-    QCOMPARE(colouriseScribbles(in, params, feedback).error().code,
-             ErrorCode::InvalidArgument);
+    QCOMPARE(colouriseScribbles(in, params, feedback).error().code, ErrorCode::InvalidArgument);
 }
 
 void TestScribble::refusesOversizedImage()

@@ -191,8 +191,8 @@ double psnrRgb(const std::vector<float> &Y, const std::vector<double> &i0,
     for (size_t k = 0; k < Y.size(); ++k) {
         const Rgb a = yiqToRgb(Y[k], float(i0[k]), float(q0[k]));
         const Rgb b = yiqToRgb(Y[k], i1[k], q1[k]);
-        se += double(a.r - b.r) * (a.r - b.r) + double(a.g - b.g) * (a.g - b.g)
-              + double(a.b - b.b) * (a.b - b.b);
+        se += double(a.r - b.r) * (a.r - b.r) + double(a.g - b.g) * (a.g - b.g) +
+              double(a.b - b.b) * (a.b - b.b);
     }
     const double mse = se / (3.0 * double(Y.size()));
     return mse > 0 ? 10.0 * std::log10(1.0 / mse) : 200.0;
@@ -220,8 +220,8 @@ void TestScribbleSolver::agreesWithExactSolve_data()
 {
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<int>("threads");
-    for (const char *p : {"strokes", "single-pixel", "random-dots", "border", "prior",
-                          "prior-keep"}) {
+    for (const char *p :
+         {"strokes", "single-pixel", "random-dots", "border", "prior", "prior-keep"}) {
         QTest::newRow(p) << QString::fromLatin1(p) << 0;
         QTest::newRow(qPrintable(QStringLiteral("%1 1 thread").arg(QLatin1String(p))))
             << QString::fromLatin1(p) << 1;
@@ -291,8 +291,8 @@ void TestScribbleSolver::splitsAlongStrongEdge()
     p.c.hintMask.assign(p.Y.size(), 0);
     p.c.hintI.assign(p.Y.size(), 0.0f);
     p.c.hintQ.assign(p.Y.size(), 0.0f);
-    stroke(p.c, w, h, 3, 10, 3, 50, 0.8f, 0.1f, 0.1f);           // red, dark side
-    stroke(p.c, w, h, w - 4, 10, w - 4, 50, 0.1f, 0.2f, 0.9f);   // blue, bright side
+    stroke(p.c, w, h, 3, 10, 3, 50, 0.8f, 0.1f, 0.1f);         // red, dark side
+    stroke(p.c, w, h, w - 4, 10, w - 4, 50, 0.1f, 0.2f, 0.9f); // blue, bright side
     const Yiq red = rgbToYiq(0.8f, 0.1f, 0.1f), blue = rgbToYiq(0.1f, 0.2f, 0.9f);
     ScribbleSolver solver;
     QVERIFY(solver.setLuma(w, h, p.Y).hasValue());
@@ -309,8 +309,8 @@ void TestScribbleSolver::splitsAlongStrongEdge()
             // Every pixel takes its own side's colour; away from the edge (where exact Levin
             // bleeds a little through the variance-widened weights, most in the corners far
             // from the strokes) within 5 % of the distance between the two colours.
-            const bool ok = dist(i, q, want) < 0.1f * dist(i, q, other)
-                            && (std::abs(x - w / 3) <= 3 || dist(i, q, want) < 0.03f);
+            const bool ok = dist(i, q, want) < 0.1f * dist(i, q, other) &&
+                            (std::abs(x - w / 3) <= 3 || dist(i, q, want) < 0.03f);
             QVERIFY2(ok, qPrintable(QStringLiteral("pixel %1,%2: I %3 Q %4, want %5 %6")
                                         .arg(x)
                                         .arg(y)
@@ -398,9 +398,8 @@ void TestScribbleSolver::affinitiesFollowProtocol()
     }
     QVERIFY(std::abs(total - 1.0) < 1e-6);
     // A corner has three neighbours, normalised too.
-    QVERIFY(std::abs(solver.affinity(0, 0, 1, 0) + solver.affinity(0, 0, 0, 1)
-                     + solver.affinity(0, 0, 1, 1) - 1.0f)
-            < 1e-6f);
+    QVERIFY(std::abs(solver.affinity(0, 0, 1, 0) + solver.affinity(0, 0, 0, 1) +
+                     solver.affinity(0, 0, 1, 1) - 1.0f) < 1e-6f);
     QCOMPARE(solver.affinity(0, 0, -1, 0), 0.0f);
 }
 
