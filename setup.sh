@@ -13,7 +13,7 @@ JOBS=${TINCTURE_JOBS:-2}
 # Build and runtime dependencies (see README.md).
 PACKAGES=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev libgl-dev libqcustomplot-dev
+  qt6-base-dev libgl-dev libqcustomplot-dev fonts-dejavu-core
   libtorch-dev libopenblas0-pthread
   libopencv-dev libeigen3-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
