@@ -125,13 +125,12 @@ void ProgressBar::update(int64_t done, int64_t total)
     const int width = 30;
     const int filled = int(fraction * width + 0.5);
     QString bar = QString(filled, QLatin1Char('#')) + QString(width - filled, QLatin1Char('.'));
-    const QString line = QStringLiteral("%1 [%2] %3% %4/%5 %6 %7 %8/s ETA %9")
+    const QString line = QStringLiteral("%1 [%2] %3% %4/%5 %6 %7/s ETA %8")
                              .arg(m_label, bar)
                              .arg(fraction * 100.0, 5, 'f', 1)
                              .arg(done)
                              .arg(total)
                              .arg(m_unit)
-                             .arg(QString())
                              .arg(rate, 0, 'f', 1)
                              .arg(formatDuration(eta))
                              .simplified();

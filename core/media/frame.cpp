@@ -62,14 +62,6 @@ uint8_t *Frame::data()
     return m_data->data();
 }
 
-float Frame::sample(int x, int y, int c) const
-{
-    const size_t i = size_t(x) * channels() + size_t(c);
-    if (isSixteenBit(m_format))
-        return constRow16(y)[i] / 65535.0f;
-    return constRow(y)[i] / 255.0f;
-}
-
 namespace {
 
 // Reads sample i of a row as a 16-bit value (8-bit values scaled by 257).

@@ -45,9 +45,6 @@ public:
     }
     uint16_t *row16(int y) { return reinterpret_cast<uint16_t *>(row(y)); }
 
-    // Sample c of pixel (x, y), scaled to [0, 1].
-    float sample(int x, int y, int c) const;
-
     // BT.601 luma (Y = 0.299 R + 0.587 G + 0.114 B), same bit depth; a grey frame returns itself.
     Frame luma() const;
     // Conversion between layouts and depths (grey → RGB replicates; RGBA → RGB drops alpha;

@@ -21,8 +21,6 @@ public:
     Result<Frame> frame(FrameIndex index) override;
     double frameTimeSeconds(FrameIndex index) const override;
 
-    const QStringList &files() const { return m_files; }
-
 private:
     explicit ImageSequenceSource(const SourceOptions &options)
         : m_options(options), m_cache(options.cacheBytes)

@@ -38,11 +38,6 @@ FrameFetcher::~FrameFetcher()
     m_frameWatcher.waitForFinished();
 }
 
-bool FrameFetcher::isBusy() const
-{
-    return m_openWatcher.isRunning() || m_frameWatcher.isRunning();
-}
-
 void FrameFetcher::open(const QString &path)
 {
     m_openWatcher.waitForFinished();

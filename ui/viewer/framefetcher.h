@@ -26,7 +26,6 @@ public:
     void open(const QString &path);
     void close();
     bool isOpen() const { return m_source != nullptr; }
-    bool isBusy() const;
     const MediaInfo &info() const { return m_info; }
 
     // Asks for a frame; frameReady follows unless a newer request overtakes it.

@@ -3,6 +3,8 @@
 
 #include "metrics/imagemetrics.h"
 
+#include "framefixtures.h"
+
 #include <QTest>
 
 #include <cmath>
@@ -22,17 +24,7 @@ Frame rgbFrame(int w, int h, std::initializer_list<int> values)
     return f;
 }
 
-Frame filled(int w, int h, int r, int g, int b)
-{
-    Frame f(w, h, PixelFormat::Rgb8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            f.row(y)[x * 3] = uint8_t(r);
-            f.row(y)[x * 3 + 1] = uint8_t(g);
-            f.row(y)[x * 3 + 2] = uint8_t(b);
-        }
-    return f;
-}
+using tincture::test::filled;
 
 } // namespace
 

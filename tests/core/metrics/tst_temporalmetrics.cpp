@@ -3,6 +3,8 @@
 
 #include "metrics/temporalmetrics.h"
 
+#include "framefixtures.h"
+
 #include <QTest>
 
 #include <cmath>
@@ -22,17 +24,7 @@ FlowField uniformFlow(int w, int h, float u, float v)
     return f;
 }
 
-Frame filled(int w, int h, int r, int g, int b)
-{
-    Frame f(w, h, PixelFormat::Rgb8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            f.row(y)[x * 3] = uint8_t(r);
-            f.row(y)[x * 3 + 1] = uint8_t(g);
-            f.row(y)[x * 3 + 2] = uint8_t(b);
-        }
-    return f;
-}
+using tincture::test::filled;
 
 // A smooth, textured grey image (so optical flow has something to track), shifted by dx.
 Frame texture(int w, int h, int dx)
