@@ -1,211 +1,260 @@
-// tincture-cli bench TARGET: timings of an engine on synthetic input, medians over several runs
-// after a warm-up (PROTOCOLS.md §7). One function per target; add decode, colorizer,
-// propagation and export beside benchScribble and list them in kTargets.
+// tincture-cli bench TARGET: timings of the engines, medians over several runs after a warm-up
+// (PROTOCOLS.md §7), each with the machine it ran on. The targets live in cmd_bench_*.cpp;
+// this file parses the options, runs them and writes the table and JSON, and holds the helpers
+// of cmd_bench.h.
 
+#include "cmd_bench.h"
 #include "clicommon.h"
 #include "commands.h"
 
-#include "colour/colourspace.h"
-#include "colour/scribblesolver.h"
+#include "foundation/atomicoutput.h"
+#include "foundation/sysinfo.h"
+#include "propagation/propagationmethod.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
-#include <QSysInfo>
-#include <QTextStream>
-#include <QThread>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
-#include <random>
 
 namespace tincture::cli {
 
-namespace {
+// --- helpers of cmd_bench.h ----------------------------------------------------------------
 
-const QString kCommand = QStringLiteral("bench");
-
-struct BenchOptions
+double msSince(BenchClock::time_point start)
 {
-    int runs = 5;
-    int threads = 0;
-};
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return std::chrono::duration<double, std::milli>(BenchClock::now() - start).count();
 }
 
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
     const size_t n = v.size();
-    return n == 0 ? 0.0 : (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
+    return n == 0 ? std::nan("") : (n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]));
 }
 
-// --- scribble -----------------------------------------------------------------------------
-
-struct ScribbleProblem
+double minimum(const std::vector<double> &v)
 {
-    int width = 0, height = 0;
-    std::vector<float> luma;
-    colour::ChromaConstraints constraints;
-    size_t scribbled = 0;
-};
+    return v.empty() ? std::nan("") : *std::min_element(v.begin(), v.end());
+}
 
-// Adds a 3-pixel-wide stroke of one colour; stops once `limit` pixels are scribbled.
-void addStroke(ScribbleProblem &p, std::mt19937 &rng, size_t limit)
+bool benchInterrupted()
 {
-    std::uniform_real_distribution<float> u(0.0f, 1.0f);
-    float x = u(rng) * p.width, y = u(rng) * p.height;
-    const float angle = u(rng) * 6.2832f;
-    const colour::Yiq c = colour::rgbToYiq(u(rng), u(rng), u(rng));
-    const int length = int(20 + 60 * u(rng));
-    for (int s = 0; s < length && p.scribbled < limit; ++s) {
-        x += std::cos(angle);
-        y += std::sin(angle);
-        for (int oy = -1; oy <= 1; ++oy)
-            for (int ox = -1; ox <= 1; ++ox) {
-                const int xi = int(x) + ox, yi = int(y) + oy;
-                if (xi < 0 || yi < 0 || xi >= p.width || yi >= p.height)
-                    continue;
-                const size_t i = size_t(yi) * p.width + xi;
-                p.scribbled += p.constraints.hintMask[i] ? 0 : 1;
-                p.constraints.hintMask[i] = 1;
-                p.constraints.hintI[i] = c.i;
-                p.constraints.hintQ[i] = c.q;
-            }
+    return interruptFlag().load(std::memory_order_relaxed);
+}
+
+Frame syntheticFrame(int w, int h, int index)
+{
+    // Separable tables: the picture is a sum of functions of x and of y (plus discs and grain),
+    // so a 1920×1080 frame costs a few milliseconds and does not distort the engine timings.
+    const double k = 854.0 / std::max(w, 1); // features scale with the frame
+    const int sx = 2 * index, sy = index;
+    std::vector<float> lx(static_cast<size_t>(w)), cx(static_cast<size_t>(w));
+    std::vector<float> ly(static_cast<size_t>(h)), cy(static_cast<size_t>(h));
+    for (int x = 0; x < w; ++x) {
+        const double u = (x - sx) * k;
+        lx[size_t(x)] = float(40 * std::sin(u * 0.021) + 18 * std::sin(u * 0.13 + 1.0));
+        cx[size_t(x)] = float(28 * std::sin(u * 0.008));
     }
-}
-
-// A film-like grey frame (gradient, 24 flat or textured discs and boxes, grain) with random
-// 3-pixel strokes covering `fraction` of the pixels. Deterministic for a given size.
-ScribbleProblem makeScribbleProblem(int w, int h, double fraction)
-{
-    ScribbleProblem p;
-    p.width = w;
-    p.height = h;
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> u(0.0f, 1.0f);
-    std::normal_distribution<float> grain(0.0f, 0.02f);
-    struct Shape
-    {
-        float cx, cy, r, v;
-        bool disc;
-    };
-    std::vector<Shape> shapes;
-    for (int k = 0; k < 24; ++k)
-        shapes.push_back({u(rng) * w, u(rng) * h, (0.04f + 0.15f * u(rng)) * std::min(w, h), u(rng),
-                          u(rng) < 0.5f});
-    const size_t n = size_t(w) * h;
-    p.luma.resize(n);
-    for (int y = 0; y < h; ++y)
+    for (int y = 0; y < h; ++y) {
+        const double v = (y - sy) * k;
+        ly[size_t(y)] = float(35 * std::cos(v * 0.017) + 14 * std::sin(v * 0.11));
+        cy[size_t(y)] = float(24 * std::cos(v * 0.012 + 0.5));
+    }
+    Frame f(w, h, PixelFormat::Rgb8);
+    uint32_t seed = 0x9e3779b9u * uint32_t(index + 1);
+    auto clamp8 = [](float v) { return uint8_t(std::clamp(int(std::lround(v)), 0, 255)); };
+    for (int y = 0; y < h; ++y) {
+        uint8_t *row = f.row(y);
         for (int x = 0; x < w; ++x) {
-            float v = 0.25f + 0.5f * float(x + y) / float(w + h);
-            for (const Shape &s : shapes) {
-                const float dx = x - s.cx, dy = y - s.cy;
-                if (s.disc ? dx * dx + dy * dy < s.r * s.r
-                           : (std::abs(dx) < s.r && std::abs(dy) < 0.6f * s.r))
-                    v = s.v + 0.1f * std::sin(0.05f * x);
-            }
-            p.luma[size_t(y) * w + x] = std::clamp(v + grain(rng), 0.0f, 1.0f);
+            seed = seed * 1664525u + 1013904223u;
+            const float grain = float(int(seed >> 24) % 11 - 5); // uniform −5…5, σ ≈ 3
+            const float l = 120 + lx[size_t(x)] + ly[size_t(y)] + grain;
+            row[size_t(x) * 3] = clamp8(l + cx[size_t(x)]);
+            row[size_t(x) * 3 + 1] = clamp8(l - 0.3f * (cx[size_t(x)] + cy[size_t(y)]));
+            row[size_t(x) * 3 + 2] = clamp8(l + cy[size_t(y)]);
         }
-    p.constraints.hintMask.assign(n, 0);
-    p.constraints.hintI.assign(n, 0.0f);
-    p.constraints.hintQ.assign(n, 0.0f);
-    const size_t want = size_t(fraction * double(n));
-    while (p.scribbled < want)
-        addStroke(p, rng, want);
-    return p;
+    }
+    // Four discs of flat colour with a ring, moving faster than the background.
+    const uint8_t colours[4][3] = {{200, 60, 50}, {60, 150, 70}, {50, 80, 190}, {220, 200, 90}};
+    for (int d = 0; d < 4; ++d) {
+        const double cxd = w * (0.15 + 0.23 * d) + 3.0 * index / k;
+        const double cyd = h * 0.5 + h * 0.25 * std::sin(0.07 * index + 1.3 * d);
+        const double r = 0.12 * h;
+        for (int y = std::max(0, int(cyd - r)); y < std::min(h, int(cyd + r) + 1); ++y)
+            for (int x = std::max(0, int(cxd - r)); x < std::min(w, int(cxd + r) + 1); ++x) {
+                const double dd = std::hypot(x - cxd, y - cyd);
+                if (dd > r)
+                    continue;
+                const float shade = dd > 0.8 * r ? 0.6f : 1.0f;
+                for (int c = 0; c < 3; ++c)
+                    f.row(y)[size_t(x) * 3 + size_t(c)] = uint8_t(colours[d][c] * shade);
+            }
+    }
+    f.index = index;
+    f.pts = index;
+    return f;
 }
 
-// One size: cold solves (new solver: affinities, hierarchy, solve from zero) and warm
-// re-solves after one more stroke (new constraints, hierarchy, solve from the last solution).
-QJsonObject benchScribbleSize(int w, int h, const BenchOptions &options, QTextStream &out)
+QString fixed(double value, int decimals)
 {
-    const ScribbleProblem p = makeScribbleProblem(w, h, 0.05);
-    colour::ChromaConstraints stroked = p.constraints;
-    {
-        ScribbleProblem extra = p;
-        std::mt19937 rng(99);
-        addStroke(extra, rng, p.scribbled + 400);
-        stroked = extra.constraints;
-    }
-    colour::ScribbleSolverOptions so;
-    so.threads = options.threads;
-    std::vector<double> cold, warm, coldIt, warmIt;
-    double residual = 0.0;
-    for (int run = 0; run <= options.runs; ++run) { // run 0 is the warm-up
-        Feedback feedback;
-        colour::ScribbleSolver solver(so);
-        const Clock::time_point t0 = Clock::now();
-        bool ok = solver.setLuma(w, h, p.luma).hasValue() &&
-                  solver.setConstraints(p.constraints).hasValue();
-        const auto cs = solver.solve(feedback, false);
-        const double coldMs = msSince(t0);
-        const Clock::time_point t1 = Clock::now();
-        ok = ok && cs.hasValue() && solver.setConstraints(stroked).hasValue();
-        const auto ws = solver.solve(feedback, true);
-        const double warmMs = msSince(t1);
-        if (!ok || !ws.hasValue())
-            return {{QStringLiteral("error"), QStringLiteral("solver failed")}};
-        if (run == 0)
-            continue;
-        cold.push_back(coldMs);
-        warm.push_back(warmMs);
-        coldIt.push_back(cs->iterations);
-        warmIt.push_back(ws->iterations);
-        residual = std::max(residual, cs->relativeResidual);
-    }
-    const QJsonObject row{
-        {QStringLiteral("width"), w},
-        {QStringLiteral("height"), h},
-        {QStringLiteral("scribbled_fraction"), double(p.scribbled) / (w * h)},
-        {QStringLiteral("cold_ms_median"), median(cold)},
-        {QStringLiteral("cold_ms_min"), *std::min_element(cold.begin(), cold.end())},
-        {QStringLiteral("cold_iterations_median"), median(coldIt)},
-        {QStringLiteral("warm_ms_median"), median(warm)},
-        {QStringLiteral("warm_iterations_median"), median(warmIt)},
-        {QStringLiteral("relative_residual_max"), residual}};
-    out << QStringLiteral(
-               "%1×%2  %3 % scribbled  cold %4 ms (%5 it)  warm re-solve %6 ms (%7 it)\n")
-               .arg(w)
-               .arg(h)
-               .arg(100.0 * double(p.scribbled) / (w * h), 0, 'f', 1)
-               .arg(median(cold), 0, 'f', 1)
-               .arg(median(coldIt))
-               .arg(median(warm), 0, 'f', 1)
-               .arg(median(warmIt));
-    out.flush();
-    return row;
+    return std::isnan(value) ? QStringLiteral("–") : QString::number(value, 'f', decimals);
 }
 
-QJsonObject benchScribble(const BenchOptions &options, QTextStream &out)
+QString formatTable(const QStringList &header, const QList<QStringList> &rows)
 {
-    out << "scribble solver (Levin et al. 2004; BiCGSTAB + multigrid V-cycle), median of "
-        << options.runs << " runs after a warm-up\n";
-    QJsonArray sizes;
-    for (const auto &[w, h] : std::array{std::pair{854, 480}, std::pair{1920, 1080}})
-        sizes.append(benchScribbleSize(w, h, options, out));
-    return {{QStringLiteral("target"), QStringLiteral("scribble")},
-            {QStringLiteral("sizes"), sizes}};
+    QList<int> widths;
+    for (const QString &h : header)
+        widths << int(h.size());
+    for (const QStringList &r : rows)
+        for (int i = 0; i < r.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], int(r[i].size()));
+    auto line = [&](const QStringList &cells) {
+        QString s;
+        for (int i = 0; i < cells.size() && i < widths.size(); ++i) {
+            if (i > 0)
+                s += QStringLiteral("  ");
+            s += i == 0 ? cells[i].leftJustified(widths[i]) : cells[i].rightJustified(widths[i]);
+        }
+        return s + QLatin1Char('\n');
+    };
+    QString text = line(header);
+    int total = 0;
+    for (int w : widths)
+        total += w + 2;
+    text += QString(std::max(0, total - 2), QLatin1Char('-')) + QLatin1Char('\n');
+    for (const QStringList &r : rows)
+        text += line(r);
+    return text;
 }
+
+bool haveFfmpeg()
+{
+    return !QStandardPaths::findExecutable(QStringLiteral("ffmpeg")).isEmpty();
+}
+
+Result<ExternalTiming> runFfmpeg(const QStringList &args)
+{
+    QProcess p;
+    QStringList full = {QStringLiteral("-hide_banner"), QStringLiteral("-nostdin"),
+                        QStringLiteral("-nostats"),     QStringLiteral("-loglevel"),
+                        QStringLiteral("info"),         QStringLiteral("-benchmark")};
+    full << args;
+    const BenchClock::time_point t0 = BenchClock::now();
+    p.start(QStringLiteral("ffmpeg"), full);
+    if (!p.waitForStarted(10000))
+        return makeError(ErrorCode::Internal, QStringLiteral("cannot start ffmpeg"),
+                         p.errorString());
+    while (!p.waitForFinished(200))
+        if (benchInterrupted()) {
+            p.kill();
+            p.waitForFinished();
+            return Error::cancelled();
+        }
+    ExternalTiming t;
+    t.wallMs = msSince(t0);
+    const QString log = QString::fromLocal8Bit(p.readAllStandardError());
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("ffmpeg %1 failed").arg(args.join(QLatin1Char(' '))),
+                         log.right(600));
+    static const QRegularExpression rtime(QStringLiteral("rtime=([0-9.]+)s"));
+    const auto m = rtime.match(log);
+    t.fromRtime = m.hasMatch();
+    t.ms = t.fromRtime ? 1000.0 * m.captured(1).toDouble() : t.wallMs;
+    return t;
+}
+
+// --- the command ---------------------------------------------------------------------------
+
+namespace {
+
+const QString kCommand = QStringLiteral("bench");
 
 struct Target
 {
     const char *name;
-    QJsonObject (*run)(const BenchOptions &, QTextStream &);
+    Result<QJsonObject> (*run)(const BenchOptions &, QTextStream &);
 };
 
 constexpr std::array kTargets = {
-    Target{"scribble", benchScribble},
+    Target{"decode", benchDecode},       Target{"scribble", benchScribble},
+    Target{"colorizer", benchColorizer}, Target{"propagation", benchPropagation},
+    Target{"export", benchExport},
 };
+
+// The bundled sample film: --sample, else resources/samples/sample.mp4 near the executable
+// (a build tree inside the source tree) or in the current folder.
+QString findSample(const QString &given)
+{
+    if (!given.isEmpty())
+        return given;
+    const QString app = QCoreApplication::applicationDirPath();
+    for (const QString &base : {app + QStringLiteral("/../.."), app + QStringLiteral("/.."),
+                                app + QStringLiteral("/../share/tincture"), QDir::currentPath()}) {
+        const QString p = base + QStringLiteral("/resources/samples/sample.mp4");
+        if (QFileInfo::exists(p))
+            return QFileInfo(p).canonicalFilePath();
+    }
+    return {};
+}
+
+QString threadsText(int threads)
+{
+    return threads > 0 ? QString::number(threads) : QStringLiteral("all");
+}
+
+// The machine and settings every result carries (PROTOCOLS §7).
+void addMachine(QJsonObject &o, const BenchOptions &options)
+{
+    o.insert(QStringLiteral("date"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    o.insert(QStringLiteral("cores"), sysinfo::logicalCores());
+    o.insert(QStringLiteral("cpu_model"), sysinfo::cpuModel());
+    o.insert(QStringLiteral("os"), sysinfo::osName());
+    o.insert(QStringLiteral("threads"), threadsText(options.threads));
+    o.insert(QStringLiteral("runs"), options.runs);
+    if (!o.contains(QStringLiteral("gpu_used")))
+        o.insert(QStringLiteral("gpu_used"), false); // CPU-only engines
+    const int64_t peak = sysinfo::peakResidentBytes();
+    o.insert(QStringLiteral("peak_rss_mb"),
+             peak >= 0 ? QJsonValue(double(peak) / (1 << 20)) : QJsonValue(QJsonValue::Null));
+}
+
+Result<void> writeJsonFile(const QString &path, const QJsonObject &o)
+{
+    auto out = AtomicOutput::begin(path);
+    if (!out)
+        return out.error();
+    const QByteArray bytes = QJsonDocument(o).toJson();
+    QFile file(out->tempPath());
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
+        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
+                         file.errorString());
+    file.close();
+    return out->commit();
+}
+
+Result<QSize> parseSize(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+)[x×](\\d+)$"));
+    const auto m = re.match(text);
+    const int w = m.hasMatch() ? m.captured(1).toInt() : 0,
+              h = m.hasMatch() ? m.captured(2).toInt() : 0;
+    if (w < 16 || h < 16 || w > 8192 || h > 8192)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("invalid --size '%1' (WxH, 16…8192)").arg(text));
+    return QSize(w, h);
+}
 
 } // namespace
 
@@ -219,18 +268,44 @@ int runBench(const QStringList &args)
                                   QStringLiteral("Timed runs after the warm-up (default 5)."),
                                   QStringLiteral("N"), QStringLiteral("5"));
     const QCommandLineOption threads(QStringLiteral("threads"),
-                                     QStringLiteral("Threads (default: all cores)."),
+                                     QStringLiteral("Threads for the engines that take a count "
+                                                    "(scribble, encoders, ffmpeg; default: all "
+                                                    "cores)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
-    parser.addOptions({json, runs, threads});
+    const QCommandLineOption frames(QStringLiteral("frames"),
+                                    QStringLiteral("Frames per synthetic clip (default 48)."),
+                                    QStringLiteral("N"), QStringLiteral("48"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("Synthetic frame size, replacing the target's "
+                                                 "defaults; repeat for several."),
+                                  QStringLiteral("WxH"));
+    const QCommandLineOption method(QStringLiteral("method"),
+                                    QStringLiteral("propagation: method(s) to time besides the "
+                                                   "flow baseline (default %1; known: %2).")
+                                        .arg(defaultPropagationMethodName(),
+                                             propagationMethodNames().join(QStringLiteral(", "))),
+                                    QStringLiteral("name[,name]"));
+    const QCommandLineOption data(QStringLiteral("data"),
+                                  QStringLiteral("propagation: time on the first sequence of a "
+                                                 "dev-set folder instead of synthetic frames."),
+                                  QStringLiteral("dir"));
+    const QCommandLineOption sample(QStringLiteral("sample"),
+                                    QStringLiteral("The bundled sample film (default: found "
+                                                   "under resources/samples)."),
+                                    QStringLiteral("FILE"));
+    parser.addOptions({json, runs, threads, frames, size, method, data, sample});
     QStringList names;
     for (const Target &t : kTargets)
         names << QString::fromLatin1(t.name);
     if (int rc = parseArgs(parser, kCommand,
-                           QStringLiteral("Time an engine on synthetic input. Targets: %1.")
+                           QStringLiteral("Time the engines: medians over N runs after a warm-up, "
+                                          "with the baselines timed in the same run. Targets: "
+                                          "%1, all.")
                                .arg(names.join(QLatin1String(", "))),
                            args, 1, 1, QStringLiteral("TARGET"));
         rc != kExitOk)
         return rc;
+
     BenchOptions options;
     bool ok = false;
     options.runs = parser.value(runs).toInt(&ok);
@@ -240,32 +315,95 @@ int runBench(const QStringList &args)
     if (!ok || options.threads < 0)
         return usageError(kCommand,
                           QStringLiteral("invalid --threads '%1'").arg(parser.value(threads)));
-    const QString name = parser.positionalArguments().front();
-    const auto target = std::find_if(kTargets.begin(), kTargets.end(), [&](const Target &t) {
-        return name == QLatin1String(t.name);
-    });
-    if (target == kTargets.end())
-        return usageError(kCommand, QStringLiteral("unknown target '%1' (known: %2)")
-                                        .arg(name, names.join(QLatin1String(", "))));
-    QTextStream out(stdout);
-    out << "machine: " << QSysInfo::prettyProductName() << ", " << QThread::idealThreadCount()
-        << " cores, threads "
-        << (options.threads ? QString::number(options.threads) : QStringLiteral("all"))
-        << ", no GPU used\n";
-    QJsonObject result = target->run(options, out);
-    result.insert(QStringLiteral("date"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
-    result.insert(QStringLiteral("cores"), QThread::idealThreadCount());
-    result.insert(QStringLiteral("runs"), options.runs);
-    result.insert(QStringLiteral("os"), QSysInfo::prettyProductName());
-    if (parser.isSet(json)) {
-        QFile file(parser.value(json));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            file.write(QJsonDocument(result).toJson()) < 0)
-            return reportError(makeError(ErrorCode::WriteFailed,
-                                         QStringLiteral("%1: cannot write: %2")
-                                             .arg(parser.value(json), file.errorString())));
+    options.frames = parser.value(frames).toInt(&ok);
+    if (!ok || options.frames < 2 || options.frames > 100000)
+        return usageError(kCommand,
+                          QStringLiteral("invalid --frames '%1'").arg(parser.value(frames)));
+    for (const QString &s : parser.values(size)) {
+        const auto parsed = parseSize(s);
+        if (!parsed)
+            return usageError(kCommand, parsed.error().message);
+        options.sizes << *parsed;
     }
-    return kExitOk;
+    for (const QString &m : parser.values(method))
+        for (const QString &name : m.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            if (!propagationMethodNames().contains(name))
+                return usageError(
+                    kCommand, QStringLiteral("unknown method '%1' (known: %2)")
+                                  .arg(name, propagationMethodNames().join(QStringLiteral(", "))));
+            options.methods << name;
+        }
+    options.dataDir = parser.value(data);
+    options.sample = findSample(parser.value(sample));
+    if (parser.isSet(sample) && !QFileInfo::exists(options.sample))
+        return reportError(makeError(ErrorCode::FileNotFound,
+                                     QStringLiteral("%1: no such file").arg(options.sample)));
+
+    const QString name = parser.positionalArguments().front();
+    std::vector<const Target *> chosen;
+    for (const Target &t : kTargets)
+        if (name == QLatin1String("all") || name == QLatin1String(t.name))
+            chosen.push_back(&t);
+    if (chosen.empty())
+        return usageError(kCommand, QStringLiteral("unknown target '%1' (known: %2, all)")
+                                        .arg(name, names.join(QLatin1String(", "))));
+    QTemporaryDir work(QDir::tempPath() + QStringLiteral("/tincture-bench-XXXXXX"));
+    if (!work.isValid())
+        return reportError(makeError(
+            ErrorCode::WriteFailed,
+            QStringLiteral("cannot create a temporary folder in %1").arg(QDir::tempPath())));
+    options.workDir = work.path();
+
+    QTextStream out(stdout);
+    out << "machine: " << sysinfo::cpuModel() << ", " << sysinfo::logicalCores() << " cores, "
+        << sysinfo::osName() << "; threads " << threadsText(options.threads) << "; median of "
+        << options.runs << " runs after a warm-up\n";
+    out.flush();
+    QJsonArray results;
+    bool failed = false;
+    double maxPeakMb = 0.0;
+    for (const Target *t : chosen) {
+        out << '\n';
+        // Each target's own peak where the kernel allows it, else the process's so far.
+        const bool perTarget = sysinfo::resetPeakResident();
+        Result<QJsonObject> r = t->run(options, out);
+        out.flush();
+        if (!r && r.error().isCancelled())
+            return reportError(r.error());
+        if (!r && chosen.size() == 1)
+            return reportError(r.error());
+        QJsonObject o;
+        if (r) {
+            o = *r;
+        } else {
+            failed = true;
+            QTextStream(stderr) << "tincture-cli: " << t->name << ": " << r.error().message << '\n';
+            o = {{QStringLiteral("target"), QString::fromLatin1(t->name)},
+                 {QStringLiteral("error"), r.error().message}};
+        }
+        addMachine(o, options);
+        o.insert(QStringLiteral("peak_rss_scope"),
+                 perTarget ? QStringLiteral("target") : QStringLiteral("process"));
+        maxPeakMb = std::max(maxPeakMb, o.value(QStringLiteral("peak_rss_mb")).toDouble());
+        out << QStringLiteral("peak resident memory: %1 MB\n")
+                   .arg(o.value(QStringLiteral("peak_rss_mb")).toDouble(), 0, 'f', 0);
+        results.append(o);
+    }
+    if (parser.isSet(json)) {
+        QJsonObject doc = results.first().toObject();
+        if (chosen.size() > 1) {
+            doc = {{QStringLiteral("targets"), results}};
+            addMachine(doc, options);
+            doc.insert(QStringLiteral("peak_rss_mb"), maxPeakMb); // the largest of the targets'
+            doc.insert(QStringLiteral("gpu_used"),
+                       std::any_of(results.begin(), results.end(), [](const QJsonValue &v) {
+                           return v.toObject().value(QStringLiteral("gpu_used")).toBool();
+                       }));
+        }
+        if (auto w = writeJsonFile(parser.value(json), doc); !w)
+            return reportError(w.error());
+    }
+    return failed ? kExitBadInput : kExitOk;
 }
 
 } // namespace tincture::cli

@@ -1,15 +1,24 @@
 // tincture-cli eval TARGET: quality evaluations with the protocols of ../shared/PROTOCOLS.md.
-// Only "propagation" exists for now; "images" and "video" are announced but not yet available.
+// "propagation" (the dev-set protocol, §1) and "video" (per-frame flicker, colourfulness, PSNR
+// and SSIM of a finished film, §2, §3, §5) live here; "images" is runEvalImages
+// (cmd_eval_images.cpp), reached through runEval.
 
 #include "clicommon.h"
 #include "commands.h"
 
 #include "foundation/atomicoutput.h"
+#include "media/videosource.h"
+#include "metrics/imagemetrics.h"
+#include "metrics/videometrics.h"
 #include "propagation/evaluation.h"
 #include "propagation/propagationmethod.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
+
+#include <cmath>
 
 namespace tincture::cli {
 
@@ -17,23 +26,213 @@ namespace {
 
 const QString kCommand = QStringLiteral("eval");
 
-Result<void> writeJson(const QString &path, const QByteArray &json)
+Result<void> writeAtomically(const QString &path, const QByteArray &bytes)
 {
     auto out = AtomicOutput::begin(path);
     if (!out)
         return out.error();
     QFile file(out->tempPath());
-    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.flush())
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
         return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
                          file.errorString());
     file.close();
     return out->commit();
 }
 
+// --- eval video ---------------------------------------------------------------------------
+
+// CSV cells: empty for NaN (metric absent), "inf" for identical frames' PSNR.
+QString csvCell(double v)
+{
+    if (std::isnan(v))
+        return {};
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', 10);
+}
+
+QJsonValue jsonNumber(double v)
+{
+    if (std::isnan(v))
+        return QJsonValue(QJsonValue::Null);
+    if (std::isinf(v))
+        return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return v;
+}
+
+QString shown(double v, int decimals, const QString &unit = {})
+{
+    if (std::isnan(v))
+        return QStringLiteral("–");
+    if (std::isinf(v))
+        return QStringLiteral("inf") + unit;
+    return QString::number(v, 'f', decimals) + unit;
+}
+
+Result<void> writeCsv(const QString &path, const std::vector<metrics::FrameMetrics> &frames)
+{
+    QByteArray text = "frame,flicker,colourfulness,psnr,ssim\n";
+    for (const metrics::FrameMetrics &f : frames)
+        text +=
+            QStringLiteral("%1,%2,%3,%4,%5\n")
+                .arg(f.index)
+                .arg(csvCell(f.flicker), csvCell(f.colourfulness), csvCell(f.psnr), csvCell(f.ssim))
+                .toUtf8();
+    return writeAtomically(path, text);
+}
+
+int runEvalVideo(const QStringList &args)
+{
+    const QString command = QStringLiteral("eval video");
+    QCommandLineParser parser;
+    const QCommandLineOption result(QStringLiteral("result"),
+                                    QStringLiteral("The coloured film to measure."),
+                                    QStringLiteral("OUT.mp4"));
+    const QCommandLineOption reference(
+        QStringLiteral("reference"),
+        QStringLiteral("Its colour ground truth, frame for frame (adds PSNR and SSIM)."),
+        QStringLiteral("COLOUR.mp4"));
+    const QCommandLineOption csv(QStringLiteral("csv"),
+                                 QStringLiteral("Per-frame values: frame,flicker,colourfulness,"
+                                                "psnr,ssim (empty where absent)."),
+                                 QStringLiteral("PERFRAME.csv"));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Also write the summary as JSON."),
+                                  QStringLiteral("SUMMARY.json"));
+    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
+    parser.addOptions({result, reference, csv, json, quiet});
+    if (int rc = parseArgs(
+            parser, command,
+            QStringLiteral(
+                "Measure a coloured film frame by frame: flicker as the warp error E_t between "
+                "frames t and t+1 (Lai et al. 2018; flow on the result's grey, PROTOCOLS §3), "
+                "colourfulness (Hasler & Süsstrunk, §2) and, with --reference, RGB PSNR and "
+                "SSIM (§5). Writes the per-frame values as CSV and prints the means."),
+            args, 0, 0, QString());
+        rc != kExitOk)
+        return rc;
+    if (!parser.isSet(result))
+        return usageError(command, QStringLiteral("--result FILE is required"));
+    if (!parser.isSet(csv))
+        return usageError(command, QStringLiteral("--csv FILE is required"));
+
+    const QString resultPath = parser.value(result), referencePath = parser.value(reference);
+    auto resultSource = VideoSource::open(resultPath);
+    if (!resultSource)
+        return reportError(resultSource.error());
+    const MediaInfo &ri = (*resultSource)->info();
+    std::unique_ptr<VideoSource> referenceSource;
+    if (parser.isSet(reference)) {
+        auto opened = VideoSource::open(referencePath);
+        if (!opened)
+            return reportError(opened.error());
+        referenceSource = std::move(*opened);
+        const MediaInfo &fi = referenceSource->info();
+        if (fi.frames != ri.frames)
+            return reportError(makeError(
+                ErrorCode::SizeMismatch,
+                QStringLiteral("%1 has %2 frames but the reference %3 has %4; they must match "
+                               "frame for frame")
+                    .arg(resultPath)
+                    .arg(ri.frames)
+                    .arg(referencePath)
+                    .arg(fi.frames)));
+        if (fi.width != ri.width || fi.height != ri.height)
+            return reportError(makeError(ErrorCode::SizeMismatch,
+                                         QStringLiteral("%1 is %2×%3 but the reference %4 is "
+                                                        "%5×%6; they must have the same size")
+                                             .arg(resultPath)
+                                             .arg(ri.width)
+                                             .arg(ri.height)
+                                             .arg(referencePath)
+                                             .arg(fi.width)
+                                             .arg(fi.height)));
+    }
+
+    // The reference's own colourfulness is measured as its frames go by, for the ratio §2 asks
+    // for; errors from either file are prefixed with its name unless they name it already.
+    double referenceColourfulness = 0.0;
+    auto named = [](const QString &path, Error e) {
+        if (!e.message.contains(path))
+            e.message = path + QStringLiteral(": ") + e.message;
+        return e;
+    };
+    VideoSource *rs = resultSource->get();
+    const metrics::FrameGetter getResult = [&](int64_t i) -> Result<Frame> {
+        Result<Frame> f = rs->frame(i);
+        return f ? f : Result<Frame>(named(resultPath, f.error()));
+    };
+    metrics::FrameGetter getReference;
+    if (referenceSource)
+        getReference = [&](int64_t i) -> Result<Frame> {
+            Result<Frame> f = referenceSource->frame(i);
+            if (!f)
+                return named(referencePath, f.error());
+            if (const auto c = metrics::colourfulness(*f))
+                referenceColourfulness += *c;
+            return f;
+        };
+
+    ProgressBar bar(QStringLiteral("eval video"), parser.isSet(quiet));
+    Feedback feedback(bar.callback());
+    feedback.linkCancelFlag(&interruptFlag());
+    auto frames = metrics::measureVideo(ri.frames, getResult, getReference, feedback);
+    bar.finish();
+    printWarnings(feedback);
+    if (!frames)
+        return reportError(frames.error());
+    if (auto r = writeCsv(parser.value(csv), *frames); !r)
+        return reportError(r.error());
+
+    const metrics::VideoMetricsSummary s = metrics::summarise(*frames);
+    const double refMean =
+        referenceSource ? referenceColourfulness / double(frames->size()) : std::nan("");
+    const double ratio = refMean > 0 ? s.meanColourfulness / refMean : std::nan("");
+    QTextStream out(stdout);
+    out << "result:    " << resultPath << " (" << frames->size() << " frames, " << ri.width << "×"
+        << ri.height << ")\n";
+    if (referenceSource)
+        out << "reference: " << referencePath << '\n';
+    out << "mean flicker (warp error E_t): " << shown(s.meanFlicker, 6) << '\n'
+        << "mean colourfulness:            " << shown(s.meanColourfulness, 2);
+    if (referenceSource)
+        out << "  (reference " << shown(refMean, 2) << ", ratio " << shown(ratio, 3) << ")";
+    out << '\n';
+    if (referenceSource)
+        out << "mean PSNR (RGB):               " << shown(s.meanPsnr, 3, QStringLiteral(" dB"))
+            << '\n'
+            << "mean SSIM:                     " << shown(s.meanSsim, 4) << '\n';
+    out.flush();
+
+    if (parser.isSet(json)) {
+        const QJsonObject o{{QStringLiteral("result"), resultPath},
+                            {QStringLiteral("reference"), referenceSource
+                                                              ? QJsonValue(referencePath)
+                                                              : QJsonValue(QJsonValue::Null)},
+                            {QStringLiteral("frames"), qint64(frames->size())},
+                            {QStringLiteral("width"), ri.width},
+                            {QStringLiteral("height"), ri.height},
+                            {QStringLiteral("mean_flicker"), jsonNumber(s.meanFlicker)},
+                            {QStringLiteral("mean_colourfulness"), jsonNumber(s.meanColourfulness)},
+                            {QStringLiteral("reference_mean_colourfulness"), jsonNumber(refMean)},
+                            {QStringLiteral("colourfulness_ratio"), jsonNumber(ratio)},
+                            {QStringLiteral("mean_psnr"), jsonNumber(s.meanPsnr)},
+                            {QStringLiteral("mean_ssim"), jsonNumber(s.meanSsim)}};
+        if (auto r = writeAtomically(parser.value(json), QJsonDocument(o).toJson()); !r)
+            return reportError(r.error());
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int runEval(const QStringList &args)
 {
+    // Each target has its own options; the target comes first.
+    if (!args.isEmpty() && args.front() == QLatin1String("images"))
+        return runEvalImages(args.mid(1));
+    if (!args.isEmpty() && args.front() == QLatin1String("video"))
+        return runEvalVideo(args.mid(1));
     QCommandLineParser parser;
     const QCommandLineOption data(QStringLiteral("data"),
                                   QStringLiteral("Dataset folder: DIR/<sequence>/<frame>.jpg|png."),
@@ -68,19 +267,25 @@ int runEval(const QStringList &args)
                 "  propagation  first-frame colour propagation (PROTOCOLS §1): frame 0's true "
                 "colour is given, every frame is scored as its chroma under the true luma, PSNR "
                 "per frame, mean per sequence, then over sequences.\n"
-                "  images, video  not yet available."),
+                "  images       keyframe colourisation of still images (PROTOCOLS §2); see "
+                "'tincture-cli eval images --help'.\n"
+                "  video        per-frame flicker, colourfulness, PSNR and SSIM of a coloured "
+                "film; see 'tincture-cli eval video --help'.\n"
+                "The options below are propagation's."),
             args, 1, 1, QStringLiteral("TARGET"));
         rc != kExitOk)
         return rc;
 
     const QString target = parser.positionalArguments().front();
     if (target == QLatin1String("images") || target == QLatin1String("video"))
-        return usageError(kCommand, QStringLiteral("'eval %1' is not yet available; "
-                                                   "only 'eval propagation' is")
+        return usageError(kCommand, QStringLiteral("put the target first: 'tincture-cli eval %1 "
+                                                   "[OPTIONS]'")
                                         .arg(target));
     if (target != QLatin1String("propagation"))
         return usageError(kCommand,
-                          QStringLiteral("unknown target '%1' (expected propagation)").arg(target));
+                          QStringLiteral("unknown target '%1' (expected images, propagation or "
+                                         "video)")
+                              .arg(target));
 
     PropagationEvalOptions options;
     if (!parser.isSet(data))
@@ -102,9 +307,8 @@ int runEval(const QStringList &args)
         options.method = parser.value(method);
         if (!propagationMethodNames().contains(options.method))
             return usageError(kCommand, QStringLiteral("unknown method '%1' (known: %2)")
-                                            .arg(options.method,
-                                                 propagationMethodNames().join(
-                                                     QStringLiteral(", "))));
+                                            .arg(options.method, propagationMethodNames().join(
+                                                                     QStringLiteral(", "))));
     }
     options.resultsDir = parser.value(results);
     options.saveDir = parser.value(save);
@@ -120,7 +324,7 @@ int runEval(const QStringList &args)
 
     QTextStream(stdout) << evalReportTable(*report);
     if (parser.isSet(json))
-        if (auto r = writeJson(parser.value(json), evalReportJson(*report)); !r)
+        if (auto r = writeAtomically(parser.value(json), evalReportJson(*report)); !r)
             return reportError(r.error());
     return kExitOk;
 }

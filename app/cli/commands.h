@@ -2,7 +2,15 @@
 // The subcommands of tincture-cli. Each takes its own arguments (without the program and
 // subcommand names) and returns the process exit code (see clicommon.h).
 
+#include "foundation/result.h"
+
 #include <QStringList>
+
+#include <memory>
+
+namespace tincture::ml {
+class Colorizer;
+}
 
 namespace tincture::cli {
 
@@ -18,5 +26,15 @@ int runTranscode(const QStringList &args);
 int runScribble(const QStringList &args);
 int runBench(const QStringList &args);
 int runEval(const QStringList &args);
+int runEvalImages(const QStringList &args); // `eval images`, dispatched by runEval
+int runPropagate(const QStringList &args);
+int runColorizeImage(const QStringList &args);
+int runColorize(const QStringList &args);
+int runTrain(const QStringList &args);
+
+// Loads the keyframe model (the shipped one when model is empty); cmd_colorize_image.cpp.
+Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
+                                                           const QString &device,
+                                                           int workingSide);
 
 } // namespace tincture::cli

@@ -16,8 +16,12 @@ constexpr std::array kCommands = {
     Command{"info", "print a film's properties as JSON", runInfo},
     Command{"transcode", "re-encode a film (H.264, FFV1, ProRes, PNG/TIFF sequence)", runTranscode},
     Command{"scribble", "colourise a still from colour scribbles (Levin et al. 2004)", runScribble},
-    Command{"bench", "time an engine on synthetic input (scribble)", runBench},
-    Command{"eval", "measure quality with a fixed protocol (propagation)", runEval},
+    Command{"bench", "time the engines (decode, scribble, colorizer, propagation, export)", runBench},
+    Command{"colorize", "colourise a film: shots, keyframes, propagation, encoding", runColorize},
+    Command{"colorize-image", "colourise a still with the keyframe model", runColorizeImage},
+    Command{"propagate", "carry keyframe colour through a shot's frames", runPropagate},
+    Command{"train", "train a model (colorizer)", runTrain},
+    Command{"eval", "measure quality with a fixed protocol (images, propagation, video)", runEval},
 };
 
 void printUsage(QTextStream &out)

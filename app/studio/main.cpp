@@ -1,4 +1,4 @@
-// tincture: the studio. `tincture [FILE]` opens the window with FILE loaded.
+// tincture: the studio. `tincture [FILE]` opens the window with FILE (footage or a project).
 
 #include "shell/mainwindow.h"
 
@@ -17,8 +17,10 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Tincture: colourise black-and-white film."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Footage to open."),
-                                 QStringLiteral("[FILE]"));
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QStringLiteral("Footage (a film or image folder) or a project (.tincture) to open."),
+        QStringLiteral("[FILE]"));
     parser.process(app);
 
     tincture::ui::MainWindow window;

@@ -8,7 +8,9 @@ bool Feedback::isCancelled() const
 {
     if (m_cancelled.load(std::memory_order_relaxed))
         return true;
-    return m_externalFlag && m_externalFlag->load(std::memory_order_relaxed);
+    if (m_externalFlag && m_externalFlag->load(std::memory_order_relaxed))
+        return true;
+    return m_parent && m_parent->isCancelled();
 }
 
 void Feedback::reportProgress(int64_t done, int64_t total)

@@ -30,6 +30,9 @@ public:
 
     // An extra cancellation source, e.g. a process-wide flag set by a signal handler.
     void linkCancelFlag(const std::atomic<bool> *flag) { m_externalFlag = flag; }
+    // A sub-operation's Feedback: cancelling the parent cancels this one too. The parent must
+    // outlive this object.
+    void linkParent(const Feedback *parent) { m_parent = parent; }
 
     void reportProgress(int64_t done, int64_t total);
     double fraction() const;
@@ -41,6 +44,7 @@ public:
 private:
     std::atomic<bool> m_cancelled{false};
     const std::atomic<bool> *m_externalFlag = nullptr;
+    const Feedback *m_parent = nullptr;
     std::atomic<int64_t> m_done{0};
     std::atomic<int64_t> m_total{0};
     ProgressCallback m_callback;

@@ -32,6 +32,10 @@ enum class ErrorCode {
     SequenceGap = 206,
     SizeMismatch = 207,
     OutOfRange = 208,
+    ModelInvalid = 400,  // a model file is missing, truncated, corrupt or fails its manifest
+    ModelMismatch = 401, // a model does not fit the architecture its manifest names
+    TrainingFailed = 402,
+    NoModel = 403,
 };
 
 struct Error

@@ -1,6 +1,7 @@
 #include "propagation/propagationmethod.h"
 
 #include "propagation/baselines.h"
+#include "propagation/latticemethods.h"
 
 #include <algorithm>
 
@@ -19,9 +20,16 @@ constexpr Entry kMethods[] = {
     {"grey", makeGreyBaseline},
     {"copy0", makeCopyFirstBaseline},
     {"flow", makeFlowBaseline},
+    {"bnn", [] { return makeBnnMethod(); }},
+    {"bnnflow", [] { return makeBnnFlowMethod(); }},
 };
 
 } // namespace
+
+QString defaultPropagationMethodName()
+{
+    return QStringLiteral("bnnflow");
+}
 
 QStringList propagationMethodNames()
 {

@@ -64,6 +64,8 @@ public:
 
 // Registry of the built-in methods.
 QStringList propagationMethodNames();
+// The best method's registry name: what the CLI and the studio use unless told otherwise.
+QString defaultPropagationMethodName();
 QString propagationMethodDescription(const QString &name); // empty if unknown
 Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(const QString &name);
 

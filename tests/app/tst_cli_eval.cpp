@@ -1,6 +1,8 @@
 // tincture-cli eval: the propagation protocol end to end on a tiny synthetic dataset, its table,
-// JSON and exit codes (0 ok, 1 bad input, 2 usage).
+// JSON and exit codes (0 ok, 1 bad input, 2 usage); eval video on tiny lossless (FFV1) films
+// with values worked out by hand, on a cut of the bundled sample, and its mismatch errors.
 
+#include "media/videoencoder.h"
 #include "metrics/scoringio.h"
 #include "testsupport.h"
 
@@ -13,6 +15,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <vector>
 
 using namespace tincture;
 using tincture::test::runCli;
@@ -35,7 +38,8 @@ Frame pattern(int w, int h, double shift)
 // DIR/alpha (3 frames) and DIR/beta (4 frames), content moving 1 px per frame.
 bool writeDataset(const QString &root)
 {
-    for (const auto &[name, n] : {std::pair{QStringLiteral("alpha"), 3}, std::pair{QStringLiteral("beta"), 4}}) {
+    for (const auto &[name, n] :
+         {std::pair{QStringLiteral("alpha"), 3}, std::pair{QStringLiteral("beta"), 4}}) {
         if (!QDir(root).mkpath(name))
             return false;
         for (int i = 0; i < n; ++i)
@@ -46,6 +50,49 @@ bool writeDataset(const QString &root)
                 return false;
     }
     return true;
+}
+
+Frame flat(int w, int h, int r, int g, int b)
+{
+    Frame f(w, h, PixelFormat::Rgb8);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            f.row(y)[x * 3] = uint8_t(r);
+            f.row(y)[x * 3 + 1] = uint8_t(g);
+            f.row(y)[x * 3 + 2] = uint8_t(b);
+        }
+    return f;
+}
+
+// A lossless film (FFV1 keeps 8-bit RGB exactly), so the metrics can be checked by hand.
+bool writeFilm(const QString &path, const std::vector<Frame> &frames)
+{
+    EncodeSettings settings;
+    settings.codec = VideoCodec::Ffv1;
+    auto enc =
+        VideoEncoder::create(path, frames.front().width(), frames.front().height(), settings);
+    if (!enc)
+        return false;
+    for (size_t i = 0; i < frames.size(); ++i) {
+        Frame f = frames[i];
+        f.pts = int64_t(i);
+        if (!(*enc)->write(f).hasValue())
+            return false;
+    }
+    return (*enc)->finish().hasValue();
+}
+
+QStringList csvLines(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+double psnrOfMse(double mse)
+{
+    return 20.0 * std::log10(255.0 / std::sqrt(mse));
 }
 
 } // namespace
@@ -60,15 +107,16 @@ private slots:
         QTemporaryDir data, out;
         QVERIFY(writeDataset(data.path()));
         const QString json = out.filePath(QStringLiteral("scores.json"));
-        const auto r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"),
-                               QStringLiteral("--data"), data.path(), QStringLiteral("--method"),
-                               QStringLiteral("flow"), QStringLiteral("--json"), json,
-                               QStringLiteral("--quiet")});
+        const auto r =
+            runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+                    data.path(), QStringLiteral("--method"), QStringLiteral("flow"),
+                    QStringLiteral("--json"), json, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QStringLiteral("alpha")));
         QVERIFY(r.out.contains(QStringLiteral("beta")));
-        const auto m = QRegularExpression(QStringLiteral("mean PSNR over 2 sequences.*: ([0-9.]+) dB"))
-                           .match(r.out);
+        const auto m =
+            QRegularExpression(QStringLiteral("mean PSNR over 2 sequences.*: ([0-9.]+) dB"))
+                .match(r.out);
         QVERIFY2(m.hasMatch(), qPrintable(r.out));
 
         QFile f(json);
@@ -79,9 +127,15 @@ private slots:
         QVERIFY(std::abs(mean - m.captured(1).toDouble()) < 0.0005); // the table rounds to 3
         const QJsonObject per = o.value(QStringLiteral("per_sequence")).toObject();
         QCOMPARE(per.size(), 2);
-        QVERIFY(std::abs((per.value(QStringLiteral("alpha")).toDouble()
-                          + per.value(QStringLiteral("beta")).toDouble()) / 2 - mean) < 1e-9);
-        QCOMPARE(o.value(QStringLiteral("frames_per_sequence")).toObject().value(QStringLiteral("beta")).toInt(), 4);
+        QVERIFY(std::abs((per.value(QStringLiteral("alpha")).toDouble() +
+                          per.value(QStringLiteral("beta")).toDouble()) /
+                             2 -
+                         mean) < 1e-9);
+        QCOMPARE(o.value(QStringLiteral("frames_per_sequence"))
+                     .toObject()
+                     .value(QStringLiteral("beta"))
+                     .toInt(),
+                 4);
         QCOMPARE(o.value(QStringLiteral("method")).toString(), QStringLiteral("flow"));
     }
 
@@ -89,25 +143,35 @@ private slots:
     {
         QTemporaryDir data, saved, out;
         QVERIFY(writeDataset(data.path()));
-        const QString a = out.filePath(QStringLiteral("a.json")), b = out.filePath(QStringLiteral("b.json"));
-        auto r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
-                         data.path(), QStringLiteral("--method"), QStringLiteral("copy0"),
-                         QStringLiteral("--frames"), QStringLiteral("2"), QStringLiteral("--save"),
-                         saved.path(), QStringLiteral("--json"), a, QStringLiteral("--quiet")});
+        const QString a = out.filePath(QStringLiteral("a.json")),
+                      b = out.filePath(QStringLiteral("b.json"));
+        auto r =
+            runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+                    data.path(), QStringLiteral("--method"), QStringLiteral("copy0"),
+                    QStringLiteral("--frames"), QStringLiteral("2"), QStringLiteral("--save"),
+                    saved.path(), QStringLiteral("--json"), a, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(saved.filePath(QStringLiteral("beta/00001.png"))));
         QVERIFY(!QFile::exists(saved.filePath(QStringLiteral("beta/00002.png")))); // --frames 2
         r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
-                    data.path(), QStringLiteral("--results"), saved.path(), QStringLiteral("--frames"),
-                    QStringLiteral("2"), QStringLiteral("--json"), b, QStringLiteral("--quiet")});
+                    data.path(), QStringLiteral("--results"), saved.path(),
+                    QStringLiteral("--frames"), QStringLiteral("2"), QStringLiteral("--json"), b,
+                    QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile fa(a), fb(b);
         QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
-        QCOMPARE(QJsonDocument::fromJson(fb.readAll()).object().value(QStringLiteral("mean_psnr")).toDouble(),
-                 QJsonDocument::fromJson(fa.readAll()).object().value(QStringLiteral("mean_psnr")).toDouble());
+        QCOMPARE(QJsonDocument::fromJson(fb.readAll())
+                     .object()
+                     .value(QStringLiteral("mean_psnr"))
+                     .toDouble(),
+                 QJsonDocument::fromJson(fa.readAll())
+                     .object()
+                     .value(QStringLiteral("mean_psnr"))
+                     .toDouble());
         // All frames asked for, but only two saved: a missing result frame is bad input.
         r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
-                    data.path(), QStringLiteral("--results"), saved.path(), QStringLiteral("--quiet")});
+                    data.path(), QStringLiteral("--results"), saved.path(),
+                    QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("missing result frame")));
     }
@@ -118,18 +182,20 @@ private slots:
         QTest::addColumn<bool>("useData"); // --data the dataset (else a missing/empty folder)
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing dir") << QStringList{QStringLiteral("--data"), QStringLiteral("MISSING")}
-                                     << false << 1 << QStringLiteral("no such folder");
+        QTest::newRow("missing dir")
+            << QStringList{QStringLiteral("--data"), QStringLiteral("MISSING")} << false << 1
+            << QStringLiteral("no such folder");
         QTest::newRow("empty dir") << QStringList{QStringLiteral("--data"), QStringLiteral("EMPTY")}
                                    << false << 1 << QStringLiteral("no sequences");
-        QTest::newRow("bad method") << QStringList{QStringLiteral("--method"), QStringLiteral("magic")}
-                                    << true << 2 << QStringLiteral("unknown method 'magic'");
+        QTest::newRow("bad method")
+            << QStringList{QStringLiteral("--method"), QStringLiteral("magic")} << true << 2
+            << QStringLiteral("unknown method 'magic'");
         QTest::newRow("bad frames") << QStringList{QStringLiteral("--frames"), QStringLiteral("0")}
                                     << true << 2 << QStringLiteral("--frames");
         QTest::newRow("no data") << QStringList{} << false << 2 << QStringLiteral("--data");
         QTest::newRow("results and method")
-            << QStringList{QStringLiteral("--results"), QStringLiteral("x"), QStringLiteral("--method"),
-                           QStringLiteral("flow")}
+            << QStringList{QStringLiteral("--results"), QStringLiteral("x"),
+                           QStringLiteral("--method"), QStringLiteral("flow")}
             << true << 2 << QStringLiteral("cannot be combined");
     }
     void exitCodes()
@@ -140,7 +206,8 @@ private slots:
         QFETCH(QString, message);
         QTemporaryDir data, empty;
         QVERIFY(writeDataset(data.path()));
-        QStringList args = {QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--quiet")};
+        QStringList args = {QStringLiteral("eval"), QStringLiteral("propagation"),
+                            QStringLiteral("--quiet")};
         if (useData)
             args << QStringLiteral("--data") << data.path();
         for (QString a : extra) {
@@ -156,18 +223,197 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
-    void otherTargetsAreNotYetAvailable()
+    void targetsAndHelp()
     {
-        for (const QString &target : {QStringLiteral("images"), QStringLiteral("video")}) {
-            const auto r = runCli({QStringLiteral("eval"), target, QStringLiteral("--data"), QStringLiteral("x")});
-            QCOMPARE(r.exitCode, 2);
-            QVERIFY2(r.err.contains(QStringLiteral("not yet available")), qPrintable(r.err));
-        }
-        const auto r = runCli({QStringLiteral("eval"), QStringLiteral("colours")});
+        auto r = runCli({QStringLiteral("eval"), QStringLiteral("colours")});
         QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("unknown target 'colours'")));
+        // Options before the target belong to propagation; a misplaced target says so.
+        r = runCli({QStringLiteral("eval"), QStringLiteral("--quiet"), QStringLiteral("video")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("target first")), qPrintable(r.err));
         const auto help = runCli({QStringLiteral("eval"), QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
-        QVERIFY(help.out.contains(QStringLiteral("propagation")));
+        for (const char *t : {"images", "propagation", "video"})
+            QVERIFY(help.out.contains(QLatin1String(t)));
+        const auto videoHelp =
+            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--help")});
+        QCOMPARE(videoHelp.exitCode, 0);
+        QVERIFY(videoHelp.out.contains(QStringLiteral("--reference")));
+    }
+
+    void videoByHand()
+    {
+        // Result: grey, red, grey (flat, so the flow is zero); reference: (110, 100, 100).
+        QTemporaryDir dir;
+        const QString result = dir.filePath(QStringLiteral("result.mkv"));
+        const QString truth = dir.filePath(QStringLiteral("truth.mkv"));
+        const Frame grey = flat(32, 24, 100, 100, 100), red = flat(32, 24, 151, 100, 100);
+        const Frame ref = flat(32, 24, 110, 100, 100);
+        QVERIFY(writeFilm(result, {grey, red, grey}));
+        QVERIFY(writeFilm(truth, {ref, ref, ref}));
+        const QString csv = dir.filePath(QStringLiteral("frames.csv"));
+        const QString json = dir.filePath(QStringLiteral("summary.json"));
+        const auto r =
+            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+                    result, QStringLiteral("--reference"), truth, QStringLiteral("--csv"), csv,
+                    QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral("mean flicker")));
+        QVERIFY(r.out.contains(QStringLiteral("mean PSNR")));
+
+        const QStringList lines = csvLines(csv);
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines[0], QStringLiteral("frame,flicker,colourfulness,psnr,ssim"));
+        const double mRed = 0.3 * std::sqrt(51.0 * 51.0 + 25.5 * 25.5);
+        const double expected[3][3] = {{0.04, 0.0, psnrOfMse(100.0 / 3)},
+                                       {0.04, mRed, psnrOfMse(41.0 * 41.0 / 3)},
+                                       {NAN, 0.0, psnrOfMse(100.0 / 3)}};
+        for (int i = 0; i < 3; ++i) {
+            const QStringList cells = lines[i + 1].split(QLatin1Char(','));
+            QCOMPARE(cells.size(), 5);
+            QCOMPARE(cells[0].toInt(), i);
+            if (i == 2)
+                QVERIFY(cells[1].isEmpty()); // no frame after the last
+            else
+                QVERIFY2(std::abs(cells[1].toDouble() - expected[i][0]) < 1e-6,
+                         qPrintable(lines[i + 1]));
+            QVERIFY2(std::abs(cells[2].toDouble() - expected[i][1]) < 1e-4,
+                     qPrintable(lines[i + 1]));
+            QVERIFY2(std::abs(cells[3].toDouble() - expected[i][2]) < 1e-4,
+                     qPrintable(lines[i + 1]));
+            const double ssim = cells[4].toDouble();
+            QVERIFY(ssim > 0.9 && ssim < 1.0);
+        }
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(o.value(QStringLiteral("frames")).toInt(), 3);
+        QVERIFY(std::abs(o.value(QStringLiteral("mean_flicker")).toDouble() - 0.04) < 1e-6);
+        QVERIFY(std::abs(o.value(QStringLiteral("mean_colourfulness")).toDouble() - mRed / 3) <
+                1e-4);
+        const double refM = 0.3 * std::sqrt(10.0 * 10.0 + 5.0 * 5.0); // (110, 100, 100)
+        QVERIFY(std::abs(o.value(QStringLiteral("reference_mean_colourfulness")).toDouble() -
+                         refM) < 1e-4);
+        QVERIFY(std::abs(o.value(QStringLiteral("colourfulness_ratio")).toDouble() -
+                         mRed / 3 / refM) < 1e-4);
+        QVERIFY(std::abs(o.value(QStringLiteral("mean_psnr")).toDouble() -
+                         (2 * psnrOfMse(100.0 / 3) + psnrOfMse(41.0 * 41.0 / 3)) / 3) < 1e-4);
+
+        // Without a reference: PSNR and SSIM cells stay empty, the JSON has nulls.
+        const auto r2 = runCli({QStringLiteral("eval"), QStringLiteral("video"),
+                                QStringLiteral("--result"), result, QStringLiteral("--csv"), csv,
+                                QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+        QVERIFY2(r2.exitCode == 0, qPrintable(r2.err));
+        QVERIFY(!r2.out.contains(QStringLiteral("PSNR")));
+        const QStringList plain = csvLines(csv);
+        QCOMPARE(plain.size(), 4);
+        QVERIFY(plain[1].endsWith(QStringLiteral(",,")));
+        QFile f2(json);
+        QVERIFY(f2.open(QIODevice::ReadOnly));
+        QVERIFY(QJsonDocument::fromJson(f2.readAll())
+                    .object()
+                    .value(QStringLiteral("mean_psnr"))
+                    .isNull());
+    }
+
+    void videoOnTheSample()
+    {
+        // Five frames of the bundled film (H.264) against its colour version.
+        QTemporaryDir dir;
+        const QString samples = tincture::test::sourceDir() + QStringLiteral("/resources/samples/");
+        const QString grey = dir.filePath(QStringLiteral("grey.mp4"));
+        const QString colour = dir.filePath(QStringLiteral("colour.mp4"));
+        for (const auto &[in, out] :
+             {std::pair{samples + QStringLiteral("sample.mp4"), grey},
+              std::pair{samples + QStringLiteral("sample_colour.mp4"), colour}}) {
+            const auto t =
+                runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), out,
+                        QStringLiteral("--first"), QStringLiteral("10"), QStringLiteral("--last"),
+                        QStringLiteral("14"), QStringLiteral("--quiet")});
+            QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        }
+        const QString csv = dir.filePath(QStringLiteral("f.csv"));
+        const QString json = dir.filePath(QStringLiteral("s.json"));
+        const auto r =
+            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+                    colour, QStringLiteral("--reference"), colour, QStringLiteral("--csv"), csv,
+                    QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        QCOMPARE(o.value(QStringLiteral("frames")).toInt(), 5);
+        QCOMPARE(o.value(QStringLiteral("mean_psnr")).toString(), QStringLiteral("inf")); // itself
+        QVERIFY(std::abs(o.value(QStringLiteral("colourfulness_ratio")).toDouble() - 1.0) < 1e-9);
+        const double colourFlicker = o.value(QStringLiteral("mean_flicker")).toDouble();
+        // A film within one shot flickers little: E_t well below a 10 % frame-wide jump (0.01).
+        QVERIFY2(colourFlicker > 0 && colourFlicker < 0.005,
+                 qPrintable(QString::number(colourFlicker)));
+
+        // The grey film against the colour one: no colour, lower PSNR and SSIM.
+        const auto r2 =
+            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+                    grey, QStringLiteral("--reference"), colour, QStringLiteral("--csv"), csv,
+                    QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+        QVERIFY2(r2.exitCode == 0, qPrintable(r2.err));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        o = QJsonDocument::fromJson(f.readAll()).object();
+        QVERIFY(o.value(QStringLiteral("colourfulness_ratio")).toDouble() < 0.05);
+        const double psnr = o.value(QStringLiteral("mean_psnr")).toDouble();
+        QVERIFY2(psnr > 10 && psnr < 40, qPrintable(QString::number(psnr)));
+        QVERIFY(o.value(QStringLiteral("mean_ssim")).toDouble() < 1.0);
+    }
+
+    void videoMismatches_data()
+    {
+        QTest::addColumn<int>("refFrames");
+        QTest::addColumn<int>("refWidth");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("frame count") << 2 << 32 << QStringLiteral("has 3 frames but the reference");
+        QTest::newRow("size") << 3 << 30 << QStringLiteral("is 32×24 but the reference");
+    }
+    void videoMismatches()
+    {
+        QFETCH(int, refFrames);
+        QFETCH(int, refWidth);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString result = dir.filePath(QStringLiteral("result.mkv"));
+        const QString truth = dir.filePath(QStringLiteral("truth.mkv"));
+        const Frame a = flat(32, 24, 50, 60, 70);
+        QVERIFY(writeFilm(result, {a, a, a}));
+        QVERIFY(
+            writeFilm(truth, std::vector<Frame>(size_t(refFrames), flat(refWidth, 24, 1, 2, 3))));
+        const QString csv = dir.filePath(QStringLiteral("f.csv"));
+        const auto r = runCli({QStringLiteral("eval"), QStringLiteral("video"),
+                               QStringLiteral("--result"), result, QStringLiteral("--reference"),
+                               truth, QStringLiteral("--csv"), csv, QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(r.err.contains(result) && r.err.contains(truth)); // names both files
+        QVERIFY(!QFile::exists(csv));
+    }
+
+    void videoUsageAndBadInput()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("f.csv"));
+        auto r =
+            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--csv"), csv});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--result")));
+        r = runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+                    tincture::test::samplePath()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--csv")));
+        const QString missing = dir.filePath(QStringLiteral("missing.mp4"));
+        r = runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+                    missing, QStringLiteral("--csv"), csv});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(missing));
+        QVERIFY(!QFile::exists(csv));
     }
 };
 

@@ -9,9 +9,9 @@
 #include <QApplication>
 #include <QLabel>
 #include <QSet>
-#include <QStatusBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -103,8 +103,8 @@ private slots:
         f.write(QByteArray(5000, 'x'));
         f.close();
         window.openFile(junk);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.viewer()->image().isNull()
-                                     || window.statusBar()->currentMessage().contains(junk),
+        QTRY_VERIFY_WITH_TIMEOUT(!window.viewer()->image().isNull() ||
+                                     window.statusBar()->currentMessage().contains(junk),
                                  10000);
         QVERIFY(window.currentFile().isEmpty());
         QCOMPARE(window.frameCount(), qint64(0));

@@ -1,6 +1,10 @@
 #pragma once
-// ViewerWidget: shows one picture, fitted to the widget or at a zoom factor, pannable by
-// dragging; the sample aspect ratio is honoured. GUI thread only.
+// ViewerWidget: shows the current frame, fitted to the widget or at a zoom factor, pannable by
+// dragging; the sample aspect ratio is honoured. Modes: the greyscale source, the colour
+// result, a split wipe between them with a draggable divider, both side by side, and A/B of
+// the result against a colour reference clip. With a paint tool active, dragging over the
+// picture emits strokes in image coordinates instead of panning; the eyedropper picks the
+// result's colour. GUI thread only.
 
 #include <QImage>
 #include <QWidget>
@@ -11,15 +15,35 @@ class ViewerWidget : public QWidget
 {
     Q_OBJECT
 public:
+    enum class Mode { Source, Result, Split, SideBySide, AB };
+    Q_ENUM(Mode)
+    enum class Interaction { Pan, Paint, Eyedropper };
+
     explicit ViewerWidget(QWidget *parent = nullptr);
 
-    void setImage(const QImage &image);
+    void setImage(const QImage &image); // the source frame
     const QImage &image() const { return m_image; }
-    void setPixelAspect(double aspect); // width/height of one pixel (from the SAR)
+    void setResult(const QImage &result); // null: not coloured yet
+    const QImage &result() const { return m_result; }
+    void setReference(const QImage &reference);
+    const QImage &reference() const { return m_reference; }
+    void setOverlay(const QImage &overlay);  // strokes, drawn over the result
+    void setPixelAspect(double aspect);      // width/height of one pixel (from the SAR)
     void setMessage(const QString &message); // shown when there is no picture
+
+    Mode mode() const { return m_mode; }
+    void setMode(Mode mode);
+    double splitPosition() const { return m_split; } // 0..1 of the picture's width
+    void setSplitPosition(double position);
+    void setInteraction(Interaction interaction);
+    Interaction interaction() const { return m_interaction; }
+    void setBrushRadius(double imagePixels);
 
     bool isFitted() const { return m_fit; }
     double zoom() const; // displayed pixels per image pixel (horizontally for non-square)
+    // Widget position of an image point in the pane that shows the result (for tests/tools).
+    QPointF imageToWidget(QPointF imagePoint) const;
+    QPointF widgetToImage(QPointF widgetPoint) const;
 
 public slots:
     void fitToWindow();
@@ -27,23 +51,46 @@ public slots:
     void zoomIn();
     void zoomOut();
 
+signals:
+    void strokeStarted(QPointF imagePoint);
+    void strokeMoved(QPointF imagePoint);
+    void strokeFinished();
+    void colourPicked(QRgb colour);
+    void modeChanged(tincture::ui::ViewerWidget::Mode mode);
+
 protected:
     void paintEvent(QPaintEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
 
 private:
-    QRectF targetRect() const;
+    QSizeF pictureSize() const; // image size with the pixel aspect applied
+    QRectF targetRect() const;  // where the picture goes (the result pane side by side)
+    QRectF sourceRect() const;  // side by side: the left pane
+    bool nearDivider(QPointF pos) const;
+    void drawLabel(QPainter &p, const QRectF &rect, const QString &text, bool right) const;
 
     QImage m_image;
+    QImage m_result;
+    QImage m_reference;
+    QImage m_overlay;
     QString m_message;
+    Mode m_mode = Mode::Source;
+    Interaction m_interaction = Interaction::Pan;
+    double m_split = 0.5;
     double m_pixelAspect = 1.0;
     bool m_fit = true;
     double m_zoom = 1.0;
+    double m_brushRadius = 8.0;
     QPointF m_pan;
     QPoint m_dragStart;
     QPointF m_panStart;
+    QPointF m_cursor{-1, -1};
+    bool m_draggingDivider = false;
+    bool m_painting = false;
 };
 
 } // namespace tincture::ui

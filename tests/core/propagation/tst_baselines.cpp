@@ -88,7 +88,9 @@ private slots:
     void registry()
     {
         QCOMPARE(propagationMethodNames(),
-                 QStringList({QStringLiteral("grey"), QStringLiteral("copy0"), QStringLiteral("flow")}));
+                 QStringList({QStringLiteral("grey"), QStringLiteral("copy0"),
+                              QStringLiteral("flow"), QStringLiteral("bnn"),
+                              QStringLiteral("bnnflow")}));
         for (const QString &name : propagationMethodNames()) {
             auto m = createPropagationMethod(name);
             QVERIFY(m.hasValue());

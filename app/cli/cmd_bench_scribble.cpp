@@ -1,0 +1,178 @@
+// bench scribble: the Levin et al. (2004) scribble solver on a synthetic film-like frame with
+// random strokes over 5 % of the pixels: cold solves (new solver: affinities, hierarchy, solve
+// from zero) and warm re-solves after one more stroke.
+
+#include "cmd_bench.h"
+
+#include "colour/colourspace.h"
+#include "colour/scribblesolver.h"
+#include "foundation/feedback.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace tincture::cli {
+
+namespace {
+
+struct ScribbleProblem
+{
+    int width = 0, height = 0;
+    std::vector<float> luma;
+    colour::ChromaConstraints constraints;
+    size_t scribbled = 0;
+};
+
+// Adds a 3-pixel-wide stroke of one colour; stops once `limit` pixels are scribbled.
+void addStroke(ScribbleProblem &p, std::mt19937 &rng, size_t limit)
+{
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    float x = u(rng) * p.width, y = u(rng) * p.height;
+    const float angle = u(rng) * 6.2832f;
+    const colour::Yiq c = colour::rgbToYiq(u(rng), u(rng), u(rng));
+    const int length = int(20 + 60 * u(rng));
+    for (int s = 0; s < length && p.scribbled < limit; ++s) {
+        x += std::cos(angle);
+        y += std::sin(angle);
+        for (int oy = -1; oy <= 1; ++oy)
+            for (int ox = -1; ox <= 1; ++ox) {
+                const int xi = int(x) + ox, yi = int(y) + oy;
+                if (xi < 0 || yi < 0 || xi >= p.width || yi >= p.height)
+                    continue;
+                const size_t i = size_t(yi) * p.width + xi;
+                p.scribbled += p.constraints.hintMask[i] ? 0 : 1;
+                p.constraints.hintMask[i] = 1;
+                p.constraints.hintI[i] = c.i;
+                p.constraints.hintQ[i] = c.q;
+            }
+    }
+}
+
+// A film-like grey frame (gradient, 24 flat or textured discs and boxes, grain) with random
+// 3-pixel strokes covering `fraction` of the pixels. Deterministic for a given size.
+ScribbleProblem makeScribbleProblem(int w, int h, double fraction)
+{
+    ScribbleProblem p;
+    p.width = w;
+    p.height = h;
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    std::normal_distribution<float> grain(0.0f, 0.02f);
+    struct Shape
+    {
+        float cx, cy, r, v;
+        bool disc;
+    };
+    std::vector<Shape> shapes;
+    for (int k = 0; k < 24; ++k)
+        shapes.push_back({u(rng) * w, u(rng) * h, (0.04f + 0.15f * u(rng)) * std::min(w, h), u(rng),
+                          u(rng) < 0.5f});
+    const size_t n = size_t(w) * h;
+    p.luma.resize(n);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            float v = 0.25f + 0.5f * float(x + y) / float(w + h);
+            for (const Shape &s : shapes) {
+                const float dx = x - s.cx, dy = y - s.cy;
+                if (s.disc ? dx * dx + dy * dy < s.r * s.r
+                           : (std::abs(dx) < s.r && std::abs(dy) < 0.6f * s.r))
+                    v = s.v + 0.1f * std::sin(0.05f * x);
+            }
+            p.luma[size_t(y) * w + x] = std::clamp(v + grain(rng), 0.0f, 1.0f);
+        }
+    p.constraints.hintMask.assign(n, 0);
+    p.constraints.hintI.assign(n, 0.0f);
+    p.constraints.hintQ.assign(n, 0.0f);
+    const size_t want = size_t(fraction * double(n));
+    while (p.scribbled < want)
+        addStroke(p, rng, want);
+    return p;
+}
+
+// One size: cold solves (new solver: affinities, hierarchy, solve from zero) and warm
+// re-solves after one more stroke (new constraints, hierarchy, solve from the last solution).
+Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options, QTextStream &out)
+{
+    const ScribbleProblem p = makeScribbleProblem(w, h, 0.05);
+    colour::ChromaConstraints stroked = p.constraints;
+    {
+        ScribbleProblem extra = p;
+        std::mt19937 rng(99);
+        addStroke(extra, rng, p.scribbled + 400);
+        stroked = extra.constraints;
+    }
+    colour::ScribbleSolverOptions so;
+    so.threads = options.threads;
+    std::vector<double> cold, warm, coldIt, warmIt;
+    double residual = 0.0;
+    for (int run = 0; run <= options.runs; ++run) { // run 0 is the warm-up
+        if (benchInterrupted())
+            return Error::cancelled();
+        Feedback feedback;
+        colour::ScribbleSolver solver(so);
+        const BenchClock::time_point t0 = BenchClock::now();
+        bool ok = solver.setLuma(w, h, p.luma).hasValue() &&
+                  solver.setConstraints(p.constraints).hasValue();
+        const auto cs = solver.solve(feedback, false);
+        const double coldMs = msSince(t0);
+        const BenchClock::time_point t1 = BenchClock::now();
+        ok = ok && cs.hasValue() && solver.setConstraints(stroked).hasValue();
+        const auto ws = solver.solve(feedback, true);
+        const double warmMs = msSince(t1);
+        if (!ok || !ws.hasValue())
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("scribble solver failed at %1×%2").arg(w).arg(h));
+        if (run == 0)
+            continue;
+        cold.push_back(coldMs);
+        warm.push_back(warmMs);
+        coldIt.push_back(cs->iterations);
+        warmIt.push_back(ws->iterations);
+        residual = std::max(residual, cs->relativeResidual);
+    }
+    const QJsonObject row{{QStringLiteral("width"), w},
+                          {QStringLiteral("height"), h},
+                          {QStringLiteral("scribbled_fraction"), double(p.scribbled) / (w * h)},
+                          {QStringLiteral("cold_ms_median"), median(cold)},
+                          {QStringLiteral("cold_ms_min"), minimum(cold)},
+                          {QStringLiteral("cold_iterations_median"), median(coldIt)},
+                          {QStringLiteral("warm_ms_median"), median(warm)},
+                          {QStringLiteral("warm_iterations_median"), median(warmIt)},
+                          {QStringLiteral("relative_residual_max"), residual}};
+    out << QStringLiteral(
+               "%1×%2  %3 % scribbled  cold %4 ms (%5 it)  warm re-solve %6 ms (%7 it)\n")
+               .arg(w)
+               .arg(h)
+               .arg(100.0 * double(p.scribbled) / (w * h), 0, 'f', 1)
+               .arg(median(cold), 0, 'f', 1)
+               .arg(median(coldIt))
+               .arg(median(warm), 0, 'f', 1)
+               .arg(median(warmIt));
+    out.flush();
+    return row;
+}
+
+} // namespace
+
+Result<QJsonObject> benchScribble(const BenchOptions &options, QTextStream &out)
+{
+    out << "scribble solver (Levin et al. 2004; BiCGSTAB + multigrid V-cycle), threads "
+        << (options.threads ? QString::number(options.threads) : QStringLiteral("all")) << "\n";
+    QList<QSize> sizes = options.sizes;
+    if (sizes.isEmpty())
+        sizes = {QSize(854, 480), QSize(1920, 1080)};
+    QJsonArray rows;
+    for (const QSize &s : sizes) {
+        auto row = benchScribbleSize(s.width(), s.height(), options, out);
+        if (!row)
+            return row.error();
+        rows.append(*row);
+    }
+    return QJsonObject{{QStringLiteral("target"), QStringLiteral("scribble")},
+                       {QStringLiteral("sizes"), rows}};
+}
+
+} // namespace tincture::cli

@@ -1,0 +1,282 @@
+// tincture-cli train colorizer: trains the keyframe model (Pix2Pix) on a folder of colour
+// photographs, with checkpoints, resuming, validation figures in a CSV, and a manifest written
+// beside the final weights (OUT/colorizer.json + OUT/colorizer.safetensors, ready for models/).
+
+#include "clicommon.h"
+#include "commands.h"
+
+#include "ml/dataset.h"
+#include "ml/modelmanifest.h"
+#include "ml/trainer.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tincture::cli {
+
+namespace {
+
+const QString kCommand = QStringLiteral("train colorizer");
+
+QString duration(double seconds)
+{
+    const qint64 s = qint64(std::max(0.0, seconds));
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600)
+        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+// Packs FOLDER into OUT/NAME.tcds, unless that file was already packed from the same folder,
+// file list and side (a sidecar NAME.tcds.source records them; packing is deterministic).
+Result<QString> packed(const QString &folder, const QString &outDir, const QString &name, int side,
+                       bool quiet)
+{
+    const QDir dir(folder);
+    if (!dir.exists())
+        return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such folder").arg(folder));
+    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcds"));
+    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n")
+                                 .arg(dir.absolutePath())
+                                 .arg(side)
+                                 .arg(dir.entryList(QDir::Files, QDir::Name).join(QLatin1Char('/')))
+                                 .toUtf8();
+    QFile sidecar(path + QStringLiteral(".source"));
+    if (QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly) && sidecar.readAll() == stamp)
+        return path;
+    sidecar.close();
+    ProgressBar bar(QStringLiteral("packing %1").arg(folder), quiet, QStringLiteral("images"));
+    Feedback feedback(bar.callback());
+    feedback.linkCancelFlag(&interruptFlag());
+    auto report = ml::packDataset(folder, path, side, feedback);
+    bar.finish();
+    if (!report)
+        return report.error();
+    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        sidecar.write(stamp);
+    if (!quiet)
+        QTextStream(stderr) << QStringLiteral("%1: %2 images packed, %3 skipped\n")
+                                   .arg(folder)
+                                   .arg(report->packed)
+                                   .arg(report->skipped);
+    return path;
+}
+
+int trainColorizer(const QStringList &args)
+{
+    QCommandLineParser parser;
+    auto opt = [](const char *name, const char *help, const char *value, const char *def) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help),
+                                  QString::fromLatin1(value), QString::fromLatin1(def));
+    };
+    const QCommandLineOption images = opt("images", "Folder of colour photographs to train on.",
+                                          "DIR", "");
+    const QCommandLineOption val = opt("val", "Folder of validation photographs (never trained "
+                                              "on).", "DIR", "");
+    const QCommandLineOption out = opt("out", "Output folder: checkpoint, validation.csv, "
+                                              "colorizer.json + .safetensors.", "DIR", "");
+    const QCommandLineOption size = opt("size", "Training crop side in px (default 128).", "px",
+                                        "128");
+    const QCommandLineOption packSide = opt("pack-side", "Side the photographs are packed at "
+                                                         "(default 160).", "px", "160");
+    const QCommandLineOption iters = opt("iters", "Total iterations (default 20000).", "N",
+                                         "20000");
+    const QCommandLineOption batch = opt("batch", "Batch size (default 16).", "B", "16");
+    const QCommandLineOption width = opt("width", "Generator and discriminator base width "
+                                                  "(default 64, Pix2Pix's).", "C", "64");
+    const QCommandLineOption depth = opt("depth", "U-Net levels (default 7).", "D", "7");
+    const QCommandLineOption device = opt("device", "cpu or cuda (default cpu).", "DEV", "cpu");
+    const QCommandLineOption threads = opt("threads", "CPU threads (default: all cores).", "n",
+                                           "0");
+    const QCommandLineOption resume = opt("resume", "Continue from a checkpoint.pt.", "CKPT", "");
+    const QCommandLineOption validateEvery = opt("validate-every", "Validation pass every K "
+                                                                   "iterations (default 500).",
+                                                 "K", "500");
+    const QCommandLineOption checkpointEvery = opt("checkpoint-every", "Checkpoint every N "
+                                                                       "iterations (default "
+                                                                       "100).", "N", "100");
+    const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
+    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
+    parser.addOptions({images, val, out, size, packSide, iters, batch, width, depth, device,
+                       threads, resume, validateEvery, checkpointEvery, seed, quiet});
+    if (int rc = parseArgs(parser, kCommand,
+                           QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "
+                                          "least-squares GAN loss + 100·L1, Adam 2e-4/0.5) on "
+                                          "colour photographs. Ctrl-C writes a checkpoint; "
+                                          "--resume continues exactly where it stopped."),
+                           args, 0, 0, QString());
+        rc != kExitOk)
+        return rc;
+    for (const QCommandLineOption *required : {&images, &out})
+        if (parser.value(*required).isEmpty())
+            return usageError(
+                kCommand, QStringLiteral("--%1 is required").arg(required->names().constLast()));
+    ml::TrainOptions o;
+    bool ok = true;
+    auto number = [&](const QCommandLineOption &option, int min, int max) {
+        bool good = false;
+        const int v = parser.value(option).toInt(&good);
+        if (!good || v < min || v > max)
+            ok = false;
+        return v;
+    };
+    o.cropSize = number(size, 16, 1024);
+    const int side = number(packSide, 16, 2048);
+    o.iterations = number(iters, 0, 100000000);
+    o.batch = number(batch, 1, 4096);
+    o.baseWidth = number(width, 1, 512);
+    o.discWidth = o.baseWidth;
+    o.depth = number(depth, 2, 10);
+    o.threads = number(threads, 0, 1024);
+    o.validateEvery = number(validateEvery, 1, 100000000);
+    o.checkpointEvery = number(checkpointEvery, 1, 100000000);
+    o.seed = uint64_t(number(seed, 0, 2147483647));
+    if (!ok)
+        return usageError(kCommand, QStringLiteral("a numeric option is out of range (see --help)"));
+    o.device = parser.value(device).toStdString();
+    if (o.device != "cpu" && o.device != "cuda")
+        return usageError(kCommand, QStringLiteral("--device must be cpu or cuda"));
+    if (o.cropSize > side)
+        return usageError(kCommand, QStringLiteral("--size must not exceed --pack-side"));
+    const bool silent = parser.isSet(quiet);
+
+    const QString outDir = parser.value(out);
+    if (!QDir().mkpath(outDir))
+        return reportError(makeError(ErrorCode::WriteFailed,
+                                     QStringLiteral("%1: cannot create the folder").arg(outDir)));
+    auto trainSet = packed(parser.value(images), outDir, QStringLiteral("train"), side, silent);
+    if (!trainSet)
+        return reportError(trainSet.error());
+    o.datasetPath = QFile::encodeName(*trainSet).toStdString();
+    if (!parser.value(val).isEmpty()) {
+        auto valSet = packed(parser.value(val), outDir, QStringLiteral("val"), 256, silent);
+        if (!valSet)
+            return reportError(valSet.error());
+        o.valPath = QFile::encodeName(*valSet).toStdString();
+    }
+    o.outDir = QFile::encodeName(outDir).toStdString();
+    if (parser.isSet(resume)) {
+        if (!QFileInfo::exists(parser.value(resume)))
+            return reportError(makeError(ErrorCode::FileNotFound,
+                                         QStringLiteral("%1: no such checkpoint")
+                                             .arg(parser.value(resume))));
+        o.resumePath = QFile::encodeName(parser.value(resume)).toStdString();
+    }
+
+    QTextStream err(stderr);
+    QElapsedTimer lastLine;
+    lastLine.start();
+    const auto progress = [&](const ml::TrainProgress &p) {
+        if (!silent && (p.validated || lastLine.elapsed() > 20000 || p.iteration == p.total)) {
+            lastLine.restart();
+            err << QStringLiteral("iter %1/%2  D %3  G-gan %4  G-L1 %5  %6 s/it  ETA %7\n")
+                       .arg(p.iteration)
+                       .arg(p.total)
+                       .arg(p.lossD, 0, 'f', 3)
+                       .arg(p.lossGan, 0, 'f', 3)
+                       .arg(p.lossL1, 0, 'f', 2)
+                       .arg(p.secondsPerIteration, 0, 'f', 2)
+                       .arg(duration(p.secondsPerIteration * (p.total - p.iteration)));
+            if (p.validated)
+                err << QStringLiteral("  validation: PSNR %1 dB (grey %2 dB), colourfulness "
+                                      "%3 (%4 % of the truth)\n")
+                           .arg(p.valPsnr, 0, 'f', 2)
+                           .arg(p.valGreyPsnr, 0, 'f', 2)
+                           .arg(p.valColourfulness, 0, 'f', 1)
+                           .arg(100.0 * p.valColourfulnessRatio, 0, 'f', 0);
+            err.flush();
+        }
+        return !interruptFlag().load();
+    };
+    const auto log = [&](const std::string &line) {
+        if (!silent)
+            err << QString::fromStdString(line) << '\n';
+    };
+    const ml::TrainOutcome outcome = ml::trainColorizer(o, progress, log);
+    if (!outcome.ok && !outcome.cancelled)
+        return reportError(makeError(ErrorCode::TrainingFailed,
+                                     QString::fromStdString(outcome.error)));
+    if (outcome.cancelled) {
+        err << QStringLiteral("stopped at iteration %1; checkpoint written: resume with "
+                              "--resume %2\n")
+                   .arg(outcome.iterations)
+                   .arg(QDir(outDir).filePath(QStringLiteral("checkpoint.pt")));
+        return kExitCancelled;
+    }
+
+    // The final weights and their manifest, ready to be copied into models/.
+    const QString generator = QDir(outDir).filePath(QStringLiteral("generator.safetensors"));
+    const QString weights = QDir(outDir).filePath(QStringLiteral("colorizer.safetensors"));
+    if (!QFileInfo::exists(generator))
+        return reportError(makeError(ErrorCode::TrainingFailed,
+                                     QStringLiteral("%1: the trainer wrote no weights").arg(generator)));
+    QFile::remove(weights + QStringLiteral(".part"));
+    if (!QFile::copy(generator, weights + QStringLiteral(".part")))
+        return reportError(makeError(ErrorCode::WriteFailed,
+                                     QStringLiteral("%1: cannot write").arg(weights)));
+    QFile::remove(weights);
+    QFile::rename(weights + QStringLiteral(".part"), weights);
+    auto sha = ml::sha256OfFile(weights);
+    if (!sha)
+        return reportError(sha.error());
+    ml::ModelManifest m;
+    m.weightsFile = QStringLiteral("colorizer.safetensors");
+    m.weightsBytes = QFileInfo(weights).size();
+    m.sha256 = *sha;
+    m.baseWidth = o.baseWidth;
+    m.depth = o.depth;
+    m.iterations = outcome.iterations;
+    m.trainedOn = QStringLiteral("%1 (packed at %2 px)").arg(parser.value(images)).arg(side);
+    m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    m.training = QJsonObject{{QStringLiteral("cropSize"), o.cropSize},
+                             {QStringLiteral("batch"), o.batch},
+                             {QStringLiteral("learningRate"), o.learningRate},
+                             {QStringLiteral("beta1"), o.beta1},
+                             {QStringLiteral("lambdaL1"), o.lambdaL1},
+                             {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
+                             {QStringLiteral("seed"), double(o.seed)},
+                             {QStringLiteral("inferenceShortSide"), side},
+                             {QStringLiteral("command"),
+                              QStringLiteral("tincture-cli train colorizer ") + args.join(QLatin1Char(' '))}};
+    if (outcome.last.validated)
+        m.figures = QJsonObject{
+            {QStringLiteral("validationPsnrDb"), outcome.last.valPsnr},
+            {QStringLiteral("validationGreyPsnrDb"), outcome.last.valGreyPsnr},
+            {QStringLiteral("validationColourfulnessRatio"), outcome.last.valColourfulnessRatio},
+            {QStringLiteral("note"), QStringLiteral("the trainer's own validation pass; "
+                                                    "see models/README.md for eval images")}};
+    if (auto written = ml::writeManifest(QDir(outDir).filePath(QStringLiteral("colorizer.json")), m);
+        !written)
+        return reportError(written.error());
+    if (!silent)
+        err << QStringLiteral("done: %1\n").arg(QDir(outDir).filePath(QStringLiteral("colorizer.json")));
+    return kExitOk;
+}
+
+} // namespace
+
+int runTrain(const QStringList &args)
+{
+    if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
+        if (!args.isEmpty() && (args.first() == QLatin1String("--help")
+                                || args.first() == QLatin1String("-h"))) {
+            QTextStream(stdout) << "Usage: tincture-cli train colorizer [OPTIONS]\n"
+                                   "Trains the keyframe model; 'train colorizer --help' lists "
+                                   "the options.\n";
+            return -1;
+        }
+        return usageError(QStringLiteral("train"),
+                          QStringLiteral("name what to train: 'train colorizer'"));
+    }
+    return trainColorizer(args.mid(1));
+}
+
+} // namespace tincture::cli

@@ -1,0 +1,349 @@
+// LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
+#include "ml/net.h"
+
+#include "colour/colourspace.h"
+#include "ml/colorizer.h"
+#include "ml/modelmanifest.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstring>
+
+namespace tincture::ml {
+namespace {
+
+Error modelError(ErrorCode code, const QString &path, const QString &what)
+{
+    return makeError(code, QStringLiteral("%1: %2").arg(path, what));
+}
+
+// Reads a safetensors file (F32 tensors only) into `generator`, checking every name and shape.
+Result<void> loadSafetensors(const QString &path, const QByteArray &bytes, UNetGenerator &generator)
+{
+    if (bytes.size() < 16)
+        return modelError(ErrorCode::ModelInvalid, path, QStringLiteral("truncated weights file"));
+    uint64_t headerBytes = 0;
+    std::memcpy(&headerBytes, bytes.constData(), 8);
+    if (headerBytes == 0 || headerBytes > uint64_t(bytes.size() - 8) || headerBytes > (64u << 20))
+        return modelError(ErrorCode::ModelInvalid, path,
+                          QStringLiteral("not a safetensors file (bad header length)"));
+    QJsonParseError parseError;
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(bytes.mid(8, qsizetype(headerBytes)), &parseError);
+    if (!doc.isObject())
+        return modelError(ErrorCode::ModelInvalid, path,
+                          QStringLiteral("corrupt safetensors header (%1)")
+                              .arg(parseError.errorString()));
+    const QJsonObject header = doc.object();
+    const char *data = bytes.constData() + 8 + headerBytes;
+    const qint64 dataBytes = bytes.size() - 8 - qint64(headerBytes);
+
+    torch::NoGradGuard noGrad;
+    int expected = 0;
+    for (auto &[name, tensor] : namedState(*generator)) {
+        if (name.find("num_batches_tracked") != std::string::npos)
+            continue;
+        ++expected;
+        const QString key = QString::fromStdString(name);
+        const QJsonObject entry = header.value(key).toObject();
+        if (entry.isEmpty())
+            return modelError(ErrorCode::ModelMismatch, path,
+                              QStringLiteral("tensor \"%1\" is missing: the weights do not "
+                                             "match the manifest's architecture")
+                                  .arg(key));
+        if (entry.value(QStringLiteral("dtype")).toString() != QLatin1String("F32"))
+            return modelError(ErrorCode::ModelInvalid, path,
+                              QStringLiteral("tensor \"%1\" is not F32").arg(key));
+        const QJsonArray shape = entry.value(QStringLiteral("shape")).toArray();
+        bool same = shape.size() == tensor.dim();
+        for (int d = 0; same && d < shape.size(); ++d)
+            same = shape[d].toInteger(-1) == tensor.size(d);
+        if (!same)
+            return modelError(ErrorCode::ModelMismatch, path,
+                              QStringLiteral("tensor \"%1\" has the wrong shape for the "
+                                             "manifest's architecture")
+                                  .arg(key));
+        const QJsonArray offsets = entry.value(QStringLiteral("data_offsets")).toArray();
+        const qint64 begin = offsets.size() == 2 ? offsets[0].toInteger(-1) : -1;
+        const qint64 end = offsets.size() == 2 ? offsets[1].toInteger(-1) : -1;
+        if (begin < 0 || end > dataBytes || end - begin != qint64(tensor.numel()) * 4)
+            return modelError(ErrorCode::ModelInvalid, path,
+                              QStringLiteral("tensor \"%1\" lies outside the file (truncated "
+                                             "or corrupt)")
+                                  .arg(key));
+        std::vector<float> values(size_t(tensor.numel()));
+        std::memcpy(values.data(), data + begin, size_t(end - begin));
+        tensor.copy_(torch::from_blob(values.data(), tensor.sizes(), torch::kFloat32));
+        if (!torch::isfinite(tensor).all().item<bool>())
+            return modelError(ErrorCode::ModelInvalid, path,
+                              QStringLiteral("tensor \"%1\" holds NaN or infinite values")
+                                  .arg(key));
+    }
+    if (header.size() - (header.contains(QStringLiteral("__metadata__")) ? 1 : 0) != expected)
+        return modelError(ErrorCode::ModelMismatch, path,
+                          QStringLiteral("the file holds tensors that the manifest's "
+                                         "architecture does not have"));
+    return {};
+}
+
+class TorchColorizer final : public Colorizer
+{
+public:
+    TorchColorizer(UNetGenerator generator, ColorizerInfo info, int workingShortSide,
+                   torch::Device device)
+        : m_generator(std::move(generator)), m_info(std::move(info)),
+          m_shortSide(workingShortSide), m_device(device)
+    {
+    }
+
+    const ColorizerInfo &info() const override { return m_info; }
+    Result<Frame> colorize(const Frame &frame) const override;
+    Result<std::vector<Frame>> colorize(const std::vector<Frame> &frames,
+                                        Feedback &feedback) const override;
+
+private:
+    Result<std::vector<Frame>> colorizeSameSize(const std::vector<const Frame *> &frames) const;
+
+    mutable UNetGenerator m_generator; // eval mode, read-only after loading
+    ColorizerInfo m_info;
+    int m_shortSide;
+    torch::Device m_device;
+};
+
+// N frames of one size → N×1×H×W luma in [0, 1] (float), keeping each frame's bit depth.
+torch::Tensor lumaTensor(const std::vector<const Frame *> &frames, std::vector<Frame> &lumas)
+{
+    const int w = frames[0]->width(), h = frames[0]->height();
+    torch::Tensor out = torch::empty({int64_t(frames.size()), 1, h, w}, torch::kFloat32);
+    float *dst = out.data_ptr<float>();
+    for (size_t n = 0; n < frames.size(); ++n) {
+        lumas.push_back(frames[n]->luma());
+        const Frame &l = lumas.back();
+        float *plane = dst + n * size_t(w) * h;
+        for (int y = 0; y < h; ++y) {
+            if (l.bitDepth() == 16) {
+                const uint16_t *row = l.constRow16(y);
+                for (int x = 0; x < w; ++x)
+                    plane[size_t(y) * w + x] = row[x] / 65535.0f;
+            } else {
+                const uint8_t *row = l.constRow(y);
+                for (int x = 0; x < w; ++x)
+                    plane[size_t(y) * w + x] = row[x] / 255.0f;
+            }
+        }
+    }
+    return out;
+}
+
+Result<std::vector<Frame>> TorchColorizer::colorizeSameSize(
+    const std::vector<const Frame *> &frames) const
+{
+    namespace F = torch::nn::functional;
+    const int w = frames[0]->width(), h = frames[0]->height();
+    std::vector<Frame> lumas;
+    const torch::Tensor luma = lumaTensor(frames, lumas);
+    torch::NoGradGuard noGrad;
+
+    // The net's working size: short side m_shortSide (never above the frame's own), padded by
+    // edge replication to a multiple of 2^depth.
+    const double scale = std::min(1.0, double(m_shortSide) / std::min(w, h));
+    const int ww = std::max(1, int(std::lround(w * scale)));
+    const int wh = std::max(1, int(std::lround(h * scale)));
+    const int unit = 1 << m_info.depth;
+    const int pw = (ww + unit - 1) / unit * unit, ph = (wh + unit - 1) / unit * unit;
+    torch::Tensor small = scale < 1.0
+        ? F::interpolate(luma, F::InterpolateFuncOptions()
+                                   .size(std::vector<int64_t>{wh, ww})
+                                   .mode(torch::kArea))
+        : luma;
+    torch::Tensor lightness = lightnessOfGrey(small) / 50.0 - 1.0;
+    lightness = F::pad(lightness, F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
+    torch::Tensor ab = m_generator->forward(lightness.to(m_device)).to(torch::kCPU);
+    ab = ab.slice(2, 0, wh).slice(3, 0, ww);
+    if (wh != h || ww != w)
+        ab = F::interpolate(ab, F::InterpolateFuncOptions()
+                                    .size(std::vector<int64_t>{h, w})
+                                    .mode(torch::kBilinear)
+                                    .align_corners(false));
+    const torch::Tensor lab = torch::cat({lightnessOfGrey(luma), ab * kAbScale}, 1);
+    const torch::Tensor rgb = labToRgb(lab).permute({0, 2, 3, 1}).contiguous();
+
+    std::vector<Frame> out;
+    const float *src = rgb.data_ptr<float>();
+    for (size_t n = 0; n < frames.size(); ++n) {
+        const Frame &l = lumas[n];
+        const bool deep = l.bitDepth() == 16;
+        Frame f(w, h, deep ? PixelFormat::Rgb16 : PixelFormat::Rgb8);
+        const float *img = src + n * size_t(w) * h * 3;
+        for (int y = 0; y < h; ++y) {
+            const float *p = img + size_t(y) * w * 3;
+            if (deep) {
+                const uint16_t *ly = l.constRow16(y);
+                uint16_t *o = f.row16(y);
+                for (int x = 0; x < w; ++x)
+                    colour::quantiseLumaExact16({p[3 * x], p[3 * x + 1], p[3 * x + 2]}, ly[x],
+                                                o + 3 * x);
+            } else {
+                const uint8_t *ly = l.constRow(y);
+                uint8_t *o = f.row(y);
+                for (int x = 0; x < w; ++x)
+                    colour::quantiseLumaExact8({p[3 * x], p[3 * x + 1], p[3 * x + 2]}, ly[x],
+                                               o + 3 * x);
+            }
+        }
+        f.index = frames[n]->index;
+        f.pts = frames[n]->pts;
+        f.timeBase = frames[n]->timeBase;
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+Result<Frame> TorchColorizer::colorize(const Frame &frame) const
+{
+    Feedback feedback;
+    auto frames = colorize(std::vector<Frame>{frame}, feedback);
+    if (!frames)
+        return frames.error();
+    return std::move(frames.value().front());
+}
+
+Result<std::vector<Frame>> TorchColorizer::colorize(const std::vector<Frame> &frames,
+                                                    Feedback &feedback) const
+{
+    constexpr size_t kBatch = 4;
+    std::vector<Frame> out;
+    out.reserve(frames.size());
+    try {
+        size_t i = 0;
+        while (i < frames.size()) {
+            if (feedback.isCancelled())
+                return Error::cancelled();
+            std::vector<const Frame *> batch;
+            for (; i < frames.size() && batch.size() < kBatch; ++i) {
+                const Frame &f = frames[i];
+                if (f.isNull() || f.width() < 1 || f.height() < 1)
+                    return makeError(ErrorCode::InvalidArgument,
+                                     QStringLiteral("frame %1 is empty").arg(i));
+                if (!batch.empty() && (f.width() != batch[0]->width()
+                                       || f.height() != batch[0]->height()))
+                    break;
+                batch.push_back(&f);
+            }
+            auto coloured = colorizeSameSize(batch);
+            if (!coloured)
+                return coloured.error();
+            for (Frame &f : coloured.value())
+                out.push_back(std::move(f));
+            feedback.reportProgress(int64_t(out.size()), int64_t(frames.size()));
+        }
+    } catch (const c10::Error &e) {
+        return makeError(ErrorCode::Internal, QStringLiteral("the keyframe model failed"),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
+    return out;
+}
+
+} // namespace
+
+QString Colorizer::defaultModelPath()
+{
+    QStringList candidates;
+    const QString env = qEnvironmentVariable("TINCTURE_MODEL_DIR");
+    if (!env.isEmpty())
+        candidates << env + QStringLiteral("/colorizer.json");
+    if (QCoreApplication::instance()) {
+        const QString bin = QCoreApplication::applicationDirPath();
+        candidates << bin + QStringLiteral("/../share/tincture/models/colorizer.json");
+    }
+#ifdef TINCTURE_SOURCE_MODELS_DIR
+    candidates << QStringLiteral(TINCTURE_SOURCE_MODELS_DIR "/colorizer.json");
+#endif
+    for (const QString &c : candidates)
+        if (QFileInfo::exists(c))
+            return QFileInfo(c).canonicalFilePath();
+    return {};
+}
+
+Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
+                                                         const ColorizerOptions &options)
+{
+    if (path.isEmpty())
+        return makeError(ErrorCode::NoModel,
+                         QStringLiteral("no keyframe model found (looked for models/"
+                                        "colorizer.json; set TINCTURE_MODEL_DIR or pass --model)"));
+    QString manifestPath = path;
+    if (path.endsWith(QLatin1String(".safetensors")))
+        manifestPath = path.left(path.size() - 12) + QStringLiteral(".json");
+    auto manifest = readManifest(manifestPath);
+    if (!manifest)
+        return manifest.error();
+    const ModelManifest &m = manifest.value();
+    const QString weightsPath = QFileInfo(manifestPath).dir().filePath(m.weightsFile);
+    QFile file(weightsPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return modelError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
+                          weightsPath, QStringLiteral("cannot open the model weights: %1")
+                                           .arg(file.errorString()));
+    if (file.size() != m.weightsBytes)
+        return modelError(ErrorCode::ModelInvalid, weightsPath,
+                          QStringLiteral("%1 bytes, but the manifest says %2 (truncated or "
+                                         "replaced)")
+                              .arg(file.size())
+                              .arg(m.weightsBytes));
+    const QByteArray bytes = file.readAll();
+    const QString sha = QString::fromLatin1(
+        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    if (sha != m.sha256)
+        return modelError(ErrorCode::ModelInvalid, weightsPath,
+                          QStringLiteral("sha256 does not match the manifest (corrupt or "
+                                         "replaced)"));
+    try {
+        if (options.threads > 0)
+            torch::set_num_threads(options.threads);
+        torch::Device device = torch::kCPU;
+        const bool cudaWanted = options.device == QLatin1String("cuda");
+        if (cudaWanted && !torch::cuda::is_available())
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("CUDA was requested but LibTorch sees no GPU"));
+        if (cudaWanted || (options.device == QLatin1String("auto") && torch::cuda::is_available()))
+            device = torch::kCUDA;
+        ArchParams arch;
+        arch.baseWidth = m.baseWidth;
+        arch.depth = m.depth;
+        arch.maxMultiplier = m.maxMultiplier;
+        UNetGenerator generator(arch);
+        if (auto loaded = loadSafetensors(weightsPath, bytes, generator); !loaded)
+            return loaded.error();
+        generator->eval();
+        generator->to(device);
+        ColorizerInfo info;
+        info.path = QFileInfo(manifestPath).absoluteFilePath();
+        info.name = m.name;
+        info.baseWidth = m.baseWidth;
+        info.depth = m.depth;
+        info.iterations = m.iterations;
+        info.trainedOn = m.trainedOn;
+        info.gpu = device.is_cuda();
+        int shortSide = options.workingShortSide;
+        if (shortSide <= 0)
+            shortSide = m.training.value(QStringLiteral("inferenceShortSide")).toInt(256);
+        shortSide = std::max(shortSide, 1 << m.depth);
+        return std::shared_ptr<const Colorizer>(
+            std::make_shared<TorchColorizer>(std::move(generator), std::move(info), shortSide,
+                                             device));
+    } catch (const c10::Error &e) {
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: LibTorch could not build the model").arg(weightsPath),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
+}
+
+} // namespace tincture::ml

@@ -1,0 +1,118 @@
+#include "ml/modelmanifest.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+namespace tincture::ml {
+
+Result<QString> sha256OfFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
+                         QStringLiteral("%1: %2").arg(path, file.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file))
+        return makeError(ErrorCode::FileUnreadable, QStringLiteral("%1: read failed").arg(path));
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+Result<ModelManifest> readManifest(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
+                         QStringLiteral("%1: cannot open the model manifest: %2")
+                             .arg(path, file.errorString()));
+    if (file.size() > 1 << 20)
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: too large for a model manifest").arg(path));
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (doc.isNull() || !doc.isObject())
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: not a model manifest (JSON: %2)")
+                             .arg(path, parseError.errorString()));
+    const QJsonObject o = doc.object();
+    if (o.value(QStringLiteral("format")).toString() != QLatin1String("tincture-model"))
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: not a Tincture model manifest (no \"format\": "
+                                        "\"tincture-model\")")
+                             .arg(path));
+    const int version = o.value(QStringLiteral("formatVersion")).toInt();
+    if (version < 1 || version > ModelManifest::kFormatVersion)
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: manifest format version %2 is not supported (this "
+                                        "Tincture reads up to %3)")
+                             .arg(path)
+                             .arg(version)
+                             .arg(ModelManifest::kFormatVersion));
+    ModelManifest m;
+    m.name = o.value(QStringLiteral("name")).toString();
+    m.weightsFile = o.value(QStringLiteral("weights")).toString();
+    m.weightsBytes = qint64(o.value(QStringLiteral("weightsBytes")).toDouble());
+    m.sha256 = o.value(QStringLiteral("sha256")).toString().toLower();
+    const QJsonObject arch = o.value(QStringLiteral("architecture")).toObject();
+    m.baseWidth = arch.value(QStringLiteral("baseWidth")).toInt();
+    m.depth = arch.value(QStringLiteral("depth")).toInt();
+    m.maxMultiplier = arch.value(QStringLiteral("maxMultiplier")).toInt(8);
+    m.training = o.value(QStringLiteral("training")).toObject();
+    m.iterations = m.training.value(QStringLiteral("iterations")).toInt();
+    m.trainedOn = m.training.value(QStringLiteral("data")).toString();
+    m.date = m.training.value(QStringLiteral("date")).toString();
+    m.figures = o.value(QStringLiteral("figures")).toObject();
+    if (m.name != QLatin1String("pix2pix-unet"))
+        return makeError(ErrorCode::ModelMismatch,
+                         QStringLiteral("%1: unknown model architecture \"%2\" (expected "
+                                        "pix2pix-unet)")
+                             .arg(path, m.name));
+    if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/'))
+        || m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024
+        || m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64)
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
+                                        "and architecture baseWidth/depth are required)")
+                             .arg(path));
+    return m;
+}
+
+Result<void> writeManifest(const QString &path, const ModelManifest &m)
+{
+    QJsonObject arch{{QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
+                     {QStringLiteral("baseWidth"), m.baseWidth},
+                     {QStringLiteral("depth"), m.depth},
+                     {QStringLiteral("maxMultiplier"), m.maxMultiplier},
+                     {QStringLiteral("input"),
+                      QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")},
+                     {QStringLiteral("output"), QStringLiteral("CIE Lab a, b divided by 110")},
+                     {QStringLiteral("discriminator"),
+                      QStringLiteral("70x70 PatchGAN (training only, not shipped)")}};
+    QJsonObject training = m.training;
+    training.insert(QStringLiteral("iterations"), m.iterations);
+    training.insert(QStringLiteral("data"), m.trainedOn);
+    training.insert(QStringLiteral("date"), m.date);
+    const QJsonObject o{{QStringLiteral("format"), QStringLiteral("tincture-model")},
+                        {QStringLiteral("formatVersion"), ModelManifest::kFormatVersion},
+                        {QStringLiteral("name"), m.name},
+                        {QStringLiteral("weights"), m.weightsFile},
+                        {QStringLiteral("weightsFormat"),
+                         QStringLiteral("safetensors (little-endian F32)")},
+                        {QStringLiteral("weightsBytes"), double(m.weightsBytes)},
+                        {QStringLiteral("sha256"), m.sha256},
+                        {QStringLiteral("architecture"), arch},
+                        {QStringLiteral("training"), training},
+                        {QStringLiteral("figures"), m.figures}};
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return makeError(ErrorCode::WriteFailed,
+                         QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    file.write(QJsonDocument(o).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        return makeError(ErrorCode::WriteFailed,
+                         QStringLiteral("%1: write failed: %2").arg(path, file.errorString()));
+    return {};
+}
+
+} // namespace tincture::ml

@@ -1,0 +1,497 @@
+// LibTorch first: Qt's macros must never precede it (and this file uses no Qt at all).
+#include "ml/net.h"
+#include "ml/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace tincture::ml {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PackedSet
+{
+    int count = 0, height = 0, width = 0;
+    std::vector<uint8_t> pixels;
+};
+
+std::string loadPacked(const std::string &path, PackedSet &set)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return path + ": cannot open the packed dataset";
+    char magic[8];
+    uint32_t header[4];
+    if (!in.read(magic, 8) || std::memcmp(magic, "TCDSET01", 8) != 0)
+        return path + ": not a packed Tincture dataset (bad magic)";
+    if (!in.read(reinterpret_cast<char *>(header), sizeof header))
+        return path + ": truncated header";
+    if (header[3] != 3 || header[0] == 0 || header[1] < 16 || header[2] < 16
+        || header[1] > 4096 || header[2] > 4096)
+        return path + ": implausible header";
+    set.count = int(header[0]);
+    set.height = int(header[1]);
+    set.width = int(header[2]);
+    const size_t bytes = size_t(set.count) * set.height * set.width * 3;
+    set.pixels.resize(bytes);
+    if (!in.read(reinterpret_cast<char *>(set.pixels.data()), std::streamsize(bytes)))
+        return path + ": truncated (fewer pixels than the header announces)";
+    return {};
+}
+
+// A batch of random crops (with random horizontal flips) as N×3×S×S floats in [0, 1].
+torch::Tensor sampleBatch(const PackedSet &set, int batch, int crop, std::mt19937_64 &rng)
+{
+    torch::Tensor out = torch::empty({batch, crop, crop, 3}, torch::kUInt8);
+    uint8_t *dst = out.data_ptr<uint8_t>();
+    std::uniform_int_distribution<int> pick(0, set.count - 1);
+    std::uniform_int_distribution<int> offY(0, set.height - crop), offX(0, set.width - crop);
+    std::bernoulli_distribution flip(0.5);
+    for (int n = 0; n < batch; ++n) {
+        const uint8_t *img = set.pixels.data() + size_t(pick(rng)) * set.height * set.width * 3;
+        const int y0 = offY(rng), x0 = offX(rng);
+        const bool mirror = flip(rng);
+        for (int y = 0; y < crop; ++y) {
+            const uint8_t *row = img + (size_t(y0 + y) * set.width + x0) * 3;
+            uint8_t *o = dst + (size_t(n) * crop + y) * crop * 3;
+            if (!mirror) {
+                std::memcpy(o, row, size_t(crop) * 3);
+            } else {
+                for (int x = 0; x < crop; ++x)
+                    std::memcpy(o + x * 3, row + (crop - 1 - x) * 3, 3);
+            }
+        }
+    }
+    return out.permute({0, 3, 1, 2}).to(torch::kFloat32).div_(255.0);
+}
+
+struct Inputs
+{
+    torch::Tensor lightness; // N×1×H×W in [−1, 1]
+    torch::Tensor ab;        // N×2×H×W scaled by 1/110
+    torch::Tensor luma;      // N×1×H×W in [0, 1]
+};
+
+Inputs prepare(const torch::Tensor &rgb)
+{
+    Inputs in;
+    in.luma = luma601(rgb);
+    in.lightness = lightnessOfGrey(in.luma) / 50.0 - 1.0;
+    in.ab = rgbToLab(rgb).slice(1, 1, 3) / kAbScale;
+    return in;
+}
+
+// RGB from the grey's lightness and predicted ab, with the chroma put under the true BT.601
+// luma (as inference does), in [0, 1].
+torch::Tensor recombine(const Inputs &in, const torch::Tensor &ab)
+{
+    const torch::Tensor lab = torch::cat({(in.lightness + 1.0) * 50.0, ab * kAbScale}, 1);
+    const torch::Tensor rgb = labToRgb(lab);
+    const torch::Tensor y = luma601(rgb);
+    const torch::Tensor cb = (rgb.select(1, 2).unsqueeze(1) - y) * 0.564;
+    const torch::Tensor cr = (rgb.select(1, 0).unsqueeze(1) - y) * 0.713;
+    const torch::Tensor ty = in.luma;
+    const torch::Tensor r = ty + 1.402 * cr;
+    const torch::Tensor g = ty - 0.344136 * cb - 0.714136 * cr;
+    const torch::Tensor b = ty + 1.772 * cb;
+    return torch::cat({r, g, b}, 1).clamp(0.0, 1.0);
+}
+
+double psnr8(const torch::Tensor &a, const torch::Tensor &b) // per image, then mean
+{
+    const torch::Tensor qa = (a * 255.0).round(), qb = (b * 255.0).round();
+    const torch::Tensor mse = (qa - qb).square().flatten(1).mean(1).clamp_min(1e-10);
+    return (10.0 * torch::log10(255.0 * 255.0 / mse)).mean().item<double>();
+}
+
+std::string writeSafetensorsFile(const std::string &path,
+                                 const std::vector<std::pair<std::string, torch::Tensor>> &tensors,
+                                 const std::map<std::string, std::string> &metadata)
+{
+    std::ostringstream header;
+    header << "{\"__metadata__\":{";
+    bool first = true;
+    for (const auto &[k, v] : metadata) {
+        header << (first ? "" : ",") << '"' << k << "\":\"" << v << '"';
+        first = false;
+    }
+    header << '}';
+    std::vector<torch::Tensor> data;
+    size_t offset = 0;
+    for (const auto &[name, t] : tensors) {
+        if (name.find("num_batches_tracked") != std::string::npos)
+            continue;
+        const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        const size_t bytes = size_t(c.numel()) * sizeof(float);
+        header << ",\"" << name << "\":{\"dtype\":\"F32\",\"shape\":[";
+        for (int64_t d = 0; d < c.dim(); ++d)
+            header << (d ? "," : "") << c.size(d);
+        header << "],\"data_offsets\":[" << offset << ',' << offset + bytes << "]}";
+        offset += bytes;
+        data.push_back(c);
+    }
+    header << '}';
+    std::string h = header.str();
+    while (h.size() % 8 != 0)
+        h.push_back(' ');
+    const std::string tmp = path + ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        const uint64_t n = h.size(); // little-endian on every platform we build for
+        out.write(reinterpret_cast<const char *>(&n), 8);
+        out.write(h.data(), std::streamsize(h.size()));
+        for (const torch::Tensor &c : data)
+            out.write(static_cast<const char *>(c.data_ptr()),
+                      std::streamsize(c.numel() * sizeof(float)));
+        out.flush();
+        if (!out)
+            return tmp + ": write failed";
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec)
+        return path + ": " + ec.message();
+    return {};
+}
+
+std::map<std::string, std::string> archMetadata(const ArchParams &a)
+{
+    return {{"format", "tincture-pix2pix-generator"},
+            {"base_width", std::to_string(a.baseWidth)},
+            {"depth", std::to_string(a.depth)},
+            {"max_multiplier", std::to_string(a.maxMultiplier)},
+            {"input", "Lab L of the BT.601 grey, L/50-1"},
+            {"output", "Lab a,b divided by 110"}};
+}
+
+} // namespace
+
+std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth,
+                                 uint64_t seed)
+{
+    try {
+        torch::manual_seed(seed);
+        ArchParams arch;
+        arch.baseWidth = baseWidth;
+        arch.depth = depth;
+        UNetGenerator g(arch);
+        g->eval();
+        return writeSafetensorsFile(path, namedState(*g), archMetadata(arch));
+    } catch (const c10::Error &e) {
+        return std::string("LibTorch: ") + e.what_without_backtrace();
+    }
+}
+
+namespace {
+
+class Trainer
+{
+public:
+    Trainer(TrainOptions o, const std::function<bool(const TrainProgress &)> &progress,
+            const std::function<void(const std::string &)> &log)
+        : m_o(std::move(o)), m_progress(progress), m_log(log)
+    {
+    }
+
+    TrainOutcome run();
+
+private:
+    void saveCheckpoint(int iteration);
+    std::string loadCheckpoint();
+    TrainProgress validate(int iteration);
+    // Runs a validation pass (into p), appends it to validation.csv and writes the generator.
+    std::string validateAndExport(int iteration, TrainProgress &p);
+    std::string m_csvPath;
+
+    TrainOptions m_o;
+    std::function<bool(const TrainProgress &)> m_progress;
+    std::function<void(const std::string &)> m_log;
+    torch::Device m_device = torch::kCPU;
+    ArchParams m_arch;
+    UNetGenerator m_g{nullptr};
+    PatchDiscriminator m_d{nullptr};
+    std::unique_ptr<torch::optim::Adam> m_optG, m_optD;
+    int m_start = 0;
+    PackedSet m_train, m_val;
+};
+
+void Trainer::saveCheckpoint(int iteration)
+{
+    torch::serialize::OutputArchive archive;
+    torch::serialize::OutputArchive g, d, og, od;
+    m_g->save(g);
+    m_d->save(d);
+    m_optG->save(og);
+    m_optD->save(od);
+    archive.write("generator", g);
+    archive.write("discriminator", d);
+    archive.write("optimizer_g", og);
+    archive.write("optimizer_d", od);
+    archive.write("iteration", torch::tensor(int64_t(iteration)));
+    archive.write("arch", torch::tensor({int64_t(m_arch.baseWidth), int64_t(m_arch.depth),
+                                         int64_t(m_arch.discWidth),
+                                         int64_t(m_arch.maxMultiplier), int64_t(m_o.cropSize),
+                                         int64_t(m_o.batch), int64_t(m_o.seed)}));
+    const std::string path = m_o.outDir + "/checkpoint.pt";
+    archive.save_to(path + ".part");
+    fs::rename(path + ".part", path);
+}
+
+std::string Trainer::loadCheckpoint()
+{
+    torch::serialize::InputArchive archive;
+    archive.load_from(m_o.resumePath);
+    torch::Tensor arch, iteration;
+    archive.read("arch", arch);
+    archive.read("iteration", iteration);
+    const auto a = arch.accessor<int64_t, 1>();
+    m_arch.baseWidth = int(a[0]);
+    m_arch.depth = int(a[1]);
+    m_arch.discWidth = int(a[2]);
+    m_arch.maxMultiplier = int(a[3]);
+    m_o.cropSize = int(a[4]);
+    m_o.batch = int(a[5]);
+    m_o.seed = uint64_t(a[6]);
+    m_start = int(iteration.item<int64_t>());
+    return {};
+}
+
+TrainProgress Trainer::validate(int iteration)
+{
+    TrainProgress p;
+    p.validated = true;
+    if (m_val.count == 0)
+        return p;
+    torch::NoGradGuard noGrad;
+    m_g->eval();
+    double psnr = 0, grey = 0, cf = 0, cfTruth = 0;
+    const int side = (std::min(m_val.height, m_val.width) >> m_arch.depth) << m_arch.depth;
+    const int chunk = 8;
+    for (int first = 0; first < m_val.count; first += chunk) {
+        const int n = std::min(chunk, m_val.count - first);
+        torch::Tensor rgb =
+            torch::from_blob(m_val.pixels.data() + size_t(first) * m_val.height * m_val.width * 3,
+                             {n, m_val.height, m_val.width, 3}, torch::kUInt8)
+                .permute({0, 3, 1, 2})
+                .slice(2, 0, side)
+                .slice(3, 0, side)
+                .to(torch::kFloat32)
+                .div(255.0);
+        const Inputs in = prepare(rgb);
+        const torch::Tensor ab = m_g->forward(in.lightness.to(m_device)).to(torch::kCPU);
+        const torch::Tensor out = recombine(in, ab);
+        psnr += psnr8(out, rgb) * n;
+        grey += psnr8(in.luma.expand({n, 3, side, side}), rgb) * n;
+        cf += colourfulness(out).sum().item<double>();
+        cfTruth += colourfulness(rgb).sum().item<double>();
+    }
+    m_g->train();
+    p.iteration = iteration;
+    p.valPsnr = psnr / m_val.count;
+    p.valGreyPsnr = grey / m_val.count;
+    p.valColourfulness = cf / m_val.count;
+    p.valColourfulnessRatio = cfTruth > 0 ? cf / cfTruth : 0;
+    return p;
+}
+
+std::string Trainer::validateAndExport(int iteration, TrainProgress &p)
+{
+    const TrainProgress v = validate(iteration);
+    p.validated = true;
+    p.valPsnr = v.valPsnr;
+    p.valGreyPsnr = v.valGreyPsnr;
+    p.valColourfulness = v.valColourfulness;
+    p.valColourfulnessRatio = v.valColourfulnessRatio;
+    {
+        std::ofstream csv(m_csvPath, std::ios::app);
+        csv << iteration << ',' << p.valPsnr << ',' << p.valGreyPsnr << ',' << p.valColourfulness
+            << ',' << p.valColourfulnessRatio << ',' << p.lossD << ',' << p.lossGan << ','
+            << p.lossL1 << '\n';
+    }
+    m_g->eval();
+    std::map<std::string, std::string> meta = archMetadata(m_arch);
+    meta["iterations"] = std::to_string(iteration);
+    const std::string e =
+        writeSafetensorsFile(m_o.outDir + "/generator.safetensors", namedState(*m_g), meta);
+    m_g->train();
+    return e;
+}
+
+TrainOutcome Trainer::run()
+{
+    TrainOutcome outcome;
+    if (m_o.device == "cuda") {
+        if (!torch::cuda::is_available()) {
+            outcome.error = "--device cuda: LibTorch sees no CUDA device";
+            return outcome;
+        }
+        m_device = torch::kCUDA;
+    }
+    if (m_o.threads > 0)
+        torch::set_num_threads(m_o.threads);
+    m_arch.baseWidth = m_o.baseWidth;
+    m_arch.depth = m_o.depth;
+    m_arch.discWidth = m_o.discWidth;
+    if (!m_o.resumePath.empty()) {
+        if (std::string e = loadCheckpoint(); !e.empty()) {
+            outcome.error = e;
+            return outcome;
+        }
+    }
+    if (std::string e = loadPacked(m_o.datasetPath, m_train); !e.empty()) {
+        outcome.error = e;
+        return outcome;
+    }
+    if (!m_o.valPath.empty()) {
+        if (std::string e = loadPacked(m_o.valPath, m_val); !e.empty()) {
+            outcome.error = e;
+            return outcome;
+        }
+    }
+    if (m_o.cropSize > std::min(m_train.height, m_train.width)
+        || m_o.cropSize % (1 << m_arch.depth) != 0) {
+        outcome.error = "crop size " + std::to_string(m_o.cropSize)
+            + " must fit the images and be a multiple of 2^depth = "
+            + std::to_string(1 << m_arch.depth);
+        return outcome;
+    }
+    torch::manual_seed(m_o.seed);
+    m_g = UNetGenerator(m_arch);
+    m_d = PatchDiscriminator(m_arch);
+    m_g->to(m_device);
+    m_d->to(m_device);
+    auto adam = [&](torch::nn::Module &m) {
+        return std::make_unique<torch::optim::Adam>(
+            m.parameters(), torch::optim::AdamOptions(m_o.learningRate)
+                                .betas(std::make_tuple(m_o.beta1, 0.999)));
+    };
+    m_optG = adam(*m_g);
+    m_optD = adam(*m_d);
+    if (!m_o.resumePath.empty()) {
+        torch::serialize::InputArchive archive, g, d, og, od;
+        archive.load_from(m_o.resumePath, m_device);
+        archive.read("generator", g);
+        archive.read("discriminator", d);
+        archive.read("optimizer_g", og);
+        archive.read("optimizer_d", od);
+        m_g->load(g);
+        m_d->load(d);
+        m_optG->load(og);
+        m_optD->load(od);
+        m_log("resumed at iteration " + std::to_string(m_start) + " from " + m_o.resumePath);
+    }
+    m_g->train();
+    m_d->train();
+
+    m_csvPath = m_o.outDir + "/validation.csv";
+    if (m_start == 0 || !fs::exists(m_csvPath)) {
+        std::ofstream csv(m_csvPath, std::ios::trunc);
+        csv << "iteration,val_psnr_db,val_grey_psnr_db,val_colourfulness,"
+               "val_colourfulness_ratio,loss_d,loss_gan,loss_l1\n";
+    }
+    std::deque<std::array<double, 3>> recent;
+    TrainProgress p;
+    p.total = m_o.iterations;
+    auto t0 = std::chrono::steady_clock::now();
+    int it = m_start;
+    for (; it < m_o.iterations; ++it) {
+        // Everything random in an iteration is seeded from its number: resuming is exact.
+        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
+        torch::manual_seed(m_o.seed + uint64_t(it) * 7919u);
+        const torch::Tensor rgb = sampleBatch(m_train, m_o.batch, m_o.cropSize, rng);
+        Inputs in = prepare(rgb);
+        in.lightness = in.lightness.to(m_device);
+        in.ab = in.ab.to(m_device);
+
+        const torch::Tensor fake = m_g->forward(in.lightness);
+        m_optD->zero_grad();
+        const torch::Tensor predFake = m_d->forward(in.lightness, fake.detach());
+        const torch::Tensor predReal = m_d->forward(in.lightness, in.ab);
+        const torch::Tensor lossD = 0.5 * (torch::mse_loss(predFake, torch::zeros_like(predFake))
+                                           + torch::mse_loss(predReal, torch::ones_like(predReal)));
+        lossD.backward();
+        m_optD->step();
+
+        m_optG->zero_grad();
+        const torch::Tensor pred = m_d->forward(in.lightness, fake);
+        const torch::Tensor lossGan = torch::mse_loss(pred, torch::ones_like(pred));
+        const torch::Tensor lossL1 = torch::l1_loss(fake, in.ab) * m_o.lambdaL1;
+        (lossGan + lossL1).backward();
+        m_optG->step();
+
+        recent.push_back({lossD.item<double>(), lossGan.item<double>(), lossL1.item<double>()});
+        if (recent.size() > 50)
+            recent.pop_front();
+        p = TrainProgress{};
+        p.total = m_o.iterations;
+        p.iteration = it + 1;
+        for (const auto &r : recent) {
+            p.lossD += r[0] / recent.size();
+            p.lossGan += r[1] / recent.size();
+            p.lossL1 += r[2] / recent.size();
+        }
+        const auto now = std::chrono::steady_clock::now();
+        p.secondsPerIteration =
+            std::chrono::duration<double>(now - t0).count() / double(it + 1 - m_start);
+        const bool last = it + 1 == m_o.iterations;
+        if ((it + 1) % m_o.validateEvery == 0 || last) {
+            if (std::string e = validateAndExport(it + 1, p); !e.empty()) {
+                outcome.error = e;
+                return outcome;
+            }
+        }
+        const bool keepGoing = m_progress(p);
+        if ((it + 1) % m_o.checkpointEvery == 0 || last || !keepGoing)
+            saveCheckpoint(it + 1);
+        if (!keepGoing) {
+            outcome.cancelled = true;
+            outcome.iterations = it + 1;
+            outcome.last = p;
+            return outcome;
+        }
+    }
+    if (m_start >= m_o.iterations) { // nothing left to train: export what the checkpoint holds
+        p.iteration = m_start;
+        p.total = m_o.iterations;
+        if (std::string e = validateAndExport(m_start, p); !e.empty()) {
+            outcome.error = e;
+            return outcome;
+        }
+    }
+    outcome.ok = true;
+    outcome.iterations = it;
+    outcome.last = p;
+    return outcome;
+}
+
+} // namespace
+
+TrainOutcome trainColorizer(const TrainOptions &options,
+                            const std::function<bool(const TrainProgress &)> &progress,
+                            const std::function<void(const std::string &)> &log)
+{
+    try {
+        Trainer trainer(options, progress, log);
+        return trainer.run();
+    } catch (const c10::Error &e) {
+        TrainOutcome o;
+        o.error = std::string("LibTorch: ") + e.what_without_backtrace();
+        return o;
+    } catch (const std::exception &e) {
+        TrainOutcome o;
+        o.error = e.what();
+        return o;
+    }
+}
+
+} // namespace tincture::ml

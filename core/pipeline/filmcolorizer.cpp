@@ -1,0 +1,231 @@
+#include "pipeline/filmcolorizer.h"
+
+#include "colour/scribble.h"
+#include "media/imageio.h"
+#include "ml/colorizer.h"
+#include "pipeline/shotsource.h"
+#include "propagation/propagationmethod.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <map>
+
+namespace tincture::pipeline {
+namespace {
+
+// Progress over the whole job: shot detection counts one unit per frame, colouring and
+// encoding three (they are the slow part).
+class JobProgress
+{
+public:
+    JobProgress(Feedback &outer, int64_t frames) : m_outer(outer), m_frames(frames) {}
+    void detected(int64_t done) { m_outer.reportProgress(done, 4 * m_frames); }
+    void encoded(int64_t done) { m_outer.reportProgress(m_frames + 3 * done, 4 * m_frames); }
+
+private:
+    Feedback &m_outer;
+    int64_t m_frames;
+};
+
+Result<Frame> readKeyframeImage(const QString &path, const Frame &grey)
+{
+    auto image = readImage(path);
+    if (!image)
+        return image;
+    if (image->width() != grey.width() || image->height() != grey.height())
+        return makeError(ErrorCode::SizeMismatch,
+                         QStringLiteral("%1: the keyframe is %2×%3 but the film is %4×%5")
+                             .arg(path)
+                             .arg(image->width())
+                             .arg(image->height())
+                             .arg(grey.width())
+                             .arg(grey.height()));
+    return image;
+}
+
+} // namespace
+
+Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feedback &feedback)
+{
+    ColorizeFilmReport report;
+    report.method = request.method.isEmpty() ? defaultPropagationMethodName() : request.method;
+    if (auto probe = createPropagationMethod(report.method); !probe)
+        return probe.error();
+
+    // Two decoders: one streams the film for detection and encoding (inside transcode), the
+    // other serves the propagation methods' random access.
+    auto source = VideoSource::open(request.input, request.source);
+    if (!source)
+        return source.error();
+    VideoSource &film = **source;
+    const int64_t frameCount = film.frameCount();
+    JobProgress progress(feedback, frameCount);
+
+    for (const KeyframeOverride &k : request.keyframes)
+        if (k.frame < 0 || k.frame >= frameCount)
+            return makeError(ErrorCode::OutOfRange,
+                             QStringLiteral("keyframe %1 is outside the film (%2 frames)")
+                                 .arg(k.frame)
+                                 .arg(frameCount));
+
+    // 1. Shots.
+    QElapsedTimer clock;
+    clock.start();
+    {
+        Feedback detect([&](int64_t done, int64_t) { progress.detected(done); });
+        detect.linkParent(&feedback);
+        auto shots = detectShots(film, request.shotParams, detect);
+        if (!shots)
+            return shots.error();
+        report.shots = std::move(shots).value();
+    }
+    report.detectSeconds = clock.elapsed() / 1000.0;
+
+    // 2. Keyframes: the user's where given, the model's at each remaining shot's middle.
+    clock.restart();
+    std::shared_ptr<const ml::Colorizer> colorizer;
+    auto modelFor = [&]() -> Result<std::shared_ptr<const ml::Colorizer>> {
+        if (!colorizer) {
+            ml::ColorizerOptions options;
+            options.threads = request.threads;
+            options.device = request.device;
+            auto loaded = ml::Colorizer::load(request.modelPath.isEmpty()
+                                                  ? ml::Colorizer::defaultModelPath()
+                                                  : request.modelPath,
+                                              options);
+            if (!loaded)
+                return loaded.error();
+            colorizer = *loaded;
+        }
+        return colorizer;
+    };
+    std::map<FrameIndex, Frame> keyframes; // film frame → colour
+    for (const KeyframeOverride &k : request.keyframes) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        auto frame = film.frame(k.frame);
+        if (!frame)
+            return frame.error();
+        const Frame grey = frame->luma();
+        if (!k.image.isEmpty()) {
+            auto image = readKeyframeImage(k.image, grey);
+            if (!image)
+                return image.error();
+            keyframes[k.frame] = *image;
+        } else {
+            auto hints = readKeyframeImage(k.hints, grey);
+            if (!hints)
+                return hints.error();
+            if (hints->channels() != 4)
+                return makeError(ErrorCode::InvalidArgument,
+                                 QStringLiteral("%1: the hint image has no alpha channel; it "
+                                                "must be RGBA, alpha > 0 marking the scribbles")
+                                     .arg(k.hints));
+            auto model = modelFor();
+            if (!model)
+                return model.error();
+            auto prior = (*model)->colorize(grey);
+            if (!prior)
+                return prior.error();
+            colour::ScribbleInput input{grey, *hints, *prior, Frame()};
+            colour::ScribbleParams params;
+            params.priorWeight = request.priorWeight;
+            params.threads = request.threads;
+            Feedback solve;
+            solve.linkParent(&feedback);
+            auto solved = colour::colouriseScribbles(input, params, solve);
+            if (!solved)
+                return solved.error();
+            for (const QString &w : solve.warnings())
+                feedback.warn(QStringLiteral("keyframe %1: %2").arg(k.frame).arg(w));
+            keyframes[k.frame] = *solved;
+        }
+        report.userKeyframes.push_back(k.frame);
+    }
+    for (const Shot &shot : report.shots) {
+        const bool covered =
+            keyframes.lower_bound(shot.first) != keyframes.upper_bound(shot.last);
+        if (covered)
+            continue;
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        const FrameIndex middle = (shot.first + shot.last) / 2;
+        auto frame = film.frame(middle);
+        if (!frame)
+            return frame.error();
+        auto model = modelFor();
+        if (!model)
+            return model.error();
+        auto coloured = (*model)->colorize(*frame);
+        if (!coloured)
+            return coloured.error();
+        keyframes[middle] = *coloured;
+        report.modelKeyframes.push_back(middle);
+    }
+    report.keyframeSeconds = clock.elapsed() / 1000.0;
+
+    // 3. Propagation shot by shot, inside the encoding pass: when the encoder asks for a
+    // shot's first frame, the whole shot is propagated into a reorder buffer.
+    clock.restart();
+    auto method = createPropagationMethod(report.method);
+    if (!method)
+        return method.error();
+    FrameReorderBuffer buffer;
+    size_t shotIndex = 0;
+    auto process = [&](const Frame &frame) -> Result<Frame> {
+        const FrameIndex i = frame.index;
+        while (shotIndex < report.shots.size() && report.shots[shotIndex].last < i)
+            ++shotIndex;
+        if (shotIndex >= report.shots.size())
+            return makeError(ErrorCode::Internal, QStringLiteral("frame %1 is in no shot").arg(i));
+        const Shot &shot = report.shots[shotIndex];
+        if (i == shot.first) {
+            buffer.clear();
+            std::vector<Keyframe> shotKeys;
+            for (auto it = keyframes.lower_bound(shot.first);
+                 it != keyframes.upper_bound(shot.last); ++it)
+                shotKeys.push_back(Keyframe{int(it->first - shot.first), it->second});
+            ShotFrameSource shotSource(film, shot, feedback);
+            Feedback inner;
+            inner.linkParent(&feedback);
+            if (auto done = (*method)->propagate(shotSource, shotKeys, buffer, inner); !done)
+                return done.error();
+            for (const QString &w : inner.warnings())
+                feedback.warn(w);
+        }
+        auto out = buffer.take(int(i - shot.first));
+        if (!out)
+            return out.error();
+        Frame coloured = std::move(out).value();
+        coloured.index = frame.index;
+        coloured.pts = frame.pts;
+        coloured.timeBase = frame.timeBase;
+        return coloured;
+    };
+    TranscodeRequest transcodeRequest;
+    transcodeRequest.input = request.input;
+    transcodeRequest.output = request.output;
+    transcodeRequest.codec = request.codec;
+    transcodeRequest.h264Crf = request.h264Crf;
+    transcodeRequest.withAudio = request.withAudio;
+    transcodeRequest.source = request.source;
+    transcodeRequest.process = process;
+    Feedback encode([&](int64_t done, int64_t) { progress.encoded(done); });
+    encode.linkParent(&feedback);
+    auto transcoded = transcode(transcodeRequest, encode);
+    for (const QString &w : encode.warnings())
+        feedback.warn(w);
+    if (!transcoded)
+        return transcoded.error();
+    report.propagateEncodeSeconds = clock.elapsed() / 1000.0;
+    report.frames = transcoded->frames;
+    report.audioStreams = transcoded->audioStreams;
+    report.notes = transcoded->notes;
+    if (buffer.spilledFrames() > 0)
+        feedback.warn(QStringLiteral("long shots: %1 frames were buffered on disk")
+                          .arg(buffer.spilledFrames()));
+    return report;
+}
+
+} // namespace tincture::pipeline

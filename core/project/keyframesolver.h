@@ -1,0 +1,41 @@
+#pragma once
+// KeyframeSolver: repaints one keyframe. It holds the grey frame, the keyframe model's
+// proposal (the prior) and a ScribbleSolver kept warm between strokes, so that after each
+// stroke only a short re-solve runs. solve() turns the rasterised strokes into constraints:
+// painted pixels are hard colour constraints, "keep" pixels hold the prior's colour, and
+// elsewhere the colour is pulled towards the prior with weight λ (PROTOCOLS.md §6 extended,
+// see scribblesolver.h). Without strokes the result is the prior itself (or grey).
+//
+// Threads: solve() may be called from any thread; calls are serialised (the solver is used
+// by one at a time). For latest-request-wins, cancel the stale call's Feedback: it returns
+// Cancelled at its next iteration and the next call starts from its partial solution.
+
+#include "foundation/feedback.h"
+#include "foundation/result.h"
+#include "media/frame.h"
+#include "project/strokeraster.h"
+
+#include <memory>
+
+namespace tincture::project {
+
+class KeyframeSolver
+{
+public:
+    // grey: any layout (its BT.601 luma is used); prior: RGB of grey's size, or null.
+    KeyframeSolver(const Frame &grey, const Frame &prior, double priorWeight);
+    ~KeyframeSolver();
+    KeyframeSolver(const KeyframeSolver &) = delete;
+    KeyframeSolver &operator=(const KeyframeSolver &) = delete;
+
+    int width() const;
+    int height() const;
+    // Rgb8 of the grey frame's size whose luma equals the grey luma exactly.
+    Result<Frame> solve(const StrokeMasks &masks, Feedback &feedback);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace tincture::project

@@ -1,0 +1,63 @@
+#pragma once
+// Propagation methods built on the permutohedral lattice (Adams et al. 2010):
+//
+//   bnn     — VPN's bilateral network stage with a fixed Gaussian ("BNN-Identity", Jampani,
+//             Gadde & Gehler 2017): the chroma (plus a homogeneous weight) of the keyframe and
+//             the previous outputs is splatted at lattice features (x, y, Y, t), scaled as
+//             VPN's colour configuration (0.04 per pixel, 0.2 per 0–255 luma level, 0.04 per
+//             frame), blurred, and sliced at the current frame's pixels. No motion.
+//   bnnflow — motion-aware: the previous output's chroma is warped along DIS optical flow
+//             (grey frames, current → previous), its confidence taken from forward–backward
+//             flow consistency and carried along; a lattice over (x, y, Y) of the current
+//             frame re-filters the confident warped chroma, fills occluded and uncertain pixels
+//             from confident pixels of similar luma nearby, and snaps colour edges to luma
+//             edges; the keyframe (at its own positions) is splatted with a small weight as an
+//             anchor against drift where nothing confident is near.
+//
+// Both use the chain driver: several keyframes per shot, forward and backward passes blended
+// by confidence and temporal distance; output luma is exactly the input's. State per pass:
+// a few frames' grey and chroma. Threading as PropagationMethod (one shot at a time on one
+// thread; the inner loops use OpenCV's thread pool).
+
+#include "propagation/propagationmethod.h"
+
+#include <memory>
+
+namespace tincture {
+
+struct BnnParams
+{
+    float xyScale = 0.04f;  // per pixel
+    float lumaScale = 0.2f; // per 0–255 level
+    float timeScale = 0.04f; // per frame
+    int previousFrames = 2; // previous outputs splatted besides the keyframe
+    int splatStride = 2;    // splatted frames are sampled on this pixel grid
+};
+
+struct BnnFlowParams
+{
+    // Optical flow: OpenCV DIS preset (0 ultrafast, 1 fast, 2 medium), computed on the grey
+    // frames downscaled by flowDownscale (1: full size).
+    int disPreset = 2;
+    int flowDownscale = 1;
+    // Forward–backward consistency (the warp-error test of PROTOCOLS.md §3): a pixel whose
+    // round trip misses by more than consistencyAlpha · (|f|² + |b|²) + consistencyBeta
+    // (pixels²) loses confidence; confidenceDecay multiplies it every frame.
+    float consistencyAlpha = 0.01f;
+    float consistencyBeta = 0.5f;
+    float confidenceDecay = 1.0f;
+    // The re-filtering lattice on (x, y, Y) of the current frame, at 1/latticeStride size.
+    float xyScale = 1.0f / 12.0f;
+    float lumaScale = 1.0f / 6.0f;
+    int latticeStride = 2;
+    // How far the filtered chroma replaces even confident warped chroma (0: only fill).
+    float refineMix = 0.0f;
+    // Weight of the keyframe's own pixels in the lattice (anchor), relative to a fully
+    // confident warped pixel.
+    float keyWeight = 0.05f;
+};
+
+std::unique_ptr<PropagationMethod> makeBnnMethod(const BnnParams &params = {});
+std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params = {});
+
+} // namespace tincture

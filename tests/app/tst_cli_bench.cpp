@@ -1,0 +1,157 @@
+// tincture-cli bench: behaviour only, never timings. Each target runs once on tiny synthetic
+// input and writes JSON with the figures and the machine (PROTOCOLS §7); usage errors exit 2.
+
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using tincture::test::runCli;
+
+namespace {
+
+QJsonObject readJson(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object()
+                                       : QJsonObject();
+}
+
+// The fields every bench result carries.
+void checkMachine(const QJsonObject &o)
+{
+    QVERIFY(o.value(QStringLiteral("cores")).toInt() >= 1);
+    QVERIFY(!o.value(QStringLiteral("cpu_model")).toString().isEmpty());
+    QVERIFY(o.contains(QStringLiteral("threads")));
+    QVERIFY(o.contains(QStringLiteral("peak_rss_mb")));
+    QCOMPARE(o.value(QStringLiteral("gpu_used")).toBool(true), false);
+    QCOMPARE(o.value(QStringLiteral("runs")).toInt(), 1);
+    QVERIFY(!o.value(QStringLiteral("date")).toString().isEmpty());
+}
+
+} // namespace
+
+class TestCliBench : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void decode()
+    {
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("decode.json"));
+        const auto r =
+            runCli({QStringLiteral("bench"), QStringLiteral("decode"), QStringLiteral("--runs"),
+                    QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("160x96"),
+                    QStringLiteral("--frames"), QStringLiteral("12"), QStringLiteral("--sample"),
+                    tincture::test::samplePath(), QStringLiteral("--json"), json});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral("decode fps")));
+        const QJsonObject o = readJson(json);
+        QCOMPARE(o.value(QStringLiteral("target")).toString(), QStringLiteral("decode"));
+        checkMachine(o);
+        const QJsonArray clips = o.value(QStringLiteral("clips")).toArray();
+        QCOMPARE(clips.size(), 2); // the sample and one generated clip
+        const QJsonObject sample = clips[0].toObject(), synthetic = clips[1].toObject();
+        QCOMPARE(sample.value(QStringLiteral("frames")).toInt(), 180);
+        QCOMPARE(sample.value(QStringLiteral("width")).toInt(), 640);
+        QVERIFY(sample.value(QStringLiteral("encode_fps_median")).isNull());
+        QCOMPARE(synthetic.value(QStringLiteral("frames")).toInt(), 12);
+        QCOMPARE(synthetic.value(QStringLiteral("width")).toInt(), 160);
+        QVERIFY(synthetic.value(QStringLiteral("encode_fps_median")).toDouble() > 0);
+        const bool ffmpeg = tincture::test::haveProgram(QStringLiteral("ffmpeg"));
+        for (const auto &c : clips) {
+            const QJsonObject clip = c.toObject();
+            QVERIFY(clip.value(QStringLiteral("decode_fps_median")).toDouble() > 0);
+            QCOMPARE(clip.value(QStringLiteral("ffmpeg_fps_median")).toDouble() > 0, ffmpeg);
+            QCOMPARE(clip.value(QStringLiteral("ffmpeg_rgb24_fps_median")).toDouble() > 0, ffmpeg);
+            QCOMPARE(clip.value(QStringLiteral("ffmpeg_rgb24_same_flags_fps_median")).toDouble() >
+                         0,
+                     ffmpeg);
+        }
+    }
+
+    void propagationTimesTheBaselineToo()
+    {
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("p.json"));
+        const auto r = runCli(
+            {QStringLiteral("bench"), QStringLiteral("propagation"), QStringLiteral("--runs"),
+             QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("96x64"),
+             QStringLiteral("--frames"), QStringLiteral("4"), QStringLiteral("--method"),
+             QStringLiteral("copy0"), QStringLiteral("--json"), json});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = readJson(json);
+        checkMachine(o);
+        const QJsonArray methods = o.value(QStringLiteral("methods")).toArray();
+        QCOMPARE(methods.size(), 2);
+        QCOMPARE(methods[0].toObject().value(QStringLiteral("method")).toString(),
+                 QStringLiteral("copy0"));
+        QCOMPARE(methods[1].toObject().value(QStringLiteral("method")).toString(),
+                 QStringLiteral("flow"));
+        QVERIFY(methods[1].toObject().value(QStringLiteral("baseline")).toBool());
+        for (const auto &m : methods) {
+            QVERIFY(m.toObject().value(QStringLiteral("fps_median")).toDouble() > 0);
+            QCOMPARE(m.toObject().value(QStringLiteral("frames")).toInt(), 4);
+            // The warm-up's score shows the method really coloured the frames.
+            QVERIFY(m.toObject().value(QStringLiteral("warmup_mean_chroma_psnr")).toDouble() > 20);
+        }
+    }
+
+    void exportFormats()
+    {
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("e.json"));
+        const auto r =
+            runCli({QStringLiteral("bench"), QStringLiteral("export"), QStringLiteral("--runs"),
+                    QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("96x64"),
+                    QStringLiteral("--frames"), QStringLiteral("6"), QStringLiteral("--sample"),
+                    tincture::test::samplePath(), QStringLiteral("--json"), json});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject o = readJson(json);
+        checkMachine(o);
+        const QJsonArray formats = o.value(QStringLiteral("formats")).toArray();
+        QCOMPARE(formats.size(), 3);
+        QStringList codecs;
+        for (const auto &f : formats) {
+            codecs << f.toObject().value(QStringLiteral("codec")).toString();
+            QVERIFY(f.toObject().value(QStringLiteral("encode_fps_median")).toDouble() > 0);
+        }
+        QCOMPARE(codecs, (QStringList{QStringLiteral("h264"), QStringLiteral("ffv1"),
+                                      QStringLiteral("prores")}));
+        // The H.264 delivery file carries the sample's audio.
+        QCOMPARE(formats[0].toObject().value(QStringLiteral("audio_streams")).toInt(), 1);
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("size") << QStringList{QStringLiteral("decode"), QStringLiteral("--size"),
+                                             QStringLiteral("big")}
+                              << QStringLiteral("--size");
+        QTest::newRow("method") << QStringList{QStringLiteral("propagation"),
+                                               QStringLiteral("--method"), QStringLiteral("magic")}
+                                << QStringLiteral("unknown method 'magic'");
+        QTest::newRow("frames") << QStringList{QStringLiteral("export"), QStringLiteral("--frames"),
+                                               QStringLiteral("1")}
+                                << QStringLiteral("--frames");
+        QTest::newRow("target") << QStringList{QStringLiteral("everything")}
+                                << QStringLiteral("unknown target 'everything'");
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const auto r = runCli(QStringList{QStringLiteral("bench")} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliBench)
+#include "tst_cli_bench.moc"

@@ -1,0 +1,206 @@
+// The keyframe model and the automatic pipeline through tincture-cli: colorize-image on odd
+// sizes with the shipped model, broken model files, a tiny training run with resume and its
+// manifest, eval images, and `colorize` turning the bundled sample into an MP4 with its audio,
+// the luminance kept, and bad input refused with nothing written.
+
+#include "media/imageio.h"
+#include "media/videosource.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+using namespace tincture;
+using tincture::test::runCli;
+
+namespace {
+
+Frame texture(int w, int h, bool colour)
+{
+    Frame f(w, h, colour ? PixelFormat::Rgb8 : PixelFormat::Gray8);
+    std::mt19937 rng(9);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const int v = (x + 2 * y + int(rng() % 30)) % 256;
+            if (colour) {
+                uint8_t *p = f.row(y) + 3 * x;
+                p[0] = uint8_t(y < h / 2 ? 90 : v), p[1] = uint8_t(y < h / 2 ? 150 : v / 2);
+                p[2] = uint8_t(y < h / 2 ? 235 : 40);
+            } else {
+                f.row(y)[x] = uint8_t(v);
+            }
+        }
+    return f;
+}
+
+double lumaPsnr(const Frame &a, const Frame &b)
+{
+    const Frame la = a.luma(), lb = b.luma();
+    double se = 0;
+    for (int y = 0; y < la.height(); ++y)
+        for (int x = 0; x < la.width(); ++x) {
+            const double d = double(la.constRow(y)[x]) - double(lb.constRow(y)[x]);
+            se += d * d;
+        }
+    const double mse = se / (double(la.width()) * la.height());
+    return mse == 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+} // namespace
+
+class TestCliColorize : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void colorizeImageOddSize()
+    {
+        const QString in = m_dir.filePath(QStringLiteral("odd.png"));
+        const Frame grey = texture(853, 479, false);
+        QVERIFY(writeImage(in, grey));
+        const QString out = m_dir.filePath(QStringLiteral("odd_out.png"));
+        const auto r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto result = readImage(out);
+        QVERIFY(result);
+        QCOMPARE(result->width(), 853);
+        QCOMPARE(result->height(), 479);
+        QCOMPARE(result->format(), PixelFormat::Rgb8);
+        QCOMPARE(lumaPsnr(*result, grey), 99.0); // the luminance is the input's, exactly
+    }
+
+    void colorizeImageBadInput()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("never.png"));
+        auto r = runCli({QStringLiteral("colorize-image"), m_dir.filePath(QStringLiteral("nosuch.png")),
+                         QStringLiteral("-o"), out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("nosuch.png")));
+        // A corrupt model: a manifest that is not JSON.
+        const QString in = m_dir.filePath(QStringLiteral("small.png"));
+        QVERIFY(writeImage(in, texture(64, 48, false)));
+        const QString bad = m_dir.filePath(QStringLiteral("bad.json"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{]");
+        f.close();
+        r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), out,
+                    QStringLiteral("--model"), bad});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("bad.json")), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out));
+        r = runCli({QStringLiteral("colorize-image"), in});
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    void trainResumeAndEvaluate()
+    {
+        const QString photos = m_dir.filePath(QStringLiteral("photos"));
+        QVERIFY(QDir().mkpath(photos));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(writeImage(QStringLiteral("%1/%2.png").arg(photos).arg(i), texture(40 + i, 40, true)));
+        const QString out = m_dir.filePath(QStringLiteral("run"));
+        const QStringList common{QStringLiteral("train"), QStringLiteral("colorizer"),
+                                 QStringLiteral("--images"), photos, QStringLiteral("--val"), photos,
+                                 QStringLiteral("--out"), out, QStringLiteral("--size"), QStringLiteral("32"),
+                                 QStringLiteral("--pack-side"), QStringLiteral("32"),
+                                 QStringLiteral("--width"), QStringLiteral("4"), QStringLiteral("--depth"),
+                                 QStringLiteral("3"), QStringLiteral("--batch"), QStringLiteral("2"),
+                                 QStringLiteral("--threads"), QStringLiteral("1"),
+                                 QStringLiteral("--validate-every"), QStringLiteral("2"), QStringLiteral("--quiet")};
+        auto r = runCli(common + QStringList{QStringLiteral("--iters"), QStringLiteral("2")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"), QStringLiteral("--resume"),
+                                        out + QStringLiteral("/checkpoint.pt")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile manifestFile(out + QStringLiteral("/colorizer.json"));
+        QVERIFY(manifestFile.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
+        QCOMPARE(manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("iterations")).toInt(), 3);
+        QCOMPARE(manifest.value(QStringLiteral("sha256")).toString().size(), 64);
+
+        const QString json = m_dir.filePath(QStringLiteral("eval.json"));
+        r = runCli({QStringLiteral("eval"), QStringLiteral("images"), QStringLiteral("--data"), photos,
+                    QStringLiteral("--model"), out + QStringLiteral("/colorizer.json"),
+                    QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile jf(json);
+        QVERIFY(jf.open(QIODevice::ReadOnly));
+        const QJsonObject o = QJsonDocument::fromJson(jf.readAll()).object();
+        QCOMPARE(o.value(QStringLiteral("images")).toInt(), 4);
+        QVERIFY(o.value(QStringLiteral("grey_psnr")).toDouble() > 5.0);
+        QVERIFY(o.value(QStringLiteral("mean_psnr")).toDouble() > 5.0);
+        QVERIFY(o.contains(QStringLiteral("colourfulness_ratio")));
+
+        r = runCli({QStringLiteral("train"), QStringLiteral("colorizer"), QStringLiteral("--images"),
+                    m_dir.filePath(QStringLiteral("nothing-here")), QStringLiteral("--out"), out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("nothing-here")));
+    }
+
+    void colorizeSampleFilm()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("sample_colour.mp4"));
+        const auto r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
+                               QStringLiteral("--quiet")},
+                              900000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto result = VideoSource::open(out);
+        QVERIFY(result);
+        auto source = VideoSource::open(test::samplePath());
+        QVERIFY(source);
+        QCOMPARE((*result)->frameCount(), (*source)->frameCount());
+        QCOMPARE((*result)->info().audioStreams, 1);
+        for (FrameIndex i : {FrameIndex(0), FrameIndex(59), FrameIndex(60), FrameIndex(179)}) {
+            auto a = (*result)->frame(i);
+            auto b = (*source)->frame(i);
+            QVERIFY(a && b);
+            // H.264 at CRF 16 of the same luminance: the luma survives nearly intact.
+            QVERIFY2(lumaPsnr(*a, *b) > 38.0, qPrintable(QString::number(lumaPsnr(*a, *b))));
+        }
+    }
+
+    void colorizeBadInputLeavesNothing()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("never.mp4"));
+        const QString small = m_dir.filePath(QStringLiteral("wrongsize.png"));
+        QVERIFY(writeImage(small, texture(32, 32, true)));
+        auto r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
+                         QStringLiteral("--keyframe"), QStringLiteral("10=") + small, QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("wrongsize.png")), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out));
+        r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
+                    QStringLiteral("--keyframe"), QStringLiteral("1000=") + small, QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("1000")));
+        r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
+                    QStringLiteral("--keyframe"), QStringLiteral("nonsense")});
+        QCOMPARE(r.exitCode, 2);
+        const QString damaged = m_dir.filePath(QStringLiteral("damaged.mp4"));
+        QFile d(damaged);
+        QVERIFY(d.open(QIODevice::WriteOnly));
+        d.write(QByteArray(5000, 'x'));
+        d.close();
+        r = runCli({QStringLiteral("colorize"), damaged, QStringLiteral("-o"), out, QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains(QStringLiteral("damaged.mp4")));
+        QVERIFY(!QFileInfo::exists(out));
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("never*")}).size(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliColorize)
+#include "tst_cli_colorize.moc"

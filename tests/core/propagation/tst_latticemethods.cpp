@@ -1,0 +1,233 @@
+// The lattice-based propagation methods (bnn, bnnflow) on small synthetic shots: exact output
+// luminance, motion handled better than copying the keyframe, several keyframes, cancel.
+
+#include "metrics/imagemetrics.h"
+#include "propagation/evaluation.h"
+#include "propagation/latticemethods.h"
+#include "propagation/propagationmethod.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <cmath>
+#include <map>
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <thread>
+
+using namespace tincture;
+
+namespace {
+
+class MemoryShot final : public GreyFrameSource
+{
+public:
+    explicit MemoryShot(std::vector<Frame> colour) : m_colour(std::move(colour)) {}
+    int frameCount() const override { return int(m_colour.size()); }
+    Result<Frame> greyFrame(int index) override { return protocolGrey(m_colour[size_t(index)]); }
+    const Frame &colour(int i) const { return m_colour[size_t(i)]; }
+
+private:
+    std::vector<Frame> m_colour;
+};
+
+class CollectSink final : public FrameSink
+{
+public:
+    Result<void> put(int index, const Frame &colour) override
+    {
+        ++puts[index];
+        frames[index] = colour;
+        if (onPut)
+            onPut(index);
+        return {};
+    }
+    std::map<int, int> puts;
+    std::map<int, Frame> frames;
+    std::function<void(int)> onPut;
+};
+
+// Coloured blobs with sharp edges on a textured background, all moved right by `shift`:
+// colour follows the objects, so copying the keyframe's chroma in place is wrong.
+Frame blobs(int w, int h, double shift, unsigned seed = 3, int palette = 0)
+{
+    std::mt19937 rng{seed};
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    struct Blob { double x, y, r; uint8_t c[3]; };
+    std::vector<Blob> list;
+    for (int k = 0; k < 8; ++k) {
+        Blob b{u(rng) * w, u(rng) * h, 6 + u(rng) * h / 5, {}};
+        for (uint8_t &c : b.c)
+            c = uint8_t(40 + 180 * u(rng));
+        if (palette)
+            std::swap(b.c[0], b.c[2]);
+        list.push_back(b);
+    }
+    Frame f(w, h, PixelFormat::Rgb8);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const double sx = x - shift;
+            const double t = 0.5 + 0.25 * std::sin(sx * 0.3) * std::cos(y * 0.27);
+            uint8_t rgb[3] = {uint8_t(90 + 60 * t), uint8_t(110 + 50 * t), uint8_t(100 + 40 * t)};
+            for (const Blob &b : list)
+                if ((sx - b.x) * (sx - b.x) + (y - b.y) * (y - b.y) < b.r * b.r)
+                    for (int c = 0; c < 3; ++c)
+                        rgb[c] = uint8_t(std::clamp(b.c[c] * (0.8 + 0.4 * t), 0.0, 255.0));
+            std::copy(rgb, rgb + 3, f.row(y) + x * 3);
+        }
+    return f;
+}
+
+std::vector<Frame> movingShot(int n, double step, int w = 96, int h = 64)
+{
+    std::vector<Frame> frames;
+    for (int i = 0; i < n; ++i)
+        frames.push_back(blobs(w, h, i * step));
+    return frames;
+}
+
+double meanChromaPsnr(const CollectSink &sink, const MemoryShot &shot)
+{
+    double sum = 0.0;
+    for (const auto &[i, f] : sink.frames)
+        sum += *metrics::chromaPsnr(f, shot.colour(i));
+    return sum / double(sink.frames.size());
+}
+
+std::unique_ptr<PropagationMethod> create(const QString &name)
+{
+    auto m = createPropagationMethod(name);
+    return m ? std::move(m).value() : nullptr;
+}
+
+} // namespace
+
+class TestLatticeMethods : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void registered()
+    {
+        QVERIFY(propagationMethodNames().contains(QStringLiteral("bnn")));
+        QVERIFY(propagationMethodNames().contains(QStringLiteral("bnnflow")));
+        QVERIFY(propagationMethodNames().contains(defaultPropagationMethodName()));
+    }
+
+    void lumaIsExact_data()
+    {
+        QTest::addColumn<QString>("method");
+        for (const QString &name : {QStringLiteral("bnn"), QStringLiteral("bnnflow")})
+            QTest::newRow(qPrintable(name)) << name;
+    }
+    void lumaIsExact()
+    {
+        QFETCH(QString, method);
+        MemoryShot shot(movingShot(6, 2.0));
+        CollectSink sink;
+        Feedback feedback;
+        QVERIFY(create(method)->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
+                    .hasValue());
+        QCOMPARE(int(sink.frames.size()), 6);
+        for (const auto &[i, out] : sink.frames) {
+            const Frame want = *shot.greyFrame(i);
+            const Frame got = out.luma();
+            for (int y = 0; y < want.height(); ++y)
+                QVERIFY2(std::memcmp(got.constRow(y), want.constRow(y), size_t(want.width())) == 0,
+                         qPrintable(QStringLiteral("frame %1 row %2").arg(i).arg(y)));
+        }
+    }
+
+    // A pattern translating by 2.5 pixels a frame: following the motion beats copying.
+    void motionBeatsCopy()
+    {
+        MemoryShot shot(movingShot(12, 2.5));
+        std::map<QString, double> score;
+        for (const QString &name : {QStringLiteral("copy0"), QStringLiteral("bnnflow")}) {
+            CollectSink sink;
+            Feedback feedback;
+            QVERIFY(create(name)->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
+                        .hasValue());
+            score[name] = meanChromaPsnr(sink, shot);
+        }
+        qInfo("mean chroma PSNR: copy0 %.2f dB, bnnflow %.2f dB", score["copy0"],
+              score["bnnflow"]);
+        QVERIFY2(score["bnnflow"] > score["copy0"] + 3.0, qPrintable(QString::number(
+                                                              score["bnnflow"])));
+    }
+
+    // Keyframes at 2 and 6 of a still shot, coloured differently: frames before 2 take 2's
+    // colour, after 6 take 6's, between move from one to the other; keyframes are kept.
+    void severalKeyframes()
+    {
+        std::vector<Frame> frames(9, blobs(64, 48, 0.0));
+        MemoryShot shot(frames);
+        const Frame keyA = blobs(64, 48, 0.0, 3, 0);
+        const Frame keyB = blobs(64, 48, 0.0, 3, 1); // same grey layout, other hues
+        CollectSink sink;
+        Feedback feedback;
+        QVERIFY(create(QStringLiteral("bnnflow"))
+                    ->propagate(shot, {Keyframe{6, keyB}, Keyframe{2, keyA}}, sink, feedback)
+                    .hasValue());
+        QCOMPARE(int(sink.frames.size()), 9);
+        auto psnr = [&](int i, const Frame &key) { return *metrics::chromaPsnr(sink.frames[i], key); };
+        for (int i : {0, 1, 2})
+            QVERIFY2(psnr(i, keyA) > 40.0, qPrintable(QString::number(psnr(i, keyA))));
+        for (int i : {6, 7, 8})
+            QVERIFY2(psnr(i, keyB) > 40.0, qPrintable(QString::number(psnr(i, keyB))));
+        QVERIFY(psnr(3, keyA) > psnr(3, keyB));
+        QVERIFY(psnr(5, keyB) > psnr(5, keyA));
+    }
+
+    void sizeMismatchIsAnError()
+    {
+        MemoryShot shot(movingShot(3, 1.0));
+        CollectSink sink;
+        Feedback feedback;
+        auto r = create(QStringLiteral("bnnflow"))
+                     ->propagate(shot, {Keyframe{0, blobs(32, 32, 0)}}, sink, feedback);
+        QVERIFY(!r.hasValue());
+        QCOMPARE(r.error().code, ErrorCode::SizeMismatch);
+        QVERIFY(sink.frames.empty());
+    }
+
+    // Cancel from another thread (as a UI does) at an arbitrary moment of a run: the method
+    // stops within 200 ms and reports Cancelled.
+    void cancelStopsQuickly_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<int>("delayMs");
+        for (const QString &name : {QStringLiteral("bnn"), QStringLiteral("bnnflow")})
+            for (int delay : {30, 170})
+                QTest::newRow(qPrintable(QStringLiteral("%1 at %2 ms").arg(name).arg(delay)))
+                    << name << delay;
+    }
+    void cancelStopsQuickly()
+    {
+        QFETCH(QString, method);
+        QFETCH(int, delayMs);
+        MemoryShot shot(movingShot(60, 1.5, 320, 180));
+        CollectSink sink;
+        Feedback feedback;
+        QElapsedTimer sinceCancel;
+        std::atomic<bool> cancelled{false};
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+            sinceCancel.start();
+            cancelled = true;
+            feedback.cancel();
+        });
+        auto r = create(method)->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback);
+        const qint64 stopMs = cancelled ? sinceCancel.elapsed() : -1;
+        canceller.join();
+        QVERIFY2(!r.hasValue(), "finished before the cancel");
+        QVERIFY(r.error().isCancelled());
+        qInfo("stopped %lld ms after cancel, %d frames out", stopMs, int(sink.frames.size()));
+        QVERIFY(stopMs >= 0 && stopMs < 200);
+        QVERIFY(int(sink.frames.size()) < shot.frameCount());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLatticeMethods)
+#include "tst_latticemethods.moc"

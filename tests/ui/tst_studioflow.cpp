@@ -1,0 +1,368 @@
+// The whole studio flow through its real widgets: open the sample, let shot detection and
+// thumbnails run, colourise a keyframe, paint a stroke with mouse events, undo and redo it,
+// accept, propagate the shot, export it, measure it, save the project and reload it in a new
+// window. Runs offscreen and under Xvfb (xcb); grabs the window and checks it is not blank
+// (and, with TINCTURE_SCREENSHOT set, saves it plus a labelled copy for docs/).
+
+#include "jobs/jobmanager.h"
+#include "media/videosource.h"
+#include "paint/paintpanel.h"
+#include "plots/plotspanel.h"
+#include "project/project.h"
+#include "project/resultcache.h"
+#include "shell/documentcontroller.h"
+#include "shell/keyframecontroller.h"
+#include "shell/mainwindow.h"
+#include "shell/projectbin.h"
+#include "shell/rendercontroller.h"
+#include "testsupport.h"
+#include "timeline/timelinewidget.h"
+#include "viewer/viewerwidget.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QPainter>
+#include <QPushButton>
+#include <QSet>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace tincture;
+using namespace tincture::ui;
+
+namespace {
+int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < img.height(); y += 3)
+        for (int x = 0; x < img.width(); x += 3)
+            colours.insert(img.pixel(x, y));
+    return int(colours.size());
+}
+
+// Mean of (R − G) over a small square of the image around p: > 0 reddish.
+double rednessAround(const QImage &image, QPoint p, int r = 2)
+{
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    double sum = 0;
+    int n = 0;
+    for (int y = p.y() - r; y <= p.y() + r; ++y)
+        for (int x = p.x() - r; x <= p.x() + r; ++x) {
+            const QRgb c = img.pixel(x, y);
+            sum += qRed(c) - qGreen(c);
+            ++n;
+        }
+    return sum / n;
+}
+
+// Share of pixels whose channels differ (i.e. that carry colour).
+double colouredShare(const QImage &image)
+{
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    int coloured = 0, total = 0;
+    for (int y = 0; y < img.height(); y += 2)
+        for (int x = 0; x < img.width(); x += 2) {
+            const QRgb c = img.pixel(x, y);
+            coloured += std::max({std::abs(qRed(c) - qGreen(c)), std::abs(qGreen(c) - qBlue(c)),
+                                  std::abs(qRed(c) - qBlue(c))}) > 6;
+            ++total;
+        }
+    return double(coloured) / total;
+}
+
+bool waitIdle(MainWindow &w, int ms = 240000)
+{
+    QTest::qWait(50);
+    return w.jobManager()->waitForIdle(ms);
+}
+
+// Draws numbered labels over the main parts of the window (for docs/studio-labelled.png).
+QImage labelled(MainWindow &w, const QImage &shot)
+{
+    QImage out = shot.convertToFormat(QImage::Format_RGB32);
+    QPainter p(&out);
+    p.setRenderHint(QPainter::Antialiasing);
+    QFont f = p.font();
+    f.setBold(true);
+    f.setPointSizeF(f.pointSizeF() + 1);
+    p.setFont(f);
+    const qreal dpr = shot.devicePixelRatio();
+    enum Anchor { Top, Centre, Bottom, Right };
+    const struct
+    {
+        QWidget *widget;
+        QString text;
+        Anchor anchor;
+    } parts[] = {
+        {w.menuBar(), QStringLiteral("Menus"), Right},
+        {w.viewer(), QStringLiteral("Viewer: split wipe, source | result"), Top},
+        {w.findChild<QWidget *>(QStringLiteral("transport")), QStringLiteral("Transport, timecode"),
+         Right},
+        {w.timeline(), QStringLiteral("Timeline: thumbnails, shots, keyframes, playhead"), Top},
+        {w.paintPanel(), QStringLiteral("Keyframe workflow and repaint tools"), Bottom},
+        {w.plotsPanel(), QStringLiteral("Plots: flicker, PSNR vs reference, colourfulness"),
+         Bottom},
+        {w.projectBin(), QStringLiteral("Project bin"), Centre},
+        {reinterpret_cast<QWidget *>(w.jobsPanel()), QStringLiteral("Jobs: progress, ETA, cancel"),
+         Centre},
+    };
+    int n = 1;
+    for (const auto &part : parts) {
+        if (!part.widget || !part.widget->isVisible())
+            continue;
+        const QRect r(part.widget->mapTo(&w, QPoint(0, 0)) * dpr, part.widget->size() * dpr);
+        p.setPen(QPen(QColor(255, 200, 0), 3));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(r.adjusted(2, 2, -2, -2));
+        const QString text = QStringLiteral("%1  %2").arg(n++).arg(part.text);
+        const QFontMetrics fm(f);
+        QRect box(QPoint(), QSize(fm.horizontalAdvance(text) + 14, fm.height() + 6));
+        switch (part.anchor) {
+        case Top:
+            box.moveTopLeft(r.topLeft() + QPoint(8, 28));
+            break;
+        case Centre:
+            box.moveCenter(r.center());
+            break;
+        case Bottom:
+            box.moveBottomLeft(r.bottomLeft() + QPoint(8, -10));
+            break;
+        case Right:
+            box.moveTopRight(r.topRight() + QPoint(-8, (r.height() - box.height()) / 2));
+            break;
+        }
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(255, 200, 0));
+        p.drawRoundedRect(box, 4, 4);
+        p.setPen(Qt::black);
+        p.drawText(box, Qt::AlignCenter, text);
+    }
+    return out;
+}
+} // namespace
+
+class TestStudioFlow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("TINCTURE_NO_DIALOGS", "1");
+    }
+
+    void fullFlow()
+    {
+        QTemporaryDir dir;
+        auto window = std::make_unique<MainWindow>();
+        MainWindow &w = *window;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+
+        // Open: one shot at first, then shot detection finds the sample's three.
+        QSignalSpy opened(&w, &MainWindow::fileOpened);
+        w.openFile(test::samplePath());
+        QVERIFY(opened.wait(30000));
+        QVERIFY(w.windowTitle().contains(QLatin1String("sample.mp4")));
+        QVERIFY(w.windowTitle().contains(QLatin1String("Tincture")));
+        QVERIFY(waitIdle(w));
+        project::Project *p = w.project();
+        QCOMPARE(p->shots().size(), 3);
+        QCOMPARE(p->shots()[1].first, FrameIndex(60));
+        QCOMPARE(p->shots()[2].first, FrameIndex(120));
+        QCOMPARE(w.timeline()->shots().size(), 3);
+        QVERIFY(w.timeline()->thumbnailCount() > 50);
+        QTRY_COMPARE_WITH_TIMEOUT(w.displayedFrame(), qint64(0), 10000);
+
+        // Colourise frame 0 as a keyframe (the model on a worker thread).
+        auto *colourise = w.findChild<QPushButton *>(QStringLiteral("colouriseButton"));
+        QVERIFY(colourise && colourise->isEnabled());
+        QTest::mouseClick(colourise, Qt::LeftButton);
+        QVERIFY(waitIdle(w));
+        QVERIFY(p->keyframe(0));
+        QCOMPARE(w.keyframes()->solvesFinished(), 1);
+        QVERIFY(!w.viewer()->result().isNull());
+        const bool haveModel = w.keyframes()->modelDescription().contains(QLatin1String("iter"));
+        qInfo("keyframe model: %s", qPrintable(w.keyframes()->modelDescription()));
+        if (haveModel)
+            QVERIFY(colouredShare(w.viewer()->result()) > 0.3);
+        const QImage modelResult = w.viewer()->result();
+
+        // Paint a red stroke on the result with the mouse: one stroke, one undo step.
+        w.viewer()->setMode(ViewerWidget::Mode::Result);
+        QTest::mouseClick(w.findChild<QToolButton *>(QStringLiteral("toolBrush")), Qt::LeftButton);
+        QCOMPARE(w.paintPanel()->tool(), PaintPanel::Tool::Brush);
+        w.paintPanel()->setColour(qRgb(220, 30, 30));
+        w.paintPanel()->setRadius(6);
+        const int stepsBefore = p->undoStack()->count();
+        const QPoint a(80, 300), b(160, 310), c(240, 320); // across the grey suit
+        auto at = [&](QPoint ip) { return w.viewer()->imageToWidget(ip).toPoint(); };
+        QTest::mousePress(w.viewer(), Qt::LeftButton, {}, at(a));
+        for (int i = 1; i <= 8; ++i)
+            QTest::mouseMove(w.viewer(), at(a + (b - a) * i / 8));
+        for (int i = 1; i <= 8; ++i)
+            QTest::mouseMove(w.viewer(), at(b + (c - b) * i / 8));
+        QTest::mouseRelease(w.viewer(), Qt::LeftButton, {}, at(c));
+        QCOMPARE(p->undoStack()->count(), stepsBefore + 1);
+        QCOMPARE(p->keyframe(0)->strokes.size(), 1);
+        QVERIFY(p->keyframe(0)->strokes.front().points.size() >= 10);
+        QCOMPARE(p->keyframe(0)->strokes.front().colour, qRgb(220, 30, 30));
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.keyframes()->solvesFinished(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(rednessAround(w.viewer()->result(), b) > 25, 5000);
+        QCOMPARE(w.paintPanel()->recentColours().front(), qRgb(220, 30, 30));
+
+        // Undo and redo with the keyboard; the keyframe is re-solved each time.
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(p->keyframe(0)->strokes.size(), 0);
+        QVERIFY(waitIdle(w));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::abs(rednessAround(w.viewer()->result(), b) - rednessAround(modelResult, b)) < 3,
+            5000);
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(p->keyframe(0)->strokes.size(), 1);
+        QVERIFY(waitIdle(w));
+        QTRY_VERIFY_WITH_TIMEOUT(rednessAround(w.viewer()->result(), b) > 25, 5000);
+
+        // Accept and propagate shot 1 (frames 0–59) with per-frame progress.
+        auto *accept = w.findChild<QPushButton *>(QStringLiteral("acceptButton"));
+        QVERIFY(accept->isEnabled());
+        QTest::mouseClick(accept, Qt::LeftButton);
+        QVERIFY(p->keyframe(0)->accepted);
+        auto *propagate = w.findChild<QPushButton *>(QStringLiteral("propagateButton"));
+        QVERIFY(propagate->isEnabled());
+        QTest::mouseClick(propagate, Qt::LeftButton);
+        QVERIFY(w.jobManager()->activeCount() > 0);
+        QVERIFY(waitIdle(w));
+        QVERIFY(p->isShotPropagated(0));
+        QVERIFY(!p->isShotPropagated(1));
+        QCOMPARE(w.timeline()->shots()[0].state, TimelineWidget::ShotState::Current);
+        const project::ResultCache cache = w.document()->cache();
+        for (FrameIndex f : {0, 30, 59})
+            QVERIFY(cache.hasFrame(f));
+        QVERIFY(!cache.hasFrame(60));
+        QSignalSpy shown(&w, &MainWindow::resultDisplayed);
+        w.seek(30);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().at(0).toLongLong() == 30, 10000);
+        QVERIFY(!w.viewer()->result().isNull());
+        if (haveModel)
+            QVERIFY(colouredShare(w.viewer()->result()) > 0.3);
+
+        // A keyframe change makes the shot stale; undoing the change does too (conservative).
+        w.seek(0);
+        QTest::mousePress(w.viewer(), Qt::LeftButton, {}, at(QPoint(400, 100)));
+        QTest::mouseRelease(w.viewer(), Qt::LeftButton, {}, at(QPoint(400, 100)));
+        QVERIFY(p->isShotStale(0));
+        QCOMPARE(w.timeline()->shots()[0].state, TimelineWidget::ShotState::Stale);
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(p->keyframe(0)->strokes.size(), 1);
+        QVERIFY(waitIdle(w));
+        QTest::mouseClick(propagate, Qt::LeftButton);
+        QVERIFY(waitIdle(w));
+        QVERIFY(p->isShotPropagated(0));
+
+        // Export shot 1 (lossless) and check it holds the coloured frames.
+        const QString out = dir.filePath(QStringLiteral("shot1.mkv"));
+        QVERIFY(w.render()->exportFilm({out, VideoCodec::Ffv1, 0, 59, false}));
+        QVERIFY(waitIdle(w));
+        QVERIFY(QFileInfo::exists(out));
+        QCOMPARE(w.render()->lastExport(), out);
+        QVERIFY(w.projectBin()->paths(ProjectBin::Kind::Export).contains(out));
+        auto exported = VideoSource::open(out);
+        QVERIFY(exported);
+        QCOMPARE((*exported)->frameCount(), int64_t(60));
+        // The export opens in a viewer window from the project bin.
+        QListWidgetItem *exportItem = nullptr;
+        for (int i = 0; i < w.projectBin()->list()->count(); ++i)
+            if (w.projectBin()->list()->item(i)->toolTip() == out)
+                exportItem = w.projectBin()->list()->item(i);
+        QVERIFY(exportItem);
+        emit w.projectBin()->list()->itemActivated(exportItem);
+        MainWindow *viewerWindow = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (QWidget *top : QApplication::topLevelWidgets())
+                    if (auto *m = qobject_cast<MainWindow *>(top);
+                        m && m != &w && m->currentFile() == out && m->displayedFrame() == 0)
+                        viewerWindow = m;
+                return viewerWindow != nullptr;
+            }(),
+            20000);
+        QCOMPARE(viewerWindow->frameCount(), qint64(60));
+        viewerWindow->close(); // deletes itself
+
+        // Measure shot 1 against the colour reference: the plots fill.
+        w.document()->loadReference(test::sourceDir() +
+                                    QStringLiteral("/resources/samples/sample_colour.mp4"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.viewer()->reference().isNull(), 20000);
+        QVERIFY(w.render()->measure(0, 59));
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.plotsPanel()->pointCount(), 60);
+
+        // Save, then reload in a new window.
+        const QString projectPath = dir.filePath(QStringLiteral("flow.tincture"));
+        QVERIFY(w.document()->saveAs(projectPath));
+        QVERIFY(!p->isModified());
+        QVERIFY(w.windowTitle().contains(QLatin1String("flow.tincture")));
+
+        // The window as a user sees it: not blank; optionally saved for the docs.
+        w.seek(30);
+        w.viewer()->setMode(ViewerWidget::Mode::Split);
+        w.paintPanel()->setTool(PaintPanel::Tool::Pan);
+        QTest::qWait(300);
+        const QImage shot = w.grab().toImage();
+        QVERIFY(distinctColours(shot) > 500);
+        const QString shotPath = qEnvironmentVariable("TINCTURE_SCREENSHOT");
+        if (!shotPath.isEmpty()) {
+            QVERIFY(shot.save(shotPath));
+            QString labelledPath = shotPath;
+            labelledPath.replace(QLatin1String(".png"), QLatin1String("-labelled.png"));
+            QVERIFY(labelled(w, shot).save(labelledPath));
+        }
+        window.reset(); // closing cancels and waits for every job
+
+        MainWindow w2;
+        w2.show();
+        QSignalSpy opened2(&w2, &MainWindow::fileOpened);
+        w2.openFile(projectPath);
+        QVERIFY(opened2.wait(30000));
+        QVERIFY(w2.windowTitle().contains(QLatin1String("flow.tincture")));
+        project::Project *q = w2.project();
+        QCOMPARE(q->shots().size(), 3);
+        QVERIFY(q->keyframe(0));
+        QVERIFY(q->keyframe(0)->accepted);
+        QCOMPARE(q->keyframe(0)->strokes.size(), 1);
+        QVERIFY(q->isShotPropagated(0));
+        QVERIFY(!q->referencePath().isEmpty());
+        QSignalSpy shown2(&w2, &MainWindow::resultDisplayed);
+        w2.seek(30);
+        QTRY_VERIFY_WITH_TIMEOUT(!w2.viewer()->result().isNull(), 10000);
+        QVERIFY(waitIdle(w2));
+        QCOMPARE(w2.document()->cache().dir(), cache.dir()); // the project's own cache again
+        w2.close();
+        QVERIFY(QDir(cache.dir()).removeRecursively()); // tests leave no cache behind
+    }
+};
+
+int main(int argc, char **argv)
+{
+    if (qgetenv("QT_QPA_PLATFORM") == "xcb" && qEnvironmentVariableIsEmpty("DISPLAY")) {
+        fprintf(stderr, "tst_studioflow: QT_QPA_PLATFORM=xcb but no DISPLAY; run under xvfb-run\n");
+        return 77;
+    }
+    QApplication app(argc, argv);
+    TestStudioFlow test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_studioflow.moc"

@@ -1,0 +1,155 @@
+#include "dialogs/exportdialog.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QVBoxLayout>
+
+namespace tincture::ui {
+
+ExportDialog::ExportDialog(qint64 frames, QPair<qint64, qint64> shot, QPair<qint64, qint64> inOut,
+                           const QString &suggestedPath, QWidget *parent)
+    : QDialog(parent), m_frames(frames), m_shot(shot), m_inOut(inOut)
+{
+    setWindowTitle(tr("Export Coloured Film"));
+    m_format = new QComboBox(this);
+    m_format->setObjectName(QStringLiteral("exportFormat"));
+    m_format->addItem(tr("MP4 (H.264) with the source's audio"), int(VideoCodec::H264));
+    m_format->addItem(tr("MKV (FFV1, lossless master)"), int(VideoCodec::Ffv1));
+    m_format->addItem(tr("MOV (ProRes 422 HQ)"), int(VideoCodec::ProRes));
+    m_format->addItem(tr("PNG image sequence (folder)"), int(VideoCodec::PngSequence));
+    m_output = new QLineEdit(suggestedPath, this);
+    m_output->setObjectName(QStringLiteral("exportPath"));
+    auto *browseButton = new QPushButton(tr("Browse…"), this);
+    auto *pathRow = new QHBoxLayout;
+    pathRow->addWidget(m_output, 1);
+    pathRow->addWidget(browseButton);
+
+    m_range = new QButtonGroup(this);
+    auto *film = new QRadioButton(tr("Whole film (%1 frames)").arg(frames), this);
+    auto *shotButton =
+        new QRadioButton(tr("Current shot (frames %1–%2)").arg(shot.first).arg(shot.second), this);
+    m_inOutButton = new QRadioButton(this);
+    const bool haveInOut = inOut.first >= 0 || inOut.second >= 0;
+    m_inOutButton->setText(haveInOut ? tr("In/out range (frames %1–%2)")
+                                           .arg(std::max<qint64>(0, inOut.first))
+                                           .arg(inOut.second >= 0 ? inOut.second : frames - 1)
+                                     : tr("In/out range (set with I and O)"));
+    m_inOutButton->setEnabled(haveInOut);
+    m_range->addButton(film, int(Range::Film));
+    m_range->addButton(shotButton, int(Range::Shot));
+    m_range->addButton(m_inOutButton, int(Range::InOut));
+    film->setChecked(true);
+    auto *rangeBox = new QVBoxLayout;
+    rangeBox->addWidget(film);
+    rangeBox->addWidget(shotButton);
+    rangeBox->addWidget(m_inOutButton);
+    m_audio = new QCheckBox(tr("Carry the source's audio over"), this);
+    m_audio->setChecked(true);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Format"), m_format);
+    form->addRow(tr("Output"), pathRow);
+    form->addRow(tr("Range"), rangeBox);
+    form->addRow(QString(), m_audio);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::syncSuffix);
+    syncSuffix();
+}
+
+QString ExportDialog::suffixFor(VideoCodec codec)
+{
+    switch (codec) {
+    case VideoCodec::H264:
+        return QStringLiteral(".mp4");
+    case VideoCodec::Ffv1:
+        return QStringLiteral(".mkv");
+    case VideoCodec::ProRes:
+        return QStringLiteral(".mov");
+    case VideoCodec::PngSequence:
+    case VideoCodec::TiffSequence:
+        return {};
+    }
+    return {};
+}
+
+void ExportDialog::syncSuffix()
+{
+    // Keep the file name, change its extension to the format's.
+    const VideoCodec codec = VideoCodec(m_format->currentData().toInt());
+    m_audio->setEnabled(!isSequence(codec));
+    QString path = m_output->text();
+    if (path.isEmpty())
+        return;
+    const QFileInfo fi(path);
+    const QString base =
+        fi.suffix().isEmpty() ? path : path.left(path.size() - fi.suffix().size() - 1);
+    m_output->setText(base + suffixFor(codec));
+}
+
+void ExportDialog::browse()
+{
+    const VideoCodec codec = VideoCodec(m_format->currentData().toInt());
+    const QString path =
+        isSequence(codec)
+            ? QFileDialog::getExistingDirectory(this, tr("Export to Folder"), m_output->text())
+            : QFileDialog::getSaveFileName(this, tr("Export"), m_output->text());
+    if (!path.isEmpty())
+        m_output->setText(path);
+}
+
+void ExportDialog::setCodec(VideoCodec codec)
+{
+    m_format->setCurrentIndex(m_format->findData(int(codec)));
+}
+
+void ExportDialog::setRange(Range range)
+{
+    if (QAbstractButton *b = m_range->button(int(range)); b && b->isEnabled())
+        b->setChecked(true);
+}
+
+void ExportDialog::setOutput(const QString &path)
+{
+    m_output->setText(path);
+}
+
+ExportChoice ExportDialog::choice() const
+{
+    ExportChoice c;
+    c.output = m_output->text();
+    c.codec = VideoCodec(m_format->currentData().toInt());
+    c.withAudio = m_audio->isChecked() && !isSequence(c.codec);
+    switch (Range(m_range->checkedId())) {
+    case Range::Film:
+        c.first = 0;
+        c.last = m_frames - 1;
+        break;
+    case Range::Shot:
+        c.first = m_shot.first;
+        c.last = m_shot.second;
+        break;
+    case Range::InOut:
+        c.first = std::max<qint64>(0, m_inOut.first);
+        c.last = m_inOut.second >= 0 ? m_inOut.second : m_frames - 1;
+        break;
+    }
+    return c;
+}
+
+} // namespace tincture::ui
