@@ -48,9 +48,10 @@ case "$cmd" in
     build
     in=resources/samples/sample.mp4
     out=resources/samples/sample.tincture.mp4
-    # Until the colour pipeline lands, the main job runs what exists end to end:
-    # decode → encode with the original sound.
-    "$BUILD_DIR"/bin/tincture-cli transcode "$in" -o "$out"
+    # The main job: shots → a keyframe per shot from the shipped model → propagation →
+    # H.264/MP4 with the original sound.
+    export OMP_WAIT_POLICY=PASSIVE
+    "$BUILD_DIR"/bin/tincture-cli colorize "$in" -o "$out"
     echo "setup: wrote $(pwd)/$out"
     ;;
   test)

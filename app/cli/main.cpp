@@ -7,6 +7,7 @@
 #include <QTextStream>
 
 #include <array>
+#include <cstdlib>
 
 using namespace tincture::cli;
 
@@ -38,6 +39,10 @@ void printUsage(QTextStream &out)
 
 int main(int argc, char **argv)
 {
+    // OpenMP threads (scribble solver, LibTorch) sleep instead of spinning when idle: on a busy
+    // two-core laptop spinning makes every parallel region several times slower. The user's own
+    // setting wins.
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tincture-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("Tincture"));

@@ -5,8 +5,14 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <cstdlib>
+
 int main(int argc, char **argv)
 {
+    // OpenMP threads (scribble solver, LibTorch) sleep instead of spinning when idle: on a busy
+    // two-core laptop spinning makes every parallel region several times slower. The user's own
+    // setting wins.
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tincture"));
     QApplication::setOrganizationName(QStringLiteral("Tincture"));

@@ -97,9 +97,9 @@ class TorchColorizer final : public Colorizer
 {
 public:
     TorchColorizer(UNetGenerator generator, ColorizerInfo info, int workingShortSide,
-                   torch::Device device)
+                   torch::Device device, bool flipAverage)
         : m_generator(std::move(generator)), m_info(std::move(info)),
-          m_shortSide(workingShortSide), m_device(device)
+          m_shortSide(workingShortSide), m_device(device), m_flipAverage(flipAverage)
     {
     }
 
@@ -115,6 +115,7 @@ private:
     ColorizerInfo m_info;
     int m_shortSide;
     torch::Device m_device;
+    bool m_flipAverage;
 };
 
 // N frames of one size → N×1×H×W luma in [0, 1] (float), keeping each frame's bit depth.
@@ -165,7 +166,11 @@ Result<std::vector<Frame>> TorchColorizer::colorizeSameSize(
         : luma;
     torch::Tensor lightness = lightnessOfGrey(small) / 50.0 - 1.0;
     lightness = F::pad(lightness, F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
-    torch::Tensor ab = m_generator->forward(lightness.to(m_device)).to(torch::kCPU);
+    const torch::Tensor input = lightness.to(m_device);
+    torch::Tensor ab = m_generator->forward(input);
+    if (m_flipAverage) // the mirror image's prediction, mirrored back, averaged in
+        ab = 0.5 * (ab + m_generator->forward(input.flip({3})).flip({3}));
+    ab = ab.to(torch::kCPU);
     ab = ab.slice(2, 0, wh).slice(3, 0, ww);
     if (wh != h || ww != w)
         ab = F::interpolate(ab, F::InterpolateFuncOptions()
@@ -338,7 +343,7 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         shortSide = std::max(shortSide, 1 << m.depth);
         return std::shared_ptr<const Colorizer>(
             std::make_shared<TorchColorizer>(std::move(generator), std::move(info), shortSide,
-                                             device));
+                                             device, options.flipAverage));
     } catch (const c10::Error &e) {
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: LibTorch could not build the model").arg(weightsPath),

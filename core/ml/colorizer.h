@@ -26,6 +26,9 @@ struct ColorizerOptions
     QString device = QStringLiteral("auto"); // "auto" (CUDA if LibTorch sees one), "cpu", "cuda"
     int threads = 0;                          // CPU threads for LibTorch; 0: all cores
     int workingShortSide = 0; // the net's working short side in px; 0: the manifest's choice
+    // Also run the mirror image and average the two chroma predictions (twice the time; less
+    // variance, so fewer wrong colours).
+    bool flipAverage = true;
 };
 
 struct ColorizerInfo

@@ -37,30 +37,26 @@ private:
     int m_count;
 };
 
-// Writes each propagated frame to the cache under its film frame index.
+// Writes each propagated frame to the cache under its film frame index. (Progress is the
+// method's to report: PropagationMethod reports frames done per frame.)
 class CacheSink : public FrameSink
 {
 public:
-    CacheSink(const ResultCache &cache, FrameIndex first, Feedback &feedback, int64_t total)
-        : m_cache(cache), m_first(first), m_feedback(feedback), m_total(total)
+    CacheSink(const ResultCache &cache, FrameIndex first, Feedback &feedback)
+        : m_cache(cache), m_first(first), m_feedback(feedback)
     {
     }
     Result<void> put(int index, const Frame &colour) override
     {
         if (m_feedback.isCancelled())
             return Error::cancelled();
-        if (Result<void> ok = writeImage(m_cache.framePath(m_first + index), colour); !ok)
-            return ok;
-        m_feedback.reportProgress(++m_done, m_total);
-        return {};
+        return writeImage(m_cache.framePath(m_first + index), colour);
     }
 
 private:
     const ResultCache &m_cache;
     FrameIndex m_first;
     Feedback &m_feedback;
-    int64_t m_total;
-    int64_t m_done = 0;
 };
 
 } // namespace
@@ -119,7 +115,7 @@ Result<void> propagateShot(const PropagateShotRequest &request, Feedback &feedba
     if (!method)
         return method.error();
     ShotGreySource grey(**source, request.first, request.last);
-    CacheSink sink(request.cache, request.first, feedback, grey.frameCount());
+    CacheSink sink(request.cache, request.first, feedback);
     feedback.reportProgress(0, grey.frameCount());
     return (*method)->propagate(grey, keys, sink, feedback);
 }

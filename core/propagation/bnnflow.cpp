@@ -154,10 +154,13 @@ private:
 
     void calc(const cv::Mat &from, const cv::Mat &to, cv::Mat &result)
     {
-        if (m_dis)
+        if (m_dis) {
+            // DIS takes a result of the right size as its initial flow: start from scratch.
+            result.release();
             m_dis->calc(from, to, result);
-        else
+        } else {
             cv::calcOpticalFlowFarneback(from, to, result, 0.5, 4, 21, 3, 7, 1.5, 0);
+        }
     }
 
     // Grey and chroma at 1/latticeStride size (block means).

@@ -22,6 +22,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QListWidget>
 #include <QMenuBar>
@@ -188,8 +189,11 @@ private slots:
         // Colourise frame 0 as a keyframe (the model on a worker thread).
         auto *colourise = w.findChild<QPushButton *>(QStringLiteral("colouriseButton"));
         QVERIFY(colourise && colourise->isEnabled());
+        QElapsedTimer clock;
+        clock.start();
         QTest::mouseClick(colourise, Qt::LeftButton);
         QVERIFY(waitIdle(w));
+        qInfo("colourise keyframe (model load + inference + solve): %lld ms", clock.elapsed());
         QVERIFY(p->keyframe(0));
         QCOMPARE(w.keyframes()->solvesFinished(), 1);
         QVERIFY(!w.viewer()->result().isNull());
@@ -214,12 +218,14 @@ private slots:
         for (int i = 1; i <= 8; ++i)
             QTest::mouseMove(w.viewer(), at(b + (c - b) * i / 8));
         QTest::mouseRelease(w.viewer(), Qt::LeftButton, {}, at(c));
+        clock.restart();
         QCOMPARE(p->undoStack()->count(), stepsBefore + 1);
         QCOMPARE(p->keyframe(0)->strokes.size(), 1);
         QVERIFY(p->keyframe(0)->strokes.front().points.size() >= 10);
         QCOMPARE(p->keyframe(0)->strokes.front().colour, qRgb(220, 30, 30));
         QVERIFY(waitIdle(w));
         QCOMPARE(w.keyframes()->solvesFinished(), 2);
+        qInfo("re-solve after a stroke (640x360): %lld ms", clock.elapsed());
         QTRY_VERIFY_WITH_TIMEOUT(rednessAround(w.viewer()->result(), b) > 25, 5000);
         QCOMPARE(w.paintPanel()->recentColours().front(), qRgb(220, 30, 30));
 
@@ -242,9 +248,12 @@ private slots:
         QVERIFY(p->keyframe(0)->accepted);
         auto *propagate = w.findChild<QPushButton *>(QStringLiteral("propagateButton"));
         QVERIFY(propagate->isEnabled());
+        clock.restart();
         QTest::mouseClick(propagate, Qt::LeftButton);
         QVERIFY(w.jobManager()->activeCount() > 0);
         QVERIFY(waitIdle(w));
+        qInfo("propagate shot 1 (60 frames, %s): %lld ms",
+              qPrintable(p->parameters().propagationMethod), clock.elapsed());
         QVERIFY(p->isShotPropagated(0));
         QVERIFY(!p->isShotPropagated(1));
         QCOMPARE(w.timeline()->shots()[0].state, TimelineWidget::ShotState::Current);
