@@ -104,9 +104,12 @@ int trainColorizer(const QStringList &args)
                                                                        "iterations (default "
                                                                        "100).", "N", "100");
     const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
+    const QCommandLineOption decay = opt("decay-from", "Keep the learning rate until iteration "
+                                                       "K, then lower it linearly to 0 at the "
+                                                       "last (default 0: constant).", "K", "0");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
     parser.addOptions({images, val, out, size, packSide, iters, batch, width, depth, device,
-                       threads, resume, validateEvery, checkpointEvery, seed, quiet});
+                       threads, resume, validateEvery, checkpointEvery, seed, decay, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "
                                           "least-squares GAN loss + 100·L1, Adam 2e-4/0.5) on "
@@ -139,6 +142,7 @@ int trainColorizer(const QStringList &args)
     o.validateEvery = number(validateEvery, 1, 100000000);
     o.checkpointEvery = number(checkpointEvery, 1, 100000000);
     o.seed = uint64_t(number(seed, 0, 2147483647));
+    o.decayFrom = number(decay, 0, 100000000);
     if (!ok)
         return usageError(kCommand, QStringLiteral("a numeric option is out of range (see --help)"));
     o.device = parser.value(device).toStdString();
@@ -243,6 +247,7 @@ int trainColorizer(const QStringList &args)
                              {QStringLiteral("lambdaL1"), o.lambdaL1},
                              {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
                              {QStringLiteral("seed"), double(o.seed)},
+                             {QStringLiteral("decayFrom"), o.decayFrom},
                              {QStringLiteral("inferenceShortSide"), side},
                              {QStringLiteral("command"),
                               QStringLiteral("tincture-cli train colorizer ") + args.join(QLatin1Char(' '))}};

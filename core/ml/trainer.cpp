@@ -408,6 +408,13 @@ TrainOutcome Trainer::run()
         // Everything random in an iteration is seeded from its number: resuming is exact.
         std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
         torch::manual_seed(m_o.seed + uint64_t(it) * 7919u);
+        if (m_o.decayFrom > 0 && it >= m_o.decayFrom) {
+            const double lr = m_o.learningRate * double(m_o.iterations - it)
+                / double(std::max(1, m_o.iterations - m_o.decayFrom));
+            for (torch::optim::Adam *opt : {m_optG.get(), m_optD.get()})
+                for (auto &group : opt->param_groups())
+                    static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
+        }
         const torch::Tensor rgb = sampleBatch(m_train, m_o.batch, m_o.cropSize, rng);
         Inputs in = prepare(rgb);
         in.lightness = in.lightness.to(m_device);

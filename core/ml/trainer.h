@@ -42,6 +42,9 @@ struct TrainOptions
     double learningRate = 2e-4;
     double beta1 = 0.5;
     double lambdaL1 = 100.0;
+    // Pix2Pix's schedule: the learning rate stays constant until this iteration, then falls
+    // linearly to zero at the last one (0: no decay).
+    int decayFrom = 0;
     int validateEvery = 500;   // iterations
     int checkpointEvery = 200; // iterations (also on cancel and at the end)
     uint64_t seed = 1;

@@ -7,12 +7,13 @@
 //             VPN's colour configuration (0.04 per pixel, 0.2 per 0–255 luma level, 0.04 per
 //             frame), blurred, and sliced at the current frame's pixels. No motion.
 //   bnnflow — motion-aware: the previous output's chroma is warped along DIS optical flow
-//             (grey frames, current → previous), its confidence taken from forward–backward
-//             flow consistency and carried along; a lattice over (x, y, Y) of the current
-//             frame re-filters the confident warped chroma, fills occluded and uncertain pixels
-//             from confident pixels of similar luma nearby, and snaps colour edges to luma
-//             edges; the keyframe (at its own positions) is splatted with a small weight as an
-//             anchor against drift where nothing confident is near.
+//             (grey frames, current → previous); each pixel's confidence is the warped
+//             confidence of the previous frame times the forward–backward flow consistency.
+//             Unsure pixels (occluded, inconsistent flow, entering the frame) are re-filled by
+//             normalised convolution on a lattice over (x, y, Y) of the current frame: from
+//             confident pixels of similar luma nearby and, with a small weight, from the
+//             keyframe at its own positions (an anchor where nothing confident is near).
+//             Confident pixels keep the warp (refineMix 0: measured best, docs/EVALUATION.md).
 //
 // Both use the chain driver: several keyframes per shot, forward and backward passes blended
 // by confidence and temporal distance; output luma is exactly the input's. State per pass:

@@ -41,7 +41,8 @@ uint64_t hashKey(uint64_t key)
 template<typename F>
 void parallelChunks(size_t n, size_t minChunk, F &&body)
 {
-    const size_t chunks = std::max<size_t>(1, std::min<size_t>(64, n / std::max<size_t>(1, minChunk)));
+    const size_t chunks =
+        std::max<size_t>(1, std::min<size_t>(64, n / std::max<size_t>(1, minChunk)));
     cv::parallel_for_(cv::Range(0, int(chunks)), [&](const cv::Range &r) {
         for (int c = r.start; c < r.end; ++c)
             body(n * size_t(c) / chunks, n * size_t(c + 1) / chunks);

@@ -40,16 +40,15 @@ void ShotDetector::add(const Frame &grey)
         m_scores.push_back(m_scores.empty() ? 0.0f : m_scores.back());
         return;
     }
-    cv::Mat current = normalisedThumbnail(grey, m_p);
+    const cv::Mat current = normalisedThumbnail(grey, m_p);
     float score = 0.0f;
     if (!m_previous.empty()) {
-        if (m_previousWidth != current.cols || m_previousHeight != current.rows)
+        if (m_previousWidth != current.cols || m_previousHeight != current.rows) {
             score = 1e3f; // a change of frame size is a cut
-        else
-            score = float(cv::norm(current, cv::Mat(current.rows, current.cols, CV_32FC1,
-                                                    m_previous.data()),
-                                   cv::NORM_L1)
-                          / double(current.total()));
+        } else {
+            const cv::Mat previous(current.rows, current.cols, CV_32FC1, m_previous.data());
+            score = float(cv::norm(current, previous, cv::NORM_L1) / double(current.total()));
+        }
     }
     m_scores.push_back(score);
     const cv::Mat continuous = current.isContinuous() ? current : current.clone();

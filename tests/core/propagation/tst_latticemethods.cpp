@@ -171,7 +171,9 @@ private slots:
                     ->propagate(shot, {Keyframe{6, keyB}, Keyframe{2, keyA}}, sink, feedback)
                     .hasValue());
         QCOMPARE(int(sink.frames.size()), 9);
-        auto psnr = [&](int i, const Frame &key) { return *metrics::chromaPsnr(sink.frames[i], key); };
+        auto psnr = [&](int i, const Frame &key) {
+            return *metrics::chromaPsnr(sink.frames[i], key);
+        };
         for (int i : {0, 1, 2})
             QVERIFY2(psnr(i, keyA) > 40.0, qPrintable(QString::number(psnr(i, keyA))));
         for (int i : {6, 7, 8})

@@ -82,7 +82,8 @@ private slots:
         // Fade out to near black over 20 frames, hold, fade back in: one shot.
         ShotDetector detector;
         for (int i = 0; i < 60; ++i) {
-            const double gain = i < 20 ? 1.0 - i / 20.0 : i < 30 ? 0.0 : std::min(1.0, (i - 30) / 20.0);
+            const double gain =
+                i < 20 ? 1.0 - i / 20.0 : i < 30 ? 0.0 : std::min(1.0, (i - 30) / 20.0);
             detector.add(scene(5, i * 0.5, gain));
         }
         QCOMPARE(describeShots(detector.finish()), QStringLiteral("0–59"));
