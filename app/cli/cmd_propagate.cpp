@@ -5,6 +5,8 @@
 #include "clicommon.h"
 #include "commands.h"
 
+#include "propagation/videoshotsource.h"
+
 #include "foundation/atomicoutput.h"
 #include "media/imageio.h"
 #include "media/videosource.h"
@@ -28,24 +30,6 @@ QString sizeText(int w, int h)
 {
     return QStringLiteral("%1×%2").arg(w).arg(h);
 }
-
-// The grey frames of the whole input, decoded on request (8-bit luma).
-class SourceShot final : public GreyFrameSource
-{
-public:
-    explicit SourceShot(VideoSource &source) : m_source(source) {}
-    int frameCount() const override { return int(m_source.frameCount()); }
-    Result<Frame> greyFrame(int index) override
-    {
-        auto frame = m_source.frame(index);
-        if (!frame)
-            return frame.error();
-        return frame->luma().converted(PixelFormat::Gray8);
-    }
-
-private:
-    VideoSource &m_source;
-};
 
 // Writes each frame as DIR/<name>.png inside the atomic output's temporary folder.
 class PngSink final : public FrameSink
@@ -181,7 +165,7 @@ int runPropagate(const QStringList &args)
     ProgressBar bar(QStringLiteral("propagate"), parser.isSet(quiet));
     Feedback feedback(bar.callback());
     feedback.linkCancelFlag(&interruptFlag());
-    SourceShot shot(**source);
+    VideoShotSource shot(**source);
     PngSink sink(out->tempPath(), outputNames(input, frameCount));
     Result<void> done = propagation->propagate(shot, keys, sink, feedback);
     bar.finish();

@@ -3,8 +3,9 @@
 #include "colour/scribble.h"
 #include "media/imageio.h"
 #include "ml/colorizer.h"
-#include "pipeline/shotsource.h"
+#include "pipeline/reorderbuffer.h"
 #include "propagation/propagationmethod.h"
+#include "propagation/videoshotsource.h"
 
 #include <QElapsedTimer>
 
@@ -186,7 +187,7 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
             for (auto it = keyframes.lower_bound(shot.first);
                  it != keyframes.upper_bound(shot.last); ++it)
                 shotKeys.push_back(Keyframe{int(it->first - shot.first), it->second});
-            ShotFrameSource shotSource(film, shot, feedback);
+            VideoShotSource shotSource(film, shot.first, shot.last, &feedback);
             Feedback inner;
             inner.linkParent(&feedback);
             if (auto done = (*method)->propagate(shotSource, shotKeys, buffer, inner); !done)

@@ -1,41 +1,17 @@
 #include "project/filmops.h"
 
+#include "propagation/videoshotsource.h"
+
 #include "media/imageio.h"
 #include "propagation/propagationmethod.h"
 
-#if __has_include("propagation/shotdetection.h")
 #include "propagation/shotdetection.h"
-#define TINCTURE_HAVE_SHOT_DETECTION 1
-#endif
 
 #include <QFile>
 
 namespace tincture::project {
 
 namespace {
-
-// The shot's frames as grey, decoded on request from the film.
-class ShotGreySource : public GreyFrameSource
-{
-public:
-    ShotGreySource(VideoSource &source, FrameIndex first, FrameIndex last)
-        : m_source(source), m_first(first), m_count(int(last - first + 1))
-    {
-    }
-    int frameCount() const override { return m_count; }
-    Result<Frame> greyFrame(int index) override
-    {
-        Result<Frame> f = m_source.frame(m_first + index);
-        if (!f)
-            return f.error();
-        return f->luma().converted(PixelFormat::Gray8);
-    }
-
-private:
-    VideoSource &m_source;
-    FrameIndex m_first;
-    int m_count;
-};
 
 // Writes each propagated frame to the cache under its film frame index. (Progress is the
 // method's to report: PropagationMethod reports frames done per frame.)
@@ -68,16 +44,11 @@ Result<QVector<QPair<FrameIndex, FrameIndex>>> detectShotSpans(const QString &me
     if (!source)
         return source.error();
     QVector<QPair<FrameIndex, FrameIndex>> spans;
-#ifdef TINCTURE_HAVE_SHOT_DETECTION
     Result<std::vector<Shot>> shots = detectShots(**source, ShotDetectionParams{}, feedback);
     if (!shots)
         return shots.error();
     for (const Shot &s : *shots)
         spans.append({s.first, s.last});
-#else
-    feedback.warn(QStringLiteral("shot detection is not available in this build: one shot"));
-    spans.append({0, (*source)->frameCount() - 1});
-#endif
     return spans;
 }
 
@@ -114,7 +85,7 @@ Result<void> propagateShot(const PropagateShotRequest &request, Feedback &feedba
         request.method.isEmpty() ? defaultPropagationMethodName() : request.method);
     if (!method)
         return method.error();
-    ShotGreySource grey(**source, request.first, request.last);
+    VideoShotSource grey(**source, request.first, request.last);
     CacheSink sink(request.cache, request.first, feedback);
     feedback.reportProgress(0, grey.frameCount());
     return (*method)->propagate(grey, keys, sink, feedback);

@@ -15,21 +15,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "guitestsupport.h"
+
 using namespace tincture;
 using namespace tincture::ui;
-
-namespace {
-// A picture is "not blank" when it holds many distinct colours.
-int distinctColours(const QImage &image)
-{
-    QSet<QRgb> colours;
-    const QImage img = image.convertToFormat(QImage::Format_RGB32);
-    for (int y = 0; y < img.height(); y += 3)
-        for (int x = 0; x < img.width(); x += 3)
-            colours.insert(img.pixel(x, y));
-    return int(colours.size());
-}
-} // namespace
+using tincture::test::distinctColours;
 
 class TestMainWindow : public QObject
 {

@@ -33,21 +33,15 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include "guitestsupport.h"
 #include <QToolButton>
 
 using namespace tincture;
 using namespace tincture::ui;
+using tincture::test::distinctColours;
 
 namespace {
-int distinctColours(const QImage &image)
-{
-    QSet<QRgb> colours;
-    const QImage img = image.convertToFormat(QImage::Format_RGB32);
-    for (int y = 0; y < img.height(); y += 3)
-        for (int x = 0; x < img.width(); x += 3)
-            colours.insert(img.pixel(x, y));
-    return int(colours.size());
-}
 
 // Mean of (R − G) over a small square of the image around p: > 0 reddish.
 double rednessAround(const QImage &image, QPoint p, int r = 2)

@@ -11,9 +11,7 @@
 #include "shell/documentcontroller.h"
 #include "viewer/viewerwidget.h"
 
-#ifdef TINCTURE_HAVE_ML
 #include "ml/colorizer.h"
-#endif
 
 #include <QFile>
 #include <QLineF>
@@ -27,9 +25,7 @@ using project::KeyframeSolver;
 struct KeyframeController::Session
 {
     std::mutex mutex;
-#ifdef TINCTURE_HAVE_ML
     std::shared_ptr<const ml::Colorizer> model;
-#endif
     bool tried = false;
     QString error;       // why there is no model
     QString description; // the loaded model, for the status bar
@@ -41,7 +37,6 @@ struct KeyframeController::Session
         if (tried)
             return error;
         tried = true;
-#ifdef TINCTURE_HAVE_ML
         auto loaded = ml::Colorizer::load(ml::Colorizer::defaultModelPath());
         if (loaded) {
             model = *loaded;
@@ -52,9 +47,6 @@ struct KeyframeController::Session
         } else {
             error = loaded.error().message;
         }
-#else
-        error = QStringLiteral("this build has no keyframe model library");
-#endif
         return error;
     }
 };
@@ -173,14 +165,12 @@ void KeyframeController::colourise(FrameIndex frame)
             const Frame grey = source->luma();
             Frame prior;
             const QString noModel = session->ensureLoaded();
-#ifdef TINCTURE_HAVE_ML
             if (noModel.isEmpty()) {
                 Result<Frame> coloured = session->model->colorize(*source);
                 if (!coloured)
                     return coloured.error();
                 prior = *coloured;
             }
-#endif
             if (prior.isNull()) {
                 fb.warn(QStringLiteral("%1; the keyframe starts grey").arg(noModel));
                 prior = grey.converted(PixelFormat::Rgb8);

@@ -1,15 +1,11 @@
 #pragma once
-// Adapters between films and the propagation interface: ShotFrameSource serves one shot of a
-// VideoSource as grey frames 0 … n−1 (decoding on request); FrameReorderBuffer takes a
-// method's frames in any order and hands them back in order, keeping at most a memory budget
+// FrameReorderBuffer: between a propagation method and an encoder. It takes a method's frames
+// in any order and hands them back in order, keeping at most a memory budget
 // in RAM and spilling the rest to a private temporary folder (raw files, removed on
 // destruction), so memory stays bounded for a long shot at a high resolution.
 // Threading: one job's thread.
 
-#include "foundation/feedback.h"
-#include "media/videosource.h"
 #include "propagation/propagationmethod.h"
-#include "propagation/shotdetection.h"
 
 #include <QTemporaryDir>
 
@@ -17,20 +13,6 @@
 #include <memory>
 
 namespace tincture::pipeline {
-
-class ShotFrameSource final : public GreyFrameSource
-{
-public:
-    // cancel: polled on every request (a cancelled request returns Cancelled).
-    ShotFrameSource(VideoSource &source, Shot shot, const Feedback &cancel);
-    int frameCount() const override;
-    Result<Frame> greyFrame(int index) override;
-
-private:
-    VideoSource &m_source;
-    Shot m_shot;
-    const Feedback &m_cancel;
-};
 
 class FrameReorderBuffer final : public FrameSink
 {

@@ -1,34 +1,8 @@
-#include "pipeline/shotsource.h"
+#include "pipeline/reorderbuffer.h"
 
 #include <QFile>
 
 namespace tincture::pipeline {
-
-ShotFrameSource::ShotFrameSource(VideoSource &source, Shot shot, const Feedback &cancel)
-    : m_source(source), m_shot(shot), m_cancel(cancel)
-{
-}
-
-int ShotFrameSource::frameCount() const
-{
-    return int(m_shot.last - m_shot.first + 1);
-}
-
-Result<Frame> ShotFrameSource::greyFrame(int index)
-{
-    if (m_cancel.isCancelled())
-        return Error::cancelled();
-    if (index < 0 || index >= frameCount())
-        return makeError(ErrorCode::OutOfRange,
-                         QStringLiteral("frame %1 is outside the shot").arg(index));
-    auto frame = m_source.frame(m_shot.first + index);
-    if (!frame)
-        return frame.error();
-    Frame grey = frame->luma();
-    if (grey.bitDepth() == 16)
-        grey = grey.converted(PixelFormat::Gray8);
-    return grey;
-}
 
 FrameReorderBuffer::FrameReorderBuffer(int64_t memoryBudgetBytes)
     : m_budget(memoryBudgetBytes)
