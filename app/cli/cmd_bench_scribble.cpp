@@ -92,6 +92,21 @@ ScribbleProblem makeScribbleProblem(int w, int h, double fraction)
     return p;
 }
 
+// RGB PSNR (0–255 scale, float, no rounding) between two chroma solutions under the same luma.
+double chromaPsnr(const std::vector<float> &luma, const colour::ScribbleSolver &a,
+                  const std::vector<float> &refI, const std::vector<float> &refQ)
+{
+    double se = 0.0;
+    for (size_t k = 0; k < luma.size(); ++k) {
+        const colour::Rgb x = colour::yiqToRgb(luma[k], a.chromaI()[k], a.chromaQ()[k]);
+        const colour::Rgb y = colour::yiqToRgb(luma[k], refI[k], refQ[k]);
+        se += double(x.r - y.r) * (x.r - y.r) + double(x.g - y.g) * (x.g - y.g)
+            + double(x.b - y.b) * (x.b - y.b);
+    }
+    const double mse = se / double(3 * luma.size()) * 255.0 * 255.0;
+    return mse > 0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : 99.0;
+}
+
 // One size: cold solves (new solver: affinities, hierarchy, solve from zero) and warm
 // re-solves after one more stroke (new constraints, hierarchy, solve from the last solution).
 Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options, QTextStream &out)
@@ -106,6 +121,32 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
     }
     colour::ScribbleSolverOptions so;
     so.threads = options.threads;
+    // References: the same systems solved far past the solver's tolerance (not timed).
+    std::vector<float> refColdI, refColdQ, refWarmI, refWarmQ;
+    int refIterations = 0;
+    double refResidual = 0.0;
+    {
+        colour::ScribbleSolverOptions tight = so;
+        tight.tolerance = 1e-9;
+        tight.maxIterations = 3000;
+        Feedback feedback;
+        colour::ScribbleSolver solver(tight);
+        if (!solver.setLuma(w, h, p.luma).hasValue() ||
+            !solver.setConstraints(p.constraints).hasValue())
+            return makeError(ErrorCode::Internal, QStringLiteral("scribble reference failed"));
+        auto rs = solver.solve(feedback, false);
+        if (!rs)
+            return rs.error();
+        refIterations = rs->iterations;
+        refResidual = rs->relativeResidual;
+        refColdI = solver.chromaI();
+        refColdQ = solver.chromaQ();
+        if (!solver.setConstraints(stroked).hasValue() || !solver.solve(feedback, false))
+            return makeError(ErrorCode::Internal, QStringLiteral("scribble reference failed"));
+        refWarmI = solver.chromaI();
+        refWarmQ = solver.chromaQ();
+    }
+    double coldPsnr = 1e9, warmPsnr = 1e9;
     std::vector<double> cold, warm, coldIt, warmIt;
     double residual = 0.0;
     for (int run = 0; run <= options.runs; ++run) { // run 0 is the warm-up
@@ -125,8 +166,19 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
         if (!ok || !ws.hasValue())
             return makeError(ErrorCode::Internal,
                              QStringLiteral("scribble solver failed at %1×%2").arg(w).arg(h));
-        if (run == 0)
+        if (run == 0) {
+            // Accuracy is that of the first solve (all runs are identical).
+            Feedback f2;
+            colour::ScribbleSolver check(so);
+            (void)check.setLuma(w, h, p.luma);
+            (void)check.setConstraints(p.constraints);
+            (void)check.solve(f2, false);
+            coldPsnr = chromaPsnr(p.luma, check, refColdI, refColdQ);
+            (void)check.setConstraints(stroked);
+            (void)check.solve(f2, true);
+            warmPsnr = chromaPsnr(p.luma, check, refWarmI, refWarmQ);
             continue;
+        }
         cold.push_back(coldMs);
         warm.push_back(warmMs);
         coldIt.push_back(cs->iterations);
@@ -141,16 +193,25 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
                           {QStringLiteral("cold_iterations_median"), median(coldIt)},
                           {QStringLiteral("warm_ms_median"), median(warm)},
                           {QStringLiteral("warm_iterations_median"), median(warmIt)},
-                          {QStringLiteral("relative_residual_max"), residual}};
+                          {QStringLiteral("relative_residual_max"), residual},
+                          {QStringLiteral("cold_psnr_vs_reference_db"), coldPsnr},
+                          {QStringLiteral("warm_psnr_vs_reference_db"), warmPsnr},
+                          {QStringLiteral("reference_iterations"), refIterations},
+                          {QStringLiteral("reference_relative_residual"), refResidual}};
     out << QStringLiteral(
-               "%1×%2  %3 % scribbled  cold %4 ms (%5 it)  warm re-solve %6 ms (%7 it)\n")
+               "%1×%2  %3 % scribbled  cold %4 ms (%5 it, %8 dB vs reference)  warm re-solve %6 ms "
+               "(%7 it, %9 dB)  reference: %10 it, residual %11\n")
                .arg(w)
                .arg(h)
                .arg(100.0 * double(p.scribbled) / (w * h), 0, 'f', 1)
                .arg(median(cold), 0, 'f', 1)
                .arg(median(coldIt))
                .arg(median(warm), 0, 'f', 1)
-               .arg(median(warmIt));
+               .arg(median(warmIt))
+               .arg(coldPsnr, 0, 'f', 1)
+               .arg(warmPsnr, 0, 'f', 1)
+               .arg(refIterations)
+               .arg(refResidual, 0, 'g', 2);
     out.flush();
     return row;
 }
