@@ -107,9 +107,13 @@ int trainColorizer(const QStringList &args)
     const QCommandLineOption decay = opt("decay-from", "Keep the learning rate until iteration "
                                                        "K, then lower it linearly to 0 at the "
                                                        "last (default 0: constant).", "K", "0");
+    const QCommandLineOption ema = opt("ema", "Export a moving average of the generator's "
+                                              "weights with this decay per iteration (default "
+                                              "0.999; 0: the trained weights themselves).", "d",
+                                       "0.999");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
     parser.addOptions({images, val, out, size, packSide, iters, batch, width, depth, device,
-                       threads, resume, validateEvery, checkpointEvery, seed, decay, quiet});
+                       threads, resume, validateEvery, checkpointEvery, seed, decay, ema, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "
                                           "least-squares GAN loss + 100·L1, Adam 2e-4/0.5) on "
@@ -143,6 +147,10 @@ int trainColorizer(const QStringList &args)
     o.checkpointEvery = number(checkpointEvery, 1, 100000000);
     o.seed = uint64_t(number(seed, 0, 2147483647));
     o.decayFrom = number(decay, 0, 100000000);
+    if (ok)
+        o.emaDecay = parser.value(ema).toDouble(&ok);
+    if (ok && (o.emaDecay < 0 || o.emaDecay >= 1))
+        ok = false;
     if (!ok)
         return usageError(kCommand, QStringLiteral("a numeric option is out of range (see --help)"));
     o.device = parser.value(device).toStdString();
@@ -248,6 +256,7 @@ int trainColorizer(const QStringList &args)
                              {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
                              {QStringLiteral("seed"), double(o.seed)},
                              {QStringLiteral("decayFrom"), o.decayFrom},
+                             {QStringLiteral("emaDecay"), o.emaDecay},
                              {QStringLiteral("inferenceShortSide"), side},
                              {QStringLiteral("command"),
                               QStringLiteral("tincture-cli train colorizer ") + args.join(QLatin1Char(' '))}};

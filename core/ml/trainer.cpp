@@ -211,6 +211,9 @@ private:
     TrainProgress validate(int iteration);
     // Runs a validation pass (into p), appends it to validation.csv and writes the generator.
     std::string validateAndExport(int iteration, TrainProgress &p);
+    // The generator that validation and export use: the moving average when there is one.
+    UNetGenerator &exported() { return m_ema ? m_ema : m_g; }
+    void updateAverage(int iteration);
     std::string m_csvPath;
 
     TrainOptions m_o;
@@ -219,6 +222,7 @@ private:
     torch::Device m_device = torch::kCPU;
     ArchParams m_arch;
     UNetGenerator m_g{nullptr};
+    UNetGenerator m_ema{nullptr}; // null when emaDecay is 0
     PatchDiscriminator m_d{nullptr};
     std::unique_ptr<torch::optim::Adam> m_optG, m_optD;
     int m_start = 0;
@@ -234,6 +238,11 @@ void Trainer::saveCheckpoint(int iteration)
     m_optG->save(og);
     m_optD->save(od);
     archive.write("generator", g);
+    if (m_ema) {
+        torch::serialize::OutputArchive e;
+        m_ema->save(e);
+        archive.write("generator_ema", e);
+    }
     archive.write("discriminator", d);
     archive.write("optimizer_g", og);
     archive.write("optimizer_d", od);
@@ -266,6 +275,25 @@ std::string Trainer::loadCheckpoint()
     return {};
 }
 
+void Trainer::updateAverage(int iteration)
+{
+    if (!m_ema)
+        return;
+    torch::NoGradGuard noGrad;
+    const double d = std::min(m_o.emaDecay, (1.0 + iteration) / (10.0 + iteration));
+    const auto live = m_g->named_parameters(true);
+    for (auto &item : m_ema->named_parameters(true))
+        item.value().mul_(d).add_(live[item.key()], 1.0 - d);
+    const auto liveBuffers = m_g->named_buffers(true);
+    for (auto &item : m_ema->named_buffers(true)) {
+        torch::Tensor &b = item.value();
+        if (b.is_floating_point())
+            b.mul_(d).add_(liveBuffers[item.key()], 1.0 - d);
+        else
+            b.copy_(liveBuffers[item.key()]);
+    }
+}
+
 TrainProgress Trainer::validate(int iteration)
 {
     TrainProgress p;
@@ -273,7 +301,8 @@ TrainProgress Trainer::validate(int iteration)
     if (m_val.count == 0)
         return p;
     torch::NoGradGuard noGrad;
-    m_g->eval();
+    UNetGenerator &g = exported();
+    g->eval();
     double psnr = 0, grey = 0, cf = 0, cfTruth = 0;
     const int side = (std::min(m_val.height, m_val.width) >> m_arch.depth) << m_arch.depth;
     const int chunk = 8;
@@ -288,14 +317,15 @@ TrainProgress Trainer::validate(int iteration)
                 .to(torch::kFloat32)
                 .div(255.0);
         const Inputs in = prepare(rgb);
-        const torch::Tensor ab = m_g->forward(in.lightness.to(m_device)).to(torch::kCPU);
+        const torch::Tensor ab = g->forward(in.lightness.to(m_device)).to(torch::kCPU);
         const torch::Tensor out = recombine(in, ab);
         psnr += psnr8(out, rgb) * n;
         grey += psnr8(in.luma.expand({n, 3, side, side}), rgb) * n;
         cf += colourfulness(out).sum().item<double>();
         cfTruth += colourfulness(rgb).sum().item<double>();
     }
-    m_g->train();
+    if (!m_ema)
+        m_g->train();
     p.iteration = iteration;
     p.valPsnr = psnr / m_val.count;
     p.valGreyPsnr = grey / m_val.count;
@@ -318,12 +348,16 @@ std::string Trainer::validateAndExport(int iteration, TrainProgress &p)
             << ',' << p.valColourfulnessRatio << ',' << p.lossD << ',' << p.lossGan << ','
             << p.lossL1 << '\n';
     }
-    m_g->eval();
+    UNetGenerator &g = exported();
+    g->eval();
     std::map<std::string, std::string> meta = archMetadata(m_arch);
     meta["iterations"] = std::to_string(iteration);
+    if (m_ema)
+        meta["ema_decay"] = std::to_string(m_o.emaDecay);
     const std::string e =
-        writeSafetensorsFile(m_o.outDir + "/generator.safetensors", namedState(*m_g), meta);
-    m_g->train();
+        writeSafetensorsFile(m_o.outDir + "/generator.safetensors", namedState(*g), meta);
+    if (!m_ema)
+        m_g->train();
     return e;
 }
 
@@ -390,6 +424,31 @@ TrainOutcome Trainer::run()
         m_optD->load(od);
         m_log("resumed at iteration " + std::to_string(m_start) + " from " + m_o.resumePath);
     }
+    if (m_o.emaDecay > 0) {
+        m_ema = UNetGenerator(m_arch);
+        m_ema->to(m_device);
+        bool loaded = false;
+        if (!m_o.resumePath.empty()) {
+            torch::serialize::InputArchive archive, e;
+            archive.load_from(m_o.resumePath, m_device);
+            if (archive.try_read("generator_ema", e)) {
+                m_ema->load(e);
+                loaded = true;
+            }
+        }
+        if (!loaded) { // a fresh run, or a checkpoint from before averaging: start at the net
+            torch::NoGradGuard noGrad;
+            const auto live = m_g->named_parameters(true);
+            for (auto &item : m_ema->named_parameters(true))
+                item.value().copy_(live[item.key()]);
+            const auto liveBuffers = m_g->named_buffers(true);
+            for (auto &item : m_ema->named_buffers(true))
+                item.value().copy_(liveBuffers[item.key()]);
+        }
+        m_ema->eval();
+        for (auto &param : m_ema->parameters())
+            param.set_requires_grad(false);
+    }
     m_g->train();
     m_d->train();
 
@@ -435,6 +494,7 @@ TrainOutcome Trainer::run()
         const torch::Tensor lossL1 = torch::l1_loss(fake, in.ab) * m_o.lambdaL1;
         (lossGan + lossL1).backward();
         m_optG->step();
+        updateAverage(it);
 
         recent.push_back({lossD.item<double>(), lossGan.item<double>(), lossL1.item<double>()});
         if (recent.size() > 50)

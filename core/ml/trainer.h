@@ -9,8 +9,8 @@
 //   4 × u32  little-endian: count, height, width, channels (3)
 //   count × height × width × 3 bytes: sRGB, row-major, interleaved.
 //
-// Files in outDir: checkpoint.pt (LibTorch archive: both nets, both optimisers, the iteration
-// and the options; written to a temporary name and renamed), generator.safetensors (the
+// Files in outDir: checkpoint.pt (LibTorch archive: both nets, the generator's moving average,
+// both optimisers, the iteration and the options; written to a temporary name and renamed), generator.safetensors (the
 // generator in inference form, written at every validation and at the end), validation.csv
 // (one row per validation pass). The batch order and dropout masks are seeded from the
 // iteration number, so a run resumed from a checkpoint continues exactly as an uninterrupted
@@ -45,6 +45,11 @@ struct TrainOptions
     // Pix2Pix's schedule: the learning rate stays constant until this iteration, then falls
     // linearly to zero at the last one (0: no decay).
     int decayFrom = 0;
+    // The generator that is validated and exported is an exponential moving average of the
+    // trained one's weights and BatchNorm statistics (decay d per iteration, warmed up as
+    // min(d, (1+i)/(10+i))); it averages away the iteration-to-iteration noise that the
+    // adversarial loss adds. 0: export the trained generator itself.
+    double emaDecay = 0.999;
     int validateEvery = 500;   // iterations
     int checkpointEvery = 200; // iterations (also on cancel and at the end)
     uint64_t seed = 1;
