@@ -6,6 +6,7 @@
 // exactly as Frame::luma() does, equals the grey input (8-bit grey gives Rgb8, 16-bit Rgb16).
 // Any thread may call it; nothing is shared between calls.
 
+#include "colour/scribblesolver.h"
 #include "foundation/feedback.h"
 #include "foundation/result.h"
 #include "media/frame.h"
@@ -27,7 +28,7 @@ struct ScribbleParams
     double priorWeight = 0.0; // λ of the prior's data term; ignored without a prior
     int maxSide = 8192;       // larger images are refused (LimitExceeded)
     int64_t maxPixels = 40'000'000;
-    double tolerance = 2e-6; // relative residual of the linear system
+    double tolerance = ScribbleSolverOptions{}.tolerance; // relative residual of the system
     int maxIterations = 100;
     int threads = 0; // 0: all cores
 };
