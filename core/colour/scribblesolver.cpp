@@ -227,6 +227,7 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
                          QStringLiteral("the prior weight must be a finite number ≥ 0"));
     const float lambda = hasPrior ? float(c.priorWeight) : 0.0f;
     size_t fixedCount = 0;
+#pragma omp parallel for num_threads(d->threads) reduction(+ : fixedCount) schedule(static)
     for (int y = 0; y < L.h; ++y)
         for (int x = 0; x < L.w; ++x) {
             const size_t i = size_t(y) * L.w + x, p = L.index(x, y);
