@@ -9,6 +9,7 @@
 #include <opencv2/video/tracking.hpp>
 
 #include <algorithm>
+#include <future>
 
 namespace tincture {
 
@@ -33,109 +34,107 @@ public:
         m_prevGrey = keyGrey.clone();
         m_chroma = keyChroma.clone();
         m_confidence = cv::Mat(keyGrey.size(), CV_32FC1, cv::Scalar(1.0f));
-        m_keyEmbedding = {};
-        m_keyValues.clear();
+        m_keySplat = {};
         if (m_p.keyWeight > 0.0f) {
             cv::Mat grey, chroma;
             downscale(keyGrey, keyChroma, grey, chroma);
-            std::vector<float> features;
+            std::vector<float> features, values;
             appendGridFeatures(features, grey);
             for (int y = 0; y < chroma.rows; ++y) {
                 const auto *c = chroma.ptr<cv::Vec2f>(y);
                 for (int x = 0; x < chroma.cols; ++x) {
-                    m_keyValues.push_back(c[x][0] * m_p.keyWeight);
-                    m_keyValues.push_back(c[x][1] * m_p.keyWeight);
-                    m_keyValues.push_back(m_p.keyWeight);
+                    values.push_back(c[x][0] * m_p.keyWeight);
+                    values.push_back(c[x][1] * m_p.keyWeight);
+                    values.push_back(m_p.keyWeight);
                 }
             }
-            m_keyEmbedding =
-                PermutohedralLattice(3, 3).embed(features.data(), features.size() / 3);
+            // The anchor is the same every frame: splatted once, its vertices added to each
+            // frame's lattice (a quarter of the points' keys to hash, no embedding).
+            PermutohedralLattice keyLattice(3, 3);
+            keyLattice.splat(keyLattice.addPoints(features.data(), features.size() / 3),
+                             values.data());
+            m_keySplat = keyLattice.splatted();
         }
     }
 
     bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
               const Feedback &feedback) override
     {
-        // Buffers are members: frames of one size reuse them instead of faulting in fresh
-        // pages every frame.
-        cv::Mat &back = m_back, &forward = m_forward, &mapX = m_mapX, &mapY = m_mapY;
-        flow(grey, m_prevGrey, back); // where each pixel of this frame was
+        // The flows between the previous frame and this one: computed in the background during
+        // the previous step when the driver announced this frame, else now.
+        FlowPair &flows = m_flows[m_slot];
+        if (m_pending.valid())
+            m_pending.get(); // rethrows the task's cv::Exception
+        if (flows.to.data != grey.data || flows.to.size() != grey.size())
+            computeFlows(m_prevGrey, grey, flows);
         if (feedback.isCancelled())
             return false;
-        flow(m_prevGrey, grey, forward); // where each previous pixel went
-        if (feedback.isCancelled())
-            return false;
-        mapX.create(grey.size(), CV_32FC1);
-        mapY.create(grey.size(), CV_32FC1);
-        for (int y = 0; y < grey.rows; ++y) {
-            const auto *b = back.ptr<cv::Vec2f>(y);
-            float *mx = mapX.ptr<float>(y), *my = mapY.ptr<float>(y);
-            for (int x = 0; x < grey.cols; ++x) {
-                mx[x] = float(x) + b[x][0];
-                my[x] = float(y) + b[x][1];
-            }
+        // The next pair's flows depend only on grey frames: they run on another thread while
+        // this frame is warped and filtered, so a second core has work through the serial
+        // parts of both (lattice hashing and splatting, DIS's pyramids). Buffers are members:
+        // frames of one size reuse them instead of faulting in fresh pages every frame.
+        if (!m_next.empty()) {
+            FlowPair &next = m_flows[1 - m_slot];
+            m_pending = std::async(std::launch::async, [this, &next, from = grey, to = m_next] {
+                computeFlows(from, to, next);
+            });
+            m_next = cv::Mat();
         }
-        cv::Mat &warped = m_warped, &warpedConfidence = m_warpedConfidence,
-                &forwardThere = m_forwardThere;
-        cv::remap(m_chroma, warped, mapX, mapY, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-        cv::remap(m_confidence, warpedConfidence, mapX, mapY, cv::INTER_LINEAR,
-                  cv::BORDER_CONSTANT, cv::Scalar(0.0f));
-        cv::remap(forward, forwardThere, mapX, mapY, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+        m_slot = 1 - m_slot;
 
-        // Confidence: carried, times the round trip's consistency (1 within the threshold,
-        // falling to 0 at twice it), times a slow decay.
-        cv::Mat &k = m_k;
-        k.create(grey.size(), CV_32FC1);
-        cv::parallel_for_(cv::Range(0, grey.rows), [&](const cv::Range &rows) {
-            for (int y = rows.start; y < rows.end; ++y) {
-                const auto *b = back.ptr<cv::Vec2f>(y);
-                const auto *f = forwardThere.ptr<cv::Vec2f>(y);
-                const float *w = warpedConfidence.ptr<float>(y);
-                float *o = k.ptr<float>(y);
-                for (int x = 0; x < grey.cols; ++x) {
-                    const float ex = b[x][0] + f[x][0], ey = b[x][1] + f[x][1];
-                    const float e = ex * ex + ey * ey;
-                    const float thr = m_p.consistencyAlpha *
-                                          (b[x].dot(b[x]) + f[x].dot(f[x])) +
-                                      m_p.consistencyBeta;
-                    const float c = std::clamp(2.0f - e / thr, 0.0f, 1.0f);
-                    o[x] = std::clamp(w[x], 0.0f, 1.0f) * c * m_p.confidenceDecay;
-                }
-            }
-        });
+        warpAndCheck(flows);
 
-        const cv::Mat &filtered = refilter(grey, warped, k);
-        chroma.create(grey.size(), CV_32FC2);
-        confidence.create(grey.size(), CV_32FC1);
+        refilter(grey, m_warped, m_k);
+        // Confident pixels keep the warp; the sliced ones mix in the filtered chroma.
+        m_warped.copyTo(chroma);
+        m_k.copyTo(confidence);
         const float keep = 1.0f - m_p.refineMix;
-        cv::parallel_for_(cv::Range(0, grey.rows), [&](const cv::Range &rows) {
-            for (int y = rows.start; y < rows.end; ++y) {
-                const auto *w = warped.ptr<cv::Vec2f>(y);
-                const auto *fl = filtered.ptr<cv::Vec3f>(y);
-                const float *kk = k.ptr<float>(y);
-                auto *o = chroma.ptr<cv::Vec2f>(y);
-                float *conf = confidence.ptr<float>(y);
-                for (int x = 0; x < grey.cols; ++x) {
-                    if (fl[x][2] <= 1e-4f) { // nothing confident near: keep the warp
-                        o[x] = w[x];
-                        conf[x] = kk[x];
-                        continue;
-                    }
-                    const float a = kk[x] * keep;
-                    o[x][0] = a * w[x][0] + (1.0f - a) * fl[x][0];
-                    o[x][1] = a * w[x][1] + (1.0f - a) * fl[x][1];
-                    // A filled pixel is as sure as the support it was filled from.
-                    conf[x] = std::max(kk[x], 0.5f * std::min(1.0f, fl[x][2]));
-                }
-            }
-        });
+        auto *o = chroma.ptr<cv::Vec2f>();
+        float *conf = confidence.ptr<float>();
+        const float *kk = m_k.ptr<float>();
+        const float unit = supportUnit(); // support in a few confident blocks' worth
+        for (size_t i = 0; i < m_need.size(); ++i) {
+            const float *v = &m_sliced[i * 3];
+            if (v[2] <= 1e-12f)
+                continue;
+            const float support = v[2] / unit;
+            if (support <= 1e-4f) // nothing confident near: keep the warp
+                continue;
+            const int at = m_need[i];
+            const float a = kk[at] * keep;
+            o[at][0] = a * o[at][0] + (1.0f - a) * (v[0] / v[2]);
+            o[at][1] = a * o[at][1] + (1.0f - a) * (v[1] / v[2]);
+            // A filled pixel is as sure as the support it was filled from.
+            conf[at] = std::max(kk[at], 0.5f * std::min(1.0f, support));
+        }
         chroma.copyTo(m_chroma);
         confidence.copyTo(m_confidence);
         grey.copyTo(m_prevGrey);
         return true;
     }
 
+    ~FlowPropagator() override
+    {
+        if (m_pending.valid())
+            m_pending.wait(); // the task writes into members
+    }
+
 private:
+    struct FlowPair
+    {
+        cv::Mat to;      // the frame they lead to (shares its data): which pair this is
+        cv::Mat back;    // to → from: where each pixel of `to` was
+        cv::Mat forward; // from → to: where each pixel of `from` went
+    };
+
+    void computeFlows(const cv::Mat &from, const cv::Mat &to, FlowPair &pair)
+    {
+        pair.to = cv::Mat();
+        flow(to, from, pair.back);
+        flow(from, to, pair.forward);
+        pair.to = to;
+    }
+
     void flow(const cv::Mat &from, const cv::Mat &to, cv::Mat &result)
     {
         const int s = std::max(1, m_p.flowDownscale);
@@ -161,6 +160,67 @@ private:
         } else {
             cv::calcOpticalFlowFarneback(from, to, result, 0.5, 4, 21, 3, 7, 1.5, 0);
         }
+    }
+
+    // m_warped (previous chroma at where each pixel was, edges replicated) and m_k (the
+    // confidence: the previous one warped, 0 from outside the frame, times the round trip's
+    // consistency — 1 within the threshold, falling to 0 at twice it — times a slow decay), in
+    // one pass with one set of bilinear weights for the three warped images.
+    void warpAndCheck(const FlowPair &flows)
+    {
+        const int w = flows.back.cols, h = flows.back.rows;
+        m_warped.create(h, w, CV_32FC2);
+        m_k.create(h, w, CV_32FC1);
+        cv::parallel_for_(cv::Range(0, h), [&](const cv::Range &rows) {
+            for (int y = rows.start; y < rows.end; ++y) {
+                const auto *b = flows.back.ptr<cv::Vec2f>(y);
+                auto *wc = m_warped.ptr<cv::Vec2f>(y);
+                float *o = m_k.ptr<float>(y);
+                for (int x = 0; x < w; ++x) {
+                    // Clamped a little outside the frame: the same taps, no overflow.
+                    const float sx = std::clamp(float(x) + b[x][0], -2.0f, float(w + 1));
+                    const float sy = std::clamp(float(y) + b[x][1], -2.0f, float(h + 1));
+                    const float fx0 = std::floor(sx), fy0 = std::floor(sy);
+                    const int x0 = int(fx0), y0 = int(fy0);
+                    const float ax = sx - fx0, ay = sy - fy0;
+                    const float wt[4] = {(1.0f - ax) * (1.0f - ay), ax * (1.0f - ay),
+                                         (1.0f - ax) * ay, ax * ay};
+                    cv::Vec2f chroma, fwd;
+                    float carried;
+                    if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) { // all taps inside
+                        const auto *c0 = m_chroma.ptr<cv::Vec2f>(y0) + x0;
+                        const auto *c1 = m_chroma.ptr<cv::Vec2f>(y0 + 1) + x0;
+                        const auto *f0 = flows.forward.ptr<cv::Vec2f>(y0) + x0;
+                        const auto *f1 = flows.forward.ptr<cv::Vec2f>(y0 + 1) + x0;
+                        const float *k0 = m_confidence.ptr<float>(y0) + x0;
+                        const float *k1 = m_confidence.ptr<float>(y0 + 1) + x0;
+                        chroma = wt[0] * c0[0] + wt[1] * c0[1] + wt[2] * c1[0] + wt[3] * c1[1];
+                        fwd = wt[0] * f0[0] + wt[1] * f0[1] + wt[2] * f1[0] + wt[3] * f1[1];
+                        carried = wt[0] * k0[0] + wt[1] * k0[1] + wt[2] * k1[0] + wt[3] * k1[1];
+                    } else {
+                        chroma = fwd = cv::Vec2f(0.0f, 0.0f);
+                        carried = 0.0f;
+                        for (int t = 0; t < 4; ++t) {
+                            const int tx = x0 + (t & 1), ty = y0 + (t >> 1);
+                            const int cx = std::clamp(tx, 0, w - 1);
+                            const int cy = std::clamp(ty, 0, h - 1);
+                            chroma += wt[t] * m_chroma.at<cv::Vec2f>(cy, cx);
+                            fwd += wt[t] * flows.forward.at<cv::Vec2f>(cy, cx);
+                            if (tx == cx && ty == cy) // outside the frame: no confidence
+                                carried += wt[t] * m_confidence.at<float>(cy, cx);
+                        }
+                    }
+                    wc[x] = chroma;
+                    const float ex = b[x][0] + fwd[0], ey = b[x][1] + fwd[1];
+                    const float e = ex * ex + ey * ey;
+                    const float thr =
+                        m_p.consistencyAlpha * (b[x].dot(b[x]) + fwd.dot(fwd)) +
+                        m_p.consistencyBeta;
+                    const float c = std::clamp(2.0f - e / thr, 0.0f, 1.0f);
+                    o[x] = std::clamp(carried, 0.0f, 1.0f) * c * m_p.confidenceDecay;
+                }
+            }
+        });
     }
 
     // Grey and chroma at 1/latticeStride size (block means).
@@ -189,15 +249,15 @@ private:
 
     // Normalised convolution on the lattice: confident warped chroma (and the keyframe anchor)
     // splatted at the current frame's downscaled pixels, sliced at the full-size pixels that
-    // need it (all with refineMix > 0, else the unsure ones). Returns CV_32FC3 (Cb, Cr,
-    // support); support 0 where nothing was sliced.
-    const cv::Mat &refilter(const cv::Mat &grey, const cv::Mat &warped, const cv::Mat &k)
+    // need it (all with refineMix > 0, else the unsure ones): m_need (pixel offsets) and
+    // m_sliced (per needed pixel the unnormalised Cb, Cr and the weight).
+    void refilter(const cv::Mat &grey, const cv::Mat &warped, const cv::Mat &k)
     {
-        cv::Mat &out = m_filtered;
-        out.create(grey.size(), CV_32FC3);
-        out.setTo(cv::Scalar::all(0.0));
-        std::vector<int> need; // pixel offsets to slice at
-        std::vector<float> features;
+        std::vector<int> &need = m_need;
+        std::vector<float> &features = m_features;
+        need.clear();
+        features.clear();
+        m_sliced.clear();
         for (int y = 0; y < grey.rows; ++y) {
             const float *kk = k.ptr<float>(y);
             const uint8_t *g = grey.ptr<uint8_t>(y);
@@ -210,7 +270,7 @@ private:
                 }
         }
         if (need.empty())
-            return out;
+            return;
         PermutohedralLattice lattice(3, 3);
         const auto slicePoints = lattice.addPoints(features.data(), need.size());
 
@@ -223,11 +283,12 @@ private:
             for (int x = 0; x < warped.cols; ++x)
                 o[x] = cv::Vec3f(w[x][0] * kk[x], w[x][1] * kk[x], kk[x]);
         }
-        cv::Mat smallGrey, smallValues;
+        cv::Mat &smallGrey = m_smallGrey, &smallValues = m_smallValues;
         downscale(grey, weighted, smallGrey, smallValues);
         // Only blocks with some confidence carry anything: the others are left out.
         features.clear();
-        std::vector<float> values;
+        std::vector<float> &values = m_values;
+        values.clear();
         const float s = float(std::max(1, m_p.latticeStride));
         for (int y = 0; y < smallGrey.rows; ++y) {
             const uint8_t *g = smallGrey.ptr<uint8_t>(y);
@@ -242,23 +303,11 @@ private:
         }
         const auto splatPoints = lattice.addPoints(features.data(), values.size() / 3);
         lattice.splat(splatPoints, values.data());
-        if (m_keyEmbedding.count > 0) {
-            const auto keyPoints = lattice.addPoints(m_keyEmbedding);
-            lattice.splat(keyPoints, m_keyValues.data());
-        }
+        if (!m_keySplat.keys.empty())
+            lattice.addSplatted(m_keySplat);
         lattice.blur();
-        std::vector<float> sliced(need.size() * 3);
-        lattice.slice(slicePoints, sliced.data());
-        // Support in units of a few confident blocks' worth (see supportUnit()).
-        const float unit = supportUnit();
-        auto *o = out.ptr<cv::Vec3f>();
-        for (size_t i = 0; i < need.size(); ++i) {
-            const float *v = &sliced[i * 3];
-            cv::Vec3f &dst = o[need[i]];
-            if (v[2] > 1e-12f)
-                dst = cv::Vec3f(v[0] / v[2], v[1] / v[2], v[2] / unit);
-        }
-        return out;
+        m_sliced.resize(need.size() * 3);
+        lattice.slice(slicePoints, m_sliced.data());
     }
 
     // The sliced weight at a point splatted alone with weight 1 (the kernel's peak), measured
@@ -282,11 +331,15 @@ private:
     BnnFlowParams m_p;
     cv::Ptr<cv::DISOpticalFlow> m_dis;
     cv::Mat m_prevGrey, m_chroma, m_confidence;
-    cv::Mat m_back, m_forward, m_mapX, m_mapY, m_warped, m_warpedConfidence, m_forwardThere, m_k;
-    cv::Mat m_filtered, m_weighted;
-    PermutohedralLattice::Embedding m_keyEmbedding; // the anchor's points, embedded once
-    std::vector<float> m_keyValues;
+    cv::Mat m_warped, m_k, m_weighted, m_smallGrey, m_smallValues;
+    std::vector<int> m_need;
+    std::vector<float> m_features, m_values, m_sliced;
+    PermutohedralLattice::Splatted m_keySplat; // the anchor, splatted once per pass
     float m_unit = 0.0f;
+    FlowPair m_flows[2]; // this step's pair and the next one's, computed in the background
+    int m_slot = 0;      // which of m_flows the next step uses
+    cv::Mat m_next;      // the frame announced for the next step
+    std::future<void> m_pending; // last: destroyed (waited for) before what it writes
 };
 
 } // namespace

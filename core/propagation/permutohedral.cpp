@@ -59,28 +59,28 @@ PermutohedralLattice::PermutohedralLattice(int featureDims, int valueDims)
     const double invStdDev = std::sqrt(2.0 / 3.0) * (m_d + 1);
     for (int i = 0; i < m_d; ++i)
         m_scale.push_back(float(invStdDev / std::sqrt(double(i + 1) * (i + 2))));
-    m_table.assign(1024, -1);
+    m_table.assign(1024, Slot{});
     m_tableMask = m_table.size() - 1;
 }
 
 int32_t PermutohedralLattice::findKey(uint64_t key) const
 {
     for (uint64_t h = hashKey(key) & m_tableMask;; h = (h + 1) & m_tableMask) {
-        const int32_t v = m_table[h];
-        if (v < 0 || m_keys[size_t(v)] == key)
-            return v;
+        const Slot &slot = m_table[h];
+        if (slot.vertex < 0 || slot.key == key)
+            return slot.vertex;
     }
 }
 
 void PermutohedralLattice::growTable()
 {
-    m_table.assign(m_table.size() * 2, -1);
+    m_table.assign(m_table.size() * 2, Slot{});
     m_tableMask = m_table.size() - 1;
     for (size_t v = 0; v < m_keys.size(); ++v) {
         uint64_t h = hashKey(m_keys[v]) & m_tableMask;
-        while (m_table[h] >= 0)
+        while (m_table[h].vertex >= 0)
             h = (h + 1) & m_tableMask;
-        m_table[h] = int32_t(v);
+        m_table[h] = Slot{m_keys[v], int32_t(v)};
     }
 }
 
@@ -90,14 +90,14 @@ int32_t PermutohedralLattice::insertKey(uint64_t key)
         growTable();
     uint64_t h = hashKey(key) & m_tableMask;
     for (;; h = (h + 1) & m_tableMask) {
-        const int32_t v = m_table[h];
-        if (v < 0)
+        const Slot &slot = m_table[h];
+        if (slot.vertex < 0)
             break;
-        if (m_keys[size_t(v)] == key)
-            return v;
+        if (slot.key == key)
+            return slot.vertex;
     }
     const auto v = int32_t(m_keys.size());
-    m_table[h] = v;
+    m_table[h] = Slot{key, v};
     m_keys.push_back(key);
     m_values.resize(m_values.size() + size_t(m_vd), 0.0f);
     return v;
@@ -115,87 +115,108 @@ PermutohedralLattice::Points PermutohedralLattice::addPoints(const Embedding &em
     return insert(embedding, embedding.weights);
 }
 
+namespace {
+
+// One point's embedding (elevation, rounding, sorting, barycentric weights) with the feature
+// count known at compile time: the loops unroll, which makes embedding about twice as fast as
+// with d a run-time value; the arithmetic is the same.
+template<int D>
+void embedRange(const float *features, const float *scale, size_t begin, size_t end,
+                uint64_t *keys, float *weights)
+{
+    constexpr int d1 = D + 1;
+    constexpr float kMax = PermutohedralLattice::kMaxFeature;
+    float elevated[D + 1];
+    int greedy[D + 1], rank[D + 1], key[D + 1];
+    float bary[D + 2];
+    const float inv = 1.0f / float(d1);
+    for (size_t p = begin; p < end; ++p) {
+        const float *f = features + p * size_t(D);
+        float sum = 0.0f;
+        for (int i = D; i > 0; --i) {
+            const float cf = std::clamp(f[i - 1], -kMax, kMax) * scale[i - 1];
+            elevated[i] = sum - float(i) * cf;
+            sum += cf;
+        }
+        elevated[0] = sum;
+        // The nearest remainder-0 lattice point.
+        int coordSum = 0;
+        for (int i = 0; i <= D; ++i) {
+            const float v = elevated[i] * inv;
+            const float up = std::ceil(v) * float(d1), down = std::floor(v) * float(d1);
+            greedy[i] = int(up - elevated[i] < elevated[i] - down ? up : down);
+            coordSum += greedy[i];
+        }
+        coordSum /= d1;
+        for (int i = 0; i <= D; ++i)
+            rank[i] = 0;
+        for (int i = 0; i < D; ++i) {
+            const float di = elevated[i] - float(greedy[i]);
+            for (int j = i + 1; j <= D; ++j)
+                if (di < elevated[j] - float(greedy[j]))
+                    ++rank[i];
+                else
+                    ++rank[j];
+        }
+        if (coordSum > 0) {
+            for (int i = 0; i <= D; ++i) {
+                if (rank[i] >= d1 - coordSum) {
+                    greedy[i] -= d1;
+                    rank[i] += coordSum - d1;
+                } else {
+                    rank[i] += coordSum;
+                }
+            }
+        } else if (coordSum < 0) {
+            for (int i = 0; i <= D; ++i) {
+                if (rank[i] < -coordSum) {
+                    greedy[i] += d1;
+                    rank[i] += d1 + coordSum;
+                } else {
+                    rank[i] += coordSum;
+                }
+            }
+        }
+        for (int i = 0; i <= D + 1; ++i)
+            bary[i] = 0.0f;
+        for (int i = 0; i <= D; ++i) {
+            const float delta = (elevated[i] - float(greedy[i])) * inv;
+            bary[D - rank[i]] += delta;
+            bary[D + 1 - rank[i]] -= delta;
+        }
+        bary[0] += 1.0f + bary[D + 1];
+        // Vertex r of the simplex: greedy + the canonical simplex's r-th vertex.
+        for (int r = 0; r <= D; ++r) {
+            for (int i = 0; i < D; ++i)
+                key[i] = greedy[i] + (rank[i] <= D - r ? r : r - d1);
+            keys[p * size_t(d1) + size_t(r)] = packKey(key, D);
+            weights[p * size_t(d1) + size_t(r)] = bary[r];
+        }
+    }
+}
+
+} // namespace
+
 PermutohedralLattice::Embedding PermutohedralLattice::embed(const float *features,
                                                             size_t count) const
 {
-    const int d = m_d, d1 = m_d + 1;
+    const int d1 = m_d + 1;
     Embedding pts;
     pts.count = count;
-    pts.featureDims = d;
+    pts.featureDims = m_d;
     pts.weights.resize(count * size_t(d1));
     pts.keys.resize(count * size_t(d1));
-    std::vector<uint64_t> &keys = pts.keys;
-
-    // The expensive part (elevation, rounding, sorting, barycentric weights) is per point and
-    // independent: in parallel. Then the keys are inserted serially (a cheap hash per key).
+    uint64_t *keys = pts.keys.data();
+    float *weights = pts.weights.data();
+    const float *scale = m_scale.data();
+    // The expensive part is per point and independent: in parallel. The keys are inserted
+    // serially afterwards (a cheap hash per key).
     parallelChunks(count, 4096, [&](size_t begin, size_t end) {
-        float elevated[kMaxD + 1];
-        int greedy[kMaxD + 1], rank[kMaxD + 1], key[kMaxD + 1];
-        float bary[kMaxD + 2];
-        const float inv = 1.0f / float(d1);
-        for (size_t p = begin; p < end; ++p) {
-            const float *f = features + p * size_t(d);
-            float sum = 0.0f;
-            for (int i = d; i > 0; --i) {
-                const float cf =
-                    std::clamp(f[i - 1], -kMaxFeature, kMaxFeature) * m_scale[size_t(i - 1)];
-                elevated[i] = sum - float(i) * cf;
-                sum += cf;
-            }
-            elevated[0] = sum;
-            // The nearest remainder-0 lattice point.
-            int coordSum = 0;
-            for (int i = 0; i <= d; ++i) {
-                const float v = elevated[i] * inv;
-                const float up = std::ceil(v) * float(d1), down = std::floor(v) * float(d1);
-                greedy[i] = int(up - elevated[i] < elevated[i] - down ? up : down);
-                coordSum += greedy[i];
-            }
-            coordSum /= d1;
-            for (int i = 0; i <= d; ++i)
-                rank[i] = 0;
-            for (int i = 0; i < d; ++i) {
-                const float di = elevated[i] - float(greedy[i]);
-                for (int j = i + 1; j <= d; ++j)
-                    if (di < elevated[j] - float(greedy[j]))
-                        ++rank[i];
-                    else
-                        ++rank[j];
-            }
-            if (coordSum > 0) {
-                for (int i = 0; i <= d; ++i) {
-                    if (rank[i] >= d1 - coordSum) {
-                        greedy[i] -= d1;
-                        rank[i] += coordSum - d1;
-                    } else {
-                        rank[i] += coordSum;
-                    }
-                }
-            } else if (coordSum < 0) {
-                for (int i = 0; i <= d; ++i) {
-                    if (rank[i] < -coordSum) {
-                        greedy[i] += d1;
-                        rank[i] += d1 + coordSum;
-                    } else {
-                        rank[i] += coordSum;
-                    }
-                }
-            }
-            for (int i = 0; i <= d + 1; ++i)
-                bary[i] = 0.0f;
-            for (int i = 0; i <= d; ++i) {
-                const float delta = (elevated[i] - float(greedy[i])) * inv;
-                bary[d - rank[i]] += delta;
-                bary[d + 1 - rank[i]] -= delta;
-            }
-            bary[0] += 1.0f + bary[d + 1];
-            // Vertex r of the simplex: greedy + the canonical simplex's r-th vertex.
-            for (int r = 0; r <= d; ++r) {
-                for (int i = 0; i < d; ++i)
-                    key[i] = greedy[i] + (rank[i] <= d - r ? r : r - d1);
-                keys[p * size_t(d1) + size_t(r)] = packKey(key, d);
-                pts.weights[p * size_t(d1) + size_t(r)] = bary[r];
-            }
+        switch (m_d) {
+        case 1: embedRange<1>(features, scale, begin, end, keys, weights); break;
+        case 2: embedRange<2>(features, scale, begin, end, keys, weights); break;
+        case 3: embedRange<3>(features, scale, begin, end, keys, weights); break;
+        default: embedRange<4>(features, scale, begin, end, keys, weights); break;
         }
     });
     return pts;
@@ -211,19 +232,25 @@ PermutohedralLattice::Points PermutohedralLattice::insert(const Embedding &embed
     pts.count = count;
     pts.weights = std::move(weights);
     pts.vertices.resize(count * size_t(d1));
-    uint64_t lastKey[kMaxD + 1] = {};
-    int32_t lastVertex[kMaxD + 1];
+    // Neighbouring points mostly share vertices, not always in the same place of their
+    // simplices: a key the previous point had takes its vertex without hashing.
+    uint64_t lastKey[kMaxD + 1] = {}, key[kMaxD + 1];
+    int32_t lastVertex[kMaxD + 1], vertex[kMaxD + 1];
     std::fill(lastVertex, lastVertex + d1, -1);
-    for (size_t p = 0; p < count; ++p)
+    for (size_t p = 0; p < count; ++p) {
         for (int r = 0; r < d1; ++r) {
             const uint64_t k = keys[p * size_t(d1) + size_t(r)];
-            // Neighbouring pixels mostly share vertices: skip the hash when they do.
-            if (lastVertex[r] < 0 || lastKey[r] != k) {
-                lastKey[r] = k;
-                lastVertex[r] = insertKey(k);
-            }
-            pts.vertices[p * size_t(d1) + size_t(r)] = lastVertex[r];
+            int32_t v = -1;
+            for (int q = 0; q < d1; ++q)
+                if (lastVertex[q] >= 0 && lastKey[q] == k)
+                    v = lastVertex[q];
+            key[r] = k;
+            vertex[r] = v >= 0 ? v : insertKey(k);
+            pts.vertices[p * size_t(d1) + size_t(r)] = vertex[r];
         }
+        std::copy(key, key + d1, lastKey);
+        std::copy(vertex, vertex + d1, lastVertex);
+    }
     return pts;
 }
 
@@ -316,6 +343,28 @@ void PermutohedralLattice::slice(const Points &points, float *out) const
             }
         }
     });
+}
+
+PermutohedralLattice::Splatted PermutohedralLattice::splatted() const
+{
+    Splatted s;
+    s.featureDims = m_d;
+    s.valueDims = m_vd;
+    // Every vertex, even one left at zero: it still carries the blur between its neighbours.
+    s.keys = m_keys;
+    s.values = m_values;
+    return s;
+}
+
+void PermutohedralLattice::addSplatted(const Splatted &splatted)
+{
+    assert(splatted.featureDims == m_d && splatted.valueDims == m_vd);
+    for (size_t i = 0; i < splatted.keys.size(); ++i) {
+        float *dst = &m_values[size_t(insertKey(splatted.keys[i])) * size_t(m_vd)];
+        const float *src = &splatted.values[i * size_t(m_vd)];
+        for (int c = 0; c < m_vd; ++c)
+            dst[c] += src[c];
+    }
 }
 
 void PermutohedralLattice::clearValues()

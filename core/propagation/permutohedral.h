@@ -46,6 +46,16 @@ public:
         std::vector<float> weights; // count × (d + 1) barycentric weights
     };
 
+    // Vertices with values, independent of any lattice: what a fixed set of points splats (a
+    // keyframe), taken once and added to each new lattice instead of splatting it again.
+    struct Splatted
+    {
+        int featureDims = 0;
+        int valueDims = 0;
+        std::vector<uint64_t> keys; // per vertex its packed key
+        std::vector<float> values;  // per vertex × valueDims
+    };
+
     // featureDims in 1 … kMaxFeatureDims, valueDims ≥ 1.
     PermutohedralLattice(int featureDims, int valueDims);
 
@@ -63,6 +73,12 @@ public:
     // Adds count × valueDims values (row-major) of the points onto their vertices, weighted
     // by weights[i] when not null (e.g. a confidence; the homogeneous channel is the caller's).
     void splat(const Points &points, const float *values, const float *weights = nullptr);
+
+    // The vertices and their values so far (call before blur()).
+    Splatted splatted() const;
+    // Adds the vertices (if new) and adds their values: the same as splatting again the points
+    // that produced them, up to rounding. Like addPoints, before blur().
+    void addSplatted(const Splatted &splatted);
 
     // Gaussian blur of the vertex values along the d + 1 lattice directions.
     void blur();
@@ -84,7 +100,12 @@ private:
     int m_vd;
     std::vector<float> m_scale;        // per feature: elevation scale factor
     std::vector<uint64_t> m_keys;      // per vertex: its packed key (first d coordinates)
-    std::vector<int32_t> m_table;      // open addressing: vertex index or -1
+    struct Slot
+    {
+        uint64_t key = 0;
+        int32_t vertex = -1; // -1: empty
+    };
+    std::vector<Slot> m_table;         // open addressing; the key inline saves a cache miss
     uint64_t m_tableMask = 0;
     std::vector<float> m_values;       // per vertex × valueDims
     std::vector<int32_t> m_neighbours; // per vertex × (d + 1) × 2, computed by blur()

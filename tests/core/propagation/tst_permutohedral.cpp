@@ -157,6 +157,47 @@ private slots:
             QVERIFY(std::abs(out2[i] - 2.0f * out[i]) <= 1e-4f * std::abs(out2[i]) + 1e-6f);
     }
 
+    // A set splatted once and added to another lattice (splatted()/addSplatted(), bnnflow's
+    // keyframe anchor) filters as if its points were splatted into that lattice directly,
+    // including vertices only that set touches.
+    void splattedSetMatchesDirectSplat()
+    {
+        const PointSet a = randomPoints(3, 600, 6.0f, 11);
+        const PointSet b = randomPoints(3, 300, 9.0f, 12); // reaches beyond a's vertices
+        const PointSet at = randomPoints(3, 400, 9.0f, 13);
+        std::vector<float> weights(b.count(), 0.3f);
+
+        PermutohedralLattice direct(3, 2);
+        const auto pa = direct.addPoints(a.features.data(), a.count());
+        const auto pb = direct.addPoints(b.features.data(), b.count());
+        const auto pAt = direct.addPoints(at.features.data(), at.count());
+        direct.splat(pa, a.values.data());
+        direct.splat(pb, b.values.data(), weights.data());
+        direct.blur();
+        std::vector<float> want(at.count() * 2);
+        direct.slice(pAt, want.data());
+
+        PermutohedralLattice once(3, 2);
+        once.splat(once.addPoints(b.features.data(), b.count()), b.values.data(), weights.data());
+        const PermutohedralLattice::Splatted bSplat = once.splatted();
+        QCOMPARE(bSplat.keys.size(), once.vertexCount());
+
+        PermutohedralLattice combined(3, 2);
+        const auto qa = combined.addPoints(a.features.data(), a.count());
+        const auto qAt = combined.addPoints(at.features.data(), at.count());
+        combined.splat(qa, a.values.data());
+        const size_t before = combined.vertexCount();
+        combined.addSplatted(bSplat);
+        QVERIFY(combined.vertexCount() > before); // b added vertices of its own
+        QCOMPARE(combined.vertexCount(), direct.vertexCount());
+        combined.blur();
+        std::vector<float> got(at.count() * 2);
+        combined.slice(qAt, got.data());
+        for (size_t i = 0; i < got.size(); ++i)
+            QVERIFY2(std::abs(got[i] - want[i]) <= 1e-4f * std::abs(want[i]) + 1e-6f,
+                     qPrintable(QStringLiteral("%1: %2 vs %3").arg(i).arg(got[i]).arg(want[i])));
+    }
+
     // Points far apart in any feature do not mix.
     void farPointsDoNotMix()
     {
