@@ -57,8 +57,6 @@ public:
         }
     }
 
-    void upcoming(const cv::Mat &nextGrey) override { m_next = nextGrey; }
-
     bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
               const Feedback &feedback) override
     {

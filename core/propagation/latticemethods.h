@@ -17,10 +17,8 @@
 //
 // Both use the chain driver: several keyframes per shot, forward and backward passes blended
 // by confidence and temporal distance; output luma is exactly the input's. State per pass:
-// a few frames' grey and chroma (bnnflow: also two frame pairs' flows). Threading as
-// PropagationMethod (one shot at a time on one thread; the inner loops use OpenCV's thread
-// pool); bnnflow also computes the next frame pair's flows on a thread of its own while the
-// current frame is filtered, and waits for it before returning or being destroyed.
+// a few frames' grey and chroma. Threading as PropagationMethod (one shot at a time on one
+// thread; the inner loops use OpenCV's thread pool).
 
 #include "propagation/propagationmethod.h"
 
