@@ -25,8 +25,12 @@ class FlowPropagator final : public ChainPropagator
 public:
     explicit FlowPropagator(const BnnFlowParams &params) : m_p(params)
     {
-        if (params.disPreset >= 0)
+        if (params.disPreset >= 0) {
             m_dis = cv::DISOpticalFlow::create(std::clamp(params.disPreset, 0, 2));
+            m_disCheck = cv::DISOpticalFlow::create(
+                std::clamp(params.checkDisPreset < 0 ? params.disPreset : params.checkDisPreset,
+                           0, 2));
+        }
     }
 
     void start(const cv::Mat &keyGrey, const cv::Mat &keyChroma) override
@@ -130,33 +134,35 @@ private:
     void computeFlows(const cv::Mat &from, const cv::Mat &to, FlowPair &pair)
     {
         pair.to = cv::Mat();
-        flow(to, from, pair.back);
-        flow(from, to, pair.forward);
+        flow(to, from, pair.back, m_dis);
+        flow(from, to, pair.forward, m_disCheck);
         pair.to = to;
     }
 
-    void flow(const cv::Mat &from, const cv::Mat &to, cv::Mat &result)
+    void flow(const cv::Mat &from, const cv::Mat &to, cv::Mat &result,
+              const cv::Ptr<cv::DISOpticalFlow> &dis)
     {
         const int s = std::max(1, m_p.flowDownscale);
         if (s == 1) {
-            calc(from, to, result);
+            calc(from, to, result, dis);
             return;
         }
         cv::Mat a, b, small;
         const cv::Size size((from.cols + s - 1) / s, (from.rows + s - 1) / s);
         cv::resize(from, a, size, 0, 0, cv::INTER_AREA);
         cv::resize(to, b, size, 0, 0, cv::INTER_AREA);
-        calc(a, b, small);
+        calc(a, b, small, dis);
         cv::resize(small, result, from.size(), 0, 0, cv::INTER_LINEAR);
         result *= double(from.cols) / double(size.width);
     }
 
-    void calc(const cv::Mat &from, const cv::Mat &to, cv::Mat &result)
+    static void calc(const cv::Mat &from, const cv::Mat &to, cv::Mat &result,
+                     const cv::Ptr<cv::DISOpticalFlow> &dis)
     {
-        if (m_dis) {
+        if (dis) {
             // DIS takes a result of the right size as its initial flow: start from scratch.
             result.release();
-            m_dis->calc(from, to, result);
+            dis->calc(from, to, result);
         } else {
             cv::calcOpticalFlowFarneback(from, to, result, 0.5, 4, 21, 3, 7, 1.5, 0);
         }
@@ -329,7 +335,8 @@ private:
     }
 
     BnnFlowParams m_p;
-    cv::Ptr<cv::DISOpticalFlow> m_dis;
+    cv::Ptr<cv::DISOpticalFlow> m_dis;      // backward flow: the warp
+    cv::Ptr<cv::DISOpticalFlow> m_disCheck; // forward flow: only the consistency test
     cv::Mat m_prevGrey, m_chroma, m_confidence;
     cv::Mat m_warped, m_k, m_weighted, m_smallGrey, m_smallValues;
     std::vector<int> m_need;

@@ -38,8 +38,11 @@ struct BnnParams
 struct BnnFlowParams
 {
     // Optical flow: OpenCV DIS preset (0 ultrafast, 1 fast, 2 medium), computed on the grey
-    // frames downscaled by flowDownscale (1: full size).
+    // frames downscaled by flowDownscale (1: full size). disPreset is the backward flow's,
+    // which moves the colour; checkDisPreset (−1: the same) the forward flow's, which only
+    // serves the consistency test.
     int disPreset = 2;
+    int checkDisPreset = 1;
     int flowDownscale = 1;
     // Forward–backward consistency (the warp-error test of PROTOCOLS.md §3): a pixel whose
     // round trip misses by more than consistencyAlpha · (|f|² + |b|²) + consistencyBeta
