@@ -27,6 +27,8 @@ public:
     {
         if (params.disPreset >= 0) {
             m_dis = cv::DISOpticalFlow::create(std::clamp(params.disPreset, 0, 2));
+            if (params.gradientIterations > 0)
+                m_dis->setGradientDescentIterations(params.gradientIterations);
             m_disCheck = cv::DISOpticalFlow::create(
                 std::clamp(params.checkDisPreset < 0 ? params.disPreset : params.checkDisPreset,
                            0, 2));

@@ -41,7 +41,10 @@ struct BnnFlowParams
     // frames downscaled by flowDownscale (1: full size). disPreset is the backward flow's,
     // which moves the colour; checkDisPreset (−1: the same) the forward flow's, which only
     // serves the consistency test.
+    // The backward flow's gradient-descent iterations per patch (0: the preset's, 25 for
+    // medium): 12 scores the same on the dev set (32.913 against 32.903 dB) and is 1.1× faster.
     int disPreset = 2;
+    int gradientIterations = 12;
     int checkDisPreset = 1;
     int flowDownscale = 1;
     // Forward–backward consistency (the warp-error test of PROTOCOLS.md §3): a pixel whose
