@@ -101,20 +101,15 @@ private:
         std::unique_ptr<ChainPropagator> propagator = m_factory();
         propagator->start(key.grey, key.chroma);
         cv::Mat chroma, confidence;
-        // Each frame is read one step ahead and announced to the propagator (upcoming()), so
-        // that it can start on it while it works on the current one.
-        Result<cv::Mat> next = greyOf(from, key);
         for (int i = from; i != stop; i += step) {
             if (m_feedback.isCancelled())
                 return Error::cancelled();
-            if (!next)
-                return next.error();
-            const cv::Mat grey = std::move(*next);
-            if (i + step != stop) {
-                next = greyOf(i + step, key);
-                if (next) // an error is returned when that frame's turn comes
-                    propagator->upcoming(*next);
-            }
+            auto frame = m_shot.greyFrame(i);
+            if (!frame)
+                return frame.error();
+            const cv::Mat grey = greyMat(*frame);
+            if (grey.size() != key.grey.size())
+                return frameSizeError(i, grey.size(), key.grey.size());
             if (!propagator->step(grey, chroma, confidence, m_feedback))
                 return Error::cancelled();
             if (store) {
@@ -133,18 +128,6 @@ private:
                 return r;
         }
         return {};
-    }
-
-    // Frame `index`'s grey, checked against the keyframe's size.
-    Result<cv::Mat> greyOf(int index, const Key &key)
-    {
-        auto frame = m_shot.greyFrame(index);
-        if (!frame)
-            return frame.error();
-        cv::Mat grey = greyMat(*frame);
-        if (grey.size() != key.grey.size())
-            return frameSizeError(index, grey.size(), key.grey.size());
-        return grey;
     }
 
     // chroma (the backward pass from m_blendTo) ← weighted mean with the forward pass.

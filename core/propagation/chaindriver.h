@@ -10,8 +10,7 @@
 // Keyframes themselves get their own chroma under their grey.
 //
 // Runs on the caller's thread; polls Feedback once per pass step and reports progress in steps
-// (a frame between keyframes counts twice). Each pass reads its frames one step ahead and
-// announces the next to the propagator (ChainPropagator::upcoming()).
+// (a frame between keyframes counts twice).
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
@@ -35,10 +34,6 @@ public:
     // Polls feedback between its expensive stages; false if cancelled (outputs undefined).
     virtual bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
                       const Feedback &feedback) = 0;
-    // Called before step() with the frame the step after will get (not before a pass's last
-    // step): work that depends only on grey frames may start on it in the background. The
-    // matrix is not modified afterwards, so it may be kept without a copy.
-    virtual void upcoming(const cv::Mat &nextGrey) { (void)nextGrey; }
 };
 
 using PropagatorFactory = std::function<std::unique_ptr<ChainPropagator>()>;
