@@ -1,6 +1,9 @@
 #include "clicommon.h"
 
+#include "foundation/atomicoutput.h"
+
 #include <QCoreApplication>
+#include <QFile>
 #include <QTextStream>
 
 #include <csignal>
@@ -153,6 +156,23 @@ void ProgressBar::finish()
 Feedback::ProgressCallback ProgressBar::callback()
 {
     return [this](int64_t done, int64_t total) { update(done, total); };
+}
+
+} // namespace tincture::cli
+
+namespace tincture::cli {
+
+Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes)
+{
+    auto out = AtomicOutput::begin(path);
+    if (!out)
+        return out.error();
+    QFile file(out->tempPath());
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
+        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
+                         file.errorString());
+    file.close();
+    return out->commit();
 }
 
 } // namespace tincture::cli

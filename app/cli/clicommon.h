@@ -1,6 +1,6 @@
 #pragma once
 // Shared plumbing of tincture-cli subcommands: exit codes, argument parsing, Ctrl-C handling
-// and the progress bar on stderr.
+// atomic small-file output and the progress bar on stderr.
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
@@ -30,6 +30,9 @@ int reportError(const Error &error);
 int usageError(const QString &command, const QString &message);
 
 void printWarnings(const Feedback &feedback);
+
+// Writes bytes to path through a temporary file and a rename (WriteFailed names the file).
+Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes);
 
 // A progress bar on stderr: percent, items per second, ETA. Silent when quiet.
 class ProgressBar

@@ -7,14 +7,12 @@
 #include "clicommon.h"
 #include "commands.h"
 
-#include "foundation/atomicoutput.h"
 #include "foundation/sysinfo.h"
 #include "propagation/propagationmethod.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -230,20 +228,6 @@ void addMachine(QJsonObject &o, const BenchOptions &options)
              peak >= 0 ? QJsonValue(double(peak) / (1 << 20)) : QJsonValue(QJsonValue::Null));
 }
 
-Result<void> writeJsonFile(const QString &path, const QJsonObject &o)
-{
-    auto out = AtomicOutput::begin(path);
-    if (!out)
-        return out.error();
-    const QByteArray bytes = QJsonDocument(o).toJson();
-    QFile file(out->tempPath());
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
-        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
-                         file.errorString());
-    file.close();
-    return out->commit();
-}
-
 Result<QSize> parseSize(const QString &text)
 {
     static const QRegularExpression re(QStringLiteral("^(\\d+)[x×](\\d+)$"));
@@ -400,7 +384,7 @@ int runBench(const QStringList &args)
                            return v.toObject().value(QStringLiteral("gpu_used")).toBool();
                        }));
         }
-        if (auto w = writeJsonFile(parser.value(json), doc); !w)
+        if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(doc).toJson()); !w)
             return reportError(w.error());
     }
     return failed ? kExitBadInput : kExitOk;

@@ -6,14 +6,12 @@
 #include "clicommon.h"
 #include "commands.h"
 
-#include "foundation/atomicoutput.h"
 #include "media/videosource.h"
 #include "metrics/imagemetrics.h"
 #include "metrics/videometrics.h"
 #include "propagation/evaluation.h"
 #include "propagation/propagationmethod.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
@@ -25,19 +23,6 @@ namespace tincture::cli {
 namespace {
 
 const QString kCommand = QStringLiteral("eval");
-
-Result<void> writeAtomically(const QString &path, const QByteArray &bytes)
-{
-    auto out = AtomicOutput::begin(path);
-    if (!out)
-        return out.error();
-    QFile file(out->tempPath());
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
-        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
-                         file.errorString());
-    file.close();
-    return out->commit();
-}
 
 // --- eval video ---------------------------------------------------------------------------
 
@@ -78,7 +63,7 @@ Result<void> writeCsv(const QString &path, const std::vector<metrics::FrameMetri
                 .arg(f.index)
                 .arg(csvCell(f.flicker), csvCell(f.colourfulness), csvCell(f.psnr), csvCell(f.ssim))
                 .toUtf8();
-    return writeAtomically(path, text);
+    return writeFileAtomically(path, text);
 }
 
 int runEvalVideo(const QStringList &args)
@@ -218,7 +203,7 @@ int runEvalVideo(const QStringList &args)
                             {QStringLiteral("colourfulness_ratio"), jsonNumber(ratio)},
                             {QStringLiteral("mean_psnr"), jsonNumber(s.meanPsnr)},
                             {QStringLiteral("mean_ssim"), jsonNumber(s.meanSsim)}};
-        if (auto r = writeAtomically(parser.value(json), QJsonDocument(o).toJson()); !r)
+        if (auto r = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson()); !r)
             return reportError(r.error());
     }
     return kExitOk;
@@ -324,7 +309,7 @@ int runEval(const QStringList &args)
 
     QTextStream(stdout) << evalReportTable(*report);
     if (parser.isSet(json))
-        if (auto r = writeAtomically(parser.value(json), evalReportJson(*report)); !r)
+        if (auto r = writeFileAtomically(parser.value(json), evalReportJson(*report)); !r)
             return reportError(r.error());
     return kExitOk;
 }

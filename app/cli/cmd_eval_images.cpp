@@ -6,14 +6,12 @@
 #include "clicommon.h"
 #include "commands.h"
 
-#include "foundation/atomicoutput.h"
 #include "metrics/imagemetrics.h"
 #include "metrics/scoringio.h"
 #include "ml/colorizer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -187,16 +185,8 @@ int runEvalImages(const QStringList &args)
                             {QStringLiteral("truth_colourfulness"), cfTruth},
                             {QStringLiteral("colourfulness_ratio"), ratio},
                             {QStringLiteral("per_image"), perImage}};
-        auto file = AtomicOutput::begin(parser.value(json));
-        if (!file)
-            return reportError(file.error());
-        QFile f(file->tempPath());
-        if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson()) < 0)
-            return reportError(makeError(ErrorCode::WriteFailed,
-                                         QStringLiteral("%1: cannot write").arg(parser.value(json))));
-        f.close();
-        if (auto c = file->commit(); !c)
-            return reportError(c.error());
+        if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson()); !w)
+            return reportError(w.error());
     }
     return kExitOk;
 }

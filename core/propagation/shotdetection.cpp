@@ -1,9 +1,10 @@
 #include "propagation/shotdetection.h"
 
+#include "propagation/chromautil.h"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <cstring>
 
 namespace tincture {
 
@@ -11,12 +12,7 @@ namespace {
 
 cv::Mat normalisedThumbnail(const Frame &frame, const ShotDetectionParams &p)
 {
-    const Frame g = frame.channels() == 1 && frame.bitDepth() == 8
-                        ? frame
-                        : frame.luma().converted(PixelFormat::Gray8);
-    cv::Mat m(g.height(), g.width(), CV_8UC1);
-    for (int y = 0; y < g.height(); ++y)
-        std::memcpy(m.ptr<uint8_t>(y), g.constRow(y), size_t(g.width()));
+    const cv::Mat m = propagation_detail::greyMat(frame);
     const int w = std::clamp(p.thumbnailWidth, 8, std::max(8, m.cols));
     const int h = std::max(1, int(std::lround(double(m.rows) * w / std::max(1, m.cols))));
     cv::Mat small, f;

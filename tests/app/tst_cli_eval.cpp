@@ -4,6 +4,7 @@
 
 #include "media/videoencoder.h"
 #include "metrics/scoringio.h"
+#include "framefixtures.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -50,18 +51,6 @@ bool writeDataset(const QString &root)
                 return false;
     }
     return true;
-}
-
-Frame flat(int w, int h, int r, int g, int b)
-{
-    Frame f(w, h, PixelFormat::Rgb8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            f.row(y)[x * 3] = uint8_t(r);
-            f.row(y)[x * 3 + 1] = uint8_t(g);
-            f.row(y)[x * 3 + 2] = uint8_t(b);
-        }
-    return f;
 }
 
 // A lossless film (FFV1 keeps 8-bit RGB exactly), so the metrics can be checked by hand.
@@ -248,8 +237,8 @@ private slots:
         QTemporaryDir dir;
         const QString result = dir.filePath(QStringLiteral("result.mkv"));
         const QString truth = dir.filePath(QStringLiteral("truth.mkv"));
-        const Frame grey = flat(32, 24, 100, 100, 100), red = flat(32, 24, 151, 100, 100);
-        const Frame ref = flat(32, 24, 110, 100, 100);
+        const Frame grey = test::filled(32, 24, 100, 100, 100), red = test::filled(32, 24, 151, 100, 100);
+        const Frame ref = test::filled(32, 24, 110, 100, 100);
         QVERIFY(writeFilm(result, {grey, red, grey}));
         QVERIFY(writeFilm(truth, {ref, ref, ref}));
         const QString csv = dir.filePath(QStringLiteral("frames.csv"));
@@ -382,10 +371,10 @@ private slots:
         QTemporaryDir dir;
         const QString result = dir.filePath(QStringLiteral("result.mkv"));
         const QString truth = dir.filePath(QStringLiteral("truth.mkv"));
-        const Frame a = flat(32, 24, 50, 60, 70);
+        const Frame a = test::filled(32, 24, 50, 60, 70);
         QVERIFY(writeFilm(result, {a, a, a}));
         QVERIFY(
-            writeFilm(truth, std::vector<Frame>(size_t(refFrames), flat(refWidth, 24, 1, 2, 3))));
+            writeFilm(truth, std::vector<Frame>(size_t(refFrames), test::filled(refWidth, 24, 1, 2, 3))));
         const QString csv = dir.filePath(QStringLiteral("f.csv"));
         const auto r = runCli({QStringLiteral("eval"), QStringLiteral("video"),
                                QStringLiteral("--result"), result, QStringLiteral("--reference"),

@@ -1,5 +1,5 @@
 #pragma once
-// Tiny frames for the metric tests.
+// Tiny frames for tests (header-only; needs tincture::media).
 
 #include "media/frame.h"
 
