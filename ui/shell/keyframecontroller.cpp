@@ -197,8 +197,7 @@ void KeyframeController::colourise(FrameIndex frame)
                     emit statusMessage(tr("Keyframe %1: %2").arg(frame).arg(r.error().message));
                 return;
             }
-            m_solvers.insert(frame, r->solver);
-            m_live.insert(frame, r->image);
+            keep(frame, *r);
             ++m_solves;
             emit statusMessage(tr("Keyframe %1 coloured by %2").arg(frame).arg(modelDescription()));
             emit resultChanged(frame);
@@ -250,16 +249,22 @@ void KeyframeController::resolve(FrameIndex frame)
                     emit statusMessage(tr("Keyframe %1: %2").arg(frame).arg(r.error().message));
                 return;
             }
-            if (!m_solvers.contains(frame) && m_solvers.size() >= kKeptSolvers) {
-                m_solvers.erase(m_solvers.begin());
-                m_live.erase(m_live.begin());
-            }
-            m_solvers.insert(frame, r->solver);
-            m_live.insert(frame, r->image);
+            keep(frame, *r);
             ++m_solves;
             emit resultChanged(frame);
             emit stateChanged();
         });
+}
+
+void KeyframeController::keep(FrameIndex frame, const Solved &solved)
+{
+    if (!m_solvers.contains(frame) && m_solvers.size() >= kKeptSolvers) {
+        const FrameIndex dropped = m_solvers.begin().key();
+        m_solvers.remove(dropped);
+        m_live.remove(dropped);
+    }
+    m_solvers.insert(frame, solved.solver);
+    m_live.insert(frame, solved.image);
 }
 
 void KeyframeController::accept(FrameIndex frame, bool accepted)

@@ -62,6 +62,9 @@ private:
         std::shared_ptr<project::KeyframeSolver> solver;
     };
     void resolve(FrameIndex frame);
+    // Keeps a keyframe's warm solver and its result, dropping another keyframe's (both
+    // together) when kKeptSolvers are already kept.
+    void keep(FrameIndex frame, const Solved &solved);
     void onStrokeStarted(QPointF point);
     void onStrokeMoved(QPointF point);
     void onStrokeFinished();
