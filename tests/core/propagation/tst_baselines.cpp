@@ -5,6 +5,7 @@
 #include "propagation/baselines.h"
 #include "propagation/evaluation.h"
 #include "propagation/propagationmethod.h"
+#include "propagationfixtures.h"
 
 #include <QTest>
 
@@ -15,38 +16,8 @@ using namespace tincture;
 
 namespace {
 
-class MemoryShot final : public GreyFrameSource
-{
-public:
-    explicit MemoryShot(std::vector<Frame> colour) : m_colour(std::move(colour)) {}
-    int frameCount() const override { return int(m_colour.size()); }
-    Result<Frame> greyFrame(int index) override
-    {
-        ++requests;
-        return protocolGrey(m_colour[size_t(index)]);
-    }
-    const Frame &colour(int i) const { return m_colour[size_t(i)]; }
-    int requests = 0;
-
-private:
-    std::vector<Frame> m_colour;
-};
-
-class CollectSink final : public FrameSink
-{
-public:
-    Result<void> put(int index, const Frame &colour) override
-    {
-        if (failAt == index)
-            return makeError(ErrorCode::WriteFailed, QStringLiteral("disk full"));
-        ++puts[index];
-        frames[index] = colour;
-        return {};
-    }
-    std::map<int, int> puts;
-    std::map<int, Frame> frames;
-    int failAt = -1;
-};
+using test::CollectSink;
+using test::MemoryShot;
 
 // A smooth colourful pattern moved right by `shift` pixels.
 Frame pattern(int w, int h, double shift, int hue = 0)

@@ -5,6 +5,7 @@
 #include "propagation/evaluation.h"
 #include "propagation/latticemethods.h"
 #include "propagation/propagationmethod.h"
+#include "propagationfixtures.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -20,33 +21,8 @@ using namespace tincture;
 
 namespace {
 
-class MemoryShot final : public GreyFrameSource
-{
-public:
-    explicit MemoryShot(std::vector<Frame> colour) : m_colour(std::move(colour)) {}
-    int frameCount() const override { return int(m_colour.size()); }
-    Result<Frame> greyFrame(int index) override { return protocolGrey(m_colour[size_t(index)]); }
-    const Frame &colour(int i) const { return m_colour[size_t(i)]; }
-
-private:
-    std::vector<Frame> m_colour;
-};
-
-class CollectSink final : public FrameSink
-{
-public:
-    Result<void> put(int index, const Frame &colour) override
-    {
-        ++puts[index];
-        frames[index] = colour;
-        if (onPut)
-            onPut(index);
-        return {};
-    }
-    std::map<int, int> puts;
-    std::map<int, Frame> frames;
-    std::function<void(int)> onPut;
-};
+using test::CollectSink;
+using test::MemoryShot;
 
 // Coloured blobs with sharp edges on a textured background, all moved right by `shift`:
 // colour follows the objects, so copying the keyframe's chroma in place is wrong.
