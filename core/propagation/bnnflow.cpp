@@ -9,7 +9,6 @@
 #include <opencv2/video/tracking.hpp>
 
 #include <algorithm>
-#include <future>
 
 namespace tincture {
 
@@ -66,29 +65,12 @@ public:
     bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
               const Feedback &feedback) override
     {
-        // The flows between the previous frame and this one: computed in the background during
-        // the previous step when the driver announced this frame, else now.
-        FlowPair &flows = m_flows[m_slot];
-        if (m_pending.valid())
-            m_pending.get(); // rethrows the task's cv::Exception
-        if (flows.to.data != grey.data || flows.to.size() != grey.size())
-            computeFlows(m_prevGrey, grey, flows);
+        // The flows between the previous frame and this one. Buffers are members: frames of one
+        // size reuse them instead of faulting in fresh pages every frame.
+        computeFlows(m_prevGrey, grey, m_flows);
         if (feedback.isCancelled())
             return false;
-        // The next pair's flows depend only on grey frames: they run on another thread while
-        // this frame is warped and filtered, so a second core has work through the serial
-        // parts of both (lattice hashing and splatting, DIS's pyramids). Buffers are members:
-        // frames of one size reuse them instead of faulting in fresh pages every frame.
-        if (!m_next.empty()) {
-            FlowPair &next = m_flows[1 - m_slot];
-            m_pending = std::async(std::launch::async, [this, &next, from = grey, to = m_next] {
-                computeFlows(from, to, next);
-            });
-            m_next = cv::Mat();
-        }
-        m_slot = 1 - m_slot;
-
-        warpAndCheck(flows);
+        warpAndCheck(m_flows);
 
         refilter(grey, m_warped, m_k);
         // Confident pixels keep the warp; the sliced ones mix in the filtered chroma.
@@ -119,26 +101,17 @@ public:
         return true;
     }
 
-    ~FlowPropagator() override
-    {
-        if (m_pending.valid())
-            m_pending.wait(); // the task writes into members
-    }
-
 private:
     struct FlowPair
     {
-        cv::Mat to;      // the frame they lead to (shares its data): which pair this is
         cv::Mat back;    // to → from: where each pixel of `to` was
         cv::Mat forward; // from → to: where each pixel of `from` went
     };
 
     void computeFlows(const cv::Mat &from, const cv::Mat &to, FlowPair &pair)
     {
-        pair.to = cv::Mat();
         flow(to, from, pair.back, m_dis);
         flow(from, to, pair.forward, m_disCheck);
-        pair.to = to;
     }
 
     void flow(const cv::Mat &from, const cv::Mat &to, cv::Mat &result,
@@ -345,10 +318,7 @@ private:
     std::vector<float> m_features, m_values, m_sliced;
     PermutohedralLattice::Splatted m_keySplat; // the anchor, splatted once per pass
     float m_unit = 0.0f;
-    FlowPair m_flows[2]; // this step's pair and the next one's, computed in the background
-    int m_slot = 0;      // which of m_flows the next step uses
-    cv::Mat m_next;      // the frame announced for the next step
-    std::future<void> m_pending; // last: destroyed (waited for) before what it writes
+    FlowPair m_flows; // between the previous frame and the current one
 };
 
 } // namespace
