@@ -242,8 +242,12 @@ int runEval(const QStringList &args)
                                   QStringLiteral("Write the method's frames as "
                                                  "SAVE/<sequence>/<stem>.png."),
                                   QStringLiteral("dir"));
+    const QCommandLineOption refiner(QStringLiteral("refiner"),
+                                     QStringLiteral("The vpn method's refiner (a refiner.json; "
+                                                    "default: the shipped one)."),
+                                     QStringLiteral("file"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({data, frames, method, results, json, save, quiet});
+    parser.addOptions({data, frames, method, results, json, save, refiner, quiet});
     if (int rc = parseArgs(
             parser, kCommand,
             QStringLiteral(
@@ -297,6 +301,7 @@ int runEval(const QStringList &args)
     }
     options.resultsDir = parser.value(results);
     options.saveDir = parser.value(save);
+    options.methodOptions.refinerPath = parser.value(refiner);
 
     ProgressBar bar(QStringLiteral("eval"), parser.isSet(quiet));
     Feedback feedback(bar.callback());

@@ -103,8 +103,12 @@ int runPropagate(const QStringList &args)
                                         .arg(propagationMethodNames().join(QStringLiteral(", ")),
                                              defaultPropagationMethodName()),
                                     QStringLiteral("NAME"), defaultPropagationMethodName());
+    const QCommandLineOption refiner(QStringLiteral("refiner"),
+                                     QStringLiteral("The vpn method's refiner (a refiner.json; "
+                                                    "default: the shipped one)."),
+                                     QStringLiteral("FILE"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({frames, keyframe, output, method, quiet});
+    parser.addOptions({frames, keyframe, output, method, refiner, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Carry keyframe colour through a shot. Every output "
                                           "frame keeps its input frame's luminance exactly."),
@@ -126,9 +130,13 @@ int runPropagate(const QStringList &args)
                                   .arg(value));
         keyArgs.push_back({index, value.mid(eq + 1)});
     }
-    auto created = createPropagationMethod(parser.value(method));
-    if (!created)
-        return usageError(kCommand, created.error().message);
+    PropagationMethodOptions methodOptions;
+    methodOptions.refinerPath = parser.value(refiner);
+    auto created = createPropagationMethod(parser.value(method), methodOptions);
+    if (!created) // an unknown name is a usage error; a model that does not load is bad input
+        return created.error().code == ErrorCode::InvalidArgument
+            ? usageError(kCommand, created.error().message)
+            : reportError(created.error());
     std::unique_ptr<PropagationMethod> propagation = std::move(created).value();
 
     const QString input = parser.value(frames);

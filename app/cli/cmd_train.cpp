@@ -279,16 +279,20 @@ int trainColorizer(const QStringList &args)
 
 int runTrain(const QStringList &args)
 {
+    if (!args.isEmpty() && args.first() == QLatin1String("refiner"))
+        return trainRefiner(args.mid(1));
     if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
         if (!args.isEmpty() && (args.first() == QLatin1String("--help")
                                 || args.first() == QLatin1String("-h"))) {
-            QTextStream(stdout) << "Usage: tincture-cli train colorizer [OPTIONS]\n"
-                                   "Trains the keyframe model; 'train colorizer --help' lists "
-                                   "the options.\n";
+            QTextStream(stdout) << "Usage: tincture-cli train colorizer|refiner [OPTIONS]\n"
+                                   "colorizer: the keyframe model; refiner: the \"vpn\" "
+                                   "propagation method's spatial CNN. 'train colorizer --help' "
+                                   "lists the options.\n";
             return -1;
         }
         return usageError(QStringLiteral("train"),
-                          QStringLiteral("name what to train: 'train colorizer'"));
+                          QStringLiteral("name what to train: 'train colorizer' or 'train "
+                                         "refiner'"));
     }
     return trainColorizer(args.mid(1));
 }

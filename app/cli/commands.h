@@ -31,6 +31,7 @@ int runPropagate(const QStringList &args);
 int runColorizeImage(const QStringList &args);
 int runColorize(const QStringList &args);
 int runTrain(const QStringList &args);
+int trainRefiner(const QStringList &args); // runTrain's "refiner"
 
 // Loads the keyframe model (the shipped one when model is empty); cmd_colorize_image.cpp.
 Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,

@@ -21,7 +21,7 @@ constexpr std::array kCommands = {
     Command{"colorize", "colourise a film: shots, keyframes, propagation, encoding", runColorize},
     Command{"colorize-image", "colourise a still with the keyframe model", runColorizeImage},
     Command{"propagate", "carry keyframe colour through a shot's frames", runPropagate},
-    Command{"train", "train a model (colorizer)", runTrain},
+    Command{"train", "train a model (colorizer, refiner)", runTrain},
     Command{"eval", "measure quality with a fixed protocol (images, propagation, video)", runEval},
 };
 

@@ -4,17 +4,12 @@
 #include "colour/colourspace.h"
 #include "ml/colorizer.h"
 #include "ml/modelmanifest.h"
+#include "ml/safetensorsread.h"
 
-#include <QCoreApplication>
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-
-#include <cstring>
 
 namespace tincture::ml {
 namespace {
@@ -22,75 +17,6 @@ namespace {
 Error modelError(ErrorCode code, const QString &path, const QString &what)
 {
     return makeError(code, QStringLiteral("%1: %2").arg(path, what));
-}
-
-// Reads a safetensors file (F32 tensors only) into `generator`, checking every name and shape.
-Result<void> loadSafetensors(const QString &path, const QByteArray &bytes, UNetGenerator &generator)
-{
-    if (bytes.size() < 16)
-        return modelError(ErrorCode::ModelInvalid, path, QStringLiteral("truncated weights file"));
-    uint64_t headerBytes = 0;
-    std::memcpy(&headerBytes, bytes.constData(), 8);
-    if (headerBytes == 0 || headerBytes > uint64_t(bytes.size() - 8) || headerBytes > (64u << 20))
-        return modelError(ErrorCode::ModelInvalid, path,
-                          QStringLiteral("not a safetensors file (bad header length)"));
-    QJsonParseError parseError;
-    const QJsonDocument doc =
-        QJsonDocument::fromJson(bytes.mid(8, qsizetype(headerBytes)), &parseError);
-    if (!doc.isObject())
-        return modelError(ErrorCode::ModelInvalid, path,
-                          QStringLiteral("corrupt safetensors header (%1)")
-                              .arg(parseError.errorString()));
-    const QJsonObject header = doc.object();
-    const char *data = bytes.constData() + 8 + headerBytes;
-    const qint64 dataBytes = bytes.size() - 8 - qint64(headerBytes);
-
-    torch::NoGradGuard noGrad;
-    int expected = 0;
-    for (auto &[name, tensor] : namedState(*generator)) {
-        if (name.find("num_batches_tracked") != std::string::npos)
-            continue;
-        ++expected;
-        const QString key = QString::fromStdString(name);
-        const QJsonObject entry = header.value(key).toObject();
-        if (entry.isEmpty())
-            return modelError(ErrorCode::ModelMismatch, path,
-                              QStringLiteral("tensor \"%1\" is missing: the weights do not "
-                                             "match the manifest's architecture")
-                                  .arg(key));
-        if (entry.value(QStringLiteral("dtype")).toString() != QLatin1String("F32"))
-            return modelError(ErrorCode::ModelInvalid, path,
-                              QStringLiteral("tensor \"%1\" is not F32").arg(key));
-        const QJsonArray shape = entry.value(QStringLiteral("shape")).toArray();
-        bool same = shape.size() == tensor.dim();
-        for (int d = 0; same && d < shape.size(); ++d)
-            same = shape[d].toInteger(-1) == tensor.size(d);
-        if (!same)
-            return modelError(ErrorCode::ModelMismatch, path,
-                              QStringLiteral("tensor \"%1\" has the wrong shape for the "
-                                             "manifest's architecture")
-                                  .arg(key));
-        const QJsonArray offsets = entry.value(QStringLiteral("data_offsets")).toArray();
-        const qint64 begin = offsets.size() == 2 ? offsets[0].toInteger(-1) : -1;
-        const qint64 end = offsets.size() == 2 ? offsets[1].toInteger(-1) : -1;
-        if (begin < 0 || end > dataBytes || end - begin != qint64(tensor.numel()) * 4)
-            return modelError(ErrorCode::ModelInvalid, path,
-                              QStringLiteral("tensor \"%1\" lies outside the file (truncated "
-                                             "or corrupt)")
-                                  .arg(key));
-        std::vector<float> values(size_t(tensor.numel()));
-        std::memcpy(values.data(), data + begin, size_t(end - begin));
-        tensor.copy_(torch::from_blob(values.data(), tensor.sizes(), torch::kFloat32));
-        if (!torch::isfinite(tensor).all().item<bool>())
-            return modelError(ErrorCode::ModelInvalid, path,
-                              QStringLiteral("tensor \"%1\" holds NaN or infinite values")
-                                  .arg(key));
-    }
-    if (header.size() - (header.contains(QStringLiteral("__metadata__")) ? 1 : 0) != expected)
-        return modelError(ErrorCode::ModelMismatch, path,
-                          QStringLiteral("the file holds tensors that the manifest's "
-                                         "architecture does not have"));
-    return {};
 }
 
 class TorchColorizer final : public Colorizer
@@ -260,21 +186,7 @@ Result<std::vector<Frame>> TorchColorizer::colorize(const std::vector<Frame> &fr
 
 QString Colorizer::defaultModelPath()
 {
-    QStringList candidates;
-    const QString env = qEnvironmentVariable("TINCTURE_MODEL_DIR");
-    if (!env.isEmpty())
-        candidates << env + QStringLiteral("/colorizer.json");
-    if (QCoreApplication::instance()) {
-        const QString bin = QCoreApplication::applicationDirPath();
-        candidates << bin + QStringLiteral("/../share/tincture/models/colorizer.json");
-    }
-#ifdef TINCTURE_SOURCE_MODELS_DIR
-    candidates << QStringLiteral(TINCTURE_SOURCE_MODELS_DIR "/colorizer.json");
-#endif
-    for (const QString &c : candidates)
-        if (QFileInfo::exists(c))
-            return QFileInfo(c).canonicalFilePath();
-    return {};
+    return shippedModelPath(QStringLiteral("colorizer.json"));
 }
 
 Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
@@ -291,25 +203,15 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
     if (!manifest)
         return manifest.error();
     const ModelManifest &m = manifest.value();
+    if (m.name != QLatin1String("pix2pix-unet"))
+        return modelError(ErrorCode::ModelMismatch, manifestPath,
+                          QStringLiteral("a \"%1\" model, not a keyframe model (pix2pix-unet)")
+                              .arg(m.name));
     const QString weightsPath = QFileInfo(manifestPath).dir().filePath(m.weightsFile);
-    QFile file(weightsPath);
-    if (!file.open(QIODevice::ReadOnly))
-        return modelError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
-                          weightsPath, QStringLiteral("cannot open the model weights: %1")
-                                           .arg(file.errorString()));
-    if (file.size() != m.weightsBytes)
-        return modelError(ErrorCode::ModelInvalid, weightsPath,
-                          QStringLiteral("%1 bytes, but the manifest says %2 (truncated or "
-                                         "replaced)")
-                              .arg(file.size())
-                              .arg(m.weightsBytes));
-    const QByteArray bytes = file.readAll();
-    const QString sha = QString::fromLatin1(
-        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-    if (sha != m.sha256)
-        return modelError(ErrorCode::ModelInvalid, weightsPath,
-                          QStringLiteral("sha256 does not match the manifest (corrupt or "
-                                         "replaced)"));
+    auto weights = readVerifiedWeights(manifestPath, m);
+    if (!weights)
+        return weights.error();
+    const QByteArray &bytes = *weights;
     try {
         if (options.threads > 0)
             torch::set_num_threads(options.threads);
@@ -325,7 +227,7 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         arch.depth = m.depth;
         arch.maxMultiplier = m.maxMultiplier;
         UNetGenerator generator(arch);
-        if (auto loaded = loadSafetensors(weightsPath, bytes, generator); !loaded)
+        if (auto loaded = loadSafetensors(weightsPath, bytes, *generator); !loaded)
             return loaded.error();
         generator->eval();
         generator->to(device);

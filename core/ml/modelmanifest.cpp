@@ -1,7 +1,10 @@
 #include "ml/modelmanifest.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -63,11 +66,18 @@ Result<ModelManifest> readManifest(const QString &path)
     m.trainedOn = m.training.value(QStringLiteral("data")).toString();
     m.date = m.training.value(QStringLiteral("date")).toString();
     m.figures = o.value(QStringLiteral("figures")).toObject();
-    if (m.name != QLatin1String("pix2pix-unet"))
+    m.tapSpacing = arch.value(QStringLiteral("tapSpacing")).toInt(0);
+    const bool refiner = m.name == QLatin1String("vpn-refiner");
+    if (m.name != QLatin1String("pix2pix-unet") && !refiner)
         return makeError(ErrorCode::ModelMismatch,
                          QStringLiteral("%1: unknown model architecture \"%2\" (expected "
-                                        "pix2pix-unet)")
+                                        "pix2pix-unet or vpn-refiner)")
                              .arg(path, m.name));
+    if (refiner && (m.tapSpacing < 1 || m.tapSpacing > 16))
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: a vpn-refiner manifest needs architecture "
+                                        "tapSpacing between 1 and 16")
+                             .arg(path));
     if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/'))
         || m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024
         || m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64)
@@ -78,9 +88,67 @@ Result<ModelManifest> readManifest(const QString &path)
     return m;
 }
 
+Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelManifest &m)
+{
+    const QString weightsPath = QFileInfo(manifestPath).dir().filePath(m.weightsFile);
+    QFile file(weightsPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
+                         QStringLiteral("%1: cannot open the model weights: %2")
+                             .arg(weightsPath, file.errorString()));
+    if (file.size() != m.weightsBytes)
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: %2 bytes, but the manifest says %3 (truncated or "
+                                        "replaced)")
+                             .arg(weightsPath)
+                             .arg(file.size())
+                             .arg(m.weightsBytes));
+    const QByteArray bytes = file.readAll();
+    const QString sha = QString::fromLatin1(
+        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    if (sha != m.sha256)
+        return makeError(ErrorCode::ModelInvalid,
+                         QStringLiteral("%1: sha256 does not match the manifest (corrupt or "
+                                        "replaced)")
+                             .arg(weightsPath));
+    return bytes;
+}
+
+QString shippedModelPath(const QString &fileName)
+{
+    QStringList candidates;
+    const QString env = qEnvironmentVariable("TINCTURE_MODEL_DIR");
+    if (!env.isEmpty())
+        candidates << QDir(env).filePath(fileName);
+    if (QCoreApplication::instance())
+        candidates << QCoreApplication::applicationDirPath()
+                          + QStringLiteral("/../share/tincture/models/") + fileName;
+#ifdef TINCTURE_SOURCE_MODELS_DIR
+    candidates << QStringLiteral(TINCTURE_SOURCE_MODELS_DIR "/") + fileName;
+#endif
+    for (const QString &c : candidates)
+        if (QFileInfo::exists(c))
+            return QFileInfo(c).canonicalFilePath();
+    return {};
+}
+
 Result<void> writeManifest(const QString &path, const ModelManifest &m)
 {
-    QJsonObject arch{{QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
+    QJsonObject arch;
+    if (m.name == QLatin1String("vpn-refiner"))
+        arch = QJsonObject{
+            {QStringLiteral("network"),
+             QStringLiteral("VPN spatial CNN: 3x3 convolutions (ReLU; dilation 2 in the middle "
+                            "layers) predicting per-pixel weights of a 3x3 filter on the chroma")},
+            {QStringLiteral("baseWidth"), m.baseWidth},
+            {QStringLiteral("depth"), m.depth},
+            {QStringLiteral("tapSpacing"), m.tapSpacing},
+            {QStringLiteral("input"),
+             QStringLiteral("BT.601 Y/255 - 0.5, propagated (Cb, Cr - 128)/128")},
+            {QStringLiteral("output"),
+             QStringLiteral("softmax weights of the 9 taps; chroma = their weighted mean")}};
+    else
+        arch = QJsonObject{{QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
                      {QStringLiteral("baseWidth"), m.baseWidth},
                      {QStringLiteral("depth"), m.depth},
                      {QStringLiteral("maxMultiplier"), m.maxMultiplier},

@@ -1,11 +1,12 @@
 #pragma once
-// The manifest that ships beside a model's weights (models/colorizer.json): what the weights
-// are (architecture parameters), how to check them (byte size and sha256 of the weights file)
+// The manifest that ships beside a model's weights (models/colorizer.json, models/refiner.json):
+// what the weights are (architecture name and parameters), how to check them (byte size and sha256 of the weights file)
 // and where they came from (training data, iterations, date, measured figures). Plain data and
 // JSON I/O; any thread.
 
 #include "foundation/result.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -14,6 +15,9 @@ namespace tincture::ml {
 struct ModelManifest
 {
     static constexpr int kFormatVersion = 1;
+    // "pix2pix-unet" (the keyframe model: baseWidth = ngf, depth = U-Net levels) or
+    // "vpn-refiner" (the propagation refiner: baseWidth = channels, depth = convolutions,
+    // tapSpacing = the spacing of its 3×3 filter taps in pixels).
     QString name = QStringLiteral("pix2pix-unet");
     QString weightsFile; // relative to the manifest's folder
     qint64 weightsBytes = 0;
@@ -21,6 +25,7 @@ struct ModelManifest
     int baseWidth = 0;
     int depth = 0;
     int maxMultiplier = 8;
+    int tapSpacing = 0;
     int iterations = 0;
     QString trainedOn; // one line: the data and its terms
     QString date;      // ISO 8601
@@ -31,5 +36,13 @@ struct ModelManifest
 Result<ModelManifest> readManifest(const QString &path);
 Result<void> writeManifest(const QString &path, const ModelManifest &manifest); // atomic
 Result<QString> sha256OfFile(const QString &path);
+
+// The weights file the manifest at manifestPath names, read whole after checking its byte size
+// and sha256 against the manifest. Errors name the weights file.
+Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelManifest &manifest);
+
+// A model shipped with Tincture: $TINCTURE_MODEL_DIR/FILE, then <bin>/../share/tincture/models/
+// FILE, then the source tree's models/FILE (for a build); empty if none exists.
+QString shippedModelPath(const QString &fileName);
 
 } // namespace tincture::ml

@@ -3,6 +3,7 @@
 #include "metrics/imagemetrics.h"
 #include "metrics/scoringio.h"
 #include "propagation/propagationmethod.h"
+#include "propagation/truthsequence.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -39,49 +40,12 @@ double mean(const std::vector<double> &v)
     return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
-// The ground truth of one sequence, read on demand; the last frame read is kept because the
-// method asks for frame i's grey just before the scorer needs frame i's colour.
-class TruthSequence final : public GreyFrameSource
-{
-public:
-    explicit TruthSequence(const EvalSequence &sequence) : m_sequence(sequence) {}
-
-    int frameCount() const override { return int(m_sequence.framePaths.size()); }
-
-    Result<Frame> truth(int index)
-    {
-        if (index < 0 || index >= frameCount())
-            return makeError(ErrorCode::OutOfRange, QStringLiteral("no frame %1").arg(index));
-        if (index != m_cachedIndex) {
-            auto frame = metrics::readScoringImage(m_sequence.framePaths[index]);
-            if (!frame)
-                return frame.error();
-            m_cached = *frame;
-            m_cachedIndex = index;
-        }
-        return m_cached;
-    }
-
-    Result<Frame> greyFrame(int index) override
-    {
-        auto colour = truth(index);
-        if (!colour)
-            return colour.error();
-        return protocolGrey(*colour);
-    }
-
-private:
-    const EvalSequence &m_sequence;
-    Frame m_cached;
-    int m_cachedIndex = -1;
-};
-
 // Scores each output against the truth as it arrives (and optionally writes it).
 class ScoringSink final : public FrameSink
 {
 public:
-    ScoringSink(TruthSequence &truth, const QString &saveDir, const EvalSequence &sequence,
-                Feedback &feedback, int64_t &done, int64_t total)
+    ScoringSink(propagation_detail::TruthSequence &truth, const QString &saveDir,
+                const EvalSequence &sequence, Feedback &feedback, int64_t &done, int64_t total)
         : m_truth(truth), m_saveDir(saveDir), m_sequence(sequence), m_feedback(feedback),
           m_done(done), m_total(total), m_psnr(size_t(truth.frameCount()), std::nan(""))
     {
@@ -128,7 +92,7 @@ public:
     }
 
 private:
-    TruthSequence &m_truth;
+    propagation_detail::TruthSequence &m_truth;
     QString m_saveDir;
     const EvalSequence &m_sequence;
     Feedback &m_feedback;
@@ -141,10 +105,10 @@ Result<std::vector<double>> scoreWithMethod(const EvalSequence &sequence,
                                             const PropagationEvalOptions &options,
                                             Feedback &feedback, int64_t &done, int64_t total)
 {
-    auto method = createPropagationMethod(options.method);
+    auto method = createPropagationMethod(options.method, options.methodOptions);
     if (!method)
         return method.error();
-    TruthSequence truth(sequence);
+    propagation_detail::TruthSequence truth(sequence);
     auto first = truth.truth(0);
     if (!first)
         return first.error();
@@ -261,7 +225,7 @@ Result<PropagationEvalReport> evaluatePropagation(const PropagationEvalOptions &
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("the frame count must be positive"));
     if (options.resultsDir.isEmpty()) {
-        if (auto m = createPropagationMethod(options.method); !m)
+        if (auto m = createPropagationMethod(options.method, options.methodOptions); !m)
             return m.error();
     } else if (!QFileInfo(options.resultsDir).isDir()) {
         return makeError(ErrorCode::FileNotFound,

@@ -11,6 +11,7 @@
 #include "foundation/feedback.h"
 #include "foundation/result.h"
 #include "media/frame.h"
+#include "propagation/propagationmethod.h"
 
 #include <QByteArray>
 #include <QString>
@@ -25,6 +26,7 @@ struct PropagationEvalOptions
     QString dataDir;
     int maxFrames = 0;                       // first N frames per sequence; 0: all
     QString method = QStringLiteral("flow"); // a propagationMethodNames() entry
+    PropagationMethodOptions methodOptions;  // e.g. another refiner for "vpn"
     QString resultsDir; // if set: score RESULTS/<sequence>/<stem>.png|jpg|… instead of running
     QString saveDir;    // if set (method runs only): write outputs as SAVE/<sequence>/<stem>.png
 };

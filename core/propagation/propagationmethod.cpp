@@ -2,6 +2,9 @@
 
 #include "propagation/baselines.h"
 #include "propagation/latticemethods.h"
+#include "propagation/refinedmethod.h"
+
+#include "ml/chromarefiner.h"
 
 #include <algorithm>
 
@@ -9,19 +12,37 @@ namespace tincture {
 
 namespace {
 
+using Made = Result<std::unique_ptr<PropagationMethod>>;
+
+// VPN (Jampani et al. 2017): the bilateral stage ("bnn") followed by the trained spatial CNN.
+Made makeVpn(const PropagationMethodOptions &options)
+{
+    const QString path = options.refinerPath.isEmpty() ? ml::ChromaRefiner::defaultModelPath()
+                                                       : options.refinerPath;
+    auto refiner = ml::ChromaRefiner::load(path, options.device);
+    if (!refiner)
+        return refiner.error();
+    return propagation_detail::makeRefinedMethod(
+        QStringLiteral("vpn"),
+        QStringLiteral("VPN: the bnn bilateral stage, then a trained spatial CNN that re-filters "
+                       "each frame's chroma guided by its grey (models/refiner.json)"),
+        makeBnnMethod(), std::move(*refiner));
+}
+
 struct Entry
 {
     const char *name;
-    std::unique_ptr<PropagationMethod> (*make)();
+    Made (*make)(const PropagationMethodOptions &);
 };
 
 // Order: how they are listed in --help and reports.
 constexpr Entry kMethods[] = {
-    {"grey", makeGreyBaseline},
-    {"copy0", makeCopyFirstBaseline},
-    {"flow", makeFlowBaseline},
-    {"bnn", [] { return makeBnnMethod(); }},
-    {"bnnflow", [] { return makeBnnFlowMethod(); }},
+    {"grey", [](const PropagationMethodOptions &) -> Made { return makeGreyBaseline(); }},
+    {"copy0", [](const PropagationMethodOptions &) -> Made { return makeCopyFirstBaseline(); }},
+    {"flow", [](const PropagationMethodOptions &) -> Made { return makeFlowBaseline(); }},
+    {"bnn", [](const PropagationMethodOptions &) -> Made { return makeBnnMethod(); }},
+    {"vpn", makeVpn},
+    {"bnnflow", [](const PropagationMethodOptions &) -> Made { return makeBnnFlowMethod(); }},
 };
 
 } // namespace
@@ -42,14 +63,17 @@ QStringList propagationMethodNames()
 QString propagationMethodDescription(const QString &name)
 {
     auto method = createPropagationMethod(name);
+    if (!method && name == QLatin1String("vpn"))
+        return QStringLiteral("VPN: bnn, then a trained spatial CNN (no refiner model found)");
     return method ? (*method)->description() : QString();
 }
 
-Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(const QString &name)
+Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(
+    const QString &name, const PropagationMethodOptions &options)
 {
     for (const Entry &e : kMethods)
         if (name == QLatin1String(e.name))
-            return e.make();
+            return e.make(options);
     return makeError(ErrorCode::InvalidArgument,
                      QStringLiteral("unknown propagation method '%1' (known: %2)")
                          .arg(name, propagationMethodNames().join(QStringLiteral(", "))));

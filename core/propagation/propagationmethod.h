@@ -62,12 +62,21 @@ public:
                                    FrameSink &sink, Feedback &feedback) = 0;
 };
 
+// What methods built on a trained model ("vpn") load; the defaults are the shipped models.
+struct PropagationMethodOptions
+{
+    QString refinerPath; // a refiner manifest (.json); empty: models/refiner.json
+    QString device = QStringLiteral("auto"); // the refiner's: "auto", "cpu" or "cuda"
+};
+
 // Registry of the built-in methods.
 QStringList propagationMethodNames();
 // The best method's registry name: what the CLI and the studio use unless told otherwise.
 QString defaultPropagationMethodName();
 QString propagationMethodDescription(const QString &name); // empty if unknown
-Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(const QString &name);
+// Errors: an unknown name; for "vpn", a refiner that cannot be loaded (named in the message).
+Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(
+    const QString &name, const PropagationMethodOptions &options = {});
 
 // Checks keyframes against a shot (non-empty, indices unique and in range, frames non-null) and
 // returns them sorted by index. For methods' use.

@@ -61,14 +61,14 @@ private slots:
         QCOMPARE(propagationMethodNames(),
                  QStringList({QStringLiteral("grey"), QStringLiteral("copy0"),
                               QStringLiteral("flow"), QStringLiteral("bnn"),
-                              QStringLiteral("bnnflow")}));
+                              QStringLiteral("vpn"), QStringLiteral("bnnflow")}));
         for (const QString &name : propagationMethodNames()) {
             auto m = createPropagationMethod(name);
             QVERIFY(m.hasValue());
             QCOMPARE((*m)->name(), name);
             QVERIFY(!propagationMethodDescription(name).isEmpty());
         }
-        auto bad = createPropagationMethod(QStringLiteral("vpn"));
+        auto bad = createPropagationMethod(QStringLiteral("nosuch"));
         QVERIFY(!bad.hasValue());
         QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
         QVERIFY(bad.error().message.contains(QStringLiteral("flow")));

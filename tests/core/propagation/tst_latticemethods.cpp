@@ -6,8 +6,10 @@
 #include "propagation/latticemethods.h"
 #include "propagation/propagationmethod.h"
 #include "propagationfixtures.h"
+#include "refinerfixture.h"
 
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -94,7 +96,8 @@ private slots:
     void lumaIsExact_data()
     {
         QTest::addColumn<QString>("method");
-        for (const QString &name : {QStringLiteral("bnn"), QStringLiteral("bnnflow")})
+        for (const QString &name :
+             {QStringLiteral("bnn"), QStringLiteral("bnnflow"), QStringLiteral("vpn")})
             QTest::newRow(qPrintable(name)) << name;
     }
     void lumaIsExact()
@@ -113,6 +116,46 @@ private slots:
                 QVERIFY2(std::memcmp(got.constRow(y), want.constRow(y), size_t(want.width())) == 0,
                          qPrintable(QStringLiteral("frame %1 row %2").arg(i).arg(y)));
         }
+    }
+
+    // vpn = bnn's frames through the refiner: keyframes untouched, every other frame re-filtered
+    // (a random refiner changes them), luma still exact; a refiner that does not load is an
+    // error that names it.
+    void vpnRefinesBnnsFrames()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        PropagationMethodOptions options;
+        options.refinerPath = test::writeRandomRefinerModel(dir.path(), QStringLiteral("r"));
+        options.device = QStringLiteral("cpu");
+        QVERIFY(!options.refinerPath.isEmpty());
+        MemoryShot shot(movingShot(6, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}, Keyframe{4, shot.colour(4)}};
+        CollectSink bnnOut, vpnOut;
+        Feedback f1, f2;
+        QVERIFY(create(QStringLiteral("bnn"))->propagate(shot, keys, bnnOut, f1).hasValue());
+        auto vpn = createPropagationMethod(QStringLiteral("vpn"), options);
+        QVERIFY2(vpn.hasValue(), vpn ? "" : qPrintable(vpn.error().message));
+        QCOMPARE((*vpn)->name(), QStringLiteral("vpn"));
+        QVERIFY((*vpn)->propagate(shot, keys, vpnOut, f2).hasValue());
+        QCOMPARE(f2.fraction(), 1.0);
+        QCOMPARE(int(vpnOut.frames.size()), 6);
+        for (const auto &[i, out] : vpnOut.frames) {
+            const Frame &plain = bnnOut.frames.at(i);
+            bool same = true;
+            for (int y = 0; y < out.height(); ++y)
+                same = same
+                    && std::memcmp(out.constRow(y), plain.constRow(y), size_t(out.width()) * 3) == 0;
+            QCOMPARE(same, i == 0 || i == 4);
+            const Frame want = *shot.greyFrame(i);
+            const Frame got = out.luma();
+            for (int y = 0; y < want.height(); ++y)
+                QVERIFY(std::memcmp(got.constRow(y), want.constRow(y), size_t(want.width())) == 0);
+        }
+        options.refinerPath = dir.filePath(QStringLiteral("missing.json"));
+        auto missing = createPropagationMethod(QStringLiteral("vpn"), options);
+        QVERIFY(!missing);
+        QVERIFY(missing.error().message.contains(QStringLiteral("missing.json")));
     }
 
     // A pattern translating by 2.5 pixels a frame: following the motion beats copying.

@@ -1,0 +1,279 @@
+// tincture-cli train refiner: trains VPN's spatial CNN (the "vpn" method's refiner) on colour
+// sequences: the chosen method (bnn) is run on each under the evaluation protocol, patches of
+// its outputs are packed beside the truth, and the net learns to re-filter them (MSE). Writes
+// OUT/refiner.json + OUT/refiner.safetensors, ready for models/.
+
+#include "clicommon.h"
+#include "commands.h"
+
+#include "ml/modelmanifest.h"
+#include "ml/refinertrainer.h"
+#include "propagation/refinerdata.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <algorithm>
+
+namespace tincture::cli {
+
+namespace {
+
+const QString kCommand = QStringLiteral("train refiner");
+
+// Packs OUT/NAME.tcrp unless it was already packed with the same inputs (a sidecar records
+// them; packing is deterministic).
+Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir,
+                              const QString &name, bool quiet)
+{
+    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcrp"));
+    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n%4 %5 %6 %7\n")
+                                 .arg(QDir(o.dataDir).absolutePath(), o.sequences.join(QLatin1Char(',')),
+                                      o.method)
+                                 .arg(o.patchSide)
+                                 .arg(o.patchesPerFrame)
+                                 .arg(o.maxFrames)
+                                 .arg(o.seed)
+                                 .toUtf8();
+    QFile sidecar(path + QStringLiteral(".source"));
+    if (QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly) && sidecar.readAll() == stamp)
+        return path;
+    sidecar.close();
+    QFile::remove(sidecar.fileName());
+    ProgressBar bar(QStringLiteral("%1 patches (%2)").arg(name, o.method), quiet,
+                    QStringLiteral("frames"));
+    Feedback feedback(bar.callback());
+    feedback.linkCancelFlag(&interruptFlag());
+    auto report = packRefinerData(o, path, feedback);
+    bar.finish();
+    if (!report)
+        return report.error();
+    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        sidecar.write(stamp);
+    if (!quiet)
+        QTextStream(stderr) << QStringLiteral("%1: %2 patches from %3 frames of %4\n")
+                                   .arg(path)
+                                   .arg(report->patches)
+                                   .arg(report->frames)
+                                   .arg(report->sequences.join(QStringLiteral(", ")));
+    return path;
+}
+
+QStringList listOption(const QString &value)
+{
+    QStringList out;
+    for (const QString &s : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        out << s.trimmed();
+    return out;
+}
+
+} // namespace
+
+int trainRefiner(const QStringList &args)
+{
+    QCommandLineParser parser;
+    auto opt = [](const char *name, const char *help, const char *value, const char *def) {
+        return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help),
+                                  QString::fromLatin1(value), QString::fromLatin1(def));
+    };
+    const QCommandLineOption data = opt("data", "Folder of colour sequences (DIR/<sequence>/"
+                                                "<frames>, as eval propagation reads).", "DIR", "");
+    const QCommandLineOption sequences = opt("sequences", "Train on these sequences only "
+                                                          "(comma-separated; default: all but "
+                                                          "--val ones).", "LIST", "");
+    const QCommandLineOption val = opt("val", "Validate on these sequences (comma-separated; "
+                                              "never trained on).", "LIST", "");
+    const QCommandLineOption method = opt("method", "Propagation method whose outputs are "
+                                                    "refined (default bnn).", "NAME", "bnn");
+    const QCommandLineOption out = opt("out", "Output folder: patches, checkpoint, "
+                                              "validation.csv, refiner.json + .safetensors.",
+                                       "DIR", "");
+    const QCommandLineOption patch = opt("patch", "Patch side in px (default 64).", "px", "64");
+    const QCommandLineOption perFrame = opt("patches-per-frame", "Patches per frame (default 8).",
+                                            "N", "8");
+    const QCommandLineOption iters = opt("iters", "Total iterations (default 3000).", "N", "3000");
+    const QCommandLineOption batch = opt("batch", "Batch size (default 16).", "B", "16");
+    const QCommandLineOption width = opt("width", "Channels of the hidden layers (default 16).",
+                                         "C", "16");
+    const QCommandLineOption depth = opt("depth", "Convolutions (default 3).", "D", "3");
+    const QCommandLineOption taps = opt("tap-spacing", "Pixels between the filter's taps "
+                                                       "(default 2).", "px", "2");
+    const QCommandLineOption decay = opt("decay-from", "Learning rate × 0.3 from this iteration "
+                                                       "(default: two thirds of --iters).", "K", "-1");
+    const QCommandLineOption device = opt("device", "cpu or cuda (default cpu).", "DEV", "cpu");
+    const QCommandLineOption threads = opt("threads", "CPU threads (default: all cores).", "n", "0");
+    const QCommandLineOption resume = opt("resume", "Continue from a checkpoint.pt.", "CKPT", "");
+    const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
+    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
+    parser.addOptions({data, sequences, val, method, out, patch, perFrame, iters, batch, width,
+                       depth, taps, decay, device, threads, resume, seed, quiet});
+    if (int rc = parseArgs(parser, kCommand,
+                           QStringLiteral("Train the refiner of the \"vpn\" propagation method "
+                                          "(VPN's spatial CNN) on colour sequences. Ctrl-C "
+                                          "writes a checkpoint; --resume continues exactly."),
+                           args, 0, 0, QString());
+        rc != kExitOk)
+        return rc;
+    for (const QCommandLineOption *required : {&data, &out})
+        if (parser.value(*required).isEmpty())
+            return usageError(
+                kCommand, QStringLiteral("--%1 is required").arg(required->names().constLast()));
+    bool ok = true;
+    auto number = [&](const QCommandLineOption &option, int min, int max) {
+        bool good = false;
+        const int v = parser.value(option).toInt(&good);
+        if (!good || v < min || v > max)
+            ok = false;
+        return v;
+    };
+    ml::RefinerTrainOptions o;
+    RefinerDataOptions d;
+    d.dataDir = parser.value(data);
+    d.method = parser.value(method);
+    d.patchSide = number(patch, 16, 512);
+    d.patchesPerFrame = number(perFrame, 1, 1000);
+    o.iterations = number(iters, 0, 100000000);
+    o.batch = number(batch, 1, 4096);
+    o.width = number(width, 1, 256);
+    o.depth = number(depth, 2, 10);
+    o.tapSpacing = number(taps, 1, 16);
+    o.decayFrom = number(decay, -1, 100000000);
+    o.threads = number(threads, 0, 1024);
+    o.seed = uint64_t(number(seed, 0, 2147483647));
+    if (!ok)
+        return usageError(kCommand, QStringLiteral("a numeric option is out of range (see --help)"));
+    if (o.decayFrom < 0)
+        o.decayFrom = o.iterations * 2 / 3;
+    d.seed = o.seed;
+    o.device = parser.value(device).toStdString();
+    if (o.device != "cpu" && o.device != "cuda")
+        return usageError(kCommand, QStringLiteral("--device must be cpu or cuda"));
+    const QStringList valNames = listOption(parser.value(val));
+    QStringList trainNames = listOption(parser.value(sequences));
+    for (const QString &name : valNames)
+        if (trainNames.contains(name))
+            return usageError(kCommand,
+                              QStringLiteral("%1 is in both --sequences and --val").arg(name));
+    const bool silent = parser.isSet(quiet);
+    if (trainNames.isEmpty() && !valNames.isEmpty()) { // all the others
+        const QDir dir(d.dataDir);
+        if (!dir.exists())
+            return reportError(makeError(ErrorCode::FileNotFound,
+                                         QStringLiteral("%1: no such folder").arg(d.dataDir)));
+        for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            if (!valNames.contains(name))
+                trainNames << name;
+    }
+
+    const QString outDir = parser.value(out);
+    if (!QDir().mkpath(outDir))
+        return reportError(makeError(ErrorCode::WriteFailed,
+                                     QStringLiteral("%1: cannot create the folder").arg(outDir)));
+    d.sequences = trainNames;
+    auto trainSet = packedPatches(d, outDir, QStringLiteral("train"), silent);
+    if (!trainSet)
+        return reportError(trainSet.error());
+    o.datasetPath = QFile::encodeName(*trainSet).toStdString();
+    if (!valNames.isEmpty()) {
+        RefinerDataOptions v = d;
+        v.sequences = valNames;
+        auto valSet = packedPatches(v, outDir, QStringLiteral("val"), silent);
+        if (!valSet)
+            return reportError(valSet.error());
+        o.valPath = QFile::encodeName(*valSet).toStdString();
+    }
+    o.outDir = QFile::encodeName(outDir).toStdString();
+    if (parser.isSet(resume)) {
+        if (!QFileInfo::exists(parser.value(resume)))
+            return reportError(makeError(ErrorCode::FileNotFound,
+                                         QStringLiteral("%1: no such checkpoint")
+                                             .arg(parser.value(resume))));
+        o.resumePath = QFile::encodeName(parser.value(resume)).toStdString();
+    }
+
+    QTextStream err(stderr);
+    QElapsedTimer lastLine;
+    lastLine.start();
+    const auto progress = [&](const ml::RefinerTrainProgress &p) {
+        if (!silent && (p.validated || lastLine.elapsed() > 20000 || p.iteration == p.total)) {
+            lastLine.restart();
+            err << QStringLiteral("iter %1/%2  loss %3  %4 s/it\n")
+                       .arg(p.iteration)
+                       .arg(p.total)
+                       .arg(p.loss, 0, 'g', 4)
+                       .arg(p.secondsPerIteration, 0, 'f', 3);
+            if (p.validated && !o.valPath.empty())
+                err << QStringLiteral("  validation: chroma PSNR %1 dB in, %2 dB refined\n")
+                           .arg(p.valPsnrIn, 0, 'f', 3)
+                           .arg(p.valPsnrOut, 0, 'f', 3);
+            err.flush();
+        }
+        return !interruptFlag().load();
+    };
+    const auto log = [&](const std::string &line) {
+        if (!silent)
+            err << QString::fromStdString(line) << '\n';
+    };
+    const ml::RefinerTrainOutcome outcome = ml::trainRefiner(o, progress, log);
+    if (!outcome.ok && !outcome.cancelled)
+        return reportError(makeError(ErrorCode::TrainingFailed,
+                                     QString::fromStdString(outcome.error)));
+    if (outcome.cancelled) {
+        err << QStringLiteral("stopped at iteration %1; checkpoint written: resume with "
+                              "--resume %2\n")
+                   .arg(outcome.iterations)
+                   .arg(QDir(outDir).filePath(QStringLiteral("checkpoint.pt")));
+        return kExitCancelled;
+    }
+
+    const QString weights = QDir(outDir).filePath(QStringLiteral("refiner.safetensors"));
+    auto sha = ml::sha256OfFile(weights);
+    if (!sha)
+        return reportError(sha.error());
+    ml::ModelManifest m;
+    m.name = QStringLiteral("vpn-refiner");
+    m.weightsFile = QStringLiteral("refiner.safetensors");
+    m.weightsBytes = QFileInfo(weights).size();
+    m.sha256 = *sha;
+    m.baseWidth = o.width;
+    m.depth = o.depth;
+    m.tapSpacing = o.tapSpacing;
+    m.iterations = outcome.iterations;
+    m.trainedOn = QStringLiteral("%1: %2 (outputs of %3, frame 0 as the keyframe)")
+                      .arg(d.dataDir, trainNames.isEmpty() ? QStringLiteral("all sequences")
+                                                           : trainNames.join(QStringLiteral(", ")),
+                           d.method);
+    m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    m.training = QJsonObject{
+        {QStringLiteral("method"), d.method},
+        {QStringLiteral("patch"), d.patchSide},
+        {QStringLiteral("patchesPerFrame"), d.patchesPerFrame},
+        {QStringLiteral("batch"), o.batch},
+        {QStringLiteral("learningRate"), o.learningRate},
+        {QStringLiteral("decayFrom"), o.decayFrom},
+        {QStringLiteral("loss"), QStringLiteral("MSE on (Cb, Cr)/128")},
+        {QStringLiteral("seed"), double(o.seed)},
+        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(valNames)},
+        {QStringLiteral("command"),
+         QStringLiteral("tincture-cli train refiner ") + args.join(QLatin1Char(' '))}};
+    if (outcome.last.validated && !o.valPath.empty())
+        m.figures = QJsonObject{
+            {QStringLiteral("validationChromaPsnrInDb"), outcome.last.valPsnrIn},
+            {QStringLiteral("validationChromaPsnrOutDb"), outcome.last.valPsnrOut},
+            {QStringLiteral("note"), QStringLiteral("the trainer's patches; see models/README.md "
+                                                    "for eval propagation")}};
+    const QString manifestPath = QDir(outDir).filePath(QStringLiteral("refiner.json"));
+    if (auto written = ml::writeManifest(manifestPath, m); !written)
+        return reportError(written.error());
+    if (!silent)
+        err << QStringLiteral("done: %1\n").arg(manifestPath);
+    return kExitOk;
+}
+
+} // namespace tincture::cli

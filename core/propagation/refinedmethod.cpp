@@ -1,0 +1,85 @@
+#include "propagation/refinedmethod.h"
+
+#include "ml/chromarefiner.h"
+#include "propagation/chromautil.h"
+
+#include <algorithm>
+
+namespace tincture::propagation_detail {
+
+namespace {
+
+class RefiningSink final : public FrameSink
+{
+public:
+    RefiningSink(FrameSink &next, const ml::ChromaRefiner &refiner, std::vector<int> keys)
+        : m_next(next), m_refiner(refiner), m_keys(std::move(keys))
+    {
+    }
+
+    Result<void> put(int index, const Frame &colour) override
+    {
+        if (std::binary_search(m_keys.begin(), m_keys.end(), index))
+            return m_next.put(index, colour);
+        try {
+            const cv::Mat grey = greyMat(colour);
+            cv::Mat chroma = chromaOf(colour);
+            if (auto r = m_refiner.refine(grey.cols, grey.rows, grey.ptr<uint8_t>(), grey.step1(),
+                                          chroma.ptr<float>(), chroma.step1());
+                !r)
+                return r;
+            return m_next.put(index, composeLumaExact(grey, chroma));
+        } catch (const cv::Exception &e) {
+            return makeError(ErrorCode::Internal, QStringLiteral("refining frame %1 failed").arg(index),
+                             QString::fromStdString(e.what()));
+        }
+    }
+
+private:
+    FrameSink &m_next;
+    const ml::ChromaRefiner &m_refiner;
+    std::vector<int> m_keys; // sorted
+};
+
+class RefinedMethod final : public PropagationMethod
+{
+public:
+    RefinedMethod(QString name, QString description, std::unique_ptr<PropagationMethod> inner,
+                  std::shared_ptr<const ml::ChromaRefiner> refiner)
+        : m_name(std::move(name)), m_description(std::move(description)),
+          m_inner(std::move(inner)), m_refiner(std::move(refiner))
+    {
+    }
+
+    QString name() const override { return m_name; }
+    QString description() const override { return m_description; }
+
+    Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
+                           FrameSink &sink, Feedback &feedback) override
+    {
+        std::vector<int> keys;
+        for (const Keyframe &k : keyframes)
+            keys.push_back(k.index);
+        std::sort(keys.begin(), keys.end());
+        RefiningSink refining(sink, *m_refiner, std::move(keys));
+        return m_inner->propagate(shot, keyframes, refining, feedback);
+    }
+
+private:
+    QString m_name;
+    QString m_description;
+    std::unique_ptr<PropagationMethod> m_inner;
+    std::shared_ptr<const ml::ChromaRefiner> m_refiner;
+};
+
+} // namespace
+
+std::unique_ptr<PropagationMethod> makeRefinedMethod(QString name, QString description,
+                                                     std::unique_ptr<PropagationMethod> inner,
+                                                     std::shared_ptr<const ml::ChromaRefiner> refiner)
+{
+    return std::make_unique<RefinedMethod>(std::move(name), std::move(description),
+                                           std::move(inner), std::move(refiner));
+}
+
+} // namespace tincture::propagation_detail

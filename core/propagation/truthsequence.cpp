@@ -1,0 +1,29 @@
+#include "propagation/truthsequence.h"
+
+#include "metrics/scoringio.h"
+
+namespace tincture::propagation_detail {
+
+Result<Frame> TruthSequence::truth(int index)
+{
+    if (index < 0 || index >= frameCount())
+        return makeError(ErrorCode::OutOfRange, QStringLiteral("no frame %1").arg(index));
+    if (index != m_cachedIndex) {
+        auto frame = metrics::readScoringImage(m_sequence.framePaths[index]);
+        if (!frame)
+            return frame.error();
+        m_cached = *frame;
+        m_cachedIndex = index;
+    }
+    return m_cached;
+}
+
+Result<Frame> TruthSequence::greyFrame(int index)
+{
+    auto colour = truth(index);
+    if (!colour)
+        return colour.error();
+    return protocolGrey(*colour);
+}
+
+} // namespace tincture::propagation_detail
