@@ -392,16 +392,25 @@ void restrictVector(const Level &F, const std::vector<float> &v, Level &C, int t
     const size_t fn = F.cells(), cn = C.cells();
 #pragma omp parallel for num_threads(threadsFor(F, threads)) schedule(static)
     for (int cy = 0; cy < C.h; ++cy) {
+        // The fine cells 2cx−1 … 2cx+1 × 2cy−1 … 2cy+1 all exist: the border cells (one past the
+        // last row or column) are padding with zero weights and values, so no bounds checks.
+        // A fine cell one row (column) before the coarse cell's own reaches it through its
+        // slot 2 (1); the others through slot 0.
+        const float *w0 = &F.interp[4 * F.index(-1, 2 * cy - 1)];
+        const size_t row = 4 * size_t(F.pw);
+        const float *vI = &v[F.index(-1, 2 * cy - 1)], *vQ = vI + fn;
+        const size_t pw = size_t(F.pw);
         for (int cx = 0; cx < C.w; ++cx) {
+            const size_t c = 2 * size_t(cx);
             float s0 = 0.0f, s1 = 0.0f;
-            for (int fy = std::max(0, 2 * cy - 1); fy <= std::min(2 * cy + 1, F.h - 1); ++fy)
-                for (int fx = std::max(0, 2 * cx - 1); fx <= std::min(2 * cx + 1, F.w - 1);
-                     ++fx) {
-                    const size_t p = F.index(fx, fy);
-                    const float w = F.interp[4 * p + 2 * (cy - (fy >> 1)) + (cx - (fx >> 1))];
-                    s0 += w * v[p];
-                    s1 += w * v[fn + p];
-                }
+            for (size_t dy = 0; dy < 3; ++dy) {
+                const float *w = w0 + dy * row + 4 * c;
+                const float *xi = vI + dy * pw + c, *xq = vQ + dy * pw + c;
+                const size_t sy = dy == 0 ? 2 : 0;
+                const float a0 = w[sy + 1], a1 = w[4 + sy], a2 = w[8 + sy];
+                s0 += a0 * xi[0] + a1 * xi[1] + a2 * xi[2];
+                s1 += a0 * xq[0] + a1 * xq[1] + a2 * xq[2];
+            }
             const size_t q = C.index(cx, cy);
             C.f[q] = s0;
             C.f[cn + q] = s1;
