@@ -91,18 +91,64 @@ void gsPartialRow(int w, RowView v, bool forward, const float *__restrict xI,
     }
 }
 
+// The first forward sweep from x = 0 (what a V-cycle starts from): only the rows already swept
+// in this sweep are non-zero, so the partial sum needs neither the east neighbour nor, except
+// where a band-parallel sweep has already swept it, the row below; nor the row above where it
+// has not been swept yet (the first row of an even band). The same numbers as filling x with
+// zeros and sweeping, without the fill or the reads.
+TINCTURE_HOT_CLONES
+void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float *__restrict xI,
+                          const float *__restrict xQ, const float *__restrict fI,
+                          const float *__restrict fQ, float *__restrict tI,
+                          float *__restrict tQ, float *__restrict tc)
+{
+    const size_t n = v.n;
+    const ptrdiff_t pw = v.pw;
+    const float *__restrict a = v.a;
+    const float *__restrict inv = v.invDiag;
+    for (int i = 0; i < w; ++i) {
+        float sI = fI[i], sQ = fQ[i];
+        if (north) {
+            const float a0 = a[i], a1 = a[n + i], a2 = a[2 * n + i];
+            sI -= a0 * xI[i - pw - 1] + a1 * xI[i - pw] + a2 * xI[i - pw + 1];
+            sQ -= a0 * xQ[i - pw - 1] + a1 * xQ[i - pw] + a2 * xQ[i - pw + 1];
+        }
+        if (south) {
+            const float a6 = a[6 * n + i], a7 = a[7 * n + i], a8 = a[8 * n + i];
+            sI -= a6 * xI[i + pw - 1] + a7 * xI[i + pw] + a8 * xI[i + pw + 1];
+            sQ -= a6 * xQ[i + pw - 1] + a7 * xQ[i + pw] + a8 * xQ[i + pw + 1];
+        }
+        tI[i] = sI * inv[i];
+        tQ[i] = sQ * inv[i];
+        tc[i] = a[3 * n + i] * inv[i];
+    }
+}
+
 // Gauss–Seidel on one row, in either direction. Fixed cells have identity rows (ScribbleSolver
 // zeroes their off-diagonal coefficients), so they need no branch: x = f there.
-// scratch: 3·w floats.
-template <bool Forward> inline void gsRow(Level &L, int y, float *scratch)
+// scratch: 3·w floats. fromZero (forward only): see gsPartialRowFromZero; north and south say
+// which neighbouring rows are already swept.
+struct FromZero
+{
+    bool on = false, north = true, south = false;
+};
+
+template <bool Forward> inline void gsRow(Level &L, int y, float *scratch, FromZero z)
 {
     const size_t n = L.cells();
     const size_t p0 = L.index(0, y);
     float *xI = L.x.data() + p0, *xQ = L.x.data() + n + p0;
     const int w = L.w;
     float *tI = scratch, *tQ = scratch + w, *tc = scratch + 2 * w;
-    gsPartialRow(w, RowView{L.a.data() + p0, L.invDiag.data() + p0, n, ptrdiff_t(L.pw)},
-                 Forward, xI, xQ, L.f.data() + p0, L.f.data() + n + p0, tI, tQ, tc);
+    const RowView view{L.a.data() + p0, L.invDiag.data() + p0, n, ptrdiff_t(L.pw)};
+    if (Forward && z.on) {
+        gsPartialRowFromZero(w, view, z.north && y > 0, z.south && y + 1 < L.h, xI, xQ,
+                             L.f.data() + p0, L.f.data() + n + p0, tI, tQ, tc);
+        xI[-1] = xQ[-1] = 0.0f; // (the padding is zero already; no stale value can leak in)
+    } else {
+        gsPartialRow(w, view, Forward, xI, xQ, L.f.data() + p0, L.f.data() + n + p0, tI, tQ,
+                     tc);
+    }
     // x_i = t_i − c_i x_{i−1}, two cells a step: x_{i+1} = (t_{i+1} − c_{i+1} t_i) +
     // c_{i+1} c_i x_{i−1} puts one multiply-add per two cells on the dependency chain.
     constexpr int s = Forward ? 1 : -1;
@@ -125,25 +171,27 @@ template <bool Forward> inline void gsRow(Level &L, int y, float *scratch)
     }
 }
 
-inline void gsRow(Level &L, int y, bool forward, float *scratch)
+inline void gsRow(Level &L, int y, bool forward, float *scratch, FromZero z = {})
 {
     if (forward)
-        gsRow<true>(L, y, scratch);
+        gsRow<true>(L, y, scratch, z);
     else
-        gsRow<false>(L, y, scratch);
+        gsRow<false>(L, y, scratch, z);
 }
 
 // Band-parallel Gauss–Seidel: 2·n bands of rows; the even bands are swept at once, then the
 // odd ones. A band only reads the rows next to it, which belong to bands of the other parity,
 // so the sweep is race-free and gives the same result every time (a fixed linear operator).
-void gsSweep(Level &L, bool forward, int threads, float *scratch)
+// fromZero: a forward sweep that treats x as zero (it is not read, nor need it be zeroed).
+void gsSweep(Level &L, bool forward, int threads, float *scratch, bool fromZero = false)
 {
+    assert(forward || !fromZero);
     int n = threadsFor(L, threads);
     if (L.h < 4 * n)
         n = 1;
     if (n == 1) {
         for (int i = 0; i < L.h; ++i)
-            gsRow(L, forward ? i : L.h - 1 - i, forward, scratch);
+            gsRow(L, forward ? i : L.h - 1 - i, forward, scratch, {fromZero, true, false});
         return;
     }
     const int bands = 2 * n;
@@ -153,8 +201,13 @@ void gsSweep(Level &L, bool forward, int threads, float *scratch)
             const int b = 2 * t + parity;
             const int y0 = L.h * b / bands, y1 = L.h * (b + 1) / bands;
             float *mine = scratch + size_t(t) * 3 * size_t(L.w);
-            for (int i = 0; i < y1 - y0; ++i)
-                gsRow(L, forward ? y0 + i : y1 - 1 - i, forward, mine);
+            for (int i = 0; i < y1 - y0; ++i) {
+                const int y = forward ? y0 + i : y1 - 1 - i;
+                // From zero, the rows of the other parity are swept before the odd bands and
+                // after the even ones.
+                const FromZero z{fromZero, y > y0 || parity == 1, y == y1 - 1 && parity == 1};
+                gsRow(L, y, forward, mine, z);
+            }
         }
     }
 }
@@ -388,7 +441,6 @@ void galerkin(const Level &F, Level &C, int threads)
 // C.f = Pᵀ v (v: F.r or F.f): coarse cell (cx, cy) gathers the fine cells 2cx−1 … 2cx+1 × 2cy−1 … 2cy+1.
 void restrictVector(const Level &F, const std::vector<float> &v, Level &C, int threads)
 {
-    std::fill(C.x.begin(), C.x.end(), 0.0f);
     const size_t fn = F.cells(), cn = C.cells();
 #pragma omp parallel for num_threads(threadsFor(F, threads)) schedule(static)
     for (int cy = 0; cy < C.h; ++cy) {
@@ -479,34 +531,39 @@ void Hierarchy::build(int threadCount)
     scratch.assign(size_t(threads) * 3 * size_t(levels[0].w), 0.0f);
 }
 
-void Hierarchy::vcycle(size_t l)
+void Hierarchy::vcycle(size_t l, bool fromZero)
 {
     Level &L = levels[l];
     if (l + 1 == levels.size()) {
         for (int i = 0; i < kCoarsestSweeps; ++i) {
-            gsSweep(L, true, threads, scratch.data());
+            gsSweep(L, true, threads, scratch.data(), fromZero && i == 0);
             gsSweep(L, false, threads, scratch.data());
         }
         return;
     }
+    assert(preSmooth > 0 || !fromZero);
     for (int i = 0; i < preSmooth; ++i) // forward, backward, …
-        gsSweep(L, i % 2 == 0, threads, scratch.data());
+        gsSweep(L, i % 2 == 0, threads, scratch.data(), fromZero && i == 0);
     stencil(L, L.x.data(), L.f.data(), L.r.data(), threads);
     Level &C = levels[l + 1];
     restrictVector(L, L.r, C, threads);
-    vcycle(l + 1);
+    vcycle(l + 1, true);
     prolongCorrection(L, C, threads);
     for (int i = 0; i < postSmooth; ++i) // the mirror image: backward, forward, …
         gsSweep(L, i % 2 == 1, threads, scratch.data());
 }
 
-void Hierarchy::precondition(const float *v, float *z)
+void Hierarchy::precondition(std::vector<float> &v, std::vector<float> &z)
 {
+    // The cycle reads level 0's right-hand side and writes its solution: lend it v and z
+    // instead of copying (both keep a zero border, as every level vector does).
     Level &L0 = levels[0];
-    std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
-    std::fill(L0.x.begin(), L0.x.end(), 0.0f);
-    vcycle(0);
-    std::memcpy(z, L0.x.data(), L0.x.size() * sizeof(float));
+    assert(v.size() == L0.f.size() && z.size() == L0.x.size());
+    L0.f.swap(v);
+    L0.x.swap(z);
+    vcycle(0, true);
+    L0.x.swap(z);
+    L0.f.swap(v);
 }
 
 void Hierarchy::fullMultigrid(const float *v, float *z)
@@ -515,13 +572,12 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
     std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
     for (size_t l = 0; l + 1 < levels.size(); ++l)
         restrictVector(levels[l], levels[l].f, levels[l + 1], threads);
-    std::fill(levels.back().x.begin(), levels.back().x.end(), 0.0f);
-    vcycle(levels.size() - 1);
+    vcycle(levels.size() - 1, true);
     for (size_t l = levels.size() - 1; l-- > 0;) {
         // vcycle(l + 1) overwrote the coarser right-hand sides, not this level's.
         std::fill(levels[l].x.begin(), levels[l].x.end(), 0.0f);
         prolongCorrection(levels[l], levels[l + 1], threads);
-        vcycle(l);
+        vcycle(l, false);
     }
     std::memcpy(z, L0.x.data(), L0.x.size() * sizeof(float));
 }

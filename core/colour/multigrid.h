@@ -53,7 +53,8 @@ public:
     // and every coarser level.
     void build(int threads);
     // z = M v: one V-cycle on A z = v from z = 0 (a fixed linear operator, as BiCGSTAB needs).
-    void precondition(const float *v, float *z);
+    // v and z are level-0 vectors (zero border); v is lent to the cycle and given back as it was.
+    void precondition(std::vector<float> &v, std::vector<float> &z);
     // z ≈ A⁻¹ v by full multigrid: v restricted to every level, the coarsest solved, then each
     // finer level starts from the interpolated coarser solution and runs one V-cycle.
     void fullMultigrid(const float *v, float *z);
@@ -72,7 +73,8 @@ public:
     int postSmooth = 2;
 
 private:
-    void vcycle(size_t l);
+    // fromZero: x starts at zero (its stored values are ignored).
+    void vcycle(size_t l, bool fromZero);
     std::vector<float> scratch; // 3 rows per thread for the Gauss–Seidel sweeps
 };
 

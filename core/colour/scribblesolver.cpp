@@ -372,7 +372,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
             if (done[c])
                 std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
-        d->mg.precondition(pv.data(), y.data());
+        d->mg.precondition(pv, y);
         d->mg.apply(y.data(), v.data());
         const auto rv = dot2(L, rhat.data(), v.data(), T);
         for (int c = 0; c < 2; ++c) {
@@ -392,7 +392,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             ++it;
             break;
         }
-        d->mg.precondition(s.data(), z.data());
+        d->mg.precondition(s, z);
         d->mg.apply(z.data(), t.data());
         const auto ts = dot2(L, t.data(), s.data(), T);
         const auto tt = dot2(L, t.data(), t.data(), T);
