@@ -4,6 +4,12 @@
 // Vectors hold both chroma channels as two planes (all I, then all Q) and the operator is
 // stored as nine coefficient planes, so the row kernels (smoothing, residual) run on
 // contiguous rows and vectorise; they are also built for AVX2+FMA, picked at load time.
+// Gauss–Seidel stays lexicographic (the same smoother as the interleaved scalar version): the
+// part of a row update that does not depend on the cell just swept is computed for the whole
+// row at once, then the row is a first-order recurrence run two cells a step. Against the
+// interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble --runs 3`
+// (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
+// cold at 854×480 and from 2990 to 2207 ms at 1920×1080, with the same iterations.
 // Level 0 may mark cells as
 // fixed (identity rows: scribbles and kept pixels); their error is zero, so the interpolation
 // P is zero on them and they drop out of the coarse levels.
@@ -68,7 +74,9 @@ public:
     // Two sweeps each side: forward then backward before, backward then forward after (a
     // symmetric cycle). On tst_scribblesolver's grainy patterns at tolerance 3e-5 this cut
     // BiCGSTAB's iterations against two forward sweeps before and two backward after
-    // (single-pixel: 22 → 9), and against one sweep each side (strokes: 17 → 11).
+    // (single-pixel: 22 → 9), and against one sweep each side (strokes: 17 → 11). On the
+    // vectorised kernels one sweep each side still loses on the bench frame (854×480, 1 thread:
+    // 12 iterations instead of 7, 441–475 ms cold against 415–429).
     int preSmooth = 2;
     int postSmooth = 2;
 
