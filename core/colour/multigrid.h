@@ -1,7 +1,16 @@
 #pragma once
 // Internal to tincture_colour: the multigrid hierarchy behind ScribbleSolver.
 // Grids are padded by one zero cell on each side so 3×3 stencils need no bounds checks.
-// Vectors hold both chroma channels interleaved (I, Q per cell). Level 0 may mark cells as
+// Vectors hold both chroma channels as two planes (all I, then all Q) and the operator is
+// stored as nine coefficient planes, so the row kernels (smoothing, residual) run on
+// contiguous rows and vectorise; they are also built for AVX2+FMA, picked at load time.
+// Gauss–Seidel stays lexicographic (the same smoother as the interleaved scalar version): the
+// part of a row update that does not depend on the cell just swept is computed for the whole
+// row at once, then the row is a first-order recurrence run two cells a step. Against the
+// interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble --runs 3`
+// (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
+// cold at 854×480 and from 2990 to 2207 ms at 1920×1080, with the same iterations.
+// Level 0 may mark cells as
 // fixed (identity rows: scribbles and kept pixels); their error is zero, so the interpolation
 // P is zero on them and they drop out of the coarse levels.
 //
@@ -22,17 +31,25 @@ namespace tincture::colour::detail {
 struct Level
 {
     int w = 0, h = 0, pw = 0, ph = 0;
-    std::vector<float> a;       // 9 coefficients per padded cell, k = (dy+1)·3 + (dx+1)
+    // The 9-point stencil as 9 planes of cells() floats: coefficient k = (dy+1)·3 + (dx+1)
+    // of padded cell p at a[k·cells() + p] (contiguous rows for the vectorised kernels).
+    std::vector<float> a;
     std::vector<float> invDiag; // per padded cell
     std::vector<uint8_t> fixed; // level 0 only: identity rows (off-diagonal coefficients 0)
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     std::vector<float> interp;
-    std::vector<float> x, f, r; // 2 floats per padded cell
+    std::vector<float> x, f, r; // 2 planes of cells() floats: I, then Q
 
     void resize(int width, int height);
     size_t cells() const { return size_t(pw) * size_t(ph); }
     size_t index(int cx, int cy) const { return size_t(cy + 1) * size_t(pw) + size_t(cx + 1); }
+    // The 9 coefficients of padded cell p.
+    void row(size_t p, float out[9]) const
+    {
+        for (size_t k = 0; k < 9; ++k)
+            out[k] = a[k * cells() + p];
+    }
 };
 
 class Hierarchy
@@ -42,24 +59,31 @@ public:
     // and every coarser level.
     void build(int threads);
     // z = M v: one V-cycle on A z = v from z = 0 (a fixed linear operator, as BiCGSTAB needs).
-    void precondition(const float *v, float *z);
+    // v and z are level-0 vectors (zero border); v is lent to the cycle and given back as it was.
+    void precondition(std::vector<float> &v, std::vector<float> &z);
     // z ≈ A⁻¹ v by full multigrid: v restricted to every level, the coarsest solved, then each
     // finer level starts from the interpolated coarser solution and runs one V-cycle.
     void fullMultigrid(const float *v, float *z);
     // out = A in on level 0.
     void apply(const float *in, float *out) const;
+    // r = b − A x on level 0.
+    void residual(const float *x, const float *b, float *r) const;
 
     std::vector<Level> levels;
     int threads = 1;
     // Two sweeps each side: forward then backward before, backward then forward after (a
     // symmetric cycle). On tst_scribblesolver's grainy patterns at tolerance 3e-5 this cut
     // BiCGSTAB's iterations against two forward sweeps before and two backward after
-    // (single-pixel: 22 → 9), and against one sweep each side (strokes: 17 → 11).
+    // (single-pixel: 22 → 9), and against one sweep each side (strokes: 17 → 11). On the
+    // vectorised kernels one sweep each side still loses on the bench frame (854×480, 1 thread:
+    // 12 iterations instead of 7, 441–475 ms cold against 415–429).
     int preSmooth = 2;
     int postSmooth = 2;
 
 private:
-    void vcycle(size_t l);
+    // fromZero: x starts at zero (its stored values are ignored).
+    void vcycle(size_t l, bool fromZero);
+    std::vector<float> scratch; // 3 rows per thread for the Gauss–Seidel sweeps
 };
 
 } // namespace tincture::colour::detail

@@ -48,18 +48,20 @@ inline float expNonPositive(float t)
     return e * scale;
 }
 
-// Per-channel sums over the interior cells of two interleaved vectors.
+// Per-channel sums over the interior cells of two vectors (planes I, then Q).
 std::array<double, 2> dot2(const Level &L, const float *a, const float *b, int threads)
 {
+    const size_t n = L.cells();
     double s0 = 0.0, s1 = 0.0;
 #pragma omp parallel for num_threads(threads) reduction(+ : s0, s1) schedule(static)
     for (int y = 0; y < L.h; ++y) {
         const size_t p0 = L.index(0, y);
         double r0 = 0.0, r1 = 0.0;
+#pragma omp simd reduction(+ : r0, r1)
         for (int i = 0; i < L.w; ++i) {
             const size_t p = p0 + size_t(i);
-            r0 += double(a[2 * p]) * double(b[2 * p]);
-            r1 += double(a[2 * p + 1]) * double(b[2 * p + 1]);
+            r0 += double(a[p]) * double(b[p]);
+            r1 += double(a[n + p]) * double(b[n + p]);
         }
         s0 += r0;
         s1 += r1;
@@ -72,10 +74,11 @@ void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const
            int threads)
 {
     const float c0 = float(alpha[0]), c1 = float(alpha[1]);
+    const ptrdiff_t half = ptrdiff_t(n / 2);
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (ptrdiff_t j = 0; j < ptrdiff_t(n / 2); ++j) {
-        out[2 * j] = a[2 * j] + c0 * b[2 * j];
-        out[2 * j + 1] = a[2 * j + 1] + c1 * b[2 * j + 1];
+    for (ptrdiff_t j = 0; j < half; ++j) {
+        out[j] = a[j] + c0 * b[j];
+        out[half + j] = a[half + j] + c1 * b[half + j];
     }
 }
 
@@ -227,31 +230,31 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
                          QStringLiteral("the prior weight must be a finite number ≥ 0"));
     const float lambda = hasPrior ? float(c.priorWeight) : 0.0f;
     size_t fixedCount = 0;
+    const size_t cells = L.cells();
 #pragma omp parallel for num_threads(d->threads) reduction(+ : fixedCount) schedule(static)
     for (int y = 0; y < L.h; ++y)
         for (int x = 0; x < L.w; ++x) {
             const size_t i = size_t(y) * L.w + x, p = L.index(x, y);
-            float *bp = &d->b[2 * p];
+            float *bp = &d->b[p];
             if (c.hintMask[i]) {
                 L.fixed[p] = 1;
                 bp[0] = c.hintI[i];
-                bp[1] = c.hintQ[i];
+                bp[cells] = c.hintQ[i];
             } else if (!c.keepMask.empty() && c.keepMask[i]) {
                 L.fixed[p] = 1;
                 bp[0] = c.priorI[i];
-                bp[1] = c.priorQ[i];
+                bp[cells] = c.priorQ[i];
             } else {
                 L.fixed[p] = 0;
                 bp[0] = hasPrior ? lambda * c.priorI[i] : 0.0f;
-                bp[1] = hasPrior ? lambda * c.priorQ[i] : 0.0f;
+                bp[cells] = hasPrior ? lambda * c.priorQ[i] : 0.0f;
             }
             fixedCount += L.fixed[p];
             // The row: identity on fixed cells; (1 + λ) U_r − Σ w_rs U_s elsewhere.
-            float *a = &L.a[9 * p];
             const float *aff = &d->affinity[9 * p];
-            for (int k = 0; k < 9; ++k)
-                a[k] = L.fixed[p] ? 0.0f : -aff[k];
-            a[4] = 1.0f + (L.fixed[p] ? 0.0f : lambda);
+            for (size_t k = 0; k < 9; ++k)
+                L.a[k * cells + p] = L.fixed[p] ? 0.0f : -aff[k];
+            L.a[4 * cells + p] = 1.0f + (L.fixed[p] ? 0.0f : lambda);
         }
     d->singular = fixedCount == 0 && lambda == 0.0f;
     d->mg.build(d->threads);
@@ -267,8 +270,8 @@ void ScribbleSolver::Impl::unpack()
     for (int y = 0; y < L.h; ++y)
         for (int i = 0; i < L.w; ++i) {
             const size_t p = L.index(i, y), o = size_t(y) * L.w + i;
-            outI[o] = x[2 * p];
-            outQ[o] = x[2 * p + 1];
+            outI[o] = x[p];
+            outQ[o] = x[L.cells() + p];
         }
 }
 
@@ -295,44 +298,55 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     // Fixed cells take their values now, so every Krylov vector is zero on them.
     for (size_t p = 0; p < L.cells(); ++p)
         if (L.fixed[p]) {
-            x[2 * p] = d->b[2 * p];
-            x[2 * p + 1] = d->b[2 * p + 1];
+            x[p] = d->b[p];
+            x[L.cells() + p] = d->b[L.cells() + p];
         }
 
     std::vector<float> &r = d->kr, &rhat = d->krhat, &pv = d->kp, &v = d->kv, &s = d->ks,
                        &t = d->kt, &y = d->ky, &z = d->kz;
     for (std::vector<float> *vec : {&r, &rhat, &pv, &v, &s, &t, &y, &z})
         vec->resize(n);
-    std::fill(pv.begin(), pv.end(), 0.0f);
-    std::fill(v.begin(), v.end(), 0.0f);
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
         // (about 40 dB from the converged chroma on the benchmark frame).
-        d->mg.apply(x.data(), r.data());
-        axpy2(r.data(), d->b.data(), {-1.0, -1.0}, r.data(), n, T);
+        d->mg.residual(x.data(), d->b.data(), r.data());
         d->mg.fullMultigrid(r.data(), z.data());
         axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
     }
     // BiCGSTAB, right-preconditioned by one V-cycle, the two channels in lock-step (each with
     // its own scalars; a converged channel stops moving).
-    d->mg.apply(x.data(), r.data());
-    axpy2(r.data(), d->b.data(), {-1.0, -1.0}, r.data(), n, T);
-    rhat = r;
     const auto bnorm = dot2(L, d->b.data(), d->b.data(), T);
-    std::array<double, 2> tol{}, rho{1.0, 1.0}, alpha{1.0, 1.0}, omega{1.0, 1.0};
+    std::array<double, 2> tol{}, rho{}, alpha{}, omega{}, rn{}, previous{};
     std::array<bool, 2> done{};
-    auto rn = dot2(L, r.data(), r.data(), T);
     auto relative = [&](const std::array<double, 2> &rr) {
         double worst = 0.0;
         for (int c = 0; c < 2; ++c)
             worst = std::max(worst, bnorm[c] > 0 ? std::sqrt(rr[c] / bnorm[c]) : 0.0);
         return worst;
     };
-    for (int c = 0; c < 2; ++c) {
+    for (int c = 0; c < 2; ++c)
         tol[c] = d->options.tolerance * d->options.tolerance * bnorm[c];
-        done[c] = rn[c] <= tol[c];
-    }
     int it = 0;
+    for (int round = 0;; ++round) {
+        // Convergence is only ever declared on the true residual b − A x: in float the
+        // recursively updated one drifts from it (on tst_scribblesolver's border pattern it
+        // said 9.3e-6 where the true one was 4.8e-5), so where they disagree BiCGSTAB starts
+        // again from the true one.
+        d->mg.residual(x.data(), d->b.data(), r.data());
+        rn = dot2(L, r.data(), r.data(), T);
+        for (int c = 0; c < 2; ++c)
+            done[c] = rn[c] <= tol[c];
+        if ((done[0] && done[1]) || it >= d->options.maxIterations)
+            break;
+        // A restart that did not halve the residual: float rounding has the last word.
+        if (round > 0 && (done[0] || rn[0] > 0.25 * previous[0]) &&
+            (done[1] || rn[1] > 0.25 * previous[1]))
+            break;
+        previous = rn;
+        rhat = r;
+        rho = alpha = omega = {1.0, 1.0};
+        std::fill(pv.begin(), pv.end(), 0.0f);
+        std::fill(v.begin(), v.end(), 0.0f);
     for (; it < d->options.maxIterations && !(done[0] && done[1]); ++it) {
         if (feedback.isCancelled())
             return Error::cancelled();
@@ -357,9 +371,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         axpy2(pv.data(), r.data(), m, pv.data(), n, T);
         for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
             if (done[c])
-                for (size_t j = c; j < n; j += 2)
-                    pv[j] = 0.0f;
-        d->mg.precondition(pv.data(), y.data());
+                std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
+        d->mg.precondition(pv, y);
         d->mg.apply(y.data(), v.data());
         const auto rv = dot2(L, rhat.data(), v.data(), T);
         for (int c = 0; c < 2; ++c) {
@@ -379,7 +392,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             ++it;
             break;
         }
-        d->mg.precondition(s.data(), z.data());
+        d->mg.precondition(s, z);
         d->mg.apply(z.data(), t.data());
         const auto ts = dot2(L, t.data(), s.data(), T);
         const auto tt = dot2(L, t.data(), t.data(), T);
@@ -395,9 +408,10 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
                 done[c] = true;
         feedback.reportProgress(it + 1, d->options.maxIterations);
     }
+    }
     stats.iterations = it;
     stats.relativeResidual = relative(rn);
-    stats.converged = done[0] && done[1] && stats.relativeResidual <= d->options.tolerance * 1.01;
+    stats.converged = done[0] && done[1];
     d->hasSolution = true;
     d->unpack();
     return stats;

@@ -220,19 +220,28 @@ void TestScribbleSolver::agreesWithExactSolve_data()
 {
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
     for (const char *p :
          {"strokes", "single-pixel", "random-dots", "border", "prior", "prior-keep"}) {
-        QTest::newRow(p) << QString::fromLatin1(p) << 0;
+        QTest::newRow(p) << QString::fromLatin1(p) << 0 << 100 << 70;
         QTest::newRow(qPrintable(QStringLiteral("%1 1 thread").arg(QLatin1String(p))))
-            << QString::fromLatin1(p) << 1;
+            << QString::fromLatin1(p) << 1 << 100 << 70;
     }
+    // Big enough (≥ 16384 cells) for the band-parallel smoother on the fine level, with two
+    // threads whatever the machine has.
+    for (const char *p : {"border", "random-dots", "prior-keep"})
+        QTest::newRow(qPrintable(QStringLiteral("%1 240×160 2 threads").arg(QLatin1String(p))))
+            << QString::fromLatin1(p) << 2 << 240 << 160;
 }
 
 void TestScribbleSolver::agreesWithExactSolve()
 {
     QFETCH(QString, pattern);
     QFETCH(int, threads);
-    const Problem p = makeProblem(pattern);
+    QFETCH(int, width);
+    QFETCH(int, height);
+    const Problem p = makeProblem(pattern, width, height);
     const auto [ei, eq] = exactSolve(p);
 
     ScribbleSolverOptions options;
