@@ -438,7 +438,8 @@ void galerkin(const Level &F, Level &C, int threads)
     finishDiagonal(C);
 }
 
-// C.f = Pᵀ v (v: F.r or F.f): coarse cell (cx, cy) gathers the fine cells 2cx−1 … 2cx+1 × 2cy−1 … 2cy+1.
+// C.f = Pᵀ v (v: F.r or F.f): coarse cell (cx, cy) gathers the fine cells 2cx−1 … 2cx+1 ×
+// 2cy−1 … 2cy+1.
 void restrictVector(const Level &F, const std::vector<float> &v, Level &C, int threads)
 {
     const size_t fn = F.cells(), cn = C.cells();

@@ -10,9 +10,8 @@
 // interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble --runs 3`
 // (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
 // cold at 854×480 and from 2990 to 2207 ms at 1920×1080, with the same iterations.
-// Level 0 may mark cells as
-// fixed (identity rows: scribbles and kept pixels); their error is zero, so the interpolation
-// P is zero on them and they drop out of the coarse levels.
+// Level 0 may mark cells as fixed (identity rows: scribbles and kept pixels); their error is
+// zero, so the interpolation P is zero on them and they drop out of the coarse levels.
 //
 // Coarsening is vertex-centred 2:1 (coarse cell (i, j) sits on fine cell (2i, 2j)) with
 // operator-dependent interpolation after Dendy's black-box multigrid: a fine cell between two

@@ -347,67 +347,67 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         rho = alpha = omega = {1.0, 1.0};
         std::fill(pv.begin(), pv.end(), 0.0f);
         std::fill(v.begin(), v.end(), 0.0f);
-    for (; it < d->options.maxIterations && !(done[0] && done[1]); ++it) {
-        if (feedback.isCancelled())
-            return Error::cancelled();
-        const auto rhoNew = dot2(L, rhat.data(), r.data(), T);
-        std::array<double, 2> beta{};
-        for (int c = 0; c < 2; ++c) {
-            if (done[c] || rhoNew[c] == 0.0 || omega[c] == 0.0) {
-                done[c] = true;
-                beta[c] = 0.0;
-                continue;
+        for (; it < d->options.maxIterations && !(done[0] && done[1]); ++it) {
+            if (feedback.isCancelled())
+                return Error::cancelled();
+            const auto rhoNew = dot2(L, rhat.data(), r.data(), T);
+            std::array<double, 2> beta{};
+            for (int c = 0; c < 2; ++c) {
+                if (done[c] || rhoNew[c] == 0.0 || omega[c] == 0.0) {
+                    done[c] = true;
+                    beta[c] = 0.0;
+                    continue;
+                }
+                beta[c] = (rhoNew[c] / rho[c]) * (alpha[c] / omega[c]);
+                rho[c] = rhoNew[c];
             }
-            beta[c] = (rhoNew[c] / rho[c]) * (alpha[c] / omega[c]);
-            rho[c] = rhoNew[c];
+            // p = r + β (p − ω v)
+            std::array<double, 2> m{};
+            for (int c = 0; c < 2; ++c)
+                m[c] = done[c] ? 0.0 : -omega[c];
+            axpy2(pv.data(), pv.data(), m, v.data(), n, T);
+            for (int c = 0; c < 2; ++c)
+                m[c] = done[c] ? 0.0 : beta[c];
+            axpy2(pv.data(), r.data(), m, pv.data(), n, T);
+            for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
+                if (done[c])
+                    std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
+            d->mg.precondition(pv, y);
+            d->mg.apply(y.data(), v.data());
+            const auto rv = dot2(L, rhat.data(), v.data(), T);
+            for (int c = 0; c < 2; ++c) {
+                alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
+                m[c] = -alpha[c];
+            }
+            axpy2(s.data(), r.data(), m, v.data(), n, T);
+            axpy2(x.data(), x.data(), alpha, y.data(), n, T);
+            const auto sn = dot2(L, s.data(), s.data(), T);
+            std::array<bool, 2> early{};
+            for (int c = 0; c < 2; ++c)
+                early[c] = done[c] || sn[c] <= tol[c];
+            if (early[0] && early[1]) {
+                r = s;
+                rn = sn;
+                done = {true, true};
+                ++it;
+                break;
+            }
+            d->mg.precondition(s, z);
+            d->mg.apply(z.data(), t.data());
+            const auto ts = dot2(L, t.data(), s.data(), T);
+            const auto tt = dot2(L, t.data(), t.data(), T);
+            for (int c = 0; c < 2; ++c) {
+                omega[c] = (!early[c] && tt[c] > 0.0) ? ts[c] / tt[c] : 0.0;
+                m[c] = -omega[c];
+            }
+            axpy2(x.data(), x.data(), omega, z.data(), n, T);
+            axpy2(r.data(), s.data(), m, t.data(), n, T);
+            rn = dot2(L, r.data(), r.data(), T);
+            for (int c = 0; c < 2; ++c)
+                if (early[c] || rn[c] <= tol[c])
+                    done[c] = true;
+            feedback.reportProgress(it + 1, d->options.maxIterations);
         }
-        // p = r + β (p − ω v)
-        std::array<double, 2> m{};
-        for (int c = 0; c < 2; ++c)
-            m[c] = done[c] ? 0.0 : -omega[c];
-        axpy2(pv.data(), pv.data(), m, v.data(), n, T);
-        for (int c = 0; c < 2; ++c)
-            m[c] = done[c] ? 0.0 : beta[c];
-        axpy2(pv.data(), r.data(), m, pv.data(), n, T);
-        for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
-            if (done[c])
-                std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
-        d->mg.precondition(pv, y);
-        d->mg.apply(y.data(), v.data());
-        const auto rv = dot2(L, rhat.data(), v.data(), T);
-        for (int c = 0; c < 2; ++c) {
-            alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
-            m[c] = -alpha[c];
-        }
-        axpy2(s.data(), r.data(), m, v.data(), n, T);
-        axpy2(x.data(), x.data(), alpha, y.data(), n, T);
-        const auto sn = dot2(L, s.data(), s.data(), T);
-        std::array<bool, 2> early{};
-        for (int c = 0; c < 2; ++c)
-            early[c] = done[c] || sn[c] <= tol[c];
-        if (early[0] && early[1]) {
-            r = s;
-            rn = sn;
-            done = {true, true};
-            ++it;
-            break;
-        }
-        d->mg.precondition(s, z);
-        d->mg.apply(z.data(), t.data());
-        const auto ts = dot2(L, t.data(), s.data(), T);
-        const auto tt = dot2(L, t.data(), t.data(), T);
-        for (int c = 0; c < 2; ++c) {
-            omega[c] = (!early[c] && tt[c] > 0.0) ? ts[c] / tt[c] : 0.0;
-            m[c] = -omega[c];
-        }
-        axpy2(x.data(), x.data(), omega, z.data(), n, T);
-        axpy2(r.data(), s.data(), m, t.data(), n, T);
-        rn = dot2(L, r.data(), r.data(), T);
-        for (int c = 0; c < 2; ++c)
-            if (early[c] || rn[c] <= tol[c])
-                done[c] = true;
-        feedback.reportProgress(it + 1, d->options.maxIterations);
-    }
     }
     stats.iterations = it;
     stats.relativeResidual = relative(rn);

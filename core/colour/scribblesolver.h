@@ -27,8 +27,8 @@
 // updated one: in float the two drift apart (tst_scribblesolver's border pattern once stopped
 // at a recursive 9.3e-6 with a true 4.8e-5), so where they disagree BiCGSTAB restarts from the
 // true residual; a restart that does not halve it ends the solve (the float floor, about 1.6e-7
-// relative on the benchmark frame). OpenMP uses all cores. The affinities depend on Y only and are kept across
-// setConstraints(). Speed and accuracy against a converged solve: `tincture-cli bench
+// relative on the benchmark frame). OpenMP uses all cores. The affinities depend on Y only and
+// are kept across setConstraints(). Speed and accuracy against a converged solve: `tincture-cli bench
 // scribble` (docs/BENCHMARKS.md); run with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
 // Ownership and threads: the solver owns copies of all its planes. One thread at a time may
