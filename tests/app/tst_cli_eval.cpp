@@ -128,6 +128,62 @@ private slots:
         QCOMPARE(o.value(QStringLiteral("method")).toString(), QStringLiteral("flow"));
     }
 
+    // train refiner packs bnn's outputs, trains, writes a loadable manifest; eval runs vpn with
+    // it; bad sequences and folders are refused with their names.
+    void trainRefinerThenEvaluateVpn()
+    {
+        QTemporaryDir data, out;
+        QVERIFY(writeDataset(data.path()));
+        const QString run = out.filePath(QStringLiteral("run"));
+        const QStringList common{QStringLiteral("train"),      QStringLiteral("refiner"),
+                                 QStringLiteral("--data"),     data.path(),
+                                 QStringLiteral("--out"),      run,
+                                 QStringLiteral("--patch"),    QStringLiteral("16"),
+                                 QStringLiteral("--patches-per-frame"), QStringLiteral("2"),
+                                 QStringLiteral("--threads"),  QStringLiteral("1"),
+                                 QStringLiteral("--quiet")};
+        auto r = runCli(common + QStringList{QStringLiteral("--val"), QStringLiteral("beta"),
+                                             QStringLiteral("--iters"), QStringLiteral("4")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile f(QDir(run).filePath(QStringLiteral("refiner.json")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(manifest.value(QStringLiteral("name")).toString(), QStringLiteral("vpn-refiner"));
+        QCOMPARE(manifest.value(QStringLiteral("training")).toObject()
+                     .value(QStringLiteral("iterations")).toInt(), 4);
+        QVERIFY(manifest.value(QStringLiteral("training")).toObject()
+                    .value(QStringLiteral("data")).toString().contains(QStringLiteral("alpha")));
+        QVERIFY(manifest.value(QStringLiteral("figures")).toObject()
+                    .contains(QStringLiteral("validationChromaPsnrOutDb")));
+
+        r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+                    data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
+                    QStringLiteral("--refiner"), f.fileName(), QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral("(all frames, vpn)")));
+
+        // A refiner that is not there: bad input, named.
+        r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+                    data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
+                    QStringLiteral("--refiner"), out.filePath(QStringLiteral("none.json")),
+                    QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("none.json")), qPrintable(r.err));
+        // A sequence in both sets is a usage error; an unknown one and a missing folder are bad
+        // input, named.
+        r = runCli(common + QStringList{QStringLiteral("--sequences"), QStringLiteral("alpha"),
+                                        QStringLiteral("--val"), QStringLiteral("alpha")});
+        QCOMPARE(r.exitCode, 2);
+        r = runCli(common + QStringList{QStringLiteral("--sequences"), QStringLiteral("gamma")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("gamma")), qPrintable(r.err));
+        QStringList missing = common;
+        missing[3] = out.filePath(QStringLiteral("nowhere"));
+        r = runCli(missing);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("nowhere")), qPrintable(r.err));
+    }
+
     void savedFramesRescoreIdentically()
     {
         QTemporaryDir data, saved, out;
