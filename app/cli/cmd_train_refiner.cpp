@@ -33,14 +33,19 @@ Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir
                               const QString &name, bool quiet)
 {
     const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcrp"));
-    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n%4 %5 %6 %7\n")
-                                 .arg(QDir(o.dataDir).absolutePath(), o.sequences.join(QLatin1Char(',')),
-                                      o.method)
-                                 .arg(o.patchSide)
-                                 .arg(o.patchesPerFrame)
-                                 .arg(o.maxFrames)
-                                 .arg(o.seed)
-                                 .toUtf8();
+    const QByteArray stamp =
+        QStringLiteral("%1\n%2\n%3\n%4 %5 %6 %7\n%8 %9 %10 %11\n")
+            .arg(o.dataDir.isEmpty() ? QString() : QDir(o.dataDir).absolutePath(),
+                 o.sequences.join(QLatin1Char(',')), o.method)
+            .arg(o.patchSide)
+            .arg(o.patchesPerFrame)
+            .arg(o.maxFrames)
+            .arg(o.seed)
+            .arg(o.photosDir.isEmpty() ? QString() : QDir(o.photosDir).absolutePath())
+            .arg(o.syntheticSequences)
+            .arg(o.syntheticFrames)
+            .arg(o.syntheticPatchesPerFrame)
+            .toUtf8();
     QFile sidecar(path + QStringLiteral(".source"));
     if (QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly) && sidecar.readAll() == stamp)
         return path;
@@ -57,11 +62,13 @@ Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir
     if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
         sidecar.write(stamp);
     if (!quiet)
-        QTextStream(stderr) << QStringLiteral("%1: %2 patches from %3 frames of %4\n")
+        QTextStream(stderr) << QStringLiteral("%1: %2 patches from %3 frames of %4 (and %5 "
+                                              "synthetic sequences)\n")
                                    .arg(path)
                                    .arg(report->patches)
                                    .arg(report->frames)
-                                   .arg(report->sequences.join(QStringLiteral(", ")));
+                                   .arg(report->sequences.join(QStringLiteral(", ")))
+                                   .arg(report->syntheticSequences);
     return path;
 }
 
@@ -94,6 +101,16 @@ int trainRefiner(const QStringList &args)
     const QCommandLineOption out = opt("out", "Output folder: patches, checkpoint, "
                                               "validation.csv, refiner.json + .safetensors.",
                                        "DIR", "");
+    const QCommandLineOption photos = opt("photos", "Folder of colour photographs for synthetic "
+                                                    "sequences (pans, zooms, rotations and a "
+                                                    "moving disc of a second photograph).",
+                                          "DIR", "");
+    const QCommandLineOption synthetic = opt("synthetic", "Number of synthetic sequences "
+                                                          "(default 0; needs --photos).",
+                                             "N", "0");
+    const QCommandLineOption syntheticFrames = opt("synthetic-frames", "Frames per synthetic "
+                                                                       "sequence (default 8).",
+                                                   "N", "8");
     const QCommandLineOption patch = opt("patch", "Patch side in px (default 64).", "px", "64");
     const QCommandLineOption perFrame = opt("patches-per-frame", "Patches per frame (default 8).",
                                             "N", "8");
@@ -111,8 +128,9 @@ int trainRefiner(const QStringList &args)
     const QCommandLineOption resume = opt("resume", "Continue from a checkpoint.pt.", "CKPT", "");
     const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
-    parser.addOptions({data, sequences, val, method, out, patch, perFrame, iters, batch, width,
-                       depth, taps, decay, device, threads, resume, seed, quiet});
+    parser.addOptions({data, sequences, val, method, photos, synthetic, syntheticFrames, out,
+                       patch, perFrame, iters, batch, width, depth, taps, decay, device, threads,
+                       resume, seed, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the refiner of the \"vpn\" propagation method "
                                           "(VPN's spatial CNN) on colour sequences. Ctrl-C "
@@ -120,10 +138,11 @@ int trainRefiner(const QStringList &args)
                            args, 0, 0, QString());
         rc != kExitOk)
         return rc;
-    for (const QCommandLineOption *required : {&data, &out})
-        if (parser.value(*required).isEmpty())
-            return usageError(
-                kCommand, QStringLiteral("--%1 is required").arg(required->names().constLast()));
+    if (parser.value(out).isEmpty())
+        return usageError(kCommand, QStringLiteral("--out is required"));
+    if (parser.value(data).isEmpty() && parser.value(photos).isEmpty())
+        return usageError(kCommand, QStringLiteral("give --data (sequences), --photos with "
+                                                   "--synthetic N, or both"));
     bool ok = true;
     auto number = [&](const QCommandLineOption &option, int min, int max) {
         bool good = false;
@@ -138,6 +157,9 @@ int trainRefiner(const QStringList &args)
     d.method = parser.value(method);
     d.patchSide = number(patch, 16, 512);
     d.patchesPerFrame = number(perFrame, 1, 1000);
+    d.photosDir = parser.value(photos);
+    d.syntheticSequences = number(synthetic, 0, 1000000);
+    d.syntheticFrames = number(syntheticFrames, 2, 1000);
     o.iterations = number(iters, 0, 100000000);
     o.batch = number(batch, 1, 4096);
     o.width = number(width, 1, 256);
@@ -154,6 +176,8 @@ int trainRefiner(const QStringList &args)
     o.device = parser.value(device).toStdString();
     if (o.device != "cpu" && o.device != "cuda")
         return usageError(kCommand, QStringLiteral("--device must be cpu or cuda"));
+    if ((d.syntheticSequences > 0) != !d.photosDir.isEmpty())
+        return usageError(kCommand, QStringLiteral("--photos and --synthetic N go together"));
     const QStringList valNames = listOption(parser.value(val));
     QStringList trainNames = listOption(parser.value(sequences));
     for (const QString &name : valNames)
@@ -161,6 +185,8 @@ int trainRefiner(const QStringList &args)
             return usageError(kCommand,
                               QStringLiteral("%1 is in both --sequences and --val").arg(name));
     const bool silent = parser.isSet(quiet);
+    if (!valNames.isEmpty() && d.dataDir.isEmpty())
+        return usageError(kCommand, QStringLiteral("--val names sequences of --data"));
     if (trainNames.isEmpty() && !valNames.isEmpty()) { // all the others
         const QDir dir(d.dataDir);
         if (!dir.exists())
@@ -170,19 +196,29 @@ int trainRefiner(const QStringList &args)
             if (!valNames.contains(name))
                 trainNames << name;
     }
+    RefinerDataOptions t = d; // the training set
+    t.sequences = trainNames;
+    if (!valNames.isEmpty() && trainNames.isEmpty()) { // every sequence validates
+        if (d.syntheticSequences == 0)
+            return usageError(kCommand, QStringLiteral("--val leaves no sequence to train on; "
+                                                       "add synthetic ones (--photos, "
+                                                       "--synthetic N)"));
+        t.dataDir.clear();
+    }
 
     const QString outDir = parser.value(out);
     if (!QDir().mkpath(outDir))
         return reportError(makeError(ErrorCode::WriteFailed,
                                      QStringLiteral("%1: cannot create the folder").arg(outDir)));
-    d.sequences = trainNames;
-    auto trainSet = packedPatches(d, outDir, QStringLiteral("train"), silent);
+    auto trainSet = packedPatches(t, outDir, QStringLiteral("train"), silent);
     if (!trainSet)
         return reportError(trainSet.error());
     o.datasetPath = QFile::encodeName(*trainSet).toStdString();
     if (!valNames.isEmpty()) {
         RefinerDataOptions v = d;
         v.sequences = valNames;
+        v.syntheticSequences = 0;
+        v.photosDir.clear();
         auto valSet = packedPatches(v, outDir, QStringLiteral("val"), silent);
         if (!valSet)
             return reportError(valSet.error());
@@ -245,15 +281,26 @@ int trainRefiner(const QStringList &args)
     m.depth = o.depth;
     m.tapSpacing = o.tapSpacing;
     m.iterations = outcome.iterations;
-    m.trainedOn = QStringLiteral("%1: %2 (outputs of %3, frame 0 as the keyframe)")
-                      .arg(d.dataDir, trainNames.isEmpty() ? QStringLiteral("all sequences")
-                                                           : trainNames.join(QStringLiteral(", ")),
-                           d.method);
+    QStringList sources;
+    if (!t.dataDir.isEmpty())
+        sources << QStringLiteral("%1: %2").arg(t.dataDir, trainNames.isEmpty()
+                                                               ? QStringLiteral("all sequences")
+                                                               : trainNames.join(QStringLiteral(", ")));
+    if (d.syntheticSequences > 0)
+        sources << QStringLiteral("%1 synthetic sequences of %2 frames from the photographs in %3")
+                       .arg(d.syntheticSequences)
+                       .arg(d.syntheticFrames)
+                       .arg(d.photosDir);
+    m.trainedOn = QStringLiteral("%1 (outputs of %2, frame 0 as the keyframe)")
+                      .arg(sources.join(QStringLiteral("; ")), d.method);
     m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     m.training = QJsonObject{
         {QStringLiteral("method"), d.method},
         {QStringLiteral("patch"), d.patchSide},
         {QStringLiteral("patchesPerFrame"), d.patchesPerFrame},
+        {QStringLiteral("syntheticSequences"), d.syntheticSequences},
+        {QStringLiteral("syntheticFrames"), d.syntheticFrames},
+        {QStringLiteral("syntheticPatchesPerFrame"), d.syntheticPatchesPerFrame},
         {QStringLiteral("batch"), o.batch},
         {QStringLiteral("learningRate"), o.learningRate},
         {QStringLiteral("decayFrom"), o.decayFrom},

@@ -1,16 +1,21 @@
 #include "propagation/refinerdata.h"
 
 #include "foundation/atomicoutput.h"
+#include "media/imageio.h"
 #include "propagation/chromautil.h"
 #include "propagation/evaluation.h"
 #include "propagation/truthsequence.h"
 
+#include <QDir>
 #include <QFile>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <random>
 
 namespace tincture {
@@ -18,14 +23,17 @@ namespace tincture {
 namespace {
 
 using propagation_detail::TruthSequence;
+using TruthOf = std::function<Result<Frame>(int)>;
 
 // Samples patches from each output frame as it arrives.
 class PatchSink final : public FrameSink
 {
 public:
-    PatchSink(TruthSequence &truth, const RefinerDataOptions &options, uint64_t sequenceSeed,
-              QByteArray &bytes, Feedback &feedback, int64_t &done, int64_t total)
-        : m_truth(truth), m_o(options), m_seed(sequenceSeed), m_bytes(bytes),
+    PatchSink(TruthOf truth, const RefinerDataOptions &options, int patchesPerFrame,
+              uint64_t sequenceSeed, QByteArray &bytes, Feedback &feedback, int64_t &done,
+              int64_t total)
+        : m_truth(std::move(truth)), m_o(options), m_patchesPerFrame(patchesPerFrame),
+          m_seed(sequenceSeed), m_bytes(bytes),
           m_feedback(feedback), m_done(done), m_total(total)
     {
     }
@@ -39,7 +47,7 @@ public:
         m_feedback.reportProgress(++m_done, m_total);
         if (index == 0)
             return {};
-        auto truth = m_truth.truth(index);
+        auto truth = m_truth(index);
         if (!truth)
             return truth.error();
         const cv::Mat grey = propagation_detail::greyMat(colour);
@@ -56,7 +64,7 @@ public:
         std::mt19937_64 rng(m_seed * 1000003u + uint64_t(index));
         std::uniform_int_distribution<int> px(0, grey.cols - s), py(0, grey.rows - s);
         auto code = [](float v) { return char(uint8_t(std::clamp(std::lround(v), 0L, 255L))); };
-        for (int p = 0; p < m_o.patchesPerFrame; ++p) {
+        for (int p = 0; p < m_patchesPerFrame; ++p) {
             const int x0 = px(rng), y0 = py(rng);
             for (int y = y0; y < y0 + s; ++y) {
                 const uint8_t *g = grey.ptr<uint8_t>(y);
@@ -74,8 +82,9 @@ public:
     }
 
 private:
-    TruthSequence &m_truth;
+    TruthOf m_truth;
     const RefinerDataOptions &m_o;
+    int m_patchesPerFrame;
     uint64_t m_seed;
     QByteArray &m_bytes;
     Feedback &m_feedback;
@@ -83,22 +92,121 @@ private:
     int64_t m_total;
 };
 
+// A synthetic sequence held in memory: its colour frames are the truth, their protocol grey
+// what the method sees.
+class MemorySequence final : public GreyFrameSource
+{
+public:
+    explicit MemorySequence(std::vector<Frame> colour) : m_colour(std::move(colour)) {}
+    int frameCount() const override { return int(m_colour.size()); }
+    Result<Frame> greyFrame(int index) override { return protocolGrey(m_colour[size_t(index)]); }
+    const Frame &colour(int index) const { return m_colour[size_t(index)]; }
+
+private:
+    std::vector<Frame> m_colour;
+};
+
+cv::Mat matOf(const Frame &rgb) // a copy, CV_8UC3 (RGB order)
+{
+    cv::Mat m(rgb.height(), rgb.width(), CV_8UC3);
+    for (int y = 0; y < rgb.height(); ++y)
+        std::memcpy(m.ptr<uint8_t>(y), rgb.constRow(y), size_t(rgb.width()) * 3);
+    return m;
+}
+
+Frame frameOf(const cv::Mat &m)
+{
+    Frame f(m.cols, m.rows, PixelFormat::Rgb8);
+    for (int y = 0; y < m.rows; ++y)
+        std::memcpy(f.row(y), m.ptr<uint8_t>(y), size_t(m.cols) * 3);
+    return f;
+}
+
+// The motion of refinerdata.h: background `back` panned, zoomed and rotated about its centre;
+// a disc of `object` moving over it.
+std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, int frames,
+                                   std::mt19937_64 &rng)
+{
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    const double vx = 4 * u(rng), vy = 4 * u(rng), zoom = 0.015 * u(rng), turn = u(rng);
+    const int side = std::min(back.cols, back.rows);
+    const double radius = side * (0.225 + 0.075 * u(rng));
+    const double ox = back.cols * (0.5 + 0.25 * u(rng)), oy = back.rows * (0.5 + 0.25 * u(rng));
+    const double ux = 5 * u(rng), uy = 5 * u(rng);
+    const cv::Point2f centre(back.cols * 0.5f, back.rows * 0.5f);
+    std::vector<Frame> out;
+    for (int t = 0; t < frames; ++t) {
+        cv::Mat m = cv::getRotationMatrix2D(centre, turn * t, 1.0 + zoom * t);
+        m.at<double>(0, 2) += vx * t;
+        m.at<double>(1, 2) += vy * t;
+        cv::Mat frame;
+        cv::warpAffine(back, frame, m, back.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
+        // The disc carries the object's centre with it; a one-pixel soft edge.
+        const double cx = ox + ux * t, cy = oy + uy * t;
+        for (int y = 0; y < frame.rows; ++y) {
+            auto *row = frame.ptr<cv::Vec3b>(y);
+            for (int x = 0; x < frame.cols; ++x) {
+                const double d = std::hypot(x - cx, y - cy);
+                const double a = std::clamp(radius + 0.5 - d, 0.0, 1.0);
+                if (a <= 0.0)
+                    continue;
+                const int sx = std::clamp(int(std::lround(x - cx + object.cols * 0.5)), 0,
+                                          object.cols - 1);
+                const int sy = std::clamp(int(std::lround(y - cy + object.rows * 0.5)), 0,
+                                          object.rows - 1);
+                const cv::Vec3b o = object.at<cv::Vec3b>(sy, sx);
+                for (int c = 0; c < 3; ++c)
+                    row[x][c] = uint8_t(std::lround(a * o[c] + (1.0 - a) * row[x][c]));
+            }
+        }
+        out.push_back(frameOf(frame));
+    }
+    return out;
+}
+
 } // namespace
 
 Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
                                           const QString &outPath, Feedback &feedback)
 {
-    if (options.patchSide < 8 || options.patchSide > 1024 || options.patchesPerFrame < 1)
+    if (options.dataDir.isEmpty() && options.syntheticSequences <= 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("no training data: give sequences, photographs for "
+                                        "synthetic sequences, or both"));
+    if (options.patchSide < 8 || options.patchSide > 1024 || options.patchesPerFrame < 1
+        || options.syntheticPatchesPerFrame < 1)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("patch side must be 8–1024 px and at least one patch a "
                                         "frame"));
-    auto all = listEvalSequences(options.dataDir, options.maxFrames, feedback);
-    if (!all)
-        return all.error();
     std::vector<EvalSequence> chosen;
-    for (const EvalSequence &s : *all)
-        if (options.sequences.isEmpty() || options.sequences.contains(s.name))
-            chosen.push_back(s);
+    if (!options.dataDir.isEmpty()) {
+        auto all = listEvalSequences(options.dataDir, options.maxFrames, feedback);
+        if (!all)
+            return all.error();
+        for (const EvalSequence &s : *all)
+            if (options.sequences.isEmpty() || options.sequences.contains(s.name))
+                chosen.push_back(s);
+    }
+    QStringList photos;
+    if (options.syntheticSequences > 0) {
+        const QDir dir(options.photosDir);
+        if (options.photosDir.isEmpty() || !dir.exists())
+            return makeError(ErrorCode::FileNotFound,
+                             QStringLiteral("%1: no such folder of photographs")
+                                 .arg(options.photosDir));
+        for (const QString &f : dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
+                                               QStringLiteral("*.png")},
+                                              QDir::Files, QDir::Name))
+            photos << dir.filePath(f);
+        if (photos.size() < 2)
+            return makeError(ErrorCode::FileEmpty,
+                             QStringLiteral("%1: synthetic sequences need at least two "
+                                            "photographs (.jpg, .png)")
+                                 .arg(options.photosDir));
+        if (options.syntheticFrames < 2)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("a synthetic sequence needs at least two frames"));
+    }
     for (const QString &name : options.sequences)
         if (std::none_of(chosen.begin(), chosen.end(),
                          [&](const EvalSequence &s) { return s.name == name; }))
@@ -112,6 +220,7 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
     int64_t total = 0, done = 0;
     for (const EvalSequence &s : chosen)
         total += s.framePaths.size();
+    total += int64_t(std::max(0, options.syntheticSequences)) * options.syntheticFrames;
     RefinerDataReport report;
     QByteArray bytes;
     for (size_t i = 0; i < chosen.size(); ++i) {
@@ -125,7 +234,8 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
             return first.error();
         // Seeded by the sequence's name, so a sequence gets the same patches in any subset.
         const uint64_t seed = options.seed * 0x9E3779B97F4A7C15ull + qHash(sequence.name);
-        PatchSink sink(truth, options, seed, bytes, feedback, done, total);
+        PatchSink sink([&truth](int f) { return truth.truth(f); }, options,
+                       options.patchesPerFrame, seed, bytes, feedback, done, total);
         Feedback methodFeedback;
         if (auto r = (*method)->propagate(truth, {Keyframe{0, *first}}, sink, methodFeedback); !r)
             return r.error().isCancelled()
@@ -136,6 +246,42 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
         report.sequences << sequence.name;
         report.frames += sequence.framePaths.size();
         report.patches += sink.patches;
+    }
+    std::mt19937_64 pick(options.seed * 0xD1B54A32D192ED03ull + 17u);
+    for (int i = 0; i < options.syntheticSequences; ++i) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        std::uniform_int_distribution<qsizetype> photo(0, photos.size() - 1);
+        const QString backPath = photos[photo(pick)], objectPath = photos[photo(pick)];
+        auto back = readImage(backPath);
+        if (!back)
+            return back.error();
+        auto object = readImage(objectPath);
+        if (!object)
+            return object.error();
+        std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(i) * 7919u + 1u);
+        MemorySequence sequence(syntheticFrames(matOf(back->converted(PixelFormat::Rgb8)),
+                                                matOf(object->converted(PixelFormat::Rgb8)),
+                                                options.syntheticFrames, rng));
+        auto method = createPropagationMethod(options.method);
+        if (!method)
+            return method.error();
+        PatchSink sink([&sequence](int f) -> Result<Frame> { return sequence.colour(f); },
+                       options, options.syntheticPatchesPerFrame, uint64_t(i) + 0x5EED, bytes,
+                       feedback, done, total);
+        Feedback methodFeedback;
+        if (auto r = (*method)->propagate(sequence, {Keyframe{0, sequence.colour(0)}}, sink,
+                                          methodFeedback);
+            !r)
+            return r.error().isCancelled()
+                ? r.error()
+                : makeError(r.error().code,
+                            QStringLiteral("synthetic sequence from %1: %2")
+                                .arg(backPath, r.error().message),
+                            r.error().detail);
+        report.frames += options.syntheticFrames;
+        report.patches += sink.patches;
+        ++report.syntheticSequences;
     }
     if (report.patches == 0)
         return makeError(ErrorCode::FileEmpty,

@@ -5,6 +5,12 @@
 // beside the truth: per pixel the grey, the propagated chroma and the true chroma (the patch
 // file format is in ml/refinertrainer.h). Frame 0 (the keyframe itself) is left out.
 //
+// Synthetic sequences from still photographs (as the issue suggests; colour is known in every
+// frame): each moves one photograph by a random pan, zoom and rotation per frame, with a disc
+// cut from a second photograph moving over it on its own path, so that the method meets
+// occlusion and disocclusion. Motion per frame: pan up to ±4 px in x and y, zoom up to ±1.5 %,
+// rotation up to ±1°; the disc has a radius of 15–30 % of the side and moves up to ±5 px.
+//
 // Memory: the patches are collected in memory (5 bytes a pixel: 64 px × 8 patches × 770
 // frames is 126 MB) and written atomically at the end. Runs on the caller's thread; polls
 // feedback per frame and reports (frames done, frames total).
@@ -21,8 +27,12 @@ namespace tincture {
 
 struct RefinerDataOptions
 {
-    QString dataDir;        // DIR/<sequence>/<frames>
+    QString dataDir;        // DIR/<sequence>/<frames>; may be empty when photosDir is set
     QStringList sequences;  // only these (each must exist); empty: all
+    QString photosDir;          // colour photographs for synthetic sequences (empty: none)
+    int syntheticSequences = 0; // how many
+    int syntheticFrames = 8;    // frames per synthetic sequence
+    int syntheticPatchesPerFrame = 2;
     QString method = QStringLiteral("bnn");
     int patchSide = 64;
     int patchesPerFrame = 8;
@@ -32,12 +42,13 @@ struct RefinerDataOptions
 
 struct RefinerDataReport
 {
-    QStringList sequences; // those packed
+    QStringList sequences; // those packed (not the synthetic ones)
+    int syntheticSequences = 0;
     int64_t frames = 0;
     int64_t patches = 0;
 };
 
-// Errors: missing data folder or named sequence, frames smaller than a patch, the method's
+// Errors: missing data or photo folder or named sequence, frames smaller than a patch, the method's
 // errors, write failures (nothing is left at outPath then), Cancelled.
 Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
                                           const QString &outPath, Feedback &feedback);

@@ -182,6 +182,36 @@ private slots:
         r = runCli(missing);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("nowhere")), qPrintable(r.err));
+
+        // Synthetic sequences from photographs, validated on every real sequence.
+        const QString photos = out.filePath(QStringLiteral("photos"));
+        QVERIFY(QDir().mkpath(photos));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(metrics::writeScoringImage(QStringLiteral("%1/p%2.png").arg(photos).arg(i),
+                                               pattern(40, 40, 7.0 * i))
+                        .hasValue());
+        QStringList synthetic = common;
+        synthetic[5] = out.filePath(QStringLiteral("synthetic"));
+        synthetic << QStringLiteral("--photos") << photos << QStringLiteral("--synthetic")
+                  << QStringLiteral("3") << QStringLiteral("--synthetic-frames")
+                  << QStringLiteral("3") << QStringLiteral("--val")
+                  << QStringLiteral("alpha,beta") << QStringLiteral("--iters")
+                  << QStringLiteral("2");
+        r = runCli(synthetic);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile s(QDir(synthetic[5]).filePath(QStringLiteral("refiner.json")));
+        QVERIFY(s.open(QIODevice::ReadOnly));
+        const QString trainedOn = QJsonDocument::fromJson(s.readAll())
+                                      .object()
+                                      .value(QStringLiteral("training"))
+                                      .toObject()
+                                      .value(QStringLiteral("data"))
+                                      .toString();
+        QVERIFY2(trainedOn.startsWith(QStringLiteral("3 synthetic sequences")),
+                 qPrintable(trainedOn));
+        // --photos without --synthetic N (and the reverse) is a usage error.
+        r = runCli(common + QStringList{QStringLiteral("--photos"), photos});
+        QCOMPARE(r.exitCode, 2);
     }
 
     void savedFramesRescoreIdentically()
