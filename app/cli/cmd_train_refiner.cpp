@@ -61,14 +61,16 @@ Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir
         return report.error();
     if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
         sidecar.write(stamp);
-    if (!quiet)
-        QTextStream(stderr) << QStringLiteral("%1: %2 patches from %3 frames of %4 (and %5 "
-                                              "synthetic sequences)\n")
+    if (!quiet) {
+        QStringList from = report->sequences;
+        if (report->syntheticSequences > 0)
+            from << QStringLiteral("%1 synthetic sequences").arg(report->syntheticSequences);
+        QTextStream(stderr) << QStringLiteral("%1: %2 patches from %3 frames of %4\n")
                                    .arg(path)
                                    .arg(report->patches)
                                    .arg(report->frames)
-                                   .arg(report->sequences.join(QStringLiteral(", ")))
-                                   .arg(report->syntheticSequences);
+                                   .arg(from.join(QStringLiteral(", ")));
+    }
     return path;
 }
 
