@@ -6,9 +6,9 @@
 // pixels apart; the refined chroma is that filter applied to the propagated chroma. The output
 // is a per-pixel convex combination of nearby propagated chroma: the net can pull colour back
 // to the right side of an edge that the bilateral stage blurred across, but it cannot learn
-// "sky is blue" from a handful of training videos. (A net that outputs chroma directly, or a
-// chroma residual, lost 0.4–0.8 dB on held-out dev sequences in a two-fold test; this form
-// gained on every one: docs/EVALUATION.md.)
+// "sky is blue" from its training data. (In an exploratory prototype outside the project, a net
+// that output chroma directly, or a chroma residual, lost PSNR on held-out dev sequences in a
+// two-fold split; this form gained on every one, as it does here: docs/EVALUATION.md.)
 //
 // Layers: width channels; convolution i of depth has dilation 1 for the first and last, 2 for
 // the others; ReLU between. The last convolution starts at zero weights with its bias favouring
