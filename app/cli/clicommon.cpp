@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <csignal>
@@ -173,6 +174,28 @@ Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes)
                          file.errorString());
     file.close();
     return out->commit();
+}
+
+bool packedIsCurrent(const QString &path, const QByteArray &stamp)
+{
+    QFile sidecar(path + QStringLiteral(".source"));
+    return QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly)
+        && sidecar.readAll() == stamp;
+}
+
+void recordPacked(const QString &path, const QByteArray &stamp)
+{
+    QFile sidecar(path + QStringLiteral(".source"));
+    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        sidecar.write(stamp);
+}
+
+Result<std::string> checkpointPath(const QString &value)
+{
+    if (!QFileInfo::exists(value))
+        return makeError(ErrorCode::FileNotFound,
+                         QStringLiteral("%1: no such checkpoint").arg(value));
+    return QFile::encodeName(value).toStdString();
 }
 
 } // namespace tincture::cli

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <atomic>
+#include <string>
 
 namespace tincture::cli {
 
@@ -30,6 +31,15 @@ int reportError(const Error &error);
 int usageError(const QString &command, const QString &message);
 
 void printWarnings(const Feedback &feedback);
+
+// Packed training data is reused when PATH exists and PATH.source holds exactly `stamp` (what
+// it was packed from; packing is deterministic). recordPacked writes the stamp after packing.
+bool packedIsCurrent(const QString &path, const QByteArray &stamp);
+void recordPacked(const QString &path, const QByteArray &stamp);
+
+// A trainer's --resume value: the checkpoint's path in the trainers' (local 8-bit) encoding, or
+// an error naming a checkpoint that does not exist.
+Result<std::string> checkpointPath(const QString &value);
 
 // Writes bytes to path through a temporary file and a rename (WriteFailed names the file).
 Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes);

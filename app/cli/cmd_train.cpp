@@ -49,10 +49,8 @@ Result<QString> packed(const QString &folder, const QString &outDir, const QStri
                                  .arg(side)
                                  .arg(dir.entryList(QDir::Files, QDir::Name).join(QLatin1Char('/')))
                                  .toUtf8();
-    QFile sidecar(path + QStringLiteral(".source"));
-    if (QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly) && sidecar.readAll() == stamp)
+    if (packedIsCurrent(path, stamp))
         return path;
-    sidecar.close();
     ProgressBar bar(QStringLiteral("packing %1").arg(folder), quiet, QStringLiteral("images"));
     Feedback feedback(bar.callback());
     feedback.linkCancelFlag(&interruptFlag());
@@ -60,8 +58,7 @@ Result<QString> packed(const QString &folder, const QString &outDir, const QStri
     bar.finish();
     if (!report)
         return report.error();
-    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        sidecar.write(stamp);
+    recordPacked(path, stamp);
     if (!quiet)
         QTextStream(stderr) << QStringLiteral("%1: %2 images packed, %3 skipped\n")
                                    .arg(folder)
@@ -176,11 +173,10 @@ int trainColorizer(const QStringList &args)
     }
     o.outDir = QFile::encodeName(outDir).toStdString();
     if (parser.isSet(resume)) {
-        if (!QFileInfo::exists(parser.value(resume)))
-            return reportError(makeError(ErrorCode::FileNotFound,
-                                         QStringLiteral("%1: no such checkpoint")
-                                             .arg(parser.value(resume))));
-        o.resumePath = QFile::encodeName(parser.value(resume)).toStdString();
+        auto checkpoint = checkpointPath(parser.value(resume));
+        if (!checkpoint)
+            return reportError(checkpoint.error());
+        o.resumePath = *checkpoint;
     }
 
     QTextStream err(stderr);

@@ -46,11 +46,8 @@ Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir
             .arg(o.syntheticFrames)
             .arg(o.syntheticPatchesPerFrame)
             .toUtf8();
-    QFile sidecar(path + QStringLiteral(".source"));
-    if (QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly) && sidecar.readAll() == stamp)
+    if (packedIsCurrent(path, stamp))
         return path;
-    sidecar.close();
-    QFile::remove(sidecar.fileName());
     ProgressBar bar(QStringLiteral("%1 patches (%2)").arg(name, o.method), quiet,
                     QStringLiteral("frames"));
     Feedback feedback(bar.callback());
@@ -59,8 +56,7 @@ Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir
     bar.finish();
     if (!report)
         return report.error();
-    if (sidecar.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        sidecar.write(stamp);
+    recordPacked(path, stamp);
     if (!quiet) {
         QStringList from = report->sequences;
         if (report->syntheticSequences > 0)
@@ -228,11 +224,10 @@ int trainRefiner(const QStringList &args)
     }
     o.outDir = QFile::encodeName(outDir).toStdString();
     if (parser.isSet(resume)) {
-        if (!QFileInfo::exists(parser.value(resume)))
-            return reportError(makeError(ErrorCode::FileNotFound,
-                                         QStringLiteral("%1: no such checkpoint")
-                                             .arg(parser.value(resume))));
-        o.resumePath = QFile::encodeName(parser.value(resume)).toStdString();
+        auto checkpoint = checkpointPath(parser.value(resume));
+        if (!checkpoint)
+            return reportError(checkpoint.error());
+        o.resumePath = *checkpoint;
     }
 
     QTextStream err(stderr);

@@ -86,32 +86,19 @@ Result<std::shared_ptr<const ChromaRefiner>> ChromaRefiner::load(const QString &
                          QStringLiteral("no propagation refiner found (looked for models/"
                                         "refiner.json; set TINCTURE_MODEL_DIR or pass "
                                         "--refiner)"));
-    QString manifestPath = path;
-    if (path.endsWith(QLatin1String(".safetensors")))
-        manifestPath = path.left(path.size() - 12) + QStringLiteral(".json");
-    auto manifest = readManifest(manifestPath);
-    if (!manifest)
-        return manifest.error();
-    const ModelManifest &m = *manifest;
-    if (m.name != QLatin1String("vpn-refiner"))
-        return makeError(ErrorCode::ModelMismatch,
-                         QStringLiteral("%1: a \"%2\" model, not a propagation refiner "
-                                        "(vpn-refiner)")
-                             .arg(manifestPath, m.name));
-    auto bytes = readVerifiedWeights(manifestPath, m);
-    if (!bytes)
-        return bytes.error();
-    const QString weightsPath = QFileInfo(manifestPath).dir().filePath(m.weightsFile);
+    auto files = readModelFiles(path, QStringLiteral("vpn-refiner"),
+                                QStringLiteral("propagation refiner"));
+    if (!files)
+        return files.error();
+    const ModelManifest &m = files->manifest;
+    const QString &weightsPath = files->weightsPath;
     try {
-        torch::Device dev = torch::kCPU;
-        const bool cudaWanted = device == QLatin1String("cuda");
-        if (cudaWanted && !torch::cuda::is_available())
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("CUDA was requested but LibTorch sees no GPU"));
-        if (cudaWanted || (device == QLatin1String("auto") && torch::cuda::is_available()))
-            dev = torch::kCUDA;
+        auto chosen = inferenceDevice(device);
+        if (!chosen)
+            return chosen.error();
+        const torch::Device dev = *chosen;
         ChromaRefinerNet net(RefinerArch{m.baseWidth, m.depth, m.tapSpacing});
-        if (auto loaded = loadSafetensors(weightsPath, *bytes, *net); !loaded)
+        if (auto loaded = loadSafetensors(weightsPath, files->weights, *net); !loaded)
             return loaded.error();
         net->eval();
         if (!dev.is_cuda()) // see refine()
@@ -120,7 +107,7 @@ Result<std::shared_ptr<const ChromaRefiner>> ChromaRefiner::load(const QString &
                     p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
         net->to(dev);
         ChromaRefinerInfo info;
-        info.path = QFileInfo(manifestPath).absoluteFilePath();
+        info.path = QFileInfo(files->manifestPath).absoluteFilePath();
         info.width = m.baseWidth;
         info.depth = m.depth;
         info.tapSpacing = m.tapSpacing;

@@ -14,11 +14,6 @@
 namespace tincture::ml {
 namespace {
 
-Error modelError(ErrorCode code, const QString &path, const QString &what)
-{
-    return makeError(code, QStringLiteral("%1: %2").arg(path, what));
-}
-
 class TorchColorizer final : public Colorizer
 {
 public:
@@ -196,32 +191,20 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         return makeError(ErrorCode::NoModel,
                          QStringLiteral("no keyframe model found (looked for models/"
                                         "colorizer.json; set TINCTURE_MODEL_DIR or pass --model)"));
-    QString manifestPath = path;
-    if (path.endsWith(QLatin1String(".safetensors")))
-        manifestPath = path.left(path.size() - 12) + QStringLiteral(".json");
-    auto manifest = readManifest(manifestPath);
-    if (!manifest)
-        return manifest.error();
-    const ModelManifest &m = manifest.value();
-    if (m.name != QLatin1String("pix2pix-unet"))
-        return modelError(ErrorCode::ModelMismatch, manifestPath,
-                          QStringLiteral("a \"%1\" model, not a keyframe model (pix2pix-unet)")
-                              .arg(m.name));
-    const QString weightsPath = QFileInfo(manifestPath).dir().filePath(m.weightsFile);
-    auto weights = readVerifiedWeights(manifestPath, m);
-    if (!weights)
-        return weights.error();
-    const QByteArray &bytes = *weights;
+    auto files = readModelFiles(path, QStringLiteral("pix2pix-unet"),
+                                QStringLiteral("keyframe model"));
+    if (!files)
+        return files.error();
+    const ModelManifest &m = files->manifest;
+    const QString &manifestPath = files->manifestPath, &weightsPath = files->weightsPath;
+    const QByteArray &bytes = files->weights;
     try {
         if (options.threads > 0)
             torch::set_num_threads(options.threads);
-        torch::Device device = torch::kCPU;
-        const bool cudaWanted = options.device == QLatin1String("cuda");
-        if (cudaWanted && !torch::cuda::is_available())
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("CUDA was requested but LibTorch sees no GPU"));
-        if (cudaWanted || (options.device == QLatin1String("auto") && torch::cuda::is_available()))
-            device = torch::kCUDA;
+        auto chosen = inferenceDevice(options.device);
+        if (!chosen)
+            return chosen.error();
+        const torch::Device device = *chosen;
         ArchParams arch;
         arch.baseWidth = m.baseWidth;
         arch.depth = m.depth;

@@ -114,6 +114,28 @@ Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelM
     return bytes;
 }
 
+Result<ModelFiles> readModelFiles(const QString &path, const QString &name, const QString &what)
+{
+    ModelFiles files;
+    files.manifestPath = path;
+    if (path.endsWith(QLatin1String(".safetensors")))
+        files.manifestPath = path.left(path.size() - 12) + QStringLiteral(".json");
+    auto manifest = readManifest(files.manifestPath);
+    if (!manifest)
+        return manifest.error();
+    files.manifest = *manifest;
+    if (files.manifest.name != name)
+        return makeError(ErrorCode::ModelMismatch,
+                         QStringLiteral("%1: a \"%2\" model, not a %3 (%4)")
+                             .arg(files.manifestPath, files.manifest.name, what, name));
+    files.weightsPath = QFileInfo(files.manifestPath).dir().filePath(files.manifest.weightsFile);
+    auto weights = readVerifiedWeights(files.manifestPath, files.manifest);
+    if (!weights)
+        return weights.error();
+    files.weights = std::move(*weights);
+    return files;
+}
+
 QString shippedModelPath(const QString &fileName)
 {
     QStringList candidates;

@@ -41,6 +41,18 @@ Result<QString> sha256OfFile(const QString &path);
 // and sha256 against the manifest. Errors name the weights file.
 Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelManifest &manifest);
 
+// A model named by its manifest (.json) or by its weights (NAME.safetensors beside NAME.json):
+// the manifest read and checked to name architecture `name`, and the weights read and verified
+// (readVerifiedWeights). `what` names the kind of model in the mismatch error ("keyframe model").
+struct ModelFiles
+{
+    QString manifestPath;
+    QString weightsPath;
+    ModelManifest manifest;
+    QByteArray weights;
+};
+Result<ModelFiles> readModelFiles(const QString &path, const QString &name, const QString &what);
+
 // A model shipped with Tincture: $TINCTURE_MODEL_DIR/FILE, then <bin>/../share/tincture/models/
 // FILE, then the source tree's models/FILE (for a build); empty if none exists.
 QString shippedModelPath(const QString &fileName);

@@ -3,6 +3,7 @@
 #include "ml/refinertrainer.h"
 #include "ml/net.h"
 #include "ml/safetensors.h"
+#include "ml/trainguard.h"
 
 #include <algorithm>
 #include <chrono>
@@ -338,18 +339,10 @@ RefinerTrainOutcome trainRefiner(const RefinerTrainOptions &options,
                                  const std::function<bool(const RefinerTrainProgress &)> &progress,
                                  const std::function<void(const std::string &)> &log)
 {
-    try {
+    return guardedTraining<RefinerTrainOutcome>([&] {
         RefinerTrainer trainer(options, progress, log);
         return trainer.run();
-    } catch (const c10::Error &e) {
-        RefinerTrainOutcome o;
-        o.error = std::string("LibTorch: ") + e.what_without_backtrace();
-        return o;
-    } catch (const std::exception &e) {
-        RefinerTrainOutcome o;
-        o.error = e.what();
-        return o;
-    }
+    });
 }
 
 } // namespace tincture::ml

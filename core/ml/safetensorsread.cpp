@@ -89,4 +89,15 @@ Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
     return {};
 }
 
+Result<torch::Device> inferenceDevice(const QString &device)
+{
+    const bool cudaWanted = device == QLatin1String("cuda");
+    if (cudaWanted && !torch::cuda::is_available())
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("CUDA was requested but LibTorch sees no GPU"));
+    if (cudaWanted || (device == QLatin1String("auto") && torch::cuda::is_available()))
+        return torch::Device(torch::kCUDA);
+    return torch::Device(torch::kCPU);
+}
+
 } // namespace tincture::ml

@@ -1,6 +1,7 @@
 #pragma once
-// Private to core/ml (includes LibTorch, then Qt): reading a safetensors file (F32 tensors)
-// into a module, checking every name and shape against the module's parameters and buffers.
+// Private to core/ml (includes LibTorch, then Qt): what the model sessions share. Reading a
+// safetensors file (F32 tensors) into a module, checking every name and shape against the
+// module's parameters and buffers; choosing the inference device.
 
 #include <torch/torch.h>
 
@@ -15,5 +16,8 @@ namespace tincture::ml {
 // a missing, extra or misshapen tensor (ModelMismatch), NaN or infinite values.
 Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
                              torch::nn::Module &module);
+
+// "auto" (CUDA when LibTorch sees a GPU), "cpu" or "cuda" (an error when there is none).
+Result<torch::Device> inferenceDevice(const QString &device);
 
 } // namespace tincture::ml

@@ -1,6 +1,7 @@
 // LibTorch first: Qt's macros must never precede it (and this file uses no Qt at all).
 #include "ml/net.h"
 #include "ml/safetensors.h"
+#include "ml/trainguard.h"
 #include "ml/trainer.h"
 
 #include <algorithm>
@@ -498,18 +499,10 @@ TrainOutcome trainColorizer(const TrainOptions &options,
                             const std::function<bool(const TrainProgress &)> &progress,
                             const std::function<void(const std::string &)> &log)
 {
-    try {
+    return guardedTraining<TrainOutcome>([&] {
         Trainer trainer(options, progress, log);
         return trainer.run();
-    } catch (const c10::Error &e) {
-        TrainOutcome o;
-        o.error = std::string("LibTorch: ") + e.what_without_backtrace();
-        return o;
-    } catch (const std::exception &e) {
-        TrainOutcome o;
-        o.error = e.what();
-        return o;
-    }
+    });
 }
 
 } // namespace tincture::ml
