@@ -147,7 +147,7 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
         refWarmQ = solver.chromaQ();
     }
     double coldPsnr = 1e9, warmPsnr = 1e9;
-    std::vector<double> cold, warm, coldIt, warmIt;
+    std::vector<double> cold, warm, coldIt, warmIt, coldCycles, warmCycles;
     double residual = 0.0;
     for (int run = 0; run <= options.runs; ++run) { // run 0 is the warm-up
         if (benchInterrupted())
@@ -177,6 +177,8 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
         warm.push_back(warmMs);
         coldIt.push_back(cs->iterations);
         warmIt.push_back(ws->iterations);
+        coldCycles.push_back(cs->cycles);
+        warmCycles.push_back(ws->cycles);
         residual = std::max(residual, cs->relativeResidual);
     }
     const QJsonObject row{{QStringLiteral("width"), w},
@@ -185,8 +187,10 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
                           {QStringLiteral("cold_ms_median"), median(cold)},
                           {QStringLiteral("cold_ms_min"), minimum(cold)},
                           {QStringLiteral("cold_iterations_median"), median(coldIt)},
+                          {QStringLiteral("cold_stationary_cycles_median"), median(coldCycles)},
                           {QStringLiteral("warm_ms_median"), median(warm)},
                           {QStringLiteral("warm_iterations_median"), median(warmIt)},
+                          {QStringLiteral("warm_stationary_cycles_median"), median(warmCycles)},
                           {QStringLiteral("relative_residual_max"), residual},
                           {QStringLiteral("cold_psnr_vs_reference_db"), coldPsnr},
                           {QStringLiteral("warm_psnr_vs_reference_db"), warmPsnr},
@@ -199,9 +203,9 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
                .arg(h)
                .arg(100.0 * double(p.scribbled) / (w * h), 0, 'f', 1)
                .arg(median(cold), 0, 'f', 1)
-               .arg(median(coldIt))
+               .arg(QStringLiteral("%1 cycles + %2").arg(median(coldCycles)).arg(median(coldIt)))
                .arg(median(warm), 0, 'f', 1)
-               .arg(median(warmIt))
+               .arg(QStringLiteral("%1 cycles + %2").arg(median(warmCycles)).arg(median(warmIt)))
                .arg(coldPsnr, 0, 'f', 1)
                .arg(warmPsnr, 0, 'f', 1)
                .arg(refIterations)

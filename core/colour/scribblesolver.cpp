@@ -324,8 +324,34 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             worst = std::max(worst, bnorm[c] > 0 ? std::sqrt(rr[c] / bnorm[c]) : 0.0);
         return worst;
     };
-    for (int c = 0; c < 2; ++c)
+    // BiCGSTAB's own (recursive) residual runs ahead of the true one in float, so it aims at
+    // 0.7 of the tolerance: aiming at the tolerance itself, on tst_scribblesolver's
+    // single-pixel pattern it said "done" at a true 1.8e-5 and then 1.04e-5 against 1e-5, and
+    // its restarts stalled there.
+    std::array<double, 2> inner{};
+    for (int c = 0; c < 2; ++c) {
         tol[c] = d->options.tolerance * d->options.tolerance * bnorm[c];
+        inner[c] = 0.5 * tol[c];
+    }
+    // Stationary multigrid first: one V-cycle and one residual a step, against BiCGSTAB's two
+    // and two, and as good while each cycle at least halves the residual. BiCGSTAB takes over
+    // at the first step that does worse.
+    for (std::array<double, 2> last{}; stats.cycles < d->options.stationaryCycles;
+         ++stats.cycles) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        d->mg.residual(x.data(), d->b.data(), r.data());
+        rn = dot2(L, r.data(), r.data(), T);
+        if (rn[0] <= tol[0] && rn[1] <= tol[1])
+            break;
+        if (stats.cycles > 0
+            && ((rn[0] > tol[0] && rn[0] > 0.25 * last[0])
+                || (rn[1] > tol[1] && rn[1] > 0.25 * last[1])))
+            break;
+        last = rn;
+        d->mg.precondition(r, z);
+        axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
+    }
     int it = 0;
     for (int round = 0;; ++round) {
         // Convergence is only ever declared on the true residual b − A x: in float the
@@ -338,9 +364,9 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             done[c] = rn[c] <= tol[c];
         if ((done[0] && done[1]) || it >= d->options.maxIterations)
             break;
-        // A restart that did not halve the residual: float rounding has the last word.
-        if (round > 0 && (done[0] || rn[0] > 0.25 * previous[0]) &&
-            (done[1] || rn[1] > 0.25 * previous[1]))
+        // A restart that did not cut the residual by a tenth: float rounding has the last word.
+        if (round > 0 && (done[0] || rn[0] > 0.81 * previous[0]) &&
+            (done[1] || rn[1] > 0.81 * previous[1]))
             break;
         previous = rn;
         rhat = r;
@@ -384,7 +410,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             const auto sn = dot2(L, s.data(), s.data(), T);
             std::array<bool, 2> early{};
             for (int c = 0; c < 2; ++c)
-                early[c] = done[c] || sn[c] <= tol[c];
+                early[c] = done[c] || sn[c] <= inner[c];
             if (early[0] && early[1]) {
                 r = s;
                 rn = sn;
@@ -404,7 +430,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             axpy2(r.data(), s.data(), m, t.data(), n, T);
             rn = dot2(L, r.data(), r.data(), T);
             for (int c = 0; c < 2; ++c)
-                if (early[c] || rn[c] <= tol[c])
+                if (early[c] || rn[c] <= inner[c])
                     done[c] = true;
             feedback.reportProgress(it + 1, d->options.maxIterations);
         }

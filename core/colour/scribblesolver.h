@@ -19,17 +19,22 @@
 // and the solution is its zero (like the reference code we solve the square row equations,
 // not the normal equations; for λ = 0 E is the paper's J(U) restricted to free pixels).
 //
-// Solver: BiCGSTAB on both channels in lock-step, preconditioned by one multigrid V-cycle
-// (black-box multigrid: operator-dependent interpolation that follows the affinities,
+// Solver: multigrid (black-box: operator-dependent interpolation that follows the affinities,
 // Galerkin coarse operators, two symmetric band-parallel Gauss–Seidel sweeps each side; see
-// multigrid.h). A cold solve starts from a full-multigrid pass; a warm one from the previous
-// solution. Convergence is declared on the true residual b − A x, not BiCGSTAB's recursively
-// updated one: in float the two drift apart (tst_scribblesolver's border pattern once stopped
-// at a recursive 9.3e-6 with a true 4.8e-5), so where they disagree BiCGSTAB restarts from the
-// true residual; a restart that does not halve it ends the solve (the float floor, about 1.6e-7
-// relative on the benchmark frame). OpenMP uses all cores. The affinities depend on Y only and
-// are kept across setConstraints(). Speed and accuracy against a converged solve: `tincture-cli bench
-// scribble` (docs/BENCHMARKS.md); run with OMP_WAIT_POLICY=PASSIVE on shared cores.
+// multigrid.h) on both channels in lock-step. A cold solve starts from a full-multigrid pass; a
+// warm one from the previous solution. Then stationary V-cycles (x += V-cycle(b − A x)) run as
+// long as each one at least halves the residual, and BiCGSTAB preconditioned by one V-cycle
+// finishes (it costs two V-cycles an iteration, so it only pays where the cycle alone slows
+// down: grain, strong edges). On the 854×480 bench frame this cut the cold solve from 7
+// BiCGSTAB iterations to 3 cycles and 5 iterations (docs/BENCHMARKS.md, session 4).
+// Convergence is declared on the true residual b − A x, not BiCGSTAB's recursively updated
+// one: in float the two drift apart (tst_scribblesolver's border pattern once stopped at a
+// recursive 9.3e-6 with a true 4.8e-5), so BiCGSTAB aims below the tolerance and, where the
+// true residual is still above it, restarts from it; a restart that does not cut it by a tenth
+// ends the solve (the float floor, about 1.6e-7 relative on the benchmark frame). OpenMP uses
+// all cores. The affinities depend on Y only and are kept across setConstraints(). Speed and
+// accuracy against a converged solve: `tincture-cli bench scribble` (docs/BENCHMARKS.md); run
+// with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
 // Ownership and threads: the solver owns copies of all its planes. One thread at a time may
 // use a solver object (the studio's job runs it on a worker thread; latest request wins is
@@ -66,12 +71,16 @@ struct ScribbleSolverOptions
     // border fall to 47.4 dB and that check to 33 dB.
     double tolerance = 1e-5;
     int maxIterations = 100; // BiCGSTAB iterations
+    // Stationary multigrid steps (x += V-cycle(b − A x)) tried before BiCGSTAB; it takes over
+    // when a step cuts the residual by less than half (0: BiCGSTAB only).
+    int stationaryCycles = 20;
     int threads = 0;         // 0: all cores (OpenMP default)
 };
 
 struct SolveStats
 {
-    int iterations = 0;
+    int iterations = 0; // BiCGSTAB iterations (two V-cycles each)
+    int cycles = 0;     // stationary V-cycles before them
     double relativeResidual = 0.0; // the larger of the two channels
     bool warmStarted = false;
     bool converged = false;

@@ -222,17 +222,22 @@ void TestScribbleSolver::agreesWithExactSolve_data()
     QTest::addColumn<int>("threads");
     QTest::addColumn<int>("width");
     QTest::addColumn<int>("height");
+    QTest::addColumn<int>("stationaryCycles");
+    const int cycles = ScribbleSolverOptions().stationaryCycles;
     for (const char *p :
          {"strokes", "single-pixel", "random-dots", "border", "prior", "prior-keep"}) {
-        QTest::newRow(p) << QString::fromLatin1(p) << 0 << 100 << 70;
+        QTest::newRow(p) << QString::fromLatin1(p) << 0 << 100 << 70 << cycles;
         QTest::newRow(qPrintable(QStringLiteral("%1 1 thread").arg(QLatin1String(p))))
-            << QString::fromLatin1(p) << 1 << 100 << 70;
+            << QString::fromLatin1(p) << 1 << 100 << 70 << cycles;
+        // BiCGSTAB from the start (no stationary multigrid steps).
+        QTest::newRow(qPrintable(QStringLiteral("%1 BiCGSTAB only").arg(QLatin1String(p))))
+            << QString::fromLatin1(p) << 0 << 100 << 70 << 0;
     }
     // Big enough (≥ 16384 cells) for the band-parallel smoother on the fine level, with two
     // threads whatever the machine has.
     for (const char *p : {"border", "random-dots", "prior-keep"})
         QTest::newRow(qPrintable(QStringLiteral("%1 240×160 2 threads").arg(QLatin1String(p))))
-            << QString::fromLatin1(p) << 2 << 240 << 160;
+            << QString::fromLatin1(p) << 2 << 240 << 160 << cycles;
 }
 
 void TestScribbleSolver::agreesWithExactSolve()
@@ -241,11 +246,13 @@ void TestScribbleSolver::agreesWithExactSolve()
     QFETCH(int, threads);
     QFETCH(int, width);
     QFETCH(int, height);
+    QFETCH(int, stationaryCycles);
     const Problem p = makeProblem(pattern, width, height);
     const auto [ei, eq] = exactSolve(p);
 
     ScribbleSolverOptions options;
     options.threads = threads;
+    options.stationaryCycles = stationaryCycles;
     ScribbleSolver solver(options);
     QVERIFY(solver.setLuma(p.w, p.h, p.Y).hasValue());
     QVERIFY(solver.setConstraints(p.c).hasValue());
@@ -254,8 +261,10 @@ void TestScribbleSolver::agreesWithExactSolve()
     QVERIFY(stats.hasValue());
     QVERIFY(stats->converged);
     const double psnr = psnrRgb(p.Y, ei, eq, solver.chromaI(), solver.chromaQ());
-    qInfo("%s: %d iterations, residual %.2g, PSNR vs SparseLU %.1f dB", qPrintable(pattern),
-          stats->iterations, stats->relativeResidual, psnr);
+    qInfo("%s: %d stationary cycles, %d iterations, residual %.2g, PSNR vs SparseLU %.1f dB",
+          qPrintable(pattern), stats->cycles, stats->iterations, stats->relativeResidual, psnr);
+    if (stationaryCycles == 0)
+        QCOMPARE(stats->cycles, 0);
     QVERIFY2(psnr >= 45.0, qPrintable(QStringLiteral("PSNR %1 dB").arg(psnr)));
     // The hard constraints hold exactly.
     for (size_t k = 0; k < p.Y.size(); ++k)
