@@ -87,48 +87,65 @@ int trainRefiner(const QStringList &args)
         return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help),
                                   QString::fromLatin1(value), QString::fromLatin1(def));
     };
-    const QCommandLineOption data = opt("data", "Folder of colour sequences (DIR/<sequence>/"
-                                                "<frames>, as eval propagation reads).", "DIR", "");
-    const QCommandLineOption sequences = opt("sequences", "Train on these sequences only "
-                                                          "(comma-separated; default: all but "
-                                                          "--val ones).", "LIST", "");
-    const QCommandLineOption val = opt("val", "Validate on these sequences (comma-separated; "
-                                              "never trained on).", "LIST", "");
-    const QCommandLineOption method = opt("method", "Propagation method whose outputs are "
-                                                    "refined (default bnn).", "NAME", "bnn");
-    const QCommandLineOption out = opt("out", "Output folder: patches, checkpoint, "
-                                              "validation.csv, refiner.json + .safetensors.",
+    const QCommandLineOption data = opt("data",
+                                        "Folder of colour sequences (DIR/<sequence>/"
+                                        "<frames>, as eval propagation reads).",
+                                        "DIR", "");
+    const QCommandLineOption sequences = opt("sequences",
+                                             "Train on these sequences only "
+                                             "(comma-separated; default: all but "
+                                             "--val ones).",
+                                             "LIST", "");
+    const QCommandLineOption val = opt("val",
+                                       "Validate on these sequences (comma-separated; "
+                                       "never trained on).",
+                                       "LIST", "");
+    const QCommandLineOption method = opt("method",
+                                          "Propagation method whose outputs are "
+                                          "refined (default bnn).",
+                                          "NAME", "bnn");
+    const QCommandLineOption out = opt("out",
+                                       "Output folder: patches, checkpoint, "
+                                       "validation.csv, refiner.json + .safetensors.",
                                        "DIR", "");
-    const QCommandLineOption photos = opt("photos", "Folder of colour photographs for synthetic "
-                                                    "sequences (pans, zooms, rotations and a "
-                                                    "moving disc of a second photograph).",
+    const QCommandLineOption photos = opt("photos",
+                                          "Folder of colour photographs for synthetic "
+                                          "sequences (pans, zooms, rotations and a "
+                                          "moving disc of a second photograph).",
                                           "DIR", "");
-    const QCommandLineOption synthetic = opt("synthetic", "Number of synthetic sequences "
-                                                          "(default 0; needs --photos).",
+    const QCommandLineOption synthetic = opt("synthetic",
+                                             "Number of synthetic sequences "
+                                             "(default 0; needs --photos).",
                                              "N", "0");
-    const QCommandLineOption syntheticFrames = opt("synthetic-frames", "Frames per synthetic "
-                                                                       "sequence (default 8).",
+    const QCommandLineOption syntheticFrames = opt("synthetic-frames",
+                                                   "Frames per synthetic "
+                                                   "sequence (default 8).",
                                                    "N", "8");
     const QCommandLineOption patch = opt("patch", "Patch side in px (default 64).", "px", "64");
-    const QCommandLineOption perFrame = opt("patches-per-frame", "Patches per frame (default 8).",
-                                            "N", "8");
+    const QCommandLineOption perFrame =
+        opt("patches-per-frame", "Patches per frame (default 8).", "N", "8");
     const QCommandLineOption iters = opt("iters", "Total iterations (default 3000).", "N", "3000");
     const QCommandLineOption batch = opt("batch", "Batch size (default 16).", "B", "16");
-    const QCommandLineOption width = opt("width", "Channels of the hidden layers (default 16).",
-                                         "C", "16");
+    const QCommandLineOption width =
+        opt("width", "Channels of the hidden layers (default 16).", "C", "16");
     const QCommandLineOption depth = opt("depth", "Convolutions (default 3).", "D", "3");
-    const QCommandLineOption taps = opt("tap-spacing", "Pixels between the filter's taps "
-                                                       "(default 2).", "px", "2");
-    const QCommandLineOption decay = opt("decay-from", "Learning rate × 0.3 from this iteration "
-                                                       "(default: two thirds of --iters).", "K", "-1");
+    const QCommandLineOption taps = opt("tap-spacing",
+                                        "Pixels between the filter's taps "
+                                        "(default 2).",
+                                        "px", "2");
+    const QCommandLineOption decay = opt("decay-from",
+                                         "Learning rate × 0.3 from this iteration "
+                                         "(default: two thirds of --iters).",
+                                         "K", "-1");
     const QCommandLineOption device = opt("device", "cpu or cuda (default cpu).", "DEV", "cpu");
-    const QCommandLineOption threads = opt("threads", "CPU threads (default: all cores).", "n", "0");
+    const QCommandLineOption threads =
+        opt("threads", "CPU threads (default: all cores).", "n", "0");
     const QCommandLineOption resume = opt("resume", "Continue from a checkpoint.pt.", "CKPT", "");
     const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
-    parser.addOptions({data, sequences, val, method, photos, synthetic, syntheticFrames, out,
-                       patch, perFrame, iters, batch, width, depth, taps, decay, device, threads,
-                       resume, seed, quiet});
+    parser.addOptions({data, sequences, val,      method,  photos, synthetic, syntheticFrames,
+                       out,  patch,     perFrame, iters,   batch,  width,     depth,
+                       taps, decay,     device,   threads, resume, seed,      quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the refiner of the \"vpn\" propagation method "
                                           "(VPN's spatial CNN) on colour sequences. Ctrl-C "
@@ -167,7 +184,8 @@ int trainRefiner(const QStringList &args)
     o.threads = number(threads, 0, 1024);
     o.seed = uint64_t(number(seed, 0, 2147483647));
     if (!ok)
-        return usageError(kCommand, QStringLiteral("a numeric option is out of range (see --help)"));
+        return usageError(kCommand,
+                          QStringLiteral("a numeric option is out of range (see --help)"));
     if (o.decayFrom < 0)
         o.decayFrom = o.iterations * 2 / 3;
     d.seed = o.seed;
@@ -255,8 +273,8 @@ int trainRefiner(const QStringList &args)
     };
     const ml::RefinerTrainOutcome outcome = ml::trainRefiner(o, progress, log);
     if (!outcome.ok && !outcome.cancelled)
-        return reportError(makeError(ErrorCode::TrainingFailed,
-                                     QString::fromStdString(outcome.error)));
+        return reportError(
+            makeError(ErrorCode::TrainingFailed, QString::fromStdString(outcome.error)));
     if (outcome.cancelled) {
         err << QStringLiteral("stopped at iteration %1; checkpoint written: resume with "
                               "--resume %2\n")
@@ -280,9 +298,9 @@ int trainRefiner(const QStringList &args)
     m.iterations = outcome.iterations;
     QStringList sources;
     if (!t.dataDir.isEmpty())
-        sources << QStringLiteral("%1: %2").arg(t.dataDir, trainNames.isEmpty()
-                                                               ? QStringLiteral("all sequences")
-                                                               : trainNames.join(QStringLiteral(", ")));
+        sources << QStringLiteral("%1: %2").arg(
+            t.dataDir, trainNames.isEmpty() ? QStringLiteral("all sequences")
+                                            : trainNames.join(QStringLiteral(", ")));
     if (d.syntheticSequences > 0)
         sources << QStringLiteral("%1 synthetic sequences of %2 frames from the photographs in %3")
                        .arg(d.syntheticSequences)
@@ -291,21 +309,21 @@ int trainRefiner(const QStringList &args)
     m.trainedOn = QStringLiteral("%1 (outputs of %2, frame 0 as the keyframe)")
                       .arg(sources.join(QStringLiteral("; ")), d.method);
     m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    m.training = QJsonObject{
-        {QStringLiteral("method"), d.method},
-        {QStringLiteral("patch"), d.patchSide},
-        {QStringLiteral("patchesPerFrame"), d.patchesPerFrame},
-        {QStringLiteral("syntheticSequences"), d.syntheticSequences},
-        {QStringLiteral("syntheticFrames"), d.syntheticFrames},
-        {QStringLiteral("syntheticPatchesPerFrame"), d.syntheticPatchesPerFrame},
-        {QStringLiteral("batch"), o.batch},
-        {QStringLiteral("learningRate"), o.learningRate},
-        {QStringLiteral("decayFrom"), o.decayFrom},
-        {QStringLiteral("loss"), QStringLiteral("MSE on (Cb, Cr)/128")},
-        {QStringLiteral("seed"), double(o.seed)},
-        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(valNames)},
-        {QStringLiteral("command"),
-         QStringLiteral("tincture-cli train refiner ") + args.join(QLatin1Char(' '))}};
+    m.training =
+        QJsonObject{{QStringLiteral("method"), d.method},
+                    {QStringLiteral("patch"), d.patchSide},
+                    {QStringLiteral("patchesPerFrame"), d.patchesPerFrame},
+                    {QStringLiteral("syntheticSequences"), d.syntheticSequences},
+                    {QStringLiteral("syntheticFrames"), d.syntheticFrames},
+                    {QStringLiteral("syntheticPatchesPerFrame"), d.syntheticPatchesPerFrame},
+                    {QStringLiteral("batch"), o.batch},
+                    {QStringLiteral("learningRate"), o.learningRate},
+                    {QStringLiteral("decayFrom"), o.decayFrom},
+                    {QStringLiteral("loss"), QStringLiteral("MSE on (Cb, Cr)/128")},
+                    {QStringLiteral("seed"), double(o.seed)},
+                    {QStringLiteral("validationSequences"), QJsonArray::fromStringList(valNames)},
+                    {QStringLiteral("command"),
+                     QStringLiteral("tincture-cli train refiner ") + args.join(QLatin1Char(' '))}};
     if (outcome.last.validated && !o.valPath.empty())
         m.figures = QJsonObject{
             {QStringLiteral("validationChromaPsnrInDb"), outcome.last.valPsnrIn},

@@ -28,8 +28,7 @@ public:
                         float *chroma, size_t chromaStride) const override
     {
         if (width < 1 || height < 1 || !grey || !chroma)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("refiner: empty frame"));
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("refiner: empty frame"));
         try {
             torch::NoGradGuard noGrad;
             torch::Tensor x = torch::empty({1, 3, height, width}, torch::kFloat32);
@@ -86,8 +85,8 @@ Result<std::shared_ptr<const ChromaRefiner>> ChromaRefiner::load(const QString &
                          QStringLiteral("no propagation refiner found (looked for models/"
                                         "refiner.json; set TINCTURE_MODEL_DIR or pass "
                                         "--refiner)"));
-    auto files = readModelFiles(path, QStringLiteral("vpn-refiner"),
-                                QStringLiteral("propagation refiner"));
+    auto files =
+        readModelFiles(path, QStringLiteral("vpn-refiner"), QStringLiteral("propagation refiner"));
     if (!files)
         return files.error();
     const ModelManifest &m = files->manifest;
@@ -117,9 +116,10 @@ Result<std::shared_ptr<const ChromaRefiner>> ChromaRefiner::load(const QString &
         return std::shared_ptr<const ChromaRefiner>(
             std::make_shared<TorchRefiner>(std::move(net), std::move(info), dev));
     } catch (const c10::Error &e) {
-        return makeError(ErrorCode::ModelInvalid,
-                         QStringLiteral("%1: LibTorch could not build the refiner").arg(weightsPath),
-                         QString::fromStdString(e.what_without_backtrace()));
+        return makeError(
+            ErrorCode::ModelInvalid,
+            QStringLiteral("%1: LibTorch could not build the refiner").arg(weightsPath),
+            QString::fromStdString(e.what_without_backtrace()));
     }
 }
 

@@ -33,8 +33,8 @@ public:
 
     // Loads a refiner from its manifest (.json) or the weights file next to it. device: "auto"
     // (CUDA when LibTorch sees one), "cpu" or "cuda". Errors name the file.
-    static Result<std::shared_ptr<const ChromaRefiner>> load(const QString &path,
-                                                             const QString &device = QStringLiteral("auto"));
+    static Result<std::shared_ptr<const ChromaRefiner>>
+    load(const QString &path, const QString &device = QStringLiteral("auto"));
 
     virtual const ChromaRefinerInfo &info() const = 0;
 

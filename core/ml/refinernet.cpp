@@ -1,7 +1,7 @@
 // LibTorch first (see net.h); no Qt here.
 #include "ml/refinernet.h"
-#include "ml/refinertrainer.h"
 #include "ml/net.h"
+#include "ml/refinertrainer.h"
 #include "ml/safetensors.h"
 #include "ml/trainguard.h"
 
@@ -173,9 +173,9 @@ void RefinerTrainer::saveCheckpoint(int iteration)
     archive.write("refiner", net);
     archive.write("optimizer", opt);
     archive.write("iteration", torch::tensor(int64_t(iteration)));
-    archive.write("arch", torch::tensor({int64_t(m_arch.width), int64_t(m_arch.depth),
-                                         int64_t(m_arch.tapSpacing), int64_t(m_o.batch),
-                                         int64_t(m_o.seed)}));
+    archive.write(
+        "arch", torch::tensor({int64_t(m_arch.width), int64_t(m_arch.depth),
+                               int64_t(m_arch.tapSpacing), int64_t(m_o.batch), int64_t(m_o.seed)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
     archive.save_to(path + ".part");
     fs::rename(path + ".part", path);
@@ -200,7 +200,9 @@ std::string RefinerTrainer::validateAndExport(int iteration, RefinerTrainProgres
             seOut += (interior(out) * 128.0 - t).square().sum().item<double>();
             n += double(t.numel());
         }
-        auto psnr = [&](double se) { return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / n)); };
+        auto psnr = [&](double se) {
+            return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / n));
+        };
         p.valPsnrIn = psnr(seIn);
         p.valPsnrOut = psnr(seOut);
         m_net->train();
@@ -248,8 +250,9 @@ RefinerTrainOutcome RefinerTrainer::run()
             return outcome;
         }
     if (m_train.side <= 2 * margin() + 1) {
-        outcome.error = "patches of " + std::to_string(m_train.side)
-            + " px are too small for this net (its reach is " + std::to_string(margin()) + " px)";
+        outcome.error = "patches of " + std::to_string(m_train.side) +
+                        " px are too small for this net (its reach is " + std::to_string(margin()) +
+                        " px)";
         return outcome;
     }
     torch::manual_seed(m_o.seed);
@@ -277,8 +280,8 @@ RefinerTrainOutcome RefinerTrainer::run()
     int it = m_start;
     for (; it < m_o.iterations; ++it) {
         std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
-        const double lr = (m_o.decayFrom > 0 && it >= m_o.decayFrom) ? m_o.learningRate * 0.3
-                                                                      : m_o.learningRate;
+        const double lr =
+            (m_o.decayFrom > 0 && it >= m_o.decayFrom) ? m_o.learningRate * 0.3 : m_o.learningRate;
         for (auto &group : m_opt->param_groups())
             static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
         std::uniform_int_distribution<int> pick(0, m_train.count - 1);
@@ -301,9 +304,9 @@ RefinerTrainOutcome RefinerTrainer::run()
         p.total = m_o.iterations;
         for (double l : recent)
             p.loss += l / double(recent.size());
-        p.secondsPerIteration = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                                    .count()
-            / double(it + 1 - m_start);
+        p.secondsPerIteration =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
+            double(it + 1 - m_start);
         const bool last = it + 1 == m_o.iterations;
         if ((it + 1) % m_o.validateEvery == 0 || last)
             if (std::string e = validateAndExport(it + 1, p); !e.empty()) {

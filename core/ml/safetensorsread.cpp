@@ -1,6 +1,6 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
-#include "ml/net.h"
 #include "ml/safetensorsread.h"
+#include "ml/net.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,9 +34,9 @@ Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
     const QJsonDocument doc =
         QJsonDocument::fromJson(bytes.mid(8, qsizetype(headerBytes)), &parseError);
     if (!doc.isObject())
-        return modelError(ErrorCode::ModelInvalid, path,
-                          QStringLiteral("corrupt safetensors header (%1)")
-                              .arg(parseError.errorString()));
+        return modelError(
+            ErrorCode::ModelInvalid, path,
+            QStringLiteral("corrupt safetensors header (%1)").arg(parseError.errorString()));
     const QJsonObject header = doc.object();
     const char *data = bytes.constData() + 8 + headerBytes;
     const qint64 dataBytes = bytes.size() - 8 - qint64(headerBytes);
@@ -78,9 +78,9 @@ Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
         std::memcpy(values.data(), data + begin, size_t(end - begin));
         tensor.copy_(torch::from_blob(values.data(), tensor.sizes(), torch::kFloat32));
         if (!torch::isfinite(tensor).all().item<bool>())
-            return modelError(ErrorCode::ModelInvalid, path,
-                              QStringLiteral("tensor \"%1\" holds NaN or infinite values")
-                                  .arg(key));
+            return modelError(
+                ErrorCode::ModelInvalid, path,
+                QStringLiteral("tensor \"%1\" holds NaN or infinite values").arg(key));
     }
     if (header.size() - (header.contains(QStringLiteral("__metadata__")) ? 1 : 0) != expected)
         return modelError(ErrorCode::ModelMismatch, path,

@@ -11,8 +11,7 @@
 namespace tincture::ml {
 
 // Outcome has a std::string `error`; run() returns an Outcome.
-template <class Outcome, class Run>
-Outcome guardedTraining(Run &&run)
+template <class Outcome, class Run> Outcome guardedTraining(Run &&run)
 {
     try {
         return run();

@@ -30,7 +30,8 @@ public:
                 return r;
             return m_next.put(index, composeLumaExact(grey, chroma));
         } catch (const cv::Exception &e) {
-            return makeError(ErrorCode::Internal, QStringLiteral("refining frame %1 failed").arg(index),
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("refining frame %1 failed").arg(index),
                              QString::fromStdString(e.what()));
         }
     }
@@ -46,8 +47,8 @@ class RefinedMethod final : public PropagationMethod
 public:
     RefinedMethod(QString name, QString description, std::unique_ptr<PropagationMethod> inner,
                   std::shared_ptr<const ml::ChromaRefiner> refiner)
-        : m_name(std::move(name)), m_description(std::move(description)),
-          m_inner(std::move(inner)), m_refiner(std::move(refiner))
+        : m_name(std::move(name)), m_description(std::move(description)), m_inner(std::move(inner)),
+          m_refiner(std::move(refiner))
     {
     }
 
@@ -74,9 +75,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<PropagationMethod> makeRefinedMethod(QString name, QString description,
-                                                     std::unique_ptr<PropagationMethod> inner,
-                                                     std::shared_ptr<const ml::ChromaRefiner> refiner)
+std::unique_ptr<PropagationMethod>
+makeRefinedMethod(QString name, QString description, std::unique_ptr<PropagationMethod> inner,
+                  std::shared_ptr<const ml::ChromaRefiner> refiner)
 {
     return std::make_unique<RefinedMethod>(std::move(name), std::move(description),
                                            std::move(inner), std::move(refiner));

@@ -33,8 +33,7 @@ public:
               uint64_t sequenceSeed, QByteArray &bytes, Feedback &feedback, int64_t &done,
               int64_t total)
         : m_truth(std::move(truth)), m_o(options), m_patchesPerFrame(patchesPerFrame),
-          m_seed(sequenceSeed), m_bytes(bytes),
-          m_feedback(feedback), m_done(done), m_total(total)
+          m_seed(sequenceSeed), m_bytes(bytes), m_feedback(feedback), m_done(done), m_total(total)
     {
     }
 
@@ -150,10 +149,10 @@ std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, i
                 const double a = std::clamp(radius + 0.5 - d, 0.0, 1.0);
                 if (a <= 0.0)
                     continue;
-                const int sx = std::clamp(int(std::lround(x - cx + object.cols * 0.5)), 0,
-                                          object.cols - 1);
-                const int sy = std::clamp(int(std::lround(y - cy + object.rows * 0.5)), 0,
-                                          object.rows - 1);
+                const int sx =
+                    std::clamp(int(std::lround(x - cx + object.cols * 0.5)), 0, object.cols - 1);
+                const int sy =
+                    std::clamp(int(std::lround(y - cy + object.rows * 0.5)), 0, object.rows - 1);
                 const cv::Vec3b o = object.at<cv::Vec3b>(sy, sx);
                 for (int c = 0; c < 3; ++c)
                     row[x][c] = uint8_t(std::lround(a * o[c] + (1.0 - a) * row[x][c]));
@@ -166,15 +165,15 @@ std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, i
 
 } // namespace
 
-Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
-                                          const QString &outPath, Feedback &feedback)
+Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, const QString &outPath,
+                                          Feedback &feedback)
 {
     if (options.dataDir.isEmpty() && options.syntheticSequences <= 0)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("no training data: give sequences, photographs for "
                                         "synthetic sequences, or both"));
-    if (options.patchSide < 8 || options.patchSide > 1024 || options.patchesPerFrame < 1
-        || options.syntheticPatchesPerFrame < 1)
+    if (options.patchSide < 8 || options.patchSide > 1024 || options.patchesPerFrame < 1 ||
+        options.syntheticPatchesPerFrame < 1)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("patch side must be 8–1024 px and at least one patch a "
                                         "frame"));
@@ -191,12 +190,12 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
     if (options.syntheticSequences > 0) {
         const QDir dir(options.photosDir);
         if (options.photosDir.isEmpty() || !dir.exists())
-            return makeError(ErrorCode::FileNotFound,
-                             QStringLiteral("%1: no such folder of photographs")
-                                 .arg(options.photosDir));
-        for (const QString &f : dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
-                                               QStringLiteral("*.png")},
-                                              QDir::Files, QDir::Name))
+            return makeError(
+                ErrorCode::FileNotFound,
+                QStringLiteral("%1: no such folder of photographs").arg(options.photosDir));
+        for (const QString &f : dir.entryList(
+                 {QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png")},
+                 QDir::Files, QDir::Name))
             photos << dir.filePath(f);
         if (photos.size() < 2)
             return makeError(ErrorCode::FileEmpty,
@@ -210,9 +209,9 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
     for (const QString &name : options.sequences)
         if (std::none_of(chosen.begin(), chosen.end(),
                          [&](const EvalSequence &s) { return s.name == name; }))
-            return makeError(ErrorCode::FileNotFound,
-                             QStringLiteral("%1: no sequence \"%2\" with frames")
-                                 .arg(options.dataDir, name));
+            return makeError(
+                ErrorCode::FileNotFound,
+                QStringLiteral("%1: no sequence \"%2\" with frames").arg(options.dataDir, name));
     auto probe = createPropagationMethod(options.method);
     if (!probe)
         return probe.error();
@@ -234,15 +233,15 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
             return first.error();
         // Seeded by the sequence's name, so a sequence gets the same patches in any subset.
         const uint64_t seed = options.seed * 0x9E3779B97F4A7C15ull + qHash(sequence.name);
-        PatchSink sink([&truth](int f) { return truth.truth(f); }, options,
-                       options.patchesPerFrame, seed, bytes, feedback, done, total);
+        PatchSink sink([&truth](int f) { return truth.truth(f); }, options, options.patchesPerFrame,
+                       seed, bytes, feedback, done, total);
         Feedback methodFeedback;
         if (auto r = (*method)->propagate(truth, {Keyframe{0, *first}}, sink, methodFeedback); !r)
             return r.error().isCancelled()
-                ? r.error()
-                : makeError(r.error().code,
-                            QStringLiteral("%1: %2").arg(sequence.name, r.error().message),
-                            r.error().detail);
+                       ? r.error()
+                       : makeError(r.error().code,
+                                   QStringLiteral("%1: %2").arg(sequence.name, r.error().message),
+                                   r.error().detail);
         report.sequences << sequence.name;
         report.frames += sequence.framePaths.size();
         report.patches += sink.patches;
@@ -266,19 +265,19 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
         auto method = createPropagationMethod(options.method);
         if (!method)
             return method.error();
-        PatchSink sink([&sequence](int f) -> Result<Frame> { return sequence.colour(f); },
-                       options, options.syntheticPatchesPerFrame, uint64_t(i) + 0x5EED, bytes,
-                       feedback, done, total);
+        PatchSink sink([&sequence](int f) -> Result<Frame> { return sequence.colour(f); }, options,
+                       options.syntheticPatchesPerFrame, uint64_t(i) + 0x5EED, bytes, feedback,
+                       done, total);
         Feedback methodFeedback;
         if (auto r = (*method)->propagate(sequence, {Keyframe{0, sequence.colour(0)}}, sink,
                                           methodFeedback);
             !r)
             return r.error().isCancelled()
-                ? r.error()
-                : makeError(r.error().code,
-                            QStringLiteral("synthetic sequence from %1: %2")
-                                .arg(backPath, r.error().message),
-                            r.error().detail);
+                       ? r.error()
+                       : makeError(r.error().code,
+                                   QStringLiteral("synthetic sequence from %1: %2")
+                                       .arg(backPath, r.error().message),
+                                   r.error().detail);
         report.frames += options.syntheticFrames;
         report.patches += sink.patches;
         ++report.syntheticSequences;
@@ -293,9 +292,10 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
         return output.error();
     QFile file(output->tempPath());
     const uint32_t header[3] = {uint32_t(report.patches), uint32_t(options.patchSide), 5};
-    const bool written = file.open(QIODevice::WriteOnly) && file.write("TCRPAT01", 8) == 8
-        && file.write(reinterpret_cast<const char *>(header), sizeof header) == sizeof header
-        && file.write(bytes) == bytes.size() && file.flush();
+    const bool written =
+        file.open(QIODevice::WriteOnly) && file.write("TCRPAT01", 8) == 8 &&
+        file.write(reinterpret_cast<const char *>(header), sizeof header) == sizeof header &&
+        file.write(bytes) == bytes.size() && file.flush();
     file.close();
     if (!written) {
         output->discard();

@@ -27,8 +27,8 @@ namespace tincture {
 
 struct RefinerDataOptions
 {
-    QString dataDir;        // DIR/<sequence>/<frames>; may be empty when photosDir is set
-    QStringList sequences;  // only these (each must exist); empty: all
+    QString dataDir;            // DIR/<sequence>/<frames>; may be empty when photosDir is set
+    QStringList sequences;      // only these (each must exist); empty: all
     QString photosDir;          // colour photographs for synthetic sequences (empty: none)
     int syntheticSequences = 0; // how many
     int syntheticFrames = 8;    // frames per synthetic sequence
@@ -50,7 +50,7 @@ struct RefinerDataReport
 
 // Errors: missing data or photo folder or named sequence, frames smaller than a patch, the method's
 // errors, write failures (nothing is left at outPath then), Cancelled.
-Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options,
-                                          const QString &outPath, Feedback &feedback);
+Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, const QString &outPath,
+                                          Feedback &feedback);
 
 } // namespace tincture

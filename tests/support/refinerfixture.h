@@ -16,8 +16,8 @@ inline QString writeRandomRefinerModel(const QString &dir, const QString &name, 
                                        int depth = 3, int tapSpacing = 2, uint64_t seed = 7)
 {
     const QString weights = QDir(dir).filePath(name + QStringLiteral(".safetensors"));
-    if (!ml::writeRandomRefiner(QFile::encodeName(weights).toStdString(), width, depth,
-                                tapSpacing, seed)
+    if (!ml::writeRandomRefiner(QFile::encodeName(weights).toStdString(), width, depth, tapSpacing,
+                                seed)
              .empty())
         return {};
     ml::ModelManifest m;

@@ -72,7 +72,8 @@ private:
     RefinerTrainOptions tiny(const QString &out, int iterations) const
     {
         RefinerTrainOptions o;
-        o.datasetPath = QFile::encodeName(m_dir.filePath(QStringLiteral("train.tcrp"))).toStdString();
+        o.datasetPath =
+            QFile::encodeName(m_dir.filePath(QStringLiteral("train.tcrp"))).toStdString();
         o.valPath = QFile::encodeName(m_dir.filePath(QStringLiteral("val.tcrp"))).toStdString();
         o.outDir = QFile::encodeName(out).toStdString();
         o.threads = 1;
@@ -91,10 +92,10 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("train.tcrp")),
-                          blurredEdgePatches(64, 24, 1)));
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("val.tcrp")),
-                          blurredEdgePatches(16, 24, 2)));
+        QVERIFY(
+            writeFile(m_dir.filePath(QStringLiteral("train.tcrp")), blurredEdgePatches(64, 24, 1)));
+        QVERIFY(
+            writeFile(m_dir.filePath(QStringLiteral("val.tcrp")), blurredEdgePatches(16, 24, 2)));
         QVERIFY(!test::writeRandomRefinerModel(m_dir.path(), QStringLiteral("random")).isEmpty());
     }
 
@@ -141,8 +142,13 @@ private slots:
                     const float v = out[(size_t(y) * width + x) * 2 + c];
                     QVERIFY2(v >= lo - 1e-3f && v <= hi + 1e-3f,
                              qPrintable(QStringLiteral("(%1, %2): %3 outside [%4, %5]")
-                                            .arg(x).arg(y).arg(v).arg(lo).arg(hi)));
-                    changed = changed || std::abs(v - chroma[(size_t(y) * width + x) * 2 + c]) > 0.5f;
+                                            .arg(x)
+                                            .arg(y)
+                                            .arg(v)
+                                            .arg(lo)
+                                            .arg(hi)));
+                    changed =
+                        changed || std::abs(v - chroma[(size_t(y) * width + x) * 2 + c]) > 0.5f;
                 }
         if (width * height > 1)
             QVERIFY(changed); // random weights are not the identity
@@ -203,7 +209,8 @@ private slots:
         // The smeared edge is what the net must sharpen: the refined chroma is closer to the truth.
         QVERIFY2(last.valPsnrOut > last.valPsnrIn + 3.0,
                  qPrintable(QStringLiteral("%1 dB refined against %2 dB in")
-                                .arg(last.valPsnrOut).arg(last.valPsnrIn)));
+                                .arg(last.valPsnrOut)
+                                .arg(last.valPsnrIn)));
 
         // Interrupted at 70, resumed to 200: the same weights.
         const RefinerTrainOutcome stopped = trainRefiner(
@@ -228,8 +235,8 @@ private slots:
         QVERIFY(writeFile(bad, truncated));
         RefinerTrainOptions o = tiny(out, 5);
         o.datasetPath = QFile::encodeName(bad).toStdString();
-        const RefinerTrainOutcome r = trainRefiner(o, [](const RefinerTrainProgress &) { return true; },
-                                                   [](const std::string &) {});
+        const RefinerTrainOutcome r = trainRefiner(
+            o, [](const RefinerTrainProgress &) { return true; }, [](const std::string &) {});
         QVERIFY(!r.ok);
         QVERIFY2(r.error.find("truncated") != std::string::npos, r.error.c_str());
     }
