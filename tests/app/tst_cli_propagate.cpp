@@ -132,7 +132,7 @@ private slots:
             << QStringList{"--frames", in, "--keyframe", path("key0.png")} << 2 << "N=IMAGE";
         QTest::newRow("unknown method")
             << QStringList{"--frames", in, "--keyframe", "0=" + path("key0.png"), "--method",
-                           "vpn"}
+                           "nosuch"}
             << 2 << "bnnflow";
     }
     void badInputs()
