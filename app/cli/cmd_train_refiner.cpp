@@ -8,6 +8,7 @@
 
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
+#include "propagation/propagationmethod.h"
 #include "propagation/refinerdata.h"
 
 #include <QDateTime>
@@ -201,8 +202,13 @@ int trainRefiner(const QStringList &args)
             return usageError(kCommand,
                               QStringLiteral("%1 is in both --sequences and --val").arg(name));
     const bool silent = parser.isSet(quiet);
-    if (!valNames.isEmpty() && d.dataDir.isEmpty())
-        return usageError(kCommand, QStringLiteral("--val names sequences of --data"));
+    if ((!valNames.isEmpty() || !trainNames.isEmpty()) && d.dataDir.isEmpty())
+        return usageError(kCommand, QStringLiteral("--sequences and --val name sequences of "
+                                                   "--data"));
+    if (!propagationMethodNames().contains(d.method))
+        return usageError(kCommand,
+                          QStringLiteral("unknown method '%1' (known: %2)")
+                              .arg(d.method, propagationMethodNames().join(QStringLiteral(", "))));
     if (trainNames.isEmpty() && !valNames.isEmpty()) { // all the others
         const QDir dir(d.dataDir);
         if (!dir.exists())

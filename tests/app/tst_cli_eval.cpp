@@ -209,9 +209,12 @@ private slots:
                                       .toString();
         QVERIFY2(trainedOn.startsWith(QStringLiteral("3 synthetic sequences")),
                  qPrintable(trainedOn));
-        // --photos without --synthetic N (and the reverse) is a usage error.
+        // --photos without --synthetic N, and an unknown method, are usage errors.
         r = runCli(common + QStringList{QStringLiteral("--photos"), photos});
         QCOMPARE(r.exitCode, 2);
+        r = runCli(common + QStringList{QStringLiteral("--method"), QStringLiteral("nosuch")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("nosuch")), qPrintable(r.err));
     }
 
     void savedFramesRescoreIdentically()
