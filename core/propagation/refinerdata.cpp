@@ -259,9 +259,17 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
         if (!object)
             return object.error();
         std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(i) * 7919u + 1u);
-        MemorySequence sequence(syntheticFrames(matOf(back->converted(PixelFormat::Rgb8)),
-                                                matOf(object->converted(PixelFormat::Rgb8)),
-                                                options.syntheticFrames, rng));
+        std::vector<Frame> frames;
+        try {
+            frames = syntheticFrames(matOf(back->converted(PixelFormat::Rgb8)),
+                                     matOf(object->converted(PixelFormat::Rgb8)),
+                                     options.syntheticFrames, rng);
+        } catch (const cv::Exception &e) {
+            return makeError(ErrorCode::Internal,
+                             QStringLiteral("%1: making a synthetic sequence failed").arg(backPath),
+                             QString::fromStdString(e.what()));
+        }
+        MemorySequence sequence(std::move(frames));
         auto method = createPropagationMethod(options.method);
         if (!method)
             return method.error();
