@@ -3,7 +3,7 @@
 #include "ml/net.h"
 #include "ml/refinertrainer.h"
 #include "ml/safetensors.h"
-#include "ml/trainguard.h"
+#include "ml/trainloop.h"
 
 #include <algorithm>
 #include <chrono>
@@ -50,10 +50,12 @@ torch::Tensor ChromaRefinerNetImpl::forward(const torch::Tensor &x)
     const torch::Tensor chroma = x.slice(1, 1, 3);
     const torch::Tensor padded =
         F::pad(chroma, F::PadFuncOptions({s, s, s, s}).mode(torch::kReplicate));
-    torch::Tensor out = torch::zeros_like(chroma);
+    torch::Tensor out;
     for (int64_t k = 0; k < 9; ++k) {
         const int64_t dy = (k / 3) * s, dx = (k % 3) * s;
-        out = out + w.slice(1, k, k + 1) * padded.slice(2, dy, dy + H).slice(3, dx, dx + W);
+        const torch::Tensor tap =
+            w.slice(1, k, k + 1) * padded.slice(2, dy, dy + H).slice(3, dx, dx + W);
+        out = k == 0 ? tap : out + tap;
     }
     return out;
 }
@@ -114,7 +116,8 @@ std::string loadPatches(const std::string &path, PatchSet &set)
     return {};
 }
 
-// Patches first … first + n − 1 → inputs N×3×S×S and targets N×2×S×S (net units).
+// The patches numbered in `which` → inputs N×3×S×S and targets N×2×S×S (net units), all
+// mirrored left to right when `mirror`.
 void toTensors(const PatchSet &set, const std::vector<int> &which, bool mirror,
                torch::Tensor &input, torch::Tensor &target)
 {
@@ -277,6 +280,9 @@ RefinerTrainOutcome RefinerTrainer::run()
     std::deque<double> recent;
     RefinerTrainProgress p;
     const auto t0 = std::chrono::steady_clock::now();
+    const auto validate = [this](int done, RefinerTrainProgress &q) {
+        return validateAndExport(done, q);
+    };
     int it = m_start;
     for (; it < m_o.iterations; ++it) {
         std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
@@ -307,33 +313,11 @@ RefinerTrainOutcome RefinerTrainer::run()
         p.secondsPerIteration =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
             double(it + 1 - m_start);
-        const bool last = it + 1 == m_o.iterations;
-        if ((it + 1) % m_o.validateEvery == 0 || last)
-            if (std::string e = validateAndExport(it + 1, p); !e.empty()) {
-                outcome.error = e;
-                return outcome;
-            }
-        const bool keepGoing = m_progress(p);
-        if ((it + 1) % m_o.checkpointEvery == 0 || last || !keepGoing)
-            saveCheckpoint(it + 1);
-        if (!keepGoing) {
-            outcome.cancelled = true;
-            outcome.iterations = it + 1;
-            outcome.last = p;
+        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
+                            m_progress, [this](int done) { saveCheckpoint(done); }))
             return outcome;
-        }
     }
-    if (m_start >= m_o.iterations) { // nothing left: export what the checkpoint holds
-        p.iteration = p.total = m_start;
-        if (std::string e = validateAndExport(m_start, p); !e.empty()) {
-            outcome.error = e;
-            return outcome;
-        }
-    }
-    outcome.ok = true;
-    outcome.iterations = it;
-    outcome.last = p;
-    return outcome;
+    return trainingDone<RefinerTrainOutcome>(m_start, m_o.iterations, it, p, validate);
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 // LibTorch first: Qt's macros must never precede it (and this file uses no Qt at all).
 #include "ml/net.h"
 #include "ml/safetensors.h"
-#include "ml/trainguard.h"
+#include "ml/trainloop.h"
 #include "ml/trainer.h"
 
 #include <algorithm>
@@ -414,6 +414,7 @@ TrainOutcome Trainer::run()
     TrainProgress p;
     p.total = m_o.iterations;
     auto t0 = std::chrono::steady_clock::now();
+    const auto validate = [this](int done, TrainProgress &q) { return validateAndExport(done, q); };
     int it = m_start;
     for (; it < m_o.iterations; ++it) {
         // Everything random in an iteration is seeded from its number: resuming is exact.
@@ -462,35 +463,11 @@ TrainOutcome Trainer::run()
         const auto now = std::chrono::steady_clock::now();
         p.secondsPerIteration =
             std::chrono::duration<double>(now - t0).count() / double(it + 1 - m_start);
-        const bool last = it + 1 == m_o.iterations;
-        if ((it + 1) % m_o.validateEvery == 0 || last) {
-            if (std::string e = validateAndExport(it + 1, p); !e.empty()) {
-                outcome.error = e;
-                return outcome;
-            }
-        }
-        const bool keepGoing = m_progress(p);
-        if ((it + 1) % m_o.checkpointEvery == 0 || last || !keepGoing)
-            saveCheckpoint(it + 1);
-        if (!keepGoing) {
-            outcome.cancelled = true;
-            outcome.iterations = it + 1;
-            outcome.last = p;
+        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
+                            m_progress, [this](int done) { saveCheckpoint(done); }))
             return outcome;
-        }
     }
-    if (m_start >= m_o.iterations) { // nothing left to train: export what the checkpoint holds
-        p.iteration = m_start;
-        p.total = m_o.iterations;
-        if (std::string e = validateAndExport(m_start, p); !e.empty()) {
-            outcome.error = e;
-            return outcome;
-        }
-    }
-    outcome.ok = true;
-    outcome.iterations = it;
-    outcome.last = p;
-    return outcome;
+    return trainingDone<TrainOutcome>(m_start, m_o.iterations, it, p, validate);
 }
 
 } // namespace
