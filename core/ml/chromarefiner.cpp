@@ -5,10 +5,7 @@
 #include "ml/chromarefiner.h"
 #include "ml/modelmanifest.h"
 
-#include <QDir>
 #include <QFileInfo>
-
-#include <cstring>
 
 namespace tincture::ml {
 
@@ -31,21 +28,22 @@ public:
             return makeError(ErrorCode::InvalidArgument, QStringLiteral("refiner: empty frame"));
         try {
             torch::NoGradGuard noGrad;
-            torch::Tensor x = torch::empty({1, 3, height, width}, torch::kFloat32);
-            float *yp = x.data_ptr<float>();
-            float *cb = yp + size_t(width) * height, *cr = cb + size_t(width) * height;
+            // Filled pixel-interleaved (Y, Cb, Cr), which is the channels-last layout: it runs
+            // the small convolutions about 1.5× faster on the CPU (oneDNN) than planes.
+            torch::Tensor hwc = torch::empty({1, height, width, 3}, torch::kFloat32);
+            float *px = hwc.data_ptr<float>();
             for (int y = 0; y < height; ++y) {
                 const uint8_t *g = grey + size_t(y) * greyStride;
                 const float *c = chroma + size_t(y) * chromaStride;
-                const size_t o = size_t(y) * width;
-                for (int x0 = 0; x0 < width; ++x0) {
-                    yp[o + x0] = float(g[x0]) / 255.0f - 0.5f;
-                    cb[o + x0] = (c[2 * x0] - 128.0f) / 128.0f;
-                    cr[o + x0] = (c[2 * x0 + 1] - 128.0f) / 128.0f;
+                for (int x0 = 0; x0 < width; ++x0, px += 3) {
+                    px[0] = float(g[x0]) / 255.0f - 0.5f;
+                    px[1] = (c[2 * x0] - 128.0f) / 128.0f;
+                    px[2] = (c[2 * x0 + 1] - 128.0f) / 128.0f;
                 }
             }
-            // Channels-last runs the small convolutions about 1.5× faster on the CPU (oneDNN).
-            x = x.contiguous(torch::MemoryFormat::ChannelsLast).to(m_device);
+            const torch::Tensor x = hwc.permute({0, 3, 1, 2})
+                                        .contiguous(torch::MemoryFormat::ChannelsLast) // no copy
+                                        .to(m_device);
             const torch::Tensor out =
                 m_net->forward(x).to(torch::kCPU).contiguous(); // 1×2×H×W, NCHW
             const float *ob = out.data_ptr<float>(), *orr = ob + size_t(width) * height;

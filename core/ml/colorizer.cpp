@@ -6,8 +6,6 @@
 #include "ml/modelmanifest.h"
 #include "ml/safetensorsread.h"
 
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
 

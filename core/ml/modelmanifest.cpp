@@ -88,9 +88,10 @@ Result<ModelManifest> readManifest(const QString &path)
     return m;
 }
 
-Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelManifest &m)
+namespace {
+
+Result<QByteArray> readVerifiedWeights(const QString &weightsPath, const ModelManifest &m)
 {
-    const QString weightsPath = QFileInfo(manifestPath).dir().filePath(m.weightsFile);
     QFile file(weightsPath);
     if (!file.open(QIODevice::ReadOnly))
         return makeError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
@@ -114,6 +115,20 @@ Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelM
     return bytes;
 }
 
+} // namespace
+
+Result<void> describeWeights(ModelManifest &manifest, const QString &weightsPath)
+{
+    auto sha = sha256OfFile(weightsPath);
+    if (!sha)
+        return sha.error();
+    const QFileInfo info(weightsPath);
+    manifest.weightsFile = info.fileName();
+    manifest.weightsBytes = info.size();
+    manifest.sha256 = *sha;
+    return {};
+}
+
 Result<ModelFiles> readModelFiles(const QString &path, const QString &name, const QString &what)
 {
     ModelFiles files;
@@ -129,7 +144,7 @@ Result<ModelFiles> readModelFiles(const QString &path, const QString &name, cons
                          QStringLiteral("%1: a \"%2\" model, not a %3 (%4)")
                              .arg(files.manifestPath, files.manifest.name, what, name));
     files.weightsPath = QFileInfo(files.manifestPath).dir().filePath(files.manifest.weightsFile);
-    auto weights = readVerifiedWeights(files.manifestPath, files.manifest);
+    auto weights = readVerifiedWeights(files.weightsPath, files.manifest);
     if (!weights)
         return weights.error();
     files.weights = std::move(*weights);
@@ -170,15 +185,16 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
             {QStringLiteral("output"),
              QStringLiteral("softmax weights of the 9 taps; chroma = their weighted mean")}};
     else
-        arch = QJsonObject{{QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
-                     {QStringLiteral("baseWidth"), m.baseWidth},
-                     {QStringLiteral("depth"), m.depth},
-                     {QStringLiteral("maxMultiplier"), m.maxMultiplier},
-                     {QStringLiteral("input"),
-                      QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")},
-                     {QStringLiteral("output"), QStringLiteral("CIE Lab a, b divided by 110")},
-                     {QStringLiteral("discriminator"),
-                      QStringLiteral("70x70 PatchGAN (training only, not shipped)")}};
+        arch =
+            QJsonObject{{QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
+                        {QStringLiteral("baseWidth"), m.baseWidth},
+                        {QStringLiteral("depth"), m.depth},
+                        {QStringLiteral("maxMultiplier"), m.maxMultiplier},
+                        {QStringLiteral("input"),
+                         QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")},
+                        {QStringLiteral("output"), QStringLiteral("CIE Lab a, b divided by 110")},
+                        {QStringLiteral("discriminator"),
+                         QStringLiteral("70x70 PatchGAN (training only, not shipped)")}};
     QJsonObject training = m.training;
     training.insert(QStringLiteral("iterations"), m.iterations);
     training.insert(QStringLiteral("data"), m.trainedOn);

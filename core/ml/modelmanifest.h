@@ -1,7 +1,7 @@
 #pragma once
 // The manifest that ships beside a model's weights (models/colorizer.json, models/refiner.json):
-// what the weights are (architecture name and parameters), how to check them (byte size and sha256 of the weights file)
-// and where they came from (training data, iterations, date, measured figures). Plain data and
+// what the weights are (architecture name and parameters), how to check them (byte size and
+// sha256 of the weights file) and where they came from (training data, iterations, date, measured figures). Plain data and
 // JSON I/O; any thread.
 
 #include "foundation/result.h"
@@ -36,14 +36,14 @@ struct ModelManifest
 Result<ModelManifest> readManifest(const QString &path);
 Result<void> writeManifest(const QString &path, const ModelManifest &manifest); // atomic
 Result<QString> sha256OfFile(const QString &path);
-
-// The weights file the manifest at manifestPath names, read whole after checking its byte size
-// and sha256 against the manifest. Errors name the weights file.
-Result<QByteArray> readVerifiedWeights(const QString &manifestPath, const ModelManifest &manifest);
+// Points the manifest at a weights file in its own folder: weightsFile (the file's name),
+// weightsBytes and sha256. For whoever writes a manifest beside new weights.
+Result<void> describeWeights(ModelManifest &manifest, const QString &weightsPath);
 
 // A model named by its manifest (.json) or by its weights (NAME.safetensors beside NAME.json):
-// the manifest read and checked to name architecture `name`, and the weights read and verified
-// (readVerifiedWeights). `what` names the kind of model in the mismatch error ("keyframe model").
+// the manifest read and checked to name architecture `name`, and the weights read whole after
+// checking their byte size and sha256 against it. Errors name the file at fault; `what` names
+// the kind of model in the mismatch error ("keyframe model").
 struct ModelFiles
 {
     QString manifestPath;

@@ -8,7 +8,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 
 namespace tincture::test {
 
@@ -22,12 +21,8 @@ inline QString writeRandomRefinerModel(const QString &dir, const QString &name, 
         return {};
     ml::ModelManifest m;
     m.name = QStringLiteral("vpn-refiner");
-    m.weightsFile = name + QStringLiteral(".safetensors");
-    m.weightsBytes = QFileInfo(weights).size();
-    auto sha = ml::sha256OfFile(weights);
-    if (!sha)
+    if (!ml::describeWeights(m, weights))
         return {};
-    m.sha256 = *sha;
     m.baseWidth = width;
     m.depth = depth;
     m.tapSpacing = tapSpacing;

@@ -31,9 +31,8 @@ private:
         if (!error.empty())
             qFatal("%s", error.c_str());
         ModelManifest m;
-        m.weightsFile = name + QStringLiteral(".safetensors");
-        m.weightsBytes = QFileInfo(weights).size();
-        m.sha256 = sha256OfFile(weights).value();
+        if (!describeWeights(m, weights))
+            qFatal("weights");
         m.baseWidth = width;
         m.depth = declaredDepth > 0 ? declaredDepth : depth;
         m.iterations = 0;
