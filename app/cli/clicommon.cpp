@@ -3,6 +3,7 @@
 #include "foundation/atomicoutput.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTextStream>
@@ -87,8 +88,8 @@ int reportError(const Error &error)
 
 int usageError(const QString &command, const QString &message)
 {
-    QTextStream(stderr) << "tincture-cli " << command << ": " << message
-                        << "\nTry 'tincture-cli " << command << " --help'.\n";
+    QTextStream(stderr) << "tincture-cli " << command << ": " << message << "\nTry 'tincture-cli "
+                        << command << " --help'.\n";
     return kExitUsage;
 }
 
@@ -179,8 +180,8 @@ Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes)
 bool packedIsCurrent(const QString &path, const QByteArray &stamp)
 {
     QFile sidecar(path + QStringLiteral(".source"));
-    return QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly)
-        && sidecar.readAll() == stamp;
+    return QFileInfo::exists(path) && sidecar.open(QIODevice::ReadOnly) &&
+           sidecar.readAll() == stamp;
 }
 
 void recordPacked(const QString &path, const QByteArray &stamp)
@@ -196,6 +197,59 @@ Result<std::string> checkpointPath(const QString &value)
         return makeError(ErrorCode::FileNotFound,
                          QStringLiteral("%1: no such checkpoint").arg(value));
     return QFile::encodeName(value).toStdString();
+}
+
+QCommandLineOption valueOption(const char *name, const char *help, const char *valueName,
+                               const char *defaultValue)
+{
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help),
+                              QString::fromLatin1(valueName), QString::fromLatin1(defaultValue));
+}
+
+int IntOptions::read(const QCommandLineOption &option, int min, int max)
+{
+    bool good = false;
+    const int v = m_parser.value(option).toInt(&good);
+    if (!good || v < min || v > max)
+        m_ok = false;
+    return v;
+}
+
+TrainingReport::TrainingReport(bool quiet) : m_quiet(quiet), m_err(stderr)
+{
+    m_lastLine.start();
+}
+
+bool TrainingReport::due(bool validated, int iteration, int total)
+{
+    if (m_quiet || !(validated || iteration == total || m_lastLine.elapsed() > 20000))
+        return false;
+    m_lastLine.restart();
+    return true;
+}
+
+std::function<void(const std::string &)> TrainingReport::log()
+{
+    return [this](const std::string &line) {
+        if (!m_quiet)
+            m_err << QString::fromStdString(line) << '\n';
+    };
+}
+
+std::optional<int> TrainingReport::ended(bool ok, bool cancelled, const std::string &error,
+                                         int iterations, const QString &outDir)
+{
+    if (cancelled) {
+        m_err << QStringLiteral("stopped at iteration %1; checkpoint written: resume with "
+                                "--resume %2\n")
+                     .arg(iterations)
+                     .arg(QDir(outDir).filePath(QStringLiteral("checkpoint.pt")));
+        m_err.flush();
+        return kExitCancelled;
+    }
+    if (!ok)
+        return reportError(makeError(ErrorCode::TrainingFailed, QString::fromStdString(error)));
+    return std::nullopt;
 }
 
 } // namespace tincture::cli

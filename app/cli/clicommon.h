@@ -9,7 +9,11 @@
 #include <QElapsedTimer>
 #include <QString>
 
+#include <QTextStream>
+
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace tincture::cli {
@@ -36,6 +40,46 @@ void printWarnings(const Feedback &feedback);
 // it was packed from; packing is deterministic). recordPacked writes the stamp after packing.
 bool packedIsCurrent(const QString &path, const QByteArray &stamp);
 void recordPacked(const QString &path, const QByteArray &stamp);
+
+// An option that takes a value: name, help (UTF-8), value name, default.
+QCommandLineOption valueOption(const char *name, const char *help, const char *valueName,
+                               const char *defaultValue);
+
+// Reads whole-number options within bounds; ok() turns false at the first malformed or
+// out-of-range one (the value read is then meaningless).
+class IntOptions
+{
+public:
+    explicit IntOptions(const QCommandLineParser &parser) : m_parser(parser) {}
+    int read(const QCommandLineOption &option, int min, int max);
+    bool ok() const { return m_ok; }
+
+private:
+    const QCommandLineParser &m_parser;
+    bool m_ok = true;
+};
+
+// The stderr side of a training command: progress lines when due (a validation pass, the last
+// iteration, or 20 s after the previous line), the trainer's notes, and its end. Silent when
+// quiet, except for how to resume after Ctrl-C.
+class TrainingReport
+{
+public:
+    explicit TrainingReport(bool quiet);
+    // True when a progress line is due now (and counts it as written).
+    bool due(bool validated, int iteration, int total);
+    QTextStream &out() { return m_err; }
+    std::function<void(const std::string &)> log();
+    // After the trainer returned: an exit code when the command must end (the error reported,
+    // or the resume hint after a stop), nothing when it may write its manifest.
+    std::optional<int> ended(bool ok, bool cancelled, const std::string &error, int iterations,
+                             const QString &outDir);
+
+private:
+    bool m_quiet;
+    QTextStream m_err;
+    QElapsedTimer m_lastLine;
+};
 
 // A trainer's --resume value: the checkpoint's path in the trainers' (local 8-bit) encoding, or
 // an error naming a checkpoint that does not exist.

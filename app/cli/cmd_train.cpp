@@ -11,7 +11,6 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
@@ -70,44 +69,56 @@ Result<QString> packed(const QString &folder, const QString &outDir, const QStri
 int trainColorizer(const QStringList &args)
 {
     QCommandLineParser parser;
-    auto opt = [](const char *name, const char *help, const char *value, const char *def) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help),
-                                  QString::fromLatin1(value), QString::fromLatin1(def));
-    };
-    const QCommandLineOption images = opt("images", "Folder of colour photographs to train on.",
-                                          "DIR", "");
-    const QCommandLineOption val = opt("val", "Folder of validation photographs (never trained "
-                                              "on).", "DIR", "");
-    const QCommandLineOption out = opt("out", "Output folder: checkpoint, validation.csv, "
-                                              "colorizer.json + .safetensors.", "DIR", "");
-    const QCommandLineOption size = opt("size", "Training crop side in px (default 128).", "px",
-                                        "128");
-    const QCommandLineOption packSide = opt("pack-side", "Side the photographs are packed at "
-                                                         "(default 160).", "px", "160");
-    const QCommandLineOption iters = opt("iters", "Total iterations (default 20000).", "N",
-                                         "20000");
-    const QCommandLineOption batch = opt("batch", "Batch size (default 16).", "B", "16");
-    const QCommandLineOption width = opt("width", "Generator and discriminator base width "
-                                                  "(default 64, Pix2Pix's).", "C", "64");
-    const QCommandLineOption depth = opt("depth", "U-Net levels (default 7).", "D", "7");
-    const QCommandLineOption device = opt("device", "cpu or cuda (default cpu).", "DEV", "cpu");
-    const QCommandLineOption threads = opt("threads", "CPU threads (default: all cores).", "n",
-                                           "0");
-    const QCommandLineOption resume = opt("resume", "Continue from a checkpoint.pt.", "CKPT", "");
-    const QCommandLineOption validateEvery = opt("validate-every", "Validation pass every K "
-                                                                   "iterations (default 500).",
-                                                 "K", "500");
-    const QCommandLineOption checkpointEvery = opt("checkpoint-every", "Checkpoint every N "
-                                                                       "iterations (default "
-                                                                       "100).", "N", "100");
-    const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
-    const QCommandLineOption decay = opt("decay-from", "Keep the learning rate until iteration "
-                                                       "K, then lower it linearly to 0 at the "
-                                                       "last (default 0: constant).", "K", "0");
-    const QCommandLineOption ema = opt("ema", "Export a moving average of the generator's "
-                                              "weights with this decay per iteration (default "
-                                              "0.999; 0: the trained weights themselves).", "d",
-                                       "0.999");
+    const QCommandLineOption images =
+        valueOption("images", "Folder of colour photographs to train on.", "DIR", "");
+    const QCommandLineOption val = valueOption("val",
+                                               "Folder of validation photographs (never trained "
+                                               "on).",
+                                               "DIR", "");
+    const QCommandLineOption out = valueOption("out",
+                                               "Output folder: checkpoint, validation.csv, "
+                                               "colorizer.json + .safetensors.",
+                                               "DIR", "");
+    const QCommandLineOption size =
+        valueOption("size", "Training crop side in px (default 128).", "px", "128");
+    const QCommandLineOption packSide = valueOption("pack-side",
+                                                    "Side the photographs are packed at "
+                                                    "(default 160).",
+                                                    "px", "160");
+    const QCommandLineOption iters =
+        valueOption("iters", "Total iterations (default 20000).", "N", "20000");
+    const QCommandLineOption batch = valueOption("batch", "Batch size (default 16).", "B", "16");
+    const QCommandLineOption width = valueOption("width",
+                                                 "Generator and discriminator base width "
+                                                 "(default 64, Pix2Pix's).",
+                                                 "C", "64");
+    const QCommandLineOption depth = valueOption("depth", "U-Net levels (default 7).", "D", "7");
+    const QCommandLineOption device =
+        valueOption("device", "cpu or cuda (default cpu).", "DEV", "cpu");
+    const QCommandLineOption threads =
+        valueOption("threads", "CPU threads (default: all cores).", "n", "0");
+    const QCommandLineOption resume =
+        valueOption("resume", "Continue from a checkpoint.pt.", "CKPT", "");
+    const QCommandLineOption validateEvery = valueOption("validate-every",
+                                                         "Validation pass every K "
+                                                         "iterations (default 500).",
+                                                         "K", "500");
+    const QCommandLineOption checkpointEvery = valueOption("checkpoint-every",
+                                                           "Checkpoint every N "
+                                                           "iterations (default "
+                                                           "100).",
+                                                           "N", "100");
+    const QCommandLineOption seed = valueOption("seed", "Random seed (default 1).", "S", "1");
+    const QCommandLineOption decay = valueOption("decay-from",
+                                                 "Keep the learning rate until iteration "
+                                                 "K, then lower it linearly to 0 at the "
+                                                 "last (default 0: constant).",
+                                                 "K", "0");
+    const QCommandLineOption ema = valueOption("ema",
+                                               "Export a moving average of the generator's "
+                                               "weights with this decay per iteration (default "
+                                               "0.999; 0: the trained weights themselves).",
+                                               "d", "0.999");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
     parser.addOptions({images, val, out, size, packSide, iters, batch, width, depth, device,
                        threads, resume, validateEvery, checkpointEvery, seed, decay, ema, quiet});
@@ -124,32 +135,24 @@ int trainColorizer(const QStringList &args)
             return usageError(
                 kCommand, QStringLiteral("--%1 is required").arg(required->names().constLast()));
     ml::TrainOptions o;
-    bool ok = true;
-    auto number = [&](const QCommandLineOption &option, int min, int max) {
-        bool good = false;
-        const int v = parser.value(option).toInt(&good);
-        if (!good || v < min || v > max)
-            ok = false;
-        return v;
-    };
-    o.cropSize = number(size, 16, 1024);
-    const int side = number(packSide, 16, 2048);
-    o.iterations = number(iters, 0, 100000000);
-    o.batch = number(batch, 1, 4096);
-    o.baseWidth = number(width, 1, 512);
+    IntOptions ints(parser);
+    o.cropSize = ints.read(size, 16, 1024);
+    const int side = ints.read(packSide, 16, 2048);
+    o.iterations = ints.read(iters, 0, 100000000);
+    o.batch = ints.read(batch, 1, 4096);
+    o.baseWidth = ints.read(width, 1, 512);
     o.discWidth = o.baseWidth;
-    o.depth = number(depth, 2, 10);
-    o.threads = number(threads, 0, 1024);
-    o.validateEvery = number(validateEvery, 1, 100000000);
-    o.checkpointEvery = number(checkpointEvery, 1, 100000000);
-    o.seed = uint64_t(number(seed, 0, 2147483647));
-    o.decayFrom = number(decay, 0, 100000000);
-    if (ok)
-        o.emaDecay = parser.value(ema).toDouble(&ok);
-    if (ok && (o.emaDecay < 0 || o.emaDecay >= 1))
-        ok = false;
-    if (!ok)
-        return usageError(kCommand, QStringLiteral("a numeric option is out of range (see --help)"));
+    o.depth = ints.read(depth, 2, 10);
+    o.threads = ints.read(threads, 0, 1024);
+    o.validateEvery = ints.read(validateEvery, 1, 100000000);
+    o.checkpointEvery = ints.read(checkpointEvery, 1, 100000000);
+    o.seed = uint64_t(ints.read(seed, 0, 2147483647));
+    o.decayFrom = ints.read(decay, 0, 100000000);
+    bool emaOk = false;
+    o.emaDecay = parser.value(ema).toDouble(&emaOk);
+    if (!ints.ok() || !emaOk || o.emaDecay < 0 || o.emaDecay >= 1)
+        return usageError(kCommand,
+                          QStringLiteral("a numeric option is out of range (see --help)"));
     o.device = parser.value(device).toStdString();
     if (o.device != "cpu" && o.device != "cuda")
         return usageError(kCommand, QStringLiteral("--device must be cpu or cuda"));
@@ -179,12 +182,10 @@ int trainColorizer(const QStringList &args)
         o.resumePath = *checkpoint;
     }
 
-    QTextStream err(stderr);
-    QElapsedTimer lastLine;
-    lastLine.start();
+    TrainingReport report(silent);
+    QTextStream &err = report.out();
     const auto progress = [&](const ml::TrainProgress &p) {
-        if (!silent && (p.validated || lastLine.elapsed() > 20000 || p.iteration == p.total)) {
-            lastLine.restart();
+        if (report.due(p.validated, p.iteration, p.total)) {
             err << QStringLiteral("iter %1/%2  D %3  G-gan %4  G-L1 %5  %6 s/it  ETA %7\n")
                        .arg(p.iteration)
                        .arg(p.total)
@@ -204,58 +205,45 @@ int trainColorizer(const QStringList &args)
         }
         return !interruptFlag().load();
     };
-    const auto log = [&](const std::string &line) {
-        if (!silent)
-            err << QString::fromStdString(line) << '\n';
-    };
-    const ml::TrainOutcome outcome = ml::trainColorizer(o, progress, log);
-    if (!outcome.ok && !outcome.cancelled)
-        return reportError(makeError(ErrorCode::TrainingFailed,
-                                     QString::fromStdString(outcome.error)));
-    if (outcome.cancelled) {
-        err << QStringLiteral("stopped at iteration %1; checkpoint written: resume with "
-                              "--resume %2\n")
-                   .arg(outcome.iterations)
-                   .arg(QDir(outDir).filePath(QStringLiteral("checkpoint.pt")));
-        return kExitCancelled;
-    }
+    const ml::TrainOutcome outcome = ml::trainColorizer(o, progress, report.log());
+    if (auto rc =
+            report.ended(outcome.ok, outcome.cancelled, outcome.error, outcome.iterations, outDir))
+        return *rc;
 
     // The final weights and their manifest, ready to be copied into models/.
     const QString generator = QDir(outDir).filePath(QStringLiteral("generator.safetensors"));
     const QString weights = QDir(outDir).filePath(QStringLiteral("colorizer.safetensors"));
     if (!QFileInfo::exists(generator))
-        return reportError(makeError(ErrorCode::TrainingFailed,
-                                     QStringLiteral("%1: the trainer wrote no weights").arg(generator)));
+        return reportError(
+            makeError(ErrorCode::TrainingFailed,
+                      QStringLiteral("%1: the trainer wrote no weights").arg(generator)));
     QFile::remove(weights + QStringLiteral(".part"));
     if (!QFile::copy(generator, weights + QStringLiteral(".part")))
-        return reportError(makeError(ErrorCode::WriteFailed,
-                                     QStringLiteral("%1: cannot write").arg(weights)));
+        return reportError(
+            makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(weights)));
     QFile::remove(weights);
     QFile::rename(weights + QStringLiteral(".part"), weights);
-    auto sha = ml::sha256OfFile(weights);
-    if (!sha)
-        return reportError(sha.error());
     ml::ModelManifest m;
-    m.weightsFile = QStringLiteral("colorizer.safetensors");
-    m.weightsBytes = QFileInfo(weights).size();
-    m.sha256 = *sha;
+    if (auto described = ml::describeWeights(m, weights); !described)
+        return reportError(described.error());
     m.baseWidth = o.baseWidth;
     m.depth = o.depth;
     m.iterations = outcome.iterations;
     m.trainedOn = QStringLiteral("%1 (packed at %2 px)").arg(parser.value(images)).arg(side);
     m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    m.training = QJsonObject{{QStringLiteral("cropSize"), o.cropSize},
-                             {QStringLiteral("batch"), o.batch},
-                             {QStringLiteral("learningRate"), o.learningRate},
-                             {QStringLiteral("beta1"), o.beta1},
-                             {QStringLiteral("lambdaL1"), o.lambdaL1},
-                             {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
-                             {QStringLiteral("seed"), double(o.seed)},
-                             {QStringLiteral("decayFrom"), o.decayFrom},
-                             {QStringLiteral("emaDecay"), o.emaDecay},
-                             {QStringLiteral("inferenceShortSide"), side},
-                             {QStringLiteral("command"),
-                              QStringLiteral("tincture-cli train colorizer ") + args.join(QLatin1Char(' '))}};
+    m.training =
+        QJsonObject{{QStringLiteral("cropSize"), o.cropSize},
+                    {QStringLiteral("batch"), o.batch},
+                    {QStringLiteral("learningRate"), o.learningRate},
+                    {QStringLiteral("beta1"), o.beta1},
+                    {QStringLiteral("lambdaL1"), o.lambdaL1},
+                    {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
+                    {QStringLiteral("seed"), double(o.seed)},
+                    {QStringLiteral("decayFrom"), o.decayFrom},
+                    {QStringLiteral("emaDecay"), o.emaDecay},
+                    {QStringLiteral("inferenceShortSide"), side},
+                    {QStringLiteral("command"), QStringLiteral("tincture-cli train colorizer ") +
+                                                    args.join(QLatin1Char(' '))}};
     if (outcome.last.validated)
         m.figures = QJsonObject{
             {QStringLiteral("validationPsnrDb"), outcome.last.valPsnr},
@@ -263,11 +251,13 @@ int trainColorizer(const QStringList &args)
             {QStringLiteral("validationColourfulnessRatio"), outcome.last.valColourfulnessRatio},
             {QStringLiteral("note"), QStringLiteral("the trainer's own validation pass; "
                                                     "see models/README.md for eval images")}};
-    if (auto written = ml::writeManifest(QDir(outDir).filePath(QStringLiteral("colorizer.json")), m);
+    if (auto written =
+            ml::writeManifest(QDir(outDir).filePath(QStringLiteral("colorizer.json")), m);
         !written)
         return reportError(written.error());
     if (!silent)
-        err << QStringLiteral("done: %1\n").arg(QDir(outDir).filePath(QStringLiteral("colorizer.json")));
+        err << QStringLiteral("done: %1\n")
+                   .arg(QDir(outDir).filePath(QStringLiteral("colorizer.json")));
     return kExitOk;
 }
 
@@ -278,8 +268,8 @@ int runTrain(const QStringList &args)
     if (!args.isEmpty() && args.first() == QLatin1String("refiner"))
         return trainRefiner(args.mid(1));
     if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
-        if (!args.isEmpty() && (args.first() == QLatin1String("--help")
-                                || args.first() == QLatin1String("-h"))) {
+        if (!args.isEmpty() &&
+            (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
             QTextStream(stdout) << "Usage: tincture-cli train colorizer|refiner [OPTIONS]\n"
                                    "colorizer: the keyframe model; refiner: the \"vpn\" "
                                    "propagation method's spatial CNN. 'train colorizer --help' "

@@ -13,14 +13,11 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
-
-#include <algorithm>
 
 namespace tincture::cli {
 
@@ -84,65 +81,65 @@ QStringList listOption(const QString &value)
 int trainRefiner(const QStringList &args)
 {
     QCommandLineParser parser;
-    auto opt = [](const char *name, const char *help, const char *value, const char *def) {
-        return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(help),
-                                  QString::fromLatin1(value), QString::fromLatin1(def));
-    };
-    const QCommandLineOption data = opt("data",
-                                        "Folder of colour sequences (DIR/<sequence>/"
-                                        "<frames>, as eval propagation reads).",
-                                        "DIR", "");
-    const QCommandLineOption sequences = opt("sequences",
-                                             "Train on these sequences only "
-                                             "(comma-separated; default: all but "
-                                             "--val ones).",
-                                             "LIST", "");
-    const QCommandLineOption val = opt("val",
-                                       "Validate on these sequences (comma-separated; "
-                                       "never trained on).",
-                                       "LIST", "");
-    const QCommandLineOption method = opt("method",
-                                          "Propagation method whose outputs are "
-                                          "refined (default bnn).",
-                                          "NAME", "bnn");
-    const QCommandLineOption out = opt("out",
-                                       "Output folder: patches, checkpoint, "
-                                       "validation.csv, refiner.json + .safetensors.",
-                                       "DIR", "");
-    const QCommandLineOption photos = opt("photos",
-                                          "Folder of colour photographs for synthetic "
-                                          "sequences (pans, zooms, rotations and a "
-                                          "moving disc of a second photograph).",
-                                          "DIR", "");
-    const QCommandLineOption synthetic = opt("synthetic",
-                                             "Number of synthetic sequences "
-                                             "(default 0; needs --photos).",
-                                             "N", "0");
-    const QCommandLineOption syntheticFrames = opt("synthetic-frames",
-                                                   "Frames per synthetic "
-                                                   "sequence (default 8).",
-                                                   "N", "8");
-    const QCommandLineOption patch = opt("patch", "Patch side in px (default 64).", "px", "64");
+    const QCommandLineOption data = valueOption("data",
+                                                "Folder of colour sequences (DIR/<sequence>/"
+                                                "<frames>, as eval propagation reads).",
+                                                "DIR", "");
+    const QCommandLineOption sequences = valueOption("sequences",
+                                                     "Train on these sequences only "
+                                                     "(comma-separated; default: all but "
+                                                     "--val ones).",
+                                                     "LIST", "");
+    const QCommandLineOption val = valueOption("val",
+                                               "Validate on these sequences (comma-separated; "
+                                               "never trained on).",
+                                               "LIST", "");
+    const QCommandLineOption method = valueOption("method",
+                                                  "Propagation method whose outputs are "
+                                                  "refined (default bnn).",
+                                                  "NAME", "bnn");
+    const QCommandLineOption out = valueOption("out",
+                                               "Output folder: patches, checkpoint, "
+                                               "validation.csv, refiner.json + .safetensors.",
+                                               "DIR", "");
+    const QCommandLineOption photos = valueOption("photos",
+                                                  "Folder of colour photographs for synthetic "
+                                                  "sequences (pans, zooms, rotations and a "
+                                                  "moving disc of a second photograph).",
+                                                  "DIR", "");
+    const QCommandLineOption synthetic = valueOption("synthetic",
+                                                     "Number of synthetic sequences "
+                                                     "(default 0; needs --photos).",
+                                                     "N", "0");
+    const QCommandLineOption syntheticFrames = valueOption("synthetic-frames",
+                                                           "Frames per synthetic "
+                                                           "sequence (default 8).",
+                                                           "N", "8");
+    const QCommandLineOption patch =
+        valueOption("patch", "Patch side in px (default 64).", "px", "64");
     const QCommandLineOption perFrame =
-        opt("patches-per-frame", "Patches per frame (default 8).", "N", "8");
-    const QCommandLineOption iters = opt("iters", "Total iterations (default 3000).", "N", "3000");
-    const QCommandLineOption batch = opt("batch", "Batch size (default 16).", "B", "16");
+        valueOption("patches-per-frame", "Patches per frame (default 8).", "N", "8");
+    const QCommandLineOption iters =
+        valueOption("iters", "Total iterations (default 3000).", "N", "3000");
+    const QCommandLineOption batch = valueOption("batch", "Batch size (default 16).", "B", "16");
     const QCommandLineOption width =
-        opt("width", "Channels of the hidden layers (default 16).", "C", "16");
-    const QCommandLineOption depth = opt("depth", "Convolutions (default 3).", "D", "3");
-    const QCommandLineOption taps = opt("tap-spacing",
-                                        "Pixels between the filter's taps "
-                                        "(default 2).",
-                                        "px", "2");
-    const QCommandLineOption decay = opt("decay-from",
-                                         "Learning rate × 0.3 from this iteration "
-                                         "(default: two thirds of --iters).",
-                                         "K", "-1");
-    const QCommandLineOption device = opt("device", "cpu or cuda (default cpu).", "DEV", "cpu");
+        valueOption("width", "Channels of the hidden layers (default 16).", "C", "16");
+    const QCommandLineOption depth = valueOption("depth", "Convolutions (default 3).", "D", "3");
+    const QCommandLineOption taps = valueOption("tap-spacing",
+                                                "Pixels between the filter's taps "
+                                                "(default 2).",
+                                                "px", "2");
+    const QCommandLineOption decay = valueOption("decay-from",
+                                                 "Learning rate × 0.3 from this iteration "
+                                                 "(default: two thirds of --iters).",
+                                                 "K", "-1");
+    const QCommandLineOption device =
+        valueOption("device", "cpu or cuda (default cpu).", "DEV", "cpu");
     const QCommandLineOption threads =
-        opt("threads", "CPU threads (default: all cores).", "n", "0");
-    const QCommandLineOption resume = opt("resume", "Continue from a checkpoint.pt.", "CKPT", "");
-    const QCommandLineOption seed = opt("seed", "Random seed (default 1).", "S", "1");
+        valueOption("threads", "CPU threads (default: all cores).", "n", "0");
+    const QCommandLineOption resume =
+        valueOption("resume", "Continue from a checkpoint.pt.", "CKPT", "");
+    const QCommandLineOption seed = valueOption("seed", "Random seed (default 1).", "S", "1");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
     parser.addOptions({data, sequences, val,      method,  photos, synthetic, syntheticFrames,
                        out,  patch,     perFrame, iters,   batch,  width,     depth,
@@ -159,32 +156,25 @@ int trainRefiner(const QStringList &args)
     if (parser.value(data).isEmpty() && parser.value(photos).isEmpty())
         return usageError(kCommand, QStringLiteral("give --data (sequences), --photos with "
                                                    "--synthetic N, or both"));
-    bool ok = true;
-    auto number = [&](const QCommandLineOption &option, int min, int max) {
-        bool good = false;
-        const int v = parser.value(option).toInt(&good);
-        if (!good || v < min || v > max)
-            ok = false;
-        return v;
-    };
+    IntOptions ints(parser);
     ml::RefinerTrainOptions o;
     RefinerDataOptions d;
     d.dataDir = parser.value(data);
     d.method = parser.value(method);
-    d.patchSide = number(patch, 16, 512);
-    d.patchesPerFrame = number(perFrame, 1, 1000);
+    d.patchSide = ints.read(patch, 16, 512);
+    d.patchesPerFrame = ints.read(perFrame, 1, 1000);
     d.photosDir = parser.value(photos);
-    d.syntheticSequences = number(synthetic, 0, 1000000);
-    d.syntheticFrames = number(syntheticFrames, 2, 1000);
-    o.iterations = number(iters, 0, 100000000);
-    o.batch = number(batch, 1, 4096);
-    o.width = number(width, 1, 256);
-    o.depth = number(depth, 2, 10);
-    o.tapSpacing = number(taps, 1, 16);
-    o.decayFrom = number(decay, -1, 100000000);
-    o.threads = number(threads, 0, 1024);
-    o.seed = uint64_t(number(seed, 0, 2147483647));
-    if (!ok)
+    d.syntheticSequences = ints.read(synthetic, 0, 1000000);
+    d.syntheticFrames = ints.read(syntheticFrames, 2, 1000);
+    o.iterations = ints.read(iters, 0, 100000000);
+    o.batch = ints.read(batch, 1, 4096);
+    o.width = ints.read(width, 1, 256);
+    o.depth = ints.read(depth, 2, 10);
+    o.tapSpacing = ints.read(taps, 1, 16);
+    o.decayFrom = ints.read(decay, -1, 100000000);
+    o.threads = ints.read(threads, 0, 1024);
+    o.seed = uint64_t(ints.read(seed, 0, 2147483647));
+    if (!ints.ok())
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
     if (o.decayFrom < 0)
@@ -254,12 +244,10 @@ int trainRefiner(const QStringList &args)
         o.resumePath = *checkpoint;
     }
 
-    QTextStream err(stderr);
-    QElapsedTimer lastLine;
-    lastLine.start();
+    TrainingReport report(silent);
+    QTextStream &err = report.out();
     const auto progress = [&](const ml::RefinerTrainProgress &p) {
-        if (!silent && (p.validated || lastLine.elapsed() > 20000 || p.iteration == p.total)) {
-            lastLine.restart();
+        if (report.due(p.validated, p.iteration, p.total)) {
             err << QStringLiteral("iter %1/%2  loss %3  %4 s/it\n")
                        .arg(p.iteration)
                        .arg(p.total)
@@ -273,31 +261,16 @@ int trainRefiner(const QStringList &args)
         }
         return !interruptFlag().load();
     };
-    const auto log = [&](const std::string &line) {
-        if (!silent)
-            err << QString::fromStdString(line) << '\n';
-    };
-    const ml::RefinerTrainOutcome outcome = ml::trainRefiner(o, progress, log);
-    if (!outcome.ok && !outcome.cancelled)
-        return reportError(
-            makeError(ErrorCode::TrainingFailed, QString::fromStdString(outcome.error)));
-    if (outcome.cancelled) {
-        err << QStringLiteral("stopped at iteration %1; checkpoint written: resume with "
-                              "--resume %2\n")
-                   .arg(outcome.iterations)
-                   .arg(QDir(outDir).filePath(QStringLiteral("checkpoint.pt")));
-        return kExitCancelled;
-    }
+    const ml::RefinerTrainOutcome outcome = ml::trainRefiner(o, progress, report.log());
+    if (auto rc =
+            report.ended(outcome.ok, outcome.cancelled, outcome.error, outcome.iterations, outDir))
+        return *rc;
 
     const QString weights = QDir(outDir).filePath(QStringLiteral("refiner.safetensors"));
-    auto sha = ml::sha256OfFile(weights);
-    if (!sha)
-        return reportError(sha.error());
     ml::ModelManifest m;
     m.name = QStringLiteral("vpn-refiner");
-    m.weightsFile = QStringLiteral("refiner.safetensors");
-    m.weightsBytes = QFileInfo(weights).size();
-    m.sha256 = *sha;
+    if (auto described = ml::describeWeights(m, weights); !described)
+        return reportError(described.error());
     m.baseWidth = o.width;
     m.depth = o.depth;
     m.tapSpacing = o.tapSpacing;
