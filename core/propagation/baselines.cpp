@@ -86,17 +86,6 @@ public:
         return {};
     }
 
-    QString description() const override
-    {
-        switch (m_kind) {
-        case Kind::Grey: return QStringLiteral("no colour outside keyframes (baseline)");
-        case Kind::CopyFirst: return QStringLiteral("keyframe chroma copied to every frame (baseline)");
-        case Kind::Flow:
-            return QStringLiteral("keyframe chroma carried along Farneback optical flow (baseline)");
-        }
-        return {};
-    }
-
     Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
                            FrameSink &sink, Feedback &feedback) override
     {

@@ -96,11 +96,8 @@ private:
 
 std::unique_ptr<PropagationMethod> makeBnnMethod(const BnnParams &params)
 {
-    return makeChainMethod(
-        QStringLiteral("bnn"),
-        QStringLiteral("VPN bilateral stage with a fixed Gaussian (BNN-Identity): keyframe and "
-                       "previous outputs filtered over (x, y, Y, t); no motion"),
-        [params] { return std::make_unique<BnnPropagator>(params); });
+    return makeChainMethod(QStringLiteral("bnn"),
+                           [params] { return std::make_unique<BnnPropagator>(params); });
 }
 
 } // namespace tincture

@@ -325,11 +325,8 @@ private:
 
 std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params)
 {
-    return makeChainMethod(
-        QStringLiteral("bnnflow"),
-        QStringLiteral("chroma warped along DIS optical flow with forward-backward confidence, "
-                       "re-filtered and filled on a bilateral lattice over (x, y, Y)"),
-        [params] { return std::make_unique<FlowPropagator>(params); });
+    return makeChainMethod(QStringLiteral("bnnflow"),
+                           [params] { return std::make_unique<FlowPropagator>(params); });
 }
 
 } // namespace tincture

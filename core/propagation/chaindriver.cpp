@@ -183,13 +183,12 @@ namespace {
 class ChainMethod final : public PropagationMethod
 {
 public:
-    ChainMethod(QString name, QString description, PropagatorFactory factory)
-        : m_name(std::move(name)), m_description(std::move(description)),
+    ChainMethod(QString name, PropagatorFactory factory)
+        : m_name(std::move(name)),
           m_factory(std::move(factory))
     {
     }
     QString name() const override { return m_name; }
-    QString description() const override { return m_description; }
     Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
                            FrameSink &sink, Feedback &feedback) override
     {
@@ -204,16 +203,15 @@ public:
 
 private:
     QString m_name;
-    QString m_description;
     PropagatorFactory m_factory;
 };
 
 } // namespace
 
-std::unique_ptr<PropagationMethod> makeChainMethod(QString name, QString description,
+std::unique_ptr<PropagationMethod> makeChainMethod(QString name,
                                                    PropagatorFactory factory)
 {
-    return std::make_unique<ChainMethod>(std::move(name), std::move(description),
+    return std::make_unique<ChainMethod>(std::move(name),
                                          std::move(factory));
 }
 

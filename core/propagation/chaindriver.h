@@ -44,7 +44,6 @@ Result<void> runChains(GreyFrameSource &shot, const std::vector<Keyframe> &keyfr
 
 // A PropagationMethod that runs runChains with a fresh propagator per pass and turns
 // cv::Exception into an Error.
-std::unique_ptr<PropagationMethod> makeChainMethod(QString name, QString description,
-                                                   PropagatorFactory factory);
+std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory);
 
 } // namespace tincture::propagation_detail

@@ -22,27 +22,37 @@ Made makeVpn(const PropagationMethodOptions &options)
     auto refiner = ml::ChromaRefiner::load(path, options.device);
     if (!refiner)
         return refiner.error();
-    return propagation_detail::makeRefinedMethod(
-        QStringLiteral("vpn"),
-        QStringLiteral("VPN: the bnn bilateral stage, then a trained spatial CNN that re-filters "
-                       "each frame's chroma guided by its grey (models/refiner.json)"),
-        makeBnnMethod(), std::move(*refiner));
+    return propagation_detail::makeRefinedMethod(QStringLiteral("vpn"), makeBnnMethod(),
+                                                 std::move(*refiner));
 }
 
 struct Entry
 {
     const char *name;
+    const char *description;
     Made (*make)(const PropagationMethodOptions &);
 };
 
 // Order: how they are listed in --help and reports.
 constexpr Entry kMethods[] = {
-    {"grey", [](const PropagationMethodOptions &) -> Made { return makeGreyBaseline(); }},
-    {"copy0", [](const PropagationMethodOptions &) -> Made { return makeCopyFirstBaseline(); }},
-    {"flow", [](const PropagationMethodOptions &) -> Made { return makeFlowBaseline(); }},
-    {"bnn", [](const PropagationMethodOptions &) -> Made { return makeBnnMethod(); }},
-    {"vpn", makeVpn},
-    {"bnnflow", [](const PropagationMethodOptions &) -> Made { return makeBnnFlowMethod(); }},
+    {"grey", "no colour outside keyframes (baseline)",
+     [](const PropagationMethodOptions &) -> Made { return makeGreyBaseline(); }},
+    {"copy0", "keyframe chroma copied to every frame (baseline)",
+     [](const PropagationMethodOptions &) -> Made { return makeCopyFirstBaseline(); }},
+    {"flow", "keyframe chroma carried along Farneback optical flow (baseline)",
+     [](const PropagationMethodOptions &) -> Made { return makeFlowBaseline(); }},
+    {"bnn",
+     "VPN bilateral stage with a fixed Gaussian (BNN-Identity): keyframe and previous outputs "
+     "filtered over (x, y, Y, t); no motion",
+     [](const PropagationMethodOptions &) -> Made { return makeBnnMethod(); }},
+    {"vpn",
+     "VPN: the bnn bilateral stage, then a trained spatial CNN that re-filters each frame's "
+     "chroma guided by its grey (models/refiner.json)",
+     makeVpn},
+    {"bnnflow",
+     "chroma warped along DIS optical flow with forward-backward confidence, re-filtered and "
+     "filled on a bilateral lattice over (x, y, Y)",
+     [](const PropagationMethodOptions &) -> Made { return makeBnnFlowMethod(); }},
 };
 
 } // namespace
@@ -62,10 +72,10 @@ QStringList propagationMethodNames()
 
 QString propagationMethodDescription(const QString &name)
 {
-    auto method = createPropagationMethod(name);
-    if (!method && name == QLatin1String("vpn"))
-        return QStringLiteral("VPN: bnn, then a trained spatial CNN (no refiner model found)");
-    return method ? (*method)->description() : QString();
+    for (const Entry &e : kMethods)
+        if (name == QLatin1String(e.name))
+            return QString::fromUtf8(e.description);
+    return {};
 }
 
 Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(

@@ -53,8 +53,7 @@ class PropagationMethod
 {
 public:
     virtual ~PropagationMethod() = default;
-    virtual QString name() const = 0;        // the registry name, e.g. "flow"
-    virtual QString description() const = 0; // one line for --help and reports
+    virtual QString name() const = 0; // the registry name, e.g. "flow"
 
     // Colours all frames of `shot` from `keyframes` (at least one; indices unique and in range,
     // any order) and puts every frame 0 … frameCount() − 1 into `sink` exactly once (Rgb8).
@@ -73,7 +72,9 @@ struct PropagationMethodOptions
 QStringList propagationMethodNames();
 // The best method's registry name: what the CLI and the studio use unless told otherwise.
 QString defaultPropagationMethodName();
-QString propagationMethodDescription(const QString &name); // empty if unknown
+// One line for --help, reports and the studio's method list (no method is created for it);
+// empty if unknown.
+QString propagationMethodDescription(const QString &name);
 // Errors: an unknown name; for "vpn", a refiner that cannot be loaded (named in the message).
 Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(
     const QString &name, const PropagationMethodOptions &options = {});

@@ -45,15 +45,13 @@ private:
 class RefinedMethod final : public PropagationMethod
 {
 public:
-    RefinedMethod(QString name, QString description, std::unique_ptr<PropagationMethod> inner,
+    RefinedMethod(QString name, std::unique_ptr<PropagationMethod> inner,
                   std::shared_ptr<const ml::ChromaRefiner> refiner)
-        : m_name(std::move(name)), m_description(std::move(description)), m_inner(std::move(inner)),
-          m_refiner(std::move(refiner))
+        : m_name(std::move(name)), m_inner(std::move(inner)), m_refiner(std::move(refiner))
     {
     }
 
     QString name() const override { return m_name; }
-    QString description() const override { return m_description; }
 
     Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
                            FrameSink &sink, Feedback &feedback) override
@@ -68,7 +66,6 @@ public:
 
 private:
     QString m_name;
-    QString m_description;
     std::unique_ptr<PropagationMethod> m_inner;
     std::shared_ptr<const ml::ChromaRefiner> m_refiner;
 };
@@ -76,11 +73,10 @@ private:
 } // namespace
 
 std::unique_ptr<PropagationMethod>
-makeRefinedMethod(QString name, QString description, std::unique_ptr<PropagationMethod> inner,
+makeRefinedMethod(QString name, std::unique_ptr<PropagationMethod> inner,
                   std::shared_ptr<const ml::ChromaRefiner> refiner)
 {
-    return std::make_unique<RefinedMethod>(std::move(name), std::move(description),
-                                           std::move(inner), std::move(refiner));
+    return std::make_unique<RefinedMethod>(std::move(name), std::move(inner), std::move(refiner));
 }
 
 } // namespace tincture::propagation_detail

@@ -17,7 +17,7 @@ class ChromaRefiner;
 namespace tincture::propagation_detail {
 
 std::unique_ptr<PropagationMethod>
-makeRefinedMethod(QString name, QString description, std::unique_ptr<PropagationMethod> inner,
+makeRefinedMethod(QString name, std::unique_ptr<PropagationMethod> inner,
                   std::shared_ptr<const ml::ChromaRefiner> refiner);
 
 } // namespace tincture::propagation_detail

@@ -68,6 +68,7 @@ private slots:
             QCOMPARE((*m)->name(), name);
             QVERIFY(!propagationMethodDescription(name).isEmpty());
         }
+        QVERIFY(propagationMethodDescription(QStringLiteral("nosuch")).isEmpty());
         auto bad = createPropagationMethod(QStringLiteral("nosuch"));
         QVERIFY(!bad.hasValue());
         QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
