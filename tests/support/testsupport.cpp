@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 
 namespace tincture::test {
@@ -49,6 +50,18 @@ ProcessResult runCli(const QStringList &args, int timeoutMs)
 bool haveProgram(const QString &name)
 {
     return !QStandardPaths::findExecutable(name).isEmpty();
+}
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeFileBytes(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
 } // namespace tincture::test

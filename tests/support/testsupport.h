@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the tests: locating the CLI and the bundled sample, running processes.
 
+#include <QByteArray>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -27,5 +28,9 @@ ProcessResult runProcess(const QString &program, const QStringList &args, int ti
 ProcessResult runCli(const QStringList &args, int timeoutMs = 120000);
 
 bool haveProgram(const QString &name); // e.g. "ffmpeg", "ffprobe"
+
+// A whole file (empty if it cannot be read), and a file written whole (false on failure).
+QByteArray fileBytes(const QString &path);
+bool writeFileBytes(const QString &path, const QByteArray &bytes);
 
 } // namespace tincture::test

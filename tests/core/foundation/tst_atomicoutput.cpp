@@ -1,4 +1,5 @@
 #include "foundation/atomicoutput.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -8,11 +9,6 @@
 using namespace tincture;
 
 namespace {
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 void writeAll(const QString &path, const QByteArray &bytes)
 {
     QFile f(path);
@@ -34,9 +30,9 @@ private slots:
         QVERIFY(out);
         QVERIFY(out->tempPath().endsWith(QLatin1String(".mp4")));
         writeAll(out->tempPath(), "new");
-        QCOMPARE(readAll(target), QByteArray("old")); // untouched until commit
+        QCOMPARE(test::fileBytes(target), QByteArray("old")); // untouched until commit
         QVERIFY(out->commit());
-        QCOMPARE(readAll(target), QByteArray("new"));
+        QCOMPARE(test::fileBytes(target), QByteArray("new"));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
     }
     void discardLeavesNothing()

@@ -7,6 +7,7 @@
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
 #include "refinerfixture.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -48,18 +49,6 @@ QByteArray blurredEdgePatches(int count, int side, uint64_t seed)
     return bytes;
 }
 
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readAll(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestRefiner : public QObject
@@ -93,9 +82,9 @@ private slots:
     {
         QVERIFY(m_dir.isValid());
         QVERIFY(
-            writeFile(m_dir.filePath(QStringLiteral("train.tcrp")), blurredEdgePatches(64, 24, 1)));
+            test::writeFileBytes(m_dir.filePath(QStringLiteral("train.tcrp")), blurredEdgePatches(64, 24, 1)));
         QVERIFY(
-            writeFile(m_dir.filePath(QStringLiteral("val.tcrp")), blurredEdgePatches(16, 24, 2)));
+            test::writeFileBytes(m_dir.filePath(QStringLiteral("val.tcrp")), blurredEdgePatches(16, 24, 2)));
         QVERIFY(!test::writeRandomRefinerModel(m_dir.path(), QStringLiteral("random")).isEmpty());
     }
 
@@ -221,8 +210,8 @@ private slots:
         resumed.resumePath = QFile::encodeName(b + QStringLiteral("/checkpoint.pt")).toStdString();
         const RefinerTrainOutcome rest = trainRefiner(resumed, keep, quietLog);
         QVERIFY2(rest.ok, rest.error.c_str());
-        QCOMPARE(readAll(b + QStringLiteral("/refiner.safetensors")),
-                 readAll(a + QStringLiteral("/refiner.safetensors")));
+        QCOMPARE(test::fileBytes(b + QStringLiteral("/refiner.safetensors")),
+                 test::fileBytes(a + QStringLiteral("/refiner.safetensors")));
     }
 
     void badPatchFilesAreReported()
@@ -232,7 +221,7 @@ private slots:
         const QString bad = m_dir.filePath(QStringLiteral("bad.tcrp"));
         QByteArray truncated = blurredEdgePatches(4, 24, 5);
         truncated.chop(100);
-        QVERIFY(writeFile(bad, truncated));
+        QVERIFY(test::writeFileBytes(bad, truncated));
         RefinerTrainOptions o = tiny(out, 5);
         o.datasetPath = QFile::encodeName(bad).toStdString();
         const RefinerTrainOutcome r = trainRefiner(

@@ -4,6 +4,7 @@
 #include "media/imageio.h"
 #include "ml/dataset.h"
 #include "ml/trainer.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -39,12 +40,6 @@ private:
         o.validateEvery = 2;
         o.checkpointEvery = 1;
         return o;
-    }
-
-    static QByteArray readAll(const QString &path)
-    {
-        QFile f(path);
-        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }
 
 private slots:
@@ -125,15 +120,15 @@ private slots:
         QVERIFY2(rest.ok, rest.error.c_str());
         QCOMPARE(rest.iterations, 4);
 
-        const QByteArray a = readAll(straight + QStringLiteral("/generator.safetensors"));
-        const QByteArray b = readAll(split + QStringLiteral("/generator.safetensors"));
+        const QByteArray a = test::fileBytes(straight + QStringLiteral("/generator.safetensors"));
+        const QByteArray b = test::fileBytes(split + QStringLiteral("/generator.safetensors"));
         QVERIFY(!a.isEmpty());
         QCOMPARE(a.size(), b.size());
         QVERIFY2(a == b, "the resumed run's weights differ from the uninterrupted run's");
 
         // The CSV has one row per validation (iterations 2 and 4) after its header.
         const QList<QByteArray> rows =
-            readAll(split + QStringLiteral("/validation.csv")).trimmed().split('\n');
+            test::fileBytes(split + QStringLiteral("/validation.csv")).trimmed().split('\n');
         QCOMPARE(rows.size(), 3);
         QVERIFY(rows[0].startsWith("iteration,val_psnr_db"));
         QVERIFY(rows[2].startsWith("4,"));
@@ -151,7 +146,7 @@ private slots:
             TrainOptions o = tinyOptions(out, 4);
             o.emaDecay = decay;
             const auto r = trainColorizer(o, [](const TrainProgress &) { return true; }, nop);
-            return r.ok ? readAll(out + QStringLiteral("/generator.safetensors")) : QByteArray();
+            return r.ok ? test::fileBytes(out + QStringLiteral("/generator.safetensors")) : QByteArray();
         };
         const QByteArray live = run("live", 0.0), averaged = run("averaged", 0.5);
         QVERIFY(!live.isEmpty() && !averaged.isEmpty());
