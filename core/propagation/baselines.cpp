@@ -1,34 +1,21 @@
 #include "propagation/baselines.h"
 
+#include "propagation/chromautil.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
 
 #include <algorithm>
-#include <cstring>
 
 namespace tincture {
 
 namespace {
 
+using propagation_detail::toMat;
+using propagation_detail::toRgbFrame;
+
 enum class Kind { Grey, CopyFirst, Flow };
-
-// Deep copies between Frames and Mats: Frames share their buffers, so never wrap and write.
-cv::Mat toMat(const Frame &frame, int type)
-{
-    cv::Mat m(frame.height(), frame.width(), type);
-    for (int y = 0; y < frame.height(); ++y)
-        std::memcpy(m.ptr<uint8_t>(y), frame.constRow(y), frame.strideBytes());
-    return m;
-}
-
-Frame toRgbFrame(const cv::Mat &rgb)
-{
-    Frame out(rgb.cols, rgb.rows, PixelFormat::Rgb8);
-    for (int y = 0; y < rgb.rows; ++y)
-        std::memcpy(out.row(y), rgb.ptr<uint8_t>(y), out.strideBytes());
-    return out;
-}
 
 Frame asGray8(const Frame &f)
 {

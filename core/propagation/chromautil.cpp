@@ -7,6 +7,22 @@
 
 namespace tincture::propagation_detail {
 
+cv::Mat toMat(const Frame &frame, int type)
+{
+    cv::Mat m(frame.height(), frame.width(), type);
+    for (int y = 0; y < frame.height(); ++y)
+        std::memcpy(m.ptr<uint8_t>(y), frame.constRow(y), frame.strideBytes());
+    return m;
+}
+
+Frame toRgbFrame(const cv::Mat &rgb)
+{
+    Frame out(rgb.cols, rgb.rows, PixelFormat::Rgb8);
+    for (int y = 0; y < rgb.rows; ++y)
+        std::memcpy(out.row(y), rgb.ptr<uint8_t>(y), out.strideBytes());
+    return out;
+}
+
 cv::Mat greyMat(const Frame &frame)
 {
     const Frame g = frame.channels() == 1 && frame.bitDepth() == 8

@@ -2,6 +2,7 @@
 
 #include "metrics/imagemetrics.h"
 #include "metrics/scoringio.h"
+#include "propagation/chromautil.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/truthsequence.h"
 
@@ -17,7 +18,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
-#include <cstring>
 #include <numeric>
 
 namespace tincture {
@@ -200,9 +200,7 @@ Result<std::vector<EvalSequence>> listEvalSequences(const QString &dataDir, int 
 Frame protocolGrey(const Frame &colour)
 {
     const Frame rgb = colour.converted(PixelFormat::Rgb8);
-    cv::Mat in(rgb.height(), rgb.width(), CV_8UC3);
-    for (int y = 0; y < rgb.height(); ++y)
-        std::memcpy(in.ptr<uint8_t>(y), rgb.constRow(y), rgb.strideBytes());
+    const cv::Mat in = propagation_detail::toMat(rgb, CV_8UC3);
     cv::Mat ycc;
     cv::cvtColor(in, ycc, cv::COLOR_RGB2YCrCb);
     Frame grey(rgb.width(), rgb.height(), PixelFormat::Gray8);

@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <random>
 
@@ -105,22 +104,6 @@ private:
     std::vector<Frame> m_colour;
 };
 
-cv::Mat matOf(const Frame &rgb) // a copy, CV_8UC3 (RGB order)
-{
-    cv::Mat m(rgb.height(), rgb.width(), CV_8UC3);
-    for (int y = 0; y < rgb.height(); ++y)
-        std::memcpy(m.ptr<uint8_t>(y), rgb.constRow(y), size_t(rgb.width()) * 3);
-    return m;
-}
-
-Frame frameOf(const cv::Mat &m)
-{
-    Frame f(m.cols, m.rows, PixelFormat::Rgb8);
-    for (int y = 0; y < m.rows; ++y)
-        std::memcpy(f.row(y), m.ptr<uint8_t>(y), size_t(m.cols) * 3);
-    return f;
-}
-
 // The motion of refinerdata.h: background `back` panned, zoomed and rotated about its centre;
 // a disc of `object` moving over it.
 std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, int frames,
@@ -158,7 +141,7 @@ std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, i
                     row[x][c] = uint8_t(std::lround(a * o[c] + (1.0 - a) * row[x][c]));
             }
         }
-        out.push_back(frameOf(frame));
+        out.push_back(propagation_detail::toRgbFrame(frame));
     }
     return out;
 }
@@ -261,8 +244,9 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
         std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(i) * 7919u + 1u);
         std::vector<Frame> frames;
         try {
-            frames = syntheticFrames(matOf(back->converted(PixelFormat::Rgb8)),
-                                     matOf(object->converted(PixelFormat::Rgb8)),
+            frames = syntheticFrames(
+                propagation_detail::toMat(back->converted(PixelFormat::Rgb8), CV_8UC3),
+                propagation_detail::toMat(object->converted(PixelFormat::Rgb8), CV_8UC3),
                                      options.syntheticFrames, rng);
         } catch (const cv::Exception &e) {
             return makeError(ErrorCode::Internal,
