@@ -206,6 +206,17 @@ QCommandLineOption valueOption(const char *name, const char *help, const char *v
                               QString::fromLatin1(valueName), QString::fromLatin1(defaultValue));
 }
 
+QCommandLineOption deviceOption(const char *help)
+{
+    return valueOption("device", help, "DEV", "auto");
+}
+
+bool isDeviceName(const QString &value)
+{
+    return value == QLatin1String("auto") || value == QLatin1String("cpu")
+        || value == QLatin1String("cuda");
+}
+
 int IntOptions::read(const QCommandLineOption &option, int min, int max)
 {
     bool good = false;

@@ -45,6 +45,10 @@ void recordPacked(const QString &path, const QByteArray &stamp);
 QCommandLineOption valueOption(const char *name, const char *help, const char *valueName,
                                const char *defaultValue);
 
+// --device auto|cpu|cuda for the commands that can use a GPU; isDeviceName checks the value.
+QCommandLineOption deviceOption(const char *help);
+bool isDeviceName(const QString &value);
+
 // Reads whole-number options within bounds; ok() turns false at the first malformed or
 // out-of-range one (the value read is then meaningless).
 class IntOptions

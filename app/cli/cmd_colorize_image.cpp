@@ -46,9 +46,7 @@ int runColorizeImage(const QStringList &args)
     const QCommandLineOption threads(QStringLiteral("threads"),
                                      QStringLiteral("CPU threads (default: all cores)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
-    const QCommandLineOption device(QStringLiteral("device"),
-                                    QStringLiteral("auto, cpu or cuda (default auto)."),
-                                    QStringLiteral("DEV"), QStringLiteral("auto"));
+    const QCommandLineOption device = deviceOption("auto, cpu or cuda (default auto).");
     const QCommandLineOption working(QStringLiteral("working-size"),
                                      QStringLiteral("The net's working short side in px "
                                                     "(default: the model's)."),
@@ -80,7 +78,7 @@ int runColorizeImage(const QStringList &args)
     if (!ok || frameIndex < 0)
         return usageError(kCommand, QStringLiteral("invalid --frame"));
     const QString dev = parser.value(device);
-    if (dev != QLatin1String("auto") && dev != QLatin1String("cpu") && dev != QLatin1String("cuda"))
+    if (!isDeviceName(dev))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
 
     // A still first; anything else goes through the film decoder (one frame of it).

@@ -246,8 +246,11 @@ int runEval(const QStringList &args)
                                      QStringLiteral("The vpn method's refiner (a refiner.json; "
                                                     "default: the shipped one)."),
                                      QStringLiteral("file"));
+    const QCommandLineOption device = deviceOption(
+        "Where bnn's lattice filter and vpn's refiner run: auto (the GPU where LibTorch sees "
+        "one), cpu or cuda (default auto).");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({data, frames, method, results, json, save, refiner, quiet});
+    parser.addOptions({data, frames, method, results, json, save, refiner, device, quiet});
     if (int rc = parseArgs(
             parser, kCommand,
             QStringLiteral(
@@ -302,6 +305,9 @@ int runEval(const QStringList &args)
     options.resultsDir = parser.value(results);
     options.saveDir = parser.value(save);
     options.methodOptions.refinerPath = parser.value(refiner);
+    if (!isDeviceName(parser.value(device)))
+        return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
+    options.methodOptions.device = parser.value(device);
 
     ProgressBar bar(QStringLiteral("eval"), parser.isSet(quiet));
     Feedback feedback(bar.callback());

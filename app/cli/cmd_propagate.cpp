@@ -107,8 +107,11 @@ int runPropagate(const QStringList &args)
                                      QStringLiteral("The vpn method's refiner (a refiner.json; "
                                                     "default: the shipped one)."),
                                      QStringLiteral("FILE"));
+    const QCommandLineOption device = deviceOption(
+        "Where bnn's lattice filter and vpn's refiner run: auto (the GPU where LibTorch sees "
+        "one), cpu or cuda (default auto).");
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({frames, keyframe, output, method, refiner, quiet});
+    parser.addOptions({frames, keyframe, output, method, refiner, device, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Carry keyframe colour through a shot. Every output "
                                           "frame keeps its input frame's luminance exactly."),
@@ -130,8 +133,11 @@ int runPropagate(const QStringList &args)
                                   .arg(value));
         keyArgs.push_back({index, value.mid(eq + 1)});
     }
+    if (!isDeviceName(parser.value(device)))
+        return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
     PropagationMethodOptions methodOptions;
     methodOptions.refinerPath = parser.value(refiner);
+    methodOptions.device = parser.value(device);
     auto created = createPropagationMethod(parser.value(method), methodOptions);
     if (!created) // an unknown name is a usage error; a model that does not load is bad input
         return created.error().code == ErrorCode::InvalidArgument

@@ -24,6 +24,10 @@
 
 #include <memory>
 
+namespace tincture::ml {
+class LatticeFilter;
+}
+
 namespace tincture {
 
 struct BnnParams
@@ -64,7 +68,15 @@ struct BnnFlowParams
     float keyWeight = 0.05f;
 };
 
-std::unique_ptr<PropagationMethod> makeBnnMethod(const BnnParams &params = {});
+// bnn with the C++ lattice, or with `filter` (ml::LatticeFilter: the same filter as LibTorch
+// tensor operations, on its device) when given. A filter failure while propagating falls back
+// to the C++ lattice for the rest of the pass and logs a warning (tincture.propagation).
+std::unique_ptr<PropagationMethod>
+makeBnnMethod(const BnnParams &params = {}, std::shared_ptr<const ml::LatticeFilter> filter = {});
+// bnn where `device` says: "cuda" runs the filter on the GPU (an error without one), "cpu" the
+// C++ lattice, "auto" the GPU where LibTorch sees one, else the C++ lattice.
+Result<std::unique_ptr<PropagationMethod>> makeBnnMethodOn(const QString &device,
+                                                           const BnnParams &params = {});
 std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params = {});
 
 } // namespace tincture

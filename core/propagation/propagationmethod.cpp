@@ -22,7 +22,10 @@ Made makeVpn(const PropagationMethodOptions &options)
     auto refiner = ml::ChromaRefiner::load(path, options.device);
     if (!refiner)
         return refiner.error();
-    return propagation_detail::makeRefinedMethod(QStringLiteral("vpn"), makeBnnMethod(),
+    auto bnn = makeBnnMethodOn(options.device);
+    if (!bnn)
+        return bnn.error();
+    return propagation_detail::makeRefinedMethod(QStringLiteral("vpn"), std::move(*bnn),
                                                  std::move(*refiner));
 }
 
@@ -44,7 +47,7 @@ constexpr Entry kMethods[] = {
     {"bnn",
      "VPN bilateral stage with a fixed Gaussian (BNN-Identity): keyframe and previous outputs "
      "filtered over (x, y, Y, t); no motion",
-     [](const PropagationMethodOptions &) -> Made { return makeBnnMethod(); }},
+     [](const PropagationMethodOptions &o) -> Made { return makeBnnMethodOn(o.device); }},
     {"vpn",
      "VPN: the bnn bilateral stage, then a trained spatial CNN that re-filters each frame's "
      "chroma guided by its grey (models/refiner.json)",

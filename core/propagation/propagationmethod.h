@@ -61,11 +61,13 @@ public:
                                    FrameSink &sink, Feedback &feedback) = 0;
 };
 
-// What methods built on a trained model ("vpn") load; the defaults are the shipped models.
+// What methods built on a trained model ("vpn") load, and where the GPU-capable stages run
+// (bnn's lattice filter, vpn's refiner); the defaults are the shipped models and "auto".
 struct PropagationMethodOptions
 {
     QString refinerPath; // a refiner manifest (.json); empty: models/refiner.json
-    QString device = QStringLiteral("auto"); // the refiner's: "auto", "cpu" or "cuda"
+    // "auto" (CUDA where LibTorch sees a GPU), "cpu" or "cuda" (an error without a GPU).
+    QString device = QStringLiteral("auto");
 };
 
 // Registry of the built-in methods.

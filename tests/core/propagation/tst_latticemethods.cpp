@@ -2,6 +2,7 @@
 // luminance, motion handled better than copying the keyframe, several keyframes, cancel.
 
 #include "metrics/imagemetrics.h"
+#include "ml/latticefilter.h"
 #include "propagation/evaluation.h"
 #include "propagation/latticemethods.h"
 #include "propagation/propagationmethod.h"
@@ -71,6 +72,46 @@ double meanChromaPsnr(const CollectSink &sink, const MemoryShot &shot)
     for (const auto &[i, f] : sink.frames)
         sum += *metrics::chromaPsnr(f, shot.colour(i));
     return sum / double(sink.frames.size());
+}
+
+// A device filter that always fails (a lost GPU): bnn must carry on with the C++ lattice.
+class FailingFilter final : public ml::LatticeFilter
+{
+public:
+    bool onGpu() const override { return true; }
+    QString deviceName() const override { return QStringLiteral("cuda:0"); }
+    Result<void> filter(const std::vector<ml::LatticePointSet> &, const float *, size_t,
+                        float *) const override
+    {
+        ++calls;
+        return makeError(ErrorCode::Internal, QStringLiteral("CUDA error: device lost"));
+    }
+    mutable std::atomic<int> calls{0};
+};
+
+// How two runs' RGB outputs differ: the largest byte difference and the share of bytes that
+// differ at all.
+struct Difference
+{
+    int largest = 0;
+    double share = 0.0;
+};
+Difference difference(const CollectSink &a, const CollectSink &b)
+{
+    Difference d;
+    size_t differing = 0, total = 0;
+    for (const auto &[i, f] : a.frames) {
+        const Frame &g = b.frames.at(i);
+        for (int y = 0; y < f.height(); ++y)
+            for (int x = 0; x < f.width() * 3; ++x) {
+                const int e = std::abs(int(f.constRow(y)[x]) - int(g.constRow(y)[x]));
+                d.largest = std::max(d.largest, e);
+                differing += e > 0 ? 1 : 0;
+                ++total;
+            }
+    }
+    d.share = total ? double(differing) / double(total) : 0.0;
+    return d;
 }
 
 std::unique_ptr<PropagationMethod> create(const QString &name)
@@ -156,6 +197,66 @@ private slots:
         auto missing = createPropagationMethod(QStringLiteral("vpn"), options);
         QVERIFY(!missing);
         QVERIFY(missing.error().message.contains(QStringLiteral("missing.json")));
+    }
+
+    // bnn's GPU path is the LibTorch lattice (ml::LatticeFilter): run on the CPU device it gives
+    // the C++ lattice's frames up to float rounding; a filter that fails mid-run (a lost GPU)
+    // leaves the C++ lattice to finish with the same frames; "cuda" without a GPU is an error.
+    void bnnOnLibTorchLattice()
+    {
+        MemoryShot shot(movingShot(6, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}, Keyframe{5, shot.colour(5)}};
+        CollectSink native, torchCpu, fallback;
+        Feedback f1, f2, f3;
+        QVERIFY(makeBnnMethod()->propagate(shot, keys, native, f1).hasValue());
+        auto filter = ml::LatticeFilter::create(4, 3, QStringLiteral("cpu"));
+        QVERIFY(filter.hasValue());
+        QVERIFY(makeBnnMethod({}, *filter)->propagate(shot, keys, torchCpu, f2).hasValue());
+        QCOMPARE(torchCpu.frames.size(), native.frames.size());
+        // The same arithmetic in the same order: identical here; rounding may differ elsewhere.
+        const Difference agreement = difference(torchCpu, native);
+        QVERIFY2(agreement.largest <= 2 && agreement.share <= 0.01,
+                 qPrintable(QStringLiteral("up to %1 levels, %2 of the bytes")
+                                .arg(agreement.largest)
+                                .arg(agreement.share)));
+
+        auto failing = std::make_shared<FailingFilter>();
+        QVERIFY(makeBnnMethod({}, failing)->propagate(shot, keys, fallback, f3).hasValue());
+        QVERIFY(failing->calls >= 1);
+        QCOMPARE(difference(fallback, native).largest, 0);
+
+        auto cpu = makeBnnMethodOn(QStringLiteral("cpu"));
+        QVERIFY(cpu.hasValue());
+        auto probe = ml::LatticeFilter::create(4, 3, QStringLiteral("auto"));
+        QVERIFY(probe.hasValue());
+        if (!(*probe)->onGpu()) {
+            auto cuda = makeBnnMethodOn(QStringLiteral("cuda"));
+            QVERIFY(!cuda.hasValue());
+            QVERIFY(cuda.error().message.contains(QStringLiteral("CUDA")));
+        }
+    }
+
+    // Where a GPU exists: bnn with its filter on CUDA against the C++ lattice. Atomic adds on
+    // the GPU sum in another order, so a rounding tie may pick another simplex: a loose bound.
+    void bnnOnGpu()
+    {
+        auto probe = ml::LatticeFilter::create(4, 3, QStringLiteral("auto"));
+        QVERIFY(probe.hasValue());
+        if (!(*probe)->onGpu())
+            QSKIP("no GPU: the CUDA lattice is checked on machines that have one");
+        MemoryShot shot(movingShot(6, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
+        CollectSink native, gpu;
+        Feedback f1, f2;
+        QVERIFY(makeBnnMethod()->propagate(shot, keys, native, f1).hasValue());
+        auto onGpu = makeBnnMethodOn(QStringLiteral("cuda"));
+        QVERIFY(onGpu.hasValue());
+        QVERIFY((*onGpu)->propagate(shot, keys, gpu, f2).hasValue());
+        const Difference d = difference(gpu, native);
+        QVERIFY2(d.largest <= 8 && d.share <= 0.05,
+                 qPrintable(QStringLiteral("up to %1 levels, %2 of the bytes")
+                                .arg(d.largest)
+                                .arg(d.share)));
     }
 
     // A pattern translating by 2.5 pixels a frame: following the motion beats copying.
