@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -17,6 +18,14 @@ using detail::Level;
 
 namespace {
 
+// The affinity loop is built for plain x86-64 and for x86-64-v3 (AVX2, FMA), picked at load time
+// (as multigrid.cpp's kernels).
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define TINCTURE_SCRIBBLE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TINCTURE_SCRIBBLE_CLONES
+#endif
+
 int defaultThreads()
 {
 #ifdef _OPENMP
@@ -26,26 +35,89 @@ int defaultThreads()
 #endif
 }
 
-// e^t for t ≤ 0 to within 3e-7 relative (0 below −87): 2^(t·log2 e) split into an integer
-// power, set in the exponent bits, and a degree-6 Taylor polynomial of 2^f on |f| ≤ 0.5. A
-// fraction of std::exp's cost; the affinities' 8 exponentials per pixel dominate setLuma.
+// e^t for t ≤ 0 to within 3e-7 relative (e^−87 below −87, where the weights it makes are
+// negligible anyway): 2^(t·log2 e) split into an integer power, set in the exponent bits, and a
+// degree-6 Taylor polynomial of 2^f on |f| ≤ 0.5. No branch and no libm call, so the affinity
+// loop vectorises; a fraction of std::exp's cost (the affinities' 8 exponentials per pixel
+// were a large part of setLuma).
 inline float expNonPositive(float t)
 {
-    if (t < -87.0f)
-        return 0.0f;
+    t = std::max(t, -87.0f);
     const float u = t * 1.44269504089f;
-    const float i = std::nearbyint(u);
+    // Round to nearest by the 1.5·2^23 trick (|u| < 2^22): SSE2 has no vector rounding.
+    const float i = (u + 12582912.0f) - 12582912.0f;
     const float f = (u - i) * 0.69314718056f; // e^f with |f| ≤ ln 2 / 2
     const float e =
         1.0f + f * (1.0f + f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720))))));
-    uint32_t bits;
-    const int32_t biased = int32_t(i) + 127;
-    if (biased <= 0)
-        return 0.0f;
-    bits = uint32_t(biased) << 23;
-    float scale;
-    std::memcpy(&scale, &bits, sizeof scale);
-    return e * scale;
+    const uint32_t bits = uint32_t(int32_t(i) + 127) << 23; // i ≥ −126: a normal power of two
+    return e * std::bit_cast<float>(bits);
+}
+
+// The affinities of one pixel (PROTOCOLS.md §6) from its 3×3 luma window: centre yr and the n
+// neighbours v (in window order, coefficient slots k), written as −w into row[k].
+inline void affinityRow(float yr, const float *v, const int *k, int n, float *row)
+{
+    const float lnOnePercent = -4.60517019f; // ln 0.01
+    float mean = yr;
+    for (int j = 0; j < n; ++j)
+        mean += v[j];
+    mean /= float(n + 1);
+    float var = (yr - mean) * (yr - mean);
+    float mgv = 1e30f;
+    for (int j = 0; j < n; ++j) {
+        var += (v[j] - mean) * (v[j] - mean);
+        mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
+    }
+    var /= float(n + 1);
+    float csig = std::max(0.6f * var, -mgv / lnOnePercent);
+    csig = std::max(csig, 2e-6f);
+    const float inv = -1.0f / csig;
+    float w[8];
+    float sum = 0.0f;
+    for (int j = 0; j < n; ++j) {
+        w[j] = expNonPositive((v[j] - yr) * (v[j] - yr) * inv);
+        sum += w[j];
+    }
+    const float norm = 1.0f / sum;
+    for (int j = 0; j < n; ++j)
+        row[k[j]] = -w[j] * norm;
+}
+
+// An interior row (every pixel has all 8 neighbours), one coefficient plane per slot: the
+// same arithmetic as affinityRow, laid out so that the loop over x vectorises.
+TINCTURE_SCRIBBLE_CLONES
+void interiorAffinityRow(int x0, int x1, const float *__restrict up, const float *__restrict mid,
+                         const float *__restrict down, float *const *__restrict planes)
+{
+    const float lnOnePercent = -4.60517019f;
+    for (int x = x0; x < x1; ++x) {
+        const float yr = mid[x];
+        const float v[8] = {up[x - 1],  up[x],     up[x + 1],   mid[x - 1],
+                            mid[x + 1], down[x - 1], down[x], down[x + 1]};
+        float mean = yr;
+        for (int j = 0; j < 8; ++j)
+            mean += v[j];
+        mean /= 9.0f;
+        float var = (yr - mean) * (yr - mean);
+        float mgv = 1e30f;
+        for (int j = 0; j < 8; ++j) {
+            var += (v[j] - mean) * (v[j] - mean);
+            mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
+        }
+        var /= 9.0f;
+        float csig = std::max(0.6f * var, -mgv / lnOnePercent);
+        csig = std::max(csig, 2e-6f);
+        const float inv = -1.0f / csig;
+        float w[8];
+        float sum = 0.0f;
+        for (int j = 0; j < 8; ++j) {
+            w[j] = expNonPositive((v[j] - yr) * (v[j] - yr) * inv);
+            sum += w[j];
+        }
+        const float norm = 1.0f / sum;
+        for (int j = 0; j < 8; ++j)
+            planes[j][x] = -w[j] * norm;
+    }
 }
 
 // Per-channel sums over the interior cells of two vectors (planes I, then Q).
@@ -89,7 +161,7 @@ struct ScribbleSolver::Impl
     ScribbleSolverOptions options;
     int threads = 1;
     detail::Hierarchy mg;
-    std::vector<float> affinity; // 9 per padded cell: normalised w_rs, centre 0
+    std::vector<float> luma;     // width × height: rows of freed cells are rebuilt from it
     std::vector<float> b;        // right-hand side, interleaved, padded
     std::vector<float> x;        // current solution, interleaved, padded
     bool hasSystem = false;
@@ -99,6 +171,8 @@ struct ScribbleSolver::Impl
     std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz; // BiCGSTAB's, kept between solves
 
     Level &fine() { return mg.levels[0]; }
+    // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
+    void freeRow(int x, int y);
     void unpack();
 };
 
@@ -136,7 +210,48 @@ float ScribbleSolver::affinity(int x, int y, int dx, int dy) const
     const Level &L = d->mg.levels[0];
     if (x < 0 || y < 0 || x >= L.w || y >= L.h || dx < -1 || dx > 1 || dy < -1 || dy > 1)
         return 0.0f;
-    return d->affinity[9 * L.index(x, y) + size_t((dy + 1) * 3 + dx + 1)];
+    const int sx = x + dx, sy = y + dy;
+    if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= L.w || sy >= L.h)
+        return 0.0f;
+    float row[9] = {};
+    std::array<float, 8> v{};
+    std::array<int, 8> k{};
+    int n = 0;
+    for (int oy = -1; oy <= 1; ++oy)
+        for (int ox = -1; ox <= 1; ++ox) {
+            const int qx = x + ox, qy = y + oy;
+            if ((ox == 0 && oy == 0) || qx < 0 || qy < 0 || qx >= L.w || qy >= L.h)
+                continue;
+            v[size_t(n)] = d->luma[size_t(qy) * size_t(L.w) + size_t(qx)];
+            k[size_t(n)] = (oy + 1) * 3 + ox + 1;
+            ++n;
+        }
+    affinityRow(d->luma[size_t(y) * size_t(L.w) + size_t(x)], v.data(), k.data(), n, row);
+    return -row[(dy + 1) * 3 + dx + 1];
+}
+
+void ScribbleSolver::Impl::freeRow(int cx, int cy)
+{
+    Level &L = mg.levels[0];
+    const size_t cells = L.cells(), p = L.index(cx, cy);
+    float row[9] = {};
+    std::array<float, 8> v{};
+    std::array<int, 8> k{};
+    int n = 0;
+    for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+            const int sx = cx + dx, sy = cy + dy;
+            if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= L.w || sy >= L.h)
+                continue;
+            v[size_t(n)] = luma[size_t(sy) * size_t(L.w) + size_t(sx)];
+            k[size_t(n)] = (dy + 1) * 3 + dx + 1;
+            ++n;
+        }
+    if (n > 0) // a 1×1 image has no neighbours: its row stays the identity
+        affinityRow(luma[size_t(cy) * size_t(L.w) + size_t(cx)], v.data(), k.data(), n, row);
+    for (size_t j = 0; j < 9; ++j)
+        if (j != 4)
+            L.a[j * cells + p] = row[j];
 }
 
 Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> luma)
@@ -149,55 +264,30 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     Level &L = d->fine();
     L.resize(width, height);
     L.fixed.assign(L.cells(), 0);
-    d->affinity.assign(9 * L.cells(), 0.0f);
-    const float *Y = luma.data();
-    // PROTOCOLS.md §6. Float is plenty (weights agree with a double computation to ~1e-7)
-    // and lets expf run at a fraction of exp's cost: this loop is a large part of a cold solve.
-    const float lnOnePercent = std::log(0.01f);
+    d->luma = std::move(luma);
+    const float *Y = d->luma.data();
+    const size_t cells = L.cells();
+    // Every row starts free (PROTOCOLS.md §6): the interior rows through the vectorised kernel,
+    // the one-pixel frame through freeRow. Float is plenty (weights agree with a double
+    // computation to ~1e-7).
 #pragma omp parallel for num_threads(d->threads) schedule(static)
     for (int y = 0; y < height; ++y) {
-        for (int x = 0; x < width; ++x) {
-            std::array<float, 8> v{};
-            std::array<int, 8> k{};
-            int n = 0;
-            const float yr = Y[size_t(y) * width + x];
-            for (int dy = -1; dy <= 1; ++dy)
-                for (int dx = -1; dx <= 1; ++dx) {
-                    const int sx = x + dx, sy = y + dy;
-                    if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= width || sy >= height)
-                        continue;
-                    v[n] = Y[size_t(sy) * width + sx];
-                    k[n] = (dy + 1) * 3 + dx + 1;
-                    ++n;
-                }
-            const size_t p = L.index(x, y);
-            float *aff = &d->affinity[9 * p];
-            if (n == 0) // a 1×1 image: no neighbours, the row is the identity
-                continue;
-            float mean = yr;
-            for (int j = 0; j < n; ++j)
-                mean += v[j];
-            mean /= float(n + 1);
-            float var = (yr - mean) * (yr - mean);
-            float mgv = 1e30f;
-            for (int j = 0; j < n; ++j) {
-                var += (v[j] - mean) * (v[j] - mean);
-                mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
-            }
-            var /= float(n + 1);
-            float csig = std::max(0.6f * var, -mgv / lnOnePercent);
-            csig = std::max(csig, 2e-6f);
-            const float inv = -1.0f / csig;
-            std::array<float, 8> w{};
-            float sum = 0.0f;
-            for (int j = 0; j < n; ++j) {
-                w[j] = expNonPositive((v[j] - yr) * (v[j] - yr) * inv);
-                sum += w[j];
-            }
-            const float norm = 1.0f / sum;
-            for (int j = 0; j < n; ++j)
-                aff[k[j]] = w[j] * norm;
+        const size_t p0 = L.index(0, y);
+        for (int x = 0; x < width; ++x)
+            L.a[4 * cells + p0 + size_t(x)] = 1.0f;
+        if (y == 0 || y + 1 == height || width < 3) {
+            for (int x = 0; x < width; ++x)
+                d->freeRow(x, y);
+            continue;
         }
+        const float *mid = Y + size_t(y) * size_t(width);
+        float *planes[8];
+        const int slot[8] = {0, 1, 2, 3, 5, 6, 7, 8};
+        for (int j = 0; j < 8; ++j)
+            planes[j] = L.a.data() + size_t(slot[j]) * cells + p0;
+        interiorAffinityRow(1, width - 1, mid - width, mid, mid + width, planes);
+        d->freeRow(0, y);
+        d->freeRow(width - 1, y);
     }
     d->b.assign(2 * L.cells(), 0.0f);
     d->x.assign(2 * L.cells(), 0.0f);
@@ -236,25 +326,29 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
         for (int x = 0; x < L.w; ++x) {
             const size_t i = size_t(y) * L.w + x, p = L.index(x, y);
             float *bp = &d->b[p];
+            uint8_t now = 1;
             if (c.hintMask[i]) {
-                L.fixed[p] = 1;
                 bp[0] = c.hintI[i];
                 bp[cells] = c.hintQ[i];
             } else if (!c.keepMask.empty() && c.keepMask[i]) {
-                L.fixed[p] = 1;
                 bp[0] = c.priorI[i];
                 bp[cells] = c.priorQ[i];
             } else {
-                L.fixed[p] = 0;
+                now = 0;
                 bp[0] = hasPrior ? lambda * c.priorI[i] : 0.0f;
                 bp[cells] = hasPrior ? lambda * c.priorQ[i] : 0.0f;
             }
-            fixedCount += L.fixed[p];
-            // The row: identity on fixed cells; (1 + λ) U_r − Σ w_rs U_s elsewhere.
-            const float *aff = &d->affinity[9 * p];
-            for (size_t k = 0; k < 9; ++k)
-                L.a[k * cells + p] = L.fixed[p] ? 0.0f : -aff[k];
-            L.a[4 * cells + p] = 1.0f + (L.fixed[p] ? 0.0f : lambda);
+            // The row: identity on fixed cells; (1 + λ) U_r − Σ w_rs U_s elsewhere. Only the
+            // rows that change state are rewritten (a stroke touches a few thousand cells).
+            if (now && !L.fixed[p]) {
+                for (size_t k = 0; k < 9; ++k)
+                    L.a[k * cells + p] = 0.0f;
+            } else if (!now && L.fixed[p]) {
+                d->freeRow(x, y);
+            }
+            L.fixed[p] = now;
+            L.a[4 * cells + p] = now ? 1.0f : 1.0f + lambda;
+            fixedCount += now;
         }
     d->singular = fixedCount == 0 && lambda == 0.0f;
     d->mg.build(d->threads);
