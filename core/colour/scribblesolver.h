@@ -32,7 +32,9 @@
 // recursive 9.3e-6 with a true 4.8e-5), so BiCGSTAB aims below the tolerance and, where the
 // true residual is still above it, restarts from it; a restart that does not cut it by a tenth
 // ends the solve (the float floor, about 1.6e-7 relative on the benchmark frame). OpenMP uses
-// all cores. The affinities depend on Y only and are kept across setConstraints(). Speed and
+// all cores. The affinities depend on Y only: setLuma() writes them into the operator's rows
+// and setConstraints() rewrites only the rows that become fixed or free (a freed row is
+// recomputed from the kept luma), so a stroke costs little besides the hierarchy. Speed and
 // accuracy against a converged solve: `tincture-cli bench scribble` (docs/BENCHMARKS.md); run
 // with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
