@@ -205,28 +205,38 @@ const std::vector<float> &ScribbleSolver::chromaQ() const
     return d->outQ;
 }
 
+namespace {
+
+// Pixel (x, y)'s row of −w_rs from the luma plane (width × height), 0 off the image and at the
+// centre; all zero for a 1×1 image (no neighbours: the row stays the identity).
+void lumaRow(const std::vector<float> &luma, int width, int height, int x, int y, float row[9])
+{
+    std::array<float, 8> v{};
+    std::array<int, 8> k{};
+    int n = 0;
+    for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+            const int sx = x + dx, sy = y + dy;
+            if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= width || sy >= height)
+                continue;
+            v[size_t(n)] = luma[size_t(sy) * size_t(width) + size_t(sx)];
+            k[size_t(n)] = (dy + 1) * 3 + dx + 1;
+            ++n;
+        }
+    std::fill(row, row + 9, 0.0f);
+    if (n > 0)
+        affinityRow(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), k.data(), n, row);
+}
+
+} // namespace
+
 float ScribbleSolver::affinity(int x, int y, int dx, int dy) const
 {
     const Level &L = d->mg.levels[0];
     if (x < 0 || y < 0 || x >= L.w || y >= L.h || dx < -1 || dx > 1 || dy < -1 || dy > 1)
         return 0.0f;
-    const int sx = x + dx, sy = y + dy;
-    if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= L.w || sy >= L.h)
-        return 0.0f;
-    float row[9] = {};
-    std::array<float, 8> v{};
-    std::array<int, 8> k{};
-    int n = 0;
-    for (int oy = -1; oy <= 1; ++oy)
-        for (int ox = -1; ox <= 1; ++ox) {
-            const int qx = x + ox, qy = y + oy;
-            if ((ox == 0 && oy == 0) || qx < 0 || qy < 0 || qx >= L.w || qy >= L.h)
-                continue;
-            v[size_t(n)] = d->luma[size_t(qy) * size_t(L.w) + size_t(qx)];
-            k[size_t(n)] = (oy + 1) * 3 + ox + 1;
-            ++n;
-        }
-    affinityRow(d->luma[size_t(y) * size_t(L.w) + size_t(x)], v.data(), k.data(), n, row);
+    float row[9];
+    lumaRow(d->luma, L.w, L.h, x, y, row);
     return -row[(dy + 1) * 3 + dx + 1];
 }
 
@@ -234,21 +244,8 @@ void ScribbleSolver::Impl::freeRow(int cx, int cy)
 {
     Level &L = mg.levels[0];
     const size_t cells = L.cells(), p = L.index(cx, cy);
-    float row[9] = {};
-    std::array<float, 8> v{};
-    std::array<int, 8> k{};
-    int n = 0;
-    for (int dy = -1; dy <= 1; ++dy)
-        for (int dx = -1; dx <= 1; ++dx) {
-            const int sx = cx + dx, sy = cy + dy;
-            if ((dx == 0 && dy == 0) || sx < 0 || sy < 0 || sx >= L.w || sy >= L.h)
-                continue;
-            v[size_t(n)] = luma[size_t(sy) * size_t(L.w) + size_t(sx)];
-            k[size_t(n)] = (dy + 1) * 3 + dx + 1;
-            ++n;
-        }
-    if (n > 0) // a 1×1 image has no neighbours: its row stays the identity
-        affinityRow(luma[size_t(cy) * size_t(L.w) + size_t(cx)], v.data(), k.data(), n, row);
+    float row[9];
+    lumaRow(luma, L.w, L.h, cx, cy, row);
     for (size_t j = 0; j < 9; ++j)
         if (j != 4)
             L.a[j * cells + p] = row[j];
