@@ -277,7 +277,12 @@ int runBench(const QStringList &args)
                                     QStringLiteral("The bundled sample film (default: found "
                                                    "under resources/samples)."),
                                     QStringLiteral("FILE"));
-    parser.addOptions({json, runs, threads, frames, size, method, data, sample});
+    const QCommandLineOption convergence(
+        QStringLiteral("convergence"),
+        QStringLiteral("scribble: instead of timing, how close full multigrid and each further "
+                       "V-cycle get to the converged solution, on the bench frame and on simpler "
+                       "scenes (first --size, default 854x480)."));
+    parser.addOptions({json, runs, threads, frames, size, method, data, sample, convergence});
     QStringList names;
     for (const Target &t : kTargets)
         names << QString::fromLatin1(t.name);
@@ -291,6 +296,7 @@ int runBench(const QStringList &args)
         return rc;
 
     BenchOptions options;
+    options.convergence = parser.isSet(convergence);
     bool ok = false;
     options.runs = parser.value(runs).toInt(&ok);
     if (!ok || options.runs < 1 || options.runs > 1000)

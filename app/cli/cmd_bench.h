@@ -31,6 +31,7 @@ struct BenchOptions
     QString dataDir;     // propagation: a dev-set folder (DIR/<sequence>/<frame>.jpg|png)
     QString sample;      // the bundled sample film; empty if not found
     QString workDir;     // a temporary folder for generated clips, removed afterwards
+    bool convergence = false; // scribble: accuracy per multigrid cycle instead of timings
 };
 
 // Timing helpers.

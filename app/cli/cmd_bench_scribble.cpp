@@ -51,37 +51,51 @@ void addStroke(ScribbleProblem &p, std::mt19937 &rng, size_t limit)
     }
 }
 
-// A film-like grey frame (gradient, 24 flat or textured discs and boxes, grain) with random
-// 3-pixel strokes covering `fraction` of the pixels. Deterministic for a given size.
-ScribbleProblem makeScribbleProblem(int w, int h, double fraction)
+// What the grey frame holds: a diagonal gradient (luma 0.25 to 0.25 + gradient), `shapes` discs
+// and boxes of flat luma with a sinusoidal texture of amplitude `texture` along x, and Gaussian
+// grain of σ `grain`. The default is the timing frame; --convergence also takes it apart.
+struct Scene
+{
+    const char *name = "bench frame";
+    float gradient = 0.5f;
+    int shapes = 24;
+    float texture = 0.1f;
+    float grain = 0.02f;
+};
+
+// A film-like grey frame (see Scene) with random 3-pixel strokes covering `fraction` of the
+// pixels. Deterministic for a given size and scene.
+ScribbleProblem makeScribbleProblem(int w, int h, double fraction, const Scene &scene = {})
 {
     ScribbleProblem p;
     p.width = w;
     p.height = h;
     std::mt19937 rng(1);
     std::uniform_real_distribution<float> u(0.0f, 1.0f);
-    std::normal_distribution<float> grain(0.0f, 0.02f);
+    // Drawn even without grain, so every scene's shapes and strokes come from the same numbers.
+    std::normal_distribution<float> grain(0.0f, scene.grain > 0.0f ? scene.grain : 1.0f);
+    const float grainOn = scene.grain > 0.0f ? 1.0f : 0.0f;
     struct Shape
     {
         float cx, cy, r, v;
         bool disc;
     };
     std::vector<Shape> shapes;
-    for (int k = 0; k < 24; ++k)
+    for (int k = 0; k < scene.shapes; ++k)
         shapes.push_back({u(rng) * w, u(rng) * h, (0.04f + 0.15f * u(rng)) * std::min(w, h), u(rng),
                           u(rng) < 0.5f});
     const size_t n = size_t(w) * h;
     p.luma.resize(n);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
-            float v = 0.25f + 0.5f * float(x + y) / float(w + h);
+            float v = 0.25f + scene.gradient * float(x + y) / float(w + h);
             for (const Shape &s : shapes) {
                 const float dx = x - s.cx, dy = y - s.cy;
                 if (s.disc ? dx * dx + dy * dy < s.r * s.r
                            : (std::abs(dx) < s.r && std::abs(dy) < 0.6f * s.r))
-                    v = s.v + 0.1f * std::sin(0.05f * x);
+                    v = s.v + scene.texture * std::sin(0.05f * x);
             }
-            p.luma[size_t(y) * w + x] = std::clamp(v + grain(rng), 0.0f, 1.0f);
+            p.luma[size_t(y) * w + x] = std::clamp(v + grainOn * grain(rng), 0.0f, 1.0f);
         }
     p.constraints.hintMask.assign(n, 0);
     p.constraints.hintI.assign(n, 0.0f);
@@ -100,8 +114,8 @@ double chromaPsnr(const std::vector<float> &luma, const colour::ScribbleSolver &
     for (size_t k = 0; k < luma.size(); ++k) {
         const colour::Rgb x = colour::yiqToRgb(luma[k], a.chromaI()[k], a.chromaQ()[k]);
         const colour::Rgb y = colour::yiqToRgb(luma[k], refI[k], refQ[k]);
-        se += double(x.r - y.r) * (x.r - y.r) + double(x.g - y.g) * (x.g - y.g)
-            + double(x.b - y.b) * (x.b - y.b);
+        se += double(x.r - y.r) * (x.r - y.r) + double(x.g - y.g) * (x.g - y.g) +
+              double(x.b - y.b) * (x.b - y.b);
     }
     const double mse = se / double(3 * luma.size()) * 255.0 * 255.0;
     return mse > 0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : 99.0;
@@ -214,10 +228,86 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
     return row;
 }
 
+// --convergence: how close full multigrid and each further V-cycle get to the converged
+// solution (no BiCGSTAB), on the bench frame and on simpler scenes that isolate what slows the
+// cycle down (sharp-edged flat regions: Levin's weights make each edge an insulating layer).
+Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &options, QTextStream &out)
+{
+    const Scene scenes[] = {
+        Scene{},
+        Scene{"flat, strokes only", 0.0f, 0, 0.0f, 0.0f},
+        Scene{"gradient, strokes only", 0.5f, 0, 0.0f, 0.0f},
+        Scene{"gradient and grain", 0.5f, 0, 0.0f, 0.02f},
+        Scene{"one flat sharp-edged shape", 0.0f, 1, 0.0f, 0.0f},
+        Scene{"24 flat sharp-edged shapes on the gradient", 0.5f, 24, 0.0f, 0.0f},
+    };
+    constexpr int kCycles = 4;
+    out << QStringLiteral("%1×%2: dB from the converged solution (relative residual) after full "
+                          "multigrid and each further V-cycle, no BiCGSTAB\n")
+               .arg(w)
+               .arg(h);
+    QJsonArray rows;
+    for (const Scene &scene : scenes) {
+        if (benchInterrupted())
+            return Error::cancelled();
+        const ScribbleProblem p = makeScribbleProblem(w, h, 0.05, scene);
+        Feedback feedback;
+        colour::ScribbleSolverOptions tight;
+        tight.threads = options.threads;
+        tight.tolerance = 1e-9;
+        tight.maxIterations = 3000;
+        colour::ScribbleSolver reference(tight);
+        if (!reference.setLuma(w, h, p.luma) || !reference.setConstraints(p.constraints) ||
+            !reference.solve(feedback, false))
+            return makeError(ErrorCode::Internal, QStringLiteral("scribble reference failed"));
+        QJsonArray db, residual;
+        QString line = QStringLiteral("  %1:").arg(QString::fromLatin1(scene.name), -44);
+        for (int cycles = 0; cycles <= kCycles; ++cycles) {
+            colour::ScribbleSolverOptions so;
+            so.threads = options.threads;
+            so.tolerance = 1e-12; // never reached: exactly `cycles` cycles run
+            so.stationaryCycles = cycles;
+            so.stationaryGain = 1.0; // every cycle runs while the residual falls at all
+            so.maxIterations = 0;
+            colour::ScribbleSolver solver(so);
+            if (!solver.setLuma(w, h, p.luma) || !solver.setConstraints(p.constraints))
+                return makeError(ErrorCode::Internal, QStringLiteral("scribble solver failed"));
+            const auto st = solver.solve(feedback, false);
+            if (!st)
+                return st.error();
+            const double psnr =
+                chromaPsnr(p.luma, solver, reference.chromaI(), reference.chromaQ());
+            db.append(psnr);
+            residual.append(st->relativeResidual);
+            line += QStringLiteral(" %1 (%2)")
+                        .arg(psnr, 5, 'f', 1)
+                        .arg(st->relativeResidual, 0, 'e', 1);
+            if (st->cycles != cycles)
+                line += QStringLiteral("[%1 cycles]").arg(st->cycles);
+        }
+        out << line << "\n";
+        out.flush();
+        rows.append(QJsonObject{{QStringLiteral("scene"), QString::fromLatin1(scene.name)},
+                                {QStringLiteral("psnr_db_after_fmg_then_cycles"), db},
+                                {QStringLiteral("relative_residual"), residual}});
+    }
+    return QJsonObject{{QStringLiteral("width"), w},
+                       {QStringLiteral("height"), h},
+                       {QStringLiteral("convergence"), rows}};
+}
+
 } // namespace
 
 Result<QJsonObject> benchScribble(const BenchOptions &options, QTextStream &out)
 {
+    if (options.convergence) {
+        const QSize size = options.sizes.isEmpty() ? QSize(854, 480) : options.sizes.front();
+        auto study = scribbleConvergence(size.width(), size.height(), options, out);
+        if (!study)
+            return study.error();
+        return QJsonObject{{QStringLiteral("target"), QStringLiteral("scribble")},
+                           {QStringLiteral("convergence"), *study}};
+    }
     out << "scribble solver (Levin et al. 2004; BiCGSTAB + multigrid V-cycle), threads "
         << (options.threads ? QString::number(options.threads) : QStringLiteral("all")) << "\n";
     QList<QSize> sizes = options.sizes;

@@ -435,9 +435,10 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         rn = dot2(L, r.data(), r.data(), T);
         if (rn[0] <= tol[0] && rn[1] <= tol[1])
             break;
+        const double gain2 = d->options.stationaryGain * d->options.stationaryGain;
         if (stats.cycles > 0
-            && ((rn[0] > tol[0] && rn[0] > 0.25 * last[0])
-                || (rn[1] > tol[1] && rn[1] > 0.25 * last[1])))
+            && ((rn[0] > tol[0] && rn[0] > gain2 * last[0])
+                || (rn[1] > tol[1] && rn[1] > gain2 * last[1])))
             break;
         last = rn;
         d->mg.precondition(r, z);

@@ -74,8 +74,11 @@ struct ScribbleSolverOptions
     double tolerance = 1e-5;
     int maxIterations = 100; // BiCGSTAB iterations
     // Stationary multigrid steps (x += V-cycle(b − A x)) tried before BiCGSTAB; it takes over
-    // when a step cuts the residual by less than half (0: BiCGSTAB only).
+    // when a step falls short of stationaryGain (0: BiCGSTAB only).
     int stationaryCycles = 20;
+    // A stationary cycle must cut the residual to this fraction or BiCGSTAB takes over (0.5:
+    // halve it; 1: keep cycling while it falls at all, for convergence studies).
+    double stationaryGain = 0.5;
     int threads = 0;         // 0: all cores (OpenMP default)
 };
 
