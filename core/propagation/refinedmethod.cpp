@@ -1,5 +1,6 @@
 #include "propagation/refinedmethod.h"
 
+#include "foundation/logging.h"
 #include "ml/chromarefiner.h"
 #include "propagation/chromautil.h"
 
@@ -12,7 +13,8 @@ namespace {
 class RefiningSink final : public FrameSink
 {
 public:
-    RefiningSink(FrameSink &next, const ml::ChromaRefiner &refiner, std::vector<int> keys)
+    RefiningSink(FrameSink &next, std::shared_ptr<const ml::ChromaRefiner> &refiner,
+                 std::vector<int> keys)
         : m_next(next), m_refiner(refiner), m_keys(std::move(keys))
     {
     }
@@ -24,9 +26,24 @@ public:
         try {
             const cv::Mat grey = greyMat(colour);
             cv::Mat chroma = chromaOf(colour);
-            if (auto r = m_refiner.refine(grey.cols, grey.rows, grey.ptr<uint8_t>(), grey.step1(),
-                                          chroma.ptr<float>(), chroma.step1());
-                !r)
+            const cv::Mat before = m_refiner->info().gpu ? chroma.clone() : cv::Mat();
+            auto r = m_refiner->refine(grey.cols, grey.rows, grey.ptr<uint8_t>(), grey.step1(),
+                                       chroma.ptr<float>(), chroma.step1());
+            if (!r && m_refiner->info().gpu) {
+                // A GPU failure falls back to the CPU once, for the rest of the method's life,
+                // and says so.
+                auto cpu = ml::ChromaRefiner::load(m_refiner->info().path, QStringLiteral("cpu"));
+                if (!cpu)
+                    return r;
+                qCWarning(lcPropagation).noquote()
+                    << QStringLiteral("refiner: failed on the GPU, continuing on the CPU: %1")
+                           .arg(describe(r.error()));
+                m_refiner = *cpu;
+                before.copyTo(chroma);
+                r = m_refiner->refine(grey.cols, grey.rows, grey.ptr<uint8_t>(), grey.step1(),
+                                      chroma.ptr<float>(), chroma.step1());
+            }
+            if (!r)
                 return r;
             return m_next.put(index, composeLumaExact(grey, chroma));
         } catch (const cv::Exception &e) {
@@ -38,7 +55,7 @@ public:
 
 private:
     FrameSink &m_next;
-    const ml::ChromaRefiner &m_refiner;
+    std::shared_ptr<const ml::ChromaRefiner> &m_refiner; // the method's: a fallback replaces it
     std::vector<int> m_keys; // sorted
 };
 
@@ -60,7 +77,7 @@ public:
         for (const Keyframe &k : keyframes)
             keys.push_back(k.index);
         std::sort(keys.begin(), keys.end());
-        RefiningSink refining(sink, *m_refiner, std::move(keys));
+        RefiningSink refining(sink, m_refiner, std::move(keys));
         return m_inner->propagate(shot, keyframes, refining, feedback);
     }
 

@@ -4,6 +4,8 @@
 // pass untouched; each refined frame is recomposed under its grey, so its luma is still exactly
 // the input's. The refiner re-filters a frame's output only: it does not feed back into the
 // inner method's chain (the outputs it sees are what the inner method would emit anyway).
+// A refiner that fails on the GPU is replaced, once, by the same model loaded on the CPU (with
+// a warning, tincture.propagation) and the frame is refined again.
 // Threading as PropagationMethod; the refiner session may be shared between methods.
 
 #include "propagation/propagationmethod.h"

@@ -2,7 +2,9 @@
 // luminance, motion handled better than copying the keyframe, several keyframes, cancel.
 
 #include "metrics/imagemetrics.h"
+#include "ml/chromarefiner.h"
 #include "ml/latticefilter.h"
+#include "propagation/refinedmethod.h"
 #include "propagation/evaluation.h"
 #include "propagation/latticemethods.h"
 #include "propagation/propagationmethod.h"
@@ -87,6 +89,29 @@ public:
         return makeError(ErrorCode::Internal, QStringLiteral("CUDA error: device lost"));
     }
     mutable std::atomic<int> calls{0};
+};
+
+// A refiner "on the GPU" that always fails (a lost GPU); its info names a real model file, which
+// the fallback loads on the CPU.
+class FailingGpuRefiner final : public ml::ChromaRefiner
+{
+public:
+    explicit FailingGpuRefiner(const QString &path)
+    {
+        m_info.path = path;
+        m_info.gpu = true;
+    }
+    const ml::ChromaRefinerInfo &info() const override { return m_info; }
+    Result<void> refine(int, int, const uint8_t *, size_t, float *chroma, size_t) const override
+    {
+        ++calls;
+        chroma[0] = -1000.0f; // a half-written frame must not leak into the retry
+        return makeError(ErrorCode::Internal, QStringLiteral("CUDA error: device lost"));
+    }
+    mutable std::atomic<int> calls{0};
+
+private:
+    ml::ChromaRefinerInfo m_info;
 };
 
 // How two runs' RGB outputs differ: the largest byte difference and the share of bytes that
@@ -234,6 +259,30 @@ private slots:
             QVERIFY(!cuda.hasValue());
             QVERIFY(cuda.error().message.contains(QStringLiteral("CUDA")));
         }
+    }
+
+    // vpn's refiner failing on the GPU: the same model is loaded on the CPU once and the run
+    // finishes with the frames the CPU refiner gives.
+    void vpnRefinerFallsBackToCpu()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        PropagationMethodOptions options;
+        options.refinerPath = test::writeRandomRefinerModel(dir.path(), QStringLiteral("r"));
+        options.device = QStringLiteral("cpu");
+        MemoryShot shot(movingShot(5, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
+        CollectSink onCpu, fellBack;
+        Feedback f1, f2;
+        auto cpu = createPropagationMethod(QStringLiteral("vpn"), options);
+        QVERIFY(cpu.hasValue());
+        QVERIFY((*cpu)->propagate(shot, keys, onCpu, f1).hasValue());
+        auto failing = std::make_shared<FailingGpuRefiner>(options.refinerPath);
+        auto method = propagation_detail::makeRefinedMethod(QStringLiteral("vpn"),
+                                                            makeBnnMethod(), failing);
+        QVERIFY(method->propagate(shot, keys, fellBack, f2).hasValue());
+        QCOMPARE(failing->calls.load(), 1); // once: then the CPU refiner serves every frame
+        QCOMPARE(difference(fellBack, onCpu).largest, 0);
     }
 
     // Where a GPU exists: bnn with its filter on CUDA against the C++ lattice. Atomic adds on
