@@ -56,7 +56,7 @@ public:
 private:
     FrameSink &m_next;
     std::shared_ptr<const ml::ChromaRefiner> &m_refiner; // the method's: a fallback replaces it
-    std::vector<int> m_keys; // sorted
+    std::vector<int> m_keys;                             // sorted
 };
 
 class RefinedMethod final : public PropagationMethod
