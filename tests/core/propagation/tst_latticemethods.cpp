@@ -139,6 +139,16 @@ Difference difference(const CollectSink &a, const CollectSink &b)
     return d;
 }
 
+// Options for vpn with a random refiner written into `dir`, on the CPU (empty path on failure).
+PropagationMethodOptions randomRefinerOnCpu(const QTemporaryDir &dir)
+{
+    PropagationMethodOptions options;
+    if (dir.isValid())
+        options.refinerPath = test::writeRandomRefinerModel(dir.path(), QStringLiteral("r"));
+    options.device = QStringLiteral("cpu");
+    return options;
+}
+
 std::unique_ptr<PropagationMethod> create(const QString &name)
 {
     auto m = createPropagationMethod(name);
@@ -190,10 +200,7 @@ private slots:
     void vpnRefinesBnnsFrames()
     {
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        PropagationMethodOptions options;
-        options.refinerPath = test::writeRandomRefinerModel(dir.path(), QStringLiteral("r"));
-        options.device = QStringLiteral("cpu");
+        PropagationMethodOptions options = randomRefinerOnCpu(dir);
         QVERIFY(!options.refinerPath.isEmpty());
         MemoryShot shot(movingShot(6, 2.0));
         const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}, Keyframe{4, shot.colour(4)}};
@@ -266,10 +273,8 @@ private slots:
     void vpnRefinerFallsBackToCpu()
     {
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        PropagationMethodOptions options;
-        options.refinerPath = test::writeRandomRefinerModel(dir.path(), QStringLiteral("r"));
-        options.device = QStringLiteral("cpu");
+        const PropagationMethodOptions options = randomRefinerOnCpu(dir);
+        QVERIFY(!options.refinerPath.isEmpty());
         MemoryShot shot(movingShot(5, 2.0));
         const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
         CollectSink onCpu, fellBack;
