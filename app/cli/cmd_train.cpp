@@ -4,12 +4,12 @@
 
 #include "clicommon.h"
 #include "commands.h"
+#include "traincommon.h"
 
 #include "ml/dataset.h"
 #include "ml/modelmanifest.h"
 #include "ml/trainer.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -69,15 +69,17 @@ Result<QString> packed(const QString &folder, const QString &outDir, const QStri
 int trainColorizer(const QStringList &args)
 {
     QCommandLineParser parser;
+    const TrainOptionSet common({"Output folder: checkpoint, validation.csv, colorizer.json + "
+                                 ".safetensors.",
+                                 "20000",
+                                 "Generator and discriminator base width (default 64, "
+                                 "Pix2Pix's).",
+                                 "64", "U-Net levels (default 7).", "7"});
     const QCommandLineOption images =
         valueOption("images", "Folder of colour photographs to train on.", "DIR", "");
     const QCommandLineOption val = valueOption("val",
                                                "Folder of validation photographs (never trained "
                                                "on).",
-                                               "DIR", "");
-    const QCommandLineOption out = valueOption("out",
-                                               "Output folder: checkpoint, validation.csv, "
-                                               "colorizer.json + .safetensors.",
                                                "DIR", "");
     const QCommandLineOption size =
         valueOption("size", "Training crop side in px (default 128).", "px", "128");
@@ -85,20 +87,6 @@ int trainColorizer(const QStringList &args)
                                                     "Side the photographs are packed at "
                                                     "(default 160).",
                                                     "px", "160");
-    const QCommandLineOption iters =
-        valueOption("iters", "Total iterations (default 20000).", "N", "20000");
-    const QCommandLineOption batch = valueOption("batch", "Batch size (default 16).", "B", "16");
-    const QCommandLineOption width = valueOption("width",
-                                                 "Generator and discriminator base width "
-                                                 "(default 64, Pix2Pix's).",
-                                                 "C", "64");
-    const QCommandLineOption depth = valueOption("depth", "U-Net levels (default 7).", "D", "7");
-    const QCommandLineOption device =
-        valueOption("device", "cpu or cuda (default cpu).", "DEV", "cpu");
-    const QCommandLineOption threads =
-        valueOption("threads", "CPU threads (default: all cores).", "n", "0");
-    const QCommandLineOption resume =
-        valueOption("resume", "Continue from a checkpoint.pt.", "CKPT", "");
     const QCommandLineOption validateEvery = valueOption("validate-every",
                                                          "Validation pass every K "
                                                          "iterations (default 500).",
@@ -108,7 +96,6 @@ int trainColorizer(const QStringList &args)
                                                            "iterations (default "
                                                            "100).",
                                                            "N", "100");
-    const QCommandLineOption seed = valueOption("seed", "Random seed (default 1).", "S", "1");
     const QCommandLineOption decay = valueOption("decay-from",
                                                  "Keep the learning rate until iteration "
                                                  "K, then lower it linearly to 0 at the "
@@ -119,9 +106,8 @@ int trainColorizer(const QStringList &args)
                                                "weights with this decay per iteration (default "
                                                "0.999; 0: the trained weights themselves).",
                                                "d", "0.999");
-    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
-    parser.addOptions({images, val, out, size, packSide, iters, batch, width, depth, device,
-                       threads, resume, validateEvery, checkpointEvery, seed, decay, ema, quiet});
+    parser.addOptions({images, val, size, packSide, validateEvery, checkpointEvery, decay, ema});
+    parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "
                                           "least-squares GAN loss + 100·L1, Adam 2e-4/0.5) on "
@@ -130,40 +116,39 @@ int trainColorizer(const QStringList &args)
                            args, 0, 0, QString());
         rc != kExitOk)
         return rc;
-    for (const QCommandLineOption *required : {&images, &out})
-        if (parser.value(*required).isEmpty())
-            return usageError(
-                kCommand, QStringLiteral("--%1 is required").arg(required->names().constLast()));
-    ml::TrainOptions o;
+    if (parser.value(images).isEmpty())
+        return usageError(kCommand, QStringLiteral("--images is required"));
+    TrainCommonValues c;
     IntOptions ints(parser);
+    if (auto problem = common.read(parser, ints, c))
+        return usageError(kCommand, *problem);
+    ml::TrainOptions o;
     o.cropSize = ints.read(size, 16, 1024);
     const int side = ints.read(packSide, 16, 2048);
-    o.iterations = ints.read(iters, 0, 100000000);
-    o.batch = ints.read(batch, 1, 4096);
-    o.baseWidth = ints.read(width, 1, 512);
-    o.discWidth = o.baseWidth;
-    o.depth = ints.read(depth, 2, 10);
-    o.threads = ints.read(threads, 0, 1024);
     o.validateEvery = ints.read(validateEvery, 1, 100000000);
     o.checkpointEvery = ints.read(checkpointEvery, 1, 100000000);
-    o.seed = uint64_t(ints.read(seed, 0, 2147483647));
     o.decayFrom = ints.read(decay, 0, 100000000);
     bool emaOk = false;
     o.emaDecay = parser.value(ema).toDouble(&emaOk);
     if (!ints.ok() || !emaOk || o.emaDecay < 0 || o.emaDecay >= 1)
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
-    o.device = parser.value(device).toStdString();
-    if (o.device != "cpu" && o.device != "cuda")
-        return usageError(kCommand, QStringLiteral("--device must be cpu or cuda"));
     if (o.cropSize > side)
         return usageError(kCommand, QStringLiteral("--size must not exceed --pack-side"));
-    const bool silent = parser.isSet(quiet);
+    o.iterations = c.iterations;
+    o.batch = c.batch;
+    o.baseWidth = c.width;
+    o.discWidth = o.baseWidth;
+    o.depth = c.depth;
+    o.threads = c.threads;
+    o.seed = c.seed;
+    o.device = c.device;
+    const bool silent = c.quiet;
 
-    const QString outDir = parser.value(out);
-    if (!QDir().mkpath(outDir))
-        return reportError(makeError(ErrorCode::WriteFailed,
-                                     QStringLiteral("%1: cannot create the folder").arg(outDir)));
+    if (auto ready = common.prepare(parser, c); !ready)
+        return reportError(ready.error());
+    o.resumePath = c.resumePath;
+    const QString outDir = c.outDir;
     auto trainSet = packed(parser.value(images), outDir, QStringLiteral("train"), side, silent);
     if (!trainSet)
         return reportError(trainSet.error());
@@ -175,12 +160,6 @@ int trainColorizer(const QStringList &args)
         o.valPath = QFile::encodeName(*valSet).toStdString();
     }
     o.outDir = QFile::encodeName(outDir).toStdString();
-    if (parser.isSet(resume)) {
-        auto checkpoint = checkpointPath(parser.value(resume));
-        if (!checkpoint)
-            return reportError(checkpoint.error());
-        o.resumePath = *checkpoint;
-    }
 
     TrainingReport report(silent);
     QTextStream &err = report.out();
@@ -222,28 +201,24 @@ int trainColorizer(const QStringList &args)
         return reportError(
             makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(weights)));
     QFile::remove(weights);
-    QFile::rename(weights + QStringLiteral(".part"), weights);
+    if (!QFile::rename(weights + QStringLiteral(".part"), weights))
+        return reportError(
+            makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(weights)));
     ml::ModelManifest m;
-    if (auto described = ml::describeWeights(m, weights); !described)
-        return reportError(described.error());
     m.baseWidth = o.baseWidth;
     m.depth = o.depth;
     m.iterations = outcome.iterations;
     m.trainedOn = QStringLiteral("%1 (packed at %2 px)").arg(parser.value(images)).arg(side);
-    m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    m.training =
-        QJsonObject{{QStringLiteral("cropSize"), o.cropSize},
-                    {QStringLiteral("batch"), o.batch},
-                    {QStringLiteral("learningRate"), o.learningRate},
-                    {QStringLiteral("beta1"), o.beta1},
-                    {QStringLiteral("lambdaL1"), o.lambdaL1},
-                    {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
-                    {QStringLiteral("seed"), double(o.seed)},
-                    {QStringLiteral("decayFrom"), o.decayFrom},
-                    {QStringLiteral("emaDecay"), o.emaDecay},
-                    {QStringLiteral("inferenceShortSide"), side},
-                    {QStringLiteral("command"), QStringLiteral("tincture-cli train colorizer ") +
-                                                    args.join(QLatin1Char(' '))}};
+    m.training = QJsonObject{{QStringLiteral("cropSize"), o.cropSize},
+                             {QStringLiteral("batch"), o.batch},
+                             {QStringLiteral("learningRate"), o.learningRate},
+                             {QStringLiteral("beta1"), o.beta1},
+                             {QStringLiteral("lambdaL1"), o.lambdaL1},
+                             {QStringLiteral("ganLoss"), QStringLiteral("least squares")},
+                             {QStringLiteral("seed"), double(o.seed)},
+                             {QStringLiteral("decayFrom"), o.decayFrom},
+                             {QStringLiteral("emaDecay"), o.emaDecay},
+                             {QStringLiteral("inferenceShortSide"), side}};
     if (outcome.last.validated)
         m.figures = QJsonObject{
             {QStringLiteral("validationPsnrDb"), outcome.last.valPsnr},
@@ -251,14 +226,7 @@ int trainColorizer(const QStringList &args)
             {QStringLiteral("validationColourfulnessRatio"), outcome.last.valColourfulnessRatio},
             {QStringLiteral("note"), QStringLiteral("the trainer's own validation pass; "
                                                     "see models/README.md for eval images")}};
-    if (auto written =
-            ml::writeManifest(QDir(outDir).filePath(QStringLiteral("colorizer.json")), m);
-        !written)
-        return reportError(written.error());
-    if (!silent)
-        err << QStringLiteral("done: %1\n")
-                   .arg(QDir(outDir).filePath(QStringLiteral("colorizer.json")));
-    return kExitOk;
+    return writeTrainedManifest(m, c, QStringLiteral("colorizer"), kCommand, args, err);
 }
 
 } // namespace

@@ -5,16 +5,15 @@
 
 #include "clicommon.h"
 #include "commands.h"
+#include "traincommon.h"
 
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/refinerdata.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
@@ -81,6 +80,10 @@ QStringList listOption(const QString &value)
 int trainRefiner(const QStringList &args)
 {
     QCommandLineParser parser;
+    const TrainOptionSet common({"Output folder: patches, checkpoint, validation.csv, "
+                                 "refiner.json + .safetensors.",
+                                 "3000", "Channels of the hidden layers (default 16).", "16",
+                                 "Convolutions (default 3).", "3"});
     const QCommandLineOption data = valueOption("data",
                                                 "Folder of colour sequences (DIR/<sequence>/"
                                                 "<frames>, as eval propagation reads).",
@@ -98,10 +101,6 @@ int trainRefiner(const QStringList &args)
                                                   "Propagation method whose outputs are "
                                                   "refined (default bnn).",
                                                   "NAME", "bnn");
-    const QCommandLineOption out = valueOption("out",
-                                               "Output folder: patches, checkpoint, "
-                                               "validation.csv, refiner.json + .safetensors.",
-                                               "DIR", "");
     const QCommandLineOption photos = valueOption("photos",
                                                   "Folder of colour photographs for synthetic "
                                                   "sequences (pans, zooms, rotations and a "
@@ -119,12 +118,6 @@ int trainRefiner(const QStringList &args)
         valueOption("patch", "Patch side in px (default 64).", "px", "64");
     const QCommandLineOption perFrame =
         valueOption("patches-per-frame", "Patches per frame (default 8).", "N", "8");
-    const QCommandLineOption iters =
-        valueOption("iters", "Total iterations (default 3000).", "N", "3000");
-    const QCommandLineOption batch = valueOption("batch", "Batch size (default 16).", "B", "16");
-    const QCommandLineOption width =
-        valueOption("width", "Channels of the hidden layers (default 16).", "C", "16");
-    const QCommandLineOption depth = valueOption("depth", "Convolutions (default 3).", "D", "3");
     const QCommandLineOption taps = valueOption("tap-spacing",
                                                 "Pixels between the filter's taps "
                                                 "(default 2).",
@@ -133,17 +126,9 @@ int trainRefiner(const QStringList &args)
                                                  "Learning rate × 0.3 from this iteration "
                                                  "(default: two thirds of --iters).",
                                                  "K", "-1");
-    const QCommandLineOption device =
-        valueOption("device", "cpu or cuda (default cpu).", "DEV", "cpu");
-    const QCommandLineOption threads =
-        valueOption("threads", "CPU threads (default: all cores).", "n", "0");
-    const QCommandLineOption resume =
-        valueOption("resume", "Continue from a checkpoint.pt.", "CKPT", "");
-    const QCommandLineOption seed = valueOption("seed", "Random seed (default 1).", "S", "1");
-    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."));
-    parser.addOptions({data, sequences, val,      method,  photos, synthetic, syntheticFrames,
-                       out,  patch,     perFrame, iters,   batch,  width,     depth,
-                       taps, decay,     device,   threads, resume, seed,      quiet});
+    parser.addOptions({data, sequences, val, method, photos, synthetic, syntheticFrames, patch,
+                       perFrame, taps, decay});
+    parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the refiner of the \"vpn\" propagation method "
                                           "(VPN's spatial CNN) on colour sequences. Ctrl-C "
@@ -151,12 +136,13 @@ int trainRefiner(const QStringList &args)
                            args, 0, 0, QString());
         rc != kExitOk)
         return rc;
-    if (parser.value(out).isEmpty())
-        return usageError(kCommand, QStringLiteral("--out is required"));
     if (parser.value(data).isEmpty() && parser.value(photos).isEmpty())
         return usageError(kCommand, QStringLiteral("give --data (sequences), --photos with "
                                                    "--synthetic N, or both"));
+    TrainCommonValues c;
     IntOptions ints(parser);
+    if (auto problem = common.read(parser, ints, c))
+        return usageError(kCommand, *problem);
     ml::RefinerTrainOptions o;
     RefinerDataOptions d;
     d.dataDir = parser.value(data);
@@ -166,23 +152,21 @@ int trainRefiner(const QStringList &args)
     d.photosDir = parser.value(photos);
     d.syntheticSequences = ints.read(synthetic, 0, 1000000);
     d.syntheticFrames = ints.read(syntheticFrames, 2, 1000);
-    o.iterations = ints.read(iters, 0, 100000000);
-    o.batch = ints.read(batch, 1, 4096);
-    o.width = ints.read(width, 1, 256);
-    o.depth = ints.read(depth, 2, 10);
     o.tapSpacing = ints.read(taps, 1, 16);
     o.decayFrom = ints.read(decay, -1, 100000000);
-    o.threads = ints.read(threads, 0, 1024);
-    o.seed = uint64_t(ints.read(seed, 0, 2147483647));
     if (!ints.ok())
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
+    o.iterations = c.iterations;
+    o.batch = c.batch;
+    o.width = c.width;
+    o.depth = c.depth;
+    o.threads = c.threads;
+    o.seed = c.seed;
+    o.device = c.device;
     if (o.decayFrom < 0)
         o.decayFrom = o.iterations * 2 / 3;
     d.seed = o.seed;
-    o.device = parser.value(device).toStdString();
-    if (o.device != "cpu" && o.device != "cuda")
-        return usageError(kCommand, QStringLiteral("--device must be cpu or cuda"));
     if ((d.syntheticSequences > 0) != !d.photosDir.isEmpty())
         return usageError(kCommand, QStringLiteral("--photos and --synthetic N go together"));
     const QStringList valNames = listOption(parser.value(val));
@@ -191,7 +175,7 @@ int trainRefiner(const QStringList &args)
         if (trainNames.contains(name))
             return usageError(kCommand,
                               QStringLiteral("%1 is in both --sequences and --val").arg(name));
-    const bool silent = parser.isSet(quiet);
+    const bool silent = c.quiet;
     if ((!valNames.isEmpty() || !trainNames.isEmpty()) && d.dataDir.isEmpty())
         return usageError(kCommand, QStringLiteral("--sequences and --val name sequences of "
                                                    "--data"));
@@ -218,10 +202,10 @@ int trainRefiner(const QStringList &args)
         t.dataDir.clear();
     }
 
-    const QString outDir = parser.value(out);
-    if (!QDir().mkpath(outDir))
-        return reportError(makeError(ErrorCode::WriteFailed,
-                                     QStringLiteral("%1: cannot create the folder").arg(outDir)));
+    if (auto ready = common.prepare(parser, c); !ready)
+        return reportError(ready.error());
+    o.resumePath = c.resumePath;
+    const QString outDir = c.outDir;
     auto trainSet = packedPatches(t, outDir, QStringLiteral("train"), silent);
     if (!trainSet)
         return reportError(trainSet.error());
@@ -237,12 +221,6 @@ int trainRefiner(const QStringList &args)
         o.valPath = QFile::encodeName(*valSet).toStdString();
     }
     o.outDir = QFile::encodeName(outDir).toStdString();
-    if (parser.isSet(resume)) {
-        auto checkpoint = checkpointPath(parser.value(resume));
-        if (!checkpoint)
-            return reportError(checkpoint.error());
-        o.resumePath = *checkpoint;
-    }
 
     TrainingReport report(silent);
     QTextStream &err = report.out();
@@ -266,11 +244,8 @@ int trainRefiner(const QStringList &args)
             report.ended(outcome.ok, outcome.cancelled, outcome.error, outcome.iterations, outDir))
         return *rc;
 
-    const QString weights = QDir(outDir).filePath(QStringLiteral("refiner.safetensors"));
     ml::ModelManifest m;
     m.name = QStringLiteral("vpn-refiner");
-    if (auto described = ml::describeWeights(m, weights); !described)
-        return reportError(described.error());
     m.baseWidth = o.width;
     m.depth = o.depth;
     m.tapSpacing = o.tapSpacing;
@@ -287,7 +262,6 @@ int trainRefiner(const QStringList &args)
                        .arg(d.photosDir);
     m.trainedOn = QStringLiteral("%1 (outputs of %2, frame 0 as the keyframe)")
                       .arg(sources.join(QStringLiteral("; ")), d.method);
-    m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     m.training =
         QJsonObject{{QStringLiteral("method"), d.method},
                     {QStringLiteral("patch"), d.patchSide},
@@ -300,21 +274,14 @@ int trainRefiner(const QStringList &args)
                     {QStringLiteral("decayFrom"), o.decayFrom},
                     {QStringLiteral("loss"), QStringLiteral("MSE on (Cb, Cr)/128")},
                     {QStringLiteral("seed"), double(o.seed)},
-                    {QStringLiteral("validationSequences"), QJsonArray::fromStringList(valNames)},
-                    {QStringLiteral("command"),
-                     QStringLiteral("tincture-cli train refiner ") + args.join(QLatin1Char(' '))}};
+                    {QStringLiteral("validationSequences"), QJsonArray::fromStringList(valNames)}};
     if (outcome.last.validated && !o.valPath.empty())
         m.figures = QJsonObject{
             {QStringLiteral("validationChromaPsnrInDb"), outcome.last.valPsnrIn},
             {QStringLiteral("validationChromaPsnrOutDb"), outcome.last.valPsnrOut},
             {QStringLiteral("note"), QStringLiteral("the trainer's patches; see models/README.md "
                                                     "for eval propagation")}};
-    const QString manifestPath = QDir(outDir).filePath(QStringLiteral("refiner.json"));
-    if (auto written = ml::writeManifest(manifestPath, m); !written)
-        return reportError(written.error());
-    if (!silent)
-        err << QStringLiteral("done: %1\n").arg(manifestPath);
-    return kExitOk;
+    return writeTrainedManifest(m, c, QStringLiteral("refiner"), kCommand, args, err);
 }
 
 } // namespace tincture::cli

@@ -130,6 +130,12 @@ private slots:
         const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
         QCOMPARE(manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("iterations")).toInt(), 3);
         QCOMPARE(manifest.value(QStringLiteral("sha256")).toString().size(), 64);
+        QVERIFY(manifest.value(QStringLiteral("training"))
+                    .toObject()
+                    .value(QStringLiteral("command"))
+                    .toString()
+                    .startsWith(QStringLiteral("tincture-cli train colorizer --images")));
+        QVERIFY(!manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("date")).toString().isEmpty());
 
         const QString json = m_dir.filePath(QStringLiteral("eval.json"));
         r = runCli({QStringLiteral("eval"), QStringLiteral("images"), QStringLiteral("--data"), photos,

@@ -155,6 +155,10 @@ private slots:
                     .value(QStringLiteral("data")).toString().contains(QStringLiteral("alpha")));
         QVERIFY(manifest.value(QStringLiteral("figures")).toObject()
                     .contains(QStringLiteral("validationChromaPsnrOutDb")));
+        QVERIFY(manifest.value(QStringLiteral("training")).toObject()
+                    .value(QStringLiteral("command")).toString()
+                    .startsWith(QStringLiteral("tincture-cli train refiner ")));
+        QVERIFY(!manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("date")).toString().isEmpty());
 
         r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),

@@ -1,0 +1,72 @@
+#pragma once
+// What the train commands (train colorizer, train refiner) share: the options every trainer
+// takes, read and checked the same way, and the manifest written beside the final weights.
+
+#include "clicommon.h"
+
+#include "foundation/result.h"
+
+#include <QCommandLineOption>
+#include <QList>
+#include <QStringList>
+#include <QTextStream>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tincture::ml {
+struct ModelManifest;
+}
+
+namespace tincture::cli {
+
+// The values of the shared options (see TrainOptionSet), in the trainers' terms.
+struct TrainCommonValues
+{
+    QString outDir;
+    int iterations = 0, batch = 0, width = 0, depth = 0, threads = 0;
+    uint64_t seed = 1;
+    std::string device;     // "cpu" or "cuda"
+    std::string resumePath; // empty: a new run
+    bool quiet = false;
+};
+
+// --out, --iters, --batch, --width, --depth, --device, --threads, --resume, --seed, --quiet.
+// The net-specific ones (--out's help, the iterations, width and depth defaults) are the
+// command's.
+class TrainOptionSet
+{
+public:
+    struct Texts
+    {
+        const char *outHelp;
+        const char *itersDefault;
+        const char *widthHelp;
+        const char *widthDefault;
+        const char *depthHelp;
+        const char *depthDefault;
+    };
+    explicit TrainOptionSet(const Texts &texts);
+
+    QList<QCommandLineOption> options() const;
+    // Reads the values; a usage problem (--out missing, a number out of range, a bad --device)
+    // comes back as its message. `ints` collects range errors with the command's own options.
+    std::optional<QString> read(const QCommandLineParser &parser, IntOptions &ints,
+                                TrainCommonValues &values) const;
+    // After every usage check: creates --out and finds the --resume checkpoint (bad input).
+    Result<void> prepare(const QCommandLineParser &parser, TrainCommonValues &values) const;
+
+private:
+    QCommandLineOption m_out, m_iters, m_batch, m_width, m_depth, m_device, m_threads, m_resume,
+        m_seed, m_quiet;
+};
+
+// Completes and writes OUT/STEM.json for the weights OUT/STEM.safetensors: their size and
+// sha256, the date, and the command line in `training`; then says "done" unless quiet. Returns
+// the exit code.
+int writeTrainedManifest(ml::ModelManifest manifest, const TrainCommonValues &values,
+                         const QString &stem, const QString &command, const QStringList &args,
+                         QTextStream &err);
+
+} // namespace tincture::cli
