@@ -211,10 +211,24 @@ QCommandLineOption deviceOption(const char *help)
     return valueOption("device", help, "DEV", "auto");
 }
 
+QCommandLineOption propagationDeviceOption()
+{
+    return deviceOption("Where bnn's lattice filter and vpn's refiner run: auto (the GPU where "
+                        "LibTorch sees one), cpu or cuda (default auto).");
+}
+
+QCommandLineOption refinerOption()
+{
+    return valueOption("refiner",
+                       "The vpn method's refiner (a refiner.json; default: the "
+                       "shipped one).",
+                       "FILE", "");
+}
+
 bool isDeviceName(const QString &value)
 {
-    return value == QLatin1String("auto") || value == QLatin1String("cpu")
-        || value == QLatin1String("cuda");
+    return value == QLatin1String("auto") || value == QLatin1String("cpu") ||
+           value == QLatin1String("cuda");
 }
 
 int IntOptions::read(const QCommandLineOption &option, int min, int max)

@@ -47,6 +47,9 @@ QCommandLineOption valueOption(const char *name, const char *help, const char *v
 
 // --device auto|cpu|cuda for the commands that can use a GPU; isDeviceName checks the value.
 QCommandLineOption deviceOption(const char *help);
+// The propagation commands' --device (bnn's lattice, vpn's refiner) and --refiner FILE.
+QCommandLineOption propagationDeviceOption();
+QCommandLineOption refinerOption();
 bool isDeviceName(const QString &value);
 
 // Reads whole-number options within bounds; ok() turns false at the first malformed or

@@ -242,13 +242,8 @@ int runEval(const QStringList &args)
                                   QStringLiteral("Write the method's frames as "
                                                  "SAVE/<sequence>/<stem>.png."),
                                   QStringLiteral("dir"));
-    const QCommandLineOption refiner(QStringLiteral("refiner"),
-                                     QStringLiteral("The vpn method's refiner (a refiner.json; "
-                                                    "default: the shipped one)."),
-                                     QStringLiteral("file"));
-    const QCommandLineOption device = deviceOption(
-        "Where bnn's lattice filter and vpn's refiner run: auto (the GPU where LibTorch sees "
-        "one), cpu or cuda (default auto).");
+    const QCommandLineOption refiner = refinerOption();
+    const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     parser.addOptions({data, frames, method, results, json, save, refiner, device, quiet});
     if (int rc = parseArgs(

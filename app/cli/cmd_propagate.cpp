@@ -103,13 +103,8 @@ int runPropagate(const QStringList &args)
                                         .arg(propagationMethodNames().join(QStringLiteral(", ")),
                                              defaultPropagationMethodName()),
                                     QStringLiteral("NAME"), defaultPropagationMethodName());
-    const QCommandLineOption refiner(QStringLiteral("refiner"),
-                                     QStringLiteral("The vpn method's refiner (a refiner.json; "
-                                                    "default: the shipped one)."),
-                                     QStringLiteral("FILE"));
-    const QCommandLineOption device = deviceOption(
-        "Where bnn's lattice filter and vpn's refiner run: auto (the GPU where LibTorch sees "
-        "one), cpu or cuda (default auto).");
+    const QCommandLineOption refiner = refinerOption();
+    const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     parser.addOptions({frames, keyframe, output, method, refiner, device, quiet});
     if (int rc = parseArgs(parser, kCommand,
