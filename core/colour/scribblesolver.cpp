@@ -53,70 +53,50 @@ inline float expNonPositive(float t)
     return e * std::bit_cast<float>(bits);
 }
 
-// The affinities of one pixel (PROTOCOLS.md §6) from its 3×3 luma window: centre yr and the n
-// neighbours v (in window order, coefficient slots k), written as −w into row[k].
-inline void affinityRow(float yr, const float *v, const int *k, int n, float *row)
+// The normalised affinities w_rs of one pixel (PROTOCOLS.md §6) to its n neighbours v (3×3
+// window), from its luma yr. Inlined into both callers: with n = 8 known the interior loop
+// vectorises.
+template<int N>
+[[gnu::always_inline]] inline void affinityWeights(float yr, const float *v, int n, float *w)
 {
+    const int count = N > 0 ? N : n;
     const float lnOnePercent = -4.60517019f; // ln 0.01
     float mean = yr;
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < count; ++j)
         mean += v[j];
-    mean /= float(n + 1);
+    mean /= float(count + 1);
     float var = (yr - mean) * (yr - mean);
     float mgv = 1e30f;
-    for (int j = 0; j < n; ++j) {
+    for (int j = 0; j < count; ++j) {
         var += (v[j] - mean) * (v[j] - mean);
         mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
     }
-    var /= float(n + 1);
+    var /= float(count + 1);
     float csig = std::max(0.6f * var, -mgv / lnOnePercent);
     csig = std::max(csig, 2e-6f);
     const float inv = -1.0f / csig;
-    float w[8];
     float sum = 0.0f;
-    for (int j = 0; j < n; ++j) {
+    for (int j = 0; j < count; ++j) {
         w[j] = expNonPositive((v[j] - yr) * (v[j] - yr) * inv);
         sum += w[j];
     }
     const float norm = 1.0f / sum;
-    for (int j = 0; j < n; ++j)
-        row[k[j]] = -w[j] * norm;
+    for (int j = 0; j < count; ++j)
+        w[j] *= norm;
 }
 
-// An interior row (every pixel has all 8 neighbours), one coefficient plane per slot: the
-// same arithmetic as affinityRow, laid out so that the loop over x vectorises.
+// An interior row (every pixel has all 8 neighbours), one coefficient plane per slot (−w).
 TINCTURE_SCRIBBLE_CLONES
 void interiorAffinityRow(int x0, int x1, const float *__restrict up, const float *__restrict mid,
                          const float *__restrict down, float *const *__restrict planes)
 {
-    const float lnOnePercent = -4.60517019f;
     for (int x = x0; x < x1; ++x) {
-        const float yr = mid[x];
-        const float v[8] = {up[x - 1],  up[x],     up[x + 1],   mid[x - 1],
-                            mid[x + 1], down[x - 1], down[x], down[x + 1]};
-        float mean = yr;
-        for (int j = 0; j < 8; ++j)
-            mean += v[j];
-        mean /= 9.0f;
-        float var = (yr - mean) * (yr - mean);
-        float mgv = 1e30f;
-        for (int j = 0; j < 8; ++j) {
-            var += (v[j] - mean) * (v[j] - mean);
-            mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
-        }
-        var /= 9.0f;
-        float csig = std::max(0.6f * var, -mgv / lnOnePercent);
-        csig = std::max(csig, 2e-6f);
-        const float inv = -1.0f / csig;
+        const float v[8] = {up[x - 1],  up[x],       up[x + 1], mid[x - 1],
+                            mid[x + 1], down[x - 1], down[x],   down[x + 1]};
         float w[8];
-        float sum = 0.0f;
-        for (int j = 0; j < 8; ++j) {
-            w[j] = expNonPositive((v[j] - yr) * (v[j] - yr) * inv);
-            sum += w[j];
-        }
-        const float norm = 1.0f / sum;
+        affinityWeights<8>(mid[x], v, 8, w);
         for (int j = 0; j < 8; ++j)
-            planes[j][x] = -w[j] * norm;
+            planes[j][x] = -w[j];
     }
 }
 
@@ -172,7 +152,7 @@ struct ScribbleSolver::Impl
 
     Level &fine() { return mg.levels[0]; }
     // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
-    void freeRow(int x, int y);
+    void freeRow(int cx, int cy);
     void unpack();
 };
 
@@ -224,8 +204,12 @@ void lumaRow(const std::vector<float> &luma, int width, int height, int x, int y
             ++n;
         }
     std::fill(row, row + 9, 0.0f);
-    if (n > 0)
-        affinityRow(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), k.data(), n, row);
+    if (n == 0)
+        return;
+    float w[8];
+    affinityWeights<0>(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), n, w);
+    for (int j = 0; j < n; ++j)
+        row[k[size_t(j)]] = -w[j];
 }
 
 } // namespace
