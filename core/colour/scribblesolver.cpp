@@ -6,7 +6,6 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <cstring>
 
 #ifdef _OPENMP
 #include <omp.h>

@@ -140,9 +140,8 @@ private:
         if (!embedded)
             return embedded.error();
         // One vertex per distinct key; `slot` maps each (point, simplex vertex) to its vertex.
-        const auto [keys, inverse, counts] =
+        [[maybe_unused]] const auto [keys, inverse, counts] =
             torch::_unique2(embedded->keys.flatten(), /*sorted=*/true, /*return_inverse=*/true);
-        (void)counts;
         const int64_t vertexCount = keys.size(0);
         const torch::Tensor vertexOf = inverse.view({-1, d1});
         // Splat.
