@@ -285,16 +285,25 @@ void finishDiagonal(Level &L)
         }
 }
 
-// Divides, falling back to 0 where the denominator vanishes (a cell with no coupling along
-// the interpolation direction gets no coarse correction; the smoother handles it).
-inline float ratio(float num, float den)
+// An off-diagonal coefficient this many times weaker than another counts as a barrier (a sharp
+// edge: Levin's weights put about 5e-4 of a row across one whatever its contrast).
+constexpr float kBarrier = 100.0f;
+
+// The largest off-diagonal coupling −a_k of a row.
+inline float strongest(const float a[9])
 {
-    return std::abs(den) > 1e-12f ? num / den : 0.0f;
+    float m = 0.0f;
+    for (int k = 0; k < 9; ++k)
+        if (k != 4)
+            m = std::max(m, -a[k]);
+    return m;
 }
 
-// The interpolation weights of F from its coarser level (see the header comment). A fixed
-// fine cell (level 0) interpolates nothing, and coarse cells sitting on fixed fine cells get
-// no weight: the error is zero there.
+// The interpolation weights of F from its coarser level (see the header comment), from the
+// coarsening planes (Level::coarseningRow). A fixed fine cell (level 0) interpolates nothing,
+// and coarse cells sitting on fixed fine cells get no weight: the error is zero there.
+// Safeguards for Galerkin rows that are not M-matrix rows: positive off-diagonal coefficients
+// join the diagonal, and the weights of a cell are non-negative and sum to at most 1.
 void computeInterpolation(Level &F, bool fineHasFixed, int threads)
 {
     F.interp.assign(4 * F.cells(), 0.0f);
@@ -308,25 +317,65 @@ void computeInterpolation(Level &F, bool fineHasFixed, int threads)
             if (isFixed(p))
                 continue;
             float *w = &F.interp[4 * p];
-            float a[9];
-            F.row(p, a);
-            auto coef = [&](int k) { // a_k, or 0 towards a fixed neighbour
-                return isFixed(size_t(ptrdiff_t(p) + off.o[k])) ? 0.0f : a[k];
-            };
             const bool ox = x & 1, oy = y & 1;
             if (!ox && !oy) {
                 w[0] = 1.0f;
-            } else if (ox && !oy) { // between coarse cells west and east: collapse the columns
-                const float aw = coef(0) + coef(3) + coef(6), ae = coef(2) + coef(5) + coef(8);
-                const float ac = a[4] + coef(1) + coef(7);
-                w[0] = isFixed(size_t(ptrdiff_t(p) - 1)) ? 0.0f : ratio(-aw, ac);
-                w[1] = isFixed(size_t(ptrdiff_t(p) + 1)) ? 0.0f : ratio(-ae, ac);
-            } else if (!ox && oy) { // between coarse cells north and south: collapse the rows
-                const float an = coef(0) + coef(1) + coef(2), as = coef(6) + coef(7) + coef(8);
-                const float ac = a[4] + coef(3) + coef(5);
-                w[0] = isFixed(size_t(ptrdiff_t(p) - F.pw)) ? 0.0f : ratio(-an, ac);
-                w[2] = isFixed(size_t(ptrdiff_t(p) + F.pw)) ? 0.0f : ratio(-as, ac);
+                continue;
             }
+            if (ox && oy)
+                continue; // a centre point: below
+            float a[9];
+            F.coarseningRow(p, a);
+            const float mine = strongest(a);
+            float diagonal = a[4];
+            // a_k, or 0 towards a fixed neighbour; a positive one joins the diagonal.
+            auto coef = [&](int k) {
+                if (isFixed(size_t(ptrdiff_t(p) + off.o[k])))
+                    return 0.0f;
+                if (a[k] > 0.0f) {
+                    diagonal += a[k];
+                    return 0.0f;
+                }
+                return a[k];
+            };
+            // A diagonal neighbour q counts towards the coarse cell c beside it (through q's
+            // slot `toCoarse`), unless that is a barrier: q much more strongly tied to this cell
+            // than to c, and this cell itself only weakly tied to c (its slot `own`). Then q's
+            // error is taken to be this cell's: its coefficient joins the diagonal. Without this
+            // the collapsed stencil leaks a share of the far side of an edge into this cell.
+            auto via = [&](int k, int toCoarse, int own) {
+                const float c = coef(k);
+                if (c == 0.0f || -a[own] * kBarrier >= mine)
+                    return c;
+                float b[9];
+                F.coarseningRow(size_t(ptrdiff_t(p) + off.o[k]), b);
+                if (-b[8 - k] > kBarrier * -b[toCoarse]) {
+                    diagonal += c;
+                    return 0.0f;
+                }
+                return c;
+            };
+            float s0, s1;
+            size_t c0, c1;
+            if (ox) { // between coarse cells west and east: collapse the columns
+                s0 = -(via(0, 7, 3) + coef(3) + via(6, 1, 3));
+                s1 = -(via(2, 7, 5) + coef(5) + via(8, 1, 5));
+                const float column = coef(1) + coef(7); // this cell's own column
+                diagonal += column;
+                c0 = size_t(ptrdiff_t(p) - 1);
+                c1 = size_t(ptrdiff_t(p) + 1);
+            } else { // between coarse cells north and south: collapse the rows
+                s0 = -(via(0, 5, 1) + coef(1) + via(2, 3, 1));
+                s1 = -(via(6, 5, 7) + coef(7) + via(8, 3, 7));
+                const float row = coef(3) + coef(5); // this cell's own row
+                diagonal += row;
+                c0 = size_t(ptrdiff_t(p) - F.pw);
+                c1 = size_t(ptrdiff_t(p) + F.pw);
+            }
+            const float den = std::max(diagonal, s0 + s1);
+            const int slot1 = ox ? 1 : 2;
+            w[0] = den > 0.0f && !isFixed(c0) ? s0 / den : 0.0f;
+            w[slot1] = den > 0.0f && !isFixed(c1) ? s1 / den : 0.0f;
         }
     }
     // Centre points: their own row, with the four edge neighbours already interpolated.
@@ -337,7 +386,7 @@ void computeInterpolation(Level &F, bool fineHasFixed, int threads)
             if (isFixed(p))
                 continue;
             float a[9];
-            F.row(p, a);
+            F.coarseningRow(p, a);
             float *w = &F.interp[4 * p];
             // Corners NW, NE, SW, SE are the coarse cells of slots 0..3 themselves.
             const int corner[4] = {0, 2, 6, 8};
@@ -354,8 +403,17 @@ void computeInterpolation(Level &F, bool fineHasFixed, int threads)
             w[1] -= a[1] * n[1] + a[5] * est[0];
             w[2] -= a[7] * sth[0] + a[3] * wst[2];
             w[3] -= a[7] * sth[1] + a[5] * est[2];
+            float diagonal = a[4], sum = 0.0f;
+            for (int k = 0; k < 9; ++k)
+                if (k != 4 && a[k] > 0.0f)
+                    diagonal += a[k];
+            for (int s = 0; s < 4; ++s) {
+                w[s] = std::max(w[s], 0.0f);
+                sum += w[s];
+            }
+            const float den = std::max(diagonal, sum);
             for (int s = 0; s < 4; ++s)
-                w[s] = ratio(w[s], a[4]);
+                w[s] = den > 0.0f ? w[s] / den : 0.0f;
         }
     }
 }
@@ -373,7 +431,7 @@ void galerkinRow(const Level &F, Level &C, const Offsets &off, int fy)
         if (wp[0] == 0.0f && wp[1] == 0.0f && wp[2] == 0.0f && wp[3] == 0.0f)
             continue;
         float a[9];
-        F.row(p, a);
+        F.coarseningRow(p, a);
         const int bx = (fx >> 1) - 1, by = (fy >> 1) - 1;
         float ap[4][4] = {};
         for (int k = 0; k < 9; ++k) {
@@ -489,6 +547,51 @@ void prolongCorrection(Level &F, const Level &C, int threads)
     }
 }
 
+// v ⊙ Z on both channels of a level-0 vector (fixed cells: ×1): a residual of A becomes one of
+// the surrogate's scale before it is restricted.
+void scaleRows(const Level &L, std::vector<float> &v, int threads)
+{
+    const ptrdiff_t n = ptrdiff_t(L.cells());
+#pragma omp parallel for num_threads(threadsFor(L, threads)) schedule(static)
+    for (ptrdiff_t p = 0; p < n; ++p) {
+        const float z = L.fixed[size_t(p)] ? 1.0f : L.rowScale[size_t(p)];
+        v[size_t(p)] *= z;
+        v[size_t(n + p)] *= z;
+    }
+}
+
+// The surrogate S of level 0 (see the header comment): conductance c_pq = (u_pq + u_qp) / 2
+// from the unnormalised affinities u_pq = Z_p w_pq, −c_pq off the diagonal and Σ_q c_pq + λ Z_p
+// on it; a fixed neighbour q is a Dirichlet cell (c_pq = u_pq); fixed rows stay the identity.
+void buildSurrogate(Level &L, int threads)
+{
+    const size_t n = L.cells();
+    L.surrogate.assign(9 * n, 0.0f);
+    const Offsets off(L.pw);
+#pragma omp parallel for num_threads(threadsFor(L, threads)) schedule(static)
+    for (int y = 0; y < L.h; ++y)
+        for (int x = 0; x < L.w; ++x) {
+            const size_t p = L.index(x, y);
+            if (L.fixed[p]) {
+                L.surrogate[4 * n + p] = 1.0f;
+                continue;
+            }
+            const float zp = L.rowScale[p];
+            float diagonal = (L.a[4 * n + p] - 1.0f) * zp; // λ Z_p
+            for (int k = 0; k < 9; ++k) {
+                const float upq = -L.a[size_t(k) * n + p] * zp;
+                if (k == 4 || upq == 0.0f)
+                    continue;
+                const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
+                const float c =
+                    L.fixed[q] ? upq : 0.5f * (upq - L.a[size_t(8 - k) * n + q] * L.rowScale[q]);
+                L.surrogate[size_t(k) * n + p] = -c;
+                diagonal += c;
+            }
+            L.surrogate[4 * n + p] = diagonal;
+        }
+}
+
 } // namespace
 
 void Level::resize(int width, int height)
@@ -515,6 +618,10 @@ void Hierarchy::build(int threadCount)
             const size_t p = L0.index(i, y);
             L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
         }
+    if (L0.rowScale.size() == L0.cells())
+        buildSurrogate(L0, threads);
+    else
+        L0.surrogate.clear();
     // Coarser levels keep their storage from the last build when the size is the same (a
     // re-solve after a stroke rebuilds the hierarchy without touching the allocator).
     size_t l = 0;
@@ -546,6 +653,8 @@ void Hierarchy::vcycle(size_t l, bool fromZero)
     for (int i = 0; i < preSmooth; ++i) // forward, backward, …
         gsSweep(L, i % 2 == 0, threads, scratch.data(), fromZero && i == 0);
     stencil(L, L.x.data(), L.f.data(), L.r.data(), threads);
+    if (!L.surrogate.empty())
+        scaleRows(L, L.r, threads);
     Level &C = levels[l + 1];
     restrictVector(L, L.r, C, threads);
     vcycle(l + 1, true);
@@ -571,8 +680,13 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
 {
     Level &L0 = levels[0];
     std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
+    if (!L0.surrogate.empty()) { // the right-hand side at the surrogate's scale
+        L0.r = L0.f;
+        scaleRows(L0, L0.r, threads);
+    }
     for (size_t l = 0; l + 1 < levels.size(); ++l)
-        restrictVector(levels[l], levels[l].f, levels[l + 1], threads);
+        restrictVector(levels[l], l == 0 && !L0.surrogate.empty() ? L0.r : levels[l].f,
+                       levels[l + 1], threads);
     vcycle(levels.size() - 1, true);
     for (size_t l = levels.size() - 1; l-- > 0;) {
         // vcycle(l + 1) overwrote the coarser right-hand sides, not this level's.

@@ -20,6 +20,23 @@
 // the edge cells already interpolated. So the correction follows the affinities: it does not
 // leak across a strong edge, which piecewise-constant aggregation (the first version) did.
 // Restriction is Pᵀ and the coarse operators are Galerkin's A_c = Pᵀ A P (9-point stencils).
+//
+// Level 0's operator (Levin's rows, each normalised to sum 1) is not symmetric, and Galerkin
+// products of it are not safe: on real photographs (texture, thin lines) they had small or
+// negative diagonals and interpolation weights in the hundreds, and the cycle diverged to NaN on
+// all three crops in tst_scribblesolver's photo patterns, which the synthetic patterns never
+// showed. So where the caller gives each row's scale Z (the sum of its unnormalised affinities
+// u_pq, so that Z_p·A's row has off-diagonal −u_pq), P and the coarser levels are made from a
+// symmetric M-matrix surrogate S instead: conductance (u_pq + u_qp) / 2 between free cells, u_pq
+// to a fixed one, diagonal their sum plus λ·Z_p. S is positive definite, so every Galerkin level
+// is too and Gauss–Seidel converges on each. Level 0 itself still smooths with A and computes
+// A's residual; the residual is multiplied by Z before it is restricted (S ≈ Z·A). The cycle is
+// still one fixed linear operator, as BiCGSTAB needs.
+// Where an edge is sharp, Levin's weights make it an insulating layer (about 5e-4 of a row
+// across it whatever the contrast); the interpolation treats a diagonal neighbour that is a
+// hundred times more strongly tied to the cell than to the coarse cell beside it as being on
+// the cell's side (computeInterpolation). Without that, a region without scribbles converged
+// at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape); with it, 10–18.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +52,10 @@ struct Level
     std::vector<float> a;
     std::vector<float> invDiag; // per padded cell
     std::vector<uint8_t> fixed; // level 0 only: identity rows (off-diagonal coefficients 0)
+    // Level 0 only: each row's scale Z (set by the caller; see Hierarchy) and the symmetric
+    // surrogate built from a and Z that the coarser levels are made from (9 planes, as a).
+    std::vector<float> rowScale;
+    std::vector<float> surrogate;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     std::vector<float> interp;
@@ -43,11 +64,13 @@ struct Level
     void resize(int width, int height);
     size_t cells() const { return size_t(pw) * size_t(ph); }
     size_t index(int cx, int cy) const { return size_t(cy + 1) * size_t(pw) + size_t(cx + 1); }
-    // The 9 coefficients of padded cell p.
-    void row(size_t p, float out[9]) const
+    // The 9 coefficients of padded cell p in the operator the next level is made from: the
+    // surrogate on level 0, the level's own operator above it.
+    void coarseningRow(size_t p, float out[9]) const
     {
+        const std::vector<float> &c = surrogate.empty() ? a : surrogate;
         for (size_t k = 0; k < 9; ++k)
-            out[k] = a[k * cells() + p];
+            out[k] = c[k * cells() + p];
     }
 };
 

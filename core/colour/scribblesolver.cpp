@@ -56,7 +56,7 @@ inline float expNonPositive(float t)
 // window), from its luma yr. Inlined into both callers: with n = 8 known the interior loop
 // vectorises.
 template<int N>
-[[gnu::always_inline]] inline void affinityWeights(float yr, const float *v, int n, float *w)
+[[gnu::always_inline]] inline float affinityWeights(float yr, const float *v, int n, float *w)
 {
     const int count = N > 0 ? N : n;
     const float lnOnePercent = -4.60517019f; // ln 0.01
@@ -82,18 +82,20 @@ template<int N>
     const float norm = 1.0f / sum;
     for (int j = 0; j < count; ++j)
         w[j] *= norm;
+    return sum;
 }
 
 // An interior row (every pixel has all 8 neighbours), one coefficient plane per slot (−w).
 TINCTURE_SCRIBBLE_CLONES
 void interiorAffinityRow(int x0, int x1, const float *__restrict up, const float *__restrict mid,
-                         const float *__restrict down, float *const *__restrict planes)
+                         const float *__restrict down, float *const *__restrict planes,
+                         float *__restrict sums)
 {
     for (int x = x0; x < x1; ++x) {
         const float v[8] = {up[x - 1],  up[x],       up[x + 1], mid[x - 1],
                             mid[x + 1], down[x - 1], down[x],   down[x + 1]};
         float w[8];
-        affinityWeights<8>(mid[x], v, 8, w);
+        sums[x] = affinityWeights<8>(mid[x], v, 8, w);
         for (int j = 0; j < 8; ++j)
             planes[j][x] = -w[j];
     }
@@ -188,7 +190,7 @@ namespace {
 
 // Pixel (x, y)'s row of −w_rs from the luma plane (width × height), 0 off the image and at the
 // centre; all zero for a 1×1 image (no neighbours: the row stays the identity).
-void lumaRow(const std::vector<float> &luma, int width, int height, int x, int y, float row[9])
+float lumaRow(const std::vector<float> &luma, int width, int height, int x, int y, float row[9])
 {
     std::array<float, 8> v{};
     std::array<int, 8> k{};
@@ -204,11 +206,13 @@ void lumaRow(const std::vector<float> &luma, int width, int height, int x, int y
         }
     std::fill(row, row + 9, 0.0f);
     if (n == 0)
-        return;
+        return 0.0f;
     float w[8];
-    affinityWeights<0>(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), n, w);
+    const float sum =
+        affinityWeights<0>(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), n, w);
     for (int j = 0; j < n; ++j)
         row[k[size_t(j)]] = -w[j];
+    return sum;
 }
 
 } // namespace
@@ -228,7 +232,7 @@ void ScribbleSolver::Impl::freeRow(int cx, int cy)
     Level &L = mg.levels[0];
     const size_t cells = L.cells(), p = L.index(cx, cy);
     float row[9];
-    lumaRow(luma, L.w, L.h, cx, cy, row);
+    L.rowScale[p] = lumaRow(luma, L.w, L.h, cx, cy, row);
     for (size_t j = 0; j < 9; ++j)
         if (j != 4)
             L.a[j * cells + p] = row[j];
@@ -244,6 +248,7 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     Level &L = d->fine();
     L.resize(width, height);
     L.fixed.assign(L.cells(), 0);
+    L.rowScale.assign(L.cells(), 0.0f);
     d->luma = std::move(luma);
     const float *Y = d->luma.data();
     const size_t cells = L.cells();
@@ -265,7 +270,8 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
         const int slot[8] = {0, 1, 2, 3, 5, 6, 7, 8};
         for (int j = 0; j < 8; ++j)
             planes[j] = L.a.data() + size_t(slot[j]) * cells + p0;
-        interiorAffinityRow(1, width - 1, mid - width, mid, mid + width, planes);
+        interiorAffinityRow(1, width - 1, mid - width, mid, mid + width, planes,
+                            L.rowScale.data() + p0);
         d->freeRow(0, y);
         d->freeRow(width - 1, y);
     }
@@ -390,6 +396,18 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     // BiCGSTAB, right-preconditioned by one V-cycle, the two channels in lock-step (each with
     // its own scalars; a converged channel stops moving).
     const auto bnorm = dot2(L, d->b.data(), d->b.data(), T);
+    // A non-finite residual means the solve broke down (it never should: the hierarchy is
+    // built from a symmetric positive definite surrogate); it is an error, never a result.
+    auto broke = [](const std::array<double, 2> &sums) {
+        return !std::isfinite(sums[0]) || !std::isfinite(sums[1]);
+    };
+    auto breakdown = [&] {
+        d->hasSolution = false; // and no warm start from this x
+        std::fill(x.begin(), x.end(), 0.0f);
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("scribble solver: the solve broke down (non-finite "
+                                        "values); no result"));
+    };
     std::array<double, 2> tol{}, rho{}, alpha{}, omega{}, rn{}, previous{};
     std::array<bool, 2> done{};
     auto relative = [&](const std::array<double, 2> &rr) {
@@ -416,6 +434,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             return Error::cancelled();
         d->mg.residual(x.data(), d->b.data(), r.data());
         rn = dot2(L, r.data(), r.data(), T);
+        if (broke(rn))
+            return breakdown();
         if (rn[0] <= tol[0] && rn[1] <= tol[1])
             break;
         const double gain2 = d->options.stationaryGain * d->options.stationaryGain;
@@ -428,6 +448,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
     }
     int it = 0;
+    int polishes = 0;
+    constexpr int kMaxPolishes = 4;
     for (int round = 0;; ++round) {
         // Convergence is only ever declared on the true residual b − A x: in float the
         // recursively updated one drifts from it (on tst_scribblesolver's border pattern it
@@ -435,8 +457,37 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         // again from the true one.
         d->mg.residual(x.data(), d->b.data(), r.data());
         rn = dot2(L, r.data(), r.data(), T);
+        if (broke(rn))
+            return breakdown();
         for (int c = 0; c < 2; ++c)
             done[c] = rn[c] <= tol[c];
+        if (done[0] && done[1] && polishes < kMaxPolishes && d->options.correctionTolerance > 0) {
+            // The residual understates the error where strong edges isolate a region from
+            // every scribble (its colour hangs on weak affinities). One V-cycle's correction
+            // does not: apply it, and while its RMS is above correctionTolerance, ask ten times
+            // less of the residual and go on.
+            if (feedback.isCancelled())
+                return Error::cancelled();
+            d->mg.precondition(r, z);
+            axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
+            ++polishes;
+            stats.corrections = polishes;
+            const auto zn = dot2(L, z.data(), z.data(), T);
+            if (broke(zn))
+                return breakdown();
+            const double limit = d->options.correctionTolerance * d->options.correctionTolerance *
+                                 double(L.w) * double(L.h);
+            if (zn[0] > limit || zn[1] > limit) {
+                for (int c = 0; c < 2; ++c) {
+                    tol[c] *= 0.01;
+                    inner[c] *= 0.01;
+                }
+                continue;
+            }
+            d->mg.residual(x.data(), d->b.data(), r.data());
+            rn = dot2(L, r.data(), r.data(), T);
+            break;
+        }
         if ((done[0] && done[1]) || it >= d->options.maxIterations)
             break;
         // A restart that did not cut the residual by a tenth: float rounding has the last word.
