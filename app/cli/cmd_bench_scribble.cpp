@@ -7,7 +7,10 @@
 #include "colour/colourspace.h"
 #include "colour/scribblesolver.h"
 #include "foundation/feedback.h"
+#include "media/videosource.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 
 #include <algorithm>
@@ -106,6 +109,46 @@ ScribbleProblem makeScribbleProblem(int w, int h, double fraction, const Scene &
     return p;
 }
 
+// A frame of the bundled colour sample (sample_colour.mp4 beside sample.mp4): its luma, and
+// the same random strokes as the synthetic frame over 5 % of it, in the frame's true colours.
+// Real texture is what the synthetic frame lacks (it once hid a divergence of the solver).
+Result<ScribbleProblem> makePhotoProblem(const QString &path, FrameIndex index)
+{
+    auto source = VideoSource::open(path);
+    if (!source)
+        return source.error();
+    auto frame = (*source)->frame(index);
+    if (!frame)
+        return frame.error();
+    const Frame rgb = frame->converted(PixelFormat::Rgb8);
+    ScribbleProblem p;
+    p.width = rgb.width();
+    p.height = rgb.height();
+    const size_t n = size_t(p.width) * p.height;
+    std::vector<colour::Yiq> truth(n);
+    p.luma.resize(n);
+    for (int y = 0; y < p.height; ++y)
+        for (int x = 0; x < p.width; ++x) {
+            const uint8_t *px = rgb.constRow(y) + 3 * size_t(x);
+            const size_t k = size_t(y) * p.width + x;
+            truth[k] = colour::rgbToYiq(px[0] / 255.0f, px[1] / 255.0f, px[2] / 255.0f);
+            p.luma[k] = truth[k].y;
+        }
+    p.constraints.hintMask.assign(n, 0);
+    p.constraints.hintI.assign(n, 0.0f);
+    p.constraints.hintQ.assign(n, 0.0f);
+    std::mt19937 rng(1);
+    const size_t want = n / 20;
+    while (p.scribbled < want)
+        addStroke(p, rng, want);
+    for (size_t k = 0; k < n; ++k)
+        if (p.constraints.hintMask[k]) {
+            p.constraints.hintI[k] = truth[k].i;
+            p.constraints.hintQ[k] = truth[k].q;
+        }
+    return p;
+}
+
 // RGB PSNR (0–255 scale, float, no rounding) between two chroma solutions under the same luma.
 double chromaPsnr(const std::vector<float> &luma, const colour::ScribbleSolver &a,
                   const std::vector<float> &refI, const std::vector<float> &refQ)
@@ -121,11 +164,12 @@ double chromaPsnr(const std::vector<float> &luma, const colour::ScribbleSolver &
     return mse > 0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : 99.0;
 }
 
-// One size: cold solves (new solver: affinities, hierarchy, solve from zero) and warm
+// One problem: cold solves (new solver: affinities, hierarchy, solve from zero) and warm
 // re-solves after one more stroke (new constraints, hierarchy, solve from the last solution).
-Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options, QTextStream &out)
+Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString &label,
+                                         const BenchOptions &options, QTextStream &out)
 {
-    const ScribbleProblem p = makeScribbleProblem(w, h, 0.05);
+    const int w = p.width, h = p.height;
     colour::ChromaConstraints stroked = p.constraints;
     {
         ScribbleProblem extra = p;
@@ -195,7 +239,8 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
         warmCycles.push_back(ws->cycles);
         residual = std::max(residual, cs->relativeResidual);
     }
-    const QJsonObject row{{QStringLiteral("width"), w},
+    const QJsonObject row{{QStringLiteral("frame"), label},
+                          {QStringLiteral("width"), w},
                           {QStringLiteral("height"), h},
                           {QStringLiteral("scribbled_fraction"), double(p.scribbled) / (w * h)},
                           {QStringLiteral("cold_ms_median"), median(cold)},
@@ -211,8 +256,8 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
                           {QStringLiteral("reference_iterations"), refIterations},
                           {QStringLiteral("reference_relative_residual"), refResidual}};
     out << QStringLiteral(
-               "%1×%2  %3 % scribbled  cold %4 ms (%5 it, %8 dB vs reference)  warm re-solve %6 ms "
-               "(%7 it, %9 dB)  reference: %10 it, residual %11\n")
+               "%12 %1×%2  %3 % scribbled  cold %4 ms (%5 it, %8 dB vs reference)  warm re-solve "
+               "%6 ms (%7 it, %9 dB)  reference: %10 it, residual %11\n")
                .arg(w)
                .arg(h)
                .arg(100.0 * double(p.scribbled) / (w * h), 0, 'f', 1)
@@ -223,7 +268,8 @@ Result<QJsonObject> benchScribbleSize(int w, int h, const BenchOptions &options,
                .arg(coldPsnr, 0, 'f', 1)
                .arg(warmPsnr, 0, 'f', 1)
                .arg(refIterations)
-               .arg(refResidual, 0, 'g', 2);
+               .arg(refResidual, 0, 'g', 2)
+               .arg(label);
     out.flush();
     return row;
 }
@@ -315,10 +361,28 @@ Result<QJsonObject> benchScribble(const BenchOptions &options, QTextStream &out)
         sizes = {QSize(854, 480), QSize(1920, 1080)};
     QJsonArray rows;
     for (const QSize &s : sizes) {
-        auto row = benchScribbleSize(s.width(), s.height(), options, out);
+        auto row = benchScribbleProblem(makeScribbleProblem(s.width(), s.height(), 0.05),
+                                        QStringLiteral("synthetic"), options, out);
         if (!row)
             return row.error();
         rows.append(*row);
+    }
+    // And a real photograph: frame 60 (the coffee shot) of the colour sample, 640×360.
+    const QString colourSample =
+        options.sample.isEmpty()
+            ? QString()
+            : QFileInfo(options.sample).dir().filePath(QStringLiteral("sample_colour.mp4"));
+    if (QFileInfo::exists(colourSample)) {
+        auto photo = makePhotoProblem(colourSample, 60);
+        if (!photo)
+            return photo.error();
+        auto row = benchScribbleProblem(*photo, QStringLiteral("sample_colour.mp4 frame 60"),
+                                        options, out);
+        if (!row)
+            return row.error();
+        rows.append(*row);
+    } else {
+        out << "  (sample_colour.mp4 not found beside the sample; give --sample FILE)\n";
     }
     return QJsonObject{{QStringLiteral("target"), QStringLiteral("scribble")},
                        {QStringLiteral("sizes"), rows}};
