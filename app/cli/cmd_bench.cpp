@@ -282,7 +282,13 @@ int runBench(const QStringList &args)
         QStringLiteral("scribble: instead of timing, how close full multigrid and each further "
                        "V-cycle get to the converged solution, on the bench frame and on simpler "
                        "scenes (first --size, default 854x480)."));
-    parser.addOptions({json, runs, threads, frames, size, method, data, sample, convergence});
+    const QCommandLineOption image(
+        QStringLiteral("image"),
+        QStringLiteral("scribble: also time a photograph (its luma, strokes in its own colours; "
+                       "random colours if it is grey); repeat for several."),
+        QStringLiteral("FILE"));
+    parser.addOptions(
+        {json, runs, threads, frames, size, method, data, sample, convergence, image});
     QStringList names;
     for (const Target &t : kTargets)
         names << QString::fromLatin1(t.name);
@@ -297,6 +303,11 @@ int runBench(const QStringList &args)
 
     BenchOptions options;
     options.convergence = parser.isSet(convergence);
+    options.images = parser.values(image);
+    for (const QString &file : options.images)
+        if (!QFileInfo(file).isFile())
+            return reportError(makeError(ErrorCode::FileNotFound,
+                                  QStringLiteral("%1: no such file").arg(file)));
     bool ok = false;
     options.runs = parser.value(runs).toInt(&ok);
     if (!ok || options.runs < 1 || options.runs > 1000)

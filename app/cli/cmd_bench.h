@@ -32,6 +32,7 @@ struct BenchOptions
     QString sample;      // the bundled sample film; empty if not found
     QString workDir;     // a temporary folder for generated clips, removed afterwards
     bool convergence = false; // scribble: accuracy per multigrid cycle instead of timings
+    QStringList images;       // scribble: photographs to time besides the synthetic frames
 };
 
 // Timing helpers.

@@ -7,6 +7,7 @@
 #include "colour/colourspace.h"
 #include "colour/scribblesolver.h"
 #include "foundation/feedback.h"
+#include "media/imageio.h"
 #include "media/videosource.h"
 
 #include <QDir>
@@ -109,18 +110,12 @@ ScribbleProblem makeScribbleProblem(int w, int h, double fraction, const Scene &
     return p;
 }
 
-// A frame of the bundled colour sample (sample_colour.mp4 beside sample.mp4): its luma, and
-// the same random strokes as the synthetic frame over 5 % of it, in the frame's true colours.
-// Real texture is what the synthetic frame lacks (it once hid a divergence of the solver).
-Result<ScribbleProblem> makePhotoProblem(const QString &path, FrameIndex index)
+// A photograph: its luma, and the same random strokes as the synthetic frame over 5 % of it,
+// in the photograph's true colours (or, where it is grey, the strokes' random ones). Real
+// texture is what the synthetic frame lacks (it once hid a divergence of the solver).
+ScribbleProblem makePhotoProblem(const Frame &frame)
 {
-    auto source = VideoSource::open(path);
-    if (!source)
-        return source.error();
-    auto frame = (*source)->frame(index);
-    if (!frame)
-        return frame.error();
-    const Frame rgb = frame->converted(PixelFormat::Rgb8);
+    const Frame rgb = frame.converted(PixelFormat::Rgb8);
     ScribbleProblem p;
     p.width = rgb.width();
     p.height = rgb.height();
@@ -141,12 +136,24 @@ Result<ScribbleProblem> makePhotoProblem(const QString &path, FrameIndex index)
     const size_t want = n / 20;
     while (p.scribbled < want)
         addStroke(p, rng, want);
-    for (size_t k = 0; k < n; ++k)
+    const bool grey = std::all_of(truth.begin(), truth.end(), [](const colour::Yiq &c) {
+        return std::abs(c.i) < 0.02f && std::abs(c.q) < 0.02f;
+    });
+    for (size_t k = 0; k < n && !grey; ++k)
         if (p.constraints.hintMask[k]) {
             p.constraints.hintI[k] = truth[k].i;
             p.constraints.hintQ[k] = truth[k].q;
         }
     return p;
+}
+
+// Frame `index` of a video file.
+Result<Frame> videoFrame(const QString &path, FrameIndex index)
+{
+    auto source = VideoSource::open(path);
+    if (!source)
+        return source.error();
+    return (*source)->frame(index);
 }
 
 // RGB PSNR (0–255 scale, float, no rounding) between two chroma solutions under the same luma.
@@ -373,16 +380,26 @@ Result<QJsonObject> benchScribble(const BenchOptions &options, QTextStream &out)
             ? QString()
             : QFileInfo(options.sample).dir().filePath(QStringLiteral("sample_colour.mp4"));
     if (QFileInfo::exists(colourSample)) {
-        auto photo = makePhotoProblem(colourSample, 60);
-        if (!photo)
-            return photo.error();
-        auto row = benchScribbleProblem(*photo, QStringLiteral("sample_colour.mp4 frame 60"),
-                                        options, out);
+        auto frame = videoFrame(colourSample, 60);
+        if (!frame)
+            return frame.error();
+        auto row = benchScribbleProblem(makePhotoProblem(*frame),
+                                        QStringLiteral("sample_colour.mp4 frame 60"), options, out);
         if (!row)
             return row.error();
         rows.append(*row);
     } else {
         out << "  (sample_colour.mp4 not found beside the sample; give --sample FILE)\n";
+    }
+    for (const QString &file : options.images) {
+        auto frame = readImage(file);
+        if (!frame)
+            return frame.error();
+        auto row =
+            benchScribbleProblem(makePhotoProblem(*frame), QFileInfo(file).fileName(), options, out);
+        if (!row)
+            return row.error();
+        rows.append(*row);
     }
     return QJsonObject{{QStringLiteral("target"), QStringLiteral("scribble")},
                        {QStringLiteral("sizes"), rows}};

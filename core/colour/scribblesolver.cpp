@@ -149,7 +149,7 @@ struct ScribbleSolver::Impl
     bool hasSolution = false;
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
     std::vector<float> outI, outQ;
-    std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz; // BiCGSTAB's, kept between solves
+    std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz, kxRound; // BiCGSTAB's, kept between solves
 
     Level &fine() { return mg.levels[0]; }
     // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
@@ -449,6 +449,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     }
     int it = 0;
     int polishes = 0;
+    std::vector<float> &xRound = d->kxRound; // x where the current round began
     constexpr int kMaxPolishes = 4;
     for (int round = 0;; ++round) {
         // Convergence is only ever declared on the true residual b − A x: in float the
@@ -459,6 +460,16 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         rn = dot2(L, r.data(), r.data(), T);
         if (broke(rn))
             return breakdown();
+        // In float, asked for more than the float floor allows, BiCGSTAB can also drift away
+        // (on a grainy film frame a 1e-9 solve once ended at a residual of 7e7). A round that
+        // left the true residual higher than it found it is undone, and the solve ends there.
+        if (round > 0 && rn[0] + rn[1] > previous[0] + previous[1]) {
+            x.swap(xRound);
+            rn = previous;
+            for (int c = 0; c < 2; ++c)
+                done[c] = rn[c] <= tol[c];
+            break;
+        }
         for (int c = 0; c < 2; ++c)
             done[c] = rn[c] <= tol[c];
         if (done[0] && done[1] && polishes < kMaxPolishes && d->options.correctionTolerance > 0) {
@@ -495,6 +506,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             (done[1] || rn[1] > 0.81 * previous[1]))
             break;
         previous = rn;
+        xRound = x;
         rhat = r;
         rho = alpha = omega = {1.0, 1.0};
         std::fill(pv.begin(), pv.end(), 0.0f);
@@ -559,6 +571,12 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
                 if (early[c] || rn[c] <= inner[c])
                     done[c] = true;
             feedback.reportProgress(it + 1, d->options.maxIterations);
+            // Growing a hundredfold past where the round began: restart (and judge) from the
+            // true residual.
+            if (!(rn[0] + rn[1] <= 1e4 * (previous[0] + previous[1]))) {
+                ++it;
+                break;
+            }
         }
     }
     stats.iterations = it;
