@@ -287,8 +287,12 @@ int runBench(const QStringList &args)
         QStringLiteral("scribble: also time a photograph (its luma, strokes in its own colours; "
                        "random colours if it is grey); repeat for several."),
         QStringLiteral("FILE"));
+    const QCommandLineOption exact(
+        QStringLiteral("exact"),
+        QStringLiteral("scribble: accuracy against exact sparse direct solves (double precision; "
+                       "slow, and memory grows fast with the size) instead of converged ones."));
     parser.addOptions(
-        {json, runs, threads, frames, size, method, data, sample, convergence, image});
+        {json, runs, threads, frames, size, method, data, sample, convergence, image, exact});
     QStringList names;
     for (const Target &t : kTargets)
         names << QString::fromLatin1(t.name);
@@ -304,6 +308,7 @@ int runBench(const QStringList &args)
     BenchOptions options;
     options.convergence = parser.isSet(convergence);
     options.images = parser.values(image);
+    options.exact = parser.isSet(exact);
     for (const QString &file : options.images)
         if (!QFileInfo(file).isFile())
             return reportError(makeError(ErrorCode::FileNotFound,

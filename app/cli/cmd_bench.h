@@ -33,6 +33,7 @@ struct BenchOptions
     QString workDir;     // a temporary folder for generated clips, removed afterwards
     bool convergence = false; // scribble: accuracy per multigrid cycle instead of timings
     QStringList images;       // scribble: photographs to time besides the synthetic frames
+    bool exact = false;       // scribble: measure accuracy against exact sparse solves
 };
 
 // Timing helpers.

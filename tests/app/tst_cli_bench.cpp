@@ -169,6 +169,38 @@ private slots:
             QVERIFY(x.value(QStringLiteral("warm_psnr_vs_reference_db")).toDouble() >= 45.0);
             QVERIFY(x.value(QStringLiteral("relative_residual_max")).toDouble() < 1e-4);
         }
+        // --exact: the accuracy against exact sparse solves; a missing --image is refused.
+        const auto e = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+                               QStringLiteral("--runs"), QStringLiteral("1"),
+                               QStringLiteral("--size"), QStringLiteral("120x80"),
+                               QStringLiteral("--sample"), dir.filePath(QStringLiteral("none.mp4")),
+                               QStringLiteral("--exact"), QStringLiteral("--json"), json});
+        QCOMPARE(e.exitCode, 1); // that --sample does not exist
+        const auto x = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+                               QStringLiteral("--runs"), QStringLiteral("1"),
+                               QStringLiteral("--size"), QStringLiteral("120x80"),
+                               QStringLiteral("--exact"), QStringLiteral("--image"),
+                               dir.filePath(QStringLiteral("missing.png"))});
+        QCOMPARE(x.exitCode, 1);
+        QVERIFY2(x.err.contains(QStringLiteral("missing.png")), qPrintable(x.err));
+    }
+
+    // bench scribble --exact on a small synthetic frame: measured against the exact solve.
+    void scribbleExact()
+    {
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("x.json"));
+        const auto r = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+                               QStringLiteral("--runs"), QStringLiteral("1"),
+                               QStringLiteral("--size"), QStringLiteral("120x80"),
+                               QStringLiteral("--exact"), QStringLiteral("--json"), json});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral("vs exact solve")));
+        const QJsonArray rows = readJson(json).value(QStringLiteral("sizes")).toArray();
+        QVERIFY(!rows.isEmpty());
+        const QJsonObject row = rows[0].toObject();
+        QCOMPARE(row.value(QStringLiteral("reference")).toString(), QStringLiteral("exact"));
+        QVERIFY(row.value(QStringLiteral("cold_psnr_vs_reference_db")).toDouble() >= 45.0);
     }
 
     void exportFormats()

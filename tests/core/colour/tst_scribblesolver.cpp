@@ -1,13 +1,13 @@
-// ScribbleSolver against the exact Levin–Lischinski–Weiss system, built here independently
-// from PROTOCOLS.md §6 in double precision and solved directly with Eigen's SparseLU.
+// ScribbleSolver against the exact Levin–Lischinski–Weiss system, built independently from
+// PROTOCOLS.md §6 in double precision and solved directly with Eigen's SparseLU
+// (colour/scribbleexact.h).
 
 #include "colour/colourspace.h"
+#include "colour/scribbleexact.h"
 #include "colour/scribblesolver.h"
 #include "testsupport.h"
 
 #include <QTest>
-
-#include <Eigen/SparseLU>
 
 #include <cmath>
 #include <random>
@@ -166,74 +166,17 @@ Problem makeProblem(const QString &pattern, int w = 100, int h = 70)
     return p;
 }
 
-// The exact system of PROTOCOLS.md §6 (plus the prior rows of scribblesolver.h), solved with
-// SparseLU in double. Returns I and Q.
+// The exact system of PROTOCOLS.md §6 (plus the prior rows of scribblesolver.h), in double
+// and solved with a sparse direct solver: colour::solveScribblesExactly, which shares no code
+// with ScribbleSolver. Returns I and Q.
 std::pair<std::vector<double>, std::vector<double>> exactSolve(const Problem &p)
 {
-    const int w = p.w, h = p.h;
-    const int n = w * h;
-    const bool prior = !p.c.priorI.empty();
-    const double lambda = prior ? p.c.priorWeight : 0.0;
-    std::vector<Eigen::Triplet<double>> t;
-    Eigen::VectorXd bi = Eigen::VectorXd::Zero(n), bq = Eigen::VectorXd::Zero(n);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            const int r = y * w + x;
-            const bool keep = !p.c.keepMask.empty() && p.c.keepMask[r];
-            if (p.c.hintMask[r] || keep) {
-                t.emplace_back(r, r, 1.0);
-                bi[r] = p.c.hintMask[r] ? p.c.hintI[r] : p.c.priorI[r];
-                bq[r] = p.c.hintMask[r] ? p.c.hintQ[r] : p.c.priorQ[r];
-                continue;
-            }
-            std::vector<int> idx;
-            std::vector<double> vals;
-            for (int yy = std::max(0, y - 1); yy <= std::min(h - 1, y + 1); ++yy)
-                for (int xx = std::max(0, x - 1); xx <= std::min(w - 1, x + 1); ++xx)
-                    if (xx != x || yy != y) {
-                        idx.push_back(yy * w + xx);
-                        vals.push_back(p.Y[size_t(yy) * w + xx]);
-                    }
-            const double yr = p.Y[r];
-            double mean = yr;
-            for (double v : vals)
-                mean += v;
-            mean /= double(vals.size() + 1);
-            double var = (yr - mean) * (yr - mean), mgv = 1e300;
-            for (double v : vals) {
-                var += (v - mean) * (v - mean);
-                mgv = std::min(mgv, (v - yr) * (v - yr));
-            }
-            var /= double(vals.size() + 1);
-            double csig = 0.6 * var;
-            if (csig < -mgv / std::log(0.01))
-                csig = -mgv / std::log(0.01);
-            if (csig < 2e-6)
-                csig = 2e-6;
-            double sum = 0.0;
-            std::vector<double> g(vals.size());
-            for (size_t j = 0; j < vals.size(); ++j)
-                sum += g[j] = std::exp(-(vals[j] - yr) * (vals[j] - yr) / csig);
-            for (size_t j = 0; j < vals.size(); ++j)
-                t.emplace_back(r, idx[j], -g[j] / sum);
-            t.emplace_back(r, r, 1.0 + lambda);
-            if (prior) {
-                bi[r] = lambda * p.c.priorI[r];
-                bq[r] = lambda * p.c.priorQ[r];
-            }
-        }
-    Eigen::SparseMatrix<double> A(n, n);
-    A.setFromTriplets(t.begin(), t.end());
-    Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
-    lu.compute(A);
-    if (lu.info() != Eigen::Success)
-        qFatal("SparseLU failed");
-    const Eigen::VectorXd xi = lu.solve(bi), xq = lu.solve(bq);
-    return {std::vector<double>(xi.data(), xi.data() + n),
-            std::vector<double>(xq.data(), xq.data() + n)};
+    auto exact = solveScribblesExactly(p.w, p.h, p.Y, p.c);
+    if (!exact)
+        qFatal("%s", qPrintable(exact.error().message));
+    return {std::move(exact->i), std::move(exact->q)};
 }
 
-// PSNR of RGB in [0, 1] (peak 1), both under the same Y.
 double psnrRgb(const std::vector<float> &Y, const std::vector<double> &i0,
                const std::vector<double> &q0, const std::vector<float> &i1,
                const std::vector<float> &q1)
@@ -503,6 +446,9 @@ void TestScribbleSolver::rejectsMismatchedPlanes()
     const auto r = solver.setConstraints(c);
     QVERIFY(!r.hasValue());
     QCOMPARE(r.error().code, ErrorCode::SizeMismatch);
+    const auto exact = solveScribblesExactly(10, 10, std::vector<float>(100, 0.5f), c);
+    QVERIFY(!exact.hasValue());
+    QCOMPARE(exact.error().code, ErrorCode::SizeMismatch);
     c.hintMask.assign(100, 0);
     c.keepMask.assign(100, 1); // a keep mask without a prior
     QVERIFY(!solver.setConstraints(c).hasValue());
