@@ -449,7 +449,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     }
     int it = 0;
     int polishes = 0;
-    std::vector<float> &xRound = d->kxRound; // x where the current round began
+    std::vector<float> &xRound = d->kxRound; // x where the last BiCGSTAB round began
+    bool judge = false; // a BiCGSTAB round ran since x was last judged (against `previous`)
     constexpr int kMaxPolishes = 4;
     for (int round = 0;; ++round) {
         // Convergence is only ever declared on the true residual b − A x: in float the
@@ -463,7 +464,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         // In float, asked for more than the float floor allows, BiCGSTAB can also drift away
         // (on a grainy film frame a 1e-9 solve once ended at a residual of 7e7). A round that
         // left the true residual higher than it found it is undone, and the solve ends there.
-        if (round > 0 && rn[0] + rn[1] > previous[0] + previous[1]) {
+        if (judge && rn[0] + rn[1] > previous[0] + previous[1]) {
             x.swap(xRound);
             rn = previous;
             for (int c = 0; c < 2; ++c)
@@ -483,6 +484,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
             ++polishes;
             stats.corrections = polishes;
+            judge = false; // x moved since the last round: nothing to judge it against
             const auto zn = dot2(L, z.data(), z.data(), T);
             if (broke(zn))
                 return breakdown();
@@ -502,11 +504,12 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         if ((done[0] && done[1]) || it >= d->options.maxIterations)
             break;
         // A restart that did not cut the residual by a tenth: float rounding has the last word.
-        if (round > 0 && (done[0] || rn[0] > 0.81 * previous[0]) &&
+        if (judge && (done[0] || rn[0] > 0.81 * previous[0]) &&
             (done[1] || rn[1] > 0.81 * previous[1]))
             break;
         previous = rn;
         xRound = x;
+        judge = true;
         rhat = r;
         rho = alpha = omega = {1.0, 1.0};
         std::fill(pv.begin(), pv.end(), 0.0f);

@@ -383,6 +383,19 @@ void TestScribbleSolver::warmResolveAfterStrokeMatchesColdSolve()
     std::vector<double> cq(cold.chromaQ().begin(), cold.chromaQ().end());
     const double psnr = psnrRgb(p.Y, ci, cq, warm.chromaI(), warm.chromaQ());
     QVERIFY2(psnr >= 50.0, qPrintable(QStringLiteral("PSNR %1 dB").arg(psnr)));
+
+    // Solving again with nothing changed starts converged: no iteration, the same colours
+    // (within the one correction cycle the convergence check may apply).
+    const std::vector<float> before = warm.chromaI();
+    const auto again = warm.solve(feedback, true);
+    QVERIFY(again.hasValue());
+    QVERIFY(again->converged);
+    QCOMPARE(again->iterations, 0);
+    QCOMPARE(warm.chromaI().size(), before.size());
+    double worst = 0.0;
+    for (size_t k = 0; k < before.size(); ++k)
+        worst = std::max(worst, double(std::abs(warm.chromaI()[k] - before[k])));
+    QVERIFY2(worst < 1e-3, qPrintable(QStringLiteral("moved by %1").arg(worst)));
 }
 
 void TestScribbleSolver::affinitiesFollowProtocol()
