@@ -36,7 +36,7 @@
 // across it whatever the contrast); the interpolation treats a diagonal neighbour that is a
 // hundred times more strongly tied to the cell than to the coarse cell beside it as being on
 // the cell's side (computeInterpolation). Without that, a region without scribbles converged
-// at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape); with it, 10–18.
+// at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape); with it, 11–18.
 
 #include <cstddef>
 #include <cstdint>
