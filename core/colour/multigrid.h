@@ -35,7 +35,7 @@
 // Where an edge is sharp, Levin's weights make it an insulating layer (about 5e-4 of a row
 // across it whatever the contrast); the interpolation treats a diagonal neighbour that is a
 // hundred times more strongly tied to the cell than to the coarse cell beside it as being on
-// the cell's side (computeInterpolation). Without that, a region without scribbles converged
+// the cell's side (computeInterpolation in coarsening.cpp). Without that, a region without scribbles converged
 // at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape); with it, 11–18.
 
 #include <cstddef>
@@ -73,6 +73,32 @@ struct Level
             out[k] = c[k * cells() + p];
     }
 };
+
+// Below this many cells a level is worked by one thread: the fork costs more than it saves.
+constexpr int kParallelCells = 16384;
+
+inline int threadsFor(const Level &L, int threads)
+{
+    return L.w * L.h >= kParallelCells ? threads : 1;
+}
+
+// The padded-index offsets of the 3×3 stencil's slots k = (dy+1)·3 + (dx+1).
+struct Offsets
+{
+    ptrdiff_t o[9];
+    explicit Offsets(int pw)
+    {
+        for (int k = 0; k < 9; ++k)
+            o[k] = ptrdiff_t(k / 3 - 1) * pw + (k % 3 - 1);
+    }
+};
+
+// Building the hierarchy (coarsening.cpp). buildSurrogate fills level 0's surrogate from its
+// operator and row scales; coarsen makes C from F: F's interpolation weights from F's
+// coarsening rows, then C's operator (Galerkin's Pᵀ S P, or Pᵀ A P above level 0) and its
+// inverse diagonal.
+void buildSurrogate(Level &L0, int threads);
+void coarsen(Level &F, Level &C, bool fineHasFixed, int threads);
 
 class Hierarchy
 {
