@@ -35,8 +35,9 @@
 // Where an edge is sharp, Levin's weights make it an insulating layer (about 5e-4 of a row
 // across it whatever the contrast); the interpolation treats a diagonal neighbour that is a
 // hundred times more strongly tied to the cell than to the coarse cell beside it as being on
-// the cell's side (computeInterpolation in coarsening.cpp). Without that, a region without scribbles converged
-// at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape); with it, 11–18.
+// the cell's side (computeInterpolation in coarsening.cpp). Without that, a region without
+// scribbles converged at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape);
+// with it, 11–18.
 
 #include <cstddef>
 #include <cstdint>
