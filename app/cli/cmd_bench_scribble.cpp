@@ -157,6 +157,16 @@ Result<Frame> videoFrame(const QString &path, FrameIndex index)
     return (*source)->frame(index);
 }
 
+// A converged solve for reference: far past the solver's tolerance, down to float's floor.
+colour::ScribbleSolverOptions referenceOptions(const BenchOptions &options)
+{
+    colour::ScribbleSolverOptions tight;
+    tight.threads = options.threads;
+    tight.tolerance = 1e-9;
+    tight.maxIterations = 3000;
+    return tight;
+}
+
 // RGB PSNR (0–255 scale, float, no rounding) between two chroma solutions under the same luma.
 double chromaPsnr(const std::vector<float> &luma, const colour::ScribbleSolver &a,
                   const std::vector<float> &refI, const std::vector<float> &refQ)
@@ -204,9 +214,7 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
         refWarmI.assign(warm->i.begin(), warm->i.end());
         refWarmQ.assign(warm->q.begin(), warm->q.end());
     } else {
-        colour::ScribbleSolverOptions tight = so;
-        tight.tolerance = 1e-9;
-        tight.maxIterations = 3000;
+        const colour::ScribbleSolverOptions tight = referenceOptions(options);
         Feedback feedback;
         colour::ScribbleSolver solver(tight);
         if (!solver.setLuma(w, h, p.luma).hasValue() ||
@@ -324,11 +332,7 @@ Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &option
             return Error::cancelled();
         const ScribbleProblem p = makeScribbleProblem(w, h, 0.05, scene);
         Feedback feedback;
-        colour::ScribbleSolverOptions tight;
-        tight.threads = options.threads;
-        tight.tolerance = 1e-9;
-        tight.maxIterations = 3000;
-        colour::ScribbleSolver reference(tight);
+        colour::ScribbleSolver reference(referenceOptions(options));
         if (!reference.setLuma(w, h, p.luma) || !reference.setConstraints(p.constraints) ||
             !reference.solve(feedback, false))
             return makeError(ErrorCode::Internal, QStringLiteral("scribble reference failed"));

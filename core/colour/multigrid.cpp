@@ -24,14 +24,8 @@ namespace {
 constexpr int kCoarsestCells = 64;
 constexpr int kCoarsestSweeps = 40;
 
-// The hot row kernels below are compiled twice, for plain x86-64 and for x86-64-v3 (AVX2 and
-// FMA), and picked at load time: the release build targets plain x86-64, and 8-wide vectors
-// roughly halve the smoothing time where the CPU has them.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define TINCTURE_HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TINCTURE_HOT_CLONES
-#endif
+// The hot row kernels below are compiled twice (TINCTURE_HOT_CLONES, multigrid.h): 8-wide
+// vectors roughly halve the smoothing time where the CPU has them.
 
 // Pointers to one row of a level, all advanced to the row's first interior cell: the nine
 // coefficient planes (plane k at a + k·n), the two channel planes of x (I at x, Q at x + n)

@@ -17,14 +17,6 @@ using detail::Level;
 
 namespace {
 
-// The affinity loop is built for plain x86-64 and for x86-64-v3 (AVX2, FMA), picked at load time
-// (as multigrid.cpp's kernels).
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define TINCTURE_SCRIBBLE_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define TINCTURE_SCRIBBLE_CLONES
-#endif
-
 int defaultThreads()
 {
 #ifdef _OPENMP
@@ -86,7 +78,7 @@ template<int N>
 }
 
 // An interior row (every pixel has all 8 neighbours), one coefficient plane per slot (−w).
-TINCTURE_SCRIBBLE_CLONES
+TINCTURE_HOT_CLONES
 void interiorAffinityRow(int x0, int x1, const float *__restrict up, const float *__restrict mid,
                          const float *__restrict down, float *const *__restrict planes,
                          float *__restrict sums)
