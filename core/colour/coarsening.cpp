@@ -48,118 +48,121 @@ inline float strongest(const float a[9])
 // and coarse cells sitting on fixed fine cells get no weight: the error is zero there.
 // Safeguards for Galerkin rows that are not M-matrix rows: positive off-diagonal coefficients
 // join the diagonal, and the weights of a cell are non-negative and sum to at most 1.
-void computeInterpolation(Level &F, bool fineHasFixed, int threads)
+void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 {
     F.interp.assign(4 * F.cells(), 0.0f);
     auto isFixed = [&](size_t q) { return fineHasFixed && F.fixed[q] != 0; };
     const Offsets off(F.pw);
     // Coarse points and edge points first (edge points read only the stencil).
-#pragma omp parallel for num_threads(threadsFor(F, threads)) schedule(static)
-    for (int y = 0; y < F.h; ++y) {
-        for (int x = 0; x < F.w; ++x) {
-            const size_t p = F.index(x, y);
-            if (isFixed(p))
-                continue;
-            float *w = &F.interp[4 * p];
-            const bool ox = x & 1, oy = y & 1;
-            if (!ox && !oy) {
-                w[0] = 1.0f;
-                continue;
-            }
-            if (ox && oy)
-                continue; // a centre point: below
-            float a[9];
-            F.coarseningRow(p, a);
-            const float mine = strongest(a);
-            float diagonal = a[4];
-            // a_k, or 0 towards a fixed neighbour; a positive one joins the diagonal.
-            auto coef = [&](int k) {
-                if (isFixed(size_t(ptrdiff_t(p) + off.o[k])))
-                    return 0.0f;
-                if (a[k] > 0.0f) {
-                    diagonal += a[k];
-                    return 0.0f;
+    team.slices(threadsFor(F, team), F.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            for (int x = 0; x < F.w; ++x) {
+                const size_t p = F.index(x, y);
+                if (isFixed(p))
+                    continue;
+                float *w = &F.interp[4 * p];
+                const bool ox = x & 1, oy = y & 1;
+                if (!ox && !oy) {
+                    w[0] = 1.0f;
+                    continue;
                 }
-                return a[k];
-            };
-            // A diagonal neighbour q counts towards the coarse cell c beside it (through q's
-            // slot `toCoarse`), unless that is a barrier: q much more strongly tied to this cell
-            // than to c, and this cell itself only weakly tied to c (its slot `own`). Then q's
-            // error is taken to be this cell's: its coefficient joins the diagonal. Without this
-            // the collapsed stencil leaks a share of the far side of an edge into this cell.
-            auto via = [&](int k, int toCoarse, int own) {
-                const float c = coef(k);
-                if (c == 0.0f || -a[own] * kBarrier >= mine)
+                if (ox && oy)
+                    continue; // a centre point: below
+                float a[9];
+                F.coarseningRow(p, a);
+                const float mine = strongest(a);
+                float diagonal = a[4];
+                // a_k, or 0 towards a fixed neighbour; a positive one joins the diagonal.
+                auto coef = [&](int k) {
+                    if (isFixed(size_t(ptrdiff_t(p) + off.o[k])))
+                        return 0.0f;
+                    if (a[k] > 0.0f) {
+                        diagonal += a[k];
+                        return 0.0f;
+                    }
+                    return a[k];
+                };
+                // A diagonal neighbour q counts towards the coarse cell c beside it (through q's
+                // slot `toCoarse`), unless that is a barrier: q much more strongly tied to this
+                // cell than to c, and this cell itself only weakly tied to c (its slot `own`). Then
+                // q's error is taken to be this cell's: its coefficient joins the diagonal. Without
+                // this the collapsed stencil leaks a share of the far side of an edge into this
+                // cell.
+                auto via = [&](int k, int toCoarse, int own) {
+                    const float c = coef(k);
+                    if (c == 0.0f || -a[own] * kBarrier >= mine)
+                        return c;
+                    float b[9];
+                    F.coarseningRow(size_t(ptrdiff_t(p) + off.o[k]), b);
+                    if (-b[8 - k] > kBarrier * -b[toCoarse]) {
+                        diagonal += c;
+                        return 0.0f;
+                    }
                     return c;
-                float b[9];
-                F.coarseningRow(size_t(ptrdiff_t(p) + off.o[k]), b);
-                if (-b[8 - k] > kBarrier * -b[toCoarse]) {
-                    diagonal += c;
-                    return 0.0f;
+                };
+                float s0, s1;
+                size_t c0, c1;
+                if (ox) { // between coarse cells west and east: collapse the columns
+                    s0 = -(via(0, 7, 3) + coef(3) + via(6, 1, 3));
+                    s1 = -(via(2, 7, 5) + coef(5) + via(8, 1, 5));
+                    const float column = coef(1) + coef(7); // this cell's own column
+                    diagonal += column;
+                    c0 = size_t(ptrdiff_t(p) - 1);
+                    c1 = size_t(ptrdiff_t(p) + 1);
+                } else { // between coarse cells north and south: collapse the rows
+                    s0 = -(via(0, 5, 1) + coef(1) + via(2, 3, 1));
+                    s1 = -(via(6, 5, 7) + coef(7) + via(8, 3, 7));
+                    const float row = coef(3) + coef(5); // this cell's own row
+                    diagonal += row;
+                    c0 = size_t(ptrdiff_t(p) - F.pw);
+                    c1 = size_t(ptrdiff_t(p) + F.pw);
                 }
-                return c;
-            };
-            float s0, s1;
-            size_t c0, c1;
-            if (ox) { // between coarse cells west and east: collapse the columns
-                s0 = -(via(0, 7, 3) + coef(3) + via(6, 1, 3));
-                s1 = -(via(2, 7, 5) + coef(5) + via(8, 1, 5));
-                const float column = coef(1) + coef(7); // this cell's own column
-                diagonal += column;
-                c0 = size_t(ptrdiff_t(p) - 1);
-                c1 = size_t(ptrdiff_t(p) + 1);
-            } else { // between coarse cells north and south: collapse the rows
-                s0 = -(via(0, 5, 1) + coef(1) + via(2, 3, 1));
-                s1 = -(via(6, 5, 7) + coef(7) + via(8, 3, 7));
-                const float row = coef(3) + coef(5); // this cell's own row
-                diagonal += row;
-                c0 = size_t(ptrdiff_t(p) - F.pw);
-                c1 = size_t(ptrdiff_t(p) + F.pw);
+                const float den = std::max(diagonal, s0 + s1);
+                const int slot1 = ox ? 1 : 2;
+                w[0] = den > 0.0f && !isFixed(c0) ? s0 / den : 0.0f;
+                w[slot1] = den > 0.0f && !isFixed(c1) ? s1 / den : 0.0f;
             }
-            const float den = std::max(diagonal, s0 + s1);
-            const int slot1 = ox ? 1 : 2;
-            w[0] = den > 0.0f && !isFixed(c0) ? s0 / den : 0.0f;
-            w[slot1] = den > 0.0f && !isFixed(c1) ? s1 / den : 0.0f;
         }
-    }
+    });
     // Centre points: their own row, with the four edge neighbours already interpolated.
-#pragma omp parallel for num_threads(threadsFor(F, threads)) schedule(static)
-    for (int y = 1; y < F.h; y += 2) {
-        for (int x = 1; x < F.w; x += 2) {
-            const size_t p = F.index(x, y);
-            if (isFixed(p))
-                continue;
-            float a[9];
-            F.coarseningRow(p, a);
-            float *w = &F.interp[4 * p];
-            // Corners NW, NE, SW, SE are the coarse cells of slots 0..3 themselves.
-            const int corner[4] = {0, 2, 6, 8};
-            for (int s = 0; s < 4; ++s) {
-                const size_t q = size_t(ptrdiff_t(p) + off.o[corner[s]]);
-                w[s] = isFixed(q) ? 0.0f : -a[corner[s]];
+    team.slices(threadsFor(F, team), F.h / 2, [&](int i0, int i1) {
+        for (int y = 2 * i0 + 1; y < 2 * i1 + 1; y += 2) {
+            for (int x = 1; x < F.w; x += 2) {
+                const size_t p = F.index(x, y);
+                if (isFixed(p))
+                    continue;
+                float a[9];
+                F.coarseningRow(p, a);
+                float *w = &F.interp[4 * p];
+                // Corners NW, NE, SW, SE are the coarse cells of slots 0..3 themselves.
+                const int corner[4] = {0, 2, 6, 8};
+                for (int s = 0; s < 4; ++s) {
+                    const size_t q = size_t(ptrdiff_t(p) + off.o[corner[s]]);
+                    w[s] = isFixed(q) ? 0.0f : -a[corner[s]];
+                }
+                // Edge neighbours N (slots 0, 1 of its own), W (0, 2), E (0, 2), S (0, 1).
+                const float *n = &F.interp[4 * (p - size_t(F.pw))];
+                const float *sth = &F.interp[4 * (p + size_t(F.pw))];
+                const float *wst = &F.interp[4 * (p - 1)];
+                const float *est = &F.interp[4 * (p + 1)];
+                w[0] -= a[1] * n[0] + a[3] * wst[0];
+                w[1] -= a[1] * n[1] + a[5] * est[0];
+                w[2] -= a[7] * sth[0] + a[3] * wst[2];
+                w[3] -= a[7] * sth[1] + a[5] * est[2];
+                float diagonal = a[4], sum = 0.0f;
+                for (int k = 0; k < 9; ++k)
+                    if (k != 4 && a[k] > 0.0f)
+                        diagonal += a[k];
+                for (int s = 0; s < 4; ++s) {
+                    w[s] = std::max(w[s], 0.0f);
+                    sum += w[s];
+                }
+                const float den = std::max(diagonal, sum);
+                for (int s = 0; s < 4; ++s)
+                    w[s] = den > 0.0f ? w[s] / den : 0.0f;
             }
-            // Edge neighbours N (slots 0, 1 of its own), W (0, 2), E (0, 2), S (0, 1).
-            const float *n = &F.interp[4 * (p - size_t(F.pw))];
-            const float *sth = &F.interp[4 * (p + size_t(F.pw))];
-            const float *wst = &F.interp[4 * (p - 1)];
-            const float *est = &F.interp[4 * (p + 1)];
-            w[0] -= a[1] * n[0] + a[3] * wst[0];
-            w[1] -= a[1] * n[1] + a[5] * est[0];
-            w[2] -= a[7] * sth[0] + a[3] * wst[2];
-            w[3] -= a[7] * sth[1] + a[5] * est[2];
-            float diagonal = a[4], sum = 0.0f;
-            for (int k = 0; k < 9; ++k)
-                if (k != 4 && a[k] > 0.0f)
-                    diagonal += a[k];
-            for (int s = 0; s < 4; ++s) {
-                w[s] = std::max(w[s], 0.0f);
-                sum += w[s];
-            }
-            const float den = std::max(diagonal, sum);
-            for (int s = 0; s < 4; ++s)
-                w[s] = den > 0.0f ? w[s] / den : 0.0f;
         }
-    }
+    });
 }
 
 // Galerkin coarse operator A_c = Pᵀ A P. Per fine cell p: the row of A P (at most 3×3 coarse
@@ -214,11 +217,11 @@ void galerkinRow(const Level &F, Level &C, const Offsets &off, int fy)
     }
 }
 
-void galerkin(const Level &F, Level &C, int threads)
+void galerkin(const Level &F, Level &C, Team &team)
 {
     std::fill(C.a.begin(), C.a.end(), 0.0f);
     const Offsets off(F.pw);
-    int n = threadsFor(F, threads);
+    int n = threadsFor(F, team);
     if (F.h < 8 * n)
         n = 1;
     if (n == 1) {
@@ -227,14 +230,13 @@ void galerkin(const Level &F, Level &C, int threads)
     } else {
         const int bands = 2 * n;
         for (int parity = 0; parity < 2; ++parity) {
-#pragma omp parallel for num_threads(n) schedule(static, 1)
-            for (int t = 0; t < n; ++t) {
+            team.run(n, [&](int t) {
                 const int b = 2 * t + parity;
                 // Even band starts, so a band's first row only feeds its own first coarse row.
                 const int y0 = (F.h * b / bands) & ~1, y1 = (F.h * (b + 1) / bands) & ~1;
                 for (int fy = y0; fy < (b == bands - 1 ? F.h : y1); ++fy)
                     galerkinRow(F, C, off, fy);
-            }
+            });
         }
     }
     finishDiagonal(C);
@@ -245,39 +247,41 @@ void galerkin(const Level &F, Level &C, int threads)
 // The surrogate S of level 0 (see the header comment): conductance c_pq = (u_pq + u_qp) / 2
 // from the unnormalised affinities u_pq = Z_p w_pq, −c_pq off the diagonal and Σ_q c_pq + λ Z_p
 // on it; a fixed neighbour q is a Dirichlet cell (c_pq = u_pq); fixed rows stay the identity.
-void buildSurrogate(Level &L, int threads)
+void buildSurrogate(Level &L, Team &team)
 {
     const size_t n = L.cells();
     L.surrogate.assign(9 * n, 0.0f);
     const Offsets off(L.pw);
-#pragma omp parallel for num_threads(threadsFor(L, threads)) schedule(static)
-    for (int y = 0; y < L.h; ++y)
-        for (int x = 0; x < L.w; ++x) {
-            const size_t p = L.index(x, y);
-            if (L.fixed[p]) {
-                L.surrogate[4 * n + p] = 1.0f;
-                continue;
-            }
-            const float zp = L.rowScale[p];
-            float diagonal = (L.a[4 * n + p] - 1.0f) * zp; // λ Z_p
-            for (int k = 0; k < 9; ++k) {
-                const float upq = -L.a[size_t(k) * n + p] * zp;
-                if (k == 4 || upq == 0.0f)
+    team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y)
+            for (int x = 0; x < L.w; ++x) {
+                const size_t p = L.index(x, y);
+                if (L.fixed[p]) {
+                    L.surrogate[4 * n + p] = 1.0f;
                     continue;
-                const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
-                const float c =
-                    L.fixed[q] ? upq : 0.5f * (upq - L.a[size_t(8 - k) * n + q] * L.rowScale[q]);
-                L.surrogate[size_t(k) * n + p] = -c;
-                diagonal += c;
+                }
+                const float zp = L.rowScale[p];
+                float diagonal = (L.a[4 * n + p] - 1.0f) * zp; // λ Z_p
+                for (int k = 0; k < 9; ++k) {
+                    const float upq = -L.a[size_t(k) * n + p] * zp;
+                    if (k == 4 || upq == 0.0f)
+                        continue;
+                    const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
+                    const float c = L.fixed[q]
+                                        ? upq
+                                        : 0.5f * (upq - L.a[size_t(8 - k) * n + q] * L.rowScale[q]);
+                    L.surrogate[size_t(k) * n + p] = -c;
+                    diagonal += c;
+                }
+                L.surrogate[4 * n + p] = diagonal;
             }
-            L.surrogate[4 * n + p] = diagonal;
-        }
+    });
 }
 
-void coarsen(Level &F, Level &C, bool fineHasFixed, int threads)
+void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team)
 {
-    computeInterpolation(F, fineHasFixed, threads);
-    galerkin(F, C, threads);
+    computeInterpolation(F, fineHasFixed, team);
+    galerkin(F, C, team);
 }
 
 } // namespace tincture::colour::detail

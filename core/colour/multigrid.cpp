@@ -4,19 +4,6 @@
 #include <cassert>
 #include <cstring>
 
-#ifdef _OPENMP
-#include <omp.h>
-#else
-inline int omp_get_thread_num()
-{
-    return 0;
-}
-inline int omp_get_num_threads()
-{
-    return 1;
-}
-#endif
-
 namespace tincture::colour::detail {
 
 namespace {
@@ -34,8 +21,8 @@ struct RowView
 {
     const float *a;
     const float *invDiag;
-    size_t n;       // cells per plane
-    ptrdiff_t pw;   // padded width
+    size_t n;     // cells per plane
+    ptrdiff_t pw; // padded width
 };
 
 // The part of a Gauss–Seidel row update that does not depend on the cell swept just before
@@ -58,10 +45,12 @@ void gsPartialRow(int w, RowView v, bool forward, const float *__restrict xI,
     for (int i = 0; i < w; ++i) {
         const float a0 = a[i], a1 = a[n + i], a2 = a[2 * n + i], a6 = a[6 * n + i],
                     a7 = a[7 * n + i], a8 = a[8 * n + i], ao = aOther[i];
-        const float sI = fI[i] - a0 * xI[i - pw - 1] - a1 * xI[i - pw] - a2 * xI[i - pw + 1]
-            - a6 * xI[i + pw - 1] - a7 * xI[i + pw] - a8 * xI[i + pw + 1] - ao * xI[i + oOther];
-        const float sQ = fQ[i] - a0 * xQ[i - pw - 1] - a1 * xQ[i - pw] - a2 * xQ[i - pw + 1]
-            - a6 * xQ[i + pw - 1] - a7 * xQ[i + pw] - a8 * xQ[i + pw + 1] - ao * xQ[i + oOther];
+        const float sI = fI[i] - a0 * xI[i - pw - 1] - a1 * xI[i - pw] - a2 * xI[i - pw + 1] -
+                         a6 * xI[i + pw - 1] - a7 * xI[i + pw] - a8 * xI[i + pw + 1] -
+                         ao * xI[i + oOther];
+        const float sQ = fQ[i] - a0 * xQ[i - pw - 1] - a1 * xQ[i - pw] - a2 * xQ[i - pw + 1] -
+                         a6 * xQ[i + pw - 1] - a7 * xQ[i + pw] - a8 * xQ[i + pw + 1] -
+                         ao * xQ[i + oOther];
         tI[i] = sI * inv[i];
         tQ[i] = sQ * inv[i];
         tc[i] = aDep[i] * inv[i];
@@ -76,8 +65,8 @@ void gsPartialRow(int w, RowView v, bool forward, const float *__restrict xI,
 TINCTURE_HOT_CLONES
 void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float *__restrict xI,
                           const float *__restrict xQ, const float *__restrict fI,
-                          const float *__restrict fQ, float *__restrict tI,
-                          float *__restrict tQ, float *__restrict tc)
+                          const float *__restrict fQ, float *__restrict tI, float *__restrict tQ,
+                          float *__restrict tc)
 {
     const size_t n = v.n;
     const ptrdiff_t pw = v.pw;
@@ -123,8 +112,7 @@ template <bool Forward> inline void gsRow(Level &L, int y, float *scratch, FromZ
                              L.f.data() + p0, L.f.data() + n + p0, tI, tQ, tc);
         xI[-1] = xQ[-1] = 0.0f; // (the padding is zero already; no stale value can leak in)
     } else {
-        gsPartialRow(w, view, Forward, xI, xQ, L.f.data() + p0, L.f.data() + n + p0, tI, tQ,
-                     tc);
+        gsPartialRow(w, view, Forward, xI, xQ, L.f.data() + p0, L.f.data() + n + p0, tI, tQ, tc);
     }
     // x_i = t_i − c_i x_{i−1}, two cells a step: x_{i+1} = (t_{i+1} − c_{i+1} t_i) +
     // c_{i+1} c_i x_{i−1} puts one multiply-add per two cells on the dependency chain.
@@ -160,10 +148,10 @@ inline void gsRow(Level &L, int y, bool forward, float *scratch, FromZero z = {}
 // odd ones. A band only reads the rows next to it, which belong to bands of the other parity,
 // so the sweep is race-free and gives the same result every time (a fixed linear operator).
 // fromZero: a forward sweep that treats x as zero (it is not read, nor need it be zeroed).
-void gsSweep(Level &L, bool forward, int threads, float *scratch, bool fromZero = false)
+void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero = false)
 {
     assert(forward || !fromZero);
-    int n = threadsFor(L, threads);
+    int n = threadsFor(L, team);
     if (L.h < 4 * n)
         n = 1;
     if (n == 1) {
@@ -173,8 +161,7 @@ void gsSweep(Level &L, bool forward, int threads, float *scratch, bool fromZero 
     }
     const int bands = 2 * n;
     for (int parity = 0; parity < 2; ++parity) {
-#pragma omp parallel for num_threads(n) schedule(static, 1)
-        for (int t = 0; t < n; ++t) {
+        team.run(n, [&](int t) {
             const int b = 2 * t + parity;
             const int y0 = L.h * b / bands, y1 = L.h * (b + 1) / bands;
             float *mine = scratch + size_t(t) * 3 * size_t(L.w);
@@ -185,17 +172,16 @@ void gsSweep(Level &L, bool forward, int threads, float *scratch, bool fromZero 
                 const FromZero z{fromZero, y > y0 || parity == 1, y == y1 - 1 && parity == 1};
                 gsRow(L, y, forward, mine, z);
             }
-        }
+        });
     }
 }
 
 // One row of out = f − A x (Residual) or out = A x, both channels.
 template <bool Residual>
-[[gnu::always_inline]] inline void stencilRowImpl(int w, RowView v, const float *__restrict xI,
-                                                  const float *__restrict xQ,
-                                                  const float *__restrict fI,
-                                                  const float *__restrict fQ,
-                                                  float *__restrict oI, float *__restrict oQ)
+[[gnu::always_inline]] inline void
+stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__restrict xQ,
+               const float *__restrict fI, const float *__restrict fQ, float *__restrict oI,
+               float *__restrict oQ)
 {
     const size_t n = v.n;
     const ptrdiff_t pw = v.pw;
@@ -204,12 +190,12 @@ template <bool Residual>
         const float a0 = a[i], a1 = a[n + i], a2 = a[2 * n + i], a3 = a[3 * n + i],
                     a4 = a[4 * n + i], a5 = a[5 * n + i], a6 = a[6 * n + i], a7 = a[7 * n + i],
                     a8 = a[8 * n + i];
-        const float sI = a0 * xI[i - pw - 1] + a1 * xI[i - pw] + a2 * xI[i - pw + 1]
-            + a3 * xI[i - 1] + a4 * xI[i] + a5 * xI[i + 1] + a6 * xI[i + pw - 1]
-            + a7 * xI[i + pw] + a8 * xI[i + pw + 1];
-        const float sQ = a0 * xQ[i - pw - 1] + a1 * xQ[i - pw] + a2 * xQ[i - pw + 1]
-            + a3 * xQ[i - 1] + a4 * xQ[i] + a5 * xQ[i + 1] + a6 * xQ[i + pw - 1]
-            + a7 * xQ[i + pw] + a8 * xQ[i + pw + 1];
+        const float sI = a0 * xI[i - pw - 1] + a1 * xI[i - pw] + a2 * xI[i - pw + 1] +
+                         a3 * xI[i - 1] + a4 * xI[i] + a5 * xI[i + 1] + a6 * xI[i + pw - 1] +
+                         a7 * xI[i + pw] + a8 * xI[i + pw + 1];
+        const float sQ = a0 * xQ[i - pw - 1] + a1 * xQ[i - pw] + a2 * xQ[i - pw + 1] +
+                         a3 * xQ[i - 1] + a4 * xQ[i] + a5 * xQ[i + 1] + a6 * xQ[i + pw - 1] +
+                         a7 * xQ[i + pw] + a8 * xQ[i + pw + 1];
         if constexpr (Residual) {
             oI[i] = fI[i] - sI;
             oQ[i] = fQ[i] - sQ;
@@ -232,80 +218,84 @@ void stencilRow(int w, RowView v, const float *__restrict xI, const float *__res
 }
 
 // out = f − A x (residual, f given) or out = A x (apply, f null).
-void stencil(const Level &L, const float *x, const float *f, float *out, int threads)
+void stencil(const Level &L, const float *x, const float *f, float *out, Team &team)
 {
     const size_t n = L.cells();
-#pragma omp parallel for num_threads(threadsFor(L, threads)) schedule(static)
-    for (int y = 0; y < L.h; ++y) {
-        const size_t p0 = L.index(0, y);
-        stencilRow(L.w, RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw)}, x + p0,
-                   x + n + p0, f ? f + p0 : nullptr, f ? f + n + p0 : nullptr, out + p0,
-                   out + n + p0);
-    }
+    team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const size_t p0 = L.index(0, y);
+            stencilRow(L.w, RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw)}, x + p0,
+                       x + n + p0, f ? f + p0 : nullptr, f ? f + n + p0 : nullptr, out + p0,
+                       out + n + p0);
+        }
+    });
 }
 
 // C.f = Pᵀ v (v: F.r or F.f): coarse cell (cx, cy) gathers the fine cells 2cx−1 … 2cx+1 ×
 // 2cy−1 … 2cy+1.
-void restrictVector(const Level &F, const std::vector<float> &v, Level &C, int threads)
+void restrictVector(const Level &F, const std::vector<float> &v, Level &C, Team &team)
 {
     const size_t fn = F.cells(), cn = C.cells();
-#pragma omp parallel for num_threads(threadsFor(F, threads)) schedule(static)
-    for (int cy = 0; cy < C.h; ++cy) {
-        // The fine cells 2cx−1 … 2cx+1 × 2cy−1 … 2cy+1 all exist: the border cells (one past the
-        // last row or column) are padding with zero weights and values, so no bounds checks.
-        // A fine cell one row (column) before the coarse cell's own reaches it through its
-        // slot 2 (1); the others through slot 0.
-        const float *w0 = &F.interp[4 * F.index(-1, 2 * cy - 1)];
-        const size_t row = 4 * size_t(F.pw);
-        const float *vI = &v[F.index(-1, 2 * cy - 1)], *vQ = vI + fn;
-        const size_t pw = size_t(F.pw);
-        for (int cx = 0; cx < C.w; ++cx) {
-            const size_t c = 2 * size_t(cx);
-            float s0 = 0.0f, s1 = 0.0f;
-            for (size_t dy = 0; dy < 3; ++dy) {
-                const float *w = w0 + dy * row + 4 * c;
-                const float *xi = vI + dy * pw + c, *xq = vQ + dy * pw + c;
-                const size_t sy = dy == 0 ? 2 : 0;
-                const float a0 = w[sy + 1], a1 = w[4 + sy], a2 = w[8 + sy];
-                s0 += a0 * xi[0] + a1 * xi[1] + a2 * xi[2];
-                s1 += a0 * xq[0] + a1 * xq[1] + a2 * xq[2];
+    team.slices(threadsFor(F, team), C.h, [&](int cy0, int cy1) {
+        for (int cy = cy0; cy < cy1; ++cy) {
+            // The fine cells 2cx−1 … 2cx+1 × 2cy−1 … 2cy+1 all exist: the border cells (one past
+            // the last row or column) are padding with zero weights and values, so no bounds
+            // checks. A fine cell one row (column) before the coarse cell's own reaches it through
+            // its slot 2 (1); the others through slot 0.
+            const float *w0 = &F.interp[4 * F.index(-1, 2 * cy - 1)];
+            const size_t row = 4 * size_t(F.pw);
+            const float *vI = &v[F.index(-1, 2 * cy - 1)], *vQ = vI + fn;
+            const size_t pw = size_t(F.pw);
+            for (int cx = 0; cx < C.w; ++cx) {
+                const size_t c = 2 * size_t(cx);
+                float s0 = 0.0f, s1 = 0.0f;
+                for (size_t dy = 0; dy < 3; ++dy) {
+                    const float *w = w0 + dy * row + 4 * c;
+                    const float *xi = vI + dy * pw + c, *xq = vQ + dy * pw + c;
+                    const size_t sy = dy == 0 ? 2 : 0;
+                    const float a0 = w[sy + 1], a1 = w[4 + sy], a2 = w[8 + sy];
+                    s0 += a0 * xi[0] + a1 * xi[1] + a2 * xi[2];
+                    s1 += a0 * xq[0] + a1 * xq[1] + a2 * xq[2];
+                }
+                const size_t q = C.index(cx, cy);
+                C.f[q] = s0;
+                C.f[cn + q] = s1;
             }
-            const size_t q = C.index(cx, cy);
-            C.f[q] = s0;
-            C.f[cn + q] = s1;
         }
-    }
+    });
 }
 
 // F.x += P C.x.
-void prolongCorrection(Level &F, const Level &C, int threads)
+void prolongCorrection(Level &F, const Level &C, Team &team)
 {
     const size_t fn = F.cells(), cn = C.cells();
-#pragma omp parallel for num_threads(threadsFor(F, threads)) schedule(static)
-    for (int fy = 0; fy < F.h; ++fy) {
-        for (int fx = 0; fx < F.w; ++fx) {
-            const size_t p = F.index(fx, fy);
-            const float *w = &F.interp[4 * p];
-            const size_t q = C.index(fx >> 1, fy >> 1);
-            const float *c0 = &C.x[q], *c1 = &C.x[q + size_t(C.pw)];
-            const float *d0 = c0 + cn, *d1 = c1 + cn;
-            F.x[p] += w[0] * c0[0] + w[1] * c0[1] + w[2] * c1[0] + w[3] * c1[1];
-            F.x[fn + p] += w[0] * d0[0] + w[1] * d0[1] + w[2] * d1[0] + w[3] * d1[1];
+    team.slices(threadsFor(F, team), F.h, [&](int fy0, int fy1) {
+        for (int fy = fy0; fy < fy1; ++fy) {
+            for (int fx = 0; fx < F.w; ++fx) {
+                const size_t p = F.index(fx, fy);
+                const float *w = &F.interp[4 * p];
+                const size_t q = C.index(fx >> 1, fy >> 1);
+                const float *c0 = &C.x[q], *c1 = &C.x[q + size_t(C.pw)];
+                const float *d0 = c0 + cn, *d1 = c1 + cn;
+                F.x[p] += w[0] * c0[0] + w[1] * c0[1] + w[2] * c1[0] + w[3] * c1[1];
+                F.x[fn + p] += w[0] * d0[0] + w[1] * d0[1] + w[2] * d1[0] + w[3] * d1[1];
+            }
         }
-    }
+    });
 }
 
 // v ⊙ Z on both channels of a level-0 vector (fixed cells: ×1): a residual of A becomes one of
 // the surrogate's scale before it is restricted.
-void scaleRows(const Level &L, std::vector<float> &v, int threads)
+void scaleRows(const Level &L, std::vector<float> &v, Team &team)
 {
-    const ptrdiff_t n = ptrdiff_t(L.cells());
-#pragma omp parallel for num_threads(threadsFor(L, threads)) schedule(static)
-    for (ptrdiff_t p = 0; p < n; ++p) {
-        const float z = L.fixed[size_t(p)] ? 1.0f : L.rowScale[size_t(p)];
-        v[size_t(p)] *= z;
-        v[size_t(n + p)] *= z;
-    }
+    const size_t n = L.cells();
+    team.slices(threadsFor(L, team), int(n), [&](int p0, int p1) {
+        for (size_t p = size_t(p0); p < size_t(p1); ++p) {
+            const float z = L.fixed[p] ? 1.0f : L.rowScale[p];
+            v[p] *= z;
+            v[n + p] *= z;
+        }
+    });
 }
 
 } // namespace
@@ -323,9 +313,10 @@ void Level::resize(int width, int height)
     r.assign(2 * cells(), 0.0f);
 }
 
-void Hierarchy::build(int threadCount)
+void Hierarchy::build(Team &workers)
 {
-    threads = std::max(1, threadCount);
+    team = &workers;
+    const int threads = team->size();
     assert(!levels.empty());
     Level &L0 = levels[0];
     L0.invDiag.assign(L0.cells(), 0.0f);
@@ -335,7 +326,7 @@ void Hierarchy::build(int threadCount)
             L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
         }
     if (L0.rowScale.size() == L0.cells())
-        buildSurrogate(L0, threads);
+        buildSurrogate(L0, *team);
     else
         L0.surrogate.clear();
     // Coarser levels keep their storage from the last build when the size is the same (a
@@ -347,7 +338,7 @@ void Hierarchy::build(int threadCount)
             levels.emplace_back();
         if (levels[l + 1].w != cw || levels[l + 1].h != ch)
             levels[l + 1].resize(cw, ch);
-        coarsen(levels[l], levels[l + 1], l == 0, threads);
+        coarsen(levels[l], levels[l + 1], l == 0, *team);
         ++l;
     }
     levels.resize(l + 1);
@@ -359,23 +350,23 @@ void Hierarchy::vcycle(size_t l, bool fromZero)
     Level &L = levels[l];
     if (l + 1 == levels.size()) {
         for (int i = 0; i < kCoarsestSweeps; ++i) {
-            gsSweep(L, true, threads, scratch.data(), fromZero && i == 0);
-            gsSweep(L, false, threads, scratch.data());
+            gsSweep(L, true, *team, scratch.data(), fromZero && i == 0);
+            gsSweep(L, false, *team, scratch.data());
         }
         return;
     }
     assert(preSmooth > 0 || !fromZero);
     for (int i = 0; i < preSmooth; ++i) // forward, backward, …
-        gsSweep(L, i % 2 == 0, threads, scratch.data(), fromZero && i == 0);
-    stencil(L, L.x.data(), L.f.data(), L.r.data(), threads);
+        gsSweep(L, i % 2 == 0, *team, scratch.data(), fromZero && i == 0);
+    stencil(L, L.x.data(), L.f.data(), L.r.data(), *team);
     if (!L.surrogate.empty())
-        scaleRows(L, L.r, threads);
+        scaleRows(L, L.r, *team);
     Level &C = levels[l + 1];
-    restrictVector(L, L.r, C, threads);
+    restrictVector(L, L.r, C, *team);
     vcycle(l + 1, true);
-    prolongCorrection(L, C, threads);
+    prolongCorrection(L, C, *team);
     for (int i = 0; i < postSmooth; ++i) // the mirror image: backward, forward, …
-        gsSweep(L, i % 2 == 1, threads, scratch.data());
+        gsSweep(L, i % 2 == 1, *team, scratch.data());
 }
 
 void Hierarchy::precondition(std::vector<float> &v, std::vector<float> &z)
@@ -397,16 +388,16 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
     std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
     if (!L0.surrogate.empty()) { // the right-hand side at the surrogate's scale
         L0.r = L0.f;
-        scaleRows(L0, L0.r, threads);
+        scaleRows(L0, L0.r, *team);
     }
     for (size_t l = 0; l + 1 < levels.size(); ++l)
         restrictVector(levels[l], l == 0 && !L0.surrogate.empty() ? L0.r : levels[l].f,
-                       levels[l + 1], threads);
+                       levels[l + 1], *team);
     vcycle(levels.size() - 1, true);
     for (size_t l = levels.size() - 1; l-- > 0;) {
         // vcycle(l + 1) overwrote the coarser right-hand sides, not this level's.
         std::fill(levels[l].x.begin(), levels[l].x.end(), 0.0f);
-        prolongCorrection(levels[l], levels[l + 1], threads);
+        prolongCorrection(levels[l], levels[l + 1], *team);
         vcycle(l, false);
     }
     std::memcpy(z, L0.x.data(), L0.x.size() * sizeof(float));
@@ -414,12 +405,12 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
 
 void Hierarchy::apply(const float *in, float *out) const
 {
-    stencil(levels[0], in, nullptr, out, threads);
+    stencil(levels[0], in, nullptr, out, *team);
 }
 
 void Hierarchy::residual(const float *x, const float *b, float *r) const
 {
-    stencil(levels[0], x, b, r, threads);
+    stencil(levels[0], x, b, r, *team);
 }
 
 } // namespace tincture::colour::detail

@@ -39,6 +39,8 @@
 // scribbles converged at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape);
 // with it, 11–18.
 
+#include "colour/team.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -86,9 +88,9 @@ struct Level
 // Below this many cells a level is worked by one thread: the fork costs more than it saves.
 constexpr int kParallelCells = 16384;
 
-inline int threadsFor(const Level &L, int threads)
+inline int threadsFor(const Level &L, const Team &team)
 {
-    return L.w * L.h >= kParallelCells ? threads : 1;
+    return L.w * L.h >= kParallelCells ? team.size() : 1;
 }
 
 // The padded-index offsets of the 3×3 stencil's slots k = (dy+1)·3 + (dx+1).
@@ -106,15 +108,15 @@ struct Offsets
 // operator and row scales; coarsen makes C from F: F's interpolation weights from F's
 // coarsening rows, then C's operator (Galerkin's Pᵀ S P, or Pᵀ A P above level 0) and its
 // inverse diagonal.
-void buildSurrogate(Level &L0, int threads);
-void coarsen(Level &F, Level &C, bool fineHasFixed, int threads);
+void buildSurrogate(Level &L0, Team &team);
+void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team);
 
 class Hierarchy
 {
 public:
     // Level 0 must be resized and filled (a, fixed) by the caller; builds invDiag of level 0
-    // and every coarser level.
-    void build(int threads);
+    // and every coarser level. The hierarchy works on `team` (the caller's) from now on.
+    void build(Team &team);
     // z = M v: one V-cycle on A z = v from z = 0 (a fixed linear operator, as BiCGSTAB needs).
     // v and z are level-0 vectors (zero border); v is lent to the cycle and given back as it was.
     void precondition(std::vector<float> &v, std::vector<float> &z);
@@ -127,7 +129,7 @@ public:
     void residual(const float *x, const float *b, float *r) const;
 
     std::vector<Level> levels;
-    int threads = 1;
+    Team *team = nullptr;
     // Two sweeps each side: forward then backward before, backward then forward after (a
     // symmetric cycle). On tst_scribblesolver's grainy patterns at tolerance 3e-5 this cut
     // BiCGSTAB's iterations against two forward sweeps before and two backward after

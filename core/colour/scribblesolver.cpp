@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cmath>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include <thread>
 
 namespace tincture::colour {
 
@@ -19,11 +18,7 @@ namespace {
 
 int defaultThreads()
 {
-#ifdef _OPENMP
-    return std::max(1, omp_get_max_threads());
-#else
-    return 1;
-#endif
+    return std::max(1, int(std::thread::hardware_concurrency()));
 }
 
 // e^t for t ≤ 0 to within 3e-7 relative (e^−87 below −87, where the weights it makes are
@@ -39,7 +34,9 @@ inline float expNonPositive(float t)
     const float i = (u + 12582912.0f) - 12582912.0f;
     const float f = (u - i) * 0.69314718056f; // e^f with |f| ≤ ln 2 / 2
     const float e =
-        1.0f + f * (1.0f + f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720))))));
+        1.0f +
+        f * (1.0f +
+             f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720))))));
     const uint32_t bits = uint32_t(int32_t(i) + 127) << 23; // i ≥ −126: a normal power of two
     return e * std::bit_cast<float>(bits);
 }
@@ -47,7 +44,7 @@ inline float expNonPositive(float t)
 // The normalised affinities w_rs of one pixel (PROTOCOLS.md §6) to its n neighbours v (3×3
 // window), from its luma yr. Inlined into both callers: with n = 8 known the interior loop
 // vectorises.
-template<int N>
+template <int N>
 [[gnu::always_inline]] inline float affinityWeights(float yr, const float *v, int n, float *w)
 {
     const int count = N > 0 ? N : n;
@@ -94,37 +91,49 @@ void interiorAffinityRow(int x0, int x1, const float *__restrict up, const float
 }
 
 // Per-channel sums over the interior cells of two vectors (planes I, then Q).
-std::array<double, 2> dot2(const Level &L, const float *a, const float *b, int threads)
+std::array<double, 2> dot2(const Level &L, const float *a, const float *b, detail::Team &team)
 {
     const size_t n = L.cells();
-    double s0 = 0.0, s1 = 0.0;
-#pragma omp parallel for num_threads(threads) reduction(+ : s0, s1) schedule(static)
-    for (int y = 0; y < L.h; ++y) {
-        const size_t p0 = L.index(0, y);
-        double r0 = 0.0, r1 = 0.0;
+    const int threads = detail::threadsFor(L, team);
+    std::vector<detail::PartialSums> parts(static_cast<size_t>(threads));
+    team.run(threads, [&](int t) {
+        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
+        double s0 = 0.0, s1 = 0.0;
+        for (int y = y0; y < y1; ++y) {
+            const size_t p0 = L.index(0, y);
+            double r0 = 0.0, r1 = 0.0;
 #pragma omp simd reduction(+ : r0, r1)
-        for (int i = 0; i < L.w; ++i) {
-            const size_t p = p0 + size_t(i);
-            r0 += double(a[p]) * double(b[p]);
-            r1 += double(a[n + p]) * double(b[n + p]);
+            for (int i = 0; i < L.w; ++i) {
+                const size_t p = p0 + size_t(i);
+                r0 += double(a[p]) * double(b[p]);
+                r1 += double(a[n + p]) * double(b[n + p]);
+            }
+            s0 += r0;
+            s1 += r1;
         }
-        s0 += r0;
-        s1 += r1;
-    }
-    return {s0, s1};
+        parts[size_t(t)].s[0] = s0;
+        parts[size_t(t)].s[1] = s1;
+    });
+    std::array<double, 2> sums{};
+    for (const detail::PartialSums &part : parts) // in a fixed order: the same sums every time
+        for (int c = 0; c < 2; ++c)
+            sums[c] += part.s[c];
+    return sums;
 }
 
 // out = a + alpha·b per channel (whole padded vectors; the zero border stays zero).
 void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const float *b, size_t n,
-           int threads)
+           detail::Team &team)
 {
     const float c0 = float(alpha[0]), c1 = float(alpha[1]);
-    const ptrdiff_t half = ptrdiff_t(n / 2);
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (ptrdiff_t j = 0; j < half; ++j) {
-        out[j] = a[j] + c0 * b[j];
-        out[half + j] = a[half + j] + c1 * b[half + j];
-    }
+    const size_t half = n / 2;
+    team.slices(half >= size_t(detail::kParallelCells) ? team.size() : 1, int(half),
+                [&](int j0, int j1) {
+                    for (size_t j = size_t(j0); j < size_t(j1); ++j) {
+                        out[j] = a[j] + c0 * b[j];
+                        out[half + j] = a[half + j] + c1 * b[half + j];
+                    }
+                });
 }
 
 } // namespace
@@ -132,16 +141,17 @@ void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const
 struct ScribbleSolver::Impl
 {
     ScribbleSolverOptions options;
-    int threads = 1;
+    std::unique_ptr<detail::Team> team;
     detail::Hierarchy mg;
-    std::vector<float> luma;     // width × height: rows of freed cells are rebuilt from it
-    std::vector<float> b;        // right-hand side, interleaved, padded
-    std::vector<float> x;        // current solution, interleaved, padded
+    std::vector<float> luma; // width × height: rows of freed cells are rebuilt from it
+    std::vector<float> b;    // right-hand side, interleaved, padded
+    std::vector<float> x;    // current solution, interleaved, padded
     bool hasSystem = false;
     bool hasSolution = false;
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
     std::vector<float> outI, outQ;
-    std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz, kxRound; // BiCGSTAB's, kept between solves
+    std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz,
+        kxRound; // BiCGSTAB's, kept between solves
 
     Level &fine() { return mg.levels[0]; }
     // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
@@ -152,7 +162,8 @@ struct ScribbleSolver::Impl
 ScribbleSolver::ScribbleSolver(ScribbleSolverOptions options) : d(std::make_unique<Impl>())
 {
     d->options = options;
-    d->threads = options.threads > 0 ? options.threads : defaultThreads();
+    d->team =
+        std::make_unique<detail::Team>(options.threads > 0 ? options.threads : defaultThreads());
     d->mg.levels.resize(1);
 }
 
@@ -247,26 +258,27 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     // Every row starts free (PROTOCOLS.md §6): the interior rows through the vectorised kernel,
     // the one-pixel frame through freeRow. Float is plenty (weights agree with a double
     // computation to ~1e-7).
-#pragma omp parallel for num_threads(d->threads) schedule(static)
-    for (int y = 0; y < height; ++y) {
-        const size_t p0 = L.index(0, y);
-        for (int x = 0; x < width; ++x)
-            L.a[4 * cells + p0 + size_t(x)] = 1.0f;
-        if (y == 0 || y + 1 == height || width < 3) {
+    d->team->slices(d->team->size(), height, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const size_t p0 = L.index(0, y);
             for (int x = 0; x < width; ++x)
-                d->freeRow(x, y);
-            continue;
+                L.a[4 * cells + p0 + size_t(x)] = 1.0f;
+            if (y == 0 || y + 1 == height || width < 3) {
+                for (int x = 0; x < width; ++x)
+                    d->freeRow(x, y);
+                continue;
+            }
+            const float *mid = Y + size_t(y) * size_t(width);
+            float *planes[8];
+            const int slot[8] = {0, 1, 2, 3, 5, 6, 7, 8};
+            for (int j = 0; j < 8; ++j)
+                planes[j] = L.a.data() + size_t(slot[j]) * cells + p0;
+            interiorAffinityRow(1, width - 1, mid - width, mid, mid + width, planes,
+                                L.rowScale.data() + p0);
+            d->freeRow(0, y);
+            d->freeRow(width - 1, y);
         }
-        const float *mid = Y + size_t(y) * size_t(width);
-        float *planes[8];
-        const int slot[8] = {0, 1, 2, 3, 5, 6, 7, 8};
-        for (int j = 0; j < 8; ++j)
-            planes[j] = L.a.data() + size_t(slot[j]) * cells + p0;
-        interiorAffinityRow(1, width - 1, mid - width, mid, mid + width, planes,
-                            L.rowScale.data() + p0);
-        d->freeRow(0, y);
-        d->freeRow(width - 1, y);
-    }
+    });
     d->b.assign(2 * L.cells(), 0.0f);
     d->x.assign(2 * L.cells(), 0.0f);
     d->hasSystem = false;
@@ -297,39 +309,42 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("the prior weight must be a finite number ≥ 0"));
     const float lambda = hasPrior ? float(c.priorWeight) : 0.0f;
-    size_t fixedCount = 0;
     const size_t cells = L.cells();
-#pragma omp parallel for num_threads(d->threads) reduction(+ : fixedCount) schedule(static)
-    for (int y = 0; y < L.h; ++y)
-        for (int x = 0; x < L.w; ++x) {
-            const size_t i = size_t(y) * L.w + x, p = L.index(x, y);
-            float *bp = &d->b[p];
-            uint8_t now = 1;
-            if (c.hintMask[i]) {
-                bp[0] = c.hintI[i];
-                bp[cells] = c.hintQ[i];
-            } else if (!c.keepMask.empty() && c.keepMask[i]) {
-                bp[0] = c.priorI[i];
-                bp[cells] = c.priorQ[i];
-            } else {
-                now = 0;
-                bp[0] = hasPrior ? lambda * c.priorI[i] : 0.0f;
-                bp[cells] = hasPrior ? lambda * c.priorQ[i] : 0.0f;
+    std::atomic<size_t> fixedCount{0};
+    d->team->slices(d->team->size(), L.h, [&](int y0, int y1) {
+        size_t fixedHere = 0;
+        for (int y = y0; y < y1; ++y)
+            for (int x = 0; x < L.w; ++x) {
+                const size_t i = size_t(y) * L.w + x, p = L.index(x, y);
+                float *bp = &d->b[p];
+                uint8_t now = 1;
+                if (c.hintMask[i]) {
+                    bp[0] = c.hintI[i];
+                    bp[cells] = c.hintQ[i];
+                } else if (!c.keepMask.empty() && c.keepMask[i]) {
+                    bp[0] = c.priorI[i];
+                    bp[cells] = c.priorQ[i];
+                } else {
+                    now = 0;
+                    bp[0] = hasPrior ? lambda * c.priorI[i] : 0.0f;
+                    bp[cells] = hasPrior ? lambda * c.priorQ[i] : 0.0f;
+                }
+                // The row: identity on fixed cells; (1 + λ) U_r − Σ w_rs U_s elsewhere. Only the
+                // rows that change state are rewritten (a stroke touches a few thousand cells).
+                if (now && !L.fixed[p]) {
+                    for (size_t k = 0; k < 9; ++k)
+                        L.a[k * cells + p] = 0.0f;
+                } else if (!now && L.fixed[p]) {
+                    d->freeRow(x, y);
+                }
+                L.fixed[p] = now;
+                L.a[4 * cells + p] = now ? 1.0f : 1.0f + lambda;
+                fixedHere += now;
             }
-            // The row: identity on fixed cells; (1 + λ) U_r − Σ w_rs U_s elsewhere. Only the
-            // rows that change state are rewritten (a stroke touches a few thousand cells).
-            if (now && !L.fixed[p]) {
-                for (size_t k = 0; k < 9; ++k)
-                    L.a[k * cells + p] = 0.0f;
-            } else if (!now && L.fixed[p]) {
-                d->freeRow(x, y);
-            }
-            L.fixed[p] = now;
-            L.a[4 * cells + p] = now ? 1.0f : 1.0f + lambda;
-            fixedCount += now;
-        }
+        fixedCount += fixedHere;
+    });
     d->singular = fixedCount == 0 && lambda == 0.0f;
-    d->mg.build(d->threads);
+    d->mg.build(*d->team);
     d->hasSystem = true;
     return {};
 }
@@ -354,7 +369,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
                          QStringLiteral("scribble solver: no constraints were set"));
     Level &L = d->fine();
     const size_t n = d->x.size();
-    const int T = d->threads;
+    detail::Team &T = *d->team;
     SolveStats stats;
     stats.warmStarted = warmStart && d->hasSolution;
     if (d->singular) { // no scribble, no prior: grey
@@ -420,8 +435,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     // Stationary multigrid first: one V-cycle and one residual a step, against BiCGSTAB's two
     // and two, and as good while each cycle at least halves the residual. BiCGSTAB takes over
     // at the first step that does worse.
-    for (std::array<double, 2> last{}; stats.cycles < d->options.stationaryCycles;
-         ++stats.cycles) {
+    for (std::array<double, 2> last{}; stats.cycles < d->options.stationaryCycles; ++stats.cycles) {
         if (feedback.isCancelled())
             return Error::cancelled();
         d->mg.residual(x.data(), d->b.data(), r.data());
@@ -431,9 +445,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         if (rn[0] <= tol[0] && rn[1] <= tol[1])
             break;
         const double gain2 = d->options.stationaryGain * d->options.stationaryGain;
-        if (stats.cycles > 0
-            && ((rn[0] > tol[0] && rn[0] > gain2 * last[0])
-                || (rn[1] > tol[1] && rn[1] > gain2 * last[1])))
+        if (stats.cycles > 0 && ((rn[0] > tol[0] && rn[0] > gain2 * last[0]) ||
+                                 (rn[1] > tol[1] && rn[1] > gain2 * last[1])))
             break;
         last = rn;
         d->mg.precondition(r, z);

@@ -35,11 +35,13 @@
 // understates the error where strong edges isolate a region from every scribble, so a solve
 // that meets the tolerance then applies one more V-cycle correction and, while that correction's
 // RMS is over correctionTolerance, goes on with a residual target ten times lower (up to four
-// times). A non-finite residual (a breakdown) is an error, never a result. OpenMP uses
-// all cores. The affinities depend on Y only: setLuma() writes them into the operator's rows
-// and setConstraints() rewrites only the rows that become fixed or free (a freed row is
-// recomputed from the kept luma), so a stroke costs little besides the hierarchy. Speed and
-// accuracy against a converged solve: `tincture-cli bench scribble` (docs/BENCHMARKS.md); run
+// times). A non-finite residual (a breakdown) is an error, never a result. The loops run on all
+// cores through the solver's own fork-join team (team.h: it spins briefly between loops where
+// OpenMP's passive threads slept and woke). The affinities depend on Y only: setLuma() writes
+// them into the operator's rows and setConstraints() rewrites only the rows that become fixed or
+// free (a freed row is recomputed from the kept luma), so a stroke costs little besides the
+// hierarchy. Speed and accuracy against a converged solve: `tincture-cli bench scribble`
+// (docs/BENCHMARKS.md); run
 // with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
 // Ownership and threads: the solver owns copies of all its planes. One thread at a time may
@@ -87,7 +89,7 @@ struct ScribbleSolverOptions
     // A stationary cycle must cut the residual to this fraction or BiCGSTAB takes over (0.5:
     // halve it; 1: keep cycling while it falls at all, for convergence studies).
     double stationaryGain = 0.5;
-    int threads = 0;         // 0: all cores (OpenMP default)
+    int threads = 0;         // 0: all cores (std::thread::hardware_concurrency)
 };
 
 struct SolveStats
