@@ -280,12 +280,13 @@ int runBench(const QStringList &args)
     const QCommandLineOption convergence(
         QStringLiteral("convergence"),
         QStringLiteral("scribble: instead of timing, how close full multigrid and each further "
-                       "V-cycle get to the converged solution, on the bench frame and on simpler "
-                       "scenes (first --size, default 854x480)."));
+                       "V-cycle get to the converged solution, on the bench frame, on simpler "
+                       "scenes (first --size, default 854x480) and on each --image."));
     const QCommandLineOption image(
         QStringLiteral("image"),
         QStringLiteral("scribble: also time a photograph (its luma, strokes in its own colours; "
-                       "random colours if it is grey); repeat for several."),
+                       "random colours if it is grey), or with --convergence study it; repeat "
+                       "for several."),
         QStringLiteral("FILE"));
     const QCommandLineOption exact(
         QStringLiteral("exact"),

@@ -310,7 +310,8 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
 
 // --convergence: how close full multigrid and each further V-cycle get to the converged
 // solution (no BiCGSTAB), on the bench frame and on simpler scenes that isolate what slows the
-// cycle down (sharp-edged flat regions: Levin's weights make each edge an insulating layer).
+// cycle down (sharp-edged flat regions: Levin's weights make each edge an insulating layer),
+// and on each --image photograph.
 Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &options, QTextStream &out)
 {
     const Scene scenes[] = {
@@ -327,17 +328,15 @@ Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &option
                .arg(w)
                .arg(h);
     QJsonArray rows;
-    for (const Scene &scene : scenes) {
-        if (benchInterrupted())
-            return Error::cancelled();
-        const ScribbleProblem p = makeScribbleProblem(w, h, 0.05, scene);
+    // One row: full multigrid, then each further V-cycle, against a converged solve.
+    auto study = [&](const QString &name, const ScribbleProblem &p) -> Result<void> {
         Feedback feedback;
         colour::ScribbleSolver reference(referenceOptions(options));
-        if (!reference.setLuma(w, h, p.luma) || !reference.setConstraints(p.constraints) ||
-            !reference.solve(feedback, false))
+        if (!reference.setLuma(p.width, p.height, p.luma) ||
+            !reference.setConstraints(p.constraints) || !reference.solve(feedback, false))
             return makeError(ErrorCode::Internal, QStringLiteral("scribble reference failed"));
         QJsonArray db, residual;
-        QString line = QStringLiteral("  %1:").arg(QString::fromLatin1(scene.name), -44);
+        QString line = QStringLiteral("  %1:").arg(name, -44);
         for (int cycles = 0; cycles <= kCycles; ++cycles) {
             colour::ScribbleSolverOptions so;
             so.threads = options.threads;
@@ -346,7 +345,8 @@ Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &option
             so.stationaryGain = 1.0; // every cycle runs while the residual falls at all
             so.maxIterations = 0;
             colour::ScribbleSolver solver(so);
-            if (!solver.setLuma(w, h, p.luma) || !solver.setConstraints(p.constraints))
+            if (!solver.setLuma(p.width, p.height, p.luma) ||
+                !solver.setConstraints(p.constraints))
                 return makeError(ErrorCode::Internal, QStringLiteral("scribble solver failed"));
             const auto st = solver.solve(feedback, false);
             if (!st)
@@ -363,9 +363,35 @@ Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &option
         }
         out << line << "\n";
         out.flush();
-        rows.append(QJsonObject{{QStringLiteral("scene"), QString::fromLatin1(scene.name)},
+        rows.append(QJsonObject{{QStringLiteral("scene"), name},
+                                {QStringLiteral("width"), p.width},
+                                {QStringLiteral("height"), p.height},
                                 {QStringLiteral("psnr_db_after_fmg_then_cycles"), db},
                                 {QStringLiteral("relative_residual"), residual}});
+        return {};
+    };
+    for (const Scene &scene : scenes) {
+        if (benchInterrupted())
+            return Error::cancelled();
+        auto row =
+            study(QString::fromLatin1(scene.name), makeScribbleProblem(w, h, 0.05, scene));
+        if (!row)
+            return row.error();
+    }
+    // Photographs (--image): real texture and grain, at their own size.
+    for (const QString &file : options.images) {
+        if (benchInterrupted())
+            return Error::cancelled();
+        auto frame = readImage(file);
+        if (!frame)
+            return frame.error();
+        const QString name = QStringLiteral("%1 (%2×%3)")
+                                 .arg(QFileInfo(file).fileName())
+                                 .arg(frame->width())
+                                 .arg(frame->height());
+        auto row = study(name, makePhotoProblem(*frame));
+        if (!row)
+            return row.error();
     }
     return QJsonObject{{QStringLiteral("width"), w},
                        {QStringLiteral("height"), h},

@@ -103,21 +103,29 @@ private slots:
     }
 
     // bench scribble --convergence: the accuracy after full multigrid and each V-cycle on six
-    // scenes; on a flat frame with strokes the cycle converges fast, every cycle adding dB.
+    // scenes and one photograph (--image); on a flat frame with strokes the cycle converges
+    // fast, every cycle adding dB.
     void scribbleConvergence()
     {
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("c.json"));
+        const QString photo =
+            tincture::test::sourceDir() + QStringLiteral("/tests/core/colour/data/coffee.ppm");
         const auto r = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
                                QStringLiteral("--convergence"), QStringLiteral("--size"),
-                               QStringLiteral("160x96"), QStringLiteral("--json"), json});
+                               QStringLiteral("160x96"), QStringLiteral("--image"), photo,
+                               QStringLiteral("--json"), json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QStringLiteral("one flat sharp-edged shape")));
+        QVERIFY(r.out.contains(QStringLiteral("coffee.ppm (128×96)")));
         const QJsonObject o = readJson(json);
         const QJsonObject study = o.value(QStringLiteral("convergence")).toObject();
         QCOMPARE(study.value(QStringLiteral("width")).toInt(), 160);
         const QJsonArray scenes = study.value(QStringLiteral("convergence")).toArray();
-        QCOMPARE(scenes.size(), 6);
+        QCOMPARE(scenes.size(), 7);
+        // The photograph is studied at its own size.
+        QCOMPARE(scenes[6].toObject().value(QStringLiteral("width")).toInt(), 128);
+        QCOMPARE(scenes[6].toObject().value(QStringLiteral("height")).toInt(), 96);
         for (const auto &s : scenes) {
             const QJsonArray db =
                 s.toObject().value(QStringLiteral("psnr_db_after_fmg_then_cycles")).toArray();
