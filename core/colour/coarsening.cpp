@@ -11,6 +11,11 @@ namespace tincture::colour::detail {
 
 namespace {
 
+// Weighted mode: makes each row of a coarse operator a diagonally dominant M-matrix row (a positive
+// off-diagonal coefficient joins the diagonal; the diagonal is at least the sum of the
+// off-diagonal magnitudes), so Gauss–Seidel converges on it, and inverts the diagonal. Galerkin
+// products of the weighted true operator (Pᵀ Π A P) are close to such rows but not always
+// exactly so; the symmetric surrogate's products were, by construction.
 void finishDiagonal(Level &L)
 {
     const size_t n = L.cells();
@@ -19,6 +24,18 @@ void finishDiagonal(Level &L)
         for (int i = 0; i < L.w; ++i) {
             const size_t p = L.index(i, y);
             float &d = L.a[4 * n + p];
+            float off = 0.0f;
+            for (size_t k = 0; k < 9 && L.weighted; ++k) {
+                if (k == 4)
+                    continue;
+                float &c = L.a[k * n + p];
+                if (c > 0.0f) {
+                    d += c;
+                    c = 0.0f;
+                }
+                off -= c;
+            }
+            d = std::max(d, off); // (0 in symmetric mode: S's products need no safeguard)
             if (d == 0.0f) { // nothing interpolates from this cell: identity row, zero correction
                 d = 1.0f;
                 for (int k = 0; k < 9; ++k)
@@ -170,7 +187,7 @@ void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 // A_c of p's parents. Fine row fy feeds coarse rows fy>>1 and (fy+1)>>1, so the fine rows
 // are cut into 2·n bands and the even bands run at once, then the odd ones (no two threads
 // ever add to the same coarse row).
-void galerkinRow(const Level &F, Level &C, const Offsets &off, int fy)
+void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
 {
     for (int fx = 0; fx < F.w; ++fx) {
         const size_t p = F.index(fx, fy);
@@ -178,7 +195,7 @@ void galerkinRow(const Level &F, Level &C, const Offsets &off, int fy)
         if (wp[0] == 0.0f && wp[1] == 0.0f && wp[2] == 0.0f && wp[3] == 0.0f)
             continue;
         float a[9];
-        F.coarseningRow(p, a);
+        F.galerkinRow(p, a);
         const int bx = (fx >> 1) - 1, by = (fy >> 1) - 1;
         float ap[4][4] = {};
         for (int k = 0; k < 9; ++k) {
@@ -226,7 +243,7 @@ void galerkin(const Level &F, Level &C, Team &team)
         n = 1;
     if (n == 1) {
         for (int fy = 0; fy < F.h; ++fy)
-            galerkinRow(F, C, off, fy);
+            galerkinFineRow(F, C, off, fy);
     } else {
         const int bands = 2 * n;
         for (int parity = 0; parity < 2; ++parity) {
@@ -235,7 +252,7 @@ void galerkin(const Level &F, Level &C, Team &team)
                 // Even band starts, so a band's first row only feeds its own first coarse row.
                 const int y0 = (F.h * b / bands) & ~1, y1 = (F.h * (b + 1) / bands) & ~1;
                 for (int fy = y0; fy < (b == bands - 1 ? F.h : y1); ++fy)
-                    galerkinRow(F, C, off, fy);
+                    galerkinFineRow(F, C, off, fy);
             });
         }
     }
@@ -243,6 +260,54 @@ void galerkin(const Level &F, Level &C, Team &team)
 }
 
 } // namespace
+
+// π ≈ the stationary measure of the random walk W = D⁻¹U that Levin's free rows describe
+// (πᵀ W = πᵀ), by power steps π ← Wᵀπ from Z (which it would be, were the affinities
+// symmetric). A few steps settle π within each neighbourhood, which is all the restriction and
+// the first Galerkin product use; the global balance would take the walk's mixing time. The
+// total is kept at Σ Z, and π at least 1e-6 of its mean, so no free row drops out.
+constexpr int kRowWeightSteps = 10;
+
+void buildRowWeights(Level &L, Team &team)
+{
+    const size_t n = L.cells();
+    std::vector<float> pi = L.rowScale, next(n, 0.0f);
+    const Offsets off(L.pw);
+    for (int step = 0; step < kRowWeightSteps; ++step) {
+        // next_s = Σ_k π_r w_rs over the neighbours r = s + o_k, w_rs in slot 8 − k of r.
+        team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
+            for (int y = y0; y < y1; ++y) {
+                const size_t p0 = L.index(0, y);
+                float *__restrict out = next.data() + p0;
+                for (int x = 0; x < L.w; ++x)
+                    out[x] = 0.0f;
+                for (int k = 0; k < 9; ++k) {
+                    if (k == 4)
+                        continue;
+                    const float *__restrict from = pi.data() + ptrdiff_t(p0) + off.o[k];
+                    const float *__restrict w =
+                        L.a.data() + size_t(8 - k) * n + size_t(ptrdiff_t(p0) + off.o[k]);
+                    for (int x = 0; x < L.w; ++x)
+                        out[x] -= from[x] * w[x];
+                }
+            }
+        });
+        pi.swap(next);
+    }
+    double total = 0.0, scale = 0.0;
+    for (size_t p = 0; p < n; ++p) {
+        total += pi[p];
+        scale += L.rowScale[p];
+    }
+    const float factor = total > 0.0 ? float(scale / total) : 1.0f;
+    const float floor = float(1e-6 * scale / double(std::max(1, L.w * L.h)));
+    for (int y = 0; y < L.h; ++y)
+        for (int x = 0; x < L.w; ++x) {
+            const size_t p = L.index(x, y);
+            pi[p] = std::max(pi[p] * factor, floor);
+        }
+    L.rowWeight = std::move(pi);
+}
 
 // The surrogate S of level 0 (see the header comment): conductance c_pq = (u_pq + u_qp) / 2
 // from the unnormalised affinities u_pq = Z_p w_pq, −c_pq off the diagonal and Σ_q c_pq + λ Z_p
@@ -280,6 +345,7 @@ void buildSurrogate(Level &L, Team &team)
 
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team)
 {
+    C.weighted = F.weighted;
     computeInterpolation(F, fineHasFixed, team);
     galerkin(F, C, team);
 }

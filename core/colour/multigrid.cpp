@@ -291,7 +291,7 @@ void scaleRows(const Level &L, std::vector<float> &v, Team &team)
     const size_t n = L.cells();
     team.slices(threadsFor(L, team), int(n), [&](int p0, int p1) {
         for (size_t p = size_t(p0); p < size_t(p1); ++p) {
-            const float z = L.fixed[p] ? 1.0f : L.rowScale[p];
+            const float z = L.restrictionWeight(p);
             v[p] *= z;
             v[n + p] *= z;
         }

@@ -31,7 +31,28 @@
 // to a fixed one, diagonal their sum plus λ·Z_p. S is positive definite, so every Galerkin level
 // is too and Gauss–Seidel converges on each. Level 0 itself still smooths with A and computes
 // A's residual; the residual is multiplied by Z before it is restricted (S ≈ Z·A). The cycle is
-// still one fixed linear operator, as BiCGSTAB needs.
+// still one fixed linear operator, as BiCGSTAB needs. This is the symmetric mode.
+//
+// The weighted mode (the default since session 7) keeps P from S but makes level 1 from the
+// true operator: A_1 = Pᵀ Π A P, and restricts Π r, where Π = diag(π) and π is (a local
+// approximation of) the stationary measure of the random walk W = I − A of the free rows,
+// πᵀ W = πᵀ (buildRowWeights: ten power steps from Z, which π would be were the affinities
+// symmetric). Why: the asymmetry is the walk's drift (σ_r differs between a pixel and its
+// neighbour, most across edges between grain and flat areas), a convection the symmetric S
+// does not see; Z weights the rows by how much each pixel draws from its neighbours, π by how
+// much the walk visits it, which is what balances the flux into a coarse cell. Every coarse row
+// is then made a diagonally dominant M-matrix row (finishDiagonal), so Gauss–Seidel converges
+// on each level. Measured against the symmetric mode on the same frames, in the same session:
+// BiCGSTAB iterations of a cold solve 8 → 4 on the bench frame, 21 → 6 on the colour sample's
+// frame 60, 47 → 20 on a silent-street frame, 19 → 6 on a dev-set frame (`bench scribble
+// --image`); tst_scribblesolver's photo crops 14 → 4, 32 → 18 and 7 → 2 (docs/BENCHMARKS.md,
+// session 7). `bench scribble --convergence --image …`, dB from the converged solution after
+// full multigrid and four V-cycles, symmetric → weighted: bench frame 45.5 → 50.4, silent
+// street 27.5 → 31.5, silent comedy 31.2 → 35.3, dev-set bedroom 49.1 → 54.7. Tried and not
+// kept (exploratory): the safeguarded Pᵀ Z A P, i.e. without π (street 28.7), and one aggregate
+// correction per strongly connected region (no change). What it costs: its coarse operators are not
+// M-matrices by construction, and on one-pixel-wide strips of pure noise the cycle diverges;
+// ScribbleSolver::solve() then solves again in symmetric mode (SolveStats::symmetricFallback).
 // Where an edge is sharp, Levin's weights make it an insulating layer (about 5e-4 of a row
 // across it whatever the contrast); the interpolation treats a diagonal neighbour that is a
 // hundred times more strongly tied to the cell than to the coarse cell beside it as being on
@@ -67,6 +88,9 @@ struct Level
     // surrogate built from a and Z that the coarser levels are made from (9 planes, as a).
     std::vector<float> rowScale;
     std::vector<float> surrogate;
+    // Level 0 only: the weight π_p of each row in the restriction and in the first Galerkin
+    // product (see the header comment; empty: Z). Depends on the luma only.
+    std::vector<float> rowWeight;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     std::vector<float> interp;
@@ -83,6 +107,30 @@ struct Level
         for (size_t k = 0; k < 9; ++k)
             out[k] = c[k * cells() + p];
     }
+    // The weight of padded cell p's row in the restriction on level 0: π_p in weighted mode
+    // (Z_p until rowWeight is built), Z_p in symmetric mode; 1 on fixed cells and above level 0.
+    float restrictionWeight(size_t p) const
+    {
+        if (surrogate.empty() || fixed[p])
+            return 1.0f;
+        return weighted && !rowWeight.empty() ? rowWeight[p] : rowScale[p];
+    }
+    // The 9 coefficients of padded cell p in the operator the next level's Galerkin product is
+    // made from: on level 0 its own row weighted by restrictionWeight (Π A) in weighted mode,
+    // the surrogate's row in symmetric mode; the level's own operator above level 0.
+    void galerkinRow(size_t p, float out[9]) const
+    {
+        if (!weighted) {
+            coarseningRow(p, out);
+            return;
+        }
+        const float weight = restrictionWeight(p);
+        for (size_t k = 0; k < 9; ++k)
+            out[k] = a[k * cells() + p] * weight;
+    }
+    // Weighted mode (the default) or symmetric mode (see the header comment); coarser levels
+    // take level 0's.
+    bool weighted = true;
 };
 
 // Below this many cells a level is worked by one thread: the fork costs more than it saves.
@@ -104,10 +152,12 @@ struct Offsets
     }
 };
 
-// Building the hierarchy (coarsening.cpp). buildSurrogate fills level 0's surrogate from its
-// operator and row scales; coarsen makes C from F: F's interpolation weights from F's
-// coarsening rows, then C's operator (Galerkin's Pᵀ S P, or Pᵀ A P above level 0) and its
-// inverse diagonal.
+// Building the hierarchy (coarsening.cpp). buildRowWeights fills level 0's rowWeight from its
+// free operator and row scales (call it while every row is free); buildSurrogate fills level
+// 0's surrogate from its operator and row scales; coarsen makes C from F: F's interpolation
+// weights from F's coarsening rows, then C's operator (Pᵀ Π A P from level 0, Pᵀ A P above it,
+// made diagonally dominant M-matrix rows) and its inverse diagonal.
+void buildRowWeights(Level &L0, Team &team);
 void buildSurrogate(Level &L0, Team &team);
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team);
 

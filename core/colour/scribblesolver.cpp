@@ -153,10 +153,21 @@ struct ScribbleSolver::Impl
     std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz,
         kxRound; // BiCGSTAB's, kept between solves
 
+    // Set when a solve on the weighted hierarchy failed: the hierarchy stays symmetric until
+    // the next setLuma() (see solve()).
+    bool symmetricOnly = false;
+    std::vector<float> xStart; // the start of the last solve, for a second attempt
+    // The last attempt ended unconverged before its iteration budget ran out (it stagnated),
+    // or further from the solution than zero is (it diverged). A caller's own small budget, as
+    // in a convergence study, is not a failure.
+    bool stoppedShort = false;
+
     Level &fine() { return mg.levels[0]; }
     // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
     void freeRow(int cx, int cy);
     void unpack();
+    // One attempt on the current hierarchy (solve() decides whether to try again).
+    Result<SolveStats> solveOnce(Feedback &feedback, bool warmStart);
 };
 
 ScribbleSolver::ScribbleSolver(ScribbleSolverOptions options) : d(std::make_unique<Impl>())
@@ -250,6 +261,7 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
                              .arg(height));
     Level &L = d->fine();
     L.resize(width, height);
+    d->symmetricOnly = false;
     L.fixed.assign(L.cells(), 0);
     L.rowScale.assign(L.cells(), 0.0f);
     d->luma = std::move(luma);
@@ -279,6 +291,8 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
             d->freeRow(width - 1, y);
         }
     });
+    // The restriction's row weights come from the free rows (every row is free here).
+    detail::buildRowWeights(L, *d->team);
     d->b.assign(2 * L.cells(), 0.0f);
     d->x.assign(2 * L.cells(), 0.0f);
     d->hasSystem = false;
@@ -344,6 +358,7 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
         fixedCount += fixedHere;
     });
     d->singular = fixedCount == 0 && lambda == 0.0f;
+    L.weighted = !d->symmetricOnly;
     d->mg.build(*d->team);
     d->hasSystem = true;
     return {};
@@ -367,49 +382,74 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     if (!d->hasSystem)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("scribble solver: no constraints were set"));
-    Level &L = d->fine();
-    const size_t n = d->x.size();
-    detail::Team &T = *d->team;
+    // The weighted hierarchy (multigrid.h) is the fast one, but its coarse operators are not
+    // M-matrices by construction: on one-pixel-wide strips of noise its cycle diverged. A solve
+    // on it that breaks down, or stagnates or diverges short of its tolerance and iteration
+    // budget, is done again from the same start on the symmetric hierarchy (which every
+    // earlier version used), and the solver keeps to that until the next setLuma().
+    const bool second = d->fine().weighted;
+    const bool hadSolution = d->hasSolution;
+    if (second)
+        d->xStart = d->x;
+    d->stoppedShort = false;
+    auto stats = d->solveOnce(feedback, warmStart);
+    if (!second || (stats && !d->stoppedShort) || (!stats && stats.error().isCancelled()))
+        return stats;
+    d->symmetricOnly = true;
+    d->fine().weighted = false;
+    d->mg.build(*d->team);
+    d->x.swap(d->xStart);
+    d->hasSolution = hadSolution;
+    auto again = d->solveOnce(feedback, warmStart);
+    if (again)
+        again->symmetricFallback = true;
+    return again;
+}
+
+Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warmStart)
+{
+    Level &L = fine();
+    const size_t n = x.size();
+    detail::Team &T = *team;
     SolveStats stats;
-    stats.warmStarted = warmStart && d->hasSolution;
-    if (d->singular) { // no scribble, no prior: grey
-        std::fill(d->x.begin(), d->x.end(), 0.0f);
-        d->hasSolution = true;
+    stats.warmStarted = warmStart && hasSolution;
+    if (singular) { // no scribble, no prior: grey
+        std::fill(x.begin(), x.end(), 0.0f);
+        hasSolution = true;
         stats.converged = true;
-        d->unpack();
+        unpack();
         return stats;
     }
-    std::vector<float> &x = d->x;
     if (!stats.warmStarted)
         std::fill(x.begin(), x.end(), 0.0f);
     // Fixed cells take their values now, so every Krylov vector is zero on them.
     for (size_t p = 0; p < L.cells(); ++p)
         if (L.fixed[p]) {
-            x[p] = d->b[p];
-            x[L.cells() + p] = d->b[L.cells() + p];
+            x[p] = b[p];
+            x[L.cells() + p] = b[L.cells() + p];
         }
 
-    std::vector<float> &r = d->kr, &rhat = d->krhat, &pv = d->kp, &v = d->kv, &s = d->ks,
-                       &t = d->kt, &y = d->ky, &z = d->kz;
+    std::vector<float> &r = kr, &rhat = krhat, &pv = kp, &v = kv, &s = ks, &t = kt, &y = ky,
+                       &z = kz;
     for (std::vector<float> *vec : {&r, &rhat, &pv, &v, &s, &t, &y, &z})
         vec->resize(n);
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
         // (about 40 dB from the converged chroma on the benchmark frame).
-        d->mg.residual(x.data(), d->b.data(), r.data());
-        d->mg.fullMultigrid(r.data(), z.data());
+        mg.residual(x.data(), b.data(), r.data());
+        mg.fullMultigrid(r.data(), z.data());
         axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
     }
     // BiCGSTAB, right-preconditioned by one V-cycle, the two channels in lock-step (each with
     // its own scalars; a converged channel stops moving).
-    const auto bnorm = dot2(L, d->b.data(), d->b.data(), T);
+    const auto bnorm = dot2(L, b.data(), b.data(), T);
     // A non-finite residual means the solve broke down (it never should: the hierarchy is
     // built from a symmetric positive definite surrogate); it is an error, never a result.
     auto broke = [](const std::array<double, 2> &sums) {
         return !std::isfinite(sums[0]) || !std::isfinite(sums[1]);
     };
     auto breakdown = [&] {
-        d->hasSolution = false; // and no warm start from this x
+        hasSolution = false; // and no warm start from this x
         std::fill(x.begin(), x.end(), 0.0f);
         return makeError(ErrorCode::Internal,
                          QStringLiteral("scribble solver: the solve broke down (non-finite "
@@ -429,32 +469,32 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     // its restarts stalled there.
     std::array<double, 2> inner{};
     for (int c = 0; c < 2; ++c) {
-        tol[c] = d->options.tolerance * d->options.tolerance * bnorm[c];
+        tol[c] = options.tolerance * options.tolerance * bnorm[c];
         inner[c] = 0.5 * tol[c];
     }
     // Stationary multigrid first: one V-cycle and one residual a step, against BiCGSTAB's two
     // and two, and as good while each cycle at least halves the residual. BiCGSTAB takes over
     // at the first step that does worse.
-    for (std::array<double, 2> last{}; stats.cycles < d->options.stationaryCycles; ++stats.cycles) {
+    for (std::array<double, 2> last{}; stats.cycles < options.stationaryCycles; ++stats.cycles) {
         if (feedback.isCancelled())
             return Error::cancelled();
-        d->mg.residual(x.data(), d->b.data(), r.data());
+        mg.residual(x.data(), b.data(), r.data());
         rn = dot2(L, r.data(), r.data(), T);
         if (broke(rn))
             return breakdown();
         if (rn[0] <= tol[0] && rn[1] <= tol[1])
             break;
-        const double gain2 = d->options.stationaryGain * d->options.stationaryGain;
+        const double gain2 = options.stationaryGain * options.stationaryGain;
         if (stats.cycles > 0 && ((rn[0] > tol[0] && rn[0] > gain2 * last[0]) ||
                                  (rn[1] > tol[1] && rn[1] > gain2 * last[1])))
             break;
         last = rn;
-        d->mg.precondition(r, z);
+        mg.precondition(r, z);
         axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
     }
     int it = 0;
     int polishes = 0;
-    std::vector<float> &xRound = d->kxRound; // x where the last BiCGSTAB round began
+    std::vector<float> &xRound = kxRound; // x where the last BiCGSTAB round began
     bool judge = false; // a BiCGSTAB round ran since x was last judged (against `previous`)
     constexpr int kMaxPolishes = 4;
     for (int round = 0;; ++round) {
@@ -462,7 +502,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         // recursively updated one drifts from it (on tst_scribblesolver's border pattern it
         // said 9.3e-6 where the true one was 4.8e-5), so where they disagree BiCGSTAB starts
         // again from the true one.
-        d->mg.residual(x.data(), d->b.data(), r.data());
+        mg.residual(x.data(), b.data(), r.data());
         rn = dot2(L, r.data(), r.data(), T);
         if (broke(rn))
             return breakdown();
@@ -478,14 +518,14 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         }
         for (int c = 0; c < 2; ++c)
             done[c] = rn[c] <= tol[c];
-        if (done[0] && done[1] && polishes < kMaxPolishes && d->options.correctionTolerance > 0) {
+        if (done[0] && done[1] && polishes < kMaxPolishes && options.correctionTolerance > 0) {
             // The residual understates the error where strong edges isolate a region from
             // every scribble (its colour hangs on weak affinities). One V-cycle's correction
             // does not: apply it, and while its RMS is above correctionTolerance, ask ten times
             // less of the residual and go on.
             if (feedback.isCancelled())
                 return Error::cancelled();
-            d->mg.precondition(r, z);
+            mg.precondition(r, z);
             axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
             ++polishes;
             stats.corrections = polishes;
@@ -493,7 +533,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             const auto zn = dot2(L, z.data(), z.data(), T);
             if (broke(zn))
                 return breakdown();
-            const double limit = d->options.correctionTolerance * d->options.correctionTolerance *
+            const double limit = options.correctionTolerance * options.correctionTolerance *
                                  double(L.w) * double(L.h);
             if (zn[0] > limit || zn[1] > limit) {
                 for (int c = 0; c < 2; ++c) {
@@ -502,11 +542,11 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
                 }
                 continue;
             }
-            d->mg.residual(x.data(), d->b.data(), r.data());
+            mg.residual(x.data(), b.data(), r.data());
             rn = dot2(L, r.data(), r.data(), T);
             break;
         }
-        if ((done[0] && done[1]) || it >= d->options.maxIterations)
+        if ((done[0] && done[1]) || it >= options.maxIterations)
             break;
         // A restart that did not cut the residual by a tenth: float rounding has the last word.
         if (judge && (done[0] || rn[0] > 0.81 * previous[0]) &&
@@ -519,7 +559,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         rho = alpha = omega = {1.0, 1.0};
         std::fill(pv.begin(), pv.end(), 0.0f);
         std::fill(v.begin(), v.end(), 0.0f);
-        for (; it < d->options.maxIterations && !(done[0] && done[1]); ++it) {
+        for (; it < options.maxIterations && !(done[0] && done[1]); ++it) {
             if (feedback.isCancelled())
                 return Error::cancelled();
             const auto rhoNew = dot2(L, rhat.data(), r.data(), T);
@@ -544,8 +584,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
                 if (done[c])
                     std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
-            d->mg.precondition(pv, y);
-            d->mg.apply(y.data(), v.data());
+            mg.precondition(pv, y);
+            mg.apply(y.data(), v.data());
             const auto rv = dot2(L, rhat.data(), v.data(), T);
             for (int c = 0; c < 2; ++c) {
                 alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
@@ -564,8 +604,8 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
                 ++it;
                 break;
             }
-            d->mg.precondition(s, z);
-            d->mg.apply(z.data(), t.data());
+            mg.precondition(s, z);
+            mg.apply(z.data(), t.data());
             const auto ts = dot2(L, t.data(), s.data(), T);
             const auto tt = dot2(L, t.data(), t.data(), T);
             for (int c = 0; c < 2; ++c) {
@@ -578,7 +618,7 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
             for (int c = 0; c < 2; ++c)
                 if (early[c] || rn[c] <= inner[c])
                     done[c] = true;
-            feedback.reportProgress(it + 1, d->options.maxIterations);
+            feedback.reportProgress(it + 1, options.maxIterations);
             // Growing a hundredfold past where the round began: restart (and judge) from the
             // true residual.
             if (!(rn[0] + rn[1] <= 1e4 * (previous[0] + previous[1]))) {
@@ -590,8 +630,9 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     stats.iterations = it;
     stats.relativeResidual = relative(rn);
     stats.converged = done[0] && done[1];
-    d->hasSolution = true;
-    d->unpack();
+    stoppedShort = !stats.converged && (it < options.maxIterations || stats.relativeResidual > 1.0);
+    hasSolution = true;
+    unpack();
     return stats;
 }
 

@@ -19,10 +19,13 @@
 // and the solution is its zero (like the reference code we solve the square row equations,
 // not the normal equations; for λ = 0 E is the paper's J(U) restricted to free pixels).
 //
-// Solver: multigrid (black-box: operator-dependent interpolation that follows the affinities,
-// Galerkin coarse operators built from a symmetric surrogate of the system, two symmetric
-// band-parallel Gauss–Seidel sweeps each side; see multigrid.h) on both channels in lock-step. A cold solve starts from a full-multigrid pass; a
-// warm one from the previous solution. Then stationary V-cycles (x += V-cycle(b − A x)) run as
+// Solver: multigrid (black-box: operator-dependent interpolation from a symmetric surrogate
+// of the system that follows the affinities, a first coarse level made from the true operator
+// with rows weighted by the random walk's stationary measure, two symmetric band-parallel
+// Gauss–Seidel sweeps each side; see multigrid.h) on both channels in lock-step. A solve that
+// breaks down or ends unconverged on that hierarchy is done again on the all-symmetric one
+// (SolveStats::symmetricFallback). A cold solve starts from a full-multigrid pass; a warm one
+// from the previous solution. Then stationary V-cycles (x += V-cycle(b − A x)) run as
 // long as each one at least halves the residual, and BiCGSTAB preconditioned by one V-cycle
 // finishes (it costs two V-cycles an iteration, so it only pays where the cycle alone slows
 // down: grain, strong edges). On the 854×480 bench frame this cut the cold solve from 7
@@ -89,17 +92,20 @@ struct ScribbleSolverOptions
     // A stationary cycle must cut the residual to this fraction or BiCGSTAB takes over (0.5:
     // halve it; 1: keep cycling while it falls at all, for convergence studies).
     double stationaryGain = 0.5;
-    int threads = 0;         // 0: all cores (std::thread::hardware_concurrency)
+    int threads = 0; // 0: all cores (std::thread::hardware_concurrency)
 };
 
 struct SolveStats
 {
-    int iterations = 0; // BiCGSTAB iterations (two V-cycles each)
-    int cycles = 0;     // stationary V-cycles before them
+    int iterations = 0;  // BiCGSTAB iterations (two V-cycles each)
+    int cycles = 0;      // stationary V-cycles before them
     int corrections = 0; // V-cycle corrections after the residual converged (correctionTolerance)
     double relativeResidual = 0.0; // the larger of the two channels
     bool warmStarted = false;
     bool converged = false;
+    // The weighted hierarchy's attempt failed and these are the symmetric hierarchy's figures
+    // (see solve()).
+    bool symmetricFallback = false;
 };
 
 class ScribbleSolver
