@@ -182,8 +182,9 @@ double chromaPsnr(const std::vector<float> &luma, const colour::ScribbleSolver &
     return mse > 0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : 99.0;
 }
 
-// One problem: cold solves (new solver: affinities, hierarchy, solve from zero) and warm
-// re-solves after one more stroke (new constraints, hierarchy, solve from the last solution).
+// One problem: cold solves (new solver: affinities, hierarchy, solve from zero; each phase is
+// also timed) and warm re-solves after one more stroke (new constraints, hierarchy, solve from
+// the last solution).
 Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString &label,
                                          const BenchOptions &options, QTextStream &out)
 {
@@ -234,6 +235,7 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
     }
     double coldPsnr = 1e9, warmPsnr = 1e9;
     std::vector<double> cold, warm, coldIt, warmIt, coldCycles, warmCycles;
+    std::vector<double> coldLuma, coldHierarchy, coldSolve; // the cold solve's three phases
     double residual = 0.0;
     for (int run = 0; run <= options.runs; ++run) { // run 0 is the warm-up
         if (benchInterrupted())
@@ -241,8 +243,10 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
         Feedback feedback;
         colour::ScribbleSolver solver(so);
         const BenchClock::time_point t0 = BenchClock::now();
-        bool ok = solver.setLuma(w, h, p.luma).hasValue() &&
-                  solver.setConstraints(p.constraints).hasValue();
+        bool ok = solver.setLuma(w, h, p.luma).hasValue();
+        const double lumaMs = msSince(t0);
+        ok = ok && solver.setConstraints(p.constraints).hasValue();
+        const double hierarchyMs = msSince(t0) - lumaMs;
         const auto cs = solver.solve(feedback, false);
         const double coldMs = msSince(t0);
         // Accuracy from the warm-up (every run computes the same), outside the timed spans.
@@ -260,6 +264,9 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
             continue;
         }
         cold.push_back(coldMs);
+        coldLuma.push_back(lumaMs);
+        coldHierarchy.push_back(hierarchyMs);
+        coldSolve.push_back(coldMs - lumaMs - hierarchyMs);
         warm.push_back(warmMs);
         coldIt.push_back(cs->iterations);
         warmIt.push_back(ws->iterations);
@@ -273,6 +280,11 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
                           {QStringLiteral("scribbled_fraction"), double(p.scribbled) / (w * h)},
                           {QStringLiteral("cold_ms_median"), median(cold)},
                           {QStringLiteral("cold_ms_min"), minimum(cold)},
+                          // setLuma (affinities, row weights), setConstraints (the hierarchy),
+                          // solve(): medians of each phase, so they need not sum to the total
+                          {QStringLiteral("cold_luma_ms_median"), median(coldLuma)},
+                          {QStringLiteral("cold_hierarchy_ms_median"), median(coldHierarchy)},
+                          {QStringLiteral("cold_solve_ms_median"), median(coldSolve)},
                           {QStringLiteral("cold_iterations_median"), median(coldIt)},
                           {QStringLiteral("cold_stationary_cycles_median"), median(coldCycles)},
                           {QStringLiteral("warm_ms_median"), median(warm)},
@@ -287,7 +299,7 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
                           {QStringLiteral("reference_iterations"), refIterations},
                           {QStringLiteral("reference_relative_residual"), refResidual}};
     out << QStringLiteral(
-               "%11 %1×%2  %3 % scribbled  cold %4 ms (%5 it, %8 dB vs %12)  warm re-solve "
+               "%11 %1×%2  %3 % scribbled  cold %4 ms (%13; %5 it, %8 dB vs %12)  warm re-solve "
                "%6 ms (%7 it, %9 dB)  %10\n")
                .arg(w)
                .arg(h)
@@ -303,7 +315,11 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
                                         .arg(refIterations)
                                         .arg(refResidual, 0, 'g', 2))
                .arg(label)
-               .arg(options.exact ? QStringLiteral("exact solve") : QStringLiteral("reference"));
+               .arg(options.exact ? QStringLiteral("exact solve") : QStringLiteral("reference"))
+               .arg(QStringLiteral("affinities %1 + hierarchy %2 + solve %3 ms")
+                        .arg(median(coldLuma), 0, 'f', 1)
+                        .arg(median(coldHierarchy), 0, 'f', 1)
+                        .arg(median(coldSolve), 0, 'f', 1));
     out.flush();
     return row;
 }
@@ -345,8 +361,7 @@ Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &option
             so.stationaryGain = 1.0; // every cycle runs while the residual falls at all
             so.maxIterations = 0;
             colour::ScribbleSolver solver(so);
-            if (!solver.setLuma(p.width, p.height, p.luma) ||
-                !solver.setConstraints(p.constraints))
+            if (!solver.setLuma(p.width, p.height, p.luma) || !solver.setConstraints(p.constraints))
                 return makeError(ErrorCode::Internal, QStringLiteral("scribble solver failed"));
             const auto st = solver.solve(feedback, false);
             if (!st)
@@ -373,8 +388,7 @@ Result<QJsonObject> scribbleConvergence(int w, int h, const BenchOptions &option
     for (const Scene &scene : scenes) {
         if (benchInterrupted())
             return Error::cancelled();
-        auto row =
-            study(QString::fromLatin1(scene.name), makeScribbleProblem(w, h, 0.05, scene));
+        auto row = study(QString::fromLatin1(scene.name), makeScribbleProblem(w, h, 0.05, scene));
         if (!row)
             return row.error();
     }
@@ -444,8 +458,8 @@ Result<QJsonObject> benchScribble(const BenchOptions &options, QTextStream &out)
         auto frame = readImage(file);
         if (!frame)
             return frame.error();
-        auto row =
-            benchScribbleProblem(makePhotoProblem(*frame), QFileInfo(file).fileName(), options, out);
+        auto row = benchScribbleProblem(makePhotoProblem(*frame), QFileInfo(file).fileName(),
+                                        options, out);
         if (!row)
             return row.error();
         rows.append(*row);

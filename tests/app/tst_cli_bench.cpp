@@ -172,6 +172,14 @@ private slots:
         for (const auto &row : rows) {
             const QJsonObject x = row.toObject();
             QVERIFY(x.value(QStringLiteral("cold_ms_median")).toDouble() > 0);
+            // The cold solve's phases are timed too, each within the whole.
+            for (const char *phase :
+                 {"cold_luma_ms_median", "cold_hierarchy_ms_median", "cold_solve_ms_median"}) {
+                const double ms = x.value(QLatin1String(phase)).toDouble(-1.0);
+                QVERIFY2(ms > 0.0, phase);
+                QVERIFY2(ms <= x.value(QStringLiteral("cold_ms_median")).toDouble() * 1.5 + 1.0,
+                         phase);
+            }
             QVERIFY2(x.value(QStringLiteral("cold_psnr_vs_reference_db")).toDouble() >= 45.0,
                      qPrintable(x.value(QStringLiteral("frame")).toString()));
             QVERIFY(x.value(QStringLiteral("warm_psnr_vs_reference_db")).toDouble() >= 45.0);
