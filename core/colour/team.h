@@ -3,9 +3,12 @@
 // cores. Why not OpenMP: a solve is about a thousand short parallel loops (each sweep, residual
 // and vector operation of each V-cycle, a fraction of a millisecond each), and with
 // OMP_WAIT_POLICY=PASSIVE, which shared machines need, libgomp puts its threads to sleep
-// between any two of them; waking them took about a third of a cold solve (854×480: 266–283 ms
-// passive, 180–206 ms with spinning threads). This team spins for a short while (kSpinMicros)
-// before it sleeps, so back-to-back loops cost no wake-up and an idle solver uses no CPU.
+// between any two of them. This team spins for a short while (kSpinMicros) before it sleeps,
+// so back-to-back loops cost no wake-up and an idle solver uses no CPU. Same solver otherwise
+// (commit 78df1ef with OpenMP against a22bbd5 with this team), `OMP_WAIT_POLICY=PASSIVE
+// tincture-cli bench scribble --runs 5 --size 854x480`, two alternating runs each: cold
+// 205/213 → 192/181 ms on the bench frame, 256/252 → 224/218 ms on the colour sample's
+// frame 60 (docs/BENCHMARKS.md, session 7).
 //
 // Ownership and threads: one thread at a time calls run() (the solver's owner; the team's
 // workers are its own, started on the first parallel call and joined by the destructor).
