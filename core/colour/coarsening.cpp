@@ -24,18 +24,20 @@ void finishDiagonal(Level &L)
         for (int i = 0; i < L.w; ++i) {
             const size_t p = L.index(i, y);
             float &d = L.a[4 * n + p];
-            float off = 0.0f;
-            for (size_t k = 0; k < 9 && L.weighted; ++k) {
-                if (k == 4)
-                    continue;
-                float &c = L.a[k * n + p];
-                if (c > 0.0f) {
-                    d += c;
-                    c = 0.0f;
+            if (L.weighted) { // (S's products, in symmetric mode, need no safeguard)
+                float off = 0.0f;
+                for (size_t k = 0; k < 9; ++k) {
+                    if (k == 4)
+                        continue;
+                    float &c = L.a[k * n + p];
+                    if (c > 0.0f) {
+                        d += c;
+                        c = 0.0f;
+                    }
+                    off -= c;
                 }
-                off -= c;
+                d = std::max(d, off);
             }
-            d = std::max(d, off); // (0 in symmetric mode: S's products need no safeguard)
             if (d == 0.0f) { // nothing interpolates from this cell: identity row, zero correction
                 d = 1.0f;
                 for (int k = 0; k < 9; ++k)
