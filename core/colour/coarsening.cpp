@@ -314,35 +314,30 @@ void buildRowWeights(Level &L, Team &team)
 // The surrogate S of level 0 (see the header comment): conductance c_pq = (u_pq + u_qp) / 2
 // from the unnormalised affinities u_pq = Z_p w_pq, −c_pq off the diagonal and Σ_q c_pq + λ Z_p
 // on it; a fixed neighbour q is a Dirichlet cell (c_pq = u_pq); fixed rows stay the identity.
-void buildSurrogate(Level &L, Team &team)
+// (Until session 8 it was stored as 9 planes: 15 MB at 854×480, 75 MB at 1920×1080.)
+void Level::surrogateRow(size_t p, float out[9]) const
 {
-    const size_t n = L.cells();
-    L.surrogate.assign(9 * n, 0.0f);
-    const Offsets off(L.pw);
-    team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
-        for (int y = y0; y < y1; ++y)
-            for (int x = 0; x < L.w; ++x) {
-                const size_t p = L.index(x, y);
-                if (L.fixed[p]) {
-                    L.surrogate[4 * n + p] = 1.0f;
-                    continue;
-                }
-                const float zp = L.rowScale[p];
-                float diagonal = (L.a[4 * n + p] - 1.0f) * zp; // λ Z_p
-                for (int k = 0; k < 9; ++k) {
-                    const float upq = -L.a[size_t(k) * n + p] * zp;
-                    if (k == 4 || upq == 0.0f)
-                        continue;
-                    const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
-                    const float c = L.fixed[q]
-                                        ? upq
-                                        : 0.5f * (upq - L.a[size_t(8 - k) * n + q] * L.rowScale[q]);
-                    L.surrogate[size_t(k) * n + p] = -c;
-                    diagonal += c;
-                }
-                L.surrogate[4 * n + p] = diagonal;
-            }
-    });
+    const size_t n = cells();
+    for (int k = 0; k < 9; ++k)
+        out[k] = 0.0f;
+    if (fixed[p]) {
+        out[4] = 1.0f;
+        return;
+    }
+    const float zp = rowScale[p];
+    float diagonal = (a[4 * n + p] - 1.0f) * zp; // λ Z_p
+    const ptrdiff_t o[9] = {-ptrdiff_t(pw) - 1, -ptrdiff_t(pw), -ptrdiff_t(pw) + 1, -1, 0, 1,
+                            ptrdiff_t(pw) - 1,  ptrdiff_t(pw),  ptrdiff_t(pw) + 1};
+    for (int k = 0; k < 9; ++k) {
+        const float upq = -a[size_t(k) * n + p] * zp;
+        if (k == 4 || upq == 0.0f)
+            continue;
+        const size_t q = size_t(ptrdiff_t(p) + o[k]);
+        const float c = fixed[q] ? upq : 0.5f * (upq - a[size_t(8 - k) * n + q] * rowScale[q]);
+        out[k] = -c;
+        diagonal += c;
+    }
+    out[4] = diagonal;
 }
 
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team)

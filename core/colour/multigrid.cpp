@@ -231,36 +231,96 @@ void stencil(const Level &L, const float *x, const float *f, float *out, Team &t
     });
 }
 
-// C.f = Pᵀ v (v: F.r or F.f): coarse cell (cx, cy) gathers the fine cells 2cx−1 … 2cx+1 ×
-// 2cy−1 … 2cy+1.
+// Coarse row cy of C.f = Pᵀ v: coarse cell (cx, cy) gathers the fine cells 2cx−1 … 2cx+1 ×
+// 2cy−1 … 2cy+1, whose values are vI[dy][2cx … 2cx+2] (I) and vQ[dy][…] (Q) for fine rows
+// 2cy−1+dy, each laid out as a padded row (position 0 is x = −1). They all exist: the border
+// cells (one past the last row or column) are padding with zero weights and values, so no
+// bounds checks. A fine cell one row (column) before the coarse cell's own reaches it through
+// its slot 2 (1); the others through slot 0.
+void gatherCoarseRow(const Level &F, Level &C, int cy, const float *const vI[3],
+                     const float *const vQ[3])
+{
+    const size_t cn = C.cells();
+    const float *w0 = &F.interp[4 * F.index(-1, 2 * cy - 1)];
+    const size_t row = 4 * size_t(F.pw);
+    for (int cx = 0; cx < C.w; ++cx) {
+        const size_t c = 2 * size_t(cx);
+        float s0 = 0.0f, s1 = 0.0f;
+        for (size_t dy = 0; dy < 3; ++dy) {
+            const float *w = w0 + dy * row + 4 * c;
+            const float *xi = vI[dy] + c, *xq = vQ[dy] + c;
+            const size_t sy = dy == 0 ? 2 : 0;
+            const float a0 = w[sy + 1], a1 = w[4 + sy], a2 = w[8 + sy];
+            s0 += a0 * xi[0] + a1 * xi[1] + a2 * xi[2];
+            s1 += a0 * xq[0] + a1 * xq[1] + a2 * xq[2];
+        }
+        const size_t q = C.index(cx, cy);
+        C.f[q] = s0;
+        C.f[cn + q] = s1;
+    }
+}
+
+// C.f = Pᵀ v (full multigrid's right-hand sides: v is F.r or F.f).
 void restrictVector(const Level &F, const std::vector<float> &v, Level &C, Team &team)
 {
-    const size_t fn = F.cells(), cn = C.cells();
+    const size_t fn = F.cells(), pw = size_t(F.pw);
     team.slices(threadsFor(F, team), C.h, [&](int cy0, int cy1) {
         for (int cy = cy0; cy < cy1; ++cy) {
-            // The fine cells 2cx−1 … 2cx+1 × 2cy−1 … 2cy+1 all exist: the border cells (one past
-            // the last row or column) are padding with zero weights and values, so no bounds
-            // checks. A fine cell one row (column) before the coarse cell's own reaches it through
-            // its slot 2 (1); the others through slot 0.
-            const float *w0 = &F.interp[4 * F.index(-1, 2 * cy - 1)];
-            const size_t row = 4 * size_t(F.pw);
-            const float *vI = &v[F.index(-1, 2 * cy - 1)], *vQ = vI + fn;
-            const size_t pw = size_t(F.pw);
-            for (int cx = 0; cx < C.w; ++cx) {
-                const size_t c = 2 * size_t(cx);
-                float s0 = 0.0f, s1 = 0.0f;
-                for (size_t dy = 0; dy < 3; ++dy) {
-                    const float *w = w0 + dy * row + 4 * c;
-                    const float *xi = vI + dy * pw + c, *xq = vQ + dy * pw + c;
-                    const size_t sy = dy == 0 ? 2 : 0;
-                    const float a0 = w[sy + 1], a1 = w[4 + sy], a2 = w[8 + sy];
-                    s0 += a0 * xi[0] + a1 * xi[1] + a2 * xi[2];
-                    s1 += a0 * xq[0] + a1 * xq[1] + a2 * xq[2];
-                }
-                const size_t q = C.index(cx, cy);
-                C.f[q] = s0;
-                C.f[cn + q] = s1;
+            const float *vI[3], *vQ[3];
+            for (size_t dy = 0; dy < 3; ++dy) {
+                vI[dy] = &v[F.index(-1, 2 * cy - 1)] + dy * pw;
+                vQ[dy] = vI[dy] + fn;
             }
+            gatherCoarseRow(F, C, cy, vI, vQ);
+        }
+    });
+}
+
+// C.f = Pᵀ (ω ⊙ (F.f − A F.x)), the residual made and restricted in one pass (the V-cycle's
+// restriction): each thread computes the three fine residual rows a coarse row gathers
+// (2cy−1 … 2cy+1) into its scratch (6 rows of pw floats: a ring of three, I and Q) and
+// restricts them at once, so no residual plane is written, scaled or read back. ω is the row
+// weight of a scaled level 0 (restrictionWeight; a fixed cell's does not matter, it has no
+// interpolation weight) and 1 elsewhere.
+void restrictResidual(const Level &F, Level &C, Team &team, float *scratch)
+{
+    const size_t fn = F.cells(), pw = size_t(F.pw);
+    const float *weight = nullptr;
+    if (F.scaled)
+        weight = F.weighted && !F.rowWeight.empty() ? F.rowWeight.data() : F.rowScale.data();
+    const int threads = threadsFor(F, team);
+    team.run(threads, [&](int t) {
+        const int cy0 = C.h * t / threads, cy1 = C.h * (t + 1) / threads;
+        float *ring = scratch + size_t(t) * 6 * pw;
+        auto slot = [&](int fy) { return ring + size_t(2 * ((fy + 3) % 3)) * pw; }; // I, then Q
+        // Fine row fy's residual into its ring slot, as a padded row.
+        auto fill = [&](int fy) {
+            float *rI = slot(fy), *rQ = rI + pw;
+            if (fy < 0 || fy >= F.h) {
+                std::fill_n(rI, 2 * pw, 0.0f);
+                return;
+            }
+            rI[0] = rQ[0] = rI[pw - 1] = rQ[pw - 1] = 0.0f;
+            const size_t p0 = F.index(0, fy);
+            stencilRow(F.w, RowView{F.a.data() + p0, nullptr, fn, ptrdiff_t(pw)}, F.x.data() + p0,
+                       F.x.data() + fn + p0, F.f.data() + p0, F.f.data() + fn + p0, rI + 1, rQ + 1);
+            if (weight)
+                for (int i = 0; i < F.w; ++i) {
+                    rI[1 + i] *= weight[p0 + size_t(i)];
+                    rQ[1 + i] *= weight[p0 + size_t(i)];
+                }
+        };
+        if (cy0 < cy1)
+            fill(2 * cy0 - 1);
+        for (int cy = cy0; cy < cy1; ++cy) {
+            fill(2 * cy);
+            fill(2 * cy + 1);
+            const float *vI[3], *vQ[3];
+            for (int dy = 0; dy < 3; ++dy) {
+                vI[dy] = slot(2 * cy - 1 + dy);
+                vQ[dy] = vI[dy] + pw;
+            }
+            gatherCoarseRow(F, C, cy, vI, vQ);
         }
     });
 }
@@ -284,8 +344,9 @@ void prolongCorrection(Level &F, const Level &C, Team &team)
     });
 }
 
-// v ⊙ Z on both channels of a level-0 vector (fixed cells: ×1): a residual of A becomes one of
-// the surrogate's scale before it is restricted.
+// v ⊙ ω on both channels of a level-0 vector (ω: restrictionWeight): full multigrid's
+// right-hand side at the scale of the operator level 1 is made from, before it is restricted
+// (the V-cycle weights its residual rows as it makes them: restrictResidual).
 void scaleRows(const Level &L, std::vector<float> &v, Team &team)
 {
     const size_t n = L.cells();
@@ -310,7 +371,7 @@ void Level::resize(int width, int height)
     invDiag.assign(cells(), 0.0f);
     x.assign(2 * cells(), 0.0f);
     f.assign(2 * cells(), 0.0f);
-    r.assign(2 * cells(), 0.0f);
+    r.clear(); // only full multigrid uses it, on level 0
 }
 
 void Hierarchy::build(Team &workers)
@@ -325,10 +386,7 @@ void Hierarchy::build(Team &workers)
             const size_t p = L0.index(i, y);
             L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
         }
-    if (L0.rowScale.size() == L0.cells())
-        buildSurrogate(L0, *team);
-    else
-        L0.surrogate.clear();
+    L0.scaled = L0.rowScale.size() == L0.cells();
     // Coarser levels keep their storage from the last build when the size is the same (a
     // re-solve after a stroke rebuilds the hierarchy without touching the allocator).
     size_t l = 0;
@@ -342,7 +400,7 @@ void Hierarchy::build(Team &workers)
         ++l;
     }
     levels.resize(l + 1);
-    scratch.assign(size_t(threads) * 3 * size_t(levels[0].w), 0.0f);
+    scratch.assign(size_t(threads) * 6 * size_t(levels[0].pw), 0.0f);
 }
 
 void Hierarchy::vcycle(size_t l, bool fromZero)
@@ -358,11 +416,8 @@ void Hierarchy::vcycle(size_t l, bool fromZero)
     assert(preSmooth > 0 || !fromZero);
     for (int i = 0; i < preSmooth; ++i) // forward, backward, …
         gsSweep(L, i % 2 == 0, *team, scratch.data(), fromZero && i == 0);
-    stencil(L, L.x.data(), L.f.data(), L.r.data(), *team);
-    if (!L.surrogate.empty())
-        scaleRows(L, L.r, *team);
     Level &C = levels[l + 1];
-    restrictVector(L, L.r, C, *team);
+    restrictResidual(L, C, *team, scratch.data());
     vcycle(l + 1, true);
     prolongCorrection(L, C, *team);
     for (int i = 0; i < postSmooth; ++i) // the mirror image: backward, forward, …
@@ -386,13 +441,12 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
 {
     Level &L0 = levels[0];
     std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
-    if (!L0.surrogate.empty()) { // the right-hand side at the surrogate's scale
-        L0.r = L0.f;
+    if (L0.scaled) { // the right-hand side at the surrogate's scale
+        L0.r.assign(L0.f.begin(), L0.f.end());
         scaleRows(L0, L0.r, *team);
     }
     for (size_t l = 0; l + 1 < levels.size(); ++l)
-        restrictVector(levels[l], l == 0 && !L0.surrogate.empty() ? L0.r : levels[l].f,
-                       levels[l + 1], *team);
+        restrictVector(levels[l], l == 0 && L0.scaled ? L0.r : levels[l].f, levels[l + 1], *team);
     vcycle(levels.size() - 1, true);
     for (size_t l = levels.size() - 1; l-- > 0;) {
         // vcycle(l + 1) overwrote the coarser right-hand sides, not this level's.

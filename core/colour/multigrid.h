@@ -31,7 +31,9 @@
 // to a fixed one, diagonal their sum plus λ·Z_p. S is positive definite, so every Galerkin level
 // is too and Gauss–Seidel converges on each. Level 0 itself still smooths with A and computes
 // A's residual; the residual is multiplied by Z before it is restricted (S ≈ Z·A). The cycle is
-// still one fixed linear operator, as BiCGSTAB needs. This is the symmetric mode.
+// still one fixed linear operator, as BiCGSTAB needs. This is the symmetric mode. S is not
+// stored: Level::surrogateRow computes a row of it from A and Z where the coarsening reads one
+// (since session 8; the nine planes were 15 MB at 854×480 and 75 MB at 1920×1080).
 //
 // The weighted mode (the default since session 7) keeps P from S but makes level 1 from the
 // true operator: A_1 = Pᵀ Π A P, and restricts Π r, where Π = diag(π) and π is (a local
@@ -59,6 +61,20 @@
 // the cell's side (computeInterpolation in coarsening.cpp). Without that, a region without
 // scribbles converged at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape);
 // with it, 11–18.
+//
+// The V-cycle's restriction makes each fine residual row as the coarse row that gathers it
+// needs it (restrictResidual: three rows a thread, weighted by π or Z on level 0), so no
+// residual plane is written, scaled and read back; only full multigrid still restricts a
+// stored vector. What still limits the speed is the cycle's convergence on film grain and on
+// many sharp-edged regions (docs/BENCHMARKS.md, session 8), not its arithmetic: at 854×480
+// the cycle streams about 125 planes of floats. Tried in session 8 and not kept (figures in
+// docs/BENCHMARKS.md): GMRES instead of BiCGSTAB (same V-cycle count, dearer per step);
+// one sweep each side or three or four (dB a cycle hardly moves: the coarse-grid correction,
+// not the smoother, is the limit); P from A's own rows instead of S (no change); π from 30 to
+// 300 power steps (+0.5–1.5 dB after four cycles); a W-cycle (up to +11 dB after four cycles,
+// but under the residual test the same iterations at 1.2–1.7× the time, and with looser
+// residual tests crops fell to 45–50 dB from the exact solve or fell back to symmetric mode);
+// one coarse unknown per strongly connected region again (no change).
 
 #include "colour/team.h"
 
@@ -84,34 +100,41 @@ struct Level
     std::vector<float> a;
     std::vector<float> invDiag; // per padded cell
     std::vector<uint8_t> fixed; // level 0 only: identity rows (off-diagonal coefficients 0)
-    // Level 0 only: each row's scale Z (set by the caller; see Hierarchy) and the symmetric
-    // surrogate built from a and Z that the coarser levels are made from (9 planes, as a).
+    // Level 0 only: each row's scale Z (set by the caller; see Hierarchy). With it, level 0 is
+    // scaled: the coarser levels are made from the symmetric surrogate S of a and Z
+    // (surrogateRow), computed where it is read rather than stored (9 planes saved).
     std::vector<float> rowScale;
-    std::vector<float> surrogate;
+    bool scaled = false; // set by Hierarchy::build
     // Level 0 only: the weight π_p of each row in the restriction and in the first Galerkin
     // product (see the header comment; empty: Z). Depends on the luma only.
     std::vector<float> rowWeight;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     std::vector<float> interp;
-    std::vector<float> x, f, r; // 2 planes of cells() floats: I, then Q
+    std::vector<float> x, f; // 2 planes of cells() floats: I, then Q
+    std::vector<float> r;    // level 0 only, as x and f: full multigrid's scaled right-hand side
 
     void resize(int width, int height);
     size_t cells() const { return size_t(pw) * size_t(ph); }
     size_t index(int cx, int cy) const { return size_t(cy + 1) * size_t(pw) + size_t(cx + 1); }
     // The 9 coefficients of padded cell p in the operator the next level is made from: the
-    // surrogate on level 0, the level's own operator above it.
+    // surrogate on a scaled level 0, the level's own operator otherwise.
     void coarseningRow(size_t p, float out[9]) const
     {
-        const std::vector<float> &c = surrogate.empty() ? a : surrogate;
+        if (scaled) {
+            surrogateRow(p, out);
+            return;
+        }
         for (size_t k = 0; k < 9; ++k)
-            out[k] = c[k * cells() + p];
+            out[k] = a[k * cells() + p];
     }
+    // Row p of the surrogate S (see the header comment; coarsening.cpp).
+    void surrogateRow(size_t p, float out[9]) const;
     // The weight of padded cell p's row in the restriction on level 0: π_p in weighted mode
     // (Z_p until rowWeight is built), Z_p in symmetric mode; 1 on fixed cells and above level 0.
     float restrictionWeight(size_t p) const
     {
-        if (surrogate.empty() || fixed[p])
+        if (!scaled || fixed[p])
             return 1.0f;
         return weighted && !rowWeight.empty() ? rowWeight[p] : rowScale[p];
     }
@@ -153,12 +176,10 @@ struct Offsets
 };
 
 // Building the hierarchy (coarsening.cpp). buildRowWeights fills level 0's rowWeight from its
-// free operator and row scales (call it while every row is free); buildSurrogate fills level
-// 0's surrogate from its operator and row scales; coarsen makes C from F: F's interpolation
-// weights from F's coarsening rows, then C's operator (Pᵀ Π A P from level 0, Pᵀ A P above it,
-// made diagonally dominant M-matrix rows) and its inverse diagonal.
+// free operator and row scales (call it while every row is free); coarsen makes C from F: F's
+// interpolation weights from F's coarsening rows, then C's operator (Pᵀ Π A P from level 0,
+// Pᵀ A P above it, made diagonally dominant M-matrix rows) and its inverse diagonal.
 void buildRowWeights(Level &L0, Team &team);
-void buildSurrogate(Level &L0, Team &team);
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team);
 
 class Hierarchy

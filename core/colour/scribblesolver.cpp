@@ -83,8 +83,10 @@ struct ScribbleSolver::Impl
     bool hasSolution = false;
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
     std::vector<float> outI, outQ;
-    std::vector<float> kr, krhat, kp, kv, ks, kt, ky, kz,
-        kxRound; // BiCGSTAB's, kept between solves
+    // BiCGSTAB's vectors, kept between solves. Its s lives in r (r is not read again once s is
+    // made, and r is made from s) and its z in y (y is spent on x before z is made): six
+    // vectors, not eight.
+    std::vector<float> kr, krhat, kp, kv, kt, ky, kxRound;
 
     // Set when a solve on the weighted hierarchy failed: the hierarchy stays symmetric until
     // the next setLuma() (see solve()).
@@ -335,9 +337,9 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             x[L.cells() + p] = b[L.cells() + p];
         }
 
-    std::vector<float> &r = kr, &rhat = krhat, &pv = kp, &v = kv, &s = ks, &t = kt, &y = ky,
-                       &z = kz;
-    for (std::vector<float> *vec : {&r, &rhat, &pv, &v, &s, &t, &y, &z})
+    std::vector<float> &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky;
+    std::vector<float> &s = kr, &z = ky; // see Impl
+    for (std::vector<float> *vec : {&r, &rhat, &pv, &v, &t, &y})
         vec->resize(n);
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
@@ -497,14 +499,13 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
                 m[c] = -alpha[c];
             }
-            axpy2(s.data(), r.data(), m, v.data(), n, T);
+            axpy2(s.data(), r.data(), m, v.data(), n, T); // in place: s is r
             axpy2(x.data(), x.data(), alpha, y.data(), n, T);
             const auto sn = dot2(L, s.data(), s.data(), T);
             std::array<bool, 2> early{};
             for (int c = 0; c < 2; ++c)
                 early[c] = done[c] || sn[c] <= inner[c];
-            if (early[0] && early[1]) {
-                r = s;
+            if (early[0] && early[1]) { // r (which is s) is the residual
                 rn = sn;
                 done = {true, true};
                 ++it;
@@ -519,7 +520,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 m[c] = -omega[c];
             }
             axpy2(x.data(), x.data(), omega, z.data(), n, T);
-            axpy2(r.data(), s.data(), m, t.data(), n, T);
+            axpy2(r.data(), s.data(), m, t.data(), n, T); // in place: s is r
             rn = dot2(L, r.data(), r.data(), T);
             for (int c = 0; c < 2; ++c)
                 if (early[c] || rn[c] <= inner[c])
