@@ -71,7 +71,7 @@
 // docs/BENCHMARKS.md): GMRES instead of BiCGSTAB (same V-cycle count, dearer per step);
 // one sweep each side or three or four (dB a cycle hardly moves: the coarse-grid correction,
 // not the smoother, is the limit); P from A's own rows instead of S (no change); π from 30 to
-// 300 power steps (+0.5–1.5 dB after four cycles); a W-cycle (up to +11 dB after four cycles,
+// 300 power steps (+0.3–1.7 dB after four cycles); a W-cycle (up to +11 dB after four cycles,
 // but under the residual test the same iterations at 1.2–1.7× the time, and with looser
 // residual tests crops fell to 45–50 dB from the exact solve or fell back to symmetric mode);
 // one coarse unknown per strongly connected region again (no change).
