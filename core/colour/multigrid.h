@@ -68,13 +68,14 @@
 // stored vector. What still limits the speed is the cycle's convergence on film grain and on
 // many sharp-edged regions (docs/BENCHMARKS.md, session 8), not its arithmetic: at 854×480
 // the cycle streams about 125 planes of floats. Tried in session 8 and not kept (figures in
-// docs/BENCHMARKS.md): GMRES instead of BiCGSTAB (same V-cycle count, dearer per step);
+// docs/BENCHMARKS.md): GMRES instead of BiCGSTAB (about as many V-cycles, dearer per step);
 // one sweep each side or three or four (dB a cycle hardly moves: the coarse-grid correction,
 // not the smoother, is the limit); P from A's own rows instead of S (no change); π from 30 to
 // 300 power steps (+0.3–1.7 dB after four cycles); a W-cycle (up to +11 dB after four cycles,
 // but under the residual test the same iterations at 1.2–1.7× the time, and with looser
-// residual tests crops fell to 45–50 dB from the exact solve or fell back to symmetric mode);
-// one coarse unknown per strongly connected region again (no change).
+// residual tests the coffee crop ended 44.7–51.8 dB from the exact solve, or its
+// BiCGSTAB-only variant fell back to symmetric mode); one coarse unknown per strongly
+// connected region again (no change).
 
 #include "colour/team.h"
 
