@@ -326,13 +326,12 @@ void Level::surrogateRow(size_t p, float out[9]) const
     }
     const float zp = rowScale[p];
     float diagonal = (a[4 * n + p] - 1.0f) * zp; // λ Z_p
-    const ptrdiff_t o[9] = {-ptrdiff_t(pw) - 1, -ptrdiff_t(pw), -ptrdiff_t(pw) + 1, -1, 0, 1,
-                            ptrdiff_t(pw) - 1,  ptrdiff_t(pw),  ptrdiff_t(pw) + 1};
+    const Offsets off(pw);
     for (int k = 0; k < 9; ++k) {
         const float upq = -a[size_t(k) * n + p] * zp;
         if (k == 4 || upq == 0.0f)
             continue;
-        const size_t q = size_t(ptrdiff_t(p) + o[k]);
+        const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
         const float c = fixed[q] ? upq : 0.5f * (upq - a[size_t(8 - k) * n + q] * rowScale[q]);
         out[k] = -c;
         diagonal += c;

@@ -280,14 +280,12 @@ void restrictVector(const Level &F, const std::vector<float> &v, Level &C, Team 
 // restriction): each thread computes the three fine residual rows a coarse row gathers
 // (2cy−1 … 2cy+1) into its scratch (6 rows of pw floats: a ring of three, I and Q) and
 // restricts them at once, so no residual plane is written, scaled or read back. ω is the row
-// weight of a scaled level 0 (restrictionWeight; a fixed cell's does not matter, it has no
+// weight of a scaled level 0 (Level::rowWeights; a fixed cell's does not matter, it has no
 // interpolation weight) and 1 elsewhere.
 void restrictResidual(const Level &F, Level &C, Team &team, float *scratch)
 {
     const size_t fn = F.cells(), pw = size_t(F.pw);
-    const float *weight = nullptr;
-    if (F.scaled)
-        weight = F.weighted && !F.rowWeight.empty() ? F.rowWeight.data() : F.rowScale.data();
+    const float *weight = F.rowWeights();
     const int threads = threadsFor(F, team);
     team.run(threads, [&](int t) {
         const int cy0 = C.h * t / threads, cy1 = C.h * (t + 1) / threads;
@@ -386,7 +384,6 @@ void Hierarchy::build(Team &workers)
             const size_t p = L0.index(i, y);
             L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
         }
-    L0.scaled = L0.rowScale.size() == L0.cells();
     // Coarser levels keep their storage from the last build when the size is the same (a
     // re-solve after a stroke rebuilds the hierarchy without touching the allocator).
     size_t l = 0;
@@ -441,12 +438,12 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
 {
     Level &L0 = levels[0];
     std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
-    if (L0.scaled) { // the right-hand side at the surrogate's scale
+    if (L0.scaled()) { // the right-hand side at the surrogate's scale
         L0.r.assign(L0.f.begin(), L0.f.end());
         scaleRows(L0, L0.r, *team);
     }
     for (size_t l = 0; l + 1 < levels.size(); ++l)
-        restrictVector(levels[l], l == 0 && L0.scaled ? L0.r : levels[l].f, levels[l + 1], *team);
+        restrictVector(levels[l], l == 0 && L0.scaled() ? L0.r : levels[l].f, levels[l + 1], *team);
     vcycle(levels.size() - 1, true);
     for (size_t l = levels.size() - 1; l-- > 0;) {
         // vcycle(l + 1) overwrote the coarser right-hand sides, not this level's.

@@ -105,7 +105,7 @@ struct Level
     // scaled: the coarser levels are made from the symmetric surrogate S of a and Z
     // (surrogateRow), computed where it is read rather than stored (9 planes saved).
     std::vector<float> rowScale;
-    bool scaled = false; // set by Hierarchy::build
+    bool scaled() const { return !rowScale.empty() && rowScale.size() == cells(); }
     // Level 0 only: the weight π_p of each row in the restriction and in the first Galerkin
     // product (see the header comment; empty: Z). Depends on the luma only.
     std::vector<float> rowWeight;
@@ -122,7 +122,7 @@ struct Level
     // surrogate on a scaled level 0, the level's own operator otherwise.
     void coarseningRow(size_t p, float out[9]) const
     {
-        if (scaled) {
+        if (scaled()) {
             surrogateRow(p, out);
             return;
         }
@@ -131,13 +131,20 @@ struct Level
     }
     // Row p of the surrogate S (see the header comment; coarsening.cpp).
     void surrogateRow(size_t p, float out[9]) const;
-    // The weight of padded cell p's row in the restriction on level 0: π_p in weighted mode
-    // (Z_p until rowWeight is built), Z_p in symmetric mode; 1 on fixed cells and above level 0.
+    // The rows' weights in the restriction on a scaled level 0 (one per padded cell): π in
+    // weighted mode, Z in symmetric mode; null elsewhere (weight 1).
+    const float *rowWeights() const
+    {
+        if (!scaled())
+            return nullptr;
+        return weighted && rowWeight.size() == cells() ? rowWeight.data() : rowScale.data();
+    }
+    // The weight of padded cell p's row in the restriction: rowWeights(), and 1 on fixed cells
+    // (which the interpolation does not reach) and above level 0.
     float restrictionWeight(size_t p) const
     {
-        if (!scaled || fixed[p])
-            return 1.0f;
-        return weighted && !rowWeight.empty() ? rowWeight[p] : rowScale[p];
+        const float *weights = rowWeights();
+        return !weights || fixed[p] ? 1.0f : weights[p];
     }
     // The 9 coefficients of padded cell p in the operator the next level's Galerkin product is
     // made from: on level 0 its own row weighted by restrictionWeight (Π A) in weighted mode,

@@ -92,10 +92,6 @@ struct ScribbleSolver::Impl
     // the next setLuma() (see solve()).
     bool symmetricOnly = false;
     std::vector<float> xStart; // the start of the last solve, for a second attempt
-    // The last attempt ended unconverged before its iteration budget ran out (it stagnated),
-    // or further from the solution than zero is (it diverged). A caller's own small budget, as
-    // in a convergence study, is not a failure.
-    bool stoppedShort = false;
 
     Level &fine() { return mg.levels[0]; }
     // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
@@ -298,9 +294,14 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
     const bool keepStart = second && warmStart && hadSolution;
     if (keepStart)
         d->xStart = d->x;
-    d->stoppedShort = false;
     auto stats = d->solveOnce(feedback, warmStart);
-    if (!second || (stats && !d->stoppedShort) || (!stats && stats.error().isCancelled()))
+    // Stopped short: unconverged before the iteration budget ran out (it stagnated), or further
+    // from the solution than zero is (it diverged). A caller's own small budget, as in a
+    // convergence study, is not a failure.
+    const bool stoppedShort =
+        stats && !stats->converged &&
+        (stats->iterations < d->options.maxIterations || stats->relativeResidual > 1.0);
+    if (!second || (stats && !stoppedShort) || (!stats && stats.error().isCancelled()))
         return stats;
     d->symmetricOnly = true;
     d->fine().weighted = false;
@@ -351,8 +352,8 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     // BiCGSTAB, right-preconditioned by one V-cycle, the two channels in lock-step (each with
     // its own scalars; a converged channel stops moving).
     const auto bnorm = dot2(L, b.data(), b.data(), T);
-    // A non-finite residual means the solve broke down (it never should: the hierarchy is
-    // built from a symmetric positive definite surrogate); it is an error, never a result.
+    // A non-finite residual means the solve broke down (the weighted hierarchy's cycle can
+    // diverge: solve() then tries the symmetric one); it is an error, never a result.
     auto broke = [](const std::array<double, 2> &sums) {
         return !std::isfinite(sums[0]) || !std::isfinite(sums[1]);
     };
@@ -537,7 +538,6 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     stats.iterations = it;
     stats.relativeResidual = relative(rn);
     stats.converged = done[0] && done[1];
-    stoppedShort = !stats.converged && (it < options.maxIterations || stats.relativeResidual > 1.0);
     hasSolution = true;
     unpack();
     return stats;
