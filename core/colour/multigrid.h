@@ -80,8 +80,9 @@
 // cycles on a film frame), block solves of grain pairs (the residual 2–3× lower on grainy
 // frames, iterations −3 there and +2 on a film frame), huge pages for the planes (fewer faults,
 // slower faults), and a K-cycle on levels 1–2 (most of an exact two-grid: a film frame's 2 + 20
-// iterations became 3 + 7, but the cycle is then non-linear and needs a flexible outer method).
-// An exact solve of level 1 showed where the iterations go: level 1 is only cycled on.
+// iterations became 3 + 7, but the cycle is then non-linear: BiCGSTAB stalls with two steps,
+// and flexible GMRES around it did no better). An exact solve of level 1 showed where the
+// iterations go: level 1 is only cycled on.
 
 #include "colour/team.h"
 
