@@ -75,14 +75,10 @@
 // but under the residual test the same iterations at 1.2–1.7× the time, and with looser
 // residual tests the coffee crop ended 44.7–51.8 dB from the exact solve, or its
 // BiCGSTAB-only variant fell back to symmetric mode); one coarse unknown per strongly
-// connected region again (no change). Tried in session 9 (docs/BENCHMARKS.md, patches in
-// docs/experiments): an aggregation correction after the geometric one (+0.7–3.1 dB after four
-// cycles on a film frame), block solves of grain pairs (the residual 2–3× lower on grainy
-// frames, iterations −3 there and +2 on a film frame), huge pages for the planes (fewer faults,
-// slower faults), and a K-cycle on levels 1–2 (most of an exact two-grid: a film frame's 2 + 20
-// iterations became 3 + 7, but the cycle is then non-linear: BiCGSTAB stalls with two steps,
-// and flexible GMRES around it did no better). An exact solve of level 1 showed where the
-// iterations go: level 1 is only cycled on.
+// connected region again (no change). Session 9 (docs/BENCHMARKS.md; patches in
+// docs/experiments) tried an aggregation correction, block solves of grain pairs, huge pages
+// and a K-cycle, none kept, and found with an exact level-1 solve where the iterations go: a
+// film frame's 2 + 20 became 3 + 6, so level 1 being only cycled on is the limit.
 
 #include "colour/team.h"
 
