@@ -273,7 +273,7 @@ constexpr int kRowWeightSteps = 10;
 void buildRowWeights(Level &L, Team &team)
 {
     const size_t n = L.cells();
-    std::vector<float> pi = L.rowScale, next(n, 0.0f);
+    Plane pi = L.rowScale, next(n, 0.0f);
     const Offsets off(L.pw);
     for (int step = 0; step < kRowWeightSteps; ++step) {
         // next_s = Σ_k π_r w_rs over the neighbours r = s + o_k, w_rs in slot 8 − k of r.

@@ -261,7 +261,7 @@ void gatherCoarseRow(const Level &F, Level &C, int cy, const float *const vI[3],
 }
 
 // C.f = Pᵀ v (full multigrid's right-hand sides: v is F.r or F.f).
-void restrictVector(const Level &F, const std::vector<float> &v, Level &C, Team &team)
+void restrictVector(const Level &F, const Plane &v, Level &C, Team &team)
 {
     const size_t fn = F.cells(), pw = size_t(F.pw);
     team.slices(threadsFor(F, team), C.h, [&](int cy0, int cy1) {
@@ -345,7 +345,7 @@ void prolongCorrection(Level &F, const Level &C, Team &team)
 // v ⊙ ω on both channels of a level-0 vector (ω: restrictionWeight): full multigrid's
 // right-hand side at the scale of the operator level 1 is made from, before it is restricted
 // (the V-cycle weights its residual rows as it makes them: restrictResidual).
-void scaleRows(const Level &L, std::vector<float> &v, Team &team)
+void scaleRows(const Level &L, Plane &v, Team &team)
 {
     const size_t n = L.cells();
     team.slices(threadsFor(L, team), int(n), [&](int p0, int p1) {
@@ -421,7 +421,7 @@ void Hierarchy::vcycle(size_t l, bool fromZero)
         gsSweep(L, i % 2 == 1, *team, scratch.data());
 }
 
-void Hierarchy::precondition(std::vector<float> &v, std::vector<float> &z)
+void Hierarchy::precondition(Plane &v, Plane &z)
 {
     // The cycle reads level 0's right-hand side and writes its solution: lend it v and z
     // instead of copying (both keep a zero border, as every level vector does).

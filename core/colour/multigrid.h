@@ -80,6 +80,7 @@
 // and a K-cycle, none kept, and found with an exact level-1 solve where the iterations go: a
 // film frame's 2 + 20 became 3 + 6, so level 1 being only cycled on is the limit.
 
+#include "colour/recycledmemory.h"
 #include "colour/team.h"
 
 #include <cstddef>
@@ -101,22 +102,22 @@ struct Level
     int w = 0, h = 0, pw = 0, ph = 0;
     // The 9-point stencil as 9 planes of cells() floats: coefficient k = (dy+1)·3 + (dx+1)
     // of padded cell p at a[k·cells() + p] (contiguous rows for the vectorised kernels).
-    std::vector<float> a;
-    std::vector<float> invDiag; // per padded cell
-    std::vector<uint8_t> fixed; // level 0 only: identity rows (off-diagonal coefficients 0)
+    Plane a;
+    Plane invDiag;     // per padded cell
+    MaskPlane fixed; // level 0 only: identity rows (off-diagonal coefficients 0)
     // Level 0 only: each row's scale Z (set by the caller; see Hierarchy). With it, level 0 is
     // scaled: the coarser levels are made from the symmetric surrogate S of a and Z
     // (surrogateRow), computed where it is read rather than stored (9 planes saved).
-    std::vector<float> rowScale;
+    Plane rowScale;
     bool scaled() const { return !rowScale.empty() && rowScale.size() == cells(); }
     // Level 0 only: the weight π_p of each row in the restriction and in the first Galerkin
     // product (see the header comment; empty: Z). Depends on the luma only.
-    std::vector<float> rowWeight;
+    Plane rowWeight;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
-    std::vector<float> interp;
-    std::vector<float> x, f; // 2 planes of cells() floats: I, then Q
-    std::vector<float> r;    // level 0 only, as x and f: full multigrid's scaled right-hand side
+    Plane interp;
+    Plane x, f; // 2 planes of cells() floats: I, then Q
+    Plane r;    // level 0 only, as x and f: full multigrid's scaled right-hand side
 
     void resize(int width, int height);
     size_t cells() const { return size_t(pw) * size_t(ph); }
@@ -201,7 +202,7 @@ public:
     void build(Team &team);
     // z = M v: one V-cycle on A z = v from z = 0 (a fixed linear operator, as BiCGSTAB needs).
     // v and z are level-0 vectors (zero border); v is lent to the cycle and given back as it was.
-    void precondition(std::vector<float> &v, std::vector<float> &z);
+    void precondition(Plane &v, Plane &z);
     // z ≈ A⁻¹ v by full multigrid: v restricted to every level, the coarsest solved, then each
     // finer level starts from the interpolated coarser solution and runs one V-cycle.
     void fullMultigrid(const float *v, float *z);

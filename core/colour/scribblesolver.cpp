@@ -77,8 +77,8 @@ struct ScribbleSolver::Impl
     std::unique_ptr<detail::Team> team;
     detail::Hierarchy mg;
     std::vector<float> luma; // width × height: rows of freed cells are rebuilt from it
-    std::vector<float> b;    // right-hand side, interleaved, padded
-    std::vector<float> x;    // current solution, interleaved, padded
+    detail::Plane b;    // right-hand side, interleaved, padded
+    detail::Plane x;    // current solution, interleaved, padded
     bool hasSystem = false;
     bool hasSolution = false;
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
@@ -86,12 +86,12 @@ struct ScribbleSolver::Impl
     // BiCGSTAB's vectors, kept between solves. Its s lives in r (r is not read again once s is
     // made, and r is made from s) and its z in y (y is spent on x before z is made): six
     // vectors, not eight.
-    std::vector<float> kr, krhat, kp, kv, kt, ky, kxRound;
+    detail::Plane kr, krhat, kp, kv, kt, ky, kxRound;
 
     // Set when a solve on the weighted hierarchy failed: the hierarchy stays symmetric until
     // the next setLuma() (see solve()).
     bool symmetricOnly = false;
-    std::vector<float> xStart; // the start of the last solve, for a second attempt
+    detail::Plane xStart; // the start of the last solve, for a second attempt
 
     Level &fine() { return mg.levels[0]; }
     // Writes cell (cx, cy)'s free row (−w_rs off the diagonal; the diagonal is the caller's).
@@ -338,9 +338,9 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             x[L.cells() + p] = b[L.cells() + p];
         }
 
-    std::vector<float> &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky;
-    std::vector<float> &s = kr, &z = ky; // see Impl
-    for (std::vector<float> *vec : {&r, &rhat, &pv, &v, &t, &y})
+    detail::Plane &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky;
+    detail::Plane &s = kr, &z = ky; // see Impl
+    for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y})
         vec->resize(n);
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
@@ -403,7 +403,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     }
     int it = 0;
     int polishes = 0;
-    std::vector<float> &xRound = kxRound; // x where the last BiCGSTAB round began
+    detail::Plane &xRound = kxRound; // x where the last BiCGSTAB round began
     bool judge = false; // a BiCGSTAB round ran since x was last judged (against `previous`)
     constexpr int kMaxPolishes = 4;
     for (int round = 0;; ++round) {

@@ -54,6 +54,7 @@
 #include "foundation/feedback.h"
 #include "foundation/result.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -137,5 +138,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+// The solvers' large planes come from a process-wide cache that keeps the ones a solver frees
+// for the next solver, so that a new keyframe's solve finds its memory already mapped
+// (recycledmemory.h says why). At most `bytes` are held unused (default 1 GiB, about two
+// 1920×1080 solvers); 0 frees what is held and keeps nothing from then on. Any thread.
+void setSolverMemoryCacheLimit(size_t bytes);
+size_t solverMemoryCacheLimit();
 
 } // namespace tincture::colour

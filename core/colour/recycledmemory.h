@@ -1,0 +1,81 @@
+#pragma once
+// Internal to tincture_colour: a process-wide cache of the scribble solver's large blocks
+// (its planes: the operator, interpolation, vectors of every level, the Krylov vectors).
+//
+// Why: a solver at 854×480 holds about 105 MB of planes and one at 1920×1080 about 530 MB, and
+// each new solver (a keyframe opened, `bench scribble`'s cold runs) asked the C library for
+// them afresh. glibc returns big freed blocks to the kernel, and the next solver then first
+// touches fresh pages; on the 2-core development VM that cost 2.8 ms a MB, more than the
+// solve itself (docs/BENCHMARKS.md, session 10: a cold 854×480 solve took 340 ms instead of
+// 138). Blocks freed here are kept, up to a limit, and handed to the next request of about
+// the same size with their pages already mapped.
+//
+// Thread safety: every function may be called from any thread (one mutex; blocks are
+// allocated a plane at a time, never in inner loops). Contents of a recycled block are stale,
+// as with any allocation: std::vector value-initialises what it uses.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <vector>
+
+namespace tincture::colour::detail {
+
+// Requests smaller than this go to the C library's heap, which reuses small blocks itself.
+constexpr size_t kRecycledMinBytes = size_t(256) << 10;
+
+// A block of at least `bytes` (64-byte aligned): a cached one within 1/8 of the size, or a
+// new one. Throws std::bad_alloc as operator new does.
+void *acquireBlock(size_t bytes);
+// Gives back a block from acquireBlock with the size it was asked for; it is kept for reuse
+// while the cache holds no more than its limit, the oldest cached blocks freed first.
+void releaseBlock(void *block, size_t bytes) noexcept;
+
+struct RecycledMemoryStats
+{
+    size_t cachedBytes = 0;  // held for reuse, not in use
+    size_t cachedBlocks = 0;
+    size_t liveBytes = 0;    // handed out and not yet released
+    size_t reused = 0;       // requests served from the cache since the process started
+    size_t allocated = 0;    // requests served with new memory
+};
+RecycledMemoryStats recycledMemoryStats();
+
+template <class T>
+struct RecycledAllocator
+{
+    using value_type = T;
+    RecycledAllocator() noexcept = default;
+    template <class U>
+    RecycledAllocator(const RecycledAllocator<U> &) noexcept
+    {
+    }
+    T *allocate(size_t n)
+    {
+        if (n > size_t(-1) / sizeof(T))
+            throw std::bad_array_new_length();
+        const size_t bytes = n * sizeof(T);
+        if (bytes < kRecycledMinBytes)
+            return std::allocator<T>{}.allocate(n);
+        return static_cast<T *>(acquireBlock(bytes));
+    }
+    void deallocate(T *p, size_t n) noexcept
+    {
+        if (n * sizeof(T) < kRecycledMinBytes)
+            std::allocator<T>{}.deallocate(p, n);
+        else
+            releaseBlock(p, n * sizeof(T));
+    }
+    template <class U>
+    bool operator==(const RecycledAllocator<U> &) const noexcept
+    {
+        return true;
+    }
+};
+
+// The solver's planes.
+using Plane = std::vector<float, RecycledAllocator<float>>;
+using MaskPlane = std::vector<uint8_t, RecycledAllocator<uint8_t>>;
+
+} // namespace tincture::colour::detail
