@@ -2,6 +2,7 @@
 
 #include "colour/affinities.h"
 #include "colour/multigrid.h"
+#include "colour/vectorops.h"
 
 #include <algorithm>
 #include <array>
@@ -15,58 +16,14 @@ namespace tincture::colour {
 using detail::interiorAffinityRow;
 using detail::Level;
 using detail::lumaRow;
+using detail::axpy2;
+using detail::dot2;
 
 namespace {
 
 int defaultThreads()
 {
     return std::max(1, int(std::thread::hardware_concurrency()));
-}
-
-// Per-channel sums over the interior cells of two vectors (planes I, then Q).
-std::array<double, 2> dot2(const Level &L, const float *a, const float *b, detail::Team &team)
-{
-    const size_t n = L.cells();
-    const int threads = detail::threadsFor(L, team);
-    std::vector<detail::PartialSums> parts(static_cast<size_t>(threads));
-    team.run(threads, [&](int t) {
-        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
-        double s0 = 0.0, s1 = 0.0;
-        for (int y = y0; y < y1; ++y) {
-            const size_t p0 = L.index(0, y);
-            double r0 = 0.0, r1 = 0.0;
-#pragma omp simd reduction(+ : r0, r1)
-            for (int i = 0; i < L.w; ++i) {
-                const size_t p = p0 + size_t(i);
-                r0 += double(a[p]) * double(b[p]);
-                r1 += double(a[n + p]) * double(b[n + p]);
-            }
-            s0 += r0;
-            s1 += r1;
-        }
-        parts[size_t(t)].s[0] = s0;
-        parts[size_t(t)].s[1] = s1;
-    });
-    std::array<double, 2> sums{};
-    for (const detail::PartialSums &part : parts) // in a fixed order: the same sums every time
-        for (int c = 0; c < 2; ++c)
-            sums[c] += part.s[c];
-    return sums;
-}
-
-// out = a + alpha·b per channel (whole padded vectors; the zero border stays zero).
-void axpy2(float *out, const float *a, const std::array<double, 2> &alpha, const float *b, size_t n,
-           detail::Team &team)
-{
-    const float c0 = float(alpha[0]), c1 = float(alpha[1]);
-    const size_t half = n / 2;
-    team.slices(half >= size_t(detail::kParallelCells) ? team.size() : 1, int(half),
-                [&](int j0, int j1) {
-                    for (size_t j = size_t(j0); j < size_t(j1); ++j) {
-                        out[j] = a[j] + c0 * b[j];
-                        out[half + j] = a[half + j] + c1 * b[half + j];
-                    }
-                });
 }
 
 } // namespace
@@ -468,11 +425,12 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         rho = alpha = omega = {1.0, 1.0};
         std::fill(pv.begin(), pv.end(), 0.0f);
         std::fill(v.begin(), v.end(), 0.0f);
+        // (r̂, r) for the next iteration; after the first, the r update's pass makes it.
+        std::array<double, 2> rhoNew = dot2(L, rhat.data(), r.data(), T);
         for (; it < options.maxIterations && !(done[0] && done[1]); ++it) {
             if (feedback.isCancelled())
                 return Error::cancelled();
-            const auto rhoNew = dot2(L, rhat.data(), r.data(), T);
-            std::array<double, 2> beta{};
+            std::array<double, 2> beta{}, omegaUsed{};
             for (int c = 0; c < 2; ++c) {
                 if (done[c] || rhoNew[c] == 0.0 || omega[c] == 0.0) {
                     done[c] = true;
@@ -480,29 +438,26 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                     continue;
                 }
                 beta[c] = (rhoNew[c] / rho[c]) * (alpha[c] / omega[c]);
+                omegaUsed[c] = omega[c];
                 rho[c] = rhoNew[c];
             }
-            // p = r + β (p − ω v)
-            std::array<double, 2> m{};
+            // p = r + β (p − ω v); a finished channel's direction is zero.
+            detail::direction2(pv.data(), r.data(), beta, omegaUsed, v.data(), n, T);
             for (int c = 0; c < 2; ++c)
-                m[c] = done[c] ? 0.0 : -omega[c];
-            axpy2(pv.data(), pv.data(), m, v.data(), n, T);
-            for (int c = 0; c < 2; ++c)
-                m[c] = done[c] ? 0.0 : beta[c];
-            axpy2(pv.data(), r.data(), m, pv.data(), n, T);
-            for (int c = 0; c < 2; ++c) // a finished channel's direction is zero
                 if (done[c])
                     std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
             mg.precondition(pv, y);
             mg.apply(y.data(), v.data());
             const auto rv = dot2(L, rhat.data(), v.data(), T);
+            std::array<double, 2> m{};
             for (int c = 0; c < 2; ++c) {
                 alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
                 m[c] = -alpha[c];
             }
-            axpy2(s.data(), r.data(), m, v.data(), n, T); // in place: s is r
+            // s = r − α v (in place: s is r), and (s, s) in the same pass.
+            const auto sn = detail::axpyWithSums2(s.data(), r.data(), m, v.data(), nullptr, n, T)
+                                .self;
             axpy2(x.data(), x.data(), alpha, y.data(), n, T);
-            const auto sn = dot2(L, s.data(), s.data(), T);
             std::array<bool, 2> early{};
             for (int c = 0; c < 2; ++c)
                 early[c] = done[c] || sn[c] <= inner[c];
@@ -514,15 +469,17 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             }
             mg.precondition(s, z);
             mg.apply(z.data(), t.data());
-            const auto ts = dot2(L, t.data(), s.data(), T);
-            const auto tt = dot2(L, t.data(), t.data(), T);
+            const auto [ts, tt] = detail::dotPair2(t.data(), s.data(), n, T);
             for (int c = 0; c < 2; ++c) {
                 omega[c] = (!early[c] && tt[c] > 0.0) ? ts[c] / tt[c] : 0.0;
                 m[c] = -omega[c];
             }
             axpy2(x.data(), x.data(), omega, z.data(), n, T);
-            axpy2(r.data(), s.data(), m, t.data(), n, T); // in place: s is r
-            rn = dot2(L, r.data(), r.data(), T);
+            // r = s − ω t (in place: s is r), with (r, r) and the next (r̂, r) in the pass.
+            const auto sums = detail::axpyWithSums2(r.data(), s.data(), m, t.data(), rhat.data(),
+                                                    n, T);
+            rn = sums.self;
+            rhoNew = sums.with;
             for (int c = 0; c < 2; ++c)
                 if (early[c] || rn[c] <= inner[c])
                     done[c] = true;
