@@ -135,6 +135,13 @@ struct Level
     }
     // Row p of the surrogate S (see the header comment; coarsening.cpp).
     void surrogateRow(size_t p, float out[9]) const;
+    // Off-diagonal coefficient k ≠ 4 of coarseningRow(p) alone, the same number it gives (the
+    // interpolation's barrier test reads two of a neighbour's nine).
+    float coarseningEntry(size_t p, int k) const
+    {
+        return scaled() ? surrogateEntry(p, k) : a[size_t(k) * cells() + p];
+    }
+    float surrogateEntry(size_t p, int k) const;
     // The rows' weights in the restriction on a scaled level 0 (one per padded cell): π in
     // weighted mode, Z in symmetric mode; null elsewhere (weight 1).
     const float *rowWeights() const
@@ -191,6 +198,7 @@ struct Offsets
 // free operator and row scales (call it while every row is free); coarsen makes C from F: F's
 // interpolation weights from F's coarsening rows, then C's operator (Pᵀ Π A P from level 0,
 // Pᵀ A P above it, made diagonally dominant M-matrix rows) and its inverse diagonal.
+constexpr int kRowWeightSteps = 10; // power steps for π (see buildRowWeights)
 void buildRowWeights(Level &L0, Team &team);
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team);
 

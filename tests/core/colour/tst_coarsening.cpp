@@ -1,0 +1,162 @@
+// Pieces of the multigrid hierarchy's construction (colour/multigrid.h) against plain
+// reference versions written here: the row weights π (built as a wavefront over row bands)
+// and the single coefficients of the coarsening operator that the interpolation reads.
+
+#include "colour/multigrid.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using namespace tincture::colour::detail;
+
+namespace {
+
+// A level 0 like ScribbleSolver's: rows of random affinities (negative off the diagonal, none
+// towards the padding, each row summing to zero with a diagonal of 1), random row scales Z, and
+// a share of fixed (identity) rows.
+Level makeLevel(int w, int h, unsigned seed, double fixedShare)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> weight(0.0f, 1.0f), scale(0.5f, 8.0f);
+    std::bernoulli_distribution isFixed(fixedShare);
+    Level L;
+    L.resize(w, h);
+    L.fixed.assign(L.cells(), 0);
+    L.rowScale.assign(L.cells(), 0.0f);
+    const size_t n = L.cells();
+    const Offsets off(L.pw);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const size_t p = L.index(x, y);
+            L.a[4 * n + p] = 1.0f;
+            L.rowScale[p] = scale(rng);
+            if (isFixed(rng)) {
+                L.fixed[p] = 1;
+                continue;
+            }
+            float u[9] = {}, sum = 0.0f;
+            for (int k = 0; k < 9; ++k) {
+                const int sx = x + k % 3 - 1, sy = y + k / 3 - 1;
+                if (k == 4 || sx < 0 || sy < 0 || sx >= w || sy >= h)
+                    continue;
+                u[k] = weight(rng) * weight(rng); // some weak links, as at edges
+                sum += u[k];
+            }
+            for (int k = 0; k < 9; ++k)
+                if (k != 4 && sum > 0.0f)
+                    L.a[size_t(k) * n + p] = -u[k] / sum;
+        }
+    return L;
+}
+
+// π as buildRowWeights defined it before session 10: kRowWeightSteps power steps over the
+// whole plane, then scaled to the total of Z with a floor.
+Plane referenceRowWeights(const Level &L)
+{
+    const size_t n = L.cells();
+    const Offsets off(L.pw);
+    Plane pi = L.rowScale, next(n, 0.0f);
+    for (int step = 0; step < kRowWeightSteps; ++step) {
+        for (int y = 0; y < L.h; ++y) {
+            const size_t p0 = L.index(0, y);
+            for (int x = 0; x < L.w; ++x) {
+                float v = 0.0f;
+                for (int k = 0; k < 9; ++k) {
+                    if (k == 4)
+                        continue;
+                    const size_t r = size_t(ptrdiff_t(p0 + size_t(x)) + off.o[k]);
+                    v -= pi[r] * L.a[size_t(8 - k) * n + r];
+                }
+                next[p0 + size_t(x)] = v;
+            }
+        }
+        pi.swap(next);
+    }
+    double total = 0.0, scale = 0.0;
+    for (size_t p = 0; p < n; ++p) {
+        total += pi[p];
+        scale += L.rowScale[p];
+    }
+    const float factor = total > 0.0 ? float(scale / total) : 1.0f;
+    const float floor = float(1e-6 * scale / double(std::max(1, L.w * L.h)));
+    for (int y = 0; y < L.h; ++y)
+        for (int x = 0; x < L.w; ++x) {
+            const size_t p = L.index(x, y);
+            pi[p] = std::max(pi[p] * factor, floor);
+        }
+    return pi;
+}
+
+} // namespace
+
+class TestCoarsening : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rowWeights_data()
+    {
+        QTest::addColumn<int>("w");
+        QTest::addColumn<int>("h");
+        QTest::addColumn<int>("threads");
+        // Bands shorter than the ten steps' reach, bands of odd heights, one band.
+        QTest::newRow("300x200, 2 threads") << 300 << 200 << 2;
+        QTest::newRow("131x127, 3 threads") << 131 << 127 << 3;
+        QTest::newRow("160x103, 7 threads") << 160 << 103 << 7;
+        QTest::newRow("820x20, 4 threads (bands of 5 rows)") << 820 << 20 << 4;
+        QTest::newRow("20x820, 3 threads") << 20 << 820 << 3;
+        QTest::newRow("37x23, 1 thread") << 37 << 23 << 1;
+        QTest::newRow("1x40, 2 threads") << 1 << 40 << 2;
+    }
+
+    // The wavefront makes every row of every step as the plain version does: the same floats.
+    void rowWeights()
+    {
+        QFETCH(int, w);
+        QFETCH(int, h);
+        QFETCH(int, threads);
+        Level L = makeLevel(w, h, unsigned(w * 1000 + h), 0.0);
+        const Plane expected = referenceRowWeights(L);
+        Team team(threads);
+        buildRowWeights(L, team);
+        QCOMPARE(L.rowWeight.size(), expected.size());
+        // The same float sums in the same order, so they agree to rounding (a tolerance only in
+        // case a compiler contracts them into FMAs differently); a band-edge slip (a halo row
+        // one step short, or stale) is off by far more.
+        size_t differing = 0;
+        for (size_t p = 0; p < expected.size(); ++p)
+            differing += std::abs(L.rowWeight[p] - expected[p]) > 1e-5f * std::abs(expected[p]);
+        QCOMPARE(differing, size_t(0));
+        // And it is a measure: positive on every cell.
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+                QVERIFY(L.rowWeight[L.index(x, y)] > 0.0f);
+    }
+
+    // coarseningEntry gives coarseningRow's off-diagonal coefficients, on the scaled level 0
+    // (the surrogate, with fixed cells) and on an unscaled level.
+    void coarseningEntryMatchesRow()
+    {
+        for (bool scaled : {true, false}) {
+            Level L = makeLevel(41, 29, scaled ? 5u : 6u, 0.15);
+            if (!scaled)
+                L.rowScale.clear();
+            QCOMPARE(L.scaled(), scaled);
+            for (int y = 0; y < L.h; ++y)
+                for (int x = 0; x < L.w; ++x) {
+                    const size_t p = L.index(x, y);
+                    float row[9];
+                    L.coarseningRow(p, row);
+                    for (int k = 0; k < 9; ++k)
+                        if (k != 4)
+                            QCOMPARE(L.coarseningEntry(p, k), row[k]);
+                }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCoarsening)
+#include "tst_coarsening.moc"
