@@ -11,6 +11,16 @@ namespace {
 constexpr int kCoarsestCells = 64;
 constexpr int kCoarsestSweeps = 40;
 
+// Without multiply-add contraction: the kernels so marked were scalar, plain x86-64 code and
+// became vector clones in session 10; keeping their products and sums separately rounded keeps
+// the solver's numbers what they were (on one-pixel-wide noise strips, which converge on a knife
+// edge, the contracted rounding changed the outcome).
+#if defined(__GNUC__) && !defined(__clang__)
+#define TINCTURE_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#else
+#define TINCTURE_NO_CONTRACT
+#endif
+
 // The hot row kernels below are compiled twice (TINCTURE_HOT_CLONES, multigrid.h): 8-wide
 // vectors roughly halve the smoothing time where the CPU has them.
 
@@ -62,11 +72,11 @@ void gsPartialRow(int w, RowView v, bool forward, const float *__restrict xI,
 // where a band-parallel sweep has already swept it, the row below; nor the row above where it
 // has not been swept yet (the first row of an even band). The same numbers as filling x with
 // zeros and sweeping, without the fill or the reads.
-TINCTURE_HOT_CLONES
-void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float *__restrict xI,
-                          const float *__restrict xQ, const float *__restrict fI,
-                          const float *__restrict fQ, float *__restrict tI, float *__restrict tQ,
-                          float *__restrict tc)
+template <bool North, bool South>
+[[gnu::always_inline]] inline void
+gsPartialRowFromZeroImpl(int w, RowView v, const float *__restrict xI, const float *__restrict xQ,
+                         const float *__restrict fI, const float *__restrict fQ,
+                         float *__restrict tI, float *__restrict tQ, float *__restrict tc)
 {
     const size_t n = v.n;
     const ptrdiff_t pw = v.pw;
@@ -74,12 +84,12 @@ void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float 
     const float *__restrict inv = v.invDiag;
     for (int i = 0; i < w; ++i) {
         float sI = fI[i], sQ = fQ[i];
-        if (north) {
+        if constexpr (North) {
             const float a0 = a[i], a1 = a[n + i], a2 = a[2 * n + i];
             sI -= a0 * xI[i - pw - 1] + a1 * xI[i - pw] + a2 * xI[i - pw + 1];
             sQ -= a0 * xQ[i - pw - 1] + a1 * xQ[i - pw] + a2 * xQ[i - pw + 1];
         }
-        if (south) {
+        if constexpr (South) {
             const float a6 = a[6 * n + i], a7 = a[7 * n + i], a8 = a[8 * n + i];
             sI -= a6 * xI[i + pw - 1] + a7 * xI[i + pw] + a8 * xI[i + pw + 1];
             sQ -= a6 * xQ[i + pw - 1] + a7 * xQ[i + pw] + a8 * xQ[i + pw + 1];
@@ -88,6 +98,24 @@ void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float 
         tQ[i] = sQ * inv[i];
         tc[i] = a[3 * n + i] * inv[i];
     }
+}
+
+// The choice of neighbours is made once a row, outside the loop: with the tests inside it the
+// compiler did not vectorise the loop (in session 10 this sweep cost more than a full one).
+TINCTURE_HOT_CLONES
+void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float *__restrict xI,
+                          const float *__restrict xQ, const float *__restrict fI,
+                          const float *__restrict fQ, float *__restrict tI, float *__restrict tQ,
+                          float *__restrict tc)
+{
+    if (north && south)
+        gsPartialRowFromZeroImpl<true, true>(w, v, xI, xQ, fI, fQ, tI, tQ, tc);
+    else if (north)
+        gsPartialRowFromZeroImpl<true, false>(w, v, xI, xQ, fI, fQ, tI, tQ, tc);
+    else if (south)
+        gsPartialRowFromZeroImpl<false, true>(w, v, xI, xQ, fI, fQ, tI, tQ, tc);
+    else
+        gsPartialRowFromZeroImpl<false, false>(w, v, xI, xQ, fI, fQ, tI, tQ, tc);
 }
 
 // Gauss–Seidel on one row, in either direction. Fixed cells have identity rows (ScribbleSolver
@@ -237,13 +265,11 @@ void stencil(const Level &L, const float *x, const float *f, float *out, Team &t
 // cells (one past the last row or column) are padding with zero weights and values, so no
 // bounds checks. A fine cell one row (column) before the coarse cell's own reaches it through
 // its slot 2 (1); the others through slot 0.
-void gatherCoarseRow(const Level &F, Level &C, int cy, const float *const vI[3],
-                     const float *const vQ[3])
+TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT
+void gatherRow(int cw, const float *__restrict w0, size_t row, const float *const vI[3],
+               const float *const vQ[3], float *__restrict outI, float *__restrict outQ)
 {
-    const size_t cn = C.cells();
-    const float *w0 = &F.interp[4 * F.index(-1, 2 * cy - 1)];
-    const size_t row = 4 * size_t(F.pw);
-    for (int cx = 0; cx < C.w; ++cx) {
+    for (int cx = 0; cx < cw; ++cx) {
         const size_t c = 2 * size_t(cx);
         float s0 = 0.0f, s1 = 0.0f;
         for (size_t dy = 0; dy < 3; ++dy) {
@@ -254,10 +280,17 @@ void gatherCoarseRow(const Level &F, Level &C, int cy, const float *const vI[3],
             s0 += a0 * xi[0] + a1 * xi[1] + a2 * xi[2];
             s1 += a0 * xq[0] + a1 * xq[1] + a2 * xq[2];
         }
-        const size_t q = C.index(cx, cy);
-        C.f[q] = s0;
-        C.f[cn + q] = s1;
+        outI[cx] = s0;
+        outQ[cx] = s1;
     }
+}
+
+void gatherCoarseRow(const Level &F, Level &C, int cy, const float *const vI[3],
+                     const float *const vQ[3])
+{
+    const size_t q = C.index(0, cy);
+    gatherRow(C.w, &F.interp[4 * F.index(-1, 2 * cy - 1)], 4 * size_t(F.pw), vI, vQ, &C.f[q],
+              &C.f[C.cells() + q]);
 }
 
 // C.f = Pᵀ v (full multigrid's right-hand sides: v is F.r or F.f).
@@ -323,21 +356,39 @@ void restrictResidual(const Level &F, Level &C, Team &team, float *scratch)
     });
 }
 
-// F.x += P C.x.
+// F.x += P C.x. The two fine cells 2cx and 2cx + 1 of a row interpolate from the same four
+// coarse cells (cx and cx + 1 on the coarse rows fy/2 and fy/2 + 1), so they are made together.
+TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT
+void prolongRow(int w, const float *__restrict wts, const float *__restrict c0,
+                const float *__restrict c1, const float *__restrict d0,
+                const float *__restrict d1, float *__restrict xI, float *__restrict xQ)
+{
+    const int pairs = w / 2;
+    for (int cx = 0; cx < pairs; ++cx) {
+        const float *e = wts + 8 * cx; // the even cell's four weights, then the odd cell's
+        const float i00 = c0[cx], i01 = c0[cx + 1], i10 = c1[cx], i11 = c1[cx + 1];
+        const float q00 = d0[cx], q01 = d0[cx + 1], q10 = d1[cx], q11 = d1[cx + 1];
+        xI[2 * cx] += e[0] * i00 + e[1] * i01 + e[2] * i10 + e[3] * i11;
+        xQ[2 * cx] += e[0] * q00 + e[1] * q01 + e[2] * q10 + e[3] * q11;
+        xI[2 * cx + 1] += e[4] * i00 + e[5] * i01 + e[6] * i10 + e[7] * i11;
+        xQ[2 * cx + 1] += e[4] * q00 + e[5] * q01 + e[6] * q10 + e[7] * q11;
+    }
+    if (w % 2) {
+        const int cx = pairs;
+        const float *e = wts + 8 * cx;
+        xI[2 * cx] += e[0] * c0[cx] + e[1] * c0[cx + 1] + e[2] * c1[cx] + e[3] * c1[cx + 1];
+        xQ[2 * cx] += e[0] * d0[cx] + e[1] * d0[cx + 1] + e[2] * d1[cx] + e[3] * d1[cx + 1];
+    }
+}
+
 void prolongCorrection(Level &F, const Level &C, Team &team)
 {
     const size_t fn = F.cells(), cn = C.cells();
     team.slices(threadsFor(F, team), F.h, [&](int fy0, int fy1) {
         for (int fy = fy0; fy < fy1; ++fy) {
-            for (int fx = 0; fx < F.w; ++fx) {
-                const size_t p = F.index(fx, fy);
-                const float *w = &F.interp[4 * p];
-                const size_t q = C.index(fx >> 1, fy >> 1);
-                const float *c0 = &C.x[q], *c1 = &C.x[q + size_t(C.pw)];
-                const float *d0 = c0 + cn, *d1 = c1 + cn;
-                F.x[p] += w[0] * c0[0] + w[1] * c0[1] + w[2] * c1[0] + w[3] * c1[1];
-                F.x[fn + p] += w[0] * d0[0] + w[1] * d0[1] + w[2] * d1[0] + w[3] * d1[1];
-            }
+            const size_t p = F.index(0, fy), q = C.index(0, fy >> 1);
+            const float *c0 = &C.x[q], *c1 = c0 + C.pw;
+            prolongRow(F.w, &F.interp[4 * p], c0, c1, c0 + cn, c1 + cn, &F.x[p], &F.x[fn + p]);
         }
     });
 }
