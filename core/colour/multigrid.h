@@ -79,6 +79,9 @@
 // docs/experiments) tried an aggregation correction, block solves of grain pairs, huge pages
 // and a K-cycle, none kept, and found with an exact level-1 solve where the iterations go: a
 // film frame's 2 + 20 became 3 + 6, so level 1 being only cycled on is the limit.
+// Session 10 vectorised the kernels that had stayed scalar (the sweep from zero, the
+// prolongation, the gather) and made the planes come from a cache that outlives a solver
+// (recycledmemory.h); the cycle counts did not change (docs/BENCHMARKS.md, session 10).
 
 #include "colour/recycledmemory.h"
 #include "colour/team.h"
