@@ -192,13 +192,24 @@ void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 // ever add to the same coarse row).
 void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
 {
+    const size_t fn = F.cells(), cn = C.cells();
+    // Level::galerkinRow, with what it looks up for every cell looked up once a row.
+    const bool weighted = F.weighted;
+    const float *weights = weighted ? F.rowWeights() : nullptr;
+    const bool hasFixed = !F.fixed.empty();
     for (int fx = 0; fx < F.w; ++fx) {
         const size_t p = F.index(fx, fy);
         const float *wp = &F.interp[4 * p];
         if (wp[0] == 0.0f && wp[1] == 0.0f && wp[2] == 0.0f && wp[3] == 0.0f)
             continue;
         float a[9];
-        F.galerkinRow(p, a);
+        if (weighted) {
+            const float weight = !weights || (hasFixed && F.fixed[p]) ? 1.0f : weights[p];
+            for (size_t k = 0; k < 9; ++k)
+                a[k] = F.a[k * fn + p] * weight;
+        } else {
+            F.coarseningRow(p, a);
+        }
         const int bx = (fx >> 1) - 1, by = (fy >> 1) - 1;
         float ap[4][4] = {};
         for (int k = 0; k < 9; ++k) {
@@ -217,22 +228,13 @@ void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
             const float w = wp[si];
             if (w == 0.0f)
                 continue;
-            const int ix = (fx >> 1) + (si & 1), iy = (fy >> 1) + (si >> 1);
-            float *ca = &C.a[C.index(ix, iy)];
-            const size_t cn = C.cells();
-            // A_c(I, J) for J − I in −1..1: ap index J − base = (J − I) + (I − base).
-            const int ox = ix - bx, oy = iy - by; // 1 or 2
-            for (int dy = -1; dy <= 1; ++dy) {
-                const int ry = oy + dy;
-                if (ry < 0 || ry > 3)
-                    continue;
-                for (int dx = -1; dx <= 1; ++dx) {
-                    const int rx = ox + dx;
-                    if (rx < 0 || rx > 3)
-                        continue;
-                    ca[size_t((dy + 1) * 3 + dx + 1) * cn] += w * ap[ry][rx];
-                }
-            }
+            // Parent I = (fx/2 + (si & 1), fy/2 + (si >> 1)) sits at ap index (ox, oy), both
+            // 1 or 2, so its whole 3×3 neighbourhood J − I ∈ −1…1 lies inside ap's 4×4.
+            const int ox = 1 + (si & 1), oy = 1 + (si >> 1);
+            float *ca = &C.a[C.index((fx >> 1) + (si & 1), (fy >> 1) + (si >> 1))];
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx)
+                    ca[size_t((dy + 1) * 3 + dx + 1) * cn] += w * ap[oy + dy][ox + dx];
         }
     }
 }
