@@ -89,14 +89,14 @@ void affinityKernel(int x0, int x1, const float *__restrict up, const float *__r
     const float lnOnePercent = -4.60517019f;
     for (int x = x0; x < x1; ++x) {
         const float yr = mid[x];
-        const float v0 = up[x - 1], v1 = up[x], v2 = up[x + 1], v3 = mid[x - 1],
-                    v4 = mid[x + 1], v5 = down[x - 1], v6 = down[x], v7 = down[x + 1];
+        const float v0 = up[x - 1], v1 = up[x], v2 = up[x + 1], v3 = mid[x - 1], v4 = mid[x + 1],
+                    v5 = down[x - 1], v6 = down[x], v7 = down[x + 1];
         const float mean = (yr + v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7) / 9.0f;
         auto sq = [](float d) { return d * d; };
-        const float var = (sq(yr - mean) + sq(v0 - mean) + sq(v1 - mean) + sq(v2 - mean) +
-                           sq(v3 - mean) + sq(v4 - mean) + sq(v5 - mean) + sq(v6 - mean) +
-                           sq(v7 - mean)) /
-                          9.0f;
+        const float var =
+            (sq(yr - mean) + sq(v0 - mean) + sq(v1 - mean) + sq(v2 - mean) + sq(v3 - mean) +
+             sq(v4 - mean) + sq(v5 - mean) + sq(v6 - mean) + sq(v7 - mean)) /
+            9.0f;
         const float d0 = sq(v0 - yr), d1 = sq(v1 - yr), d2 = sq(v2 - yr), d3 = sq(v3 - yr),
                     d4 = sq(v4 - yr), d5 = sq(v5 - yr), d6 = sq(v6 - yr), d7 = sq(v7 - yr);
         float mgv = lesser(1e30f, d0);

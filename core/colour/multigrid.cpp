@@ -265,9 +265,9 @@ void stencil(const Level &L, const float *x, const float *f, float *out, Team &t
 // cells (one past the last row or column) are padding with zero weights and values, so no
 // bounds checks. A fine cell one row (column) before the coarse cell's own reaches it through
 // its slot 2 (1); the others through slot 0.
-TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT
-void gatherRow(int cw, const float *__restrict w0, size_t row, const float *const vI[3],
-               const float *const vQ[3], float *__restrict outI, float *__restrict outQ)
+TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT void
+gatherRow(int cw, const float *__restrict w0, size_t row, const float *const vI[3],
+          const float *const vQ[3], float *__restrict outI, float *__restrict outQ)
 {
     for (int cx = 0; cx < cw; ++cx) {
         const size_t c = 2 * size_t(cx);
@@ -358,10 +358,10 @@ void restrictResidual(const Level &F, Level &C, Team &team, float *scratch)
 
 // F.x += P C.x. The two fine cells 2cx and 2cx + 1 of a row interpolate from the same four
 // coarse cells (cx and cx + 1 on the coarse rows fy/2 and fy/2 + 1), so they are made together.
-TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT
-void prolongRow(int w, const float *__restrict wts, const float *__restrict c0,
-                const float *__restrict c1, const float *__restrict d0,
-                const float *__restrict d1, float *__restrict xI, float *__restrict xQ)
+TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT void
+prolongRow(int w, const float *__restrict wts, const float *__restrict c0,
+           const float *__restrict c1, const float *__restrict d0, const float *__restrict d1,
+           float *__restrict xI, float *__restrict xQ)
 {
     const int pairs = w / 2;
     for (int cx = 0; cx < pairs; ++cx) {

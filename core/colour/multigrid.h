@@ -106,7 +106,7 @@ struct Level
     // The 9-point stencil as 9 planes of cells() floats: coefficient k = (dy+1)·3 + (dx+1)
     // of padded cell p at a[k·cells() + p] (contiguous rows for the vectorised kernels).
     Plane a;
-    Plane invDiag;     // per padded cell
+    Plane invDiag;   // per padded cell
     MaskPlane fixed; // level 0 only: identity rows (off-diagonal coefficients 0)
     // Level 0 only: each row's scale Z (set by the caller; see Hierarchy). With it, level 0 is
     // scaled: the coarser levels are made from the symmetric surrogate S of a and Z

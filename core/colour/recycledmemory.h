@@ -34,23 +34,19 @@ void releaseBlock(void *block, size_t bytes) noexcept;
 
 struct RecycledMemoryStats
 {
-    size_t cachedBytes = 0;  // held for reuse, not in use
+    size_t cachedBytes = 0; // held for reuse, not in use
     size_t cachedBlocks = 0;
-    size_t liveBytes = 0;    // handed out and not yet released
-    size_t reused = 0;       // requests served from the cache since the process started
-    size_t allocated = 0;    // requests served with new memory
+    size_t liveBytes = 0; // handed out and not yet released
+    size_t reused = 0;    // requests served from the cache since the process started
+    size_t allocated = 0; // requests served with new memory
 };
 RecycledMemoryStats recycledMemoryStats();
 
-template <class T>
-struct RecycledAllocator
+template <class T> struct RecycledAllocator
 {
     using value_type = T;
     RecycledAllocator() noexcept = default;
-    template <class U>
-    RecycledAllocator(const RecycledAllocator<U> &) noexcept
-    {
-    }
+    template <class U> RecycledAllocator(const RecycledAllocator<U> &) noexcept {}
     T *allocate(size_t n)
     {
         if (n > size_t(-1) / sizeof(T))
@@ -67,11 +63,7 @@ struct RecycledAllocator
         else
             releaseBlock(p, n * sizeof(T));
     }
-    template <class U>
-    bool operator==(const RecycledAllocator<U> &) const noexcept
-    {
-        return true;
-    }
+    template <class U> bool operator==(const RecycledAllocator<U> &) const noexcept { return true; }
 };
 
 // The solver's planes.

@@ -13,11 +13,11 @@
 
 namespace tincture::colour {
 
+using detail::axpy2;
+using detail::dot2;
 using detail::interiorAffinityRow;
 using detail::Level;
 using detail::lumaRow;
-using detail::axpy2;
-using detail::dot2;
 
 namespace {
 
@@ -34,8 +34,8 @@ struct ScribbleSolver::Impl
     std::unique_ptr<detail::Team> team;
     detail::Hierarchy mg;
     std::vector<float> luma; // width × height: rows of freed cells are rebuilt from it
-    detail::Plane b;    // right-hand side, interleaved, padded
-    detail::Plane x;    // current solution, interleaved, padded
+    detail::Plane b;         // right-hand side, interleaved, padded
+    detail::Plane x;         // current solution, interleaved, padded
     bool hasSystem = false;
     bool hasSolution = false;
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
@@ -455,8 +455,8 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 m[c] = -alpha[c];
             }
             // s = r − α v (in place: s is r), and (s, s) in the same pass.
-            const auto sn = detail::axpyWithSums2(s.data(), r.data(), m, v.data(), nullptr, n, T)
-                                .self;
+            const auto sn =
+                detail::axpyWithSums2(s.data(), r.data(), m, v.data(), nullptr, n, T).self;
             axpy2(x.data(), x.data(), alpha, y.data(), n, T);
             std::array<bool, 2> early{};
             for (int c = 0; c < 2; ++c)
@@ -476,8 +476,8 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             }
             axpy2(x.data(), x.data(), omega, z.data(), n, T);
             // r = s − ω t (in place: s is r), with (r, r) and the next (r̂, r) in the pass.
-            const auto sums = detail::axpyWithSums2(r.data(), s.data(), m, t.data(), rhat.data(),
-                                                    n, T);
+            const auto sums =
+                detail::axpyWithSums2(r.data(), s.data(), m, t.data(), rhat.data(), n, T);
             rn = sums.self;
             rhoNew = sums.with;
             for (int c = 0; c < 2; ++c)

@@ -122,8 +122,8 @@ private slots:
         QVERIFY(half != a);
         void *close = acquireBlock(4 * kMiB - 256 * 1024); // wastes 1/16
         QCOMPARE(close, a);
-        for (auto [p, n] : {std::pair{bigger, 5 * kMiB}, {half, 2 * kMiB},
-                            {close, 4 * kMiB - 256 * 1024}})
+        for (auto [p, n] :
+             {std::pair{bigger, 5 * kMiB}, {half, 2 * kMiB}, {close, 4 * kMiB - 256 * 1024}})
             releaseBlock(p, n);
     }
 
