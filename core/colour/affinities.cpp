@@ -17,7 +17,7 @@ namespace {
 // were a large part of setLuma).
 inline float expNonPositive(float t)
 {
-    t = t < -87.0f ? -87.0f : t; // std::max(t, −87), written so that it vectorises
+    t = t < -87.0f ? -87.0f : t; // std::max(t, −87), written as a select so that it vectorises
     const float u = t * 1.44269504089f;
     // Round to nearest by the 1.5·2^23 trick (|u| < 2^22): SSE2 has no vector rounding.
     const float i = (u + 12582912.0f) - 12582912.0f;
@@ -30,55 +30,57 @@ inline float expNonPositive(float t)
     return e * std::bit_cast<float>(bits);
 }
 
-// The normalised affinities w_rs of one pixel (PROTOCOLS.md §6) to its n neighbours v (3×3
-// window), from its luma yr. Inlined into both callers: with n = 8 known the interior loop
-// vectorises.
-template <int N>
-[[gnu::always_inline]] inline float affinityWeights(float yr, const float *v, int n, float *w)
+// std::min and std::max, written as the selects they are so that they vectorise.
+[[gnu::always_inline]] inline float lesser(float a, float b)
 {
-    const int count = N > 0 ? N : n;
+    return b < a ? b : a;
+}
+[[gnu::always_inline]] inline float greater(float a, float b)
+{
+    return a < b ? b : a;
+}
+
+// Levin's σ_r (PROTOCOLS.md §6) from the window's variance and the smallest squared luma
+// difference to a neighbour, negated and inverted: the factor of the squared differences in
+// the exponent.
+[[gnu::always_inline]] inline float negInverseSigma(float var, float minSquaredDiff)
+{
     const float lnOnePercent = -4.60517019f; // ln 0.01
+    return -1.0f / greater(greater(0.6f * var, -minSquaredDiff / lnOnePercent), 2e-6f);
+}
+
+// The normalised affinities w_rs of one pixel to its n neighbours v (3×3 window, n ≤ 8), from
+// its luma yr: the border pixels' version (lumaRow). Returns their unnormalised sum Z.
+float affinityWeights(float yr, const float *v, int n, float *w)
+{
     float mean = yr;
-    for (int j = 0; j < count; ++j)
+    for (int j = 0; j < n; ++j)
         mean += v[j];
-    mean /= float(count + 1);
+    mean /= float(n + 1);
     float var = (yr - mean) * (yr - mean);
     float mgv = 1e30f;
-    for (int j = 0; j < count; ++j) {
+    for (int j = 0; j < n; ++j) {
         var += (v[j] - mean) * (v[j] - mean);
-        mgv = std::min(mgv, (v[j] - yr) * (v[j] - yr));
+        mgv = lesser(mgv, (v[j] - yr) * (v[j] - yr));
     }
-    var /= float(count + 1);
-    float csig = std::max(0.6f * var, -mgv / lnOnePercent);
-    csig = std::max(csig, 2e-6f);
-    const float inv = -1.0f / csig;
+    var /= float(n + 1);
+    const float inv = negInverseSigma(var, mgv);
     float sum = 0.0f;
-    for (int j = 0; j < count; ++j) {
+    for (int j = 0; j < n; ++j) {
         w[j] = expNonPositive((v[j] - yr) * (v[j] - yr) * inv);
         sum += w[j];
     }
     const float norm = 1.0f / sum;
-    for (int j = 0; j < count; ++j)
+    for (int j = 0; j < n; ++j)
         w[j] *= norm;
     return sum;
 }
 
-} // namespace
-
-namespace {
-
-// affinityWeights<8> written out for one pixel, with the same operations in the same order,
-// as straight-line code the compiler vectorises across pixels: through the generic version's
-// arrays and loops it did not (session 10 found no vector instruction in this loop).
-[[gnu::always_inline]] inline float lesser(float a, float b)
-{
-    return b < a ? b : a; // std::min
-}
-[[gnu::always_inline]] inline float greater(float a, float b)
-{
-    return a < b ? b : a; // std::max
-}
-
+// affinityWeights for an interior pixel, the same operations in the same order, written out
+// as straight-line code that the compiler vectorises across pixels (through the arrays and
+// loops it did not: session 10 found no vector instruction in the old interior loop). Each
+// plane is its own restrict pointer; through the array of plane pointers the stores might
+// alias.
 TINCTURE_HOT_CLONES
 void affinityKernel(int x0, int x1, const float *__restrict up, const float *__restrict mid,
                     const float *__restrict down, float *__restrict o0, float *__restrict o1,
@@ -86,7 +88,6 @@ void affinityKernel(int x0, int x1, const float *__restrict up, const float *__r
                     float *__restrict o6, float *__restrict o7, float *__restrict o8,
                     float *__restrict sums)
 {
-    const float lnOnePercent = -4.60517019f;
     for (int x = x0; x < x1; ++x) {
         const float yr = mid[x];
         const float v0 = up[x - 1], v1 = up[x], v2 = up[x + 1], v3 = mid[x - 1], v4 = mid[x + 1],
@@ -102,8 +103,7 @@ void affinityKernel(int x0, int x1, const float *__restrict up, const float *__r
         float mgv = lesser(1e30f, d0);
         mgv = lesser(lesser(lesser(mgv, d1), d2), d3);
         mgv = lesser(lesser(lesser(lesser(mgv, d4), d5), d6), d7);
-        const float csig = greater(greater(0.6f * var, -mgv / lnOnePercent), 2e-6f);
-        const float inv = -1.0f / csig;
+        const float inv = negInverseSigma(var, mgv);
         const float w0 = expNonPositive(d0 * inv), w1 = expNonPositive(d1 * inv),
                     w2 = expNonPositive(d2 * inv), w3 = expNonPositive(d3 * inv),
                     w4 = expNonPositive(d4 * inv), w5 = expNonPositive(d5 * inv),
@@ -150,8 +150,7 @@ float lumaRow(const std::vector<float> &luma, int width, int height, int x, int 
     if (n == 0)
         return 0.0f;
     float w[8];
-    const float sum =
-        affinityWeights<0>(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), n, w);
+    const float sum = affinityWeights(luma[size_t(y) * size_t(width) + size_t(x)], v.data(), n, w);
     for (int j = 0; j < n; ++j)
         row[k[size_t(j)]] = -w[j];
     return sum;

@@ -192,24 +192,14 @@ void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 // ever add to the same coarse row).
 void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
 {
-    const size_t fn = F.cells(), cn = C.cells();
-    // Level::galerkinRow, with what it looks up for every cell looked up once a row.
-    const bool weighted = F.weighted;
-    const float *weights = weighted ? F.rowWeights() : nullptr;
-    const bool hasFixed = !F.fixed.empty();
+    const size_t cn = C.cells();
     for (int fx = 0; fx < F.w; ++fx) {
         const size_t p = F.index(fx, fy);
         const float *wp = &F.interp[4 * p];
         if (wp[0] == 0.0f && wp[1] == 0.0f && wp[2] == 0.0f && wp[3] == 0.0f)
             continue;
         float a[9];
-        if (weighted) {
-            const float weight = !weights || (hasFixed && F.fixed[p]) ? 1.0f : weights[p];
-            for (size_t k = 0; k < 9; ++k)
-                a[k] = F.a[k * fn + p] * weight;
-        } else {
-            F.coarseningRow(p, a);
-        }
+        F.galerkinRow(p, a);
         const int bx = (fx >> 1) - 1, by = (fy >> 1) - 1;
         float ap[4][4] = {};
         for (int k = 0; k < 9; ++k) {
@@ -339,6 +329,17 @@ void buildRowWeights(Level &L, Team &team)
 // from the unnormalised affinities u_pq = Z_p w_pq, −c_pq off the diagonal and Σ_q c_pq + λ Z_p
 // on it; a fixed neighbour q is a Dirichlet cell (c_pq = u_pq); fixed rows stay the identity.
 // (Until session 8 it was stored as 9 planes: 15 MB at 854×480, 75 MB at 1920×1080.)
+namespace {
+
+// S's conductance between free cell p and its neighbour q = p + o_k, from u_pq = Z_p w_pq ≠ 0:
+// (u_pq + u_qp) / 2, or u_pq where q is fixed (a Dirichlet cell).
+inline float conductance(const Level &L, size_t q, int k, float upq)
+{
+    return L.fixed[q] ? upq : 0.5f * (upq - L.a[size_t(8 - k) * L.cells() + q] * L.rowScale[q]);
+}
+
+} // namespace
+
 void Level::surrogateRow(size_t p, float out[9]) const
 {
     const size_t n = cells();
@@ -355,26 +356,25 @@ void Level::surrogateRow(size_t p, float out[9]) const
         const float upq = -a[size_t(k) * n + p] * zp;
         if (k == 4 || upq == 0.0f)
             continue;
-        const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
-        const float c = fixed[q] ? upq : 0.5f * (upq - a[size_t(8 - k) * n + q] * rowScale[q]);
+        const float c = conductance(*this, size_t(ptrdiff_t(p) + off.o[k]), k, upq);
         out[k] = -c;
         diagonal += c;
     }
     out[4] = diagonal;
 }
 
+// One coefficient of surrogateRow without the rest of the row (building the row from these
+// measured slower: the interpolation reads every row whole).
 float Level::surrogateEntry(size_t p, int k) const
 {
     assert(k != 4);
     if (fixed[p])
         return 0.0f;
-    const size_t n = cells();
-    const float upq = -a[size_t(k) * n + p] * rowScale[p];
+    const float upq = -a[size_t(k) * cells() + p] * rowScale[p];
     if (upq == 0.0f)
         return 0.0f;
-    const size_t q = size_t(ptrdiff_t(p) + ptrdiff_t(k / 3 - 1) * pw + (k % 3 - 1));
-    const float c = fixed[q] ? upq : 0.5f * (upq - a[size_t(8 - k) * n + q] * rowScale[q]);
-    return -c;
+    return -conductance(*this, size_t(ptrdiff_t(p) + ptrdiff_t(k / 3 - 1) * pw + (k % 3 - 1)), k,
+                        upq);
 }
 
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team)

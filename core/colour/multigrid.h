@@ -136,15 +136,16 @@ struct Level
         for (size_t k = 0; k < 9; ++k)
             out[k] = a[k * cells() + p];
     }
-    // Row p of the surrogate S (see the header comment; coarsening.cpp).
+    // Row p of the surrogate S (see the header comment; coarsening.cpp), and its off-diagonal
+    // coefficient k ≠ 4 alone.
     void surrogateRow(size_t p, float out[9]) const;
-    // Off-diagonal coefficient k ≠ 4 of coarseningRow(p) alone, the same number it gives (the
-    // interpolation's barrier test reads two of a neighbour's nine).
+    float surrogateEntry(size_t p, int k) const;
+    // Off-diagonal coefficient k ≠ 4 of coarseningRow(p) alone (the interpolation's barrier
+    // test reads two of a neighbour's nine).
     float coarseningEntry(size_t p, int k) const
     {
         return scaled() ? surrogateEntry(p, k) : a[size_t(k) * cells() + p];
     }
-    float surrogateEntry(size_t p, int k) const;
     // The rows' weights in the restriction on a scaled level 0 (one per padded cell): π in
     // weighted mode, Z in symmetric mode; null elsewhere (weight 1).
     const float *rowWeights() const

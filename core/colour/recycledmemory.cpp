@@ -2,7 +2,6 @@
 
 #include "colour/scribblesolver.h"
 
-#include <algorithm>
 #include <cassert>
 #include <mutex>
 #include <unordered_map>
@@ -30,8 +29,7 @@ constexpr int kPopulateWrite = 23; // Linux 5.14's value; older glibc headers la
 struct CachedBlock
 {
     void *block;
-    size_t bytes;   // the size it was made with
-    uint64_t freed; // when it was cached (a counter): the oldest go first
+    size_t bytes; // the size it was made with
 };
 
 // Maps a new block's pages in one call instead of one page fault each as the vector first
@@ -97,9 +95,9 @@ public:
             m_live.erase(it);
             m_liveBytes -= bytes;
             if (bytes > m_limit) {
-                evicted.push_back({block, bytes, 0});
+                evicted.push_back({block, bytes});
             } else {
-                m_cached.push_back({block, bytes, ++m_clock});
+                m_cached.push_back({block, bytes}); // m_cached stays oldest first
                 m_cachedBytes += bytes;
                 evictOverLimit(evicted);
             }
@@ -135,9 +133,7 @@ public:
 private:
     void evictOverLimit(std::vector<CachedBlock> &evicted)
     {
-        std::sort(m_cached.begin(), m_cached.end(),
-                  [](const CachedBlock &a, const CachedBlock &b) { return a.freed < b.freed; });
-        size_t drop = 0;
+        size_t drop = 0; // the oldest first
         while (m_cachedBytes > m_limit && drop < m_cached.size()) {
             m_cachedBytes -= m_cached[drop].bytes;
             evicted.push_back(m_cached[drop]);
@@ -151,7 +147,6 @@ private:
     std::unordered_map<void *, size_t> m_live;
     size_t m_cachedBytes = 0, m_liveBytes = 0, m_limit = kDefaultLimit;
     size_t m_reused = 0, m_allocated = 0;
-    uint64_t m_clock = 0;
 };
 
 // Never destroyed: solvers may be released from static destructors after it would have been.
@@ -168,7 +163,7 @@ void *acquireBlock(size_t bytes)
     return cache().acquire(bytes);
 }
 
-void releaseBlock(void *block, size_t /*bytes: the cache knows what it made*/) noexcept
+void releaseBlock(void *block) noexcept
 {
     if (block)
         cache().release(block);

@@ -28,9 +28,9 @@ constexpr size_t kRecycledMinBytes = size_t(256) << 10;
 // A block of at least `bytes` (64-byte aligned): a cached one within 1/8 of the size, or a
 // new one. Throws std::bad_alloc as operator new does.
 void *acquireBlock(size_t bytes);
-// Gives back a block from acquireBlock with the size it was asked for; it is kept for reuse
-// while the cache holds no more than its limit, the oldest cached blocks freed first.
-void releaseBlock(void *block, size_t bytes) noexcept;
+// Gives back a block from acquireBlock (the cache knows its size); it is kept for reuse while
+// the cache holds no more than its limit, the oldest cached blocks freed first.
+void releaseBlock(void *block) noexcept;
 
 struct RecycledMemoryStats
 {
@@ -61,7 +61,7 @@ template <class T> struct RecycledAllocator
         if (n * sizeof(T) < kRecycledMinBytes)
             std::allocator<T>{}.deallocate(p, n);
         else
-            releaseBlock(p, n * sizeof(T));
+            releaseBlock(p);
     }
     template <class U> bool operator==(const RecycledAllocator<U> &) const noexcept { return true; }
 };

@@ -75,11 +75,11 @@ private:
     int m_n = 0;
 };
 
-// Per-channel sums of a reduction over the team: one slot per thread, padded to its own
-// cache line so the threads do not share one.
+// One thread's sums in a reduction over the team (up to four: two channels, two products),
+// padded to its own cache line so the threads do not share one.
 struct alignas(64) PartialSums
 {
-    double s[2] = {0.0, 0.0};
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
 };
 
 } // namespace tincture::colour::detail

@@ -6,12 +6,6 @@ namespace tincture::colour::detail {
 
 namespace {
 
-// Four per-channel sums of one thread, on their own cache line.
-struct alignas(64) Partial4
-{
-    double s[4] = {0.0, 0.0, 0.0, 0.0};
-};
-
 int threadsForVector(size_t n, const Team &team)
 {
     return n / 2 >= size_t(kParallelCells) ? team.size() : 1;
@@ -22,7 +16,7 @@ int threadsForVector(size_t n, const Team &team)
 template <class Body> std::array<double, 4> reduceSlices(size_t n, Team &team, Body &&body)
 {
     const int threads = threadsForVector(n, team);
-    std::vector<Partial4> parts(static_cast<size_t>(threads));
+    std::vector<PartialSums> parts(static_cast<size_t>(threads));
     const size_t half = n / 2;
     team.run(threads, [&](int t) {
         const size_t j0 = half * size_t(t) / size_t(threads);
@@ -30,7 +24,7 @@ template <class Body> std::array<double, 4> reduceSlices(size_t n, Team &team, B
         body(j0, j1, parts[size_t(t)].s);
     });
     std::array<double, 4> sums{};
-    for (const Partial4 &part : parts)
+    for (const PartialSums &part : parts)
         for (int k = 0; k < 4; ++k)
             sums[size_t(k)] += part.s[k];
     return sums;

@@ -1,6 +1,7 @@
 // Pieces of the multigrid hierarchy's construction (colour/multigrid.h) against plain
 // reference versions written here: the row weights π (built as a wavefront over row bands)
-// and the single coefficients of the coarsening operator that the interpolation reads.
+// and the symmetric surrogate's coefficients (whole rows and the single ones the
+// interpolation reads) against their definition.
 
 #include "colour/multigrid.h"
 
@@ -136,25 +137,50 @@ private slots:
                 QVERIFY(L.rowWeight[L.index(x, y)] > 0.0f);
     }
 
-    // coarseningEntry gives coarseningRow's off-diagonal coefficients, on the scaled level 0
-    // (the surrogate, with fixed cells) and on an unscaled level.
-    void coarseningEntryMatchesRow()
+    // The surrogate S of a scaled level 0 against its definition (multigrid.h), written here in
+    // double: conductance c_pq = (u_pq + u_qp) / 2 between free cells with u_pq = Z_p w_pq,
+    // u_pq towards a fixed neighbour, −c_pq off the diagonal and Σ_q c_pq + λ Z_p on it; a
+    // fixed row is the identity. And on an unscaled level, coarseningEntry is the operator's
+    // own coefficient.
+    void surrogateMatchesDefinition()
     {
-        for (bool scaled : {true, false}) {
-            Level L = makeLevel(41, 29, scaled ? 5u : 6u, 0.15);
-            if (!scaled)
-                L.rowScale.clear();
-            QCOMPARE(L.scaled(), scaled);
-            for (int y = 0; y < L.h; ++y)
-                for (int x = 0; x < L.w; ++x) {
-                    const size_t p = L.index(x, y);
-                    float row[9];
-                    L.coarseningRow(p, row);
-                    for (int k = 0; k < 9; ++k)
-                        if (k != 4)
-                            QCOMPARE(L.coarseningEntry(p, k), row[k]);
+        const double lambda = 0.25;
+        Level L = makeLevel(41, 29, 5u, 0.15);
+        const size_t n = L.cells();
+        for (size_t p = 0; p < n; ++p)
+            if (L.rowScale[p] > 0.0f && !L.fixed[p])
+                L.a[4 * n + p] = float(1.0 + lambda);
+        QVERIFY(L.scaled());
+        const Offsets off(L.pw);
+        for (int y = 0; y < L.h; ++y)
+            for (int x = 0; x < L.w; ++x) {
+                const size_t p = L.index(x, y);
+                float row[9];
+                L.surrogateRow(p, row);
+                double diagonal = L.fixed[p] ? 1.0 : lambda * L.rowScale[p];
+                for (int k = 0; k < 9; ++k) {
+                    if (k == 4)
+                        continue;
+                    const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
+                    double expected = 0.0;
+                    if (!L.fixed[p]) {
+                        const double upq = -double(L.a[size_t(k) * n + p]) * L.rowScale[p];
+                        const double uqp = -double(L.a[size_t(8 - k) * n + q]) * L.rowScale[q];
+                        const double c = L.fixed[q] ? upq : 0.5 * (upq + uqp);
+                        expected = -c;
+                        diagonal += c;
+                    }
+                    QVERIFY(std::abs(row[k] - expected) <= 1e-6 * (1.0 + std::abs(expected)));
+                    QCOMPARE(L.coarseningEntry(p, k), row[k]);
                 }
-        }
+                QVERIFY(std::abs(row[4] - diagonal) <= 1e-5 * (1.0 + std::abs(diagonal)));
+            }
+
+        L.rowScale.clear(); // an unscaled level: the coefficients themselves
+        QVERIFY(!L.scaled());
+        for (size_t p = 0; p < n; ++p)
+            for (int k : {0, 1, 2, 3, 5, 6, 7, 8})
+                QCOMPARE(L.coarseningEntry(p, k), L.a[size_t(k) * n + p]);
     }
 };
 

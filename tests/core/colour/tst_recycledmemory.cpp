@@ -99,14 +99,14 @@ private slots:
         setSolverMemoryCacheLimit(64 * kMiB);
         void *a = acquireBlock(4 * kMiB);
         std::memset(a, 1, 4 * kMiB);
-        releaseBlock(a, 4 * kMiB);
+        releaseBlock(a);
         QCOMPARE(recycledMemoryStats().cachedBlocks, size_t(1));
         const size_t reusedBefore = recycledMemoryStats().reused;
         void *b = acquireBlock(4 * kMiB);
         QCOMPARE(b, a);
         QCOMPARE(recycledMemoryStats().reused, reusedBefore + 1);
         QCOMPARE(recycledMemoryStats().cachedBlocks, size_t(0));
-        releaseBlock(b, 4 * kMiB);
+        releaseBlock(b);
     }
 
     // A cached block serves a request it can hold without wasting more than an eighth of it.
@@ -115,7 +115,7 @@ private slots:
         LimitGuard guard;
         setSolverMemoryCacheLimit(64 * kMiB);
         void *a = acquireBlock(4 * kMiB);
-        releaseBlock(a, 4 * kMiB);
+        releaseBlock(a);
         void *bigger = acquireBlock(5 * kMiB); // does not fit
         QVERIFY(bigger != a);
         void *half = acquireBlock(2 * kMiB); // would waste half of it
@@ -124,7 +124,7 @@ private slots:
         QCOMPARE(close, a);
         for (auto [p, n] :
              {std::pair{bigger, 5 * kMiB}, {half, 2 * kMiB}, {close, 4 * kMiB - 256 * 1024}})
-            releaseBlock(p, n);
+            releaseBlock(p);
     }
 
     // Over the limit, the blocks cached first are freed first; limit 0 keeps nothing.
@@ -136,19 +136,19 @@ private slots:
         for (void *&p : b)
             p = acquireBlock(4 * kMiB);
         for (void *p : b)
-            releaseBlock(p, 4 * kMiB);
+            releaseBlock(p);
         RecycledMemoryStats s = recycledMemoryStats();
         QCOMPARE(s.cachedBlocks, size_t(2));
         QCOMPARE(s.cachedBytes, 8 * kMiB);
         void *x = acquireBlock(4 * kMiB), *y = acquireBlock(4 * kMiB);
         QVERIFY((x == b[1] && y == b[2]) || (x == b[2] && y == b[1])); // b[0] went first
-        releaseBlock(x, 4 * kMiB);
-        releaseBlock(y, 4 * kMiB);
+        releaseBlock(x);
+        releaseBlock(y);
 
         setSolverMemoryCacheLimit(0);
         QCOMPARE(recycledMemoryStats().cachedBytes, size_t(0));
         void *z = acquireBlock(4 * kMiB);
-        releaseBlock(z, 4 * kMiB);
+        releaseBlock(z);
         QCOMPARE(recycledMemoryStats().cachedBlocks, size_t(0));
     }
 
@@ -173,7 +173,7 @@ private slots:
                     std::this_thread::yield();
                     if (std::any_of(p, p + n, [t](unsigned char c) { return c != t + 1; }))
                         ++failures[size_t(t)];
-                    releaseBlock(p, n);
+                    releaseBlock(p);
                 }
             });
         for (std::thread &th : threads)
