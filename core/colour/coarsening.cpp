@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace tincture::colour::detail {
@@ -190,43 +191,93 @@ void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 // A_c of p's parents. Fine row fy feeds coarse rows fy>>1 and (fy+1)>>1, so the fine rows
 // are cut into 2·n bands and the even bands run at once, then the odd ones (no two threads
 // ever add to the same coarse row).
+//
+// A cell's parity (OX, OY) fixes which of its interpolation slots can be non-zero (a coarse
+// point has slot 0 only, a cell between two coarse cells on a row 0 and 1, on a column 0 and 2,
+// a centre point all four) and where each neighbour's coarse cells fall in the 4×4 block, so
+// each parity has its own fully unrolled kernel: the block stays in registers and the
+// structural zeros are never multiplied. The sums are the same, in the same order, as adding
+// every product (a structural zero adds nothing), so A_c is the same to the bit.
+constexpr bool slotUsed(int ox, int oy, int slot)
+{
+    return slot == 0 || (slot == 1 && ox) || (slot == 2 && oy) || (slot == 3 && ox && oy);
+}
+
+template <int OX, int OY, int K>
+[[gnu::always_inline]] inline void addNeighbour(const Level &F, size_t q, const float a[9],
+                                                float ap[4][4])
+{
+    constexpr int dx = K % 3 - 1, dy = K / 3 - 1;
+    constexpr int nx = (OX + dx) & 1, ny = (OY + dy) & 1;               // the neighbour's parity
+    constexpr int jx = ((OX + dx) >> 1) + 1, jy = ((OY + dy) >> 1) + 1; // its block position
+    const float ak = a[K];
+    const float *ws = &F.interp[4 * q];
+    ap[jy][jx] += ak * ws[0];
+    if constexpr (slotUsed(nx, ny, 1))
+        ap[jy][jx + 1] += ak * ws[1];
+    if constexpr (slotUsed(nx, ny, 2))
+        ap[jy + 1][jx] += ak * ws[2];
+    if constexpr (slotUsed(nx, ny, 3))
+        ap[jy + 1][jx + 1] += ak * ws[3];
+}
+
+template <int OX, int OY, int SI>
+[[gnu::always_inline]] inline void addToParent(Level &C, size_t cn, int fx, int fy, float w,
+                                               const float ap[4][4])
+{
+    if constexpr (slotUsed(OX, OY, SI)) {
+        if (w == 0.0f)
+            return;
+        // Parent I = (fx/2 + (SI & 1), fy/2 + (SI >> 1)) sits at ap index (ox, oy), both
+        // 1 or 2, so its whole 3×3 neighbourhood J − I ∈ −1…1 lies inside ap's 4×4.
+        constexpr int ox = 1 + (SI & 1), oy = 1 + (SI >> 1);
+        float *ca = &C.a[C.index((fx >> 1) + (SI & 1), (fy >> 1) + (SI >> 1))];
+        for (int dy = -1; dy <= 1; ++dy)
+            for (int dx = -1; dx <= 1; ++dx)
+                ca[size_t((dy + 1) * 3 + dx + 1) * cn] += w * ap[oy + dy][ox + dx];
+    }
+}
+
+template <int OX, int OY>
+[[gnu::always_inline]] inline void galerkinCell(const Level &F, Level &C, const Offsets &off,
+                                                int fx, int fy)
+{
+    const size_t p = F.index(fx, fy);
+    const float *wp = &F.interp[4 * p];
+    if (wp[0] == 0.0f && wp[1] == 0.0f && wp[2] == 0.0f && wp[3] == 0.0f)
+        return;
+    float a[9];
+    F.galerkinRow(p, a);
+    float ap[4][4] = {};
+    [&]<int... K>(std::integer_sequence<int, K...>)
+    {
+        (addNeighbour<OX, OY, K>(F, size_t(ptrdiff_t(p) + off.o[K]), a, ap), ...);
+    }
+    (std::make_integer_sequence<int, 9>{});
+    const size_t cn = C.cells();
+    addToParent<OX, OY, 0>(C, cn, fx, fy, wp[0], ap);
+    addToParent<OX, OY, 1>(C, cn, fx, fy, wp[1], ap);
+    addToParent<OX, OY, 2>(C, cn, fx, fy, wp[2], ap);
+    addToParent<OX, OY, 3>(C, cn, fx, fy, wp[3], ap);
+}
+
+template <int OY> void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
+{
+    int fx = 0;
+    for (; fx + 1 < F.w; fx += 2) {
+        galerkinCell<0, OY>(F, C, off, fx, fy);
+        galerkinCell<1, OY>(F, C, off, fx + 1, fy);
+    }
+    if (fx < F.w)
+        galerkinCell<0, OY>(F, C, off, fx, fy);
+}
+
 void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
 {
-    const size_t cn = C.cells();
-    for (int fx = 0; fx < F.w; ++fx) {
-        const size_t p = F.index(fx, fy);
-        const float *wp = &F.interp[4 * p];
-        if (wp[0] == 0.0f && wp[1] == 0.0f && wp[2] == 0.0f && wp[3] == 0.0f)
-            continue;
-        float a[9];
-        F.galerkinRow(p, a);
-        const int bx = (fx >> 1) - 1, by = (fy >> 1) - 1;
-        float ap[4][4] = {};
-        for (int k = 0; k < 9; ++k) {
-            const float ak = a[k];
-            if (ak == 0.0f)
-                continue;
-            const int sx = fx + k % 3 - 1, sy = fy + k / 3 - 1;
-            const float *ws = &F.interp[4 * size_t(ptrdiff_t(p) + off.o[k])];
-            const int jx = (sx >> 1) - bx, jy = (sy >> 1) - by; // 0..2 (slots may add 1)
-            ap[jy][jx] += ak * ws[0];
-            ap[jy][jx + 1] += ak * ws[1];
-            ap[jy + 1][jx] += ak * ws[2];
-            ap[jy + 1][jx + 1] += ak * ws[3];
-        }
-        for (int si = 0; si < 4; ++si) {
-            const float w = wp[si];
-            if (w == 0.0f)
-                continue;
-            // Parent I = (fx/2 + (si & 1), fy/2 + (si >> 1)) sits at ap index (ox, oy), both
-            // 1 or 2, so its whole 3×3 neighbourhood J − I ∈ −1…1 lies inside ap's 4×4.
-            const int ox = 1 + (si & 1), oy = 1 + (si >> 1);
-            float *ca = &C.a[C.index((fx >> 1) + (si & 1), (fy >> 1) + (si >> 1))];
-            for (int dy = -1; dy <= 1; ++dy)
-                for (int dx = -1; dx <= 1; ++dx)
-                    ca[size_t((dy + 1) * 3 + dx + 1) * cn] += w * ap[oy + dy][ox + dx];
-        }
-    }
+    if (fy & 1)
+        galerkinFineRow<1>(F, C, off, fy);
+    else
+        galerkinFineRow<0>(F, C, off, fy);
 }
 
 void galerkin(const Level &F, Level &C, Team &team)
