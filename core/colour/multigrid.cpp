@@ -33,6 +33,8 @@ struct RowView
     const float *invDiag;
     size_t n;     // cells per plane
     ptrdiff_t pw; // padded width
+    // Level 0's row sums (Level::rowSum), for the stencil in difference form; null: plain form.
+    const float *rowSum = nullptr;
 };
 
 // The part of a Gauss–Seidel row update that does not depend on the cell swept just before
@@ -142,25 +144,34 @@ template <bool Forward> inline void gsRow(Level &L, int y, float *scratch, FromZ
     } else {
         gsPartialRow(w, view, Forward, xI, xQ, L.f.data() + p0, L.f.data() + n + p0, tI, tQ, tc);
     }
-    // x_i = t_i − c_i x_{i−1}, two cells a step: x_{i+1} = (t_{i+1} − c_{i+1} t_i) +
-    // c_{i+1} c_i x_{i−1} puts one multiply-add per two cells on the dependency chain.
+    // x_i = t_i − c_i x_{i−1}, four cells a step, each from the cell before the step (p):
+    // x_{i+1} = V1 + k1 p, x_{i+2} = V2 − k2 p, x_{i+3} = V3 + k3 p with V_j = t_j − c_j V_{j−1}
+    // and k_j = c_j k_{j−1}, so one multiply-add per four cells is on the dependency chain.
     constexpr int s = Forward ? 1 : -1;
     int i = Forward ? 0 : w - 1;
     float pI = xI[i - s], pQ = xQ[i - s]; // the zero border
-    for (int left = w; left >= 2; left -= 2, i += 2 * s) {
-        const float c0 = tc[i], c1 = tc[i + s];
-        const float u = c1 * c0;
-        const float vI = tI[i + s] - c1 * tI[i], vQ = tQ[i + s] - c1 * tQ[i];
+    for (int left = w; left >= 4; left -= 4, i += 4 * s) {
+        const float c0 = tc[i], c1 = tc[i + s], c2 = tc[i + 2 * s], c3 = tc[i + 3 * s];
+        const float k1 = c1 * c0, k2 = c2 * k1, k3 = c3 * k2;
+        const float v1I = tI[i + s] - c1 * tI[i], v1Q = tQ[i + s] - c1 * tQ[i];
+        const float v2I = tI[i + 2 * s] - c2 * v1I, v2Q = tQ[i + 2 * s] - c2 * v1Q;
+        const float v3I = tI[i + 3 * s] - c3 * v2I, v3Q = tQ[i + 3 * s] - c3 * v2Q;
         xI[i] = tI[i] - c0 * pI;
         xQ[i] = tQ[i] - c0 * pQ;
-        pI = vI + u * pI;
-        pQ = vQ + u * pQ;
-        xI[i + s] = pI;
-        xQ[i + s] = pQ;
+        xI[i + s] = v1I + k1 * pI;
+        xQ[i + s] = v1Q + k1 * pQ;
+        xI[i + 2 * s] = v2I - k2 * pI;
+        xQ[i + 2 * s] = v2Q - k2 * pQ;
+        pI = v3I + k3 * pI;
+        pQ = v3Q + k3 * pQ;
+        xI[i + 3 * s] = pI;
+        xQ[i + 3 * s] = pQ;
     }
-    if (w % 2) {
-        xI[i] = tI[i] - tc[i] * pI;
-        xQ[i] = tQ[i] - tc[i] * pQ;
+    for (int left = (w % 4); left > 0; --left, i += s) {
+        pI = tI[i] - tc[i] * pI;
+        pQ = tQ[i] - tc[i] * pQ;
+        xI[i] = pI;
+        xQ[i] = pQ;
     }
 }
 
@@ -204,8 +215,11 @@ void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero =
     }
 }
 
-// One row of out = f − A x (Residual) or out = A x, both channels.
-template <bool Residual>
+// One row of out = f − A x (Residual) or out = A x, both channels. In difference form
+// (Difference, level 0) a row is applied as e_r x_r + Σ_{s≠r} a_rs (x_s − x_r) with e_r the
+// row's intended sum (Level::rowSum), so a constant is annihilated exactly where it should be,
+// whatever the rounding of the stored coefficients (see Level::rowSum).
+template <bool Residual, bool Difference>
 [[gnu::always_inline]] inline void
 stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__restrict xQ,
                const float *__restrict fI, const float *__restrict fQ, float *__restrict oI,
@@ -214,16 +228,28 @@ stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__rest
     const size_t n = v.n;
     const ptrdiff_t pw = v.pw;
     const float *__restrict a = v.a;
+    const float *__restrict e = v.rowSum;
     for (int i = 0; i < w; ++i) {
         const float a0 = a[i], a1 = a[n + i], a2 = a[2 * n + i], a3 = a[3 * n + i],
-                    a4 = a[4 * n + i], a5 = a[5 * n + i], a6 = a[6 * n + i], a7 = a[7 * n + i],
-                    a8 = a[8 * n + i];
-        const float sI = a0 * xI[i - pw - 1] + a1 * xI[i - pw] + a2 * xI[i - pw + 1] +
-                         a3 * xI[i - 1] + a4 * xI[i] + a5 * xI[i + 1] + a6 * xI[i + pw - 1] +
-                         a7 * xI[i + pw] + a8 * xI[i + pw + 1];
-        const float sQ = a0 * xQ[i - pw - 1] + a1 * xQ[i - pw] + a2 * xQ[i - pw + 1] +
-                         a3 * xQ[i - 1] + a4 * xQ[i] + a5 * xQ[i + 1] + a6 * xQ[i + pw - 1] +
-                         a7 * xQ[i + pw] + a8 * xQ[i + pw + 1];
+                    a5 = a[5 * n + i], a6 = a[6 * n + i], a7 = a[7 * n + i], a8 = a[8 * n + i];
+        float sI, sQ;
+        if constexpr (Difference) {
+            const float cI = xI[i], cQ = xQ[i];
+            sI = e[i] * cI + a0 * (xI[i - pw - 1] - cI) + a1 * (xI[i - pw] - cI) +
+                 a2 * (xI[i - pw + 1] - cI) + a3 * (xI[i - 1] - cI) + a5 * (xI[i + 1] - cI) +
+                 a6 * (xI[i + pw - 1] - cI) + a7 * (xI[i + pw] - cI) + a8 * (xI[i + pw + 1] - cI);
+            sQ = e[i] * cQ + a0 * (xQ[i - pw - 1] - cQ) + a1 * (xQ[i - pw] - cQ) +
+                 a2 * (xQ[i - pw + 1] - cQ) + a3 * (xQ[i - 1] - cQ) + a5 * (xQ[i + 1] - cQ) +
+                 a6 * (xQ[i + pw - 1] - cQ) + a7 * (xQ[i + pw] - cQ) + a8 * (xQ[i + pw + 1] - cQ);
+        } else {
+            const float a4 = a[4 * n + i];
+            sI = a0 * xI[i - pw - 1] + a1 * xI[i - pw] + a2 * xI[i - pw + 1] + a3 * xI[i - 1] +
+                 a4 * xI[i] + a5 * xI[i + 1] + a6 * xI[i + pw - 1] + a7 * xI[i + pw] +
+                 a8 * xI[i + pw + 1];
+            sQ = a0 * xQ[i - pw - 1] + a1 * xQ[i - pw] + a2 * xQ[i - pw + 1] + a3 * xQ[i - 1] +
+                 a4 * xQ[i] + a5 * xQ[i + 1] + a6 * xQ[i + pw - 1] + a7 * xQ[i + pw] +
+                 a8 * xQ[i + pw + 1];
+        }
         if constexpr (Residual) {
             oI[i] = fI[i] - sI;
             oQ[i] = fQ[i] - sQ;
@@ -239,10 +265,16 @@ void stencilRow(int w, RowView v, const float *__restrict xI, const float *__res
                 const float *__restrict fI, const float *__restrict fQ, float *__restrict oI,
                 float *__restrict oQ)
 {
-    if (fI)
-        stencilRowImpl<true>(w, v, xI, xQ, fI, fQ, oI, oQ);
-    else
-        stencilRowImpl<false>(w, v, xI, xQ, fI, fQ, oI, oQ);
+    if (v.rowSum) {
+        if (fI)
+            stencilRowImpl<true, true>(w, v, xI, xQ, fI, fQ, oI, oQ);
+        else
+            stencilRowImpl<false, true>(w, v, xI, xQ, fI, fQ, oI, oQ);
+    } else if (fI) {
+        stencilRowImpl<true, false>(w, v, xI, xQ, fI, fQ, oI, oQ);
+    } else {
+        stencilRowImpl<false, false>(w, v, xI, xQ, fI, fQ, oI, oQ);
+    }
 }
 
 // out = f − A x (residual, f given) or out = A x (apply, f null).
@@ -252,7 +284,8 @@ void stencil(const Level &L, const float *x, const float *f, float *out, Team &t
     team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
             const size_t p0 = L.index(0, y);
-            stencilRow(L.w, RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw)}, x + p0,
+            const float *e = L.rowSum.size() == n ? L.rowSum.data() + p0 : nullptr;
+            stencilRow(L.w, RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw), e}, x + p0,
                        x + n + p0, f ? f + p0 : nullptr, f ? f + n + p0 : nullptr, out + p0,
                        out + n + p0);
         }

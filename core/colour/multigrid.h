@@ -6,9 +6,9 @@
 // contiguous rows and vectorise; they are also built for AVX2+FMA, picked at load time.
 // Gauss–Seidel stays lexicographic (the same smoother as the interleaved scalar version): the
 // part of a row update that does not depend on the cell just swept is computed for the whole
-// row at once, then the row is a first-order recurrence run two cells a step. Against the
-// interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble --runs 3`
-// (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
+// row at once, then the row is a first-order recurrence run four cells a step (two before session
+// 11). Against the interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble
+// --runs 3` (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
 // cold at 854×480 and from 2990 to 2207 ms at 1920×1080, with the same iterations.
 // Level 0 may mark cells as fixed (identity rows: scribbles and kept pixels); their error is
 // zero, so the interpolation P is zero on them and they drop out of the coarse levels.
@@ -116,6 +116,13 @@ struct Level
     // Level 0 only: the weight π_p of each row in the restriction and in the first Galerkin
     // product (see the header comment; empty: Z). Depends on the luma only.
     Plane rowWeight;
+    // Level 0 only (optional): each row's intended sum e_r (the prior weight λ on a free row,
+    // 1 on a fixed one). With it, the true residual and the operator BiCGSTAB applies take a row
+    // as e_r x_r + Σ_{s≠r} a_rs (x_s − x_r). Levin's free rows sum to λ exactly, their stored
+    // float coefficients only to within rounding, and on a region that strong edges all but
+    // isolate, that rounding (about 1e-7 of a row) weighs against couplings of 1e-4: the plain
+    // form's solution moved by 1e-3 there.
+    Plane rowSum;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     Plane interp;

@@ -1,7 +1,7 @@
 // Pieces of the multigrid hierarchy's construction (colour/multigrid.h) against plain
 // reference versions written here: the row weights π (built as a wavefront over row bands)
 // and the symmetric surrogate's coefficients (whole rows and the single ones the
-// interpolation reads) against their definition.
+// interpolation reads) against their definition; level 0's operator in difference form.
 
 #include "colour/multigrid.h"
 
@@ -181,6 +181,46 @@ private slots:
         for (size_t p = 0; p < n; ++p)
             for (int k : {0, 1, 2, 3, 5, 6, 7, 8})
                 QCOMPARE(L.coarseningEntry(p, k), L.a[size_t(k) * n + p]);
+    }
+
+    // Level 0's operator in difference form (Level::rowSum): a constant is annihilated exactly
+    // on every free row of Levin's system (λ = 0) and kept on every fixed row, for every
+    // constant, where the plain form leaves its rows' rounding behind.
+    void differenceFormAnnihilatesConstants()
+    {
+        Team team(2);
+        Hierarchy h;
+        h.levels.push_back(makeLevel(157, 93, 9u, 0.1));
+        h.team = &team;
+        Level &L = h.levels[0];
+        const size_t n = L.cells();
+        Plane x(2 * n, 0.0f), out(2 * n, 0.0f);
+        size_t plainMisses = 0;
+        for (const float c : {0.37f, -0.2913f, 1.0f / 3.0f}) {
+            for (int y = 0; y < L.h; ++y)
+                for (int i = 0; i < L.w; ++i) {
+                    x[L.index(i, y)] = c;
+                    x[n + L.index(i, y)] = -c;
+                }
+            L.rowSum.clear();
+            h.apply(x.data(), out.data());
+            for (int y = 0; y < L.h; ++y)
+                for (int i = 0; i < L.w; ++i)
+                    plainMisses += !L.fixed[L.index(i, y)] && out[L.index(i, y)] != 0.0f;
+            L.rowSum.assign(n, 0.0f);
+            for (size_t p = 0; p < n; ++p)
+                L.rowSum[p] = L.fixed[p] ? 1.0f : 0.0f;
+            h.apply(x.data(), out.data());
+            for (int y = 0; y < L.h; ++y)
+                for (int i = 0; i < L.w; ++i) {
+                    const size_t p = L.index(i, y);
+                    // (Exact: QCOMPARE's fuzzy float test would take 1e-9 for 0.)
+                    QVERIFY(out[p] == (L.fixed[p] ? c : 0.0f));
+                    QVERIFY(out[n + p] == (L.fixed[p] ? -c : 0.0f));
+                }
+        }
+        // (What the difference form is for: the stored rows do not sum to zero exactly.)
+        QVERIFY(plainMisses > 0);
     }
 };
 
