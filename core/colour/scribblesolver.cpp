@@ -344,6 +344,8 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     // and two, and as good while each cycle at least halves the residual. BiCGSTAB takes over
     // at the first step that does worse.
     bool residualCurrent = false; // r and rn are b − A x for the x there is now
+    // z holds the V-cycle correction of a residual from earlier in this solve (see below).
+    bool zIsCorrection = false;
     for (std::array<double, 2> last{}; stats.cycles < options.stationaryCycles; ++stats.cycles) {
         if (feedback.isCancelled())
             return Error::cancelled();
@@ -362,6 +364,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         mg.precondition(r, z);
         axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
         residualCurrent = false;
+        zIsCorrection = true;
     }
     int it = 0;
     int polishes = 0;
@@ -396,7 +399,17 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             // The residual understates the error where strong edges isolate a region from
             // every scribble (its colour hangs on weak affinities). One V-cycle's correction
             // does not: apply it, and while its RMS is above correctionTolerance, ask ten times
-            // less of the residual and go on.
+            // less of the residual and go on. The last correction made on the way here (the
+            // last stationary cycle's, or BiCGSTAB's of its last s) was of a larger residual
+            // than this one: where it is under correctionTolerance already, this one would be
+            // too, and the cycle is saved.
+            const double limit = options.correctionTolerance * options.correctionTolerance *
+                                 double(L.w) * double(L.h);
+            if (zIsCorrection && polishes == 0) {
+                const auto last = dot2(L, z.data(), z.data(), T);
+                if (!broke(last) && last[0] <= limit && last[1] <= limit)
+                    break;
+            }
             if (feedback.isCancelled())
                 return Error::cancelled();
             mg.precondition(r, z);
@@ -407,8 +420,6 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             const auto zn = dot2(L, z.data(), z.data(), T);
             if (broke(zn))
                 return breakdown();
-            const double limit = options.correctionTolerance * options.correctionTolerance *
-                                 double(L.w) * double(L.h);
             if (zn[0] > limit || zn[1] > limit) {
                 for (int c = 0; c < 2; ++c) {
                     tol[c] *= 0.01;
@@ -476,6 +487,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 break;
             }
             mg.precondition(s, z);
+            zIsCorrection = true;
             mg.apply(z.data(), t.data());
             const auto [ts, tt] = detail::dotPair2(t.data(), s.data(), n, T);
             for (int c = 0; c < 2; ++c) {
