@@ -36,14 +36,15 @@
 // true residual is still above it, restarts from it; a restart that does not cut it by a tenth
 // ends the solve (the float floor, about 1.6e-7 relative on the benchmark frame). The residual
 // understates the error where strong edges isolate a region from every scribble, so a solve
-// that meets the tolerance then applies one more V-cycle correction and, while that correction's
-// RMS is over correctionTolerance, goes on with a residual target ten times lower (up to four
-// times). The true residual and the operator BiCGSTAB applies take Levin's rows in difference
-// form, Σ_s w_rs (U_r − U_s) (+ λ U_r), so that they sum to exactly what they should whatever
-// the rounding of the stored weights (multigrid.h, Level::rowSum): on tst_scribblesolver's
-// coffee crop that took BiCGSTAB alone from 48.0 to 53.9 dB of the exact solve (session 11).
-// A non-finite residual (a breakdown) is an error, never a result. The loops run on all
-// cores through the solver's own fork-join team (team.h: it spins briefly between loops where
+// that meets the tolerance also looks at the size of a V-cycle correction: the last one it made
+// (of a larger residual) where that is under correctionTolerance already, otherwise one more,
+// which it applies and, while its RMS is over correctionTolerance, goes on with a residual
+// target ten times lower (up to four times). The true residual and the operator BiCGSTAB applies
+// take Levin's rows in difference form, Σ_s w_rs (U_r − U_s) (+ λ U_r), so that they sum to exactly
+// what they should whatever the rounding of the stored weights (multigrid.h, Level::rowSum): on
+// tst_scribblesolver's coffee crop that took BiCGSTAB alone from 48.0 to 53.9 dB of the exact solve
+// (session 11). A non-finite residual (a breakdown) is an error, never a result. The loops run on
+// all cores through the solver's own fork-join team (team.h: it spins briefly between loops where
 // OpenMP's passive threads slept and woke). The affinities depend on Y only: setLuma() writes
 // them into the operator's rows and setConstraints() rewrites only the rows that become fixed or
 // free (a freed row is recomputed from the kept luma), so a stroke costs little besides the
