@@ -186,6 +186,10 @@ inline void gsRow(Level &L, int y, bool forward, float *scratch, FromZero z = {}
 // Band-parallel Gauss–Seidel: 2·n bands of rows; the even bands are swept at once, then the
 // odd ones. A band only reads the rows next to it, which belong to bands of the other parity,
 // so the sweep is race-free and gives the same result every time (a fixed linear operator).
+// Thread t sweeps bands 2t and 2t + 1, and its odd band only needs its own even band and the
+// next thread's swept (the previous thread's odd band waits in turn for its even band), so
+// one run with a hand-off between neighbours does what a run per parity did, without the
+// barrier in between: the same sweep to the bit.
 // fromZero: a forward sweep that treats x as zero (it is not read, nor need it be zeroed).
 void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero = false)
 {
@@ -199,11 +203,13 @@ void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero =
         return;
     }
     const int bands = 2 * n;
-    for (int parity = 0; parity < 2; ++parity) {
-        team.run(n, [&](int t) {
+    team.run(n, [&](int t) {
+        float *mine = scratch + size_t(t) * 3 * size_t(L.w);
+        for (int parity = 0; parity < 2; ++parity) {
+            if (parity == 1 && t + 1 < n)
+                team.awaitSignal(t + 1);
             const int b = 2 * t + parity;
             const int y0 = L.h * b / bands, y1 = L.h * (b + 1) / bands;
-            float *mine = scratch + size_t(t) * 3 * size_t(L.w);
             for (int i = 0; i < y1 - y0; ++i) {
                 const int y = forward ? y0 + i : y1 - 1 - i;
                 // From zero, the rows of the other parity are swept before the odd bands and
@@ -211,8 +217,10 @@ void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero =
                 const FromZero z{fromZero, y > y0 || parity == 1, y == y1 - 1 && parity == 1};
                 gsRow(L, y, forward, mine, z);
             }
-        });
-    }
+            if (parity == 0)
+                team.signal(t);
+        }
+    });
 }
 
 // One row of out = f − A x (Residual) or out = A x, both channels. In difference form

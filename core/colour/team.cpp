@@ -20,7 +20,17 @@ inline void cpuRelax()
 
 } // namespace
 
-Team::Team(int threads) : m_size(std::max(1, threads)) {}
+Team::Team(int threads)
+    : m_size(std::max(1, threads)), m_signals(std::make_unique<Signal[]>(size_t(m_size)))
+{
+}
+
+void Team::awaitSignal(int t) const
+{
+    const uint64_t run = m_generation.load(std::memory_order_relaxed);
+    while (m_signals[t].run.load(std::memory_order_acquire) != run)
+        cpuRelax();
+}
 
 Team::~Team()
 {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -49,6 +50,15 @@ public:
             const_cast<void *>(static_cast<const void *>(&f)));
     }
 
+    // Inside a run of n ≥ 2 calls: call t marks that it has passed a point (signal(t)), and
+    // another call waits until call t has passed its point in this run (awaitSignal(t)). A
+    // hand-off between two calls that would otherwise take a second run (a barrier for all).
+    void signal(int t)
+    {
+        m_signals[t].run.store(m_generation.load(std::memory_order_relaxed),
+                               std::memory_order_release);
+    }
+    void awaitSignal(int t) const;
     // f(begin, end) on n contiguous slices of [0, count), one per thread.
     template <class F> void slices(int n, int count, F &&f)
     {
@@ -70,6 +80,11 @@ private:
     std::atomic<uint64_t> m_generation{0}; // bumped for each job
     std::atomic<int> m_pending{0};         // workers yet to finish the current job
     std::atomic<bool> m_stop{false};
+    struct alignas(64) Signal
+    {
+        std::atomic<uint64_t> run{0}; // the generation of the run it was last given in
+    };
+    std::unique_ptr<Signal[]> m_signals;
     void (*m_call)(void *, int) = nullptr;
     void *m_context = nullptr;
     int m_n = 0;
