@@ -402,6 +402,25 @@ void stencilRow(int w, RowView v, const float *__restrict xI, const float *__res
     }
 }
 
+// sums[0..1] += Σ o·w and sums[2..3] += Σ o·o over one row of both channels, in double.
+void rowSums(int w, const float *__restrict oI, const float *__restrict oQ,
+             const float *__restrict wI, const float *__restrict wQ, double *sums)
+{
+    double a0 = 0.0, a1 = 0.0, b0 = 0.0, b1 = 0.0;
+#pragma omp simd reduction(+ : a0, a1, b0, b1)
+    for (int i = 0; i < w; ++i) {
+        const double o0 = oI[i], o1 = oQ[i];
+        a0 += o0 * double(wI[i]);
+        a1 += o1 * double(wQ[i]);
+        b0 += o0 * o0;
+        b1 += o1 * o1;
+    }
+    sums[0] += a0;
+    sums[1] += a1;
+    sums[2] += b0;
+    sums[3] += b1;
+}
+
 // out = f − A x (residual, f given) or out = A x (apply, f null).
 void stencil(const Level &L, const float *x, const float *f, float *out, Team &team)
 {
@@ -666,6 +685,33 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
 void Hierarchy::apply(const float *in, float *out) const
 {
     stencil(levels[0], in, nullptr, out, *team);
+}
+
+Hierarchy::ApplySums Hierarchy::applyWithSums(const float *in, const float *with, float *out) const
+{
+    const Level &L = levels[0];
+    const size_t n = L.cells();
+    const int threads = threadsFor(L, *team);
+    std::vector<PartialSums> parts(static_cast<size_t>(threads));
+    team->run(threads, [&](int t) {
+        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
+        const float *e = L.rowSum.size() == n ? L.rowSum.data() : nullptr;
+        double *sums = parts[size_t(t)].s;
+        for (int y = y0; y < y1; ++y) {
+            const size_t p0 = L.index(0, y);
+            stencilRow(L.w,
+                       RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw), e ? e + p0 : nullptr},
+                       in + p0, in + n + p0, nullptr, nullptr, out + p0, out + n + p0);
+            rowSums(L.w, out + p0, out + n + p0, with + p0, with + n + p0, sums);
+        }
+    });
+    ApplySums total;
+    for (const PartialSums &part : parts) // in a fixed order: the same sums every time
+        for (int c = 0; c < 2; ++c) {
+            total.with[size_t(c)] += part.s[c];
+            total.self[size_t(c)] += part.s[2 + c];
+        }
+    return total;
 }
 
 void Hierarchy::residual(const float *x, const float *b, float *r) const

@@ -86,6 +86,7 @@
 #include "colour/recycledmemory.h"
 #include "colour/team.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -227,6 +228,13 @@ public:
     void fullMultigrid(const float *v, float *z);
     // out = A in on level 0.
     void apply(const float *in, float *out) const;
+    // out = A in on level 0 and, in the same pass, Σ out·with and Σ out·out per channel (summed
+    // in double a row at a time, the threads' sums added in a fixed order).
+    struct ApplySums
+    {
+        std::array<double, 2> with{}, self{};
+    };
+    ApplySums applyWithSums(const float *in, const float *with, float *out) const;
     // r = b − A x on level 0.
     void residual(const float *x, const float *b, float *r) const;
 

@@ -41,9 +41,9 @@ struct ScribbleSolver::Impl
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
     std::vector<float> outI, outQ;
     // BiCGSTAB's vectors, kept between solves. Its s lives in r (r is not read again once s is
-    // made, and r is made from s) and its z in y (y is spent on x before z is made): six
-    // vectors, not eight.
-    detail::Plane kr, krhat, kp, kv, kt, ky, kxRound;
+    // made, and r is made from s): seven vectors, not eight. (z had y's plane too until x's
+    // updates by α y and ω z were made in one pass, which needs both.)
+    detail::Plane kr, krhat, kp, kv, kt, ky, kz, kxRound;
 
     // Set when a solve on the weighted hierarchy failed: the hierarchy stays symmetric until
     // the next setLuma() (see solve()).
@@ -297,9 +297,9 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             x[L.cells() + p] = b[L.cells() + p];
         }
 
-    detail::Plane &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky;
-    detail::Plane &s = kr, &z = ky; // see Impl
-    for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y})
+    detail::Plane &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky, &z = kz;
+    detail::Plane &s = kr; // see Impl
+    for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y, &z})
         vec->resize(n);
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
@@ -466,8 +466,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 if (done[c])
                     std::fill_n(pv.begin() + ptrdiff_t(c * n / 2), n / 2, 0.0f);
             mg.precondition(pv, y);
-            mg.apply(y.data(), v.data());
-            const auto rv = dot2(L, rhat.data(), v.data(), T);
+            const auto rv = mg.applyWithSums(y.data(), rhat.data(), v.data()).with;
             std::array<double, 2> m{};
             for (int c = 0; c < 2; ++c) {
                 alpha[c] = (!done[c] && rv[c] != 0.0) ? rho[c] / rv[c] : 0.0;
@@ -476,11 +475,12 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             // s = r − α v (in place: s is r), and (s, s) in the same pass.
             const auto sn =
                 detail::axpyWithSums2(s.data(), r.data(), m, v.data(), nullptr, n, T).self;
-            axpy2(x.data(), x.data(), alpha, y.data(), n, T);
+            // x += α y waits for x += ω z below, to be made in the same pass.
             std::array<bool, 2> early{};
             for (int c = 0; c < 2; ++c)
                 early[c] = done[c] || sn[c] <= inner[c];
             if (early[0] && early[1]) { // r (which is s) is the residual
+                axpy2(x.data(), x.data(), alpha, y.data(), n, T);
                 rn = sn;
                 done = {true, true};
                 ++it;
@@ -488,13 +488,12 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             }
             mg.precondition(s, z);
             zIsCorrection = true;
-            mg.apply(z.data(), t.data());
-            const auto [ts, tt] = detail::dotPair2(t.data(), s.data(), n, T);
+            const auto [ts, tt] = mg.applyWithSums(z.data(), s.data(), t.data());
             for (int c = 0; c < 2; ++c) {
                 omega[c] = (!early[c] && tt[c] > 0.0) ? ts[c] / tt[c] : 0.0;
                 m[c] = -omega[c];
             }
-            axpy2(x.data(), x.data(), omega, z.data(), n, T);
+            detail::axpyPair2(x.data(), alpha, y.data(), omega, z.data(), n, T);
             // r = s − ω t (in place: s is r), with (r, r) and the next (r̂, r) in the pass.
             const auto sums =
                 detail::axpyWithSums2(r.data(), s.data(), m, t.data(), rhat.data(), n, T);

@@ -74,6 +74,21 @@ void axpy2(float *out, const float *a, const Sums2 &alpha, const float *b, size_
     });
 }
 
+void axpyPair2(float *x, const Sums2 &alpha, const float *y, const Sums2 &omega, const float *z,
+               size_t n, Team &team)
+{
+    const float a0 = float(alpha[0]), a1 = float(alpha[1]);
+    const float w0 = float(omega[0]), w1 = float(omega[1]);
+    const size_t half = n / 2;
+    team.slices(threadsForVector(n, team), int(half), [&](int j0, int j1) {
+        for (size_t j = size_t(j0); j < size_t(j1); ++j) {
+            const float u0 = x[j] + a0 * y[j], u1 = x[half + j] + a1 * y[half + j];
+            x[j] = u0 + w0 * z[j];
+            x[half + j] = u1 + w1 * z[half + j];
+        }
+    });
+}
+
 UpdateSums axpyWithSums2(float *out, const float *a, const Sums2 &alpha, const float *b,
                          const float *w, size_t n, Team &team)
 {
@@ -119,27 +134,6 @@ void direction2(float *p, const float *r, const Sums2 &beta, const Sums2 &omega,
             p[half + j] = r[half + j] + b1 * (p[half + j] - w1 * v[half + j]);
         }
     });
-}
-
-PairSums dotPair2(const float *t, const float *s, size_t n, Team &team)
-{
-    const size_t half = n / 2;
-    const auto sums = reduceSlices(n, team, [&](size_t j0, size_t j1, double *out) {
-        double ts0 = 0.0, ts1 = 0.0, tt0 = 0.0, tt1 = 0.0;
-#pragma omp simd reduction(+ : ts0, ts1, tt0, tt1)
-        for (size_t j = j0; j < j1; ++j) {
-            const double t0 = t[j], t1 = t[half + j];
-            ts0 += t0 * double(s[j]);
-            ts1 += t1 * double(s[half + j]);
-            tt0 += t0 * t0;
-            tt1 += t1 * t1;
-        }
-        out[0] = ts0;
-        out[1] = ts1;
-        out[2] = tt0;
-        out[3] = tt1;
-    });
-    return {{sums[0], sums[1]}, {sums[2], sums[3]}};
 }
 
 } // namespace tincture::colour::detail

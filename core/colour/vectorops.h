@@ -21,6 +21,11 @@ Sums2 dot2(const Level &L, const float *a, const float *b, Team &team);
 // out = a + α·b per channel (n floats: both planes, borders included; they stay zero).
 void axpy2(float *out, const float *a, const Sums2 &alpha, const float *b, size_t n, Team &team);
 
+// x += α·y + ω·z per channel (BiCGSTAB's two updates of x in one pass; the same floats as
+// two axpy2 calls).
+void axpyPair2(float *x, const Sums2 &alpha, const float *y, const Sums2 &omega, const float *z,
+               size_t n, Team &team);
+
 // out = a + α·b per channel, and in the same pass Σ out·out and, where w is given, Σ out·w.
 struct UpdateSums
 {
@@ -32,12 +37,5 @@ UpdateSums axpyWithSums2(float *out, const float *a, const Sums2 &alpha, const f
 // BiCGSTAB's new direction p = r + β·(p − ω·v) per channel, in one pass.
 void direction2(float *p, const float *r, const Sums2 &beta, const Sums2 &omega, const float *v,
                 size_t n, Team &team);
-
-// Σ t·s and Σ t·t per channel, in one pass.
-struct PairSums
-{
-    Sums2 ts{}, tt{};
-};
-PairSums dotPair2(const float *t, const float *s, size_t n, Team &team);
 
 } // namespace tincture::colour::detail
