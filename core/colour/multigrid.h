@@ -190,6 +190,24 @@ struct Level
     bool weighted = true;
 };
 
+// Pointers to one row of a level, all advanced to the row's first interior cell: the nine
+// coefficient planes (plane k at a + k·n), the two channel planes of x (I at x, Q at x + n)
+// and of the right-hand side.
+struct RowView
+{
+    const float *a;
+    const float *invDiag;
+    size_t n;     // cells per plane
+    ptrdiff_t pw; // padded width
+    // Level 0's row sums (Level::rowSum), for the stencil in difference form; null: plain form.
+    const float *rowSum = nullptr;
+};
+
+// One Gauss–Seidel sweep of L's operator over L.x (gaussseidel.cpp), band-parallel on `team`:
+// forward (row by row, each left to right) or backward. scratch: 3 rows of L.w floats per
+// thread. fromZero (forward only): x is taken to be zero (not read, nor need it be zeroed).
+void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero = false);
+
 // Below this many cells a level is worked by one thread: the fork costs more than it saves.
 constexpr int kParallelCells = 16384;
 
