@@ -83,8 +83,9 @@
 // prolongation, the gather) and made the planes come from a cache that outlives a solver
 // (recycledmemory.h); the cycle counts did not change (docs/BENCHMARKS.md, session 10).
 // Session 11 unrolled the Galerkin product per cell parity, made the sweep's recurrence a
-// vector scan and level 0's true operator a difference form (Level::rowSum); again the cycle
-// counts did not change (docs/BENCHMARKS.md, session 11).
+// vector scan fused with the row's partial sums (gaussseidel.cpp) and level 0's true
+// operator a difference form (Level::rowSum); again the cycle counts did not change
+// (docs/BENCHMARKS.md, session 11).
 
 #include "colour/recycledmemory.h"
 #include "colour/team.h"
