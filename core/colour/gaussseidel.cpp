@@ -191,25 +191,34 @@ template <bool Forward, int S>
     k *= shifted<Forward, S>(k, one);
 }
 
+// One step of eight cells: the maps (T, K) composed by the scan, the cells stored from the
+// cell before the step (p, in every lane), and p moved on to the step's last cell.
+template <bool Forward>
+[[gnu::always_inline]] inline void scanStore(Vec8 TI, Vec8 TQ, Vec8 K, float *xI, float *xQ,
+                                             Vec8 &pI, Vec8 &pQ)
+{
+    constexpr int last = Forward ? 7 : 0; // the lane the next step starts from
+    constexpr Lanes8 all = {last, last, last, last, last, last, last, last};
+    scanStep<Forward, 1>(TI, TQ, K);
+    scanStep<Forward, 2>(TI, TQ, K);
+    scanStep<Forward, 4>(TI, TQ, K);
+    store8(xI, TI + K * pI);
+    store8(xQ, TQ + K * pQ);
+    pI = __builtin_shuffle(TI, all) + __builtin_shuffle(K, all) * pI;
+    pQ = __builtin_shuffle(TQ, all) + __builtin_shuffle(K, all) * pQ;
+}
+
 template <bool Forward>
 __attribute__((target("arch=x86-64-v3"))) void
 recurrenceRowScan(int w, const float *__restrict tI, const float *__restrict tQ,
                   const float *__restrict tc, float *__restrict xI, float *__restrict xQ)
 {
-    constexpr int last = Forward ? 7 : 0; // the lane the next step starts from
-    const Lanes8 all = {last, last, last, last, last, last, last, last};
     Vec8 pI = {}, pQ = {}; // the zero border, in every lane
     const int steps = w / 8;
     for (int step = 0; step < steps; ++step) {
         const int i = Forward ? 8 * step : w - 8 * (step + 1);
         Vec8 TI = load8(tI + i), TQ = load8(tQ + i), K = -load8(tc + i);
-        scanStep<Forward, 1>(TI, TQ, K);
-        scanStep<Forward, 2>(TI, TQ, K);
-        scanStep<Forward, 4>(TI, TQ, K);
-        store8(xI + i, TI + K * pI);
-        store8(xQ + i, TQ + K * pQ);
-        pI = __builtin_shuffle(TI, all) + __builtin_shuffle(K, all) * pI;
-        pQ = __builtin_shuffle(TQ, all) + __builtin_shuffle(K, all) * pQ;
+        scanStore<Forward>(TI, TQ, K, xI + i, xQ + i, pI, pQ);
     }
     float qI = pI[0], qQ = pQ[0];
     for (int left = w - 8 * steps, i = Forward ? 8 * steps : left - 1; left > 0;
@@ -237,8 +246,6 @@ gsRowFused(int w, RowView v, float *__restrict xI, float *__restrict xQ, const f
     const float *__restrict aOther = a + (Forward ? 5 : 3) * n;
     const float *__restrict aDep = a + (Forward ? 3 : 5) * n;
     constexpr ptrdiff_t oOther = Forward ? 1 : -1;
-    constexpr int last = Forward ? 7 : 0;
-    const Lanes8 all = {last, last, last, last, last, last, last, last};
     Vec8 pI = {}, pQ = {}; // the zero border, in every lane
     const int steps = w / 8;
     for (int step = 0; step < steps; ++step) {
@@ -254,13 +261,7 @@ gsRowFused(int w, RowView v, float *__restrict xI, float *__restrict xQ, const f
                    d;
         };
         Vec8 TI = partial(xI, fI), TQ = partial(xQ, fQ), K = -(load8(aDep + i) * d);
-        scanStep<Forward, 1>(TI, TQ, K);
-        scanStep<Forward, 2>(TI, TQ, K);
-        scanStep<Forward, 4>(TI, TQ, K);
-        store8(xI + i, TI + K * pI);
-        store8(xQ + i, TQ + K * pQ);
-        pI = __builtin_shuffle(TI, all) + __builtin_shuffle(K, all) * pI;
-        pQ = __builtin_shuffle(TQ, all) + __builtin_shuffle(K, all) * pQ;
+        scanStore<Forward>(TI, TQ, K, xI + i, xQ + i, pI, pQ);
     }
     float qI = pI[0], qQ = pQ[0];
     for (int left = w - 8 * steps, i = Forward ? 8 * steps : left - 1; left > 0;
