@@ -27,8 +27,8 @@ constexpr int kCoarsestSweeps = 40;
 
 // One row of out = f − A x (Residual) or out = A x, both channels. In difference form
 // (Difference, level 0) a row is applied as e_r x_r + Σ_{s≠r} a_rs (x_s − x_r) with e_r the
-// row's intended sum (Level::rowSum), so a constant is annihilated exactly where it should be,
-// whatever the rounding of the stored coefficients (see Level::rowSum).
+// row's intended sum (Level::differenceForm), so a constant is annihilated exactly where it
+// should be, whatever the rounding of the stored coefficients.
 template <bool Residual, bool Difference>
 [[gnu::always_inline]] inline void
 stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__restrict xQ,
@@ -38,17 +38,18 @@ stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__rest
     const size_t n = v.n;
     const ptrdiff_t pw = v.pw;
     const float *__restrict a = v.a;
-    const float *__restrict e = v.rowSum;
+    const uint8_t *__restrict fixed = v.fixed;
     for (int i = 0; i < w; ++i) {
         const float a0 = a[i], a1 = a[n + i], a2 = a[2 * n + i], a3 = a[3 * n + i],
                     a5 = a[5 * n + i], a6 = a[6 * n + i], a7 = a[7 * n + i], a8 = a[8 * n + i];
         float sI, sQ;
         if constexpr (Difference) {
             const float cI = xI[i], cQ = xQ[i];
-            sI = e[i] * cI + a0 * (xI[i - pw - 1] - cI) + a1 * (xI[i - pw] - cI) +
+            const float e = fixed[i] ? 1.0f : v.freeRowSum;
+            sI = e * cI + a0 * (xI[i - pw - 1] - cI) + a1 * (xI[i - pw] - cI) +
                  a2 * (xI[i - pw + 1] - cI) + a3 * (xI[i - 1] - cI) + a5 * (xI[i + 1] - cI) +
                  a6 * (xI[i + pw - 1] - cI) + a7 * (xI[i + pw] - cI) + a8 * (xI[i + pw + 1] - cI);
-            sQ = e[i] * cQ + a0 * (xQ[i - pw - 1] - cQ) + a1 * (xQ[i - pw] - cQ) +
+            sQ = e * cQ + a0 * (xQ[i - pw - 1] - cQ) + a1 * (xQ[i - pw] - cQ) +
                  a2 * (xQ[i - pw + 1] - cQ) + a3 * (xQ[i - 1] - cQ) + a5 * (xQ[i + 1] - cQ) +
                  a6 * (xQ[i + pw - 1] - cQ) + a7 * (xQ[i + pw] - cQ) + a8 * (xQ[i + pw + 1] - cQ);
         } else {
@@ -75,7 +76,7 @@ void stencilRow(int w, RowView v, const float *__restrict xI, const float *__res
                 const float *__restrict fI, const float *__restrict fQ, float *__restrict oI,
                 float *__restrict oQ)
 {
-    if (v.rowSum) {
+    if (v.fixed) {
         if (fI)
             stencilRowImpl<true, true>(w, v, xI, xQ, fI, fQ, oI, oQ);
         else
@@ -106,6 +107,19 @@ void rowSums(int w, const float *__restrict oI, const float *__restrict oQ,
     sums[3] += b1;
 }
 
+// Row y of level 0's operator for the residual and the product: in difference form where the
+// level asks for it.
+RowView operatorRow(const Level &L, int y)
+{
+    const size_t p0 = L.index(0, y);
+    RowView v{L.a.data() + p0, nullptr, L.cells(), ptrdiff_t(L.pw)};
+    if (L.differenceForm) {
+        v.fixed = L.fixed.data() + p0;
+        v.freeRowSum = L.freeRowSum;
+    }
+    return v;
+}
+
 // out = f − A x (residual, f given) or out = A x (apply, f null).
 void stencil(const Level &L, const float *x, const float *f, float *out, Team &team)
 {
@@ -113,10 +127,8 @@ void stencil(const Level &L, const float *x, const float *f, float *out, Team &t
     team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
             const size_t p0 = L.index(0, y);
-            const float *e = L.rowSum.size() == n ? L.rowSum.data() + p0 : nullptr;
-            stencilRow(L.w, RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw), e}, x + p0,
-                       x + n + p0, f ? f + p0 : nullptr, f ? f + n + p0 : nullptr, out + p0,
-                       out + n + p0);
+            stencilRow(L.w, operatorRow(L, y), x + p0, x + n + p0, f ? f + p0 : nullptr,
+                       f ? f + n + p0 : nullptr, out + p0, out + n + p0);
         }
     });
 }
@@ -380,13 +392,11 @@ Hierarchy::ApplySums Hierarchy::applyWithSums(const float *in, const float *with
     std::vector<PartialSums> parts(static_cast<size_t>(threads));
     team->run(threads, [&](int t) {
         const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
-        const float *e = L.rowSum.size() == n ? L.rowSum.data() : nullptr;
         double *sums = parts[size_t(t)].s;
         for (int y = y0; y < y1; ++y) {
             const size_t p0 = L.index(0, y);
-            stencilRow(L.w,
-                       RowView{L.a.data() + p0, nullptr, n, ptrdiff_t(L.pw), e ? e + p0 : nullptr},
-                       in + p0, in + n + p0, nullptr, nullptr, out + p0, out + n + p0);
+            stencilRow(L.w, operatorRow(L, y), in + p0, in + n + p0, nullptr, nullptr, out + p0,
+                       out + n + p0);
             rowSums(L.w, out + p0, out + n + p0, with + p0, with + n + p0, sums);
         }
     });

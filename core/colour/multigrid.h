@@ -84,7 +84,7 @@
 // (recycledmemory.h); the cycle counts did not change (docs/BENCHMARKS.md, session 10).
 // Session 11 unrolled the Galerkin product per cell parity, made the sweep's recurrence a
 // vector scan fused with the row's partial sums (gaussseidel.cpp) and level 0's true
-// operator a difference form (Level::rowSum); again the cycle counts did not change
+// operator a difference form (Level::differenceForm); again the cycle counts did not change
 // (docs/BENCHMARKS.md, session 11).
 
 #include "colour/recycledmemory.h"
@@ -121,13 +121,14 @@ struct Level
     // Level 0 only: the weight π_p of each row in the restriction and in the first Galerkin
     // product (see the header comment; empty: Z). Depends on the luma only.
     Plane rowWeight;
-    // Level 0 only (optional): each row's intended sum e_r (the prior weight λ on a free row,
-    // 1 on a fixed one). With it, the true residual and the operator BiCGSTAB applies take a row
-    // as e_r x_r + Σ_{s≠r} a_rs (x_s − x_r). Levin's free rows sum to λ exactly, their stored
-    // float coefficients only to within rounding, and on a region that strong edges all but
-    // isolate, that rounding (about 1e-7 of a row) weighs against couplings of 1e-4: the plain
-    // form's solution moved by 1e-3 there.
-    Plane rowSum;
+    // Level 0 only (differenceForm): the true residual and the operator BiCGSTAB applies take
+    // a row as e_r x_r + Σ_{s≠r} a_rs (x_s − x_r), e_r its intended sum: 1 on a fixed row,
+    // freeRowSum (the prior weight λ) on a free one. Levin's free rows sum to λ exactly, their
+    // stored float coefficients only to within rounding, and on a region that strong edges all
+    // but isolate, that rounding (about 1e-7 of a row) weighs against couplings of 1e-4: the
+    // plain form's solution moved by 1e-3 there.
+    bool differenceForm = false;
+    float freeRowSum = 0.0f;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     Plane interp;
@@ -200,8 +201,10 @@ struct RowView
     const float *invDiag;
     size_t n;     // cells per plane
     ptrdiff_t pw; // padded width
-    // Level 0's row sums (Level::rowSum), for the stencil in difference form; null: plain form.
-    const float *rowSum = nullptr;
+    // Level 0 in difference form (Level::differenceForm): its fixed mask, advanced like the
+    // rest, and the free rows' sum; null: the plain form.
+    const uint8_t *fixed = nullptr;
+    float freeRowSum = 0.0f;
 };
 
 // One Gauss–Seidel sweep of L's operator over L.x (gaussseidel.cpp), band-parallel on `team`:

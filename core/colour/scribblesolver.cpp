@@ -182,7 +182,8 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
     const float lambda = hasPrior ? float(c.priorWeight) : 0.0f;
     const size_t cells = L.cells();
     std::atomic<size_t> fixedCount{0};
-    L.rowSum.resize(cells); // (its padding stays zero: it is only read on interior cells)
+    L.differenceForm = true;
+    L.freeRowSum = lambda;
     d->team->slices(d->team->size(), L.h, [&](int y0, int y1) {
         size_t fixedHere = 0;
         for (int y = y0; y < y1; ++y)
@@ -211,7 +212,6 @@ Result<void> ScribbleSolver::setConstraints(const ChromaConstraints &c)
                 }
                 L.fixed[p] = now;
                 L.a[4 * cells + p] = now ? 1.0f : 1.0f + lambda;
-                L.rowSum[p] = now ? 1.0f : lambda;
                 fixedHere += now;
             }
         fixedCount += fixedHere;

@@ -41,16 +41,15 @@
 // which it applies and, while its RMS is over correctionTolerance, goes on with a residual
 // target ten times lower (up to four times). The true residual and the operator BiCGSTAB applies
 // take Levin's rows in difference form, Σ_s w_rs (U_r − U_s) (+ λ U_r), so that they sum to exactly
-// what they should whatever the rounding of the stored weights (multigrid.h, Level::rowSum): on
-// tst_scribblesolver's coffee crop that took BiCGSTAB alone from 48.0 to 53.6–53.9 dB of the exact
-// solve (session 11). A non-finite residual (a breakdown) is an error, never a result. The loops
-// run on all cores through the solver's own fork-join team (team.h: it spins briefly between loops
-// where OpenMP's passive threads slept and woke). The affinities depend on Y only: setLuma() writes
-// them into the operator's rows and setConstraints() rewrites only the rows that become fixed or
-// free (a freed row is recomputed from the kept luma), so a stroke costs little besides the
-// hierarchy. Speed and accuracy against a converged solve: `tincture-cli bench scribble`
-// (docs/BENCHMARKS.md); run
-// with OMP_WAIT_POLICY=PASSIVE on shared cores.
+// what they should whatever the rounding of the stored weights (multigrid.h,
+// Level::differenceForm): on tst_scribblesolver's coffee crop that took BiCGSTAB alone from 48.0
+// to 53.6–53.9 dB of the exact solve (session 11). A non-finite residual (a breakdown) is an error,
+// never a result. The loops run on all cores through the solver's own fork-join team (team.h: it
+// spins briefly between loops where OpenMP's passive threads slept and woke). The affinities depend
+// on Y only: setLuma() writes them into the operator's rows and setConstraints() rewrites only the
+// rows that become fixed or free (a freed row is recomputed from the kept luma), so a stroke costs
+// little besides the hierarchy. Speed and accuracy against a converged solve: `tincture-cli bench
+// scribble` (docs/BENCHMARKS.md); run with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
 // Ownership and threads: the solver owns copies of all its planes. One thread at a time may
 // use a solver object (the studio's job runs it on a worker thread; latest request wins is

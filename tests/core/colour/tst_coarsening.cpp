@@ -183,8 +183,8 @@ private slots:
                 QCOMPARE(L.coarseningEntry(p, k), L.a[size_t(k) * n + p]);
     }
 
-    // Level 0's operator in difference form (Level::rowSum): a constant is annihilated exactly
-    // on every free row of Levin's system (λ = 0) and kept on every fixed row, for every
+    // Level 0's operator in difference form (Level::differenceForm): a constant is annihilated
+    // exactly on every free row of Levin's system (λ = 0) and kept on every fixed row, for every
     // constant, where the plain form leaves its rows' rounding behind.
     void differenceFormAnnihilatesConstants()
     {
@@ -202,14 +202,13 @@ private slots:
                     x[L.index(i, y)] = c;
                     x[n + L.index(i, y)] = -c;
                 }
-            L.rowSum.clear();
+            L.differenceForm = false;
             h.apply(x.data(), out.data());
             for (int y = 0; y < L.h; ++y)
                 for (int i = 0; i < L.w; ++i)
                     plainMisses += !L.fixed[L.index(i, y)] && out[L.index(i, y)] != 0.0f;
-            L.rowSum.assign(n, 0.0f);
-            for (size_t p = 0; p < n; ++p)
-                L.rowSum[p] = L.fixed[p] ? 1.0f : 0.0f;
+            L.differenceForm = true;
+            L.freeRowSum = 0.0f;
             h.apply(x.data(), out.data());
             for (int y = 0; y < L.h; ++y)
                 for (int i = 0; i < L.w; ++i) {
