@@ -208,6 +208,22 @@ template <bool Forward>
     pQ = __builtin_shuffle(TQ, all) + __builtin_shuffle(K, all) * pQ;
 }
 
+// The recurrence over `count` cells after (before, going back) a step of eight that left
+// x = qI, qQ in the cell next to them: the scalar tail of the 8-cell kernels.
+template <bool Forward>
+[[gnu::always_inline]] inline void tailRecurrence(int count, const float *tI, const float *tQ,
+                                                  const float *tc, float *xI, float *xQ, float qI,
+                                                  float qQ)
+{
+    for (int k = 0; k < count; ++k) {
+        const int i = Forward ? k : count - 1 - k;
+        qI = tI[i] - tc[i] * qI;
+        qQ = tQ[i] - tc[i] * qQ;
+        xI[i] = qI;
+        xQ[i] = qQ;
+    }
+}
+
 template <bool Forward>
 __attribute__((target("arch=x86-64-v3"))) void
 recurrenceRowScan(int w, const float *__restrict tI, const float *__restrict tQ,
@@ -220,14 +236,9 @@ recurrenceRowScan(int w, const float *__restrict tI, const float *__restrict tQ,
         Vec8 TI = load8(tI + i), TQ = load8(tQ + i), K = -load8(tc + i);
         scanStore<Forward>(TI, TQ, K, xI + i, xQ + i, pI, pQ);
     }
-    float qI = pI[0], qQ = pQ[0];
-    for (int left = w - 8 * steps, i = Forward ? 8 * steps : left - 1; left > 0;
-         --left, i += Forward ? 1 : -1) {
-        qI = tI[i] - tc[i] * qI;
-        qQ = tQ[i] - tc[i] * qQ;
-        xI[i] = qI;
-        xQ[i] = qQ;
-    }
+    const int first = Forward ? 8 * steps : 0;
+    tailRecurrence<Forward>(w - 8 * steps, tI + first, tQ + first, tc + first, xI + first,
+                            xQ + first, pI[0], pQ[0]);
 }
 
 // A whole Gauss–Seidel row on x86-64-v3, eight cells a step: each step's partial sums (as
@@ -263,23 +274,13 @@ gsRowFused(int w, RowView v, float *__restrict xI, float *__restrict xQ, const f
         Vec8 TI = partial(xI, fI), TQ = partial(xQ, fQ), K = -(load8(aDep + i) * d);
         scanStore<Forward>(TI, TQ, K, xI + i, xQ + i, pI, pQ);
     }
-    float qI = pI[0], qQ = pQ[0];
-    for (int left = w - 8 * steps, i = Forward ? 8 * steps : left - 1; left > 0;
-         --left, i += Forward ? 1 : -1) {
-        const float sI = fI[i] - a[i] * xI[i - pw - 1] - a[n + i] * xI[i - pw] -
-                         a[2 * n + i] * xI[i - pw + 1] - a[6 * n + i] * xI[i + pw - 1] -
-                         a[7 * n + i] * xI[i + pw] - a[8 * n + i] * xI[i + pw + 1] -
-                         aOther[i] * xI[i + oOther];
-        const float sQ = fQ[i] - a[i] * xQ[i - pw - 1] - a[n + i] * xQ[i - pw] -
-                         a[2 * n + i] * xQ[i - pw + 1] - a[6 * n + i] * xQ[i + pw - 1] -
-                         a[7 * n + i] * xQ[i + pw] - a[8 * n + i] * xQ[i + pw + 1] -
-                         aOther[i] * xQ[i + oOther];
-        const float c = aDep[i] * inv[i];
-        qI = sI * inv[i] - c * qI;
-        qQ = sQ * inv[i] - c * qQ;
-        xI[i] = qI;
-        xQ[i] = qQ;
-    }
+    // The last (first, going back) w mod 8 cells: their partial sums as gsPartialRow makes
+    // them, all read before any of them is written, then the recurrence from the step before.
+    const int left = w - 8 * steps, first = Forward ? 8 * steps : 0;
+    float tI[8], tQ[8], tc[8];
+    gsPartialRow(left, RowView{a + first, inv + first, n, pw}, Forward, xI + first, xQ + first,
+                 fI + first, fQ + first, tI, tQ, tc);
+    tailRecurrence<Forward>(left, tI, tQ, tc, xI + first, xQ + first, pI[0], pQ[0]);
 }
 
 // (Initialised before main: the CPU's features are read first, which a constructor must do.)
