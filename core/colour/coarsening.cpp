@@ -19,36 +19,38 @@ namespace {
 // off-diagonal magnitudes), so Gauss–Seidel converges on it, and inverts the diagonal. Galerkin
 // products of the weighted true operator (Pᵀ Π A P) are close to such rows but not always
 // exactly so; the symmetric surrogate's products were, by construction.
-void finishDiagonal(Level &L)
+void finishDiagonal(Level &L, Team &team)
 {
     const size_t n = L.cells();
-    L.invDiag.assign(n, 0.0f);
-    for (int y = 0; y < L.h; ++y)
-        for (int i = 0; i < L.w; ++i) {
-            const size_t p = L.index(i, y);
-            float &d = L.a[4 * n + p];
-            if (L.weighted) { // (S's products, in symmetric mode, need no safeguard)
-                float off = 0.0f;
-                for (size_t k = 0; k < 9; ++k) {
-                    if (k == 4)
-                        continue;
-                    float &c = L.a[k * n + p];
-                    if (c > 0.0f) {
-                        d += c;
-                        c = 0.0f;
+    L.invDiag.resize(n); // its frame is zero (Level::resize); every interior cell is set here
+    team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y)
+            for (int i = 0; i < L.w; ++i) {
+                const size_t p = L.index(i, y);
+                float &d = L.a[4 * n + p];
+                if (L.weighted) { // (S's products, in symmetric mode, need no safeguard)
+                    float off = 0.0f;
+                    for (size_t k = 0; k < 9; ++k) {
+                        if (k == 4)
+                            continue;
+                        float &c = L.a[k * n + p];
+                        if (c > 0.0f) {
+                            d += c;
+                            c = 0.0f;
+                        }
+                        off -= c;
                     }
-                    off -= c;
+                    d = std::max(d, off);
                 }
-                d = std::max(d, off);
+                if (d == 0.0f) { // nothing interpolates from this cell: identity row, zero
+                    d = 1.0f;    // correction
+                    for (int k = 0; k < 9; ++k)
+                        if (k != 4)
+                            L.a[size_t(k) * n + p] = 0.0f;
+                }
+                L.invDiag[p] = 1.0f / d;
             }
-            if (d == 0.0f) { // nothing interpolates from this cell: identity row, zero correction
-                d = 1.0f;
-                for (int k = 0; k < 9; ++k)
-                    if (k != 4)
-                        L.a[size_t(k) * n + p] = 0.0f;
-            }
-            L.invDiag[p] = 1.0f / d;
-        }
+    });
 }
 
 // An off-diagonal coefficient this many times weaker than another counts as a barrier (a sharp
@@ -72,7 +74,8 @@ inline float strongest(const float a[9])
 // join the diagonal, and the weights of a cell are non-negative and sum to at most 1.
 void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 {
-    F.interp.assign(4 * F.cells(), 0.0f);
+    F.interp.resize(4 * F.cells());
+    zeroFloats(F.interp.data(), F.interp.size(), team);
     auto isFixed = [&](size_t q) { return fineHasFixed && F.fixed[q] != 0; };
     const Offsets off(F.pw);
     // Coarse points and edge points first (edge points read only the stencil).
@@ -282,7 +285,7 @@ void galerkinFineRow(const Level &F, Level &C, const Offsets &off, int fy)
 
 void galerkin(const Level &F, Level &C, Team &team)
 {
-    std::fill(C.a.begin(), C.a.end(), 0.0f);
+    zeroFloats(C.a.data(), C.a.size(), team);
     const Offsets off(F.pw);
     int n = threadsFor(F, team);
     if (F.h < 8 * n)
@@ -302,7 +305,7 @@ void galerkin(const Level &F, Level &C, Team &team)
             });
         }
     }
-    finishDiagonal(C);
+    finishDiagonal(C, team);
 }
 
 } // namespace

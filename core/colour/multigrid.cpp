@@ -284,16 +284,54 @@ void scaleRows(const Level &L, Plane &v, Team &team)
 
 } // namespace
 
-void Level::resize(int width, int height)
+void zeroFloats(float *p, size_t n, Team &team)
+{
+    constexpr size_t kSlice = size_t(1) << 18; // below this, one thread
+    team.slices(n >= 2 * kSlice ? team.size() : 1, int((n + kSlice - 1) / kSlice),
+                [&](int s0, int s1) {
+                    const size_t b = size_t(s0) * kSlice, e = std::min(n, size_t(s1) * kSlice);
+                    if (e > b)
+                        std::memset(p + b, 0, (e - b) * sizeof(float));
+                });
+}
+
+void zeroFrames(float *p, size_t planes, int pw, int ph)
+{
+    const size_t row = size_t(pw), cells = row * size_t(ph);
+    for (size_t k = 0; k < planes; ++k) {
+        float *plane = p + k * cells;
+        std::fill_n(plane, row, 0.0f);
+        for (size_t y = 1; y + 1 < size_t(ph); ++y) {
+            plane[y * row] = 0.0f;
+            plane[y * row + row - 1] = 0.0f;
+        }
+        std::fill_n(plane + cells - row, row, 0.0f);
+    }
+}
+
+void Level::resize(int width, int height, Team *team, bool operatorWritten)
 {
     w = width;
     h = height;
     pw = w + 2;
     ph = h + 2;
-    a.assign(9 * cells(), 0.0f);
-    invDiag.assign(cells(), 0.0f);
-    x.assign(2 * cells(), 0.0f);
-    f.assign(2 * cells(), 0.0f);
+    auto zero = [&](Plane &v, size_t planes) {
+        v.resize(planes * cells()); // new floats are unset (RecycledAllocator)
+        if (team)
+            zeroFloats(v.data(), v.size(), *team);
+        else
+            std::fill(v.begin(), v.end(), 0.0f);
+    };
+    if (operatorWritten) {
+        a.resize(9 * cells());
+        zeroFrames(a.data(), 9, pw, ph);
+    } else {
+        zero(a, 9);
+    }
+    invDiag.resize(cells());
+    zeroFrames(invDiag.data(), 1, pw, ph);
+    zero(x, 2);
+    zero(f, 2);
     r.clear(); // only full multigrid uses it, on level 0
 }
 
@@ -303,12 +341,14 @@ void Hierarchy::build(Team &workers)
     const int threads = team->size();
     assert(!levels.empty());
     Level &L0 = levels[0];
-    L0.invDiag.assign(L0.cells(), 0.0f);
-    for (int y = 0; y < L0.h; ++y)
-        for (int i = 0; i < L0.w; ++i) {
-            const size_t p = L0.index(i, y);
-            L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
-        }
+    L0.invDiag.resize(L0.cells()); // its frame is zero (Level::resize); the interior:
+    team->slices(threadsFor(L0, *team), L0.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y)
+            for (int i = 0; i < L0.w; ++i) {
+                const size_t p = L0.index(i, y);
+                L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
+            }
+    });
     // Coarser levels keep their storage from the last build when the size is the same (a
     // re-solve after a stroke rebuilds the hierarchy without touching the allocator).
     size_t l = 0;
@@ -317,7 +357,7 @@ void Hierarchy::build(Team &workers)
         if (levels.size() <= l + 1)
             levels.emplace_back();
         if (levels[l + 1].w != cw || levels[l + 1].h != ch)
-            levels[l + 1].resize(cw, ch);
+            levels[l + 1].resize(cw, ch, team, true); // the Galerkin product zeroes a
         coarsen(levels[l], levels[l + 1], l == 0, *team);
         ++l;
     }
@@ -372,7 +412,7 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
     vcycle(levels.size() - 1, true);
     for (size_t l = levels.size() - 1; l-- > 0;) {
         // vcycle(l + 1) overwrote the coarser right-hand sides, not this level's.
-        std::fill(levels[l].x.begin(), levels[l].x.end(), 0.0f);
+        zeroFloats(levels[l].x.data(), levels[l].x.size(), *team);
         prolongCorrection(levels[l], levels[l + 1], *team);
         vcycle(l, false);
     }

@@ -135,7 +135,11 @@ struct Level
     Plane x, f; // 2 planes of cells() floats: I, then Q
     Plane r;    // level 0 only, as x and f: full multigrid's scaled right-hand side
 
-    void resize(int width, int height);
+    // Sizes every plane to width × height (padded) and zeroes a, x and f, in slices on `team`
+    // where one is given. invDiag's interior is left unset (every builder writes it whole), and
+    // with operatorWritten so is a's: the caller writes all nine planes' interior cells itself
+    // (setLuma; the Galerkin product zeroes its level first). Only their frames are zeroed then.
+    void resize(int width, int height, Team *team = nullptr, bool operatorWritten = false);
     size_t cells() const { return size_t(pw) * size_t(ph); }
     size_t index(int cx, int cy) const { return size_t(cy + 1) * size_t(pw) + size_t(cx + 1); }
     // The 9 coefficients of padded cell p in the operator the next level is made from: the
@@ -211,6 +215,13 @@ struct RowView
 // forward (row by row, each left to right) or backward. scratch: 3 rows of L.w floats per
 // thread. fromZero (forward only): x is taken to be zero (not read, nor need it be zeroed).
 void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero = false);
+
+// Zeroes n floats from p, in slices on `team` (a plane of a large level is megabytes: one
+// thread's memset left the other core idle).
+void zeroFloats(float *p, size_t n, Team &team);
+// Zeroes the frame (the padding: first and last row, first and last column) of `planes`
+// consecutive planes of pw × ph cells from p, and nothing else.
+void zeroFrames(float *p, size_t planes, int pw, int ph);
 
 // Below this many cells a level is worked by one thread: the fork costs more than it saves.
 constexpr int kParallelCells = 16384;

@@ -117,10 +117,13 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
                              .arg(width)
                              .arg(height));
     Level &L = d->fine();
-    L.resize(width, height);
+    // Every interior cell of the operator and of the row scales is written below: only the
+    // frames are zeroed.
+    L.resize(width, height, d->team.get(), true);
     d->symmetricOnly = false;
     L.fixed.assign(L.cells(), 0);
-    L.rowScale.assign(L.cells(), 0.0f);
+    L.rowScale.resize(L.cells());
+    detail::zeroFrames(L.rowScale.data(), 1, L.pw, L.ph);
     d->luma = std::move(luma);
     const float *Y = d->luma.data();
     const size_t cells = L.cells();
@@ -150,8 +153,11 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     });
     // The restriction's row weights come from the free rows (every row is free here).
     detail::buildRowWeights(L, *d->team);
-    d->b.assign(2 * L.cells(), 0.0f);
-    d->x.assign(2 * L.cells(), 0.0f);
+    // setConstraints() writes b's interior, and a cold solve (the only kind until then) x's.
+    for (detail::Plane *v : {&d->b, &d->x}) {
+        v->resize(2 * L.cells());
+        detail::zeroFrames(v->data(), 2, L.pw, L.ph);
+    }
     d->hasSystem = false;
     d->hasSolution = false;
     d->outI.clear();
@@ -289,7 +295,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         return stats;
     }
     if (!stats.warmStarted)
-        std::fill(x.begin(), x.end(), 0.0f);
+        detail::zeroFloats(x.data(), x.size(), T);
     // Fixed cells take their values now, so every Krylov vector is zero on them.
     for (size_t p = 0; p < L.cells(); ++p)
         if (L.fixed[p]) {
@@ -299,8 +305,13 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
 
     detail::Plane &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky, &z = kz;
     detail::Plane &s = kr; // see Impl
-    for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y, &z})
+    // Each is written whole before it is read (p and v zeroed at each round's start; y and z
+    // by V-cycles from zero, which do not read them); their frames must be zero (zeroed each
+    // time: a new luma of the same size may have another width).
+    for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y, &z}) {
         vec->resize(n);
+        detail::zeroFrames(vec->data(), 2, L.pw, L.ph);
+    }
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
         // (about 40 dB from the converged chroma on the benchmark frame).
@@ -442,8 +453,8 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         judge = true;
         rhat = r;
         rho = alpha = omega = {1.0, 1.0};
-        std::fill(pv.begin(), pv.end(), 0.0f);
-        std::fill(v.begin(), v.end(), 0.0f);
+        detail::zeroFloats(pv.data(), n, T);
+        detail::zeroFloats(v.data(), n, T);
         // (r̂, r) for the next iteration; after the first, the r update's pass makes it.
         std::array<double, 2> rhoNew = dot2(L, rhat.data(), r.data(), T);
         for (; it < options.maxIterations && !(done[0] && done[1]); ++it) {

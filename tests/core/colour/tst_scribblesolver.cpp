@@ -208,6 +208,7 @@ private slots:
     void affinitiesFollowProtocol();
     void thinNoiseImagesStayFinite();
     void cancelStops();
+    void reusedSolverMatchesFresh();
     void rejectsMismatchedPlanes();
 };
 
@@ -498,6 +499,29 @@ void TestScribbleSolver::cancelStops()
     const auto stats = solver.solve(feedback);
     QVERIFY(!stats.hasValue());
     QVERIFY(stats.error().isCancelled());
+}
+
+// The solver's planes come from a cache of recycled memory and are not zeroed where they are
+// written whole (recycledmemory.h): a solver that has solved other images, larger and of
+// another width with the same number of pixels, must give the same floats as a new one.
+void TestScribbleSolver::reusedSolverMatchesFresh()
+{
+    ScribbleSolverOptions options;
+    options.threads = 2;
+    ScribbleSolver reused(options);
+    Feedback feedback;
+    for (const auto &[w, h] : {std::pair{100, 70}, std::pair{70, 100}, std::pair{64, 48}}) {
+        const Problem p = makeProblem(QStringLiteral("strokes"), w, h);
+        QVERIFY(reused.setLuma(p.w, p.h, p.Y).hasValue());
+        QVERIFY(reused.setConstraints(p.c).hasValue());
+        QVERIFY(reused.solve(feedback, false).hasValue());
+        ScribbleSolver fresh(options);
+        QVERIFY(fresh.setLuma(p.w, p.h, p.Y).hasValue());
+        QVERIFY(fresh.setConstraints(p.c).hasValue());
+        QVERIFY(fresh.solve(feedback, false).hasValue());
+        QVERIFY(reused.chromaI() == fresh.chromaI());
+        QVERIFY(reused.chromaQ() == fresh.chromaQ());
+    }
 }
 
 void TestScribbleSolver::rejectsMismatchedPlanes()
