@@ -3,6 +3,7 @@
 
 #include "colour/multigrid.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -148,6 +149,7 @@ void recurrenceRowScalar(int w, const float *__restrict tI, const float *__restr
 // GCC's note that passing one changes the ABI without AVX does not apply; it is raised at the
 // end of the file, so it is off from here on.)
 #pragma GCC diagnostic ignored "-Wpsabi"
+#include <immintrin.h>
 using Vec8 = float __attribute__((vector_size(32)));
 using Lanes8 = int __attribute__((vector_size(32)));
 
@@ -283,6 +285,105 @@ gsRowFused(int w, RowView v, float *__restrict xI, float *__restrict xQ, const f
     tailRecurrence<Forward>(left, tI, tQ, tc, xI + first, xQ + first, pI[0], pQ[0]);
 }
 
+[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline Vec8
+loadHalf8(const uint16_t *p)
+{
+    __m128i h;
+    std::memcpy(&h, p, sizeof h);
+    return Vec8(_mm256_cvtph_ps(h));
+}
+
+[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline float
+halfAt(const uint16_t *p)
+{
+    return _cvtsh_ss(*p);
+}
+
+// One step's partial sums from level 0's half-precision coefficients (Level::sweepHalf):
+// t = f·d − Σ c_k x_k over the neighbours that count, c_k = a_k·d already (d the inverse
+// diagonal). FromZero: the sweep from x = 0, reading the row above only with North and the
+// row below only with South, and never the neighbour ahead (see gsPartialRowFromZero).
+template <bool Forward, bool FromZero, bool North, bool South>
+[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline Vec8
+halfPartial(const uint16_t *c, size_t n, ptrdiff_t pw, const float *x, const float *f, Vec8 d)
+{
+    constexpr ptrdiff_t oOther = Forward ? 1 : -1;
+    Vec8 t = load8(f) * d;
+    if constexpr (!FromZero || North)
+        t -= loadHalf8(c) * load8(x - pw - 1) + loadHalf8(c + n) * load8(x - pw) +
+             loadHalf8(c + 2 * n) * load8(x - pw + 1);
+    if constexpr (!FromZero || South)
+        t -= loadHalf8(c + 6 * n) * load8(x + pw - 1) + loadHalf8(c + 7 * n) * load8(x + pw) +
+             loadHalf8(c + 8 * n) * load8(x + pw + 1);
+    if constexpr (!FromZero)
+        t -= loadHalf8(c + (Forward ? 5 : 3) * n) * load8(x + oOther);
+    return t;
+}
+
+// The same for one cell (the row's last w mod 8).
+template <bool Forward, bool FromZero, bool North, bool South>
+[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline float
+halfPartialCell(const uint16_t *c, size_t n, ptrdiff_t pw, const float *x, const float *f, float d)
+{
+    constexpr ptrdiff_t oOther = Forward ? 1 : -1;
+    float t = f[0] * d;
+    if constexpr (!FromZero || North)
+        t -= halfAt(c) * x[-pw - 1] + halfAt(c + n) * x[-pw] + halfAt(c + 2 * n) * x[-pw + 1];
+    if constexpr (!FromZero || South)
+        t -= halfAt(c + 6 * n) * x[pw - 1] + halfAt(c + 7 * n) * x[pw] +
+             halfAt(c + 8 * n) * x[pw + 1];
+    if constexpr (!FromZero)
+        t -= halfAt(c + (Forward ? 5 : 3) * n) * x[oOther];
+    return t;
+}
+
+// A whole Gauss–Seidel row of level 0 from its half-precision coefficients, eight cells a
+// step as gsRowFused (FromZero, North, South: see halfPartial).
+template <bool Forward, bool FromZero, bool North, bool South>
+__attribute__((target("arch=x86-64-v3"))) void
+gsRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw, float *__restrict xI,
+          float *__restrict xQ, const float *__restrict fI, const float *__restrict fQ)
+{
+    static_assert(Forward || !FromZero);
+    const uint16_t *cDep = c + (Forward ? 3 : 5) * n;
+    Vec8 pI = {}, pQ = {}; // the zero border, in every lane
+    const int steps = w / 8;
+    for (int step = 0; step < steps; ++step) {
+        const int i = Forward ? 8 * step : w - 8 * (step + 1);
+        const Vec8 d = loadHalf8(c + 4 * n + i);
+        const Vec8 TI =
+            halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d);
+        const Vec8 TQ =
+            halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xQ + i, fQ + i, d);
+        scanStore<Forward>(TI, TQ, -loadHalf8(cDep + i), xI + i, xQ + i, pI, pQ);
+    }
+    // The last (first, going back) w mod 8 cells: all their partial sums before any of them is
+    // written, then the recurrence from the step before.
+    const int left = w - 8 * steps, first = Forward ? 8 * steps : 0;
+    float tI[8], tQ[8], tc[8];
+    for (int j = 0; j < left; ++j) {
+        const int i = first + j;
+        const float d = halfAt(c + 4 * n + i);
+        tI[j] = halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d);
+        tQ[j] = halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xQ + i, fQ + i, d);
+        tc[j] = halfAt(cDep + i);
+    }
+    tailRecurrence<Forward>(left, tI, tQ, tc, xI + first, xQ + first, pI[0], pQ[0]);
+}
+
+__attribute__((target("arch=x86-64-v3"))) void
+halfRange(const float *a, const float *inv, uint16_t *out, size_t b, size_t e, bool diagonal)
+{
+    size_t p = b;
+    for (; p + 8 <= e; p += 8) {
+        const Vec8 d = load8(inv + p), v = diagonal ? d : load8(a + p) * d;
+        const __m128i h = _mm256_cvtps_ph(__m256(v), _MM_FROUND_TO_NEAREST_INT);
+        std::memcpy(out + p, &h, sizeof h);
+    }
+    for (; p < e; ++p)
+        out[p] = _cvtss_sh(diagonal ? inv[p] : a[p] * inv[p], _MM_FROUND_TO_NEAREST_INT);
+}
+
 // (Initialised before main: the CPU's features are read first, which a constructor must do.)
 const bool kRecurrenceScan = [] {
     __builtin_cpu_init();
@@ -318,6 +419,29 @@ template <bool Forward> inline void gsRow(Level &L, int y, float *scratch, FromZ
     const size_t p0 = L.index(0, y);
     float *xI = L.x.data() + p0, *xQ = L.x.data() + n + p0;
     const int w = L.w;
+#ifdef TINCTURE_RECURRENCE_SCAN
+    if (!L.sweepHalf.empty()) { // (only ever built where kRecurrenceScan)
+        const uint16_t *c = L.sweepHalf.data() + p0;
+        const float *fI = L.f.data() + p0, *fQ = L.f.data() + n + p0;
+        const ptrdiff_t pw = L.pw;
+        if constexpr (Forward) {
+            if (z.on) {
+                const bool north = z.north && y > 0, south = z.south && y + 1 < L.h;
+                if (north && south)
+                    gsRowHalf<true, true, true, true>(w, c, n, pw, xI, xQ, fI, fQ);
+                else if (north)
+                    gsRowHalf<true, true, true, false>(w, c, n, pw, xI, xQ, fI, fQ);
+                else if (south)
+                    gsRowHalf<true, true, false, true>(w, c, n, pw, xI, xQ, fI, fQ);
+                else
+                    gsRowHalf<true, true, false, false>(w, c, n, pw, xI, xQ, fI, fQ);
+                return;
+            }
+        }
+        gsRowHalf<Forward, false, true, true>(w, c, n, pw, xI, xQ, fI, fQ);
+        return;
+    }
+#endif
     float *tI = scratch, *tQ = scratch + w, *tc = scratch + 2 * w;
     const RowView view{L.a.data() + p0, L.invDiag.data() + p0, n, ptrdiff_t(L.pw)};
     if (Forward && z.on) {
@@ -353,6 +477,34 @@ inline void gsRow(Level &L, int y, bool forward, float *scratch, FromZero z = {}
 // barrier in between: the same sweep to the bit.
 // fromZero: a forward sweep that treats x as zero (it is not read, nor need it be zeroed).
 } // namespace
+
+bool halfSweepsAvailable()
+{
+#ifdef TINCTURE_RECURRENCE_SCAN
+    return kRecurrenceScan;
+#else
+    return false;
+#endif
+}
+
+void buildSweepCoefficients(Level &L, Team &team)
+{
+#ifdef TINCTURE_RECURRENCE_SCAN
+    const size_t n = L.cells();
+    L.sweepHalf.resize(9 * n);
+    constexpr size_t kSlice = size_t(1) << 16;
+    const int slices = int((n + kSlice - 1) / kSlice);
+    team.slices(threadsFor(L, team), slices, [&](int s0, int s1) {
+        const size_t b = size_t(s0) * kSlice, e = std::min(n, size_t(s1) * kSlice);
+        for (size_t k = 0; k < 9; ++k)
+            halfRange(L.a.data() + k * n, L.invDiag.data(), L.sweepHalf.data() + k * n, b, e,
+                      k == 4);
+    });
+#else
+    (void)L;
+    (void)team;
+#endif
+}
 
 void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero)
 {

@@ -349,6 +349,10 @@ void Hierarchy::build(Team &workers)
                 L0.invDiag[p] = 1.0f / L0.a[4 * L0.cells() + p];
             }
     });
+    if (halfSweeps && halfSweepsAvailable())
+        buildSweepCoefficients(L0, *team);
+    else
+        L0.sweepHalf.clear();
     // Coarser levels keep their storage from the last build when the size is the same (a
     // re-solve after a stroke rebuilds the hierarchy without touching the allocator).
     size_t l = 0;

@@ -129,6 +129,11 @@ struct Level
     // plain form's solution moved by 1e-3 there.
     bool differenceForm = false;
     float freeRowSum = 0.0f;
+    // Level 0 only, where the CPU converts half floats (x86-64-v3): the smoother's copy of the
+    // operator in half precision, each off-diagonal coefficient divided by the diagonal
+    // (a_k / a_centre) and the inverse diagonal in slot 4, 9 planes of cells() (see
+    // buildSweepCoefficients). Empty: the sweeps read a and invDiag.
+    HalfPlane sweepHalf;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
     Plane interp;
@@ -216,6 +221,16 @@ struct RowView
 // thread. fromZero (forward only): x is taken to be zero (not read, nor need it be zeroed).
 void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero = false);
 
+// Level 0's sweeps at 1920×1080 are bound by memory, and its nine coefficient planes are
+// most of what they stream: from half floats (Level::sweepHalf) a sweep reads 42 bytes a
+// cell instead of 60. Only the smoother reads them, so the V-cycle is another fixed linear
+// operator, close to the one on A (coefficients to within 2⁻¹¹ of themselves); the residual,
+// BiCGSTAB's operator and so the solution still come from A in single precision.
+// halfSweepsAvailable(): whether this CPU has the instructions (x86-64-v3) for them.
+bool halfSweepsAvailable();
+// Fills L.sweepHalf from L.a and L.invDiag (L.invDiag must be built), in slices on `team`.
+void buildSweepCoefficients(Level &L, Team &team);
+
 // Zeroes n floats from p, in slices on `team` (a plane of a large level is megabytes: one
 // thread's memset left the other core idle).
 void zeroFloats(float *p, size_t n, Team &team);
@@ -284,6 +299,8 @@ public:
     // 12 iterations instead of 7, 441–475 ms cold against 415–429).
     int preSmooth = 2;
     int postSmooth = 2;
+    // Level 0 smooths from half-precision coefficients where the CPU can (Level::sweepHalf).
+    bool halfSweeps = true;
 
 private:
     // fromZero: x starts at zero (its stored values are ignored).

@@ -85,5 +85,6 @@ template <class T> struct RecycledAllocator
 // The solver's planes.
 using Plane = std::vector<float, RecycledAllocator<float>>;
 using MaskPlane = std::vector<uint8_t, RecycledAllocator<uint8_t>>;
+using HalfPlane = std::vector<uint16_t, RecycledAllocator<uint16_t>>; // IEEE half floats
 
 } // namespace tincture::colour::detail

@@ -9,11 +9,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace tincture::colour::detail;
 
 namespace {
+
+// An IEEE half float's value (written out here, not by the instructions the kernels use).
+float halfToFloat(uint16_t h)
+{
+    const int exponent = (h >> 10) & 31, mantissa = h & 1023;
+    const float sign = (h & 0x8000) ? -1.0f : 1.0f;
+    if (exponent == 0)
+        return sign * std::ldexp(float(mantissa), -24);
+    if (exponent == 31)
+        return mantissa ? NAN : sign * INFINITY;
+    return sign * std::ldexp(float(1024 + mantissa), exponent - 25);
+}
 
 // A level 0 like ScribbleSolver's: rows of random affinities (negative off the diagonal, none
 // towards the padding, each row summing to zero with a diagonal of 1), random row scales Z, and
@@ -220,6 +233,79 @@ private slots:
         }
         // (What the difference form is for: the stored rows do not sum to zero exactly.)
         QVERIFY(plainMisses > 0);
+    }
+
+    // Level 0's half-precision sweep coefficients (Level::sweepHalf): each is a_k / a_centre
+    // (slot 4: the inverse diagonal) to within half precision, and a Gauss–Seidel sweep from
+    // them (every kind: forward, backward, from zero; two threads, so both bands' edges) lands
+    // close to the single-precision sweep from the same start.
+    void halfSweepCoefficients()
+    {
+        if (!halfSweepsAvailable())
+            QSKIP("this CPU has no x86-64-v3 (the single-precision sweeps run)");
+        Team team(2);
+        Level L = makeLevel(157, 93, 5u, 0.1);
+        const size_t n = L.cells();
+        // Rows scaled (Gauss–Seidel does not change), so that the diagonal is not 1.
+        std::mt19937 scales(4);
+        std::uniform_real_distribution<float> scale(0.5f, 2.0f);
+        L.invDiag.assign(n, 0.0f);
+        for (int y = 0; y < L.h; ++y)
+            for (int i = 0; i < L.w; ++i) {
+                const size_t p = L.index(i, y);
+                const float s = scale(scales);
+                for (size_t k = 0; k < 9; ++k)
+                    L.a[k * n + p] *= s;
+                L.invDiag[p] = 1.0f / L.a[4 * n + p];
+            }
+        buildSweepCoefficients(L, team);
+        QCOMPARE(L.sweepHalf.size(), 9 * n);
+        for (int y = 0; y < L.h; ++y)
+            for (int i = 0; i < L.w; ++i)
+                for (size_t k = 0; k < 9; ++k) {
+                    const size_t p = L.index(i, y);
+                    const float want = k == 4 ? L.invDiag[p] : L.a[k * n + p] * L.invDiag[p];
+                    const float got = halfToFloat(L.sweepHalf[k * n + p]);
+                    QVERIFY2(std::abs(got - want) <= std::abs(want) * 0x1p-11f + 0x1p-24f,
+                             qPrintable(QStringLiteral("(%1, %2) slot %3: %4 for %5")
+                                            .arg(i)
+                                            .arg(y)
+                                            .arg(k)
+                                            .arg(got)
+                                            .arg(want)));
+                }
+        std::mt19937 rng(2);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        for (int y = 0; y < L.h; ++y)
+            for (int i = 0; i < L.w; ++i)
+                for (size_t c = 0; c < 2; ++c) {
+                    L.x[c * n + L.index(i, y)] = u(rng);
+                    L.f[c * n + L.index(i, y)] = u(rng);
+                }
+        const Plane start = L.x;
+        const HalfPlane half = L.sweepHalf;
+        std::vector<float> scratch(2 * 6 * size_t(L.pw));
+        for (const auto &[forward, fromZero] :
+             {std::pair{true, false}, std::pair{false, false}, std::pair{true, true}}) {
+            Plane out[2];
+            for (int h = 0; h < 2; ++h) {
+                L.x = start;
+                if (h)
+                    L.sweepHalf = half;
+                else
+                    L.sweepHalf.clear();
+                gsSweep(L, forward, team, scratch.data(), fromZero);
+                out[h] = L.x;
+            }
+            double se = 0.0, ss = 0.0;
+            for (size_t p = 0; p < 2 * n; ++p) {
+                se += double(out[1][p] - out[0][p]) * (out[1][p] - out[0][p]);
+                ss += double(out[0][p]) * out[0][p];
+            }
+            QVERIFY(ss > 0.0);
+            QVERIFY2(std::sqrt(se / ss) < 1e-3, qPrintable(QString::number(std::sqrt(se / ss))));
+            QVERIFY(se > 0.0); // (the half path did run)
+        }
     }
 };
 
