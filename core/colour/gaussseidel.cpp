@@ -2,6 +2,7 @@
 // band-parallel sweep.
 
 #include "colour/multigrid.h"
+#include "colour/vec8.h"
 
 #include <algorithm>
 #include <cassert>
@@ -143,27 +144,8 @@ void recurrenceRowScalar(int w, const float *__restrict tI, const float *__restr
     }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#ifdef TINCTURE_VEC8
 #define TINCTURE_RECURRENCE_SCAN 1
-// (The helpers are always inlined into the x86-64-v3 kernel: no Vec8 ever crosses a call, so
-// GCC's note that passing one changes the ABI without AVX does not apply; it is raised at the
-// end of the file, so it is off from here on.)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#include <immintrin.h>
-using Vec8 = float __attribute__((vector_size(32)));
-using Lanes8 = int __attribute__((vector_size(32)));
-
-[[gnu::always_inline]] inline Vec8 load8(const float *p)
-{
-    Vec8 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-[[gnu::always_inline]] inline void store8(float *p, Vec8 v)
-{
-    std::memcpy(p, &v, sizeof v);
-}
 
 // Lane j takes lane j − S of v going forward (j + S going back), and lane j of `outside`
 // where that is past the step's end.
@@ -285,20 +267,6 @@ gsRowFused(int w, RowView v, float *__restrict xI, float *__restrict xQ, const f
     tailRecurrence<Forward>(left, tI, tQ, tc, xI + first, xQ + first, pI[0], pQ[0]);
 }
 
-[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline Vec8
-loadHalf8(const uint16_t *p)
-{
-    __m128i h;
-    std::memcpy(&h, p, sizeof h);
-    return Vec8(_mm256_cvtph_ps(h));
-}
-
-[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline float
-halfAt(const uint16_t *p)
-{
-    return _cvtsh_ss(*p);
-}
-
 // One step's partial sums from level 0's half-precision coefficients (Level::sweepHalf):
 // t = f·d − Σ c_k x_k over the neighbours that count, c_k = a_k·d already (d the inverse
 // diagonal). FromZero: the sweep from x = 0, reading the row above only with North and the
@@ -369,19 +337,6 @@ gsRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw, float *__
         tc[j] = halfAt(cDep + i);
     }
     tailRecurrence<Forward>(left, tI, tQ, tc, xI + first, xQ + first, pI[0], pQ[0]);
-}
-
-__attribute__((target("arch=x86-64-v3"))) void
-halfRange(const float *a, const float *inv, uint16_t *out, size_t b, size_t e, bool diagonal)
-{
-    size_t p = b;
-    for (; p + 8 <= e; p += 8) {
-        const Vec8 d = load8(inv + p), v = diagonal ? d : load8(a + p) * d;
-        const __m128i h = _mm256_cvtps_ph(__m256(v), _MM_FROUND_TO_NEAREST_INT);
-        std::memcpy(out + p, &h, sizeof h);
-    }
-    for (; p < e; ++p)
-        out[p] = _cvtss_sh(diagonal ? inv[p] : a[p] * inv[p], _MM_FROUND_TO_NEAREST_INT);
 }
 
 // (Initialised before main: the CPU's features are read first, which a constructor must do.)
@@ -484,25 +439,6 @@ bool halfSweepsAvailable()
     return kRecurrenceScan;
 #else
     return false;
-#endif
-}
-
-void buildSweepCoefficients(Level &L, Team &team)
-{
-#ifdef TINCTURE_RECURRENCE_SCAN
-    const size_t n = L.cells();
-    L.sweepHalf.resize(9 * n);
-    constexpr size_t kSlice = size_t(1) << 16;
-    const int slices = int((n + kSlice - 1) / kSlice);
-    team.slices(threadsFor(L, team), slices, [&](int s0, int s1) {
-        const size_t b = size_t(s0) * kSlice, e = std::min(n, size_t(s1) * kSlice);
-        for (size_t k = 0; k < 9; ++k)
-            halfRange(L.a.data() + k * n, L.invDiag.data(), L.sweepHalf.data() + k * n, b, e,
-                      k == 4);
-    });
-#else
-    (void)L;
-    (void)team;
 #endif
 }
 

@@ -206,6 +206,10 @@ void restrictResidual(const Level &F, Level &C, Team &team, float *scratch)
                 return;
             }
             rI[0] = rQ[0] = rI[pw - 1] = rQ[pw - 1] = 0.0f;
+            if (!F.sweepHalf.empty()) { // level 0, weighted already
+                weightedResidualRowHalf(F, fy, rI + 1, rQ + 1);
+                return;
+            }
             const size_t p0 = F.index(0, fy);
             stencilRow(F.w, RowView{F.a.data() + p0, nullptr, fn, ptrdiff_t(pw)}, F.x.data() + p0,
                        F.x.data() + fn + p0, F.f.data() + p0, F.f.data() + fn + p0, rI + 1, rQ + 1);

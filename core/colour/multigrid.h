@@ -129,10 +129,11 @@ struct Level
     // plain form's solution moved by 1e-3 there.
     bool differenceForm = false;
     float freeRowSum = 0.0f;
-    // Level 0 only, where the CPU converts half floats (x86-64-v3): the smoother's copy of the
-    // operator in half precision, each off-diagonal coefficient divided by the diagonal
-    // (a_k / a_centre) and the inverse diagonal in slot 4, 9 planes of cells() (see
-    // buildSweepCoefficients). Empty: the sweeps read a and invDiag.
+    // Level 0 only, where the CPU converts half floats (x86-64-v3): the V-cycle's copy of the
+    // operator in half precision, 10 planes of cells(): each off-diagonal coefficient divided
+    // by the diagonal (a_k / a_centre), the inverse diagonal in slot 4, and in slot 9 the
+    // restriction's row scale ω · a_centre (see buildSweepCoefficients). Empty: the sweeps and
+    // the restriction read a, invDiag and the row weights.
     HalfPlane sweepHalf;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
@@ -223,13 +224,19 @@ void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero =
 
 // Level 0's sweeps at 1920×1080 are bound by memory, and its nine coefficient planes are
 // most of what they stream: from half floats (Level::sweepHalf) a sweep reads 42 bytes a
-// cell instead of 60. Only the smoother reads them, so the V-cycle is another fixed linear
-// operator, close to the one on A (coefficients to within 2⁻¹¹ of themselves); the residual,
-// BiCGSTAB's operator and so the solution still come from A in single precision.
+// cell instead of 60, and the V-cycle's restriction of its residual 38 instead of 56. Only the
+// V-cycle reads them, so it is another fixed linear operator, the cycle of an operator Ã close
+// to A (coefficients to within 2⁻¹¹ of themselves); the true residual, BiCGSTAB's operator and
+// so the solution still come from A in single precision.
 // halfSweepsAvailable(): whether this CPU has the instructions (x86-64-v3) for them.
 bool halfSweepsAvailable();
-// Fills L.sweepHalf from L.a and L.invDiag (L.invDiag must be built), in slices on `team`.
-void buildSweepCoefficients(Level &L, Team &team);
+// Fills L.sweepHalf from L.a, L.invDiag (which must be built) and the restriction weights, in
+// slices on `team` (halfprecision.cpp). Where a value would not keep its precision in a half
+// float (a diagonal over 4096: a prior weight λ that large) it leaves sweepHalf empty instead
+// and returns false: the cycle then reads single precision.
+bool buildSweepCoefficients(Level &L, Team &team);
+// Row y of ω ⊙ (f − Ã x) on level 0 from sweepHalf, into rI and rQ (L.w floats each).
+void weightedResidualRowHalf(const Level &L, int y, float *rI, float *rQ);
 
 // Zeroes n floats from p, in slices on `team` (a plane of a large level is megabytes: one
 // thread's memset left the other core idle).

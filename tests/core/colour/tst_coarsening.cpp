@@ -236,7 +236,8 @@ private slots:
     }
 
     // Level 0's half-precision sweep coefficients (Level::sweepHalf): each is a_k / a_centre
-    // (slot 4: the inverse diagonal) to within half precision, and a Gauss–Seidel sweep from
+    // (slot 4: the inverse diagonal; slot 9: the restriction's row weight times a_centre) to
+    // within half precision, and a Gauss–Seidel sweep from
     // them (every kind: forward, backward, from zero; two threads, so both bands' edges) lands
     // close to the single-precision sweep from the same start.
     void halfSweepCoefficients()
@@ -258,13 +259,15 @@ private slots:
                     L.a[k * n + p] *= s;
                 L.invDiag[p] = 1.0f / L.a[4 * n + p];
             }
-        buildSweepCoefficients(L, team);
-        QCOMPARE(L.sweepHalf.size(), 9 * n);
+        QVERIFY(buildSweepCoefficients(L, team));
+        QCOMPARE(L.sweepHalf.size(), 10 * n);
         for (int y = 0; y < L.h; ++y)
             for (int i = 0; i < L.w; ++i)
-                for (size_t k = 0; k < 9; ++k) {
+                for (size_t k = 0; k < 10; ++k) {
                     const size_t p = L.index(i, y);
-                    const float want = k == 4 ? L.invDiag[p] : L.a[k * n + p] * L.invDiag[p];
+                    const float want = k == 4   ? L.invDiag[p]
+                                       : k == 9 ? L.restrictionWeight(p) * L.a[4 * n + p]
+                                                : L.a[k * n + p] * L.invDiag[p];
                     const float got = halfToFloat(L.sweepHalf[k * n + p]);
                     QVERIFY2(std::abs(got - want) <= std::abs(want) * 0x1p-11f + 0x1p-24f,
                              qPrintable(QStringLiteral("(%1, %2) slot %3: %4 for %5")
@@ -284,6 +287,14 @@ private slots:
                 }
         const Plane start = L.x;
         const HalfPlane half = L.sweepHalf;
+        {
+            // A diagonal half precision would not hold with its precision (λ = 1e5): none.
+            Level big = L;
+            big.a[4 * n + big.index(3, 4)] = 1e5f;
+            big.invDiag[big.index(3, 4)] = 1e-5f;
+            QVERIFY(!buildSweepCoefficients(big, team));
+            QVERIFY(big.sweepHalf.empty());
+        }
         std::vector<float> scratch(2 * 6 * size_t(L.pw));
         for (const auto &[forward, fromZero] :
              {std::pair{true, false}, std::pair{false, false}, std::pair{true, true}}) {
