@@ -313,6 +313,15 @@ void zeroFrames(float *p, size_t planes, int pw, int ph)
     }
 }
 
+void zeroTopAndBottom(float *p, size_t planes, int pw, int ph)
+{
+    const size_t row = size_t(pw), cells = row * size_t(ph);
+    for (size_t k = 0; k < planes; ++k) {
+        std::fill_n(p + k * cells, row, 0.0f);
+        std::fill_n(p + k * cells + cells - row, row, 0.0f);
+    }
+}
+
 void Level::resize(int width, int height, Team *team, bool operatorWritten)
 {
     w = width;
@@ -328,7 +337,7 @@ void Level::resize(int width, int height, Team *team, bool operatorWritten)
     };
     if (operatorWritten) {
         a.resize(9 * cells());
-        zeroFrames(a.data(), 9, pw, ph);
+        zeroTopAndBottom(a.data(), 9, pw, ph);
     } else {
         zero(a, 9);
     }

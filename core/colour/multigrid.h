@@ -143,8 +143,9 @@ struct Level
 
     // Sizes every plane to width × height (padded) and zeroes a, x and f, in slices on `team`
     // where one is given. invDiag's interior is left unset (every builder writes it whole), and
-    // with operatorWritten so is a's: the caller writes all nine planes' interior cells itself
-    // (setLuma; the Galerkin product zeroes its level first). Only their frames are zeroed then.
+    // with operatorWritten so is a's: the caller writes all nine planes' interior cells and
+    // the padding cells beside each row itself (setLuma: zeroSides; the Galerkin product
+    // zeroes its level first). Only a's first and last rows are zeroed then.
     void resize(int width, int height, Team *team = nullptr, bool operatorWritten = false);
     size_t cells() const { return size_t(pw) * size_t(ph); }
     size_t index(int cx, int cy) const { return size_t(cy + 1) * size_t(pw) + size_t(cx + 1); }
@@ -242,8 +243,20 @@ void weightedResidualRowHalf(const Level &L, int y, float *rI, float *rQ);
 // thread's memset left the other core idle).
 void zeroFloats(float *p, size_t n, Team &team);
 // Zeroes the frame (the padding: first and last row, first and last column) of `planes`
-// consecutive planes of pw × ph cells from p, and nothing else.
+// consecutive planes of pw × ph cells from p, and nothing else. The columns cost a cache line
+// a row each: where a loop writes the rows anyway, zeroTopAndBottom and the loop's own zeroing
+// of each row's two padding cells (zeroSides) are cheaper.
 void zeroFrames(float *p, size_t planes, int pw, int ph);
+void zeroTopAndBottom(float *p, size_t planes, int pw, int ph);
+// Zeroes the padding cells on either side of the row whose first interior cell is p0, in
+// `planes` consecutive planes of n cells from p.
+inline void zeroSides(float *p, size_t planes, size_t n, size_t p0, int w)
+{
+    for (size_t k = 0; k < planes; ++k) {
+        p[k * n + p0 - 1] = 0.0f;
+        p[k * n + p0 + size_t(w)] = 0.0f;
+    }
+}
 
 // Below this many cells a level is worked by one thread: the fork costs more than it saves.
 constexpr int kParallelCells = 16384;

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include <thread>
+#include <utility>
 
 namespace tincture::colour {
 
@@ -44,6 +45,7 @@ struct ScribbleSolver::Impl
     // made, and r is made from s): seven vectors, not eight. (z had y's plane too until x's
     // updates by α y and ω z were made in one pass, which needs both.)
     detail::Plane kr, krhat, kp, kv, kt, ky, kz, kxRound;
+    std::pair<int, int> kLayout{0, 0}; // the padded size their frames were zeroed for
 
     // Set when a solve on the weighted hierarchy failed: the hierarchy stays symmetric until
     // the next setLuma() (see solve()).
@@ -123,7 +125,7 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     d->symmetricOnly = false;
     L.fixed.assign(L.cells(), 0);
     L.rowScale.resize(L.cells());
-    detail::zeroFrames(L.rowScale.data(), 1, L.pw, L.ph);
+    detail::zeroTopAndBottom(L.rowScale.data(), 1, L.pw, L.ph);
     d->luma = std::move(luma);
     const float *Y = d->luma.data();
     const size_t cells = L.cells();
@@ -133,6 +135,8 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     d->team->slices(d->team->size(), height, [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
             const size_t p0 = L.index(0, y);
+            detail::zeroSides(L.a.data(), 9, cells, p0, width);
+            detail::zeroSides(L.rowScale.data(), 1, cells, p0, width);
             for (int x = 0; x < width; ++x)
                 L.a[4 * cells + p0 + size_t(x)] = 1.0f;
             if (y == 0 || y + 1 == height || width < 3) {
@@ -153,11 +157,11 @@ Result<void> ScribbleSolver::setLuma(int width, int height, std::vector<float> l
     });
     // The restriction's row weights come from the free rows (every row is free here).
     detail::buildRowWeights(L, *d->team);
-    // setConstraints() writes b's interior, and a cold solve (the only kind until then) x's.
-    for (detail::Plane *v : {&d->b, &d->x}) {
-        v->resize(2 * L.cells());
-        detail::zeroFrames(v->data(), 2, L.pw, L.ph);
-    }
+    // setConstraints() writes b's interior, and a cold solve (the only kind until then) zeroes
+    // x whole.
+    d->b.resize(2 * L.cells());
+    detail::zeroFrames(d->b.data(), 2, L.pw, L.ph);
+    d->x.resize(2 * L.cells());
     d->hasSystem = false;
     d->hasSolution = false;
     d->outI.clear();
@@ -306,11 +310,15 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     detail::Plane &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky, &z = kz;
     detail::Plane &s = kr; // see Impl
     // Each is written whole before it is read (p and v zeroed at each round's start; y and z
-    // by V-cycles from zero, which do not read them); their frames must be zero (zeroed each
-    // time: a new luma of the same size may have another width).
-    for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y, &z}) {
-        vec->resize(n);
-        detail::zeroFrames(vec->data(), 2, L.pw, L.ph);
+    // by V-cycles from zero, which do not read them); their frames must be zero, and stay so
+    // (nothing writes there). Zeroed when the layout changes (a new luma of the same size may
+    // have another width).
+    if (kLayout != std::pair{L.pw, L.ph}) {
+        for (detail::Plane *vec : {&r, &rhat, &pv, &v, &t, &y, &z}) {
+            vec->resize(n);
+            detail::zeroFrames(vec->data(), 2, L.pw, L.ph);
+        }
+        kLayout = {L.pw, L.ph};
     }
     if (!stats.warmStarted) {
         // Cold: full multigrid on the residual equation gives a start that is already close
