@@ -238,12 +238,13 @@ void ScribbleSolver::Impl::unpack()
     const Level &L = mg.levels[0];
     outI.resize(size_t(L.w) * L.h);
     outQ.resize(size_t(L.w) * L.h);
-    for (int y = 0; y < L.h; ++y)
-        for (int i = 0; i < L.w; ++i) {
-            const size_t p = L.index(i, y), o = size_t(y) * L.w + i;
-            outI[o] = x[p];
-            outQ[o] = x[L.cells() + p];
+    team->slices(detail::threadsFor(L, *team), L.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) {
+            const size_t p = L.index(0, y), o = size_t(y) * size_t(L.w);
+            std::copy_n(x.data() + p, L.w, outI.data() + o);
+            std::copy_n(x.data() + L.cells() + p, L.w, outQ.data() + o);
         }
+    });
 }
 
 Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
