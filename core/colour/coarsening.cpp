@@ -315,6 +315,34 @@ void galerkin(const Level &F, Level &C, Team &team)
 // symmetric). A few steps settle π within each neighbourhood, which is all the restriction and
 // the first Galerkin product use; the global balance would take the walk's mixing time. The
 // total is kept at Σ Z, and π at least 1e-6 of its mean, so no free row drops out.
+namespace {
+
+// One row of a power step: out = −Σ_j from_j · w_j over the eight neighbours, in that order
+// (the same floats as the scalar loop it replaced; session 12 made it a vector clone).
+TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT void
+powerStepRow(int width, const float *const from[8], const float *const w[8], float *__restrict out)
+{
+    const float *f0 = from[0], *f1 = from[1], *f2 = from[2], *f3 = from[3], *f4 = from[4],
+                *f5 = from[5], *f6 = from[6], *f7 = from[7];
+    const float *c0 = w[0], *c1 = w[1], *c2 = w[2], *c3 = w[3], *c4 = w[4], *c5 = w[5], *c6 = w[6],
+                *c7 = w[7];
+#pragma GCC ivdep
+    for (int x = 0; x < width; ++x) {
+        float o = 0.0f;
+        o -= f0[x] * c0[x];
+        o -= f1[x] * c1[x];
+        o -= f2[x] * c2[x];
+        o -= f3[x] * c3[x];
+        o -= f4[x] * c4[x];
+        o -= f5[x] * c5[x];
+        o -= f6[x] * c6[x];
+        o -= f7[x] * c7[x];
+        out[x] = o;
+    }
+}
+
+} // namespace
+
 void buildRowWeights(Level &L, Team &team)
 {
     const size_t n = L.cells(), pw = size_t(L.pw);
@@ -346,36 +374,49 @@ void buildRowWeights(Level &L, Team &team)
                 if (y < std::max(0, y0 - (S - s)) || y >= std::min(L.h, y1 + (S - s)))
                     continue;
                 // next_y = Σ_k π_r w_rs over the neighbours r = s + o_k, w_rs in slot 8 − k of r.
-                float *__restrict out =
-                    (s == S ? pi.data() + size_t(y + 1) * pw
-                            : ring.data() + (size_t(s - 1) * 3 + size_t(y % 3)) * pw) +
-                    1;
-                for (int x = 0; x < L.w; ++x)
-                    out[x] = 0.0f;
+                float *out = (s == S ? pi.data() + size_t(y + 1) * pw
+                                     : ring.data() + (size_t(s - 1) * 3 + size_t(y % 3)) * pw) +
+                             1;
                 const size_t p0 = L.index(0, y);
-                for (int k = 0; k < 9; ++k) {
+                const float *from[8], *w[8];
+                for (int k = 0, j = 0; k < 9; ++k) {
                     if (k == 4)
                         continue;
-                    const float *__restrict from = row(s - 1, y + k / 3 - 1) + 1 + (k % 3 - 1);
-                    const float *__restrict w =
-                        L.a.data() + size_t(8 - k) * n + size_t(ptrdiff_t(p0) + off.o[k]);
-                    for (int x = 0; x < L.w; ++x)
-                        out[x] -= from[x] * w[x];
+                    from[j] = row(s - 1, y + k / 3 - 1) + 1 + (k % 3 - 1);
+                    w[j++] = L.a.data() + size_t(8 - k) * n + size_t(ptrdiff_t(p0) + off.o[k]);
                 }
+                powerStepRow(L.w, from, w, out);
             }
     });
+    // Σ π and Σ Z over the interior (the padding is zero in both), a row a time on every
+    // thread, the rows' sums added in row order.
+    std::vector<double> rowTotals(size_t(2 * L.h));
+    team.slices(threads, L.h, [&](int ya, int yb) {
+        for (int y = ya; y < yb; ++y) {
+            const size_t p0 = L.index(0, y);
+            double total = 0.0, scale = 0.0;
+            for (int x = 0; x < L.w; ++x) {
+                total += pi[p0 + size_t(x)];
+                scale += L.rowScale[p0 + size_t(x)];
+            }
+            rowTotals[size_t(2 * y)] = total;
+            rowTotals[size_t(2 * y + 1)] = scale;
+        }
+    });
     double total = 0.0, scale = 0.0;
-    for (size_t p = 0; p < n; ++p) {
-        total += pi[p];
-        scale += L.rowScale[p];
+    for (int y = 0; y < L.h; ++y) {
+        total += rowTotals[size_t(2 * y)];
+        scale += rowTotals[size_t(2 * y + 1)];
     }
     const float factor = total > 0.0 ? float(scale / total) : 1.0f;
     const float floor = float(1e-6 * scale / double(std::max(1, L.w * L.h)));
-    for (int y = 0; y < L.h; ++y)
-        for (int x = 0; x < L.w; ++x) {
-            const size_t p = L.index(x, y);
-            pi[p] = std::max(pi[p] * factor, floor);
-        }
+    team.slices(threads, L.h, [&](int ya, int yb) {
+        for (int y = ya; y < yb; ++y)
+            for (int x = 0; x < L.w; ++x) {
+                const size_t p = L.index(x, y);
+                pi[p] = std::max(pi[p] * factor, floor);
+            }
+    });
     L.rowWeight = std::move(pi);
 }
 

@@ -11,16 +11,6 @@ namespace {
 constexpr int kCoarsestCells = 64;
 constexpr int kCoarsestSweeps = 40;
 
-// Without multiply-add contraction: the kernels so marked were scalar, plain x86-64 code and
-// became vector clones in session 10; keeping their products and sums separately rounded keeps
-// the solver's numbers what they were (on one-pixel-wide noise strips, which converge on a knife
-// edge, the contracted rounding changed the outcome).
-#if defined(__GNUC__) && !defined(__clang__)
-#define TINCTURE_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
-#else
-#define TINCTURE_NO_CONTRACT
-#endif
-
 // The hot row kernels below are compiled twice (TINCTURE_HOT_CLONES, multigrid.h): 8-wide
 // vectors roughly halve their time where the CPU has them. The Gauss–Seidel sweep is in
 // gaussseidel.cpp.

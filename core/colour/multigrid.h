@@ -103,6 +103,16 @@
 #define TINCTURE_HOT_CLONES
 #endif
 
+// Without multiply-add contraction: the kernels so marked were scalar, plain x86-64 code and
+// became vector clones in sessions 10 and 12; keeping their products and sums separately
+// rounded keeps the solver's numbers what they were (on one-pixel-wide noise strips, which
+// converge on a knife edge, the contracted rounding changed the outcome).
+#if defined(__GNUC__) && !defined(__clang__)
+#define TINCTURE_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#else
+#define TINCTURE_NO_CONTRACT
+#endif
+
 namespace tincture::colour::detail {
 
 struct Level
