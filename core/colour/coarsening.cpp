@@ -348,7 +348,8 @@ void buildRowWeights(Level &L, Team &team)
     const size_t n = L.cells(), pw = size_t(L.pw);
     const Offsets off(L.pw);
     constexpr int S = kRowWeightSteps;
-    Plane pi(n, 0.0f);
+    Plane pi(n);
+    zeroFloats(pi.data(), n, team);
     const std::vector<float> zeros(pw, 0.0f);
     // The steps run as a wavefront down each thread's band of rows (step s on row y as soon as
     // step s − 1 has rows y − 1…y + 1), each step keeping its last three rows, so the nine
