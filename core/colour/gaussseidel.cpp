@@ -318,12 +318,13 @@ gsRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw, float *__
     const int steps = w / 8;
     for (int step = 0; step < steps; ++step) {
         const int i = Forward ? 8 * step : w - 8 * (step + 1);
-        const Vec8 d = loadHalf8(c + 4 * n + i);
+        const Vec8 d = loadHalf8(c + 4 * n + i), one = Vec8{} + 1.0f,
+                   g = one / (one + loadHalf8(c + 10 * n + i));
         const Vec8 TI =
-            halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d);
+            halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d) * g;
         const Vec8 TQ =
-            halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xQ + i, fQ + i, d);
-        scanStore<Forward>(TI, TQ, -loadHalf8(cDep + i), xI + i, xQ + i, pI, pQ);
+            halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xQ + i, fQ + i, d) * g;
+        scanStore<Forward>(TI, TQ, -(loadHalf8(cDep + i) * g), xI + i, xQ + i, pI, pQ);
     }
     // The last (first, going back) w mod 8 cells: all their partial sums before any of them is
     // written, then the recurrence from the step before.
@@ -331,10 +332,12 @@ gsRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw, float *__
     float tI[8], tQ[8], tc[8];
     for (int j = 0; j < left; ++j) {
         const int i = first + j;
-        const float d = halfAt(c + 4 * n + i);
-        tI[j] = halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d);
-        tQ[j] = halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xQ + i, fQ + i, d);
-        tc[j] = halfAt(cDep + i);
+        const float d = halfAt(c + 4 * n + i), g = 1.0f / (1.0f + halfAt(c + 10 * n + i));
+        tI[j] =
+            halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d) * g;
+        tQ[j] =
+            halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xQ + i, fQ + i, d) * g;
+        tc[j] = halfAt(cDep + i) * g;
     }
     tailRecurrence<Forward>(left, tI, tQ, tc, xI + first, xQ + first, pI[0], pQ[0]);
 }

@@ -140,10 +140,12 @@ struct Level
     bool differenceForm = false;
     float freeRowSum = 0.0f;
     // Level 0 only, where the CPU converts half floats (x86-64-v3): the V-cycle's copy of the
-    // operator in half precision, 10 planes of cells(): each off-diagonal coefficient divided
-    // by the diagonal (a_k / a_centre), the inverse diagonal in slot 4, and in slot 9 the
-    // restriction's row scale ω · a_centre (see buildSweepCoefficients). Empty: the sweeps and
-    // the restriction read a, invDiag and the row weights.
+    // operator in half precision, 11 planes of cells(): each off-diagonal coefficient divided
+    // by the diagonal (a_k / a_centre), the inverse diagonal in slot 4, in slot 9 the
+    // restriction's row scale ω · a_centre, and in slot 10 a correction δ of the normalised
+    // centre (1 + δ), so that each rounded row sums to what A's does (see
+    // buildSweepCoefficients). Empty: the sweeps and the restriction read a, invDiag and the
+    // row weights.
     HalfPlane sweepHalf;
     // Interpolation from the next coarser level: 4 weights per padded cell, to the coarse
     // cells (x>>1, y>>1), (x>>1)+1 on that row, and the same two one coarse row below.
@@ -234,11 +236,16 @@ struct RowView
 void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero = false);
 
 // Level 0's sweeps at 1920×1080 are bound by memory, and its nine coefficient planes are
-// most of what they stream: from half floats (Level::sweepHalf) a sweep reads 42 bytes a
-// cell instead of 60, and the V-cycle's restriction of its residual 38 instead of 56. Only the
+// most of what they stream: from half floats (Level::sweepHalf) a sweep reads 44 bytes a
+// cell instead of 60, and the V-cycle's restriction of its residual 40 instead of 56. Only the
 // V-cycle reads them, so it is another fixed linear operator, the cycle of an operator Ã close
-// to A (coefficients to within 2⁻¹¹ of themselves); the true residual, BiCGSTAB's operator and
-// so the solution still come from A in single precision.
+// to A (coefficients to within 2⁻¹¹ of themselves, rows summing as A's to about 1e-7); the
+// true residual, BiCGSTAB's operator and so the solution still come from A in single
+// precision. (Without the rows' correction, the rounding of a row, about 1e-4, weighed
+// against the 5e-4 that ties a region to the far side of a sharp edge: `bench scribble
+// --convergence` at 854×480 ended full multigrid 1.2 dB further from the solution on the
+// bench frame and 10.6 dB on the 24 sharp-edged shapes, and the bench frame's cold solve
+// took 3 cycles + 5 iterations instead of 3 + 4.)
 // halfSweepsAvailable(): whether this CPU has the instructions (x86-64-v3) for them.
 bool halfSweepsAvailable();
 // Fills L.sweepHalf from L.a, L.invDiag (which must be built) and the restriction weights, in

@@ -16,8 +16,9 @@ Result<ExactChroma> solveScribblesExactly(int width, int height, const std::vect
     if (w < 1 || h < 1 || luma.size() != n || c.hintMask.size() != n || c.hintI.size() != n ||
         c.hintQ.size() != n || (prior && (c.priorI.size() != n || c.priorQ.size() != n)) ||
         (!c.keepMask.empty() && c.keepMask.size() != n))
-        return makeError(ErrorCode::SizeMismatch,
-                         QStringLiteral("exact scribble solve: a plane is not %1×%2").arg(w).arg(h));
+        return makeError(
+            ErrorCode::SizeMismatch,
+            QStringLiteral("exact scribble solve: a plane is not %1×%2").arg(w).arg(h));
     const double lambda = prior ? c.priorWeight : 0.0;
     std::vector<Eigen::Triplet<double>> t;
     t.reserve(9 * n);

@@ -46,6 +46,12 @@ halfAt(const uint16_t *p)
     return _cvtsh_ss(*p);
 }
 
+[[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline float
+halfToFloat(uint16_t h)
+{
+    return _cvtsh_ss(h);
+}
+
 // Eight floats rounded to the nearest half floats.
 [[gnu::always_inline]] __attribute__((target("arch=x86-64-v3"))) inline void storeHalf8(uint16_t *p,
                                                                                         Vec8 v)

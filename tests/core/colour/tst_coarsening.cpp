@@ -237,7 +237,8 @@ private slots:
 
     // Level 0's half-precision sweep coefficients (Level::sweepHalf): each is a_k / a_centre
     // (slot 4: the inverse diagonal; slot 9: the restriction's row weight times a_centre) to
-    // within half precision, and a Gauss–Seidel sweep from
+    // within half precision, the rows with slot 10's correction sum as A's do, and a
+    // Gauss–Seidel sweep from
     // them (every kind: forward, backward, from zero; two threads, so both bands' edges) lands
     // close to the single-precision sweep from the same start.
     void halfSweepCoefficients()
@@ -260,7 +261,7 @@ private slots:
                 L.invDiag[p] = 1.0f / L.a[4 * n + p];
             }
         QVERIFY(buildSweepCoefficients(L, team));
-        QCOMPARE(L.sweepHalf.size(), 10 * n);
+        QCOMPARE(L.sweepHalf.size(), 11 * n);
         for (int y = 0; y < L.h; ++y)
             for (int i = 0; i < L.w; ++i)
                 for (size_t k = 0; k < 10; ++k) {
@@ -277,6 +278,24 @@ private slots:
                                             .arg(got)
                                             .arg(want)));
                 }
+        // The rounded normalised rows, with the centre's correction (slot 10), still sum to
+        // what A's rows do (zero here on the free rows, one on the fixed ones).
+        for (int y = 0; y < L.h; ++y)
+            for (int i = 0; i < L.w; ++i) {
+                const size_t p = L.index(i, y);
+                double rounded = 1.0 + double(halfToFloat(L.sweepHalf[10 * n + p])), exact = 0.0;
+                for (size_t k = 0; k < 9; ++k) {
+                    exact += double(L.a[k * n + p]) * L.invDiag[p];
+                    if (k != 4)
+                        rounded += double(halfToFloat(L.sweepHalf[k * n + p]));
+                }
+                QVERIFY2(std::abs(rounded - exact) < 2.5e-7, // (δ to within half its ulp)
+                         qPrintable(QStringLiteral("(%1, %2): %3 for %4")
+                                        .arg(i)
+                                        .arg(y)
+                                        .arg(rounded)
+                                        .arg(exact)));
+            }
         std::mt19937 rng(2);
         std::uniform_real_distribution<float> u(-1.0f, 1.0f);
         for (int y = 0; y < L.h; ++y)
