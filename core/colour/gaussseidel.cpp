@@ -319,7 +319,7 @@ gsRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw, float *__
     for (int step = 0; step < steps; ++step) {
         const int i = Forward ? 8 * step : w - 8 * (step + 1);
         const Vec8 d = loadHalf8(c + 4 * n + i), one = Vec8{} + 1.0f,
-                   g = one / (one + loadHalf8(c + 10 * n + i));
+                   g = one + loadHalf8(c + 10 * n + i); // 1 / (corrected centre)
         const Vec8 TI =
             halfPartial<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d) * g;
         const Vec8 TQ =
@@ -332,7 +332,7 @@ gsRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw, float *__
     float tI[8], tQ[8], tc[8];
     for (int j = 0; j < left; ++j) {
         const int i = first + j;
-        const float d = halfAt(c + 4 * n + i), g = 1.0f / (1.0f + halfAt(c + 10 * n + i));
+        const float d = halfAt(c + 4 * n + i), g = 1.0f + halfAt(c + 10 * n + i);
         tI[j] =
             halfPartialCell<Forward, FromZero, North, South>(c + i, n, pw, xI + i, fI + i, d) * g;
         tQ[j] =

@@ -26,8 +26,9 @@ __attribute__((target("arch=x86-64-v3"))) void halfRange(const float *src, const
 }
 
 // One row of ω ⊙ (f − Ã x) for both channels, Ã the operator sweepHalf holds: with c_k the
-// stored a_k / a_centre, d = 1 / a_centre, u = 1 + δ the corrected centre and s = ω · a_centre,
-// a row's residual is a_centre (f d − u x − Σ c_k x_k), weighted s (f d − u x − Σ c_k x_k).
+// stored a_k / a_centre, d = 1 / a_centre, u = 1 / (1 + ε) the corrected centre and
+// s = ω · a_centre, a row's residual is a_centre (f d − u x − Σ c_k x_k), weighted
+// s (f d − u x − Σ c_k x_k).
 __attribute__((target("arch=x86-64-v3"))) void
 residualRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw,
                 const float *__restrict xI, const float *__restrict xQ, const float *__restrict fI,
@@ -39,7 +40,8 @@ residualRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw,
                    c3 = loadHalf8(c + 3 * n + i), d = loadHalf8(c + 4 * n + i),
                    c5 = loadHalf8(c + 5 * n + i), c6 = loadHalf8(c + 6 * n + i),
                    c7 = loadHalf8(c + 7 * n + i), c8 = loadHalf8(c + 8 * n + i),
-                   s = loadHalf8(c + 9 * n + i), u = loadHalf8(c + 10 * n + i) + 1.0f;
+                   s = loadHalf8(c + 9 * n + i), eps = loadHalf8(c + 10 * n + i),
+                   u = 1.0f - eps + eps * eps; // 1 / (1 + ε) to within ε³
         const float *x = xI + i;
         Vec8 t = load8(fI + i) * d - u * load8(x) - c0 * load8(x - pw - 1) - c1 * load8(x - pw) -
                  c2 * load8(x - pw + 1) - c3 * load8(x - 1) - c5 * load8(x + 1) -
@@ -53,7 +55,7 @@ residualRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw,
     }
     for (; i < w; ++i) {
         const float d = halfAt(c + 4 * n + i), s = halfAt(c + 9 * n + i),
-                    u = halfAt(c + 10 * n + i) + 1.0f;
+                    eps = halfAt(c + 10 * n + i), u = 1.0f - eps + eps * eps;
         for (int ch = 0; ch < 2; ++ch) {
             const float *x = (ch ? xQ : xI) + i;
             float t = (ch ? fQ : fI)[i] * d - u * x[0];
@@ -66,24 +68,53 @@ residualRowHalf(int w, const uint16_t *__restrict c, size_t n, ptrdiff_t pw,
     }
 }
 
-// Slot 10 of sweepHalf for cells b … e − 1 (see buildSweepCoefficients).
+// Slot 10 of sweepHalf for one cell (see buildSweepCoefficients).
+__attribute__((target("arch=x86-64-v3"))) uint16_t centreCorrection(const Level &L, size_t p,
+                                                                    bool difference)
+{
+    const size_t n = L.cells();
+    const uint16_t *c = L.sweepHalf.data();
+    float rounded = 0.0f, rowSum = 0.0f;
+    for (size_t k = 0; k < 9; ++k) {
+        rowSum += L.a[k * n + p];
+        if (k != 4)
+            rounded += halfAt(c + k * n + p);
+    }
+    const float d = L.invDiag[p];
+    const float intended = (difference ? (L.fixed[p] ? 1.0f : L.freeRowSum) : rowSum) * d;
+    const float u = intended - rounded; // the corrected centre
+    return toHalf(d == 0.0f || u == 0.0f ? 0.0f : 1.0f / u - 1.0f);
+}
+
+// The same for cells b … e − 1, eight at a time in difference form (level 0 of the solver).
 __attribute__((target("arch=x86-64-v3"))) void centreCorrections(Level &L, size_t b, size_t e)
 {
     const size_t n = L.cells();
-    uint16_t *delta = L.sweepHalf.data() + 10 * n;
-    for (size_t p = b; p < e; ++p) {
-        double rowSum = 0.0, rounded = 0.0;
-        for (size_t k = 0; k < 9; ++k) {
-            rowSum += double(L.a[k * n + p]);
-            if (k != 4)
-                rounded += double(halfToFloat(L.sweepHalf[k * n + p]));
+    const uint16_t *c = L.sweepHalf.data();
+    uint16_t *eps = L.sweepHalf.data() + 10 * n;
+    const bool difference = L.differenceForm && !L.fixed.empty();
+    size_t p = b;
+    if (difference) {
+        const Vec8 lambda = Vec8{} + L.freeRowSum, ones = Vec8{} + 1.0f;
+        for (; p + 8 <= e; p += 8) {
+            Vec8 rounded = loadHalf8(c + p) + loadHalf8(c + n + p) + loadHalf8(c + 2 * n + p) +
+                           loadHalf8(c + 3 * n + p) + loadHalf8(c + 5 * n + p) +
+                           loadHalf8(c + 6 * n + p) + loadHalf8(c + 7 * n + p) +
+                           loadHalf8(c + 8 * n + p);
+            Vec8 sum = lambda;
+            for (int j = 0; j < 8; ++j)
+                if (L.fixed[p + size_t(j)])
+                    sum[j] = 1.0f;
+            const Vec8 d = load8(L.invDiag.data() + p), u = sum * d - rounded;
+            Vec8 g = ones / u - ones;
+            for (int j = 0; j < 8; ++j)
+                if (d[j] == 0.0f || u[j] == 0.0f)
+                    g[j] = 0.0f;
+            storeHalf8(eps + p, g);
         }
-        const double d = double(L.invDiag[p]);
-        const double intended = L.differenceForm && !L.fixed.empty()
-                                    ? (L.fixed[p] ? 1.0 : double(L.freeRowSum)) * d
-                                    : rowSum * d;
-        delta[p] = toHalf(d == 0.0 ? 0.0f : float(intended - 1.0 - rounded));
     }
+    for (; p < e; ++p)
+        eps[p] = centreCorrection(L, p, difference);
 }
 
 } // namespace
@@ -126,9 +157,10 @@ bool buildSweepCoefficients(Level &L, Team &team)
             halfRange(k == 4 ? nullptr : L.a.data() + k * n, L.invDiag.data(),
                       L.sweepHalf.data() + k * n, b, e);
         halfRange(nullptr, scale.data(), L.sweepHalf.data() + 9 * n, b, e);
-        // The centre's correction δ (slot 10): the normalised row's intended sum R (e_r d in
-        // difference form, else A's own row sum times d) less 1 and the rounded off-diagonal
-        // coefficients, so that the rounded row still sums to R. Without it the rounding
+        // The centre's correction (slot 10): the normalised row's centre becomes u = R − Σ c_k,
+        // R its intended sum (e_r d in difference form, else A's own row sum times d) and c_k
+        // the rounded off-diagonal coefficients, so that the rounded row still sums to R; it is
+        // stored as ε = 1 / u − 1, what the sweep multiplies by. Without it the rounding
         // (about 1e-4 a row) weighed against the 5e-4 that ties a region to the far side of a
         // sharp edge, and full multigrid ended 1–10 dB further from the solution.
         centreCorrections(L, b, e);

@@ -283,7 +283,8 @@ private slots:
         for (int y = 0; y < L.h; ++y)
             for (int i = 0; i < L.w; ++i) {
                 const size_t p = L.index(i, y);
-                double rounded = 1.0 + double(halfToFloat(L.sweepHalf[10 * n + p])), exact = 0.0;
+                double rounded = 1.0 / (1.0 + double(halfToFloat(L.sweepHalf[10 * n + p]))),
+                       exact = 0.0;
                 for (size_t k = 0; k < 9; ++k) {
                     exact += double(L.a[k * n + p]) * L.invDiag[p];
                     if (k != 4)
