@@ -74,25 +74,31 @@ inline float strongest(const float a[9])
 // join the diagonal, and the weights of a cell are non-negative and sum to at most 1.
 void computeInterpolation(Level &F, bool fineHasFixed, Team &team)
 {
+    // Every weight is written below (the padding's zero; a cell's unused slots zero too).
     F.interp.resize(4 * F.cells());
-    zeroFloats(F.interp.data(), F.interp.size(), team);
+    const size_t paddedRow = 4 * size_t(F.pw);
+    std::fill_n(F.interp.data(), paddedRow, 0.0f);
+    std::fill_n(F.interp.data() + F.interp.size() - paddedRow, paddedRow, 0.0f);
     auto isFixed = [&](size_t q) { return fineHasFixed && F.fixed[q] != 0; };
     const Offsets off(F.pw);
     // Coarse points and edge points first (edge points read only the stencil).
     team.slices(threadsFor(F, team), F.h, [&](int y0, int y1) {
         for (int y = y0; y < y1; ++y) {
+            std::fill_n(&F.interp[4 * F.index(-1, y)], 4, 0.0f);
+            std::fill_n(&F.interp[4 * F.index(F.w, y)], 4, 0.0f);
             for (int x = 0; x < F.w; ++x) {
                 const size_t p = F.index(x, y);
-                if (isFixed(p))
-                    continue;
                 float *w = &F.interp[4 * p];
                 const bool ox = x & 1, oy = y & 1;
+                if (ox && oy && !isFixed(p))
+                    continue; // a centre point: below (it writes all four)
+                w[0] = w[1] = w[2] = w[3] = 0.0f;
+                if (isFixed(p))
+                    continue;
                 if (!ox && !oy) {
                     w[0] = 1.0f;
                     continue;
                 }
-                if (ox && oy)
-                    continue; // a centre point: below
                 float a[9];
                 F.coarseningRow(p, a);
                 const float mine = strongest(a);

@@ -318,23 +318,21 @@ void Level::resize(int width, int height, Team *team, bool operatorWritten)
     h = height;
     pw = w + 2;
     ph = h + 2;
-    auto zero = [&](Plane &v, size_t planes) {
-        v.resize(planes * cells()); // new floats are unset (RecycledAllocator)
-        if (team)
-            zeroFloats(v.data(), v.size(), *team);
-        else
-            std::fill(v.begin(), v.end(), 0.0f);
-    };
-    if (operatorWritten) {
-        a.resize(9 * cells());
+    a.resize(9 * cells()); // new floats are unset (RecycledAllocator)
+    if (operatorWritten)
         zeroTopAndBottom(a.data(), 9, pw, ph);
-    } else {
-        zero(a, 9);
-    }
+    else if (team)
+        zeroFloats(a.data(), a.size(), *team);
+    else
+        std::fill(a.begin(), a.end(), 0.0f);
     invDiag.resize(cells());
     zeroFrames(invDiag.data(), 1, pw, ph);
-    zero(x, 2);
-    zero(f, 2);
+    // Every cycle writes x's and f's interiors before it reads them (its sweeps start from
+    // zero; full multigrid zeroes x and copies or restricts f): only their frames.
+    for (Plane *v : {&x, &f}) {
+        v->resize(2 * cells());
+        zeroFrames(v->data(), 2, pw, ph);
+    }
     r.clear(); // only full multigrid uses it, on level 0
 }
 

@@ -153,8 +153,9 @@ struct Level
     Plane x, f; // 2 planes of cells() floats: I, then Q
     Plane r;    // level 0 only, as x and f: full multigrid's scaled right-hand side
 
-    // Sizes every plane to width × height (padded) and zeroes a, x and f, in slices on `team`
-    // where one is given. invDiag's interior is left unset (every builder writes it whole), and
+    // Sizes every plane to width × height (padded) and zeroes a, in slices on `team` where one
+    // is given, and the frames of the others. The interiors of invDiag (every builder writes it
+    // whole) and of x and f (every cycle writes them before it reads them) are left unset, and
     // with operatorWritten so is a's: the caller writes all nine planes' interior cells and
     // the padding cells beside each row itself (setLuma: zeroSides; the Galerkin product
     // zeroes its level first). Only a's first and last rows are zeroed then.
