@@ -85,7 +85,12 @@
 // Session 11 unrolled the Galerkin product per cell parity, made the sweep's recurrence a
 // vector scan fused with the row's partial sums (gaussseidel.cpp) and level 0's true
 // operator a difference form (Level::differenceForm); again the cycle counts did not change
-// (docs/BENCHMARKS.md, session 11).
+// (docs/BENCHMARKS.md, session 11). Session 12 found level 0's sweeps at 1920×1080 bound by
+// memory (1.6–1.7× slower a cell than at 854×480) and gave the V-cycle a half-precision copy
+// of level 0's operator (Level::sweepHalf, halfprecision.cpp), with each rounded row's sum
+// corrected; it stopped zeroing planes that are written whole (recycledmemory.h) and made
+// the stationary measure's power steps a vector kernel. Tried and not kept: four-colour
+// Gauss–Seidel (more iterations on every frame) and half-precision copies of level 1.
 
 #include "colour/recycledmemory.h"
 #include "colour/team.h"

@@ -3,7 +3,8 @@
 // x86-64-v3 (AVX2, FMA, F16C) by hand (gaussseidel.cpp, halfprecision.cpp), and the half
 // floats level 0's smoother and restriction read (multigrid.h, Level::sweepHalf). Defined only
 // where GCC builds for x86-64 (TINCTURE_VEC8); everything here is inlined into functions built
-// for x86-64-v3, so no vector crosses a call (GCC's ABI note on that is off where included).
+// for x86-64-v3, so no vector crosses a call (GCC's note that passing one changes the ABI
+// without AVX does not apply; -Wno-psabi in core/colour/CMakeLists.txt).
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 #define TINCTURE_VEC8 1
@@ -11,8 +12,6 @@
 #include <cstdint>
 #include <cstring>
 #include <immintrin.h>
-
-#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace tincture::colour::detail {
 
