@@ -2,7 +2,7 @@
 // Internal to tincture_colour: a process-wide cache of the scribble solver's large blocks
 // (its planes: the operator, interpolation, vectors of every level, the Krylov vectors).
 //
-// Why: a solver at 854×480 holds about 105 MB of planes and one at 1920×1080 about 530 MB, and
+// Why: a solver at 854×480 holds about 115 MB of planes and one at 1920×1080 about 575 MB, and
 // each new solver (a keyframe opened, `bench scribble`'s cold runs) asked the C library for
 // them afresh. glibc returns big freed blocks to the kernel, and the next solver then first
 // touches fresh pages; on the 2-core development VM that cost 2.8 ms a MB, more than the
