@@ -307,6 +307,9 @@ struct Offsets
 constexpr int kRowWeightSteps = 10; // power steps for π (see buildRowWeights)
 void buildRowWeights(Level &L0, Team &team);
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team);
+// F's interpolation weights (F.interp) from its coarsening rows (interpolation.cpp; coarsen
+// calls it).
+void computeInterpolation(Level &F, bool fineHasFixed, Team &team);
 
 class Hierarchy
 {

@@ -1,7 +1,8 @@
 // Pieces of the multigrid hierarchy's construction (colour/multigrid.h) against plain
 // reference versions written here: the row weights π (built as a wavefront over row bands)
 // and the symmetric surrogate's coefficients (whole rows and the single ones the
-// interpolation reads) against their definition; level 0's operator in difference form.
+// interpolation reads) against their definition; the interpolation weights against the
+// per-cell version they were made by until session 13; level 0's operator in difference form.
 
 #include "colour/multigrid.h"
 
@@ -104,6 +105,105 @@ Plane referenceRowWeights(const Level &L)
     return pi;
 }
 
+// The interpolation weights as computeInterpolation defined them until session 13, cell by
+// cell from Level::coarseningRow and coarseningEntry (multigrid.h says what they mean).
+Plane referenceInterpolation(const Level &F, bool hasFixed)
+{
+    Plane wts(4 * F.cells(), 0.0f);
+    auto isFixed = [&](size_t q) { return hasFixed && F.fixed[q] != 0; };
+    const Offsets off(F.pw);
+    constexpr float barrier = 100.0f;
+    for (int y = 0; y < F.h; ++y)
+        for (int x = 0; x < F.w; ++x) {
+            const size_t p = F.index(x, y);
+            float *w = &wts[4 * p];
+            const bool ox = x & 1, oy = y & 1;
+            if ((ox && oy) || isFixed(p))
+                continue; // centre points below; a fixed cell interpolates nothing
+            if (!ox && !oy) {
+                w[0] = 1.0f;
+                continue;
+            }
+            float a[9];
+            F.coarseningRow(p, a);
+            float mine = 0.0f;
+            for (int k = 0; k < 9; ++k)
+                if (k != 4)
+                    mine = std::max(mine, -a[k]);
+            float diagonal = a[4];
+            auto coef = [&](int k) {
+                if (isFixed(size_t(ptrdiff_t(p) + off.o[k])))
+                    return 0.0f;
+                if (a[k] > 0.0f) {
+                    diagonal += a[k];
+                    return 0.0f;
+                }
+                return a[k];
+            };
+            auto via = [&](int k, int toCoarse, int own) {
+                const float c = coef(k);
+                if (c == 0.0f || -a[own] * barrier >= mine)
+                    return c;
+                const size_t q = size_t(ptrdiff_t(p) + off.o[k]);
+                if (-F.coarseningEntry(q, 8 - k) > barrier * -F.coarseningEntry(q, toCoarse)) {
+                    diagonal += c;
+                    return 0.0f;
+                }
+                return c;
+            };
+            float s0, s1;
+            size_t c0, c1;
+            if (ox) {
+                s0 = -(via(0, 7, 3) + coef(3) + via(6, 1, 3));
+                s1 = -(via(2, 7, 5) + coef(5) + via(8, 1, 5));
+                const float column = coef(1) + coef(7);
+                diagonal += column;
+                c0 = p - 1;
+                c1 = p + 1;
+            } else {
+                s0 = -(via(0, 5, 1) + coef(1) + via(2, 3, 1));
+                s1 = -(via(6, 5, 7) + coef(7) + via(8, 3, 7));
+                const float row = coef(3) + coef(5);
+                diagonal += row;
+                c0 = p - size_t(F.pw);
+                c1 = p + size_t(F.pw);
+            }
+            const float den = std::max(diagonal, s0 + s1);
+            w[0] = den > 0.0f && !isFixed(c0) ? s0 / den : 0.0f;
+            w[ox ? 1 : 2] = den > 0.0f && !isFixed(c1) ? s1 / den : 0.0f;
+        }
+    for (int y = 1; y < F.h; y += 2)
+        for (int x = 1; x < F.w; x += 2) {
+            const size_t p = F.index(x, y);
+            if (isFixed(p))
+                continue;
+            float a[9];
+            F.coarseningRow(p, a);
+            float *w = &wts[4 * p];
+            const int corner[4] = {0, 2, 6, 8};
+            for (int s = 0; s < 4; ++s)
+                w[s] = isFixed(size_t(ptrdiff_t(p) + off.o[corner[s]])) ? 0.0f : -a[corner[s]];
+            const float *n = &wts[4 * (p - size_t(F.pw))], *sth = &wts[4 * (p + size_t(F.pw))];
+            const float *wst = &wts[4 * (p - 1)], *est = &wts[4 * (p + 1)];
+            w[0] -= a[1] * n[0] + a[3] * wst[0];
+            w[1] -= a[1] * n[1] + a[5] * est[0];
+            w[2] -= a[7] * sth[0] + a[3] * wst[2];
+            w[3] -= a[7] * sth[1] + a[5] * est[2];
+            float diagonal = a[4], sum = 0.0f;
+            for (int k = 0; k < 9; ++k)
+                if (k != 4 && a[k] > 0.0f)
+                    diagonal += a[k];
+            for (int s = 0; s < 4; ++s) {
+                w[s] = std::max(w[s], 0.0f);
+                sum += w[s];
+            }
+            const float den = std::max(diagonal, sum);
+            for (int s = 0; s < 4; ++s)
+                w[s] = den > 0.0f ? w[s] / den : 0.0f;
+        }
+    return wts;
+}
+
 } // namespace
 
 class TestCoarsening : public QObject
@@ -148,6 +248,64 @@ private slots:
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x)
                 QVERIFY(L.rowWeight[L.index(x, y)] > 0.0f);
+    }
+
+    void interpolationMatchesPerCellDefinition_data()
+    {
+        QTest::addColumn<int>("w");
+        QTest::addColumn<int>("h");
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<bool>("scaled");
+        // Even and odd sizes, bands of a few rows, a row or a column alone, one band.
+        QTest::newRow("300x201 scaled, 2 threads") << 300 << 201 << 2 << true;
+        QTest::newRow("301x200 scaled, 3 threads") << 301 << 200 << 3 << true;
+        QTest::newRow("41x29 scaled, 7 threads") << 41 << 29 << 7 << true;
+        QTest::newRow("1x40 scaled, 2 threads") << 1 << 40 << 2 << true;
+        QTest::newRow("40x1 scaled, 1 thread") << 40 << 1 << 1 << true;
+        QTest::newRow("2x2 scaled, 1 thread") << 2 << 2 << 1 << true;
+        QTest::newRow("300x201 unscaled, 2 threads") << 300 << 201 << 2 << false;
+        QTest::newRow("57x34 unscaled, 3 threads") << 57 << 34 << 3 << false;
+    }
+
+    // computeInterpolation makes each row's coarsening rows at once and the centre points as
+    // soon as their neighbours are done (interpolation.cpp); its weights must be the per-cell
+    // definition's floats. Random rows with weak links (barriers), fixed cells, a prior, and on
+    // the unscaled level some positive coefficients (the safeguards' path).
+    void interpolationMatchesPerCellDefinition()
+    {
+        QFETCH(int, w);
+        QFETCH(int, h);
+        QFETCH(int, threads);
+        QFETCH(bool, scaled);
+        Level L = makeLevel(w, h, unsigned(w * 7 + h), 0.1);
+        const size_t n = L.cells();
+        std::mt19937 rng(3);
+        std::uniform_real_distribution<float> u(0.0f, 1.0f);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const size_t p = L.index(x, y);
+                if (L.fixed[p])
+                    continue;
+                L.a[4 * n + p] = 1.25f; // a prior weight λ = 0.25
+                if (!scaled && u(rng) < 0.05f)
+                    L.a[size_t(u(rng) < 0.5f ? 1 : 6) * n + p] = 0.01f; // (may point outside)
+            }
+        if (!scaled)
+            L.rowScale.clear();
+        QCOMPARE(L.scaled(), scaled);
+        for (bool hasFixed : {true, false}) {
+            const Plane expected = referenceInterpolation(L, hasFixed);
+            Team team(threads);
+            computeInterpolation(L, hasFixed, team);
+            QCOMPARE(L.interp.size(), expected.size());
+            size_t differing = 0, nonZero = 0;
+            for (size_t i = 0; i < expected.size(); ++i) {
+                differing += L.interp[i] != expected[i];
+                nonZero += expected[i] != 0.0f;
+            }
+            QCOMPARE(differing, size_t(0));
+            QVERIFY(nonZero >= size_t(w * h) / 2); // (not all zero)
+        }
     }
 
     // The surrogate S of a scaled level 0 against its definition (multigrid.h), written here in
