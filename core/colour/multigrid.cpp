@@ -261,18 +261,21 @@ void prolongCorrection(Level &F, const Level &C, Team &team)
     });
 }
 
-// v ⊙ ω on both channels of a level-0 vector (ω: restrictionWeight): full multigrid's
+// out = v ⊙ ω on both channels of a level-0 vector (ω: restrictionWeight): full multigrid's
 // right-hand side at the scale of the operator level 1 is made from, before it is restricted
-// (the V-cycle weights its residual rows as it makes them: restrictResidual).
-void scaleRows(const Level &L, Plane &v, Team &team)
+// (the V-cycle weights its residual rows as it makes them: restrictResidual). out's frame is
+// left as it is (zero).
+void scaleRows(const Level &L, const Plane &v, Plane &out, Team &team)
 {
     const size_t n = L.cells();
-    team.slices(threadsFor(L, team), int(n), [&](int p0, int p1) {
-        for (size_t p = size_t(p0); p < size_t(p1); ++p) {
-            const float z = L.restrictionWeight(p);
-            v[p] *= z;
-            v[n + p] *= z;
-        }
+    team.slices(threadsFor(L, team), L.h, [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y)
+            for (int x = 0; x < L.w; ++x) {
+                const size_t p = L.index(x, y);
+                const float z = L.restrictionWeight(p);
+                out[p] = v[p] * z;
+                out[n + p] = v[n + p] * z;
+            }
     });
 }
 
@@ -286,6 +289,19 @@ void zeroFloats(float *p, size_t n, Team &team)
                     const size_t b = size_t(s0) * kSlice, e = std::min(n, size_t(s1) * kSlice);
                     if (e > b)
                         std::memset(p + b, 0, (e - b) * sizeof(float));
+                });
+}
+
+void copyFloats(Plane &to, const Plane &from, Team &team)
+{
+    to.resize(from.size());
+    constexpr size_t kSlice = size_t(1) << 18; // below this, one thread
+    const size_t n = from.size();
+    team.slices(n >= 2 * kSlice ? team.size() : 1, int((n + kSlice - 1) / kSlice),
+                [&](int s0, int s1) {
+                    const size_t b = size_t(s0) * kSlice, e = std::min(n, size_t(s1) * kSlice);
+                    if (e > b)
+                        std::memcpy(to.data() + b, from.data() + b, (e - b) * sizeof(float));
                 });
 }
 
@@ -404,13 +420,20 @@ void Hierarchy::precondition(Plane &v, Plane &z)
     L0.f.swap(v);
 }
 
-void Hierarchy::fullMultigrid(const float *v, float *z)
+void Hierarchy::fullMultigrid(Plane &v, Plane &z)
 {
+    // As precondition(): v is lent as level 0's right-hand side and z as its solution (no
+    // copies; at 1920×1080 each was 16 MB on one thread).
     Level &L0 = levels[0];
-    std::memcpy(L0.f.data(), v, L0.f.size() * sizeof(float));
+    assert(v.size() == L0.f.size() && z.size() == L0.x.size());
+    L0.f.swap(v);
+    L0.x.swap(z);
     if (L0.scaled()) { // the right-hand side at the surrogate's scale
-        L0.r.assign(L0.f.begin(), L0.f.end());
-        scaleRows(L0, L0.r, *team);
+        if (L0.r.size() != L0.f.size()) {
+            L0.r.resize(L0.f.size());
+            zeroFrames(L0.r.data(), 2, L0.pw, L0.ph);
+        }
+        scaleRows(L0, L0.f, L0.r, *team);
     }
     for (size_t l = 0; l + 1 < levels.size(); ++l)
         restrictVector(levels[l], l == 0 && L0.scaled() ? L0.r : levels[l].f, levels[l + 1], *team);
@@ -421,7 +444,8 @@ void Hierarchy::fullMultigrid(const float *v, float *z)
         prolongCorrection(levels[l], levels[l + 1], *team);
         vcycle(l, false);
     }
-    std::memcpy(z, L0.x.data(), L0.x.size() * sizeof(float));
+    L0.x.swap(z);
+    L0.f.swap(v);
 }
 
 void Hierarchy::apply(const float *in, float *out) const
@@ -457,6 +481,41 @@ Hierarchy::ApplySums Hierarchy::applyWithSums(const float *in, const float *with
 void Hierarchy::residual(const float *x, const float *b, float *r) const
 {
     stencil(levels[0], x, b, r, *team);
+}
+
+std::array<double, 2> Hierarchy::residualWithNorms(const float *x, const float *b, float *r) const
+{
+    const Level &L = levels[0];
+    const size_t n = L.cells();
+    const int threads = threadsFor(L, *team);
+    std::vector<PartialSums> parts(static_cast<size_t>(threads));
+    team->run(threads, [&](int t) {
+        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
+        double s0 = 0.0, s1 = 0.0;
+        for (int y = y0; y < y1; ++y) {
+            const size_t p0 = L.index(0, y);
+            stencilRow(L.w, operatorRow(L, y), x + p0, x + n + p0, b + p0, b + n + p0, r + p0,
+                       r + n + p0);
+            // The row's sums as dot2 (vectorops.cpp) makes them: the same floats as before the
+            // two passes were one.
+            const float *rI = r + p0, *rQ = r + n + p0;
+            double r0 = 0.0, r1 = 0.0;
+#pragma omp simd reduction(+ : r0, r1)
+            for (int i = 0; i < L.w; ++i) {
+                r0 += double(rI[i]) * double(rI[i]);
+                r1 += double(rQ[i]) * double(rQ[i]);
+            }
+            s0 += r0;
+            s1 += r1;
+        }
+        parts[size_t(t)].s[0] = s0;
+        parts[size_t(t)].s[1] = s1;
+    });
+    std::array<double, 2> sums{};
+    for (const PartialSums &part : parts) // in a fixed order
+        for (size_t c = 0; c < 2; ++c)
+            sums[c] += part.s[c];
+    return sums;
 }
 
 } // namespace tincture::colour::detail

@@ -265,6 +265,9 @@ void weightedResidualRowHalf(const Level &L, int y, float *rI, float *rQ);
 // Zeroes n floats from p, in slices on `team` (a plane of a large level is megabytes: one
 // thread's memset left the other core idle).
 void zeroFloats(float *p, size_t n, Team &team);
+// to = from (resized to match), in slices on `team` (one thread's copy of a 1920×1080 vector,
+// 16 MB, left the other core idle).
+void copyFloats(Plane &to, const Plane &from, Team &team);
 // Zeroes the frame (the padding: first and last row, first and last column) of `planes`
 // consecutive planes of pw × ph cells from p, and nothing else. The columns cost a cache line
 // a row each: where a loop writes the rows anyway, zeroTopAndBottom and the loop's own zeroing
@@ -322,7 +325,8 @@ public:
     void precondition(Plane &v, Plane &z);
     // z ≈ A⁻¹ v by full multigrid: v restricted to every level, the coarsest solved, then each
     // finer level starts from the interpolated coarser solution and runs one V-cycle.
-    void fullMultigrid(const float *v, float *z);
+    // v and z are lent like precondition's.
+    void fullMultigrid(Plane &v, Plane &z);
     // out = A in on level 0.
     void apply(const float *in, float *out) const;
     // out = A in on level 0 and, in the same pass, Σ out·with and Σ out·out per channel (summed
@@ -334,6 +338,8 @@ public:
     ApplySums applyWithSums(const float *in, const float *with, float *out) const;
     // r = b − A x on level 0.
     void residual(const float *x, const float *b, float *r) const;
+    // The same, and in the same pass Σ r² per channel (summed as dot2 sums).
+    std::array<double, 2> residualWithNorms(const float *x, const float *b, float *r) const;
 
     std::vector<Level> levels;
     Team *team = nullptr;

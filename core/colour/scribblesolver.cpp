@@ -299,14 +299,26 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         unpack();
         return stats;
     }
-    if (!stats.warmStarted)
-        detail::zeroFloats(x.data(), x.size(), T);
-    // Fixed cells take their values now, so every Krylov vector is zero on them.
-    for (size_t p = 0; p < L.cells(); ++p)
-        if (L.fixed[p]) {
-            x[p] = b[p];
-            x[L.cells() + p] = b[L.cells() + p];
-        }
+    // Fixed cells take their values now, so every Krylov vector is zero on them; a cold start
+    // is zero elsewhere (its frame too). One pass on every thread.
+    {
+        const size_t cells = L.cells();
+        const bool cold = !stats.warmStarted;
+        T.slices(T.size(), L.ph, [&](int y0, int y1) {
+            const size_t p0 = size_t(y0) * size_t(L.pw), p1 = size_t(y1) * size_t(L.pw);
+            for (size_t c = 0; c < 2; ++c) {
+                float *xc = x.data() + c * cells;
+                const float *bc = b.data() + c * cells;
+                if (cold)
+                    for (size_t p = p0; p < p1; ++p)
+                        xc[p] = L.fixed[p] ? bc[p] : 0.0f;
+                else
+                    for (size_t p = p0; p < p1; ++p)
+                        if (L.fixed[p])
+                            xc[p] = bc[p];
+            }
+        });
+    }
 
     detail::Plane &r = kr, &rhat = krhat, &pv = kp, &v = kv, &t = kt, &y = ky, &z = kz;
     detail::Plane &s = kr; // see Impl
@@ -325,7 +337,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         // Cold: full multigrid on the residual equation gives a start that is already close
         // (about 40 dB from the converged chroma on the benchmark frame).
         mg.residual(x.data(), b.data(), r.data());
-        mg.fullMultigrid(r.data(), z.data());
+        mg.fullMultigrid(r, z);
         axpy2(x.data(), x.data(), {1.0, 1.0}, z.data(), n, T);
     }
     // BiCGSTAB, right-preconditioned by one V-cycle, the two channels in lock-step (each with
@@ -369,8 +381,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     for (std::array<double, 2> last{}; stats.cycles < options.stationaryCycles; ++stats.cycles) {
         if (feedback.isCancelled())
             return Error::cancelled();
-        mg.residual(x.data(), b.data(), r.data());
-        rn = dot2(L, r.data(), r.data(), T);
+        rn = mg.residualWithNorms(x.data(), b.data(), r.data());
         if (broke(rn))
             return breakdown();
         residualCurrent = true;
@@ -397,8 +408,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         // said 9.3e-6 where the true one was 4.8e-5), so where they disagree BiCGSTAB starts
         // again from the true one. (The stationary steps may have left it computed.)
         if (!residualCurrent) {
-            mg.residual(x.data(), b.data(), r.data());
-            rn = dot2(L, r.data(), r.data(), T);
+            rn = mg.residualWithNorms(x.data(), b.data(), r.data());
             if (broke(rn))
                 return breakdown();
         }
@@ -447,8 +457,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 }
                 continue;
             }
-            mg.residual(x.data(), b.data(), r.data());
-            rn = dot2(L, r.data(), r.data(), T);
+            rn = mg.residualWithNorms(x.data(), b.data(), r.data());
             break;
         }
         if ((done[0] && done[1]) || it >= options.maxIterations)
@@ -458,9 +467,9 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             (done[1] || rn[1] > 0.81 * previous[1]))
             break;
         previous = rn;
-        xRound = x;
+        detail::copyFloats(xRound, x, T);
         judge = true;
-        rhat = r;
+        detail::copyFloats(rhat, r, T);
         rho = alpha = omega = {1.0, 1.0};
         detail::zeroFloats(pv.data(), n, T);
         detail::zeroFloats(v.data(), n, T);
