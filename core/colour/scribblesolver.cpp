@@ -473,6 +473,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         rho = alpha = omega = {1.0, 1.0};
         detail::zeroFloats(pv.data(), n, T);
         detail::zeroFloats(v.data(), n, T);
+        bool trueChecked = false; // see below
         // (r̂, r) for the next iteration; after the first, the r update's pass makes it.
         std::array<double, 2> rhoNew = dot2(L, rhat.data(), r.data(), T);
         for (; it < options.maxIterations && !(done[0] && done[1]); ++it) {
@@ -532,6 +533,28 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
                 if (early[c] || rn[c] <= inner[c])
                     done[c] = true;
             feedback.reportProgress(it + 1, options.maxIterations);
+            // Between the aim and the tolerance (every channel done or its recursive residual
+            // under the tolerance itself), once a round: ask the true residual (one operator
+            // pass, into t, which the next iteration writes anew) before paying for another
+            // iteration (two V-cycles). Where it meets the tolerance on both channels, the
+            // solve has converged on the criterion it always had; the round ends with r the
+            // true residual. (On the 1920×1080 bench frame the last of 3 + 5 was spent taking
+            // Q's recursive residual from 8.2e-6 under the aim of 7.1e-6.)
+            if (!trueChecked && !(done[0] && done[1]) && (done[0] || rn[0] <= tol[0]) &&
+                (done[1] || rn[1] <= tol[1])) {
+                trueChecked = true;
+                const auto truth = mg.residualWithNorms(x.data(), b.data(), t.data());
+                if (broke(truth))
+                    return breakdown();
+                if (truth[0] <= tol[0] && truth[1] <= tol[1]) {
+                    r.swap(t);
+                    rn = truth;
+                    residualCurrent = true;
+                    done = {true, true};
+                    ++it;
+                    break;
+                }
+            }
             // Growing a hundredfold past where the round began: restart (and judge) from the
             // true residual.
             if (!(rn[0] + rn[1] <= 1e4 * (previous[0] + previous[1]))) {
