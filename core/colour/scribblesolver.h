@@ -34,7 +34,10 @@
 // one: in float the two drift apart (tst_scribblesolver's border pattern once stopped at a
 // recursive 9.3e-6 with a true 4.8e-5), so BiCGSTAB aims below the tolerance and, where the
 // true residual is still above it, restarts from it; a restart that does not cut it by a tenth
-// ends the solve (the float floor, about 1.6e-7 relative on the benchmark frame). The residual
+// ends the solve (the float floor, about 1.6e-7 relative on the benchmark frame). Once a round,
+// when every channel's recursive residual is under the tolerance but not yet under the aim, the
+// true residual is computed (one operator pass) and the solve ends there if it meets the
+// tolerance: an iteration (two V-cycles) saved, the criterion the same (session 13). The residual
 // understates the error where strong edges isolate a region from every scribble, so a solve
 // that meets the tolerance also looks at the size of a V-cycle correction: the last one it made
 // (of a larger residual) where that is under correctionTolerance already, otherwise one more,
