@@ -30,6 +30,7 @@ template <class Body> std::array<double, 4> reduceSlices(size_t n, Team &team, B
     return sums;
 }
 
+
 } // namespace
 
 Sums2 dot2(const Level &L, const float *a, const float *b, Team &team)
@@ -62,29 +63,53 @@ Sums2 dot2(const Level &L, const float *a, const float *b, Team &team)
     return sums;
 }
 
+namespace {
+
+// out[j] = a[j] + c b[j] over [j0, j1) of one channel; out may be a (in place), never b. The
+// loops say what does not alias: without it GCC checked at run time and, with out = a, ran
+// them scalar (session 13). The same operations either way.
+void axpyRange(float *out, const float *a, float c, const float *__restrict b, size_t j0,
+               size_t j1)
+{
+    float *__restrict o = out;
+    if (out == a) {
+        for (size_t j = j0; j < j1; ++j)
+            o[j] = o[j] + c * b[j];
+    } else {
+        const float *__restrict s = a;
+        for (size_t j = j0; j < j1; ++j)
+            o[j] = s[j] + c * b[j];
+    }
+}
+
+} // namespace
+
 void axpy2(float *out, const float *a, const Sums2 &alpha, const float *b, size_t n, Team &team)
 {
     const float c0 = float(alpha[0]), c1 = float(alpha[1]);
     const size_t half = n / 2;
     team.slices(threadsForVector(n, team), int(half), [&](int j0, int j1) {
-        for (size_t j = size_t(j0); j < size_t(j1); ++j) {
-            out[j] = a[j] + c0 * b[j];
-            out[half + j] = a[half + j] + c1 * b[half + j];
-        }
+        axpyRange(out, a, c0, b, size_t(j0), size_t(j1));
+        axpyRange(out + half, a + half, c1, b + half, size_t(j0), size_t(j1));
     });
 }
 
 void axpyPair2(float *x, const Sums2 &alpha, const float *y, const Sums2 &omega, const float *z,
                size_t n, Team &team)
 {
-    const float a0 = float(alpha[0]), a1 = float(alpha[1]);
-    const float w0 = float(omega[0]), w1 = float(omega[1]);
+    const float a[2] = {float(alpha[0]), float(alpha[1])};
+    const float w[2] = {float(omega[0]), float(omega[1])};
     const size_t half = n / 2;
     team.slices(threadsForVector(n, team), int(half), [&](int j0, int j1) {
-        for (size_t j = size_t(j0); j < size_t(j1); ++j) {
-            const float u0 = x[j] + a0 * y[j], u1 = x[half + j] + a1 * y[half + j];
-            x[j] = u0 + w0 * z[j];
-            x[half + j] = u1 + w1 * z[half + j];
+        for (size_t c = 0; c < 2; ++c) {
+            float *__restrict xc = x + c * half;
+            const float *__restrict yc = y + c * half;
+            const float *__restrict zc = z + c * half;
+            const float ac = a[c], wc = w[c];
+            for (size_t j = size_t(j0); j < size_t(j1); ++j) {
+                const float u = xc[j] + ac * yc[j];
+                xc[j] = u + wc * zc[j];
+            }
         }
     });
 }
@@ -125,13 +150,17 @@ UpdateSums axpyWithSums2(float *out, const float *a, const Sums2 &alpha, const f
 void direction2(float *p, const float *r, const Sums2 &beta, const Sums2 &omega, const float *v,
                 size_t n, Team &team)
 {
-    const float b0 = float(beta[0]), b1 = float(beta[1]);
-    const float w0 = float(omega[0]), w1 = float(omega[1]);
+    const float bs[2] = {float(beta[0]), float(beta[1])};
+    const float ws[2] = {float(omega[0]), float(omega[1])};
     const size_t half = n / 2;
     team.slices(threadsForVector(n, team), int(half), [&](int j0, int j1) {
-        for (size_t j = size_t(j0); j < size_t(j1); ++j) {
-            p[j] = r[j] + b0 * (p[j] - w0 * v[j]);
-            p[half + j] = r[half + j] + b1 * (p[half + j] - w1 * v[half + j]);
+        for (size_t c = 0; c < 2; ++c) {
+            float *__restrict pc = p + c * half;
+            const float *__restrict rc = r + c * half;
+            const float *__restrict vc = v + c * half;
+            const float bc = bs[c], wc = ws[c];
+            for (size_t j = size_t(j0); j < size_t(j1); ++j)
+                pc[j] = rc[j] + bc * (pc[j] - wc * vc[j]);
         }
     });
 }
