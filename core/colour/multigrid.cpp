@@ -491,29 +491,39 @@ void Hierarchy::apply(const float *in, float *out) const
     stencil(levels[0], in, nullptr, out, *team);
 }
 
+namespace {
+
+// rowBody(y, sums) on every row of L, in row bands on `team`, each thread adding into its own
+// four sums (from zero); their totals, added in thread order (the same sums every time).
+template <class RowBody> std::array<double, 4> rowReduce(const Level &L, Team &team, RowBody &&rowBody)
+{
+    const int threads = threadsFor(L, team);
+    std::vector<PartialSums> parts(static_cast<size_t>(threads));
+    team.run(threads, [&](int t) {
+        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
+        for (int y = y0; y < y1; ++y)
+            rowBody(y, parts[size_t(t)].s);
+    });
+    std::array<double, 4> total{};
+    for (const PartialSums &part : parts)
+        for (size_t k = 0; k < 4; ++k)
+            total[k] += part.s[k];
+    return total;
+}
+
+} // namespace
+
 Hierarchy::ApplySums Hierarchy::applyWithSums(const float *in, const float *with, float *out) const
 {
     const Level &L = levels[0];
     const size_t n = L.cells();
-    const int threads = threadsFor(L, *team);
-    std::vector<PartialSums> parts(static_cast<size_t>(threads));
-    team->run(threads, [&](int t) {
-        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
-        double *sums = parts[size_t(t)].s;
-        for (int y = y0; y < y1; ++y) {
-            const size_t p0 = L.index(0, y);
-            stencilRow(L.w, operatorRow(L, y), in + p0, in + n + p0, nullptr, nullptr, out + p0,
-                       out + n + p0);
-            rowSums(L.w, out + p0, out + n + p0, with + p0, with + n + p0, sums);
-        }
+    const auto sums = rowReduce(L, *team, [&](int y, double *s) {
+        const size_t p0 = L.index(0, y);
+        stencilRow(L.w, operatorRow(L, y), in + p0, in + n + p0, nullptr, nullptr, out + p0,
+                   out + n + p0);
+        rowSums(L.w, out + p0, out + n + p0, with + p0, with + n + p0, s);
     });
-    ApplySums total;
-    for (const PartialSums &part : parts) // in a fixed order: the same sums every time
-        for (int c = 0; c < 2; ++c) {
-            total.with[size_t(c)] += part.s[c];
-            total.self[size_t(c)] += part.s[2 + c];
-        }
-    return total;
+    return {{sums[0], sums[1]}, {sums[2], sums[3]}};
 }
 
 void Hierarchy::residual(const float *x, const float *b, float *r) const
@@ -525,35 +535,23 @@ std::array<double, 2> Hierarchy::residualWithNorms(const float *x, const float *
 {
     const Level &L = levels[0];
     const size_t n = L.cells();
-    const int threads = threadsFor(L, *team);
-    std::vector<PartialSums> parts(static_cast<size_t>(threads));
-    team->run(threads, [&](int t) {
-        const int y0 = L.h * t / threads, y1 = L.h * (t + 1) / threads;
-        double s0 = 0.0, s1 = 0.0;
-        for (int y = y0; y < y1; ++y) {
-            const size_t p0 = L.index(0, y);
-            stencilRow(L.w, operatorRow(L, y), x + p0, x + n + p0, b + p0, b + n + p0, r + p0,
-                       r + n + p0);
-            // The row's sums as dot2 (vectorops.cpp) makes them: the same floats as before the
-            // two passes were one.
-            const float *rI = r + p0, *rQ = r + n + p0;
-            double r0 = 0.0, r1 = 0.0;
+    const auto sums = rowReduce(L, *team, [&](int y, double *s) {
+        const size_t p0 = L.index(0, y);
+        stencilRow(L.w, operatorRow(L, y), x + p0, x + n + p0, b + p0, b + n + p0, r + p0,
+                   r + n + p0);
+        // The row's sums as dot2 (vectorops.cpp) makes them: the same floats as before the
+        // two passes were one.
+        const float *rI = r + p0, *rQ = r + n + p0;
+        double r0 = 0.0, r1 = 0.0;
 #pragma omp simd reduction(+ : r0, r1)
-            for (int i = 0; i < L.w; ++i) {
-                r0 += double(rI[i]) * double(rI[i]);
-                r1 += double(rQ[i]) * double(rQ[i]);
-            }
-            s0 += r0;
-            s1 += r1;
+        for (int i = 0; i < L.w; ++i) {
+            r0 += double(rI[i]) * double(rI[i]);
+            r1 += double(rQ[i]) * double(rQ[i]);
         }
-        parts[size_t(t)].s[0] = s0;
-        parts[size_t(t)].s[1] = s1;
+        s[0] += r0;
+        s[1] += r1;
     });
-    std::array<double, 2> sums{};
-    for (const PartialSums &part : parts) // in a fixed order
-        for (size_t c = 0; c < 2; ++c)
-            sums[c] += part.s[c];
-    return sums;
+    return {sums[0], sums[1]};
 }
 
 } // namespace tincture::colour::detail

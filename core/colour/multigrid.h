@@ -94,8 +94,9 @@
 // Session 13 made the interpolation weights from whole rows (interpolation.cpp: the surrogate
 // a row at a time by a vector kernel, each row once; level 0's weights at 1920×1080 in 18 ms
 // instead of 32, the same floats), took the serial copies out of full multigrid and the solve,
-// and had BiCGSTAB check the true residual before an iteration the aim alone asked for
-// (scribblesolver.h). Tried and not kept: one sweep before or after instead of two (3 + 5 →
+// had BiCGSTAB check the true residual before an iteration the aim alone asked for
+// (scribblesolver.h), and vectorised level 0's difference form by hand (stencilRow: GCC had
+// left it scalar, 16.7 % of a 1920×1080 solve). Tried and not kept: one sweep before or after instead of two (3 + 5 →
 // 3 + 7, 3 + 6 or 3 + 11 at 1920×1080) and more stationary cycles before BiCGSTAB (the same
 // number of V-cycles); figures in docs/BENCHMARKS.md, session 13.
 
