@@ -5,7 +5,6 @@
 #include "colour/multigrid.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -321,20 +320,6 @@ void Level::surrogateRow(size_t p, float out[9]) const
         diagonal += c;
     }
     out[4] = diagonal;
-}
-
-// One coefficient of surrogateRow without the rest of the row (building the row from these
-// measured slower: the interpolation reads every row whole).
-float Level::surrogateEntry(size_t p, int k) const
-{
-    assert(k != 4);
-    if (fixed[p])
-        return 0.0f;
-    const float upq = -a[size_t(k) * cells() + p] * rowScale[p];
-    if (upq == 0.0f)
-        return 0.0f;
-    return -conductance(*this, size_t(ptrdiff_t(p) + ptrdiff_t(k / 3 - 1) * pw + (k % 3 - 1)), k,
-                        upq);
 }
 
 void coarsen(Level &F, Level &C, bool fineHasFixed, Team &team)

@@ -4,7 +4,8 @@
 // above it).
 //
 // Until session 13 every cell computed its surrogate row, and the neighbours' entries its
-// barrier test reads, one coefficient at a time (Level::surrogateRow, surrogateEntry): at
+// barrier test reads, one coefficient at a time (Level::surrogateRow and a per-entry version
+// since removed): at
 // 1920×1080 that took 32 ms of the hierarchy's 68. Now each thread makes the coarsening rows
 // of three image rows at a time in a ring, S a vector kernel over a whole row, and the centre
 // points of an odd row are made as soon as the rows on either side have their edge points, so
@@ -15,7 +16,6 @@
 #include "colour/vec8.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 namespace tincture::colour::detail {

@@ -186,16 +186,9 @@ struct Level
         for (size_t k = 0; k < 9; ++k)
             out[k] = a[k * cells() + p];
     }
-    // Row p of the surrogate S (see the header comment; coarsening.cpp), and its off-diagonal
-    // coefficient k ≠ 4 alone.
+    // Row p of the surrogate S (see the header comment; coarsening.cpp). The interpolation
+    // makes whole rows of it at once with a vector kernel (interpolation.cpp), the same floats.
     void surrogateRow(size_t p, float out[9]) const;
-    float surrogateEntry(size_t p, int k) const;
-    // Off-diagonal coefficient k ≠ 4 of coarseningRow(p) alone (the interpolation's barrier
-    // test reads two of a neighbour's nine).
-    float coarseningEntry(size_t p, int k) const
-    {
-        return scaled() ? surrogateEntry(p, k) : a[size_t(k) * cells() + p];
-    }
     // The rows' weights in the restriction on a scaled level 0 (one per padded cell): π in
     // weighted mode, Z in symmetric mode; null elsewhere (weight 1).
     const float *rowWeights() const
