@@ -51,7 +51,7 @@ case "$cmd" in
     # The main job: shots → a keyframe per shot from the shipped model → propagation →
     # H.264/MP4 with the original sound.
     export OMP_WAIT_POLICY=PASSIVE
-    "$BUILD_DIR"/bin/tincture-cli colorize "$in" -o "$out"
+    "$BUILD_DIR"/bin/tincture-cli colorize "$in" -o "$out" -y  # -y: replace the previous demo run
     echo "setup: wrote $(pwd)/$out"
     ;;
   test)

@@ -1,6 +1,7 @@
 #include "clicommon.h"
 
 #include "foundation/atomicoutput.h"
+#include "foundation/outputguard.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -80,10 +81,32 @@ int reportError(const Error &error)
         err << "tincture-cli: cancelled; partial output removed\n";
         return kExitCancelled;
     }
-    err << "tincture-cli: error: " << error.message << '\n';
+    err << "tincture-cli: error: " << error.message;
+    if (error.code == ErrorCode::OutputExists)
+        err << "; pass -y (--overwrite) to replace it";
+    err << '\n';
     if (!error.detail.isEmpty() && qEnvironmentVariableIsSet("TINCTURE_VERBOSE"))
         err << "  detail: " << error.detail << '\n';
     return kExitBadInput;
+}
+
+QCommandLineOption overwriteOption()
+{
+    return QCommandLineOption({QStringLiteral("y"), QStringLiteral("overwrite")},
+                              QStringLiteral("Replace an existing output (never an input)."));
+}
+
+Existing existingPolicy(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("overwrite")) ? Existing::Replace : Existing::Refuse;
+}
+
+int checkOutputArg(const QCommandLineParser &parser, const QString &output,
+                   const QStringList &inputs)
+{
+    if (Result<void> ok = checkOutput(output, inputs, existingPolicy(parser)); !ok)
+        return reportError(ok.error());
+    return kExitOk;
 }
 
 int usageError(const QString &command, const QString &message)
@@ -164,9 +187,9 @@ Feedback::ProgressCallback ProgressBar::callback()
 
 namespace tincture::cli {
 
-Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes)
+Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes, Existing existing)
 {
-    auto out = AtomicOutput::begin(path);
+    auto out = AtomicOutput::begin(path, AtomicOutput::Kind::File, existing);
     if (!out)
         return out.error();
     QFile file(out->tempPath());

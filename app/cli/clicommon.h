@@ -2,6 +2,7 @@
 // Shared plumbing of tincture-cli subcommands: exit codes, argument parsing, Ctrl-C handling
 // atomic small-file output and the progress bar on stderr.
 
+#include "foundation/atomicoutput.h"
 #include "foundation/feedback.h"
 #include "foundation/result.h"
 
@@ -29,6 +30,14 @@ void installInterruptHandler();
 int parseArgs(QCommandLineParser &parser, const QString &command, const QString &description,
               const QStringList &args, int minPositional, int maxPositional,
               const QString &positionalSyntax);
+
+// -y/--overwrite, for every command that writes: without it an existing output is refused.
+QCommandLineOption overwriteOption();
+Existing existingPolicy(const QCommandLineParser &parser); // reads --overwrite
+// Refuses, before any work, an output that is one of the inputs or that exists without -y.
+// Returns kExitOk or the exit code of the reported error.
+int checkOutputArg(const QCommandLineParser &parser, const QString &output,
+                   const QStringList &inputs);
 
 // Prints the error on stderr and returns its exit code (cancelled → 3, otherwise 1).
 int reportError(const Error &error);
@@ -93,7 +102,7 @@ private:
 Result<std::string> checkpointPath(const QString &value);
 
 // Writes bytes to path through a temporary file and a rename (WriteFailed names the file).
-Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes);
+Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes, Existing existing);
 
 // A progress bar on stderr: percent, items per second, ETA. Silent when quiet.
 class ProgressBar

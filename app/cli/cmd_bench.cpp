@@ -293,7 +293,8 @@ int runBench(const QStringList &args)
         QStringLiteral("scribble: accuracy against exact sparse direct solves (double precision; "
                        "slow, and memory grows fast with the size) instead of converged ones."));
     parser.addOptions(
-        {json, runs, threads, frames, size, method, data, sample, convergence, image, exact});
+        {json, runs, threads, frames, size, method, data, sample, convergence, image, exact,
+         overwriteOption()});
     QStringList names;
     for (const Target &t : kTargets)
         names << QString::fromLatin1(t.name);
@@ -306,6 +307,12 @@ int runBench(const QStringList &args)
         rc != kExitOk)
         return rc;
 
+    if (parser.isSet(json))
+        if (int rc = checkOutputArg(parser, parser.value(json),
+                                    QStringList{parser.value(data), parser.value(sample)}
+                                        + parser.values(image));
+            rc != kExitOk)
+            return rc;
     BenchOptions options;
     options.convergence = parser.isSet(convergence);
     options.images = parser.values(image);
@@ -407,7 +414,9 @@ int runBench(const QStringList &args)
                            return v.toObject().value(QStringLiteral("gpu_used")).toBool();
                        }));
         }
-        if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(doc).toJson()); !w)
+        if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(doc).toJson(),
+                                         existingPolicy(parser));
+            !w)
             return reportError(w.error());
     }
     return failed ? kExitBadInput : kExitOk;

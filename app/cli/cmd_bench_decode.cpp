@@ -113,6 +113,7 @@ Result<QJsonObject> benchDecode(const BenchOptions &options, QTextStream &out)
                {}};
         EncodeSettings settings; // H.264, CRF 16, preset medium, 24 fps
         settings.threads = options.threads;
+        settings.existing = Existing::Replace; // the bench's own work folder, run after run
         for (int run = 0; run <= options.runs; ++run) {
             if (benchInterrupted())
                 return Error::cancelled();

@@ -122,6 +122,7 @@ Result<QJsonObject> benchExport(const BenchOptions &options, QTextStream &out)
             EncodeSettings settings;
             settings.codec = format.codec;
             settings.threads = options.threads;
+            settings.existing = Existing::Replace; // the bench's own work folder, run after run
             const bool withAudio = audio && format.codec == VideoCodec::H264;
             if (withAudio)
                 settings.audioSource = options.sample;

@@ -69,7 +69,7 @@ int runColorize(const QStringList &args)
                                                     "file."));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     parser.addOptions({output, keyframe, hints, priorWeight, model, method, crf, noAudio, threads,
-                       salvage, quiet});
+                       salvage, quiet, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a black-and-white film: detect the shots, "
                                           "propose a keyframe per shot with the keyframe model "
@@ -85,6 +85,7 @@ int runColorize(const QStringList &args)
     request.input = parser.positionalArguments().constFirst();
     request.output = parser.value(output);
     request.modelPath = parser.value(model);
+    request.existing = existingPolicy(parser);
     request.method = parser.value(method);
     request.withAudio = !parser.isSet(noAudio);
     request.source.salvageDamaged = parser.isSet(salvage);

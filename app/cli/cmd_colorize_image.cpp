@@ -51,7 +51,7 @@ int runColorizeImage(const QStringList &args)
                                      QStringLiteral("The net's working short side in px "
                                                     "(default: the model's)."),
                                      QStringLiteral("px"), QStringLiteral("0"));
-    parser.addOptions({output, model, frame, threads, device, working});
+    parser.addOptions({output, model, frame, threads, device, working, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a grey image (or a film's frame) with the "
                                           "keyframe model (Pix2Pix). The output has the input's "
@@ -83,6 +83,8 @@ int runColorizeImage(const QStringList &args)
 
     // A still first; anything else goes through the film decoder (one frame of it).
     const QString in = parser.positionalArguments().constFirst();
+    if (int rc = checkOutputArg(parser, outPath, {in, parser.value(model)}); rc != kExitOk)
+        return rc;
     Result<Frame> input = readImage(in);
     if (!input) {
         auto source = VideoSource::open(in);
@@ -104,7 +106,7 @@ int runColorizeImage(const QStringList &args)
     auto coloured = (*colorizer)->colorize(*input);
     if (!coloured)
         return reportError(coloured.error());
-    if (auto written = writeImage(outPath, *coloured); !written)
+    if (auto written = writeImage(outPath, *coloured, existingPolicy(parser)); !written)
         return reportError(written.error());
     return kExitOk;
 }

@@ -54,7 +54,8 @@ QString shown(double v, int decimals, const QString &unit = {})
     return QString::number(v, 'f', decimals) + unit;
 }
 
-Result<void> writeCsv(const QString &path, const std::vector<metrics::FrameMetrics> &frames)
+Result<void> writeCsv(const QString &path, const std::vector<metrics::FrameMetrics> &frames,
+                      Existing existing)
 {
     QByteArray text = "frame,flicker,colourfulness,psnr,ssim\n";
     for (const metrics::FrameMetrics &f : frames)
@@ -63,7 +64,7 @@ Result<void> writeCsv(const QString &path, const std::vector<metrics::FrameMetri
                 .arg(f.index)
                 .arg(csvCell(f.flicker), csvCell(f.colourfulness), csvCell(f.psnr), csvCell(f.ssim))
                 .toUtf8();
-    return writeFileAtomically(path, text);
+    return writeFileAtomically(path, text, existing);
 }
 
 int runEvalVideo(const QStringList &args)
@@ -85,7 +86,7 @@ int runEvalVideo(const QStringList &args)
                                   QStringLiteral("Also write the summary as JSON."),
                                   QStringLiteral("SUMMARY.json"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({result, reference, csv, json, quiet});
+    parser.addOptions({result, reference, csv, json, quiet, overwriteOption()});
     if (int rc = parseArgs(
             parser, command,
             QStringLiteral(
@@ -102,6 +103,10 @@ int runEvalVideo(const QStringList &args)
         return usageError(command, QStringLiteral("--csv FILE is required"));
 
     const QString resultPath = parser.value(result), referencePath = parser.value(reference);
+    for (const QString &out : {parser.value(csv), parser.value(json)})
+        if (!out.isEmpty())
+            if (int rc = checkOutputArg(parser, out, {resultPath, referencePath}); rc != kExitOk)
+                return rc;
     auto resultSource = VideoSource::open(resultPath);
     if (!resultSource)
         return reportError(resultSource.error());
@@ -166,7 +171,7 @@ int runEvalVideo(const QStringList &args)
     printWarnings(feedback);
     if (!frames)
         return reportError(frames.error());
-    if (auto r = writeCsv(parser.value(csv), *frames); !r)
+    if (auto r = writeCsv(parser.value(csv), *frames, existingPolicy(parser)); !r)
         return reportError(r.error());
 
     const metrics::VideoMetricsSummary s = metrics::summarise(*frames);
@@ -203,7 +208,9 @@ int runEvalVideo(const QStringList &args)
                             {QStringLiteral("colourfulness_ratio"), jsonNumber(ratio)},
                             {QStringLiteral("mean_psnr"), jsonNumber(s.meanPsnr)},
                             {QStringLiteral("mean_ssim"), jsonNumber(s.meanSsim)}};
-        if (auto r = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson()); !r)
+        if (auto r = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson(),
+                                         existingPolicy(parser));
+            !r)
             return reportError(r.error());
     }
     return kExitOk;
@@ -245,7 +252,8 @@ int runEval(const QStringList &args)
     const QCommandLineOption refiner = refinerOption();
     const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({data, frames, method, results, json, save, refiner, device, quiet});
+    parser.addOptions(
+        {data, frames, method, results, json, save, refiner, device, quiet, overwriteOption()});
     if (int rc = parseArgs(
             parser, kCommand,
             QStringLiteral(
@@ -298,6 +306,11 @@ int runEval(const QStringList &args)
                                                                      QStringLiteral(", "))));
     }
     options.resultsDir = parser.value(results);
+    for (const QString &out : {parser.value(json), parser.value(save)})
+        if (!out.isEmpty())
+            if (int rc = checkOutputArg(parser, out, {options.dataDir, options.resultsDir});
+                rc != kExitOk)
+                return rc;
     options.saveDir = parser.value(save);
     options.methodOptions.refinerPath = parser.value(refiner);
     if (!isDeviceName(parser.value(device)))
@@ -315,7 +328,9 @@ int runEval(const QStringList &args)
 
     QTextStream(stdout) << evalReportTable(*report);
     if (parser.isSet(json))
-        if (auto r = writeFileAtomically(parser.value(json), evalReportJson(*report)); !r)
+        if (auto r = writeFileAtomically(parser.value(json), evalReportJson(*report),
+                                         existingPolicy(parser));
+            !r)
             return reportError(r.error());
     return kExitOk;
 }

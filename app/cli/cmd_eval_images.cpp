@@ -52,7 +52,7 @@ int runEvalImages(const QStringList &args)
                                                     "(default: the model's)."),
                                      QStringLiteral("px"), QStringLiteral("0"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("Only the summary."));
-    parser.addOptions({data, model, json, save, threads, working, quiet});
+    parser.addOptions({data, model, json, save, threads, working, quiet, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Score the keyframe model on colour photographs: RGB "
                                           "PSNR with the true luminance kept (and the grey "
@@ -84,6 +84,11 @@ int runEvalImages(const QStringList &args)
                                    workingSide);
     if (!colorizer)
         return reportError(colorizer.error());
+    for (const QString &out : {parser.value(json), parser.value(save)})
+        if (!out.isEmpty())
+            if (int rc = checkOutputArg(parser, out, {dir.path(), parser.value(model)});
+                rc != kExitOk)
+                return rc;
     if (parser.isSet(save) && !QDir().mkpath(parser.value(save)))
         return reportError(makeError(ErrorCode::WriteFailed,
                                      QStringLiteral("%1: cannot create").arg(parser.value(save))));
@@ -185,7 +190,9 @@ int runEvalImages(const QStringList &args)
                             {QStringLiteral("truth_colourfulness"), cfTruth},
                             {QStringLiteral("colourfulness_ratio"), ratio},
                             {QStringLiteral("per_image"), perImage}};
-        if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson()); !w)
+        if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson(),
+                                         existingPolicy(parser));
+            !w)
             return reportError(w.error());
     }
     return kExitOk;

@@ -106,7 +106,7 @@ int runPropagate(const QStringList &args)
     const QCommandLineOption refiner = refinerOption();
     const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({frames, keyframe, output, method, refiner, device, quiet});
+    parser.addOptions({frames, keyframe, output, method, refiner, device, quiet, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Carry keyframe colour through a shot. Every output "
                                           "frame keeps its input frame's luminance exactly."),
@@ -130,6 +130,11 @@ int runPropagate(const QStringList &args)
     }
     if (!isDeviceName(parser.value(device)))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
+    QStringList inputs{parser.value(frames), parser.value(refiner)};
+    for (const KeyframeArg &k : keyArgs)
+        inputs << k.path;
+    if (int rc = checkOutputArg(parser, parser.value(output), inputs); rc != kExitOk)
+        return rc;
     PropagationMethodOptions methodOptions;
     methodOptions.refinerPath = parser.value(refiner);
     methodOptions.device = parser.value(device);
@@ -168,7 +173,8 @@ int runPropagate(const QStringList &args)
         keys.push_back({k.index, std::move(image).value()});
     }
 
-    auto out = AtomicOutput::begin(parser.value(output), AtomicOutput::Kind::Folder);
+    auto out = AtomicOutput::begin(parser.value(output), AtomicOutput::Kind::Folder,
+                                   existingPolicy(parser));
     if (!out)
         return reportError(out.error());
     ProgressBar bar(QStringLiteral("propagate"), parser.isSet(quiet));

@@ -76,7 +76,8 @@ int runScribble(const QStringList &args)
                                      QStringLiteral("Solver threads (default: all cores)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
     parser.addOptions(
-        {grey, hints, prior, priorWeight, keep, output, maxSide, maxMegapixels, threads});
+        {grey, hints, prior, priorWeight, keep, output, maxSide, maxMegapixels, threads,
+         overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a grey image from colour scribbles (Levin, "
                                           "Lischinski & Weiss 2004). The output keeps the grey "
@@ -118,6 +119,12 @@ int runScribble(const QStringList &args)
         return usageError(
             kCommand, QStringLiteral("the output must be .png, .tif or .tiff: %1").arg(outPath));
 
+    if (int rc = checkOutputArg(parser, outPath,
+                                {parser.value(grey), parser.value(hints), parser.value(prior),
+                                 parser.value(keep)});
+        rc != kExitOk)
+        return rc;
+
     const ImageReadLimits limits{params.maxSide, params.maxPixels};
     colour::ScribbleInput input;
     Result<Frame> g = readImage(parser.value(grey), limits);
@@ -154,7 +161,7 @@ int runScribble(const QStringList &args)
     printWarnings(feedback);
     if (!result)
         return reportError(result.error());
-    if (Result<void> written = writeImage(outPath, *result); !written)
+    if (Result<void> written = writeImage(outPath, *result, existingPolicy(parser)); !written)
         return reportError(written.error());
     return kExitOk;
 }

@@ -36,7 +36,8 @@ int runTranscode(const QStringList &args)
                                      QStringLiteral("Read a damaged file as far as it goes."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},
                                    QStringLiteral("No progress bar."));
-    parser.addOptions({output, codec, crf, first, last, noAudio, fps, salvage, quiet});
+    parser.addOptions(
+        {output, codec, crf, first, last, noAudio, fps, salvage, quiet, overwriteOption()});
     if (int rc = parseArgs(parser, QStringLiteral("transcode"),
                            QStringLiteral("Re-encode a film frame by frame. The source's audio is "
                                           "copied where the container allows, else re-encoded to "
@@ -50,6 +51,7 @@ int runTranscode(const QStringList &args)
     TranscodeRequest request;
     request.input = parser.positionalArguments().front();
     request.output = parser.value(output);
+    request.existing = existingPolicy(parser);
     if (parser.isSet(codec)) {
         request.codec = codecFromName(parser.value(codec));
         if (!request.codec)

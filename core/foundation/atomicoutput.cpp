@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tincture {
@@ -18,9 +20,53 @@ QString randomSuffix()
     return QString::number(QRandomGenerator::global()->generate64(), 36);
 }
 
+bool isEmptyFolder(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.isDir() && !info.isSymLink()
+           && QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden
+                                 | QDir::System);
+}
+
+// Whether something (a file, a folder, a link, even a dangling one) is under the path.
+bool taken(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.exists() || info.isSymLink();
+}
+
+Error exists(const QString &path)
+{
+    return {ErrorCode::OutputExists,
+            QStringLiteral("%1: already exists and would be replaced").arg(path), {}};
+}
+
+// rename() that fails with EEXIST instead of replacing what is at `to`. Filesystems without
+// RENAME_NOREPLACE (EINVAL) get link()+unlink() for a file, which is just as atomic, and a
+// check before the rename for a folder.
+int renameNoReplace(const QByteArray &from, const QByteArray &to, bool folder)
+{
+    if (::renameat2(AT_FDCWD, from.constData(), AT_FDCWD, to.constData(), RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    if (!folder) {
+        if (::link(from.constData(), to.constData()) != 0)
+            return -1;
+        ::unlink(from.constData());
+        return 0;
+    }
+    struct stat st;
+    if (::lstat(to.constData(), &st) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return std::rename(from.constData(), to.constData());
+}
+
 } // namespace
 
-Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind)
+Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind, Existing existing)
 {
     if (targetPath.isEmpty())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("no output path given"));
@@ -34,6 +80,9 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind)
     if (target.isDir() && kind == Kind::File)
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("%1: is a folder, expected a file name").arg(targetPath));
+    if (existing == Existing::Refuse && taken(targetPath)
+        && !(kind == Kind::Folder && isEmptyFolder(targetPath)))
+        return exists(targetPath);
     // access() honours read-only mounts; root bypasses permission bits, so the real test is
     // creating the temporary itself, which the writer does next.
     if (::access(QFile::encodeName(folder).constData(), W_OK) != 0)
@@ -43,6 +92,7 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind)
 
     AtomicOutput out;
     out.m_kind = kind;
+    out.m_existing = existing;
     out.m_targetPath = target.absoluteFilePath();
     // Keep the extension last so that writers which guess the format from it still work.
     const QString suffix = target.completeSuffix();
@@ -69,7 +119,7 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind)
 
 AtomicOutput::AtomicOutput(AtomicOutput &&other) noexcept
     : m_targetPath(std::move(other.m_targetPath)), m_tempPath(std::move(other.m_tempPath)),
-      m_kind(other.m_kind), m_active(other.m_active)
+      m_kind(other.m_kind), m_existing(other.m_existing), m_active(other.m_active)
 {
     other.m_active = false;
 }
@@ -81,6 +131,7 @@ AtomicOutput &AtomicOutput::operator=(AtomicOutput &&other) noexcept
         m_targetPath = std::move(other.m_targetPath);
         m_tempPath = std::move(other.m_tempPath);
         m_kind = other.m_kind;
+        m_existing = other.m_existing;
         m_active = other.m_active;
         other.m_active = false;
     }
@@ -110,6 +161,22 @@ Result<void> AtomicOutput::commit()
                                                   .arg(m_targetPath));
     const QByteArray from = QFile::encodeName(m_tempPath);
     const QByteArray to = QFile::encodeName(m_targetPath);
+    if (m_existing == Existing::Refuse) {
+        // An empty folder holds nothing to lose; anything else under the name stays.
+        if (m_kind == Kind::Folder && isEmptyFolder(m_targetPath))
+            ::rmdir(to.constData());
+        if (renameNoReplace(from, to, m_kind == Kind::Folder) != 0) {
+            const int why = errno;
+            discard();
+            if (why == EEXIST || why == ENOTEMPTY)
+                return exists(m_targetPath);
+            return makeError(ErrorCode::WriteFailed,
+                             QStringLiteral("%1: cannot move the output into place: %2")
+                                 .arg(m_targetPath, QString::fromLocal8Bit(strerror(why))));
+        }
+        m_active = false;
+        return {};
+    }
     if (m_kind == Kind::Folder && QFileInfo(m_targetPath).isDir()) {
         // A folder cannot be renamed over a non-empty one: move the old one aside first, and
         // put it back if the swap fails.

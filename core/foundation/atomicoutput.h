@@ -1,7 +1,10 @@
 #pragma once
 // AtomicOutput: write a file or a folder under a temporary name beside the target, then rename
 // it into place only when complete. A failed or cancelled write leaves nothing under the target
-// name (and an existing target untouched until the final rename). Not thread-safe; one owner.
+// name (and an existing target untouched until the final rename). An existing target is
+// replaced only when the owner says so (Existing::Replace); otherwise begin() refuses it and the
+// final rename will not replace one that appeared meanwhile (renameat2's RENAME_NOREPLACE).
+// An empty folder counts as no target: replacing it loses nothing. Not thread-safe; one owner.
 
 #include "foundation/result.h"
 
@@ -9,13 +12,18 @@
 
 namespace tincture {
 
+// What a writer may do with a file or folder already under its output name.
+enum class Existing { Refuse, Replace };
+
 class AtomicOutput
 {
 public:
     enum class Kind { File, Folder };
 
-    // Chooses a temporary name in the target's folder and checks the folder is writable.
-    static Result<AtomicOutput> begin(const QString &targetPath, Kind kind = Kind::File);
+    // Chooses a temporary name in the target's folder and checks the folder is writable; with
+    // Existing::Refuse, fails with OutputExists when the target exists.
+    static Result<AtomicOutput> begin(const QString &targetPath, Kind kind = Kind::File,
+                                      Existing existing = Existing::Refuse);
 
     AtomicOutput(AtomicOutput &&other) noexcept;
     AtomicOutput &operator=(AtomicOutput &&other) noexcept;
@@ -26,7 +34,8 @@ public:
     const QString &tempPath() const { return m_tempPath; }
     const QString &targetPath() const { return m_targetPath; }
 
-    // Renames the temporary into place (replacing an existing target).
+    // Renames the temporary into place (replacing an existing target only with
+    // Existing::Replace).
     Result<void> commit();
     // Removes the temporary; safe to call more than once.
     void discard();
@@ -36,6 +45,7 @@ private:
     QString m_targetPath;
     QString m_tempPath;
     Kind m_kind = Kind::File;
+    Existing m_existing = Existing::Refuse;
     bool m_active = false;
 };
 

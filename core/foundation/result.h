@@ -22,6 +22,8 @@ enum class ErrorCode {
     FileEmpty = 103,
     WriteFailed = 104,
     LimitExceeded = 105,
+    OutputExists = 106, // the output name is taken and the user did not agree to replace it
+    OutputIsInput = 107, // the output would replace one of the job's own inputs
     Internal = 199,
     UnsupportedFormat = 200,
     NoVideoStream = 201,

@@ -80,7 +80,7 @@ Result<QByteArray> encodeImage(const Frame &frame, bool tiff)
     return QByteArray(reinterpret_cast<const char *>(pkt->data), pkt->size);
 }
 
-Result<void> writeImage(const QString &path, const Frame &frame)
+Result<void> writeImage(const QString &path, const Frame &frame, Existing existing)
 {
     const QString ext = QFileInfo(path).suffix().toLower();
     const bool tiff = ext == QLatin1String("tif") || ext == QLatin1String("tiff");
@@ -92,7 +92,7 @@ Result<void> writeImage(const QString &path, const Frame &frame)
     if (!bytes)
         return makeError(bytes.error().code, path + QStringLiteral(": ") + bytes.error().message,
                          bytes.error().detail);
-    Result<AtomicOutput> out = AtomicOutput::begin(path);
+    Result<AtomicOutput> out = AtomicOutput::begin(path, AtomicOutput::Kind::File, existing);
     if (!out)
         return out.error();
     QFile file(out->tempPath());

@@ -4,6 +4,7 @@
 // Rgb8/16 (more than 8 bits per sample gives a 16-bit frame). Writing is atomic (temporary
 // file, then rename) and picks PNG or TIFF from the extension. Any thread may call these.
 
+#include "foundation/atomicoutput.h"
 #include "foundation/result.h"
 #include "media/frame.h"
 
@@ -19,8 +20,10 @@ struct ImageReadLimits
 
 Result<Frame> readImage(const QString &path, const ImageReadLimits &limits = {});
 
-// PNG (.png) or TIFF (.tif/.tiff), at the frame's bit depth and layout.
-Result<void> writeImage(const QString &path, const Frame &frame);
+// PNG (.png) or TIFF (.tif/.tiff), at the frame's bit depth and layout. A file already at the
+// path is replaced only with Existing::Replace (caches, the job's own temporary folders).
+Result<void> writeImage(const QString &path, const Frame &frame,
+                        Existing existing = Existing::Refuse);
 
 // Encoded file bytes without touching the file system (used by writeImage and sequences).
 Result<QByteArray> encodeImage(const Frame &frame, bool tiff);

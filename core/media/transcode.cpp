@@ -1,5 +1,7 @@
 #include "media/transcode.h"
 
+#include "foundation/outputguard.h"
+
 namespace tincture {
 
 EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec)
@@ -17,6 +19,11 @@ EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec)
 
 Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &feedback)
 {
+    if (Result<void> ok = checkOutput(request.output, QStringList{request.input}
+                                                          + request.protectedInputs,
+                                      request.existing);
+        !ok)
+        return ok.error();
     std::optional<VideoCodec> codec = request.codec ? request.codec : codecForPath(request.output);
     if (!codec)
         return makeError(ErrorCode::InvalidArgument,
@@ -40,6 +47,7 @@ Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &fee
 
     EncodeSettings settings = encodeSettingsFor(info, *codec);
     settings.h264Crf = request.h264Crf;
+    settings.existing = request.existing;
     if (!request.withAudio)
         settings.audioSource.clear();
     settings.sourceStartSeconds = source.frameTimeSeconds(first);

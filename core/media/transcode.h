@@ -10,6 +10,7 @@
 #include "media/videosource.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -29,6 +30,9 @@ struct TranscodeRequest
     FrameIndex first = 0; // inclusive range of source frames
     FrameIndex last = -1; // -1: to the end
     SourceOptions source;
+    Existing existing = Existing::Refuse; // what to do with a file already under `output`
+    // Other files the job reads (keyframes, hints, a project): the output may replace none.
+    QStringList protectedInputs;
     // Optional per-frame processing between decode and encode (e.g. colourisation).
     std::function<Result<Frame>(const Frame &)> process;
 };

@@ -246,7 +246,7 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::create(const QString &path, 
     d->height = d->codedHeight = height;
     const auto kind = isSequence(settings.codec) ? AtomicOutput::Kind::Folder
                                                  : AtomicOutput::Kind::File;
-    Result<AtomicOutput> out = AtomicOutput::begin(path, kind);
+    Result<AtomicOutput> out = AtomicOutput::begin(path, kind, settings.existing);
     if (!out)
         return out.error();
     d->output.emplace(std::move(*out));

@@ -5,6 +5,7 @@
 // to a temporary name beside the target and is renamed only by finish(): a failed, aborted or
 // destroyed-unfinished encoder leaves nothing under the target name. One thread at a time.
 
+#include "foundation/atomicoutput.h"
 #include "foundation/rational.h"
 #include "foundation/result.h"
 #include "media/frame.h"
@@ -37,6 +38,7 @@ struct EncodeSettings
     QString audioSource;                       // file whose audio is carried over; empty: none
     double sourceStartSeconds = 0.0;           // source time of the first frame written
     int threads = 0;                           // 0: all cores
+    Existing existing = Existing::Refuse;      // what to do with a file already at the path
 };
 
 class VideoEncoder

@@ -33,7 +33,7 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
         return makeError(ErrorCode::FileEmpty,
                          QStringLiteral("%1: no images (.jpg, .png, .tif, .bmp)").arg(folder));
 
-    auto output = AtomicOutput::begin(outPath, AtomicOutput::Kind::File);
+    auto output = AtomicOutput::begin(outPath, AtomicOutput::Kind::File, Existing::Replace);
     if (!output)
         return output.error();
     QFile file(output.value().tempPath());

@@ -1,6 +1,7 @@
 #include "pipeline/filmcolorizer.h"
 
 #include "colour/scribble.h"
+#include "foundation/outputguard.h"
 #include "media/imageio.h"
 #include "ml/colorizer.h"
 #include "pipeline/reorderbuffer.h"
@@ -49,6 +50,14 @@ Result<Frame> readKeyframeImage(const QString &path, const Frame &grey)
 
 Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feedback &feedback)
 {
+    // Checked before any work, and again by transcode before it creates the output.
+    QStringList inputs{request.modelPath};
+    for (const KeyframeOverride &k : request.keyframes)
+        inputs << k.image << k.hints;
+    if (Result<void> ok = checkOutput(request.output, QStringList{request.input} + inputs,
+                                      request.existing);
+        !ok)
+        return ok.error();
     ColorizeFilmReport report;
     report.method = request.method.isEmpty() ? defaultPropagationMethodName() : request.method;
     if (auto probe = createPropagationMethod(report.method); !probe)
@@ -211,6 +220,8 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
     transcodeRequest.h264Crf = request.h264Crf;
     transcodeRequest.withAudio = request.withAudio;
     transcodeRequest.source = request.source;
+    transcodeRequest.existing = request.existing;
+    transcodeRequest.protectedInputs = inputs;
     transcodeRequest.process = process;
     Feedback encode([&](int64_t done, int64_t) { progress.encoded(done); });
     encode.linkParent(&feedback);

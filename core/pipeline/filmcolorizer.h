@@ -44,6 +44,7 @@ struct ColorizeFilmRequest
     double priorWeight = 0.1; // λ for scribbled keyframes
     ShotDetectionParams shotParams;
     SourceOptions source;
+    Existing existing = Existing::Refuse; // what to do with a file already under `output`
 };
 
 struct ColorizeFilmReport

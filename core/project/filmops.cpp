@@ -26,7 +26,7 @@ public:
     {
         if (m_feedback.isCancelled())
             return Error::cancelled();
-        return writeImage(m_cache.framePath(m_first + index), colour);
+        return writeImage(m_cache.framePath(m_first + index), colour, Existing::Replace);
     }
 
 private:
@@ -100,6 +100,9 @@ Result<TranscodeReport> exportFilm(const ExportRequest &request, Feedback &feedb
     t.first = request.first;
     t.last = request.last;
     t.withAudio = request.withAudio;
+    t.existing = request.existing;
+    t.protectedInputs = request.protectedInputs;
+    t.protectedInputs << request.cache.dir();
     int64_t greyFrames = 0;
     const ResultCache cache = request.cache;
     t.process = [&cache, &greyFrames](const Frame &frame) -> Result<Frame> {

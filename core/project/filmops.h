@@ -51,6 +51,8 @@ struct ExportRequest
     FrameIndex last = -1;            // -1: to the end
     bool withAudio = true;
     ResultCache cache;
+    Existing existing = Existing::Refuse; // what to do with a file already under `output`
+    QStringList protectedInputs;          // the project file, the reference clip
 };
 
 // Encodes the coloured film (frames from the cache; a frame not coloured yet goes out grey,

@@ -1,5 +1,7 @@
 #include "project/projectfile.h"
 
+#include "foundation/outputguard.h"
+
 #include <QColor>
 #include <QDateTime>
 #include <QDir>
@@ -159,6 +161,12 @@ QJsonObject toJson(const Project &project, const QString &projectFilePath)
 
 Result<void> saveProject(const Project &project, const QString &path)
 {
+    // Saving over the footage or the reference clip would destroy it; a project file under
+    // the name is replaced (the studio's save dialog asked), with a .bak kept.
+    if (Result<void> ok =
+            checkOutput(path, {project.mediaPath(), project.referencePath()}, Existing::Replace);
+        !ok)
+        return ok.error();
     return writeJson(path, toJson(project, path), true);
 }
 

@@ -279,7 +279,7 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
                          QStringLiteral("%1: no frames after the keyframe to take patches from")
                              .arg(options.dataDir));
 
-    auto output = AtomicOutput::begin(outPath, AtomicOutput::Kind::File);
+    auto output = AtomicOutput::begin(outPath, AtomicOutput::Kind::File, Existing::Replace);
     if (!output)
         return output.error();
     QFile file(output->tempPath());

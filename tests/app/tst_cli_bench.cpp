@@ -2,6 +2,7 @@
 // input and writes JSON with the figures and the machine (PROTOCOLS §7); usage errors exit 2.
 
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -270,5 +271,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliBench)
+TINCTURE_TEST_GUILESS_MAIN(TestCliBench)
 #include "tst_cli_bench.moc"

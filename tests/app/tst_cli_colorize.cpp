@@ -6,6 +6,7 @@
 #include "media/imageio.h"
 #include "media/videosource.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -208,5 +209,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliColorize)
+TINCTURE_TEST_GUILESS_MAIN(TestCliColorize)
 #include "tst_cli_colorize.moc"

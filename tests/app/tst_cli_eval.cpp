@@ -6,6 +6,7 @@
 #include "metrics/scoringio.h"
 #include "framefixtures.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -385,7 +386,8 @@ private slots:
         // Without a reference: PSNR and SSIM cells stay empty, the JSON has nulls.
         const auto r2 = runCli({QStringLiteral("eval"), QStringLiteral("video"),
                                 QStringLiteral("--result"), result, QStringLiteral("--csv"), csv,
-                                QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+                                QStringLiteral("--json"), json, QStringLiteral("--quiet"),
+                                QStringLiteral("-y")}); // replaces the first run's reports
         QVERIFY2(r2.exitCode == 0, qPrintable(r2.err));
         QVERIFY(!r2.out.contains(QStringLiteral("PSNR")));
         const QStringList plain = csvLines(csv);
@@ -438,7 +440,8 @@ private slots:
         const auto r2 =
             runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
                     grey, QStringLiteral("--reference"), colour, QStringLiteral("--csv"), csv,
-                    QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+                    QStringLiteral("--json"), json, QStringLiteral("--quiet"),
+                    QStringLiteral("-y")}); // replaces the first run's reports
         QVERIFY2(r2.exitCode == 0, qPrintable(r2.err));
         QVERIFY(f.open(QIODevice::ReadOnly));
         o = QJsonDocument::fromJson(f.readAll()).object();
@@ -499,5 +502,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliEval)
+TINCTURE_TEST_GUILESS_MAIN(TestCliEval)
 #include "tst_cli_eval.moc"

@@ -4,6 +4,7 @@
 
 #include "media/imageio.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -387,5 +388,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliMedia)
+TINCTURE_TEST_GUILESS_MAIN(TestCliMedia)
 #include "tst_cli_media.moc"

@@ -5,6 +5,7 @@
 #include "media/imageio.h"
 #include "media/videosource.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QProcess>
@@ -177,5 +178,5 @@ private:
     QTemporaryDir m_dir;
 };
 
-QTEST_GUILESS_MAIN(TestCliPropagate)
+TINCTURE_TEST_GUILESS_MAIN(TestCliPropagate)
 #include "tst_cli_propagate.moc"

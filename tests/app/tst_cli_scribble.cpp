@@ -3,6 +3,7 @@
 
 #include "media/imageio.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -214,5 +215,5 @@ private:
     QTemporaryDir m_dir;
 };
 
-QTEST_GUILESS_MAIN(TestCliScribble)
+TINCTURE_TEST_GUILESS_MAIN(TestCliScribble)
 #include "tst_cli_scribble.moc"

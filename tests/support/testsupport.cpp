@@ -3,6 +3,10 @@
 #include <QDir>
 #include <QFile>
 #include <QStandardPaths>
+#include <QTemporaryFile>
+#include <QTest>
+
+#include <cstdio>
 
 namespace tincture::test {
 
@@ -45,6 +49,38 @@ ProcessResult runProcess(const QString &program, const QStringList &args, int ti
 ProcessResult runCli(const QStringList &args, int timeoutMs)
 {
     return runProcess(cliPath(), args, timeoutMs);
+}
+
+int execReportingSkips(QObject *test, int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    // Asked for its own log format or a listing: Qt Test as it is.
+    for (const QString &a : args.mid(1))
+        if (a == QLatin1String("-o") || a.startsWith(QLatin1String("-functions"))
+            || a == QLatin1String("-help") || a == QLatin1String("--help")
+            || a == QLatin1String("-datatags"))
+            return QTest::qExec(test, args);
+    QTemporaryFile log(QDir::tempPath() + QStringLiteral("/tincture-test-XXXXXX.txt"));
+    if (!log.open())
+        return QTest::qExec(test, args);
+    log.close();
+    args << QStringLiteral("-o") << log.fileName() + QStringLiteral(",txt") << QStringLiteral("-o")
+         << QStringLiteral("-,txt");
+    const int failures = QTest::qExec(test, args);
+    if (failures != 0)
+        return failures;
+    int skips = 0;
+    QFile text(log.fileName());
+    if (text.open(QIODevice::ReadOnly))
+        while (!text.atEnd())
+            if (text.readLine().startsWith("SKIP   :"))
+                ++skips;
+    if (skips == 0)
+        return 0;
+    std::fprintf(stderr, "%d test function(s) skipped: reporting the test as skipped\n", skips);
+    return kSkippedExitCode;
 }
 
 bool haveProgram(const QString &name)

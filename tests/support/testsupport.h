@@ -2,6 +2,7 @@
 // Helpers shared by the tests: locating the CLI and the bundled sample, running processes.
 
 #include <QByteArray>
+#include <QObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -28,6 +29,12 @@ ProcessResult runProcess(const QString &program, const QStringList &args, int ti
 ProcessResult runCli(const QStringList &args, int timeoutMs = 120000);
 
 bool haveProgram(const QString &name); // e.g. "ffmpeg", "ffprobe"
+
+// The exit code by which a test tells ctest it skipped (the tests' SKIP_RETURN_CODE).
+constexpr int kSkippedExitCode = 77;
+// QTest::qExec with the arguments given, and kSkippedExitCode when no function failed but one
+// or more skipped (the plain log still goes to stdout). testmain.h's mains call it.
+int execReportingSkips(QObject *test, int argc, char **argv);
 
 // A whole file (empty if it cannot be read), and a file written whole (false on failure).
 QByteArray fileBytes(const QString &path);

@@ -113,10 +113,10 @@ int main(int argc, char **argv)
     // Under the xcb platform a display is needed; the suite's command provides one (xvfb-run).
     if (qgetenv("QT_QPA_PLATFORM") == "xcb" && qEnvironmentVariableIsEmpty("DISPLAY")) {
         fprintf(stderr, "tst_mainwindow: QT_QPA_PLATFORM=xcb but no DISPLAY; run under xvfb-run\n");
-        return 77; // ctest: skipped (SKIP_RETURN_CODE)
+        return tincture::test::kSkippedExitCode;
     }
     QApplication app(argc, argv);
     TestMainWindow test;
-    return QTest::qExec(&test, argc, argv);
+    return tincture::test::execReportingSkips(&test, argc, argv);
 }
 #include "tst_mainwindow.moc"

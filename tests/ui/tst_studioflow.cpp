@@ -286,6 +286,21 @@ private slots:
         auto exported = VideoSource::open(out);
         QVERIFY(exported);
         QCOMPARE((*exported)->frameCount(), int64_t(60));
+        // Nothing is replaced that the user did not agree to: the same name again, or the
+        // footage even with consent, is refused; the proposed name is a free one; shots 2 and 3
+        // are named as not coloured.
+        const QByteArray exportedBytes = test::fileBytes(out);
+        QVERIFY(!w.render()->exportFilm({out, VideoCodec::Ffv1, 0, 59, false}));
+        QVERIFY(!w.render()->exportFilm({test::samplePath(), VideoCodec::H264, 0, 59, false, true}));
+        QCOMPARE(test::fileBytes(out), exportedBytes);
+        const QString proposed = w.render()->proposedExportPath();
+        QVERIFY2(!QFileInfo::exists(proposed), qPrintable(proposed));
+        QVERIFY(QFileInfo::exists(test::sourceDir() +
+                                  QStringLiteral("/resources/samples/sample_colour.mp4")));
+        QVERIFY(QFileInfo(proposed).fileName().startsWith(QLatin1String("sample_colour-")));
+        QVERIFY2(w.render()->uncolouredShots(0, 179).contains(QLatin1String("2, 3")),
+                 qPrintable(w.render()->uncolouredShots(0, 179)));
+        QVERIFY(w.render()->uncolouredShots(0, 59).isEmpty());
         // The export opens in a viewer window from the project bin.
         QListWidgetItem *exportItem = nullptr;
         for (int i = 0; i < w.projectBin()->list()->count(); ++i)
@@ -363,10 +378,10 @@ int main(int argc, char **argv)
 {
     if (qgetenv("QT_QPA_PLATFORM") == "xcb" && qEnvironmentVariableIsEmpty("DISPLAY")) {
         fprintf(stderr, "tst_studioflow: QT_QPA_PLATFORM=xcb but no DISPLAY; run under xvfb-run\n");
-        return 77;
+        return tincture::test::kSkippedExitCode;
     }
     QApplication app(argc, argv);
     TestStudioFlow test;
-    return QTest::qExec(&test, argc, argv);
+    return tincture::test::execReportingSkips(&test, argc, argv);
 }
 #include "tst_studioflow.moc"

@@ -14,16 +14,19 @@
 #include "testsupport.h"
 #include "timeline/timelinewidget.h"
 #include "viewer/viewerwidget.h"
+#include "testmain.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 #include <qcustomplot.h>
 
@@ -31,6 +34,29 @@ using namespace tincture;
 using namespace tincture::ui;
 
 namespace {
+// Answers the next message box with `button` once it is shown (modal, so from a timer) and
+// records its object name in `seen`; a box without that button is closed, so that a wrong box
+// fails the test instead of hanging it.
+void answerMessageBox(QMessageBox::StandardButton button, QString *seen)
+{
+    seen->clear();
+    auto *poll = new QTimer;
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, [poll, button, seen] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        *seen = box->objectName();
+        poll->stop();
+        poll->deleteLater();
+        if (QAbstractButton *b = box->button(button))
+            b->click();
+        else
+            box->reject();
+    });
+    poll->start();
+}
+
 QImage filled(QColor c, int w = 160, int h = 90)
 {
     QImage img(w, h, QImage::Format_RGB32);
@@ -240,6 +266,70 @@ private slots:
         QCOMPARE(c.last, FrameIndex(20));
     }
 
+    // Export replaces an existing file only after the user said so by name, and stays open
+    // on No so that another name can be chosen.
+    void exportDialogAsksBeforeReplacing()
+    {
+        QTemporaryDir dir;
+        const QString media = dir.filePath(QStringLiteral("film.mp4"));
+        const QString earlier = dir.filePath(QStringLiteral("film_colour.mp4"));
+        QVERIFY(test::writeFileBytes(media, "footage"));
+        QVERIFY(test::writeFileBytes(earlier, "an earlier export"));
+        ExportDialog d(180, {60, 119}, {-1, -1}, earlier);
+        d.setProtectedPaths({media});
+        QString seen;
+        answerMessageBox(QMessageBox::No, &seen);
+        d.accept();
+        QCOMPARE(seen, QStringLiteral("confirmReplace"));
+        QCOMPARE(d.result(), int(QDialog::Rejected));
+        QVERIFY(!d.choice().replaceExisting);
+        answerMessageBox(QMessageBox::Yes, &seen);
+        d.accept();
+        QCOMPARE(seen, QStringLiteral("confirmReplace"));
+        QCOMPARE(d.result(), int(QDialog::Accepted));
+        QVERIFY(d.choice().replaceExisting);
+        // Another name withdraws the consent.
+        d.setOutput(dir.filePath(QStringLiteral("other.mp4")));
+        QVERIFY(!d.choice().replaceExisting);
+        QCOMPARE(test::fileBytes(earlier), QByteArray("an earlier export"));
+    }
+
+    void exportDialogRefusesTheFootage()
+    {
+        QTemporaryDir dir;
+        const QString media = dir.filePath(QStringLiteral("film.mp4"));
+        QVERIFY(test::writeFileBytes(media, "footage"));
+        ExportDialog d(180, {0, 179}, {-1, -1}, media);
+        d.setProtectedPaths({media});
+        QString seen;
+        answerMessageBox(QMessageBox::Ok, &seen);
+        d.accept();
+        QCOMPARE(seen, QStringLiteral("refuseOutput"));
+        QCOMPARE(d.result(), int(QDialog::Rejected));
+    }
+
+    void exportDialogWarnsOfUncolouredShots()
+    {
+        QTemporaryDir dir;
+        ExportDialog d(180, {60, 119}, {-1, -1}, dir.filePath(QStringLiteral("out.mp4")));
+        QVector<QPair<FrameIndex, FrameIndex>> asked;
+        d.setUncolouredCheck([&asked](FrameIndex first, FrameIndex last) {
+            asked << qMakePair(first, last);
+            return first <= 60 ? QStringLiteral("1 shot(s) not coloured yet: 2 (frames 60–119).")
+                               : QString();
+        });
+        QString seen;
+        answerMessageBox(QMessageBox::No, &seen);
+        d.accept();
+        QCOMPARE(seen, QStringLiteral("confirmUncoloured"));
+        QCOMPARE(d.result(), int(QDialog::Rejected));
+        QCOMPARE(asked.last(), qMakePair(FrameIndex(0), FrameIndex(179)));
+        answerMessageBox(QMessageBox::Yes, &seen);
+        d.accept();
+        QCOMPARE(seen, QStringLiteral("confirmUncoloured"));
+        QCOMPARE(d.result(), int(QDialog::Accepted));
+    }
+
     void playbackKeysAndSettings()
     {
         {
@@ -399,5 +489,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestStudioWidgets)
+TINCTURE_TEST_MAIN(TestStudioWidgets)
 #include "tst_studiowidgets.moc"

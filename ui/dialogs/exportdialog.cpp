@@ -1,5 +1,7 @@
 #include "dialogs/exportdialog.h"
 
+#include "foundation/outputguard.h"
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
@@ -9,6 +11,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QVBoxLayout>
@@ -69,7 +72,49 @@ ExportDialog::ExportDialog(qint64 frames, QPair<qint64, qint64> shot, QPair<qint
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::syncSuffix);
+    connect(m_output, &QLineEdit::textChanged, this, [this] { m_replace = false; });
     syncSuffix();
+}
+
+void ExportDialog::accept()
+{
+    const ExportChoice c = choice();
+    if (c.output.isEmpty())
+        return;
+    Result<void> ok = checkOutput(c.output, m_protected, Existing::Refuse);
+    if (!ok && ok.error().code == ErrorCode::OutputExists) {
+        QMessageBox ask(QMessageBox::Warning, tr("Replace File?"),
+                        tr("“%1” already exists.").arg(c.output),
+                        QMessageBox::Yes | QMessageBox::No, this);
+        ask.setObjectName(QStringLiteral("confirmReplace"));
+        ask.setInformativeText(tr("Replacing it loses what it holds now. Replace it?"));
+        ask.setDefaultButton(QMessageBox::No);
+        ask.button(QMessageBox::Yes)->setText(tr("Replace"));
+        if (ask.exec() != QMessageBox::Yes)
+            return;
+        m_replace = true;
+    } else if (!ok) {
+        QMessageBox refuse(QMessageBox::Critical, tr("Cannot Export There"), ok.error().message,
+                           QMessageBox::Ok, this);
+        refuse.setObjectName(QStringLiteral("refuseOutput"));
+        refuse.exec();
+        return;
+    }
+    if (m_uncoloured) {
+        const QString missing = m_uncoloured(c.first, c.last);
+        if (!missing.isEmpty()) {
+            QMessageBox ask(QMessageBox::Warning, tr("Export Uncoloured Shots?"), missing,
+                            QMessageBox::Yes | QMessageBox::No, this);
+            ask.setObjectName(QStringLiteral("confirmUncoloured"));
+            ask.setInformativeText(tr("Those frames will go out as they are now. Export "
+                                      "anyway?"));
+            ask.setDefaultButton(QMessageBox::No);
+            ask.button(QMessageBox::Yes)->setText(tr("Export Anyway"));
+            if (ask.exec() != QMessageBox::Yes)
+                return;
+        }
+    }
+    QDialog::accept();
 }
 
 QString ExportDialog::suffixFor(VideoCodec codec)
@@ -109,8 +154,11 @@ void ExportDialog::browse()
         isSequence(codec)
             ? QFileDialog::getExistingDirectory(this, tr("Export to Folder"), m_output->text())
             : QFileDialog::getSaveFileName(this, tr("Export"), m_output->text());
-    if (!path.isEmpty())
-        m_output->setText(path);
+    if (path.isEmpty())
+        return;
+    m_output->setText(path);
+    // The file dialog has already asked before choosing an existing file; a folder has not.
+    m_replace = !isSequence(codec);
 }
 
 void ExportDialog::setCodec(VideoCodec codec)
@@ -135,6 +183,7 @@ ExportChoice ExportDialog::choice() const
     c.output = m_output->text();
     c.codec = VideoCodec(m_format->currentData().toInt());
     c.withAudio = m_audio->isChecked() && !isSequence(c.codec);
+    c.replaceExisting = m_replace;
     switch (Range(m_range->checkedId())) {
     case Range::Film:
         c.first = 0;

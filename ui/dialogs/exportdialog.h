@@ -2,12 +2,17 @@
 // ExportDialog: asks where and how to export the coloured film — H.264 MP4 with the source's
 // audio, FFV1/MKV or ProRes/MOV masters, or a PNG sequence; the whole film, the current shot
 // or the in/out range. It only gathers the choice; the main window runs the export as a job.
+// Before it closes with Export it refuses an output that is one of the protected paths (the
+// footage, the project, the reference, the cache), asks before replacing an existing file (the
+// dialog stays open on No), and asks before exporting a range with shots not coloured yet.
 // GUI thread only.
 
 #include "foundation/rational.h"
 #include "media/videoencoder.h"
 
 #include <QDialog>
+
+#include <functional>
 
 class QButtonGroup;
 class QCheckBox;
@@ -24,6 +29,7 @@ struct ExportChoice
     FrameIndex first = 0;
     FrameIndex last = -1;
     bool withAudio = true;
+    bool replaceExisting = false; // the user agreed to replace what is under `output`
 };
 
 class ExportDialog : public QDialog
@@ -34,6 +40,15 @@ public:
 
     ExportDialog(qint64 frames, QPair<qint64, qint64> shot, QPair<qint64, qint64> inOut,
                  const QString &suggestedPath, QWidget *parent = nullptr);
+
+    // What Export must not replace, and a description of the shots in [first, last] that have
+    // no current colour (empty when every shot has), for the confirmations.
+    void setProtectedPaths(const QStringList &paths) { m_protected = paths; }
+    void setUncolouredCheck(std::function<QString(FrameIndex, FrameIndex)> check)
+    {
+        m_uncoloured = std::move(check);
+    }
+    void accept() override;
 
     ExportChoice choice() const;
     void setCodec(VideoCodec codec);
@@ -54,6 +69,9 @@ private:
     QButtonGroup *m_range;
     QRadioButton *m_inOutButton;
     QCheckBox *m_audio;
+    QStringList m_protected;
+    std::function<QString(FrameIndex, FrameIndex)> m_uncoloured;
+    bool m_replace = false; // the user agreed to replace the file now under the output name
 };
 
 } // namespace tincture::ui

@@ -179,14 +179,14 @@ void KeyframeController::colourise(FrameIndex frame)
             if (fb.isCancelled())
                 return Error::cancelled();
             cache.ensureExists();
-            if (Result<void> ok = writeImage(cache.keyframeModelPath(frame), prior); !ok)
+            if (Result<void> ok = writeImage(cache.keyframeModelPath(frame), prior, Existing::Replace); !ok)
                 return ok.error();
             auto solver = std::make_shared<KeyframeSolver>(grey, prior, lambda);
             Result<Frame> solved =
                 solver->solve(project::rasteriseStrokes(strokes, grey.width(), grey.height()), fb);
             if (!solved)
                 return solved.error();
-            if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved); !ok)
+            if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved, Existing::Replace); !ok)
                 return ok.error();
             fb.reportProgress(2, 2);
             return Solved{toQImage(*solved), solver};
@@ -239,7 +239,7 @@ void KeyframeController::resolve(FrameIndex frame)
             if (!solved)
                 return solved.error();
             cache.ensureExists();
-            if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved); !ok)
+            if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved, Existing::Replace); !ok)
                 return ok.error();
             return Solved{toQImage(*solved), solver};
         },

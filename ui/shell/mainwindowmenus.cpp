@@ -13,7 +13,6 @@
 #include "viewer/viewerwidget.h"
 
 #include <QActionGroup>
-#include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -50,12 +49,12 @@ void MainWindow::buildMenus()
                             shot >= 0 ? QPair<qint64, qint64>(m_project->shots()[shot].first,
                                                               m_project->shots()[shot].last)
                                       : QPair<qint64, qint64>(0, frameCount() - 1);
-                        const QFileInfo media(m_project->mediaPath());
-                        ExportDialog dialog(
-                            frameCount(), span, {m_in, m_out},
-                            media.absoluteDir().filePath(media.completeBaseName() +
-                                                         QStringLiteral("_colour.mp4")),
-                            this);
+                        ExportDialog dialog(frameCount(), span, {m_in, m_out},
+                                            m_render->proposedExportPath(), this);
+                        dialog.setProtectedPaths(m_render->protectedPaths());
+                        dialog.setUncolouredCheck([this](FrameIndex first, FrameIndex last) {
+                            return m_render->uncolouredShots(first, last);
+                        });
                         if (dialog.exec() == QDialog::Accepted)
                             m_render->exportFilm(dialog.choice());
                     })

@@ -1,11 +1,13 @@
 #include "shell/rendercontroller.h"
 
+#include "foundation/outputguard.h"
 #include "jobs/jobmanager.h"
 #include "project/filmops.h"
 #include "project/project.h"
 #include "shell/documentcontroller.h"
 #include "shell/keyframecontroller.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 namespace tincture::ui {
@@ -81,10 +83,56 @@ void RenderController::propagateAll()
                                : tr("No shot has an accepted keyframe that needs propagating"));
 }
 
+QStringList RenderController::protectedPaths() const
+{
+    return {m_project->mediaPath(), m_project->filePath(), m_project->referencePath(),
+            m_document->cache().dir()};
+}
+
+QString RenderController::proposedExportPath() const
+{
+    const QFileInfo media(m_project->mediaPath());
+    return freeOutputName(
+        media.absoluteDir().filePath(media.completeBaseName() + QStringLiteral("_colour.mp4")));
+}
+
+QString RenderController::uncolouredShots(FrameIndex first, FrameIndex last) const
+{
+    QStringList numbers, spans, staleNumbers;
+    const QVector<project::ShotEntry> &shots = m_project->shots();
+    for (int i = 0; i < shots.size(); ++i) {
+        if (shots[i].last < first || shots[i].first > last || m_project->isShotPropagated(i))
+            continue;
+        if (m_project->isShotStale(i)) {
+            staleNumbers << QString::number(i + 1);
+            continue;
+        }
+        numbers << QString::number(i + 1);
+        spans << QStringLiteral("%1–%2").arg(shots[i].first).arg(shots[i].last);
+    }
+    QStringList sentences;
+    if (!numbers.isEmpty())
+        sentences << tr("%n shot(s) not coloured yet, so grey in the export: %1 (frames %2).",
+                        nullptr, int(numbers.size()))
+                         .arg(numbers.join(QStringLiteral(", ")),
+                              spans.join(QStringLiteral(", ")));
+    if (!staleNumbers.isEmpty())
+        sentences << tr("%n shot(s) changed since they were propagated and would export their "
+                        "old colour: %1.",
+                        nullptr, int(staleNumbers.size()))
+                         .arg(staleNumbers.join(QStringLiteral(", ")));
+    return sentences.join(QLatin1Char(' '));
+}
+
 jobs::Job *RenderController::exportFilm(const ExportChoice &choice)
 {
     if (!m_document->isFootageOpen() || choice.output.isEmpty())
         return nullptr;
+    const Existing existing = choice.replaceExisting ? Existing::Replace : Existing::Refuse;
+    if (Result<void> ok = checkOutput(choice.output, protectedPaths(), existing); !ok) {
+        emit statusMessage(tr("Export refused: %1").arg(ok.error().message));
+        return nullptr;
+    }
     project::ExportRequest request;
     request.mediaPath = m_project->mediaPath();
     request.output = choice.output;
@@ -93,6 +141,8 @@ jobs::Job *RenderController::exportFilm(const ExportChoice &choice)
     request.last = choice.last;
     request.withAudio = choice.withAudio;
     request.cache = m_document->cache();
+    request.existing = existing;
+    request.protectedInputs = {m_project->filePath(), m_project->referencePath()};
     return m_jobs->submit<TranscodeReport>(
         {QStringLiteral("film"), QStringLiteral("export")},
         tr("Export %1").arg(QFileInfo(choice.output).fileName()),

@@ -33,7 +33,17 @@ public:
     bool canPropagate(int shot) const;
     jobs::Job *propagate(int shot);
     void propagateAll();
+    // Refuses (a status message, no job) an output that is a protected path, or that exists
+    // unless choice.replaceExisting.
     jobs::Job *exportFilm(const ExportChoice &choice);
+    // What an export must never replace: the footage, the project file, the reference clip and
+    // the result cache.
+    QStringList protectedPaths() const;
+    // <footage>_colour.mp4 beside the footage, or the first free variant of it.
+    QString proposedExportPath() const;
+    // The shots overlapping [first, last] that have no current colour, as a sentence for the
+    // user ("Shots 2 and 5 (frames 60–119, 240–299) are not coloured yet."); empty if none.
+    QString uncolouredShots(FrameIndex first, FrameIndex last) const;
     jobs::Job *measure(FrameIndex first, FrameIndex last);
     QString lastExport() const { return m_lastExport; }
 

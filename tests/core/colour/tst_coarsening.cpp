@@ -5,6 +5,7 @@
 // per-cell version they were made by until session 13; level 0's operator in difference form.
 
 #include "colour/multigrid.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -501,5 +502,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCoarsening)
+TINCTURE_TEST_GUILESS_MAIN(TestCoarsening)
 #include "tst_coarsening.moc"

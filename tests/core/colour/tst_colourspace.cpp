@@ -2,6 +2,7 @@
 
 #include "colour/colourspace.h"
 #include "media/frame.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -121,5 +122,5 @@ void TestColourSpace::quantiseKeepsLumaExact()
     QVERIFY(chromaKept > n / 10);
 }
 
-QTEST_GUILESS_MAIN(TestColourSpace)
+TINCTURE_TEST_GUILESS_MAIN(TestColourSpace)
 #include "tst_colourspace.moc"

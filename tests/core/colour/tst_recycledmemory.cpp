@@ -5,6 +5,7 @@
 
 #include "colour/recycledmemory.h"
 #include "colour/scribblesolver.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -206,5 +207,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRecycledMemory)
+TINCTURE_TEST_GUILESS_MAIN(TestRecycledMemory)
 #include "tst_recycledmemory.moc"

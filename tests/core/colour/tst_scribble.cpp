@@ -2,6 +2,7 @@
 
 #include "colour/colourspace.h"
 #include "colour/scribble.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -265,5 +266,5 @@ void TestScribble::refusesOversizedImage()
     QCOMPARE(colouriseScribbles(in, params, feedback).error().code, ErrorCode::LimitExceeded);
 }
 
-QTEST_GUILESS_MAIN(TestScribble)
+TINCTURE_TEST_GUILESS_MAIN(TestScribble)
 #include "tst_scribble.moc"

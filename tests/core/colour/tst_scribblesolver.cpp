@@ -6,6 +6,7 @@
 #include "colour/scribbleexact.h"
 #include "colour/scribblesolver.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -544,5 +545,5 @@ void TestScribbleSolver::rejectsMismatchedPlanes()
     QVERIFY(!solver.setConstraints(c).hasValue());
 }
 
-QTEST_GUILESS_MAIN(TestScribbleSolver)
+TINCTURE_TEST_GUILESS_MAIN(TestScribbleSolver)
 #include "tst_scribblesolver.moc"

@@ -1,5 +1,6 @@
 #include "foundation/atomicoutput.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,7 +27,8 @@ private slots:
         QTemporaryDir dir;
         const QString target = dir.filePath(QStringLiteral("out file é.mp4"));
         writeAll(target, "old");
-        Result<AtomicOutput> out = AtomicOutput::begin(target);
+        Result<AtomicOutput> out =
+            AtomicOutput::begin(target, AtomicOutput::Kind::File, Existing::Replace);
         QVERIFY(out);
         QVERIFY(out->tempPath().endsWith(QLatin1String(".mp4")));
         writeAll(out->tempPath(), "new");
@@ -53,12 +55,55 @@ private slots:
         const QString target = dir.filePath(QStringLiteral("frames"));
         QVERIFY(QDir().mkdir(target));
         writeAll(target + QStringLiteral("/old.png"), "x");
-        Result<AtomicOutput> out = AtomicOutput::begin(target, AtomicOutput::Kind::Folder);
+        Result<AtomicOutput> out =
+            AtomicOutput::begin(target, AtomicOutput::Kind::Folder, Existing::Replace);
         QVERIFY(out);
         writeAll(out->tempPath() + QStringLiteral("/00000.png"), "y");
         QVERIFY(out->commit());
         QCOMPARE(QDir(target).entryList(QDir::Files), QStringList{QStringLiteral("00000.png")});
         QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 1);
+    }
+    void existingTargetIsRefusedUnlessReplacing()
+    {
+        QTemporaryDir dir;
+        const QString target = dir.filePath(QStringLiteral("out.mkv"));
+        writeAll(target, "old");
+        Result<AtomicOutput> out = AtomicOutput::begin(target);
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::OutputExists);
+        QCOMPARE(test::fileBytes(target), QByteArray("old"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
+    }
+    // A file that appears under the name while the output is being written is not replaced:
+    // the final rename refuses it and the temporary goes.
+    void targetAppearingMeanwhileIsKept()
+    {
+        QTemporaryDir dir;
+        const QString target = dir.filePath(QStringLiteral("out.mkv"));
+        Result<AtomicOutput> out = AtomicOutput::begin(target);
+        QVERIFY(out);
+        writeAll(out->tempPath(), "new");
+        writeAll(target, "someone else's");
+        const Result<void> committed = out->commit();
+        QVERIFY(!committed);
+        QCOMPARE(committed.error().code, ErrorCode::OutputExists);
+        QCOMPARE(test::fileBytes(target), QByteArray("someone else's"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
+    }
+    void emptyFolderTargetIsTaken()
+    {
+        QTemporaryDir dir;
+        const QString target = dir.filePath(QStringLiteral("frames"));
+        QVERIFY(QDir().mkdir(target));
+        Result<AtomicOutput> out = AtomicOutput::begin(target, AtomicOutput::Kind::Folder);
+        QVERIFY(out);
+        writeAll(out->tempPath() + QStringLiteral("/00000.png"), "y");
+        QVERIFY(out->commit());
+        QCOMPARE(QDir(target).entryList(QDir::Files), QStringList{QStringLiteral("00000.png")});
+        // A folder with something in it is refused.
+        Result<AtomicOutput> again = AtomicOutput::begin(target, AtomicOutput::Kind::Folder);
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, ErrorCode::OutputExists);
     }
     void missingFolderIsAnError()
     {
@@ -78,5 +123,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAtomicOutput)
+TINCTURE_TEST_GUILESS_MAIN(TestAtomicOutput)
 #include "tst_atomicoutput.moc"

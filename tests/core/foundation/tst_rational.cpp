@@ -1,5 +1,6 @@
 #include "foundation/rational.h"
 #include "foundation/result.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -60,5 +61,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRational)
+TINCTURE_TEST_GUILESS_MAIN(TestRational)
 #include "tst_rational.moc"

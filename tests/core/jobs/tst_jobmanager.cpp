@@ -3,6 +3,7 @@
 // listed, shutdown cancels and waits.
 
 #include "jobs/jobmanager.h"
+#include "testmain.h"
 
 #include <QCoreApplication>
 #include <QSignalSpy>
@@ -178,5 +179,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestJobManager)
+TINCTURE_TEST_GUILESS_MAIN(TestJobManager)
 #include "tst_jobmanager.moc"

@@ -5,6 +5,7 @@
 #include "media/transcode.h"
 #include "media/videoencoder.h"
 #include "media/videosource.h"
+#include "testmain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -238,5 +239,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestEncoder)
+TINCTURE_TEST_GUILESS_MAIN(TestEncoder)
 #include "tst_encoder.moc"

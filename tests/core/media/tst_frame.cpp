@@ -1,6 +1,7 @@
 #include "media/frame.h"
 #include "media/framecache.h"
 #include "media/imageio.h"
+#include "testmain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -138,5 +139,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFrame)
+TINCTURE_TEST_GUILESS_MAIN(TestFrame)
 #include "tst_frame.moc"

@@ -4,6 +4,7 @@
 #include "fixtures.h"
 #include "media/videoencoder.h"
 #include "media/videosource.h"
+#include "testmain.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -231,5 +232,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestVideoSource)
+TINCTURE_TEST_GUILESS_MAIN(TestVideoSource)
 #include "tst_videosource.moc"

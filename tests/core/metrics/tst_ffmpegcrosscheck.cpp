@@ -7,6 +7,7 @@
 #include "metrics/imagemetrics.h"
 #include "metrics/scoringio.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -121,5 +122,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFfmpegCrossCheck)
+TINCTURE_TEST_GUILESS_MAIN(TestFfmpegCrossCheck)
 #include "tst_ffmpegcrosscheck.moc"

@@ -4,6 +4,7 @@
 #include "metrics/imagemetrics.h"
 
 #include "framefixtures.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -152,5 +153,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestImageMetrics)
+TINCTURE_TEST_GUILESS_MAIN(TestImageMetrics)
 #include "tst_imagemetrics.moc"

@@ -4,6 +4,7 @@
 #include "metrics/temporalmetrics.h"
 
 #include "framefixtures.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -161,5 +162,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTemporalMetrics)
+TINCTURE_TEST_GUILESS_MAIN(TestTemporalMetrics)
 #include "tst_temporalmetrics.moc"

@@ -5,6 +5,7 @@
 #include "metrics/videometrics.h"
 
 #include "framefixtures.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -191,5 +192,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestVideoMetrics)
+TINCTURE_TEST_GUILESS_MAIN(TestVideoMetrics)
 #include "tst_videometrics.moc"

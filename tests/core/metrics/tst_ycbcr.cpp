@@ -2,6 +2,7 @@
 // Pillow's 6-bit tables: T[i] = (int)(coefficient · i · 64 + 0.5), then >> 6 (floor).
 
 #include "metrics/ycbcr.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -97,5 +98,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestYCbCr)
+TINCTURE_TEST_GUILESS_MAIN(TestYCbCr)
 #include "tst_ycbcr.moc"

@@ -4,6 +4,7 @@
 #include "ml/colorizer.h"
 #include "ml/modelmanifest.h"
 #include "ml/trainer.h"
+#include "testmain.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -219,5 +220,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestColorizer)
+TINCTURE_TEST_GUILESS_MAIN(TestColorizer)
 #include "tst_colorizer.moc"

@@ -8,6 +8,7 @@
 #include "ml/refinertrainer.h"
 #include "refinerfixture.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -231,5 +232,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRefiner)
+TINCTURE_TEST_GUILESS_MAIN(TestRefiner)
 #include "tst_refiner.moc"

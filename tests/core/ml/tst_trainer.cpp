@@ -5,6 +5,7 @@
 #include "ml/dataset.h"
 #include "ml/trainer.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QFile>
@@ -186,5 +187,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrainer)
+TINCTURE_TEST_GUILESS_MAIN(TestTrainer)
 #include "tst_trainer.moc"

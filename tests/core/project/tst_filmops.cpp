@@ -6,6 +6,7 @@
 #include "metrics/imagemetrics.h"
 #include "project/filmops.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -142,5 +143,5 @@ private:
     static QString defaultMethod() { return QStringLiteral("flow"); }
 };
 
-QTEST_MAIN(TestFilmOps)
+TINCTURE_TEST_MAIN(TestFilmOps)
 #include "tst_filmops.moc"

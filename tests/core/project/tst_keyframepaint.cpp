@@ -3,6 +3,7 @@
 
 #include "project/keyframesolver.h"
 #include "project/strokeraster.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -170,5 +171,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestKeyframePaint)
+TINCTURE_TEST_MAIN(TestKeyframePaint)
 #include "tst_keyframepaint.moc"

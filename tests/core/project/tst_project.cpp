@@ -3,6 +3,7 @@
 
 #include "project/commands.h"
 #include "project/projectfile.h"
+#include "testmain.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -381,5 +382,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestProject)
+TINCTURE_TEST_GUILESS_MAIN(TestProject)
 #include "tst_project.moc"

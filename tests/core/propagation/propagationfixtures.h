@@ -4,8 +4,12 @@
 #include "propagation/evaluation.h"
 #include "propagation/propagationmethod.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <map>
+#include <random>
 #include <vector>
 
 namespace tincture::test {
@@ -47,5 +51,69 @@ public:
     int failAt = -1;
     std::function<void(int)> onPut;
 };
+
+// Coloured blobs with sharp edges on a textured background, all moved right by `shift`:
+// colour follows the objects, so copying the keyframe's chroma in place is wrong.
+inline Frame blobs(int w, int h, double shift, unsigned seed = 3, int palette = 0)
+{
+    std::mt19937 rng{seed};
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    struct Blob { double x, y, r; uint8_t c[3]; };
+    std::vector<Blob> list;
+    for (int k = 0; k < 8; ++k) {
+        Blob b{u(rng) * w, u(rng) * h, 6 + u(rng) * h / 5, {}};
+        for (uint8_t &c : b.c)
+            c = uint8_t(40 + 180 * u(rng));
+        if (palette)
+            std::swap(b.c[0], b.c[2]);
+        list.push_back(b);
+    }
+    Frame f(w, h, PixelFormat::Rgb8);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const double sx = x - shift;
+            const double t = 0.5 + 0.25 * std::sin(sx * 0.3) * std::cos(y * 0.27);
+            uint8_t rgb[3] = {uint8_t(90 + 60 * t), uint8_t(110 + 50 * t), uint8_t(100 + 40 * t)};
+            for (const Blob &b : list)
+                if ((sx - b.x) * (sx - b.x) + (y - b.y) * (y - b.y) < b.r * b.r)
+                    for (int c = 0; c < 3; ++c)
+                        rgb[c] = uint8_t(std::clamp(b.c[c] * (0.8 + 0.4 * t), 0.0, 255.0));
+            std::copy(rgb, rgb + 3, f.row(y) + x * 3);
+        }
+    return f;
+}
+
+inline std::vector<Frame> movingShot(int n, double step, int w = 96, int h = 64)
+{
+    std::vector<Frame> frames;
+    for (int i = 0; i < n; ++i)
+        frames.push_back(blobs(w, h, i * step));
+    return frames;
+}
+
+// How two runs' RGB outputs differ: the largest byte difference and the share of bytes that
+// differ at all.
+struct Difference
+{
+    int largest = 0;
+    double share = 0.0;
+};
+inline Difference difference(const CollectSink &a, const CollectSink &b)
+{
+    Difference d;
+    size_t differing = 0, total = 0;
+    for (const auto &[i, f] : a.frames) {
+        const Frame &g = b.frames.at(i);
+        for (int y = 0; y < f.height(); ++y)
+            for (int x = 0; x < f.width() * 3; ++x) {
+                const int e = std::abs(int(f.constRow(y)[x]) - int(g.constRow(y)[x]));
+                d.largest = std::max(d.largest, e);
+                differing += e > 0 ? 1 : 0;
+                ++total;
+            }
+    }
+    d.share = total ? double(differing) / double(total) : 0.0;
+    return d;
+}
 
 } // namespace tincture::test

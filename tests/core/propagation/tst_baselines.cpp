@@ -6,6 +6,7 @@
 #include "propagation/evaluation.h"
 #include "propagation/propagationmethod.h"
 #include "propagationfixtures.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -185,5 +186,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBaselines)
+TINCTURE_TEST_GUILESS_MAIN(TestBaselines)
 #include "tst_baselines.moc"

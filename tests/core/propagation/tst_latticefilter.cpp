@@ -3,6 +3,7 @@
 
 #include "ml/latticefilter.h"
 #include "propagation/permutohedral.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -159,5 +160,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLatticeFilter)
+TINCTURE_TEST_GUILESS_MAIN(TestLatticeFilter)
 #include "tst_latticefilter.moc"

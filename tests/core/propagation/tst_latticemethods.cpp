@@ -10,6 +10,7 @@
 #include "propagation/propagationmethod.h"
 #include "propagationfixtures.h"
 #include "refinerfixture.h"
+#include "testmain.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -27,46 +28,11 @@ using namespace tincture;
 namespace {
 
 using test::CollectSink;
+using test::Difference;
 using test::MemoryShot;
-
-// Coloured blobs with sharp edges on a textured background, all moved right by `shift`:
-// colour follows the objects, so copying the keyframe's chroma in place is wrong.
-Frame blobs(int w, int h, double shift, unsigned seed = 3, int palette = 0)
-{
-    std::mt19937 rng{seed};
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    struct Blob { double x, y, r; uint8_t c[3]; };
-    std::vector<Blob> list;
-    for (int k = 0; k < 8; ++k) {
-        Blob b{u(rng) * w, u(rng) * h, 6 + u(rng) * h / 5, {}};
-        for (uint8_t &c : b.c)
-            c = uint8_t(40 + 180 * u(rng));
-        if (palette)
-            std::swap(b.c[0], b.c[2]);
-        list.push_back(b);
-    }
-    Frame f(w, h, PixelFormat::Rgb8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            const double sx = x - shift;
-            const double t = 0.5 + 0.25 * std::sin(sx * 0.3) * std::cos(y * 0.27);
-            uint8_t rgb[3] = {uint8_t(90 + 60 * t), uint8_t(110 + 50 * t), uint8_t(100 + 40 * t)};
-            for (const Blob &b : list)
-                if ((sx - b.x) * (sx - b.x) + (y - b.y) * (y - b.y) < b.r * b.r)
-                    for (int c = 0; c < 3; ++c)
-                        rgb[c] = uint8_t(std::clamp(b.c[c] * (0.8 + 0.4 * t), 0.0, 255.0));
-            std::copy(rgb, rgb + 3, f.row(y) + x * 3);
-        }
-    return f;
-}
-
-std::vector<Frame> movingShot(int n, double step, int w = 96, int h = 64)
-{
-    std::vector<Frame> frames;
-    for (int i = 0; i < n; ++i)
-        frames.push_back(blobs(w, h, i * step));
-    return frames;
-}
+using test::movingShot;
+using test::blobs;
+using test::difference;
 
 double meanChromaPsnr(const CollectSink &sink, const MemoryShot &shot)
 {
@@ -113,31 +79,6 @@ public:
 private:
     ml::ChromaRefinerInfo m_info;
 };
-
-// How two runs' RGB outputs differ: the largest byte difference and the share of bytes that
-// differ at all.
-struct Difference
-{
-    int largest = 0;
-    double share = 0.0;
-};
-Difference difference(const CollectSink &a, const CollectSink &b)
-{
-    Difference d;
-    size_t differing = 0, total = 0;
-    for (const auto &[i, f] : a.frames) {
-        const Frame &g = b.frames.at(i);
-        for (int y = 0; y < f.height(); ++y)
-            for (int x = 0; x < f.width() * 3; ++x) {
-                const int e = std::abs(int(f.constRow(y)[x]) - int(g.constRow(y)[x]));
-                d.largest = std::max(d.largest, e);
-                differing += e > 0 ? 1 : 0;
-                ++total;
-            }
-    }
-    d.share = total ? double(differing) / double(total) : 0.0;
-    return d;
-}
 
 // Options for vpn with a random refiner written into `dir`, on the CPU (empty path on failure).
 PropagationMethodOptions randomRefinerOnCpu(const QTemporaryDir &dir)
@@ -290,29 +231,6 @@ private slots:
         QCOMPARE(difference(fellBack, onCpu).largest, 0);
     }
 
-    // Where a GPU exists: bnn with its filter on CUDA against the C++ lattice. Atomic adds on
-    // the GPU sum in another order, so a rounding tie may pick another simplex: a loose bound.
-    void bnnOnGpu()
-    {
-        auto probe = ml::LatticeFilter::create(4, 3, QStringLiteral("auto"));
-        QVERIFY(probe.hasValue());
-        if (!(*probe)->onGpu())
-            QSKIP("no GPU: the CUDA lattice is checked on machines that have one");
-        MemoryShot shot(movingShot(6, 2.0));
-        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
-        CollectSink native, gpu;
-        Feedback f1, f2;
-        QVERIFY(makeBnnMethod()->propagate(shot, keys, native, f1).hasValue());
-        auto onGpu = makeBnnMethodOn(QStringLiteral("cuda"));
-        QVERIFY(onGpu.hasValue());
-        QVERIFY((*onGpu)->propagate(shot, keys, gpu, f2).hasValue());
-        const Difference d = difference(gpu, native);
-        QVERIFY2(d.largest <= 8 && d.share <= 0.05,
-                 qPrintable(QStringLiteral("up to %1 levels, %2 of the bytes")
-                                .arg(d.largest)
-                                .arg(d.share)));
-    }
-
     // A pattern translating by 2.5 pixels a frame: following the motion beats copying.
     void motionBeatsCopy()
     {
@@ -405,5 +323,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLatticeMethods)
+TINCTURE_TEST_GUILESS_MAIN(TestLatticeMethods)
 #include "tst_latticemethods.moc"

@@ -1,6 +1,7 @@
 // The permutohedral lattice against brute-force Gaussian filtering on small random point sets.
 
 #include "propagation/permutohedral.h"
+#include "testmain.h"
 
 #include <QTest>
 
@@ -214,5 +215,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPermutohedral)
+TINCTURE_TEST_GUILESS_MAIN(TestPermutohedral)
 #include "tst_permutohedral.moc"

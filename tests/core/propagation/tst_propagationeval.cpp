@@ -4,6 +4,7 @@
 #include "metrics/imagemetrics.h"
 #include "metrics/scoringio.h"
 #include "propagation/evaluation.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -200,5 +201,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPropagationEval)
+TINCTURE_TEST_GUILESS_MAIN(TestPropagationEval)
 #include "tst_propagationeval.moc"

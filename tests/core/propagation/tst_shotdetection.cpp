@@ -6,6 +6,7 @@
 #include "media/imageio.h"
 #include "media/videosource.h"
 #include "testsupport.h"
+#include "testmain.h"
 
 #include <QDir>
 #include <QTest>
@@ -130,28 +131,6 @@ private slots:
         QCOMPARE(total, int64_t(180));
     }
 
-    // Real footage without cuts (camera motion, occlusion, lighting): no cut may be found.
-    // Needs the shared dev set; skipped without it.
-    void devSequencesHaveNoCuts()
-    {
-        const QDir dev(QStringLiteral("/work/shared/data/video/dev"));
-        if (!dev.exists())
-            QSKIP("the dev set (/work/shared/data/video/dev) is not here");
-        for (const QString &name : dev.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-            const QDir seq(dev.filePath(name));
-            ShotDetector detector;
-            for (const QString &file : seq.entryList({QStringLiteral("*.jpg")}, QDir::Files,
-                                                     QDir::Name)) {
-                auto frame = readImage(seq.filePath(file));
-                QVERIFY(frame.hasValue());
-                detector.add(frame->luma());
-            }
-            const auto shots = detector.finish();
-            QVERIFY2(shots.size() == 1, qPrintable(name + QStringLiteral(": ") +
-                                                   describeShots(shots)));
-        }
-    }
-
     void cancel()
     {
         auto source = VideoSource::open(test::samplePath());
@@ -164,5 +143,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestShotDetection)
+TINCTURE_TEST_GUILESS_MAIN(TestShotDetection)
 #include "tst_shotdetection.moc"
