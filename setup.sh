@@ -19,8 +19,9 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
 )
 # Only the tests need these: the ffmpeg/ffprobe CLIs make fixtures and cross-check outputs,
-# Xvfb gives the GUI tests a real X server.
-TEST_PACKAGES=(ffmpeg xvfb xauth)
+# Xvfb gives the GUI tests a real X server; the package test builds the .deb (dpkg-dev's
+# dpkg-shlibdeps), validates its desktop files and installs it into a clean debootstrap root.
+TEST_PACKAGES=(ffmpeg xvfb xauth dpkg-dev desktop-file-utils appstream debootstrap)
 
 install_packages() {
   local missing=()
