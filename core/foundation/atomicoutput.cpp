@@ -1,12 +1,19 @@
 #include "foundation/atomicoutput.h"
 
+#include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
+#include <QMutex>
 #include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSysInfo>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <csignal>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +25,46 @@ namespace {
 QString randomSuffix()
 {
     return QString::number(QRandomGenerator::global()->generate64(), 36);
+}
+
+// This machine in a temporary's name, so that a folder shared between machines (a cluster's
+// storage) is swept only of this machine's leftovers.
+const QString &hostTag()
+{
+    static const QString tag = QString::fromLatin1(
+        QCryptographicHash::hash(QSysInfo::machineHostName().toUtf8(), QCryptographicHash::Md5)
+            .toHex()
+            .left(8));
+    return tag;
+}
+
+// "<pid>-<host>-<random>": the owner of a temporary or a set-aside folder.
+QString ownerTag()
+{
+    return QStringLiteral("%1-%2-%3").arg(QCoreApplication::applicationPid()).arg(hostTag(),
+                                                                                  randomSuffix());
+}
+
+const QRegularExpression &leftoverName()
+{
+    static const QRegularExpression re(
+        QStringLiteral("^(.*)\\.tincture-(tmp|old)-(\\d+)-([0-9a-z]+)-[0-9a-z]+(\\..*)?$"));
+    return re;
+}
+
+bool processIsGone(qint64 pid)
+{
+    return pid > 0 && pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) != 0
+           && errno == ESRCH;
+}
+
+void removeEntry(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isDir() && !info.isSymLink())
+        QDir(path).removeRecursively();
+    else
+        QFile::remove(path);
 }
 
 bool isEmptyFolder(const QString &path)
@@ -66,6 +113,40 @@ int renameNoReplace(const QByteArray &from, const QByteArray &to, bool folder)
 
 } // namespace
 
+void AtomicOutput::sweepLeftovers(const QString &folder)
+{
+    static QMutex mutex;
+    static QSet<QString> swept;
+    const QString key = QFileInfo(folder).absoluteFilePath();
+    {
+        QMutexLocker lock(&mutex);
+        if (swept.contains(key))
+            return;
+        swept.insert(key);
+    }
+    const QDir dir(key);
+    const QStringList names =
+        dir.entryList({QStringLiteral("*.tincture-tmp-*"), QStringLiteral("*.tincture-old-*")},
+                      QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    for (const QString &name : names) {
+        const QRegularExpressionMatch m = leftoverName().match(name);
+        if (!m.hasMatch() || m.captured(4) != hostTag() || !processIsGone(m.captured(3).toLongLong()))
+            continue;
+        const QString path = dir.filePath(name);
+        if (m.captured(2) == QLatin1String("old")) {
+            // The owner died between setting the old folder aside and moving the new one in:
+            // the old one goes back under its name if that is still free.
+            const QString target = dir.filePath(m.captured(1));
+            if (!QFileInfo(target).exists() && !QFileInfo(target).isSymLink()
+                && std::rename(QFile::encodeName(path).constData(),
+                               QFile::encodeName(target).constData())
+                       == 0)
+                continue;
+        }
+        removeEntry(path);
+    }
+}
+
 Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind, Existing existing)
 {
     if (targetPath.isEmpty())
@@ -96,7 +177,8 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind, E
     out.m_targetPath = target.absoluteFilePath();
     // Keep the extension last so that writers which guess the format from it still work.
     const QString suffix = target.completeSuffix();
-    const QString base = QStringLiteral(".%1.tincture-tmp-%2").arg(target.baseName(), randomSuffix());
+    sweepLeftovers(folder);
+    const QString base = QStringLiteral(".%1.tincture-tmp-%2").arg(target.baseName(), ownerTag());
     out.m_tempPath = folder + QLatin1Char('/') + base
                      + (suffix.isEmpty() || kind == Kind::Folder ? QString()
                                                                  : QLatin1Char('.') + suffix);
@@ -180,7 +262,7 @@ Result<void> AtomicOutput::commit()
     if (m_kind == Kind::Folder && QFileInfo(m_targetPath).isDir()) {
         // A folder cannot be renamed over a non-empty one: move the old one aside first, and
         // put it back if the swap fails.
-        const QString aside = m_targetPath + QStringLiteral(".tincture-old-") + randomSuffix();
+        const QString aside = m_targetPath + QStringLiteral(".tincture-old-") + ownerTag();
         const QByteArray asideBytes = QFile::encodeName(aside);
         if (std::rename(to.constData(), asideBytes.constData()) != 0) {
             const QString why = QString::fromLocal8Bit(strerror(errno));

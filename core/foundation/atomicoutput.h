@@ -5,6 +5,12 @@
 // replaced only when the owner says so (Existing::Replace); otherwise begin() refuses it and the
 // final rename will not replace one that appeared meanwhile (renameat2's RENAME_NOREPLACE).
 // An empty folder counts as no target: replacing it loses nothing. Not thread-safe; one owner.
+//
+// Temporaries are named ".<name>.tincture-tmp-<pid>-<host>-<random>[.<ext>]". A process killed
+// outright (SIGKILL, a power cut) leaves its temporary behind; the first begin() in a folder
+// in a later process removes every leftover there whose process is gone (on this machine: a
+// folder shared between machines keeps the others' until they sweep it themselves), and puts a
+// folder that was set aside for replacement back under its name if that is still free.
 
 #include "foundation/result.h"
 
@@ -33,6 +39,10 @@ public:
 
     const QString &tempPath() const { return m_tempPath; }
     const QString &targetPath() const { return m_targetPath; }
+
+    // Removes the leftovers of dead processes in `folder` (once per folder and process; begin()
+    // calls it). Any thread.
+    static void sweepLeftovers(const QString &folder);
 
     // Renames the temporary into place (replacing an existing target only with
     // Existing::Replace).

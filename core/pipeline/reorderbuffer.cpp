@@ -1,15 +1,85 @@
 #include "pipeline/reorderbuffer.h"
 
+#include <QDir>
 #include <QFile>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace tincture::pipeline {
+
+namespace {
+
+QString lastError()
+{
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+
+// Whole-buffer pwrite/pread (they may move fewer bytes than asked).
+bool writeAt(int fd, const uint8_t *data, size_t size, int64_t offset)
+{
+    while (size > 0) {
+        const ssize_t n = ::pwrite(fd, data, size, off_t(offset));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= size_t(n);
+        offset += n;
+    }
+    return true;
+}
+
+bool readAt(int fd, uint8_t *data, size_t size, int64_t offset)
+{
+    while (size > 0) {
+        const ssize_t n = ::pread(fd, data, size, off_t(offset));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        size -= size_t(n);
+        offset += n;
+    }
+    return true;
+}
+
+} // namespace
 
 FrameReorderBuffer::FrameReorderBuffer(int64_t memoryBudgetBytes)
     : m_budget(memoryBudgetBytes)
 {
 }
 
-FrameReorderBuffer::~FrameReorderBuffer() = default;
+FrameReorderBuffer::~FrameReorderBuffer()
+{
+    if (m_spillFd >= 0)
+        ::close(m_spillFd);
+}
+
+Result<void> FrameReorderBuffer::openSpill()
+{
+    const QByteArray dir = QFile::encodeName(QDir::tempPath());
+    m_spillFd = ::open(dir.constData(), O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+    if (m_spillFd < 0) {
+        // A file system without O_TMPFILE: a named file, unlinked at once.
+        QByteArray name = dir + "/tincture-spill-XXXXXX";
+        m_spillFd = ::mkostemp(name.data(), O_CLOEXEC);
+        if (m_spillFd >= 0)
+            ::unlink(name.constData());
+    }
+    if (m_spillFd < 0)
+        return makeError(ErrorCode::WriteFailed,
+                         QStringLiteral("%1: cannot create a file to spill frames to")
+                             .arg(QDir::tempPath()),
+                         lastError());
+    return {};
+}
 
 Result<void> FrameReorderBuffer::put(int index, const Frame &colour)
 {
@@ -21,23 +91,17 @@ Result<void> FrameReorderBuffer::put(int index, const Frame &colour)
         m_memory.emplace(index, colour);
         return {};
     }
-    if (!m_dir) {
-        m_dir = std::make_unique<QTemporaryDir>();
-        if (!m_dir->isValid())
-            return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("cannot create a temporary folder for frames"),
-                             m_dir->errorString());
-    }
-    const QString path = m_dir->filePath(QString::number(index));
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly)
-        || file.write(reinterpret_cast<const char *>(colour.constData()),
-                      qint64(colour.byteSize()))
-            != qint64(colour.byteSize()))
+    if (m_spillFd < 0)
+        if (Result<void> ok = openSpill(); !ok)
+            return ok;
+    if (!writeAt(m_spillFd, colour.constData(), colour.byteSize(), m_spillEnd))
         return makeError(ErrorCode::WriteFailed,
-                         QStringLiteral("%1: cannot spill a frame (disk full?)").arg(path),
-                         file.errorString());
-    m_disk.emplace(index, Spilled{path, colour.width(), colour.height(), colour.format()});
+                         QStringLiteral("%1: cannot spill frame %2 (disk full?)")
+                             .arg(QDir::tempPath())
+                             .arg(index),
+                         lastError());
+    m_disk.emplace(index, Spilled{m_spillEnd, colour.width(), colour.height(), colour.format()});
+    m_spillEnd += int64_t(colour.byteSize());
     ++m_spilled;
     return {};
 }
@@ -55,14 +119,16 @@ Result<Frame> FrameReorderBuffer::take(int index)
         return makeError(ErrorCode::Internal,
                          QStringLiteral("propagation produced no frame %1").arg(index));
     Frame f(it->second.width, it->second.height, it->second.format);
-    QFile file(it->second.path);
-    if (!file.open(QIODevice::ReadOnly)
-        || file.read(reinterpret_cast<char *>(f.data()), qint64(f.byteSize()))
-            != qint64(f.byteSize()))
+    if (!readAt(m_spillFd, f.data(), f.byteSize(), it->second.offset))
         return makeError(ErrorCode::FileUnreadable,
-                         QStringLiteral("%1: spilled frame unreadable").arg(it->second.path));
-    file.remove();
+                         QStringLiteral("spilled frame %1 unreadable").arg(index), lastError());
+    // Give the frame's blocks back; where holes are not supported the space goes when the file
+    // is closed.
+    ::fallocate(m_spillFd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(it->second.offset),
+                off_t(f.byteSize()));
     m_disk.erase(it);
+    if (m_disk.empty() && ::ftruncate(m_spillFd, 0) == 0)
+        m_spillEnd = 0;
     return f;
 }
 
@@ -70,9 +136,9 @@ void FrameReorderBuffer::clear()
 {
     m_memory.clear();
     m_bytes = 0;
-    for (auto &[i, s] : m_disk)
-        QFile::remove(s.path);
     m_disk.clear();
+    if (m_spillFd >= 0 && ::ftruncate(m_spillFd, 0) == 0)
+        m_spillEnd = 0;
 }
 
 } // namespace tincture::pipeline

@@ -1,5 +1,6 @@
 #include "project/projectfile.h"
 
+#include "foundation/atomicoutput.h"
 #include "foundation/outputguard.h"
 
 #include <QColor>
@@ -9,10 +10,10 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 #include <cmath>
+#include <unistd.h>
 
 namespace tincture::project {
 
@@ -96,24 +97,32 @@ QString autosaveDir()
            QStringLiteral("/autosave");
 }
 
+// All or nothing, and on the disk before the rename (fsync): after a kill or a power cut the
+// file is the old project or the new one. A killed save's temporary is swept by the next save
+// in the folder (AtomicOutput).
 Result<void> writeJson(const QString &path, const QJsonObject &root, bool keepBackup)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
+    Result<AtomicOutput> out = AtomicOutput::begin(path, AtomicOutput::Kind::File, Existing::Replace);
+    if (!out)
+        return out.error();
+    QFile file(out->tempPath());
+    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush()
+        || ::fsync(file.handle()) != 0)
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    file.close();
     if (keepBackup && QFile::exists(path)) {
+        // The backup is a second name for the file about to be replaced (a hard link: instant,
+        // nothing half-copied); a copy where the file system has no hard links.
         const QString bak = path + QStringLiteral(".bak");
         QFile::remove(bak);
-        if (!QFile::copy(path, bak))
+        if (::link(QFile::encodeName(path).constData(), QFile::encodeName(bak).constData()) != 0
+            && !QFile::copy(path, bak))
             return makeError(ErrorCode::WriteFailed,
                              QStringLiteral("cannot keep a backup of %1 as %2").arg(path, bak));
     }
-    if (!file.commit())
-        return makeError(ErrorCode::WriteFailed,
-                         QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    return {};
+    return out->commit();
 }
 
 } // namespace

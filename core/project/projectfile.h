@@ -2,8 +2,10 @@
 // The project file (.tincture): JSON with an integer formatVersion, migrated one version at a
 // time on load. Holds the media path (relative to the project file), the media's fingerprint,
 // an optional colour reference clip, the shots with their keyframes and strokes (vectors), and
-// the model and parameters. Saving goes through QSaveFile (all or nothing) and keeps the
-// previous file as <name>.bak. Loading collects warnings (a missing or changed media file, a
+// the model and parameters. Saving is all or nothing and synced to disk before it replaces
+// the file, and keeps the previous file as <name>.bak. It goes through AtomicOutput rather
+// than QSaveFile because QSaveFile's temporaries outlive a SIGKILL with nothing to remove
+// them; AtomicOutput's are swept by the next save in the folder. Loading collects warnings (a missing or changed media file, a
 // malformed stroke) instead of failing on the first; only an unreadable file, invalid JSON or
 // a version newer than this build is an error.
 //

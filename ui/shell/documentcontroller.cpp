@@ -1,5 +1,6 @@
 #include "shell/documentcontroller.h"
 
+#include "foundation/atomicoutput.h"
 #include "imageconvert.h"
 #include "jobs/jobmanager.h"
 #include "project/commands.h"
@@ -107,6 +108,8 @@ bool DocumentController::openProject(const QString &path, Recovery recovery)
             loadFrom = path + QStringLiteral(".autosave");
     }
     m_jobs->cancelAll();
+    // What a killed earlier session left beside the project goes now, not at the next save.
+    AtomicOutput::sweepLeftovers(QFileInfo(path).absolutePath());
     Result<project::LoadReport> loaded = project::loadProject(loadFrom, *m_project);
     if (!loaded) {
         report({loaded.error().message}, tr("Cannot open the project"));
@@ -152,6 +155,7 @@ void DocumentController::onFetcherOpened(const QString &path)
     m_openingProject = false;
     m_footageOpen = true;
     m_cache.ensureExists();
+    AtomicOutput::sweepLeftovers(m_cache.dir());
     emit footageOpened(path);
     startAnalysis(fresh);
 }
