@@ -2,6 +2,12 @@
 
 #include "foundation/outputguard.h"
 
+#include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <sys/statvfs.h>
+
 namespace tincture {
 
 EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec)
@@ -15,6 +21,47 @@ EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec)
     if (source.audioStreams > 0 && source.container != QLatin1String("image-sequence"))
         s.audioSource = source.path;
     return s;
+}
+
+int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t frames)
+{
+    double bytesPerPixel = 0.8;
+    switch (codec) {
+    case VideoCodec::H264:
+        bytesPerPixel = 0.01;
+        break;
+    case VideoCodec::Ffv1:
+        bytesPerPixel = 0.7;
+        break;
+    case VideoCodec::ProRes:
+        bytesPerPixel = 0.6;
+        break;
+    case VideoCodec::PngSequence:
+    case VideoCodec::TiffSequence:
+        bytesPerPixel = 0.8;
+        break;
+    }
+    return int64_t(bytesPerPixel * double(width) * double(height) * double(std::max<int64_t>(frames, 0)));
+}
+
+Result<void> checkOutputSpace(const QString &output, VideoCodec codec, int width, int height,
+                              int64_t frames)
+{
+    const QString folder = QFileInfo(output).absolutePath();
+    struct statvfs fs;
+    if (::statvfs(QFile::encodeName(folder).constData(), &fs) != 0)
+        return {}; // the writer reports a folder it cannot use
+    const int64_t available = int64_t(fs.f_bavail) * int64_t(fs.f_frsize);
+    const int64_t needed = estimatedOutputBytes(codec, width, height, frames);
+    if (available >= needed)
+        return {};
+    const auto mb = [](int64_t bytes) { return QString::number(double(bytes) / 1e6, 'f', 1); };
+    return makeError(ErrorCode::WriteFailed,
+                     QStringLiteral("%1: not enough space: %2 frames in %3 need about %4 MB, "
+                                    "and %5 has %6 MB free")
+                         .arg(output)
+                         .arg(frames)
+                         .arg(codecName(codec), mb(needed), folder, mb(available)));
 }
 
 Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &feedback)
@@ -44,6 +91,11 @@ Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &fee
                              .arg(request.first)
                              .arg(request.last)
                              .arg(info.frames));
+
+    if (Result<void> ok = checkOutputSpace(request.output, *codec, info.width, info.height,
+                                           last - first + 1);
+        !ok)
+        return ok.error();
 
     EncodeSettings settings = encodeSettingsFor(info, *codec);
     settings.h264Crf = request.h264Crf;

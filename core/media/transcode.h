@@ -47,4 +47,13 @@ struct TranscodeReport
 
 Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &feedback);
 
+// A low estimate of what `frames` frames of width × height take in `codec` (bytes per pixel
+// measured on smooth footage, which compresses best: H.264 at CRF 16 0.01, FFV1 0.7, ProRes
+// 422 HQ 0.6, 16-bit PNG/TIFF 0.8), and a refusal (WriteFailed, naming the output and both
+// sizes) when the output's volume has less free space than that. A film that fits the
+// estimate can still fill the disk midway; the encoder then fails cleanly.
+int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t frames);
+Result<void> checkOutputSpace(const QString &output, VideoCodec codec, int width, int height,
+                              int64_t frames);
+
 } // namespace tincture

@@ -218,7 +218,7 @@ Result<void> VideoEncoder::Impl::drain(bool flush)
         pkt->stream_index = stream->index;
         if (int wr = av_interleaved_write_frame(muxer, pkt.get()); wr < 0)
             return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("%1: writing failed (disk full?)").arg(path),
+                             QStringLiteral("%1: writing failed: %2").arg(path, ff::errorText(wr)),
                              ff::errorText(wr));
     }
 }

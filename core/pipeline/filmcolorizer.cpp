@@ -71,6 +71,13 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
     VideoSource &film = **source;
     const int64_t frameCount = film.frameCount();
     JobProgress progress(feedback, frameCount);
+    // Before the shots and keyframes, so that a full disk is known at once.
+    if (const std::optional<VideoCodec> codec =
+            request.codec ? request.codec : codecForPath(request.output))
+        if (Result<void> ok = checkOutputSpace(request.output, *codec, film.info().width,
+                                               film.info().height, frameCount);
+            !ok)
+            return ok.error();
 
     for (const KeyframeOverride &k : request.keyframes)
         if (k.frame < 0 || k.frame >= frameCount)

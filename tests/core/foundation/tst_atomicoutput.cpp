@@ -2,10 +2,16 @@
 #include "testsupport.h"
 #include "testmain.h"
 
+#include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 using namespace tincture;
 
@@ -104,6 +110,47 @@ private slots:
         Result<AtomicOutput> again = AtomicOutput::begin(target, AtomicOutput::Kind::Folder);
         QVERIFY(!again);
         QCOMPARE(again.error().code, ErrorCode::OutputExists);
+    }
+    // Leftovers of a process that is gone (this machine's) go at the first begin() in the
+    // folder; a live process's, another machine's and an unrelated hidden file stay; a folder
+    // set aside for replacement comes back under its free name.
+    void leftoversOfDeadProcessesAreSwept()
+    {
+        QTemporaryDir dir;
+        QProcess gone;
+        gone.start(QStringLiteral("true"));
+        QVERIFY(gone.waitForFinished());
+        const qint64 deadPid = gone.processId() > 0 ? gone.processId() : 0;
+        QVERIFY(deadPid == 0 || ::kill(pid_t(deadPid), 0) != 0);
+        const QString dead = QString::number(deadPid ? deadPid : 999999999);
+        const QString host = QString::fromLatin1(
+            QCryptographicHash::hash(QSysInfo::machineHostName().toUtf8(),
+                                     QCryptographicHash::Md5)
+                .toHex()
+                .left(8));
+        const QString live = QString::number(QCoreApplication::applicationPid());
+        const QString stale = QStringLiteral(".film.tincture-tmp-%1-%2-abc.mp4").arg(dead, host);
+        const QString mine = QStringLiteral(".film.tincture-tmp-%1-%2-def.mp4").arg(live, host);
+        const QString elsewhere = QStringLiteral(".film.tincture-tmp-%1-0000beef-ghi.mp4").arg(dead);
+        const QString unrelated = QStringLiteral(".film.mp4.notes");
+        for (const QString &name : {stale, mine, elsewhere, unrelated})
+            writeAll(dir.filePath(name), "x");
+        const QString aside = QStringLiteral("frames.tincture-old-%1-%2-jkl").arg(dead, host);
+        QVERIFY(QDir(dir.path()).mkdir(aside));
+        writeAll(dir.filePath(aside + QStringLiteral("/00000.png")), "old frame");
+
+        Result<AtomicOutput> out = AtomicOutput::begin(dir.filePath(QStringLiteral("new.mkv")));
+        QVERIFY(out);
+        out->discard();
+        const QStringList left = QDir(dir.path()).entryList(
+            QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
+        QVERIFY2(!left.contains(stale), qPrintable(left.join(QLatin1Char(' '))));
+        QVERIFY(left.contains(mine));
+        QVERIFY(left.contains(elsewhere));
+        QVERIFY(left.contains(unrelated));
+        QVERIFY(!left.contains(aside));
+        QCOMPARE(test::fileBytes(dir.filePath(QStringLiteral("frames/00000.png"))),
+                 QByteArray("old frame"));
     }
     void missingFolderIsAnError()
     {
