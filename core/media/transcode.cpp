@@ -77,7 +77,10 @@ Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &fee
                          QStringLiteral("%1: cannot tell the format from the extension; give "
                                         "--codec h264|ffv1|prores|png|tiff")
                              .arg(request.output));
-    Result<std::unique_ptr<VideoSource>> opened = VideoSource::open(request.input, request.source);
+    // Frames stream through once, in order: a decoded-frame cache would only hold memory.
+    SourceOptions sourceOptions = request.source;
+    sourceOptions.cacheBytes = 0;
+    Result<std::unique_ptr<VideoSource>> opened = VideoSource::open(request.input, sourceOptions);
     if (!opened)
         return opened.error();
     VideoSource &source = **opened;

@@ -99,8 +99,10 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
     }
     report.detectSeconds = clock.elapsed() / 1000.0;
 
-    // 2. Keyframes: the user's where given, the model's at each remaining shot's middle.
-    clock.restart();
+    // 2. Keyframes: the user's where given, the model's at each remaining shot's middle. They
+    // are made when their shot's turn comes, so that memory does not grow with the number of
+    // shots; here the user's are only checked (readable, the film's size, hints with alpha),
+    // so that a bad one fails the job before any work.
     std::shared_ptr<const ml::Colorizer> colorizer;
     auto modelFor = [&]() -> Result<std::shared_ptr<const ml::Colorizer>> {
         if (!colorizer) {
@@ -117,73 +119,95 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
         }
         return colorizer;
     };
-    std::map<FrameIndex, Frame> keyframes; // film frame → colour
+    std::map<FrameIndex, const KeyframeOverride *> overrides;
     for (const KeyframeOverride &k : request.keyframes) {
         if (feedback.isCancelled())
             return Error::cancelled();
         auto frame = film.frame(k.frame);
         if (!frame)
             return frame.error();
-        const Frame grey = frame->luma();
-        if (!k.image.isEmpty()) {
-            auto image = readKeyframeImage(k.image, grey);
-            if (!image)
-                return image.error();
-            keyframes[k.frame] = *image;
-        } else {
-            auto hints = readKeyframeImage(k.hints, grey);
-            if (!hints)
-                return hints.error();
-            if (hints->channels() != 4)
-                return makeError(ErrorCode::InvalidArgument,
-                                 QStringLiteral("%1: the hint image has no alpha channel; it "
-                                                "must be RGBA, alpha > 0 marking the scribbles")
-                                     .arg(k.hints));
-            auto model = modelFor();
-            if (!model)
-                return model.error();
-            auto prior = (*model)->colorize(grey);
-            if (!prior)
-                return prior.error();
-            colour::ScribbleInput input{grey, *hints, *prior, Frame()};
-            colour::ScribbleParams params;
-            params.priorWeight = request.priorWeight;
-            params.threads = request.threads;
-            Feedback solve;
-            solve.linkParent(&feedback);
-            auto solved = colour::colouriseScribbles(input, params, solve);
-            if (!solved)
-                return solved.error();
-            for (const QString &w : solve.warnings())
-                feedback.warn(QStringLiteral("keyframe %1: %2").arg(k.frame).arg(w));
-            keyframes[k.frame] = *solved;
-        }
+        auto image = readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, frame->luma());
+        if (!image)
+            return image.error();
+        if (!k.hints.isEmpty() && image->channels() != 4)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("%1: the hint image has no alpha channel; it "
+                                            "must be RGBA, alpha > 0 marking the scribbles")
+                                 .arg(k.hints));
+        overrides[k.frame] = &k;
         report.userKeyframes.push_back(k.frame);
     }
-    for (const Shot &shot : report.shots) {
-        const bool covered =
-            keyframes.lower_bound(shot.first) != keyframes.upper_bound(shot.last);
-        if (covered)
-            continue;
-        if (feedback.isCancelled())
-            return Error::cancelled();
-        const FrameIndex middle = (shot.first + shot.last) / 2;
-        auto frame = film.frame(middle);
+    for (const Shot &shot : report.shots)
+        if (overrides.lower_bound(shot.first) == overrides.upper_bound(shot.last))
+            report.modelKeyframes.push_back((shot.first + shot.last) / 2);
+    if (!report.modelKeyframes.empty()) // a missing or broken model fails the job now too
+        if (auto model = modelFor(); !model)
+            return model.error();
+
+    // One user keyframe's colour: the image as it is, or the hints solved over the model's
+    // proposal.
+    auto userKeyframe = [&](const KeyframeOverride &k) -> Result<Frame> {
+        auto frame = film.frame(k.frame);
         if (!frame)
             return frame.error();
+        const Frame grey = frame->luma();
+        if (!k.image.isEmpty())
+            return readKeyframeImage(k.image, grey);
+        auto hints = readKeyframeImage(k.hints, grey);
+        if (!hints)
+            return hints.error();
         auto model = modelFor();
         if (!model)
             return model.error();
-        auto coloured = (*model)->colorize(*frame);
-        if (!coloured)
-            return coloured.error();
-        keyframes[middle] = *coloured;
-        report.modelKeyframes.push_back(middle);
-    }
-    report.keyframeSeconds = clock.elapsed() / 1000.0;
+        auto prior = (*model)->colorize(grey);
+        if (!prior)
+            return prior.error();
+        colour::ScribbleInput input{grey, *hints, *prior, Frame()};
+        colour::ScribbleParams params;
+        params.priorWeight = request.priorWeight;
+        params.threads = request.threads;
+        Feedback solve;
+        solve.linkParent(&feedback);
+        auto solved = colour::colouriseScribbles(input, params, solve);
+        if (!solved)
+            return solved.error();
+        for (const QString &w : solve.warnings())
+            feedback.warn(QStringLiteral("keyframe %1: %2").arg(k.frame).arg(w));
+        return solved;
+    };
+    // A shot's keyframes, as offsets into the shot.
+    double keyframeSeconds = 0.0;
+    auto shotKeyframes = [&](const Shot &shot) -> Result<std::vector<Keyframe>> {
+        QElapsedTimer keyClock;
+        keyClock.start();
+        std::vector<Keyframe> keys;
+        for (auto it = overrides.lower_bound(shot.first);
+             it != overrides.upper_bound(shot.last); ++it) {
+            auto colour = userKeyframe(*it->second);
+            if (!colour)
+                return colour.error();
+            keys.push_back(Keyframe{int(it->first - shot.first), std::move(colour).value()});
+        }
+        if (keys.empty()) {
+            const FrameIndex middle = (shot.first + shot.last) / 2;
+            auto frame = film.frame(middle);
+            if (!frame)
+                return frame.error();
+            auto model = modelFor();
+            if (!model)
+                return model.error();
+            auto coloured = (*model)->colorize(*frame);
+            if (!coloured)
+                return coloured.error();
+            keys.push_back(Keyframe{int(middle - shot.first), std::move(coloured).value()});
+        }
+        keyframeSeconds += keyClock.elapsed() / 1000.0;
+        return keys;
+    };
 
-    // 3. Propagation shot by shot, inside the encoding pass: when the encoder asks for a
-    // shot's first frame, the whole shot is propagated into a reorder buffer.
+    // 3. Keyframes and propagation shot by shot, inside the encoding pass: when the encoder
+    // asks for a shot's first frame, its keyframes are made and the whole shot is propagated
+    // into a reorder buffer.
     clock.restart();
     auto method = createPropagationMethod(report.method);
     if (!method)
@@ -199,14 +223,13 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
         const Shot &shot = report.shots[shotIndex];
         if (i == shot.first) {
             buffer.clear();
-            std::vector<Keyframe> shotKeys;
-            for (auto it = keyframes.lower_bound(shot.first);
-                 it != keyframes.upper_bound(shot.last); ++it)
-                shotKeys.push_back(Keyframe{int(it->first - shot.first), it->second});
+            auto shotKeys = shotKeyframes(shot);
+            if (!shotKeys)
+                return shotKeys.error();
             VideoShotSource shotSource(film, shot.first, shot.last, &feedback);
             Feedback inner;
             inner.linkParent(&feedback);
-            if (auto done = (*method)->propagate(shotSource, shotKeys, buffer, inner); !done)
+            if (auto done = (*method)->propagate(shotSource, *shotKeys, buffer, inner); !done)
                 return done.error();
             for (const QString &w : inner.warnings())
                 feedback.warn(w);
@@ -237,7 +260,8 @@ Result<ColorizeFilmReport> colorizeFilm(const ColorizeFilmRequest &request, Feed
         feedback.warn(w);
     if (!transcoded)
         return transcoded.error();
-    report.propagateEncodeSeconds = clock.elapsed() / 1000.0;
+    report.keyframeSeconds = keyframeSeconds;
+    report.propagateEncodeSeconds = clock.elapsed() / 1000.0 - keyframeSeconds;
     report.frames = transcoded->frames;
     report.audioStreams = transcoded->audioStreams;
     report.notes = transcoded->notes;
