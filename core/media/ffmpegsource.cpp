@@ -432,10 +432,7 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
                                  : Rational{sar.num, sar.den}.reduced();
     info.audioStreams = audio;
     info.audioCodec = audioCodec;
-    info.colour.primaries = par->color_primaries;
-    info.colour.transfer = par->color_trc;
-    info.colour.matrix = par->color_space;
-    info.colour.fullRange = par->color_range == AVCOL_RANGE_JPEG;
+    info.colour = ff::colourTagsOf(*par);
     d->outFormat = info.bitDepth > 8 ? PixelFormat::Rgb16 : PixelFormat::Rgb8;
 
     if (Result<void> ok = d->scan(); !ok)

@@ -9,6 +9,17 @@
 
 namespace tincture::ff {
 
+ColourTags colourTagsOf(const AVCodecParameters &par)
+{
+    const auto known = [](int value, int count) { return value >= 0 && value < count ? value : 2; };
+    ColourTags tags;
+    tags.primaries = known(enumValue(par.color_primaries), AVCOL_PRI_NB);
+    tags.transfer = known(enumValue(par.color_trc), AVCOL_TRC_NB);
+    tags.matrix = known(enumValue(par.color_space), AVCOL_SPC_NB);
+    tags.fullRange = enumValue(par.color_range) == AVCOL_RANGE_JPEG;
+    return tags;
+}
+
 QString errorText(int averror)
 {
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -150,13 +161,14 @@ Result<Frame> toFrame(const AVFrame *src, PixelFormat outFormat, int outWidth, i
                          QStringLiteral("cannot convert pixel format %1")
                              .arg(QString::fromLatin1(av_get_pix_fmt_name(srcFormat))));
     if (isYuv(srcFormat)) {
-        const bool fullRange = src->color_range == AVCOL_RANGE_JPEG || isFullRangeFormat(srcFormat);
-        const int *coeffs = sws_getCoefficients(swsMatrix(src->colorspace, src->height));
+        const bool fullRange =
+            enumValue(src->color_range) == AVCOL_RANGE_JPEG || isFullRangeFormat(srcFormat);
+        const int *coeffs = sws_getCoefficients(swsMatrix(enumValue(src->colorspace), src->height));
         sws_setColorspaceDetails(ctx, coeffs, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT),
                                  1, 0, 1 << 16, 1 << 16);
     } else if (isGrey(srcFormat)) {
         // Grey planes are full range unless tagged otherwise (PNG, TIFF, DPX).
-        const bool limited = src->color_range == AVCOL_RANGE_MPEG;
+        const bool limited = enumValue(src->color_range) == AVCOL_RANGE_MPEG;
         const int *coeffs = sws_getCoefficients(SWS_CS_DEFAULT);
         sws_setColorspaceDetails(ctx, coeffs, limited ? 0 : 1, coeffs, 1, 0, 1 << 16, 1 << 16);
     }

@@ -17,6 +17,7 @@ extern "C" {
 
 #include <QString>
 
+#include <cstring>
 #include <memory>
 
 namespace tincture::ff {
@@ -52,6 +53,20 @@ inline PacketPtr makePacket() { return PacketPtr(av_packet_alloc()); }
 
 QString errorText(int averror);
 QByteArray encodePath(const QString &path);
+
+// An enum field of an FFmpeg struct as the number stored in it. A damaged file can put any
+// value into the colour fields (FFmpeg copies them from the container), and loading an enum
+// outside its range is undefined behaviour; the number is safe to compare.
+template<typename Enum>
+int enumValue(const Enum &field)
+{
+    static_assert(sizeof(Enum) == sizeof(int));
+    int value = 0;
+    std::memcpy(&value, &field, sizeof value);
+    return value;
+}
+// The colour tags of a stream, with values FFmpeg does not know turned into 2 (unspecified).
+ColourTags colourTagsOf(const AVCodecParameters &par);
 
 // Routes FFmpeg's console logging into a per-thread "last error" (our errors carry the detail
 // instead); TINCTURE_FFMPEG_LOG=1 prints everything as FFmpeg would.

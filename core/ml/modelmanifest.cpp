@@ -55,7 +55,7 @@ Result<ModelManifest> readManifest(const QString &path)
     ModelManifest m;
     m.name = o.value(QStringLiteral("name")).toString();
     m.weightsFile = o.value(QStringLiteral("weights")).toString();
-    m.weightsBytes = qint64(o.value(QStringLiteral("weightsBytes")).toDouble());
+    m.weightsBytes = o.value(QStringLiteral("weightsBytes")).toInteger(-1); // -1: not a whole number
     m.sha256 = o.value(QStringLiteral("sha256")).toString().toLower();
     const QJsonObject arch = o.value(QStringLiteral("architecture")).toObject();
     m.baseWidth = arch.value(QStringLiteral("baseWidth")).toInt();
