@@ -4,6 +4,9 @@
 #   ./setup.sh demo    install, build, colourise resources/samples/sample.mp4 headlessly
 #   ./setup.sh test    install, build, run every test (GUI tests under Xvfb)
 #   ./setup.sh build   install and build only
+#   ./setup.sh sanitize  the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#                        (build-asan), and the threaded parts under ThreadSanitizer (build-tsan)
+#   ./setup.sh fuzz SECONDS  every libFuzzer target for SECONDS (build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -63,13 +66,36 @@ case "$cmd" in
     export OMP_WAIT_POLICY=PASSIVE
     xvfb-run -a -s "-screen 0 1600x1000x24" \
       ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900
+    # The fuzz targets under libFuzzer with ASan + UBSan: a fixed seed and number of runs.
+    tests/fuzz/run-fuzzers.sh smoke
+    ;;
+  sanitize)
+    install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    export OMP_WAIT_POLICY=PASSIVE
+    # LeakSanitizer reports what Qt, FFmpeg and LibTorch keep until exit as leaks of the
+    # process; the suite is checked for memory errors and undefined behaviour.
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    cmake --preset asan >/dev/null
+    cmake --build build-asan -j "$JOBS"
+    xvfb-run -a -s "-screen 0 1600x1000x24" \
+      ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1800 -LE package
+    cmake --preset tsan >/dev/null
+    cmake --build build-tsan -j "$JOBS" --target tst_jobmanager tst_scribblesolver tst_recycledmemory
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+    ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
+      -R '^(tst_jobmanager|tst_scribblesolver|tst_recycledmemory)$'
+    ;;
+  fuzz)
+    install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    tests/fuzz/run-fuzzers.sh "${2:?usage: ./setup.sh fuzz SECONDS}"
     ;;
   build)
     install_packages "${PACKAGES[@]}"
     build
     ;;
   *)
-    echo "usage: ./setup.sh demo|test|build" >&2
+    echo "usage: ./setup.sh demo|test|build|sanitize|fuzz SECONDS" >&2
     exit 2
     ;;
 esac

@@ -6,10 +6,17 @@
 # executions. Needs clang-14 and libclang-rt-14-dev (./setup.sh test installs them).
 # usage: tests/fuzz/run-fuzzers.sh SECONDS [TARGET...]   (targets: media image project
 #        manifest safetensors; default all)
+#        tests/fuzz/run-fuzzers.sh smoke [TARGET...]   CI's smoke: a fixed seed and a fixed
+#        number of runs (deterministic, about a minute each here) instead of a time
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-seconds=${1:?usage: run-fuzzers.sh SECONDS [TARGET...]}
+seconds=${1:?usage: run-fuzzers.sh SECONDS|smoke [TARGET...]}
 shift
+if [ "$seconds" = smoke ]; then
+  limit=(-seed=1 -runs="${TINCTURE_FUZZ_SMOKE_RUNS:-50000}")
+else
+  limit=(-max_total_time="$seconds")
+fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(media image project manifest safetensors)
 command -v clang++-14 >/dev/null || { echo "run-fuzzers: clang++-14 is not installed"; exit 77; }
@@ -25,11 +32,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=0
 for t in "${targets[@]}"; do
   work="$build/corpus/$t"; artifacts="$build/artifacts/$t"
+  # The smoke starts from the seeds alone, whatever earlier runs found: the same every time.
+  [ "$seconds" = smoke ] && { work="$build/corpus-smoke/$t"; rm -rf "$work"; }
   mkdir -p "$work" "$artifacts"
   log="$build/fuzz-$t.log"
-  echo "run-fuzzers: $t for $seconds s"
+  echo "run-fuzzers: $t (${limit[*]})"
   rc=0
-  "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
+  "$build/fuzz/fuzz_$t" "${limit[@]}" -timeout=30 -rss_limit_mb=4096 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
