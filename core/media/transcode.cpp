@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 namespace tincture {
 
@@ -49,8 +50,11 @@ Result<void> checkOutputSpace(const QString &output, VideoCodec codec, int width
 {
     const QString folder = QFileInfo(output).absolutePath();
     struct statvfs fs;
-    if (::statvfs(QFile::encodeName(folder).constData(), &fs) != 0)
-        return {}; // the writer reports a folder it cannot use
+    // A folder that cannot be written, or a file system without a size (/proc), is the
+    // writer's to report.
+    if (::statvfs(QFile::encodeName(folder).constData(), &fs) != 0 || fs.f_blocks == 0
+        || ::access(QFile::encodeName(folder).constData(), W_OK) != 0)
+        return {};
     const int64_t available = int64_t(fs.f_bavail) * int64_t(fs.f_frsize);
     const int64_t needed = estimatedOutputBytes(codec, width, height, frames);
     if (available >= needed)
