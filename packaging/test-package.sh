@@ -15,7 +15,7 @@ build=$(cd "${1:?usage: test-package.sh BUILD_DIR}" && pwd)
 skip() { echo "test-package: skipped: $*"; exit 77; }
 fail() { echo "test-package: FAILED: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (debootstrap, chroot, bind mounts)"
-for tool in debootstrap chroot mountpoint cpack dpkg-deb dpkg-shlibdeps desktop-file-validate \
+for tool in debootstrap chroot mountpoint cpack dpkg-deb dpkg-shlibdeps file desktop-file-validate \
             appstreamcli; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
 done
