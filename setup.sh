@@ -24,10 +24,10 @@ PACKAGES=(
 # Only the tests need these: the ffmpeg/ffprobe CLIs make fixtures and cross-check outputs,
 # Xvfb gives the GUI tests a real X server; the package test builds the .deb (dpkg-dev's
 # dpkg-shlibdeps, which needs file), validates its desktop files and installs it into a clean
-# debootstrap root; clang-14 with its runtime builds the libFuzzer targets
+# debootstrap root; clang-14 with its runtimes (sanitizers, OpenMP) builds the libFuzzer targets
 # (tests/fuzz/run-fuzzers.sh).
 TEST_PACKAGES=(ffmpeg xvfb xauth dpkg-dev file desktop-file-utils appstream debootstrap
-               clang-14 libclang-rt-14-dev)
+               clang-14 libclang-rt-14-dev libomp-14-dev)
 
 install_packages() {
   local missing=()
