@@ -5,7 +5,7 @@
 #   ./setup.sh test    install, build, run every test (GUI tests under Xvfb)
 #   ./setup.sh build   install and build only
 #   ./setup.sh sanitize  the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#                        (build-asan), and the threaded parts under ThreadSanitizer (build-tsan)
+#                        (build-asan), and the solver's threads under ThreadSanitizer (build-tsan)
 #   ./setup.sh fuzz SECONDS  every libFuzzer target for SECONDS (build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -81,11 +81,14 @@ case "$cmd" in
     cmake --build build-asan -j "$JOBS"
     xvfb-run -a -s "-screen 0 1600x1000x24" \
       ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1800 -LE package
+    # ThreadSanitizer on the solver's own thread team and its memory pool. The job manager
+    # is left out: its hand-offs go through Qt's event queue, whose locking TSan cannot see in
+    # Debian's uninstrumented Qt (docs/TRUST.md).
     cmake --preset tsan >/dev/null
-    cmake --build build-tsan -j "$JOBS" --target tst_jobmanager tst_scribblesolver tst_recycledmemory
+    cmake --build build-tsan -j "$JOBS" --target tst_scribblesolver tst_recycledmemory
     export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
     ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
-      -R '^(tst_jobmanager|tst_scribblesolver|tst_recycledmemory)$'
+      -R '^(tst_scribblesolver|tst_recycledmemory)$'
     ;;
   fuzz)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
