@@ -93,6 +93,10 @@ MainWindow::~MainWindow()
 {
     // Workers refer to controllers and caches: stop them before anything goes away.
     m_jobs->shutdown();
+    // The project, a child, is deleted by ~QObject after this window has stopped being a
+    // MainWindow; clearing its undo stack then emits modifiedChanged, which must not reach
+    // updateTitle on the half-destroyed window (UBSan: a call through the wrong dynamic type).
+    m_project->disconnect(this);
 }
 
 QDockWidget *MainWindow::addDock(QWidget *widget, const QString &title, const QString &name,
