@@ -78,7 +78,7 @@ float affinityWeights(float yr, const float *v, int n, float *w)
 
 // affinityWeights for an interior pixel, the same operations in the same order, written out
 // as straight-line code that the compiler vectorises across pixels (through the arrays and
-// loops it did not: session 10 found no vector instruction in the old interior loop). Each
+// loops it does not: written as a loop over the neighbours it compiles to scalar code). Each
 // plane is its own restrict pointer; through the array of plane pointers the stores might
 // alias.
 TINCTURE_HOT_CLONES

@@ -181,7 +181,7 @@ void galerkin(const Level &F, Level &C, Team &team)
 namespace {
 
 // One row of a power step: out = −Σ_j from_j · w_j over the eight neighbours, in that order
-// (the same floats as the scalar loop it replaced; session 12 made it a vector clone).
+// and without contraction, so the vector clone gives the same floats as plain scalar code.
 TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT void
 powerStepRow(int width, const float *const from[8], const float *const w[8], float *__restrict out)
 {
@@ -287,7 +287,7 @@ void buildRowWeights(Level &L, Team &team)
 // The surrogate S of level 0 (see the header comment): conductance c_pq = (u_pq + u_qp) / 2
 // from the unnormalised affinities u_pq = Z_p w_pq, −c_pq off the diagonal and Σ_q c_pq + λ Z_p
 // on it; a fixed neighbour q is a Dirichlet cell (c_pq = u_pq); fixed rows stay the identity.
-// (Until session 8 it was stored as 9 planes: 15 MB at 854×480, 75 MB at 1920×1080.)
+// S is not stored: as 9 planes it would take 15 MB at 854×480 and 75 MB at 1920×1080.
 namespace {
 
 // S's conductance between free cell p and its neighbour q = p + o_k, from u_pq = Z_p w_pq ≠ 0:

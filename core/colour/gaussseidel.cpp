@@ -81,7 +81,7 @@ gsPartialRowFromZeroImpl(int w, RowView v, const float *__restrict xI, const flo
 }
 
 // The choice of neighbours is made once a row, outside the loop: with the tests inside it the
-// compiler did not vectorise the loop (in session 10 this sweep cost more than a full one).
+// compiler does not vectorise the loop, and this partial sweep then costs more than a full one.
 TINCTURE_HOT_CLONES
 void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float *__restrict xI,
                           const float *__restrict xQ, const float *__restrict fI,
@@ -108,7 +108,7 @@ void gsPartialRowFromZero(int w, RowView v, bool north, bool south, const float 
 // multiply-add of this one. Copied out and timed on an 854-cell row (min of 200 × 100 rows,
 // `-O3`), it costs 0.44 ns a cell forward and 0.40 back, where the scalar loops below cost
 // 0.65–0.67 built for x86-64-v3 and 0.85 (four cells a step) or 0.97 (two) built for plain
-// x86-64, which is how the sweep ran them before session 11. Elsewhere the scan would be
+// x86-64. Elsewhere the scan would be
 // slower than the scalar loop (2.5 ns built for plain x86-64), so the loop stays: four cells
 // a step, each from the cell before the step (p), x_{i+1} = V1 + k1 p, x_{i+2} = V2 − k2 p,
 // x_{i+3} = V3 + k3 p with V_j = t_j − c_j V_{j−1} and k_j = c_j k_{j−1}.

@@ -3,14 +3,12 @@
 // (Level::coarseningRow: the symmetric surrogate S on a scaled level 0, the operator itself
 // above it).
 //
-// Until session 13 every cell computed its surrogate row, and the neighbours' entries its
-// barrier test reads, one coefficient at a time (Level::surrogateRow and a per-entry version
-// since removed): at
-// 1920×1080 that took 32 ms of the hierarchy's 68. Now each thread makes the coarsening rows
-// of three image rows at a time in a ring, S a vector kernel over a whole row, and the centre
-// points of an odd row are made as soon as the rows on either side have their edge points, so
-// each row of S is made once. The weights are the same floats as before (the same sums in the
-// same order; tst_coarsening compares them with the per-cell definition).
+// Each thread makes the coarsening rows of three image rows at a time in a ring, S by a vector
+// kernel over a whole row, and the centre points of an odd row are made as soon as the rows on
+// either side have their edge points, so each row of S is made once. Why: computed a cell at a
+// time, with the neighbours' entries its barrier test reads, the weights took 32 ms of the
+// hierarchy's 68 at 1920×1080. The weights are the per-cell definition's floats (the same sums
+// in the same order; tst_coarsening compares them with it).
 
 #include "colour/multigrid.h"
 #include "colour/vec8.h"

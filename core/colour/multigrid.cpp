@@ -33,7 +33,7 @@ stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__rest
     int i = 0;
 #ifdef TINCTURE_VEC8
     // GCC leaves the difference form's per-cell choice of e_r as a branch and the loop scalar
-    // (16.7 % of a 1920×1080 solve's profile in session 13): eight cells at a time by hand,
+    // (it was 16.7 % of a 1920×1080 solve's profile): eight cells at a time by hand,
     // the same operations in the same order as the scalar loop below.
     if constexpr (Difference) {
         const Vec8 one = Vec8{} + 1.0f, freeSum = Vec8{} + v.freeRowSum;

@@ -6,8 +6,7 @@
 // contiguous rows and vectorise; they are also built for AVX2+FMA, picked at load time.
 // Gauss–Seidel stays lexicographic (the same smoother as the interleaved scalar version): the
 // part of a row update that does not depend on the cell just swept is computed for the whole
-// row at once, then the row is a first-order recurrence run four cells a step (two before session
-// 11). Against the interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble
+// row at once, then the row is a first-order recurrence run four cells a step. Against the interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble
 // --runs 3` (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
 // cold at 854×480 and from 2990 to 2207 ms at 1920×1080, with the same iterations.
 // Level 0 may mark cells as fixed (identity rows: scribbles and kept pixels); their error is
@@ -33,9 +32,9 @@
 // A's residual; the residual is multiplied by Z before it is restricted (S ≈ Z·A). The cycle is
 // still one fixed linear operator, as BiCGSTAB needs. This is the symmetric mode. S is not
 // stored: Level::surrogateRow computes a row of it from A and Z where the coarsening reads one
-// (since session 8; the nine planes were 15 MB at 854×480 and 75 MB at 1920×1080).
+// (as nine planes it would take 15 MB at 854×480 and 75 MB at 1920×1080).
 //
-// The weighted mode (the default since session 7) keeps P from S but makes level 1 from the
+// The weighted mode (the default) keeps P from S but makes level 1 from the
 // true operator: A_1 = Pᵀ Π A P, and restricts Π r, where Π = diag(π) and π is (a local
 // approximation of) the stationary measure of the random walk W = I − A of the free rows,
 // πᵀ W = πᵀ (buildRowWeights: ten power steps from Z, which π would be were the affinities

@@ -67,21 +67,6 @@ void removeEntry(const QString &path)
         QFile::remove(path);
 }
 
-bool isEmptyFolder(const QString &path)
-{
-    const QFileInfo info(path);
-    return info.isDir() && !info.isSymLink()
-           && QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden
-                                 | QDir::System);
-}
-
-// Whether something (a file, a folder, a link, even a dangling one) is under the path.
-bool taken(const QString &path)
-{
-    const QFileInfo info(path);
-    return info.exists() || info.isSymLink();
-}
-
 Error exists(const QString &path)
 {
     return {ErrorCode::OutputExists,
@@ -112,6 +97,20 @@ int renameNoReplace(const QByteArray &from, const QByteArray &to, bool folder)
 }
 
 } // namespace
+
+bool isEmptyFolder(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.isDir() && !info.isSymLink()
+           && QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden
+                                 | QDir::System);
+}
+
+bool pathIsTaken(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.exists() || info.isSymLink();
+}
 
 void AtomicOutput::sweepLeftovers(const QString &folder)
 {
@@ -161,7 +160,7 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind, E
     if (target.isDir() && kind == Kind::File)
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("%1: is a folder, expected a file name").arg(targetPath));
-    if (existing == Existing::Refuse && taken(targetPath)
+    if (existing == Existing::Refuse && pathIsTaken(targetPath)
         && !(kind == Kind::Folder && isEmptyFolder(targetPath)))
         return exists(targetPath);
     // access() honours read-only mounts; root bypasses permission bits, so the real test is

@@ -21,6 +21,11 @@ namespace tincture {
 // What a writer may do with a file or folder already under its output name.
 enum class Existing { Refuse, Replace };
 
+// Whether anything is under the path: a file, a folder, a link (a dangling one too).
+bool pathIsTaken(const QString &path);
+// Whether the path is a folder with nothing in it (replacing it loses nothing).
+bool isEmptyFolder(const QString &path);
+
 class AtomicOutput
 {
 public:

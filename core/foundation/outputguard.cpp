@@ -64,13 +64,6 @@ bool isInside(const QString &path, const Identity &folder)
     return false;
 }
 
-bool isEmptyFolder(const QFileInfo &info)
-{
-    return info.isDir() && !info.isSymLink()
-           && QDir(info.filePath())
-                  .isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
-}
-
 Error isInput(const QString &output, const QString &why)
 {
     return {ErrorCode::OutputIsInput,
@@ -81,18 +74,14 @@ Error isInput(const QString &output, const QString &why)
 
 QString freeOutputName(const QString &wanted)
 {
-    const auto taken = [](const QString &path) {
-        const QFileInfo info(path);
-        return info.exists() || info.isSymLink();
-    };
-    if (wanted.isEmpty() || !taken(wanted))
+    if (wanted.isEmpty() || !pathIsTaken(wanted))
         return wanted;
     const QFileInfo info(wanted);
     const QString suffix = info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix();
     const QString stem = wanted.left(wanted.size() - suffix.size());
     for (int n = 2;; ++n) {
         const QString candidate = QStringLiteral("%1-%2%3").arg(stem).arg(n).arg(suffix);
-        if (!taken(candidate))
+        if (!pathIsTaken(candidate))
             return candidate;
     }
 }
@@ -137,8 +126,7 @@ Result<void> checkOutput(const QString &output, const QStringList &inputs, Exist
         if (QFileInfo(input).isDir() && isInside(output, *source))
             return isInput(output, QStringLiteral("lies in the input folder %1").arg(input));
     }
-    const bool taken = out.exists() || out.isSymLink();
-    if (existing == Existing::Refuse && taken && !isEmptyFolder(out))
+    if (existing == Existing::Refuse && pathIsTaken(output) && !isEmptyFolder(output))
         return makeError(ErrorCode::OutputExists,
                          QStringLiteral("%1: already exists and would be replaced").arg(output));
     return {};

@@ -18,26 +18,12 @@ QString lastError()
     return QString::fromLocal8Bit(std::strerror(errno));
 }
 
-// Whole-buffer pwrite/pread (they may move fewer bytes than asked).
-bool writeAt(int fd, const uint8_t *data, size_t size, int64_t offset)
+// Moves the whole buffer with pwrite or pread, which may move fewer bytes than asked.
+template<typename Byte, typename Io>
+bool transferAt(Io io, int fd, Byte *data, size_t size, int64_t offset)
 {
     while (size > 0) {
-        const ssize_t n = ::pwrite(fd, data, size, off_t(offset));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        size -= size_t(n);
-        offset += n;
-    }
-    return true;
-}
-
-bool readAt(int fd, uint8_t *data, size_t size, int64_t offset)
-{
-    while (size > 0) {
-        const ssize_t n = ::pread(fd, data, size, off_t(offset));
+        const ssize_t n = io(fd, data, size, off_t(offset));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -94,7 +80,7 @@ Result<void> FrameReorderBuffer::put(int index, const Frame &colour)
     if (m_spillFd < 0)
         if (Result<void> ok = openSpill(); !ok)
             return ok;
-    if (!writeAt(m_spillFd, colour.constData(), colour.byteSize(), m_spillEnd))
+    if (!transferAt(::pwrite, m_spillFd, colour.constData(), colour.byteSize(), m_spillEnd))
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("%1: cannot spill frame %2 (disk full?)")
                              .arg(QDir::tempPath())
@@ -119,7 +105,7 @@ Result<Frame> FrameReorderBuffer::take(int index)
         return makeError(ErrorCode::Internal,
                          QStringLiteral("propagation produced no frame %1").arg(index));
     Frame f(it->second.width, it->second.height, it->second.format);
-    if (!readAt(m_spillFd, f.data(), f.byteSize(), it->second.offset))
+    if (!transferAt(::pread, m_spillFd, f.data(), f.byteSize(), it->second.offset))
         return makeError(ErrorCode::FileUnreadable,
                          QStringLiteral("spilled frame %1 unreadable").arg(index), lastError());
     // Give the frame's blocks back; where holes are not supported the space goes when the file

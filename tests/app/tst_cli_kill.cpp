@@ -126,16 +126,10 @@ private slots:
 
     void killAtRandomMoments()
     {
-        const int rounds = qEnvironmentVariableIntValue("TINCTURE_KILL_ROUNDS") > 0
-            ? qEnvironmentVariableIntValue("TINCTURE_KILL_ROUNDS")
-            : 16;
-        const quint32 seed = qEnvironmentVariableIsSet("TINCTURE_KILL_SEED")
-            ? quint32(qEnvironmentVariableIntValue("TINCTURE_KILL_SEED"))
-            : QRandomGenerator::global()->generate();
-        qInfo("kill rounds %d, seed %u", rounds, seed);
-        QRandomGenerator random(seed);
+        const test::KillPlan plan = test::killPlan(16);
+        QRandomGenerator random(plan.seed);
         int killed = 0, killedAfterCommit = 0, finished = 0;
-        for (int round = 0; round < rounds; ++round) {
+        for (int round = 0; round < plan.rounds; ++round) {
             const Job &job = m_jobs[round % m_jobs.size()];
             const QString output =
                 QDir(m_out).filePath(QStringLiteral("round%1%2").arg(round).arg(job.suffix));

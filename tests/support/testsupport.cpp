@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTemporaryFile>
 #include <QTest>
@@ -81,6 +82,17 @@ int execReportingSkips(QObject *test, int argc, char **argv)
         return 0;
     std::fprintf(stderr, "%d test function(s) skipped: reporting the test as skipped\n", skips);
     return kSkippedExitCode;
+}
+
+KillPlan killPlan(int defaultRounds)
+{
+    const int rounds = qEnvironmentVariableIntValue("TINCTURE_KILL_ROUNDS");
+    const KillPlan plan{rounds > 0 ? rounds : defaultRounds,
+                        qEnvironmentVariableIsSet("TINCTURE_KILL_SEED")
+                            ? qgetenv("TINCTURE_KILL_SEED").toUInt() // seeds reach 2^32 − 1
+                            : QRandomGenerator::global()->generate()};
+    qInfo("kill rounds %d, seed %u", plan.rounds, plan.seed);
+    return plan;
 }
 
 bool haveProgram(const QString &name)

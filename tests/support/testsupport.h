@@ -30,6 +30,16 @@ ProcessResult runCli(const QStringList &args, int timeoutMs = 120000);
 
 bool haveProgram(const QString &name); // e.g. "ffmpeg", "ffprobe"
 
+// How many random kills a kill test makes (TINCTURE_KILL_ROUNDS, else defaultRounds) and the
+// seed that places them (TINCTURE_KILL_SEED, else a fresh one, printed so a run can be
+// replayed).
+struct KillPlan
+{
+    int rounds;
+    quint32 seed;
+};
+KillPlan killPlan(int defaultRounds);
+
 // The exit code by which a test tells ctest it skipped (the tests' SKIP_RETURN_CODE).
 constexpr int kSkippedExitCode = 77;
 // QTest::qExec with the arguments given, and kSkippedExitCode when no function failed but one

@@ -8,6 +8,7 @@
 #include "project/project.h"
 #include "project/projectfile.h"
 #include "testmain.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QRandomGenerator>
@@ -72,15 +73,9 @@ private slots:
 
     void killDuringSaveAndAutosave()
     {
-        const int rounds = qEnvironmentVariableIntValue("TINCTURE_KILL_ROUNDS") > 0
-            ? qEnvironmentVariableIntValue("TINCTURE_KILL_ROUNDS")
-            : 25;
-        const quint32 seed = qEnvironmentVariableIsSet("TINCTURE_KILL_SEED")
-            ? quint32(qEnvironmentVariableIntValue("TINCTURE_KILL_SEED"))
-            : QRandomGenerator::global()->generate();
-        qInfo("kill rounds %d, seed %u", rounds, seed);
-        QRandomGenerator random(seed);
-        for (int round = 0; round < rounds; ++round) {
+        const test::KillPlan plan = test::killPlan(25);
+        QRandomGenerator random(plan.seed);
+        for (int round = 0; round < plan.rounds; ++round) {
             QTemporaryDir dir;
             const QString media = dir.filePath(QStringLiteral("film.mp4"));
             const QString path = dir.filePath(QStringLiteral("reel.tincture"));

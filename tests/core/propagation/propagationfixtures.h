@@ -3,6 +3,9 @@
 
 #include "propagation/evaluation.h"
 #include "propagation/propagationmethod.h"
+#include "propagation/shotdetection.h"
+
+#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -13,6 +16,15 @@
 #include <vector>
 
 namespace tincture::test {
+
+// "0–59, 60–119": shots as the tests compare them.
+inline QString describeShots(const std::vector<Shot> &shots)
+{
+    QStringList parts;
+    for (const Shot &s : shots)
+        parts << QStringLiteral("%1–%2").arg(s.first).arg(s.last);
+    return parts.join(QStringLiteral(", "));
+}
 
 // A shot held as colour frames; greyFrame() gives the protocol's grey and counts the reads.
 class MemoryShot final : public GreyFrameSource

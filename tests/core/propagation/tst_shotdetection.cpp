@@ -6,6 +6,7 @@
 #include "media/imageio.h"
 #include "media/videosource.h"
 #include "testsupport.h"
+#include "propagationfixtures.h"
 #include "testmain.h"
 
 #include <QDir>
@@ -15,6 +16,7 @@
 #include <random>
 
 using namespace tincture;
+using test::describeShots;
 
 namespace {
 
@@ -43,13 +45,6 @@ Frame scene(int seed, double shift, double gain = 1.0, double offset = 0.0, int 
     return f;
 }
 
-QString describeShots(const std::vector<Shot> &shots)
-{
-    QStringList parts;
-    for (const Shot &s : shots)
-        parts << QStringLiteral("%1–%2").arg(s.first).arg(s.last);
-    return parts.join(QStringLiteral(", "));
-}
 
 } // namespace
 

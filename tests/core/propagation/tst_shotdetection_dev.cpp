@@ -4,22 +4,17 @@
 
 #include "media/imageio.h"
 #include "propagation/shotdetection.h"
+#include "propagationfixtures.h"
 #include "testmain.h"
 
 #include <QDir>
 #include <QTest>
 
 using namespace tincture;
+using test::describeShots;
 
 namespace {
 
-QString describeShots(const std::vector<Shot> &shots)
-{
-    QStringList parts;
-    for (const Shot &s : shots)
-        parts << QStringLiteral("%1–%2").arg(s.first).arg(s.last);
-    return parts.join(QStringLiteral(", "));
-}
 
 } // namespace
 
