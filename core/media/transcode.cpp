@@ -26,7 +26,7 @@ EncodeSettings encodeSettingsFor(const MediaInfo &source, VideoCodec codec)
 
 int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t frames)
 {
-    double bytesPerPixel = 0.8;
+    double bytesPerPixel = 0.8; // the 16-bit PNG and TIFF sequences
     switch (codec) {
     case VideoCodec::H264:
         bytesPerPixel = 0.01;
@@ -39,10 +39,10 @@ int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t fr
         break;
     case VideoCodec::PngSequence:
     case VideoCodec::TiffSequence:
-        bytesPerPixel = 0.8;
         break;
     }
-    return int64_t(bytesPerPixel * double(width) * double(height) * double(std::max<int64_t>(frames, 0)));
+    return int64_t(bytesPerPixel * double(width) * double(height)
+                   * double(std::max<int64_t>(frames, 0)));
 }
 
 Result<void> checkOutputSpace(const QString &output, VideoCodec codec, int width, int height,
