@@ -215,6 +215,7 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         ColorizerInfo info;
         info.path = QFileInfo(manifestPath).absoluteFilePath();
         info.name = m.name;
+        info.sha256 = m.sha256;
         info.baseWidth = m.baseWidth;
         info.depth = m.depth;
         info.iterations = m.iterations;

@@ -35,6 +35,7 @@ struct ColorizerInfo
 {
     QString path;         // the manifest that was loaded
     QString name;         // e.g. "pix2pix-unet"
+    QString sha256;       // of the weights file (lower-case hex), checked when loaded
     int baseWidth = 0;    // generator channels at the first level
     int depth = 0;        // down-sampling levels
     int iterations = 0;   // training iterations
