@@ -13,8 +13,8 @@ namespace {
 // e^t for t ≤ 0 to within 3e-7 relative (e^−87 below −87, where the weights it makes are
 // negligible anyway): 2^(t·log2 e) split into an integer power, set in the exponent bits, and a
 // degree-6 Taylor polynomial of 2^f on |f| ≤ 0.5. No branch and no libm call, so the affinity
-// loop vectorises; a fraction of std::exp's cost (the affinities' 8 exponentials per pixel
-// were a large part of setLuma).
+// loop vectorises; a fraction of std::exp's cost (with std::exp, the affinities' 8
+// exponentials per pixel are a large part of setLuma).
 inline float expNonPositive(float t)
 {
     t = t < -87.0f ? -87.0f : t; // std::max(t, −87), written as a select so that it vectorises

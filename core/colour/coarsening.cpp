@@ -17,7 +17,7 @@ namespace {
 // off-diagonal coefficient joins the diagonal; the diagonal is at least the sum of the
 // off-diagonal magnitudes), so Gauss–Seidel converges on it, and inverts the diagonal. Galerkin
 // products of the weighted true operator (Pᵀ Π A P) are close to such rows but not always
-// exactly so; the symmetric surrogate's products were, by construction.
+// exactly so; the symmetric surrogate's products are, by construction.
 void finishDiagonal(Level &L, Team &team)
 {
     const size_t n = L.cells();
@@ -216,8 +216,8 @@ void buildRowWeights(Level &L, Team &team)
     const std::vector<float> zeros(pw, 0.0f);
     // The steps run as a wavefront down each thread's band of rows (step s on row y as soon as
     // step s − 1 has rows y − 1…y + 1), each step keeping its last three rows, so the nine
-    // coefficient planes are read from memory once, not once a step: at 1920×1080 the ten
-    // separate passes took about 60 ms. A band also computes the S − s rows beyond each of its
+    // coefficient planes are read from memory once, not once a step: at 1920×1080 ten
+    // separate passes take about 60 ms. A band also computes the S − s rows beyond each of its
     // ends that its step s needs (rows its neighbours compute too). Every row of every step is
     // the same sum in the same order as a step over the whole plane would make it.
     const int threads = threadsFor(L, team);

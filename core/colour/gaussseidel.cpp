@@ -431,7 +431,7 @@ inline void gsRow(Level &L, int y, bool forward, float *scratch, FromZero z = {}
 // so the sweep is race-free and gives the same result every time (a fixed linear operator).
 // Thread t sweeps bands 2t and 2t + 1, and its odd band only needs its own even band and the
 // next thread's swept (the previous thread's odd band waits in turn for its even band), so
-// one run with a hand-off between neighbours does what a run per parity did, without the
+// one run with a hand-off between neighbours does what a run per parity would, without the
 // barrier in between: the same sweep to the bit.
 // fromZero: a forward sweep that treats x as zero (it is not read, nor need it be zeroed).
 } // namespace

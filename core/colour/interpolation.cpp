@@ -6,7 +6,7 @@
 // Each thread makes the coarsening rows of three image rows at a time in a ring, S by a vector
 // kernel over a whole row, and the centre points of an odd row are made as soon as the rows on
 // either side have their edge points, so each row of S is made once. Why: computed a cell at a
-// time, with the neighbours' entries its barrier test reads, the weights took 32 ms of the
+// time, with the neighbours' entries its barrier test reads, the weights take 32 ms of the
 // hierarchy's 68 at 1920×1080. The weights are the per-cell definition's floats (the same sums
 // in the same order; tst_coarsening compares them with it).
 

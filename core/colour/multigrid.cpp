@@ -33,7 +33,7 @@ stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__rest
     int i = 0;
 #ifdef TINCTURE_VEC8
     // GCC leaves the difference form's per-cell choice of e_r as a branch and the loop scalar
-    // (it was 16.7 % of a 1920×1080 solve's profile): eight cells at a time by hand,
+    // (the scalar loop is 16.7 % of a 1920×1080 solve's profile): eight cells at a time by hand,
     // the same operations in the same order as the scalar loop below.
     if constexpr (Difference) {
         const Vec8 one = Vec8{} + 1.0f, freeSum = Vec8{} + v.freeRowSum;
@@ -467,7 +467,7 @@ void Hierarchy::precondition(Plane &v, Plane &z)
 void Hierarchy::fullMultigrid(Plane &v, Plane &z)
 {
     // As precondition(): v is lent as level 0's right-hand side and z as its solution (no
-    // copies; at 1920×1080 each was 16 MB on one thread).
+    // copies; at 1920×1080 each would be 16 MB on one thread).
     Level &L0 = levels[0];
     assert(v.size() == L0.f.size() && z.size() == L0.x.size());
     L0.f.swap(v);
@@ -545,8 +545,8 @@ std::array<double, 2> Hierarchy::residualWithNorms(const float *x, const float *
         const size_t p0 = L.index(0, y);
         stencilRow(L.w, operatorRow(L, y), x + p0, x + n + p0, b + p0, b + n + p0, r + p0,
                    r + n + p0);
-        // The row's sums as dot2 (vectorops.cpp) makes them: the same floats as before the
-        // two passes were one.
+        // The row's sums as dot2 (vectorops.cpp) makes them: the same floats as a separate
+        // dot2 pass.
         const float *rI = r + p0, *rQ = r + n + p0;
         double r0 = 0.0, r1 = 0.0;
 #pragma omp simd reduction(+ : r0, r1)

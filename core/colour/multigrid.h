@@ -4,11 +4,10 @@
 // Vectors hold both chroma channels as two planes (all I, then all Q) and the operator is
 // stored as nine coefficient planes, so the row kernels (smoothing, residual) run on
 // contiguous rows and vectorise; they are also built for AVX2+FMA, picked at load time.
-// Gauss–Seidel stays lexicographic (the same smoother as the interleaved scalar version): the
-// part of a row update that does not depend on the cell just swept is computed for the whole
-// row at once, then the row is a first-order recurrence run four cells a step. Against the interleaved scalar kernels, `OMP_WAIT_POLICY=PASSIVE tincture-cli bench scribble
-// --runs 3` (2 threads, machine at load 2.5–3.3, alternating runs) went from 524–549 to 359–405 ms
-// cold at 854×480 and from 2990 to 2207 ms at 1920×1080, with the same iterations.
+// Gauss–Seidel is lexicographic: the part of a row update that does not depend on the cell
+// just swept is computed for the whole row at once, then the row is a first-order recurrence
+// (gaussseidel.cpp: an eight-cell vector scan on x86-64-v3, four cells a step elsewhere).
+// docs/SCRIBBLE_SOLVER.md has what this layout gains over interleaved scalar kernels.
 // Level 0 may mark cells as fixed (identity rows: scribbles and kept pixels); their error is
 // zero, so the interpolation P is zero on them and they drop out of the coarse levels.
 //
@@ -17,14 +16,14 @@
 // coarse cells on a row (column) takes the weights of its own row of A with the stencil
 // collapsed onto that row (column); a cell between four coarse cells solves its own row with
 // the edge cells already interpolated. So the correction follows the affinities: it does not
-// leak across a strong edge, which piecewise-constant aggregation (the first version) did.
+// leak across a strong edge, as piecewise-constant aggregation's does.
 // Restriction is Pᵀ and the coarse operators are Galerkin's A_c = Pᵀ A P (9-point stencils).
 //
 // Level 0's operator (Levin's rows, each normalised to sum 1) is not symmetric, and Galerkin
-// products of it are not safe: on real photographs (texture, thin lines) they had small or
-// negative diagonals and interpolation weights in the hundreds, and the cycle diverged to NaN on
-// all three crops in tst_scribblesolver's photo patterns, which the synthetic patterns never
-// showed. So where the caller gives each row's scale Z (the sum of its unnormalised affinities
+// products of it are not safe: on real photographs (texture, thin lines) they have small or
+// negative diagonals and interpolation weights in the hundreds, and the cycle diverges to NaN on
+// all three crops in tst_scribblesolver's photo patterns (the synthetic patterns do not show
+// it). So where the caller gives each row's scale Z (the sum of its unnormalised affinities
 // u_pq, so that Z_p·A's row has off-diagonal −u_pq), P and the coarser levels are made from a
 // symmetric M-matrix surrogate S instead: conductance (u_pq + u_qp) / 2 between free cells, u_pq
 // to a fixed one, diagonal their sum plus λ·Z_p. S is positive definite, so every Galerkin level
@@ -43,61 +42,38 @@
 // does not see; Z weights the rows by how much each pixel draws from its neighbours, π by how
 // much the walk visits it, which is what balances the flux into a coarse cell. Every coarse row
 // is then made a diagonally dominant M-matrix row (finishDiagonal), so Gauss–Seidel converges
-// on each level. Measured against the symmetric mode on the same frames, in the same session:
-// BiCGSTAB iterations of a cold solve 8 → 4 on the bench frame, 21 → 6 on the colour sample's
-// frame 60, 47 → 20 on a silent-street frame, 19 → 6 on a dev-set frame (`bench scribble
-// --image`); tst_scribblesolver's photo crops 14 → 4, 32 → 18 and 7 → 2 (docs/BENCHMARKS.md,
-// session 7). `bench scribble --convergence --image …`, dB from the converged solution after
-// full multigrid and four V-cycles, symmetric → weighted: bench frame 45.5 → 50.4, silent
-// street 27.5 → 31.5, silent comedy 31.2 → 35.3, dev-set bedroom 49.1 → 54.7. Tried and not
-// kept (exploratory): the safeguarded Pᵀ Z A P, i.e. without π (street 28.7), and one aggregate
-// correction per strongly connected region (no change). What it costs: its coarse operators are not
+// on each level. Against the symmetric mode on the same frames: BiCGSTAB iterations of a cold
+// solve 8 → 4 on the bench frame, 21 → 6 on the colour sample's frame 60, 47 → 20 on a
+// silent-street frame, 19 → 6 on a dev-set frame (`bench scribble --image`);
+// tst_scribblesolver's photo crops 14 → 4, 32 → 18 and 7 → 2. `bench scribble --convergence
+// --image …`, dB from the converged solution after full multigrid and four V-cycles,
+// symmetric → weighted: bench frame 45.5 → 50.4, silent street 27.5 → 31.5, silent comedy
+// 31.2 → 35.3, dev-set bedroom 49.1 → 54.7 (docs/SCRIBBLE_SOLVER.md, with the variants that
+// did less, such as Pᵀ Z A P without π). What it costs: its coarse operators are not
 // M-matrices by construction, and on one-pixel-wide strips of pure noise the cycle diverges;
 // ScribbleSolver::solve() then solves again in symmetric mode (SolveStats::symmetricFallback).
 // Where an edge is sharp, Levin's weights make it an insulating layer (about 5e-4 of a row
 // across it whatever the contrast); the interpolation treats a diagonal neighbour that is a
 // hundred times more strongly tied to the cell than to the coarse cell beside it as being on
-// the cell's side (computeInterpolation in coarsening.cpp). Without that, a region without
-// scribbles converged at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape);
+// the cell's side (computeInterpolation in interpolation.cpp). Without that, a region without
+// scribbles converges at 1.5–4 dB a cycle (`bench scribble --convergence`, one flat shape);
 // with it, 11–18.
 //
 // The V-cycle's restriction makes each fine residual row as the coarse row that gathers it
 // needs it (restrictResidual: three rows a thread, weighted by π or Z on level 0), so no
-// residual plane is written, scaled and read back; only full multigrid still restricts a
-// stored vector. What still limits the speed is the cycle's convergence on film grain and on
-// many sharp-edged regions (docs/BENCHMARKS.md, session 8), not its arithmetic: at 854×480
-// the cycle streams about 125 planes of floats. Tried in session 8 and not kept (figures in
-// docs/BENCHMARKS.md): GMRES instead of BiCGSTAB (about as many V-cycles, dearer per step);
-// one sweep each side or three or four (dB a cycle hardly moves: the coarse-grid correction,
-// not the smoother, is the limit); P from A's own rows instead of S (no change); π from 30 to
-// 300 power steps (+0.3–1.7 dB after four cycles); a W-cycle (up to +11 dB after four cycles,
-// but under the residual test the same iterations at 1.2–1.7× the time, and with looser
-// residual tests the coffee crop ended 44.7–51.8 dB from the exact solve, or its
-// BiCGSTAB-only variant fell back to symmetric mode); one coarse unknown per strongly
-// connected region again (no change). Session 9 (docs/BENCHMARKS.md; patches in
-// docs/experiments) tried an aggregation correction, block solves of grain pairs, huge pages
-// and a K-cycle, none kept, and found with an exact level-1 solve where the iterations go: a
-// film frame's 2 + 20 became 3 + 6, so level 1 being only cycled on is the limit.
-// Session 10 vectorised the kernels that had stayed scalar (the sweep from zero, the
-// prolongation, the gather) and made the planes come from a cache that outlives a solver
-// (recycledmemory.h); the cycle counts did not change (docs/BENCHMARKS.md, session 10).
-// Session 11 unrolled the Galerkin product per cell parity, made the sweep's recurrence a
-// vector scan fused with the row's partial sums (gaussseidel.cpp) and level 0's true
-// operator a difference form (Level::differenceForm); again the cycle counts did not change
-// (docs/BENCHMARKS.md, session 11). Session 12 found level 0's sweeps at 1920×1080 bound by
-// memory (1.6–1.7× slower a cell than at 854×480) and gave the V-cycle a half-precision copy
-// of level 0's operator (Level::sweepHalf, halfprecision.cpp), with each rounded row's sum
-// corrected; it stopped zeroing planes that are written whole (recycledmemory.h) and made
-// the stationary measure's power steps a vector kernel. Tried and not kept: four-colour
-// Gauss–Seidel (more iterations on every frame) and half-precision copies of level 1.
-// Session 13 made the interpolation weights from whole rows (interpolation.cpp: the surrogate
-// a row at a time by a vector kernel, each row once; level 0's weights at 1920×1080 in 18 ms
-// instead of 32, the same floats), took the serial copies out of full multigrid and the solve,
-// had BiCGSTAB check the true residual before an iteration the aim alone asked for
-// (scribblesolver.h), and vectorised level 0's difference form by hand (stencilRow: GCC had
-// left it scalar, 16.7 % of a 1920×1080 solve). Tried and not kept: one sweep before or after instead of two (3 + 5 →
-// 3 + 7, 3 + 6 or 3 + 11 at 1920×1080) and more stationary cycles before BiCGSTAB (the same
-// number of V-cycles); figures in docs/BENCHMARKS.md, session 13.
+// residual plane is written, scaled and read back; only full multigrid restricts a stored
+// vector. The kernels: the Galerkin product is unrolled per fine cell's parity
+// (coarsening.cpp); the interpolation makes the surrogate a whole row at a time with a vector
+// kernel, each row once (interpolation.cpp); level 0's sweeps and restriction read a
+// half-precision copy of its operator (Level::sweepHalf, halfprecision.cpp); level 0's
+// difference form (Level::differenceForm) runs eight cells at a time by hand (stencilRow).
+// What limits the speed is the cycle's convergence on film grain and on many sharp-edged
+// regions, not its arithmetic: at 854×480 the cycle streams about 125 planes of floats, and
+// an exact solve of level 1 takes a film frame from 2 cycles + 20 BiCGSTAB iterations to
+// 3 + 6, so level 1 being only cycled on is the limit. What was tried against that and not
+// kept (other Krylov methods, more or fewer sweeps, W- and K-cycles, aggregation and island
+// corrections, huge pages, four-colour Gauss–Seidel, half-precision copies of level 1), with
+// its figures: docs/SCRIBBLE_SOLVER.md.
 
 #include "colour/recycledmemory.h"
 #include "colour/team.h"
@@ -117,10 +93,10 @@
 #define TINCTURE_HOT_CLONES
 #endif
 
-// Without multiply-add contraction: the kernels so marked were scalar, plain x86-64 code and
-// became vector clones in sessions 10 and 12; keeping their products and sums separately
-// rounded keeps the solver's numbers what they were (on one-pixel-wide noise strips, which
-// converge on a knife edge, the contracted rounding changed the outcome).
+// Without multiply-add contraction: the x86-64-v3 clones of the kernels so marked round each
+// product and sum separately, so they give the numbers that plain x86-64 code gives (on
+// one-pixel-wide noise strips, which converge on a knife edge, contracted rounding changes the
+// outcome: docs/SCRIBBLE_SOLVER.md).
 #if defined(__GNUC__) && !defined(__clang__)
 #define TINCTURE_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
 #else
@@ -249,11 +225,11 @@ void gsSweep(Level &L, bool forward, Team &team, float *scratch, bool fromZero =
 // V-cycle reads them, so it is another fixed linear operator, the cycle of an operator Ã close
 // to A (coefficients to within 2⁻¹¹ of themselves, rows summing as A's to about 1e-7); the
 // true residual, BiCGSTAB's operator and so the solution still come from A in single
-// precision. (Without the rows' correction, the rounding of a row, about 1e-4, weighed
+// precision. (Without the rows' correction, the rounding of a row, about 1e-4, weighs
 // against the 5e-4 that ties a region to the far side of a sharp edge: `bench scribble
-// --convergence` at 854×480 ended full multigrid 1.2 dB further from the solution on the
+// --convergence` at 854×480 ends full multigrid 1.2 dB further from the solution on the
 // bench frame and 10.6 dB on the 24 sharp-edged shapes, and the bench frame's cold solve
-// took 3 cycles + 5 iterations instead of 3 + 4.)
+// takes 3 cycles + 5 iterations instead of 3 + 4.)
 // halfSweepsAvailable(): whether this CPU has the instructions (x86-64-v3) for them.
 bool halfSweepsAvailable();
 // Fills L.sweepHalf from L.a, L.invDiag (which must be built) and the restriction weights, in
@@ -346,11 +322,11 @@ public:
     std::vector<Level> levels;
     Team *team = nullptr;
     // Two sweeps each side: forward then backward before, backward then forward after (a
-    // symmetric cycle). On tst_scribblesolver's grainy patterns at tolerance 3e-5 this cut
-    // BiCGSTAB's iterations against two forward sweeps before and two backward after
-    // (single-pixel: 22 → 9), and against one sweep each side (strokes: 17 → 11). On the
-    // vectorised kernels one sweep each side still loses on the bench frame (854×480, 1 thread:
-    // 12 iterations instead of 7, 441–475 ms cold against 415–429).
+    // symmetric cycle). On tst_scribblesolver's grainy patterns at tolerance 3e-5 it takes
+    // fewer BiCGSTAB iterations than two forward sweeps before and two backward after
+    // (single-pixel: 9 against 22) and than one sweep each side (strokes: 11 against 17). One
+    // sweep each side also loses on the bench frame (854×480, 1 thread: 12 iterations instead
+    // of 7, 441–475 ms cold against 415–429).
     int preSmooth = 2;
     int postSmooth = 2;
     // Level 0 smooths from half-precision coefficients where the CPU can (Level::sweepHalf).

@@ -33,9 +33,9 @@ struct CachedBlock
 };
 
 // Maps a new block's pages in one call instead of one page fault each as the vector first
-// writes them: on the development VM that halved the cost of fresh memory (100 MB: 140 instead
+// writes them: on the development VM that halves the cost of fresh memory (100 MB: 140 instead
 // of 280 ms). A kernel without MADV_POPULATE_WRITE (before Linux 5.14) refuses it; the pages
-// are then mapped as they are touched, as before.
+// are then mapped as they are touched.
 void populate(void *block, size_t bytes)
 {
 #if defined(__linux__)

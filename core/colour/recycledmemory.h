@@ -3,12 +3,12 @@
 // (its planes: the operator, interpolation, vectors of every level, the Krylov vectors).
 //
 // Why: a solver at 854×480 holds about 115 MB of planes and one at 1920×1080 about 575 MB, and
-// each new solver (a keyframe opened, `bench scribble`'s cold runs) asked the C library for
-// them afresh. glibc returns big freed blocks to the kernel, and the next solver then first
-// touches fresh pages; on the 2-core development VM that cost 2.8 ms a MB, more than the
-// solve itself (docs/BENCHMARKS.md, session 10: a cold 854×480 solve took 340 ms instead of
-// 138). Blocks freed here are kept, up to a limit, and handed to the next request of about
-// the same size with their pages already mapped.
+// each new solver (a keyframe opened, `bench scribble`'s cold runs) would otherwise ask the C
+// library for them afresh. glibc returns big freed blocks to the kernel, and the next solver
+// would then first touch fresh pages; on the 2-core development VM that costs 2.8 ms a MB,
+// more than the solve itself (a cold 854×480 solve on fresh pages: about 340 ms against 138
+// on recycled ones; docs/SCRIBBLE_SOLVER.md). Blocks freed here are kept, up to a limit, and
+// handed to the next request of about the same size with their pages already mapped.
 //
 // Thread safety: every function may be called from any thread (one mutex; blocks are
 // allocated a plane at a time, never in inner loops). Contents of a recycled block are stale,
@@ -68,7 +68,8 @@ template <class T> struct RecycledAllocator
     }
     // resize(n) and Plane(n) leave new elements default-initialised (floats unset), not
     // value-initialised: the solver's planes are mostly written whole before they are read, and
-    // zeroing them first was a single-threaded memset of about 500 MB a cold 1920×1080 solve.
+    // zeroing them first would be a single-threaded memset of about 500 MB a cold 1920×1080
+    // solve.
     // Where zeros are needed the owner writes them (assign(n, 0), or zeroFrames and zeroFloats
     // in multigrid.h).
     template <class U> void construct(U *p) noexcept(std::is_nothrow_default_constructible_v<U>)

@@ -42,8 +42,8 @@ struct ScribbleSolver::Impl
     bool singular = false; // nothing fixed and no prior pull: chroma is undetermined
     std::vector<float> outI, outQ;
     // BiCGSTAB's vectors, kept between solves. Its s lives in r (r is not read again once s is
-    // made, and r is made from s): seven vectors, not eight. (z had y's plane too until x's
-    // updates by α y and ω z were made in one pass, which needs both.)
+    // made, and r is made from s): seven vectors, not eight. (z cannot share y's plane: x's
+    // updates by α y and ω z are made in one pass, which needs both.)
     detail::Plane kr, krhat, kp, kv, kt, ky, kz, kxRound;
     std::pair<int, int> kLayout{0, 0}; // the padded size their frames were zeroed for
 
@@ -253,10 +253,11 @@ Result<SolveStats> ScribbleSolver::solve(Feedback &feedback, bool warmStart)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("scribble solver: no constraints were set"));
     // The weighted hierarchy (multigrid.h) is the fast one, but its coarse operators are not
-    // M-matrices by construction: on one-pixel-wide strips of noise its cycle diverged. A solve
+    // M-matrices by construction: on one-pixel-wide strips of noise its cycle diverges. A solve
     // on it that breaks down, or stagnates or diverges short of its tolerance and iteration
-    // budget, is done again from the same start on the symmetric hierarchy (which every
-    // earlier version used), and the solver keeps to that until the next setLuma().
+    // budget, is done again from the same start on the symmetric hierarchy (slower, but its
+    // coarse operators are M-matrices by construction), and the solver keeps to that until the
+    // next setLuma().
     const bool second = d->fine().weighted;
     const bool hadSolution = d->hasSolution;
     // Only a warm start needs its start kept (a cold one starts from zero), and only while a
@@ -405,7 +406,7 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
     for (int round = 0;; ++round) {
         // Convergence is only ever declared on the true residual b − A x: in float the
         // recursively updated one drifts from it (on tst_scribblesolver's border pattern it
-        // said 9.3e-6 where the true one was 4.8e-5), so where they disagree BiCGSTAB starts
+        // can say 9.3e-6 where the true one is 4.8e-5), so where they disagree BiCGSTAB starts
         // again from the true one. (The stationary steps may have left it computed.)
         if (!residualCurrent) {
             rn = mg.residualWithNorms(x.data(), b.data(), r.data());
@@ -414,8 +415,9 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
         }
         residualCurrent = false;
         // In float, asked for more than the float floor allows, BiCGSTAB can also drift away
-        // (on a grainy film frame a 1e-9 solve once ended at a residual of 7e7). A round that
-        // left the true residual higher than it found it is undone, and the solve ends there.
+        // (without the check below, a 1e-9 solve of a grainy film frame can end at a residual
+        // of 7e7). A round that left the true residual higher than it found it is undone, and
+        // the solve ends there.
         if (judge && rn[0] + rn[1] > previous[0] + previous[1]) {
             x.swap(xRound);
             rn = previous;
@@ -537,9 +539,10 @@ Result<SolveStats> ScribbleSolver::Impl::solveOnce(Feedback &feedback, bool warm
             // under the tolerance itself), once a round: ask the true residual (one operator
             // pass, into t, which the next iteration writes anew) before paying for another
             // iteration (two V-cycles). Where it meets the tolerance on both channels, the
-            // solve has converged on the criterion it always had; the round ends with r the
-            // true residual. (On the 1920×1080 bench frame the last of 3 + 5 was spent taking
-            // Q's recursive residual from 8.2e-6 under the aim of 7.1e-6.)
+            // solve has converged on the same criterion as without this check; the round ends
+            // with r the true residual. (Without it, the last of 3 + 5 iterations on the
+            // 1920×1080 bench frame goes to taking Q's recursive residual from 8.2e-6 under the
+            // aim of 7.1e-6.)
             if (!trueChecked && !(done[0] && done[1]) && (done[0] || rn[0] <= tol[0]) &&
                 (done[1] || rn[1] <= tol[1])) {
                 trueChecked = true;

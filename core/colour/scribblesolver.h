@@ -28,16 +28,16 @@
 // from the previous solution. Then stationary V-cycles (x += V-cycle(b − A x)) run as
 // long as each one at least halves the residual, and BiCGSTAB preconditioned by one V-cycle
 // finishes (it costs two V-cycles an iteration, so it only pays where the cycle alone slows
-// down: grain, strong edges). On the 854×480 bench frame this cut the cold solve from 7
-// BiCGSTAB iterations to 3 cycles and 5 iterations (docs/BENCHMARKS.md, session 4).
+// down: grain, strong edges; docs/SCRIBBLE_SOLVER.md: a cold solve of the 854×480 bench frame
+// in 3 cycles and 5 iterations against 7 iterations of BiCGSTAB alone).
 // Convergence is declared on the true residual b − A x, not BiCGSTAB's recursively updated
-// one: in float the two drift apart (tst_scribblesolver's border pattern once stopped at a
-// recursive 9.3e-6 with a true 4.8e-5), so BiCGSTAB aims below the tolerance and, where the
+// one: in float the two drift apart (on tst_scribblesolver's border pattern a recursive 9.3e-6
+// can go with a true 4.8e-5), so BiCGSTAB aims below the tolerance and, where the
 // true residual is still above it, restarts from it; a restart that does not cut it by a tenth
 // ends the solve (the float floor, about 1.6e-7 relative on the benchmark frame). Once a round,
 // when every channel's recursive residual is under the tolerance but not yet under the aim, the
 // true residual is computed (one operator pass) and the solve ends there if it meets the
-// tolerance: an iteration (two V-cycles) saved, the criterion the same (session 13). The residual
+// tolerance: an iteration (two V-cycles) saved, the criterion the same. The residual
 // understates the error where strong edges isolate a region from every scribble, so a solve
 // that meets the tolerance also looks at the size of a V-cycle correction: the last one it made
 // (of a larger residual) where that is under correctionTolerance already, otherwise one more,
@@ -45,14 +45,16 @@
 // target ten times lower (up to four times). The true residual and the operator BiCGSTAB applies
 // take Levin's rows in difference form, Σ_s w_rs (U_r − U_s) (+ λ U_r), so that they sum to exactly
 // what they should whatever the rounding of the stored weights (multigrid.h,
-// Level::differenceForm): on tst_scribblesolver's coffee crop that took BiCGSTAB alone from 48.0
-// to 53.6–53.9 dB of the exact solve (session 11). A non-finite residual (a breakdown) is an error,
-// never a result. The loops run on all cores through the solver's own fork-join team (team.h: it
-// spins briefly between loops where OpenMP's passive threads slept and woke). The affinities depend
+// Level::differenceForm): on tst_scribblesolver's coffee crop BiCGSTAB alone ends 53.6–53.9 dB
+// from the exact solve with it and 48.0 dB with the plain form. A non-finite residual (a
+// breakdown) is an error, never a result. The loops run on all cores through the solver's own
+// fork-join team (team.h: it spins briefly between loops, where OpenMP's passive threads would
+// sleep and wake). The affinities depend
 // on Y only: setLuma() writes them into the operator's rows and setConstraints() rewrites only the
 // rows that become fixed or free (a freed row is recomputed from the kept luma), so a stroke costs
 // little besides the hierarchy. Speed and accuracy against a converged solve: `tincture-cli bench
-// scribble` (docs/BENCHMARKS.md); run with OMP_WAIT_POLICY=PASSIVE on shared cores.
+// scribble` (docs/BENCHMARKS.md; the design and what was tried: docs/SCRIBBLE_SOLVER.md); run
+// with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //
 // Ownership and threads: the solver owns copies of all its planes. One thread at a time may
 // use a solver object (the studio's job runs it on a worker thread; latest request wins is

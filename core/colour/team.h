@@ -8,7 +8,7 @@
 // (commit 78df1ef with OpenMP against a22bbd5 with this team), `OMP_WAIT_POLICY=PASSIVE
 // tincture-cli bench scribble --runs 5 --size 854x480`, two alternating runs each: cold
 // 205/213 → 192/181 ms on the bench frame, 256/252 → 224/218 ms on the colour sample's
-// frame 60 (docs/BENCHMARKS.md, session 7).
+// frame 60 (docs/SCRIBBLE_SOLVER.md).
 //
 // Ownership and threads: one thread at a time calls run() (the solver's owner; the team's
 // workers are its own, started on the first parallel call and joined by the destructor).

@@ -66,8 +66,8 @@ Sums2 dot2(const Level &L, const float *a, const float *b, Team &team)
 namespace {
 
 // out[j] = a[j] + c b[j] over [j0, j1) of one channel; out may be a (in place), never b. The
-// loops say what does not alias: without it GCC checked at run time and, with out = a, ran
-// them scalar (session 13). The same operations either way.
+// loops say what does not alias: without it GCC checks at run time and, with out = a, runs
+// them scalar. The same operations either way.
 void axpyRange(float *out, const float *a, float c, const float *__restrict b, size_t j0,
                size_t j1)
 {
