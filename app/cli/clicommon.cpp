@@ -301,3 +301,60 @@ std::optional<int> TrainingReport::ended(bool ok, bool cancelled, const std::str
 }
 
 } // namespace tincture::cli
+
+namespace tincture::cli {
+
+FilmOutputOptions::FilmOutputOptions(const QString &outputHelp)
+    : m_output({QStringLiteral("o"), QStringLiteral("output")}, outputHelp, QStringLiteral("OUT")),
+      m_codec(QStringLiteral("codec"),
+              QStringLiteral("h264 (MP4 delivery), ffv1 (lossless MKV master), prores (ProRes "
+                             "422 HQ MOV), png or tiff (16-bit sequence). Default: from OUT's "
+                             "extension."),
+              QStringLiteral("name")),
+      m_crf(QStringLiteral("crf"),
+            QStringLiteral("H.264 quality, 0–51, lower is better (default 16)."),
+            QStringLiteral("n"), QStringLiteral("16")),
+      m_first(QStringLiteral("first"), QStringLiteral("First frame (default 0)."),
+              QStringLiteral("n"), QStringLiteral("0")),
+      m_last(QStringLiteral("last"), QStringLiteral("Last frame, inclusive (default: the end)."),
+             QStringLiteral("n"), QStringLiteral("-1")),
+      m_noAudio(QStringLiteral("no-audio"), QStringLiteral("Leave the source's audio out."))
+{
+}
+
+void FilmOutputOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({m_output, m_codec, m_crf, m_first, m_last, m_noAudio, overwriteOption()});
+}
+
+std::optional<OutputSpec> FilmOutputOptions::read(const QCommandLineParser &parser,
+                                                  const QString &command, int &exitCode) const
+{
+    auto fail = [&](const QString &message) -> std::optional<OutputSpec> {
+        exitCode = usageError(command, message);
+        return std::nullopt;
+    };
+    if (!parser.isSet(m_output))
+        return fail(QStringLiteral("-o OUT is required"));
+    OutputSpec spec;
+    spec.path = parser.value(m_output);
+    spec.existing = existingPolicy(parser);
+    spec.withAudio = !parser.isSet(m_noAudio);
+    if (parser.isSet(m_codec)) {
+        spec.codec = codecFromName(parser.value(m_codec));
+        if (!spec.codec)
+            return fail(QStringLiteral("unknown codec '%1' (h264, ffv1, prores, png, tiff)")
+                            .arg(parser.value(m_codec)));
+    }
+    bool ok1 = false, ok2 = false, ok3 = false;
+    spec.h264Crf = parser.value(m_crf).toInt(&ok1);
+    spec.first = parser.value(m_first).toLongLong(&ok2);
+    spec.last = parser.value(m_last).toLongLong(&ok3);
+    if (!ok1 || spec.h264Crf < 0 || spec.h264Crf > 51)
+        return fail(QStringLiteral("--crf must be 0–51"));
+    if (!ok2 || !ok3 || spec.first < 0 || spec.last < -1)
+        return fail(QStringLiteral("--first and --last take frame numbers (--last -1: the end)"));
+    return spec;
+}
+
+} // namespace tincture::cli

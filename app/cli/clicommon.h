@@ -5,6 +5,7 @@
 #include "foundation/atomicoutput.h"
 #include "foundation/feedback.h"
 #include "foundation/result.h"
+#include "media/outputspec.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -38,6 +39,22 @@ Existing existingPolicy(const QCommandLineParser &parser); // reads --overwrite
 // Returns kExitOk or the exit code of the reported error.
 int checkOutputArg(const QCommandLineParser &parser, const QString &output,
                    const QStringList &inputs);
+
+// The options that say what film a command writes (-o, --codec, --crf, --first, --last,
+// --no-audio, -y), added to a parser and read into an OutputSpec: the CLI side of the one
+// output description (media/outputspec.h) that `transcode` and `colorize` share.
+class FilmOutputOptions
+{
+public:
+    explicit FilmOutputOptions(const QString &outputHelp);
+    void addTo(QCommandLineParser &parser) const;
+    // The spec, or a usage error's exit code (the error printed).
+    std::optional<OutputSpec> read(const QCommandLineParser &parser, const QString &command,
+                                   int &exitCode) const;
+
+private:
+    QCommandLineOption m_output, m_codec, m_crf, m_first, m_last, m_noAudio;
+};
 
 // Prints the error on stderr and returns its exit code (cancelled → 3, otherwise 1).
 int reportError(const Error &error);

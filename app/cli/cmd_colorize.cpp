@@ -4,7 +4,7 @@
 #include "clicommon.h"
 #include "commands.h"
 
-#include "pipeline/filmcolorizer.h"
+#include "pipeline/filmengine.h"
 #include "propagation/propagationmethod.h"
 
 #include <QTextStream>
@@ -32,10 +32,9 @@ bool parseFrameAssignment(const QString &text, FrameIndex &frame, QString &path)
 int runColorize(const QStringList &args)
 {
     QCommandLineParser parser;
-    const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("Output film (.mp4 H.264, .mkv FFV1, .mov "
-                                                   "ProRes) or image-sequence pattern."),
-                                    QStringLiteral("OUT.mp4"));
+    const FilmOutputOptions outputOptions(
+        QStringLiteral("Output film (.mp4 H.264, .mkv FFV1, .mov ProRes) or image-sequence "
+                       "folder."));
     const QCommandLineOption keyframe(QStringLiteral("keyframe"),
                                       QStringLiteral("Use IMAGE as frame N's colour (repeatable; "
                                                      "the shot then gets no model keyframe)."),
@@ -56,11 +55,6 @@ int runColorize(const QStringList &args)
                                         .arg(propagationMethodNames().join(QStringLiteral(", ")),
                                              defaultPropagationMethodName()),
                                     QStringLiteral("NAME"));
-    const QCommandLineOption crf(QStringLiteral("crf"), QStringLiteral("H.264 quality (default "
-                                                                       "16)."),
-                                 QStringLiteral("n"), QStringLiteral("16"));
-    const QCommandLineOption noAudio(QStringLiteral("no-audio"),
-                                     QStringLiteral("Leave the source's audio out."));
     const QCommandLineOption threads(QStringLiteral("threads"),
                                      QStringLiteral("CPU threads for the model (default: all)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
@@ -68,8 +62,8 @@ int runColorize(const QStringList &args)
                                      QStringLiteral("Colourise the readable part of a damaged "
                                                     "file."));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({output, keyframe, hints, priorWeight, model, method, crf, noAudio, threads,
-                       salvage, quiet, overwriteOption()});
+    outputOptions.addTo(parser);
+    parser.addOptions({keyframe, hints, priorWeight, model, method, threads, salvage, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a black-and-white film: detect the shots, "
                                           "propose a keyframe per shot with the keyframe model "
@@ -79,27 +73,25 @@ int runColorize(const QStringList &args)
                            args, 1, 1, QStringLiteral("IN"));
         rc != kExitOk)
         return rc;
-    if (!parser.isSet(output))
-        return usageError(kCommand, QStringLiteral("-o OUT is required"));
-    pipeline::ColorizeFilmRequest request;
+    int exitCode = kExitOk;
+    const std::optional<OutputSpec> spec = outputOptions.read(parser, kCommand, exitCode);
+    if (!spec)
+        return exitCode;
+    pipeline::FilmJob request;
     request.input = parser.positionalArguments().constFirst();
-    request.output = parser.value(output);
-    request.modelPath = parser.value(model);
-    request.existing = existingPolicy(parser);
+    pipeline::KeyframeModelOptions modelOptions;
+    modelOptions.path = parser.value(model);
     request.method = parser.value(method);
-    request.withAudio = !parser.isSet(noAudio);
     request.source.salvageDamaged = parser.isSet(salvage);
     if (!request.method.isEmpty() && !propagationMethodNames().contains(request.method))
         return usageError(kCommand, QStringLiteral("unknown method '%1' (known: %2)")
                                         .arg(request.method,
                                              propagationMethodNames().join(QStringLiteral(", "))));
     bool ok = false;
-    request.h264Crf = parser.value(crf).toInt(&ok);
-    if (!ok || request.h264Crf < 0 || request.h264Crf > 51)
-        return usageError(kCommand, QStringLiteral("--crf must be 0–51"));
     request.threads = parser.value(threads).toInt(&ok);
     if (!ok || request.threads < 0)
         return usageError(kCommand, QStringLiteral("invalid --threads"));
+    modelOptions.threads = request.threads;
     request.priorWeight = parser.value(priorWeight).toDouble(&ok);
     if (!ok || request.priorWeight < 0)
         return usageError(kCommand, QStringLiteral("invalid --prior-weight"));
@@ -107,7 +99,7 @@ int runColorize(const QStringList &args)
     for (const auto &[option, isHints] :
          {std::pair{&keyframe, false}, std::pair{&hints, true}}) {
         for (const QString &value : parser.values(*option)) {
-            pipeline::KeyframeOverride k;
+            pipeline::KeyframeSpec k;
             QString path;
             if (!parseFrameAssignment(value, k.frame, path))
                 return usageError(kCommand, QStringLiteral("--%1 '%2' is not N=FILE")
@@ -124,7 +116,9 @@ int runColorize(const QStringList &args)
     ProgressBar bar(QStringLiteral("colorize"), parser.isSet(quiet), QStringLiteral("steps"));
     Feedback feedback(bar.callback());
     feedback.linkCancelFlag(&interruptFlag());
-    auto report = pipeline::colorizeFilm(request, feedback);
+    request.protectedInputs << modelOptions.path;
+    pipeline::KeyframeService keyframes(modelOptions);
+    auto report = pipeline::colorizeFilm(request, *spec, keyframes, feedback);
     bar.finish();
     printWarnings(feedback);
     if (!report)
@@ -136,21 +130,21 @@ int runColorize(const QStringList &args)
             shots << QStringLiteral("%1–%2").arg(s.first).arg(s.last);
         err << QStringLiteral("%1: %2 frames, %3 shots (%4), %5 model keyframes, %6 user "
                               "keyframes, method %7, %8 audio stream(s)\n")
-                   .arg(request.output)
+                   .arg(spec->path)
                    .arg(report->frames)
                    .arg(report->shots.size())
                    .arg(shots.join(QStringLiteral(", ")))
                    .arg(report->modelKeyframes.size())
                    .arg(report->userKeyframes.size())
                    .arg(report->method)
-                   .arg(report->audioStreams);
+                   .arg(report->written.audioStreams);
         const double total = report->detectSeconds + report->keyframeSeconds
-            + report->propagateEncodeSeconds;
+            + report->colourSeconds;
         err << QStringLiteral("time: shots %1 s, keyframes %2 s, propagation + encoding %3 s; "
                               "%4 frames/s end to end\n")
                    .arg(report->detectSeconds, 0, 'f', 1)
                    .arg(report->keyframeSeconds, 0, 'f', 1)
-                   .arg(report->propagateEncodeSeconds, 0, 'f', 1)
+                   .arg(report->colourSeconds, 0, 'f', 1)
                    .arg(total > 0 ? report->frames / total : 0.0, 0, 'f', 1);
     }
     return kExitOk;

@@ -310,6 +310,13 @@ double FfmpegSource::frameTimeSeconds(FrameIndex index) const
     return double(d->ptsByIndex[size_t(index)] - d->startPts) * d->info.timeBase.toDouble();
 }
 
+int64_t FfmpegSource::framePts(FrameIndex index) const
+{
+    if (index < 0 || index >= d->info.frames || !d->seekable)
+        return index;
+    return d->ptsByIndex[size_t(index)] - d->startPts;
+}
+
 Result<Frame> FfmpegSource::frame(FrameIndex index)
 {
     if (index < 0 || index >= d->info.frames)
@@ -414,6 +421,9 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     MediaInfo &info = d->info;
     info.path = path;
     info.container = QString::fromLatin1(d->input->iformat->name);
+    if (const AVDictionaryEntry *tag =
+            av_dict_get(d->input->metadata, kProvenanceTag, nullptr, 0))
+        info.provenance = QByteArray(tag->value);
     info.codec = QString::fromLatin1(avcodec_get_name(par->codec_id));
     const auto pixFmt = AVPixelFormat(par->format);
     info.pixelFormat = pixFmt == AV_PIX_FMT_NONE ? QString()

@@ -21,6 +21,7 @@ public:
     const MediaInfo &info() const override;
     Result<Frame> frame(FrameIndex index) override;
     double frameTimeSeconds(FrameIndex index) const override;
+    int64_t framePts(FrameIndex index) const override;
 
 private:
     struct Impl;

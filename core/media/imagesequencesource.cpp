@@ -159,4 +159,9 @@ double ImageSequenceSource::frameTimeSeconds(FrameIndex index) const
     return double(index) / m_info.fps.toDouble();
 }
 
+int64_t ImageSequenceSource::framePts(FrameIndex index) const
+{
+    return index;
+}
+
 } // namespace tincture

@@ -20,6 +20,7 @@ public:
     const MediaInfo &info() const override { return m_info; }
     Result<Frame> frame(FrameIndex index) override;
     double frameTimeSeconds(FrameIndex index) const override;
+    int64_t framePts(FrameIndex index) const override;
 
 private:
     explicit ImageSequenceSource(const SourceOptions &options)

@@ -1,5 +1,7 @@
 #include "media/mediainfo.h"
 
+#include <QJsonDocument>
+
 namespace tincture {
 
 QJsonObject MediaInfo::toJson() const
@@ -29,6 +31,13 @@ QJsonObject MediaInfo::toJson() const
     c[QStringLiteral("matrix")] = colour.matrix;
     c[QStringLiteral("range")] = colour.fullRange ? QStringLiteral("full") : QStringLiteral("limited");
     o[QStringLiteral("colour")] = c;
+    if (!provenance.isEmpty()) {
+        const QJsonDocument doc = QJsonDocument::fromJson(provenance);
+        if (doc.isObject())
+            o[QStringLiteral("provenance")] = doc.object();
+        else
+            o[QStringLiteral("provenance_unreadable")] = QString::fromUtf8(provenance.left(200));
+    }
     return o;
 }
 

@@ -19,6 +19,9 @@ struct ColourTags
     bool fullRange = false;
 };
 
+// The container tag that holds an export's provenance.
+inline constexpr char kProvenanceTag[] = "tincture_provenance";
+
 struct MediaInfo
 {
     QString path;
@@ -41,6 +44,7 @@ struct MediaInfo
     QString audioCodec; // first audio stream's codec, empty if none
     ColourTags colour;
     bool damaged = false; // opened with salvageDamaged: some frames were lost
+    QByteArray provenance; // the container's "tincture_provenance" tag (JSON), if any
 
     QJsonObject toJson() const;
 };

@@ -192,10 +192,13 @@ Result<void> VideoEncoder::Impl::openContainer()
     // Colour tags go into the container too ('colr' atom): some decoders (ProRes) only
     // learn the matrix from there.
     const QString muxerName = QString::fromLatin1(muxer->oformat->name);
+    // use_metadata_tags: MP4 and MOV keep a tag of any name (the provenance) only with it.
     if (muxerName == QLatin1String("mp4"))
-        av_dict_set(&opts, "movflags", "+faststart+write_colr", 0);
+        av_dict_set(&opts, "movflags", "+faststart+write_colr+use_metadata_tags", 0);
     else if (muxerName == QLatin1String("mov"))
-        av_dict_set(&opts, "movflags", "+write_colr", 0);
+        av_dict_set(&opts, "movflags", "+write_colr+use_metadata_tags", 0);
+    if (!settings.provenance.isEmpty())
+        av_dict_set(&muxer->metadata, kProvenanceTag, settings.provenance.constData(), 0);
     const int rc = avformat_write_header(muxer, &opts);
     av_dict_free(&opts);
     if (rc < 0)

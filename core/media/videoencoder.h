@@ -39,6 +39,9 @@ struct EncodeSettings
     double sourceStartSeconds = 0.0;           // source time of the first frame written
     int threads = 0;                           // 0: all cores
     Existing existing = Existing::Refuse;      // what to do with a file already at the path
+    // How the frames got their colour (JSON, provenance.h), kept as the container's
+    // "tincture_provenance" tag (MKV, MP4, MOV); image sequences keep it in the sidecar only.
+    QByteArray provenance;
 };
 
 class VideoEncoder

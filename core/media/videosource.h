@@ -44,6 +44,8 @@ public:
 
     // Presentation time of a frame in seconds from the first frame.
     virtual double frameTimeSeconds(FrameIndex index) const = 0;
+    // The Frame::pts that frame(index) carries (in info().timeBase), known without decoding.
+    virtual int64_t framePts(FrameIndex index) const = 0;
 };
 
 } // namespace tincture

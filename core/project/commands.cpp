@@ -85,7 +85,7 @@ QVector<ShotEntry> SetShotsCommand::fromSpans(const QVector<ShotEntry> &shots,
 {
     QVector<ShotEntry> out;
     for (const auto &[first, last] : spans)
-        out.append(ShotEntry{first, last, {}, 0, -1});
+        out.append(ShotEntry{first, last, {}, 0, -1, {}});
     redistribute(shots, out);
     return out;
 }

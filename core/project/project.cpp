@@ -55,7 +55,7 @@ void Project::reset(const QString &mediaPath, const MediaFingerprint &media)
     m_shots.clear();
     m_revisionCounter = 0;
     if (media.frames > 0)
-        m_shots.append(ShotEntry{0, media.frames - 1, {}, nextRevision(), -1});
+        m_shots.append(ShotEntry{0, media.frames - 1, {}, nextRevision(), -1, {}});
     m_dirty = false;
     emit filePathChanged(m_filePath);
     emit referenceChanged(m_referencePath);
@@ -127,11 +127,12 @@ bool Project::isShotStale(int shot) const
            m_shots[shot].propagatedRevision != m_shots[shot].revision;
 }
 
-void Project::markPropagated(int shot, int revision)
+void Project::markPropagated(int shot, int revision, const QJsonObject &provenance)
 {
     if (shot < 0 || shot >= m_shots.size() || m_shots[shot].revision != revision)
         return;
     m_shots[shot].propagatedRevision = revision;
+    m_shots[shot].provenance = provenance;
     setDirty();
     emit shotsChanged();
 }
@@ -162,6 +163,7 @@ void Project::replaceShots(QVector<ShotEntry> shots)
         if (same != m_shots.cend()) {
             s.revision = same->revision;
             s.propagatedRevision = same->propagatedRevision;
+            s.provenance = same->provenance;
         } else {
             s.revision = nextRevision(); // a propagation made before now shows as stale
         }

@@ -11,6 +11,7 @@
 
 #include "foundation/rational.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointF>
 #include <QRgb>
@@ -53,6 +54,9 @@ struct ShotEntry
     QVector<KeyframeEntry> keyframes; // sorted by frame, all within [first, last]
     int revision = 0;
     int propagatedRevision = -1; // revision the cached propagated frames were made from
+    // How those frames got their colour (pipeline/provenance.h's ShotProvenance as JSON; the
+    // document keeps it without reading it); empty when unknown.
+    QJsonObject provenance;
     FrameIndex length() const { return last - first + 1; }
     bool contains(FrameIndex f) const { return f >= first && f <= last; }
 };
@@ -106,8 +110,9 @@ public:
     QVector<FrameIndex> keyframeFrames() const;
     bool isShotPropagated(int shot) const; // frames cached and current
     bool isShotStale(int shot) const;      // propagated once, but the keyframes changed since
-    // Records that a propagation made from `revision` finished (ignored if the shot changed).
-    void markPropagated(int shot, int revision);
+    // Records that a propagation made from `revision` finished, and how it coloured the shot
+    // (ignored if the shot changed since).
+    void markPropagated(int shot, int revision, const QJsonObject &provenance = {});
 
     QUndoStack *undoStack() { return &m_undo; }
     bool isModified() const { return !m_undo.isClean() || m_dirty; }

@@ -158,11 +158,14 @@ QJsonObject toJson(const Project &project, const QString &projectFilePath)
                                     {QLatin1String("accepted"), k.accepted},
                                     {QLatin1String("strokes"), strokes}});
         }
-        shots.append(QJsonObject{{QLatin1String("first"), qint64(s.first)},
-                                 {QLatin1String("last"), qint64(s.last)},
-                                 {QLatin1String("revision"), s.revision},
-                                 {QLatin1String("propagatedRevision"), s.propagatedRevision},
-                                 {QLatin1String("keyframes"), keys}});
+        QJsonObject shot{{QLatin1String("first"), qint64(s.first)},
+                         {QLatin1String("last"), qint64(s.last)},
+                         {QLatin1String("revision"), s.revision},
+                         {QLatin1String("propagatedRevision"), s.propagatedRevision},
+                         {QLatin1String("keyframes"), keys}};
+        if (!s.provenance.isEmpty())
+            shot[QLatin1String("provenance")] = s.provenance;
+        shots.append(shot);
     }
     root[QLatin1String("shots")] = shots;
     return root;
@@ -193,8 +196,12 @@ Result<QJsonObject> migrate(QJsonObject root, LoadReport &report)
                              .arg(version)
                              .arg(kFormatVersion));
     // One step per version: `case n:` turns a version-n object into version n + 1 and falls
-    // through to the next. Version 1 is the first, so there is nothing to do yet.
+    // through to the next.
     switch (version) {
+    case 1:
+        // Version 2 adds each propagated shot's provenance; a version-1 shot has none (its
+        // colour's origin is unknown), which an absent key says already.
+        [[fallthrough]];
     default:
         break;
     }
@@ -265,6 +272,7 @@ Result<LoadReport> loadProject(const QString &path, Project &project)
         s.last = so.value(QLatin1String("last")).toInteger(-1);
         s.revision = so.value(QLatin1String("revision")).toInt(0);
         s.propagatedRevision = so.value(QLatin1String("propagatedRevision")).toInt(-1);
+        s.provenance = so.value(QLatin1String("provenance")).toObject();
         if (s.first != expectFirst || s.last < s.first || (fp.frames > 0 && s.last >= fp.frames)) {
             report.warnings << QStringLiteral("shot %1 (frames %2–%3) does not continue the "
                                               "shots before it; skipped")
@@ -307,7 +315,7 @@ Result<LoadReport> loadProject(const QString &path, Project &project)
                                           "frames; the rest is one more shot")
                                .arg(expectFirst)
                                .arg(fp.frames);
-        shots.append(ShotEntry{expectFirst, fp.frames - 1, {}, 0, -1});
+        shots.append(ShotEntry{expectFirst, fp.frames - 1, {}, 0, -1, {}});
     }
 
     project.reset(mediaPath, fp);

@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -177,6 +178,60 @@ private slots:
             // H.264 at CRF 16 of the same luminance: the luma survives nearly intact.
             QVERIFY2(lumaPsnr(*a, *b) > 38.0, qPrintable(QString::number(lumaPsnr(*a, *b))));
         }
+
+        // Provenance: `info` prints it back from the container, and the sidecar says the same:
+        // one model keyframe per shot, by the shipped model (its manifest's sha256).
+        const auto info = runCli({QStringLiteral("info"), out});
+        QCOMPARE(info.exitCode, 0);
+        const QJsonObject provenance =
+            QJsonDocument::fromJson(info.out.toUtf8()).object()[QStringLiteral("provenance")].toObject();
+        QFile manifest(test::sourceDir() + QStringLiteral("/models/colorizer.json"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const QString modelSha = QJsonDocument::fromJson(manifest.readAll())
+                                     .object()[QStringLiteral("sha256")]
+                                     .toString();
+        QVERIFY(!modelSha.isEmpty());
+        const QJsonArray shots = provenance[QStringLiteral("shots")].toArray();
+        QCOMPARE(shots.size(), 3);
+        QCOMPARE(provenance[QStringLiteral("source")].toString(), QStringLiteral("sample.mp4"));
+        QCOMPARE(provenance[QStringLiteral("last")].toInt(), 179);
+        for (const QJsonValue &shot : shots) {
+            const QJsonArray keys = shot[QStringLiteral("keyframes")].toArray();
+            QCOMPARE(keys.size(), 1);
+            QCOMPARE(keys[0][QStringLiteral("source")].toString(), QStringLiteral("model"));
+            QCOMPARE(keys[0][QStringLiteral("model")][QStringLiteral("sha256")].toString(), modelSha);
+            QCOMPARE(keys[0][QStringLiteral("colour_sha256")].toString().size(), 64);
+        }
+        QFile sidecar(out + QStringLiteral(".provenance.json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(sidecar.readAll()).object(), provenance);
+    }
+
+    // --first/--last colour a range: the shots across its ends are propagated whole, the
+    // output holds the range only. A sidecar left under the output's name is not replaced
+    // without -y.
+    void colorizeRange()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("range.mkv"));
+        QVERIFY(test::writeFileBytes(out + QStringLiteral(".provenance.json"), "someone's notes"));
+        const QStringList args{QStringLiteral("colorize"), test::samplePath(),
+                               QStringLiteral("-o"), out, QStringLiteral("--first"),
+                               QStringLiteral("50"), QStringLiteral("--last"),
+                               QStringLiteral("70"), QStringLiteral("--quiet")};
+        auto r = runCli(args, 900000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("range.mkv.provenance.json")), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out));
+        QCOMPARE(test::fileBytes(out + QStringLiteral(".provenance.json")),
+                 QByteArray("someone's notes"));
+        r = runCli(args + QStringList{QStringLiteral("-y")}, 900000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto result = VideoSource::open(out);
+        QVERIFY(result);
+        QCOMPARE((*result)->frameCount(), int64_t(21));
+        const QJsonObject provenance = QJsonDocument::fromJson((*result)->info().provenance).object();
+        QCOMPARE(provenance[QStringLiteral("first")].toInt(), 50);
+        QCOMPARE(provenance[QStringLiteral("shots")].toArray().size(), 2);
     }
 
     void colorizeBadInputLeavesNothing()

@@ -25,6 +25,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QSpinBox>
 #include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
@@ -246,21 +247,27 @@ private slots:
     void exportDialogChoices()
     {
         ExportDialog d(180, {60, 119}, {10, 20}, QStringLiteral("/tmp/x/film_colour.mp4"));
-        ExportChoice c = d.choice();
+        OutputSpec c = d.choice();
         QCOMPARE(c.codec, VideoCodec::H264);
+        QCOMPARE(c.h264Crf, 16);
+        auto *quality = d.findChild<QSpinBox *>(QStringLiteral("exportQuality"));
+        QVERIFY(quality);
+        quality->setValue(20);
+        QCOMPARE(d.choice().h264Crf, 20);
         QCOMPARE(c.first, FrameIndex(0));
         QCOMPARE(c.last, FrameIndex(179));
         QVERIFY(c.withAudio);
         d.setCodec(VideoCodec::Ffv1);
         d.setRange(ExportDialog::Range::Shot);
         c = d.choice();
-        QCOMPARE(c.output, QStringLiteral("/tmp/x/film_colour.mkv"));
+        QCOMPARE(c.path, QStringLiteral("/tmp/x/film_colour.mkv"));
+        QVERIFY(!quality->isEnabled()); // FFV1 is lossless
         QCOMPARE(c.first, FrameIndex(60));
         QCOMPARE(c.last, FrameIndex(119));
         d.setCodec(VideoCodec::PngSequence);
         d.setRange(ExportDialog::Range::InOut);
         c = d.choice();
-        QCOMPARE(c.output, QStringLiteral("/tmp/x/film_colour"));
+        QCOMPARE(c.path, QStringLiteral("/tmp/x/film_colour"));
         QVERIFY(!c.withAudio);
         QCOMPARE(c.first, FrameIndex(10));
         QCOMPARE(c.last, FrameIndex(20));
@@ -282,15 +289,15 @@ private slots:
         d.accept();
         QCOMPARE(seen, QStringLiteral("confirmReplace"));
         QCOMPARE(d.result(), int(QDialog::Rejected));
-        QVERIFY(!d.choice().replaceExisting);
+        QCOMPARE(d.choice().existing, Existing::Refuse);
         answerMessageBox(QMessageBox::Yes, &seen);
         d.accept();
         QCOMPARE(seen, QStringLiteral("confirmReplace"));
         QCOMPARE(d.result(), int(QDialog::Accepted));
-        QVERIFY(d.choice().replaceExisting);
+        QCOMPARE(d.choice().existing, Existing::Replace);
         // Another name withdraws the consent.
         d.setOutput(dir.filePath(QStringLiteral("other.mp4")));
-        QVERIFY(!d.choice().replaceExisting);
+        QCOMPARE(d.choice().existing, Existing::Refuse);
         QCOMPARE(test::fileBytes(earlier), QByteArray("an earlier export"));
     }
 

@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace tincture::ui {
@@ -57,9 +58,16 @@ ExportDialog::ExportDialog(qint64 frames, QPair<qint64, qint64> shot, QPair<qint
     rangeBox->addWidget(m_inOutButton);
     m_audio = new QCheckBox(tr("Carry the source's audio over"), this);
     m_audio->setChecked(true);
+    m_quality = new QSpinBox(this);
+    m_quality->setObjectName(QStringLiteral("exportQuality"));
+    m_quality->setRange(0, 51);
+    m_quality->setValue(OutputSpec{}.h264Crf);
+    m_quality->setToolTip(tr("H.264 constant rate factor: lower is better and larger; 16–18 "
+                             "is visually lossless, 0 lossless."));
 
     auto *form = new QFormLayout;
     form->addRow(tr("Format"), m_format);
+    form->addRow(tr("Quality (CRF)"), m_quality);
     form->addRow(tr("Output"), pathRow);
     form->addRow(tr("Range"), rangeBox);
     form->addRow(QString(), m_audio);
@@ -78,13 +86,13 @@ ExportDialog::ExportDialog(qint64 frames, QPair<qint64, qint64> shot, QPair<qint
 
 void ExportDialog::accept()
 {
-    const ExportChoice c = choice();
-    if (c.output.isEmpty())
+    const OutputSpec c = choice();
+    if (c.path.isEmpty())
         return;
-    Result<void> ok = checkOutput(c.output, m_protected, Existing::Refuse);
+    Result<void> ok = checkOutput(c.path, m_protected, Existing::Refuse);
     if (!ok && ok.error().code == ErrorCode::OutputExists) {
         QMessageBox ask(QMessageBox::Warning, tr("Replace File?"),
-                        tr("“%1” already exists.").arg(c.output),
+                        tr("“%1” already exists.").arg(c.path),
                         QMessageBox::Yes | QMessageBox::No, this);
         ask.setObjectName(QStringLiteral("confirmReplace"));
         ask.setInformativeText(tr("Replacing it loses what it holds now. Replace it?"));
@@ -138,6 +146,7 @@ void ExportDialog::syncSuffix()
     // Keep the file name, change its extension to the format's.
     const VideoCodec codec = VideoCodec(m_format->currentData().toInt());
     m_audio->setEnabled(!isSequence(codec));
+    m_quality->setEnabled(codec == VideoCodec::H264);
     QString path = m_output->text();
     if (path.isEmpty())
         return;
@@ -177,13 +186,15 @@ void ExportDialog::setOutput(const QString &path)
     m_output->setText(path);
 }
 
-ExportChoice ExportDialog::choice() const
+OutputSpec ExportDialog::choice() const
 {
-    ExportChoice c;
-    c.output = m_output->text();
-    c.codec = VideoCodec(m_format->currentData().toInt());
-    c.withAudio = m_audio->isChecked() && !isSequence(c.codec);
-    c.replaceExisting = m_replace;
+    OutputSpec c;
+    c.path = m_output->text();
+    const VideoCodec codec = VideoCodec(m_format->currentData().toInt());
+    c.codec = codec;
+    c.h264Crf = m_quality->value();
+    c.withAudio = m_audio->isChecked() && !isSequence(codec);
+    c.existing = m_replace ? Existing::Replace : Existing::Refuse;
     switch (Range(m_range->checkedId())) {
     case Range::Film:
         c.first = 0;

@@ -1,14 +1,15 @@
 #pragma once
-// ExportDialog: asks where and how to export the coloured film — H.264 MP4 with the source's
-// audio, FFV1/MKV or ProRes/MOV masters, or a PNG sequence; the whole film, the current shot
-// or the in/out range. It only gathers the choice; the main window runs the export as a job.
+// ExportDialog: asks where and how to export the coloured film — H.264 MP4 (with its quality)
+// with the source's audio, FFV1/MKV or ProRes/MOV masters, or a PNG sequence; the whole film,
+// the current shot or the in/out range. It only gathers the choice, as the OutputSpec that the
+// CLI's flags fill in too; the main window runs the export as a job.
 // Before it closes with Export it refuses an output that is one of the protected paths (the
 // footage, the project, the reference, the cache), asks before replacing an existing file (the
 // dialog stays open on No), and asks before exporting a range with shots not coloured yet.
 // GUI thread only.
 
 #include "foundation/rational.h"
-#include "media/videoencoder.h"
+#include "media/outputspec.h"
 
 #include <QDialog>
 
@@ -19,18 +20,9 @@ class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QRadioButton;
+class QSpinBox;
 
 namespace tincture::ui {
-
-struct ExportChoice
-{
-    QString output;
-    VideoCodec codec = VideoCodec::H264;
-    FrameIndex first = 0;
-    FrameIndex last = -1;
-    bool withAudio = true;
-    bool replaceExisting = false; // the user agreed to replace what is under `output`
-};
 
 class ExportDialog : public QDialog
 {
@@ -50,7 +42,8 @@ public:
     }
     void accept() override;
 
-    ExportChoice choice() const;
+    // existing is Replace only when the user agreed to replace what is under the path.
+    OutputSpec choice() const;
     void setCodec(VideoCodec codec);
     void setRange(Range range);
     void setOutput(const QString &path);
@@ -69,6 +62,7 @@ private:
     QButtonGroup *m_range;
     QRadioButton *m_inOutButton;
     QCheckBox *m_audio;
+    QSpinBox *m_quality; // H.264 CRF
     QStringList m_protected;
     std::function<QString(FrameIndex, FrameIndex)> m_uncoloured;
     bool m_replace = false; // the user agreed to replace the file now under the output name

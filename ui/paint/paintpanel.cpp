@@ -1,6 +1,6 @@
 #include "paint/paintpanel.h"
 
-#include "project/filmops.h"
+#include "pipeline/filmops.h"
 
 #include <QButtonGroup>
 #include <QColorDialog>
@@ -139,9 +139,9 @@ PaintPanel::PaintPanel(QWidget *parent) : QWidget(parent)
     auto *paramForm = new QFormLayout(paramBox);
     m_method = new QComboBox(paramBox);
     m_method->setObjectName(QStringLiteral("propagationMethod"));
-    for (const QString &name : project::propagationMethods()) {
+    for (const QString &name : pipeline::propagationMethods()) {
         m_method->addItem(name, name);
-        m_method->setItemData(m_method->count() - 1, project::propagationMethodSummary(name),
+        m_method->setItemData(m_method->count() - 1, pipeline::propagationMethodSummary(name),
                               Qt::ToolTipRole);
     }
     m_priorWeight = new QDoubleSpinBox(paramBox);
@@ -233,7 +233,7 @@ void PaintPanel::setParameters(const project::ProjectParameters &parameters)
     m_parameters = parameters;
     const QSignalBlocker b1(m_method), b2(m_priorWeight);
     const QString method = parameters.propagationMethod.isEmpty()
-                               ? project::defaultPropagationMethod()
+                               ? pipeline::defaultPropagationMethod()
                                : parameters.propagationMethod;
     m_method->setCurrentIndex(m_method->findData(method));
     m_priorWeight->setValue(parameters.priorWeight);

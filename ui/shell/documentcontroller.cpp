@@ -4,7 +4,7 @@
 #include "imageconvert.h"
 #include "jobs/jobmanager.h"
 #include "project/commands.h"
-#include "project/filmops.h"
+#include "pipeline/filmops.h"
 #include "project/projectfile.h"
 #include "viewer/framefetcher.h"
 
@@ -168,7 +168,7 @@ void DocumentController::startAnalysis(bool detectShots)
     if (detectShots) {
         m_jobs->submit<QVector<QPair<FrameIndex, FrameIndex>>>(
             {media, QStringLiteral("shots")}, tr("Detect shots"),
-            [media](Feedback &fb) { return project::detectShotSpans(media, fb); },
+            [media](Feedback &fb) { return pipeline::detectShotSpans(media, fb); },
             [this, media](Result<QVector<QPair<FrameIndex, FrameIndex>>> spans) {
                 // Only if the user has not started shaping the shots meanwhile.
                 if (!spans || m_project->mediaPath() != media || m_project->shots().size() != 1 ||
@@ -184,7 +184,7 @@ void DocumentController::startAnalysis(bool detectShots)
     const int step = int(std::max<int64_t>(1, frames / 150));
     m_jobs->submit<bool>({media, QStringLiteral("thumbnails")}, tr("Thumbnails"),
                          [media, step, self](Feedback &fb) -> Result<bool> {
-                             Result<void> ok = project::forEachNthFrame(
+                             Result<void> ok = pipeline::forEachNthFrame(
                                  media, step,
                                  [self](FrameIndex f, const Frame &frame) {
                                      const QImage thumb = toQImage(frame).scaledToHeight(

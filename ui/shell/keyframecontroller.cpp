@@ -2,54 +2,17 @@
 
 #include "imageconvert.h"
 #include "jobs/jobmanager.h"
-#include "media/imageio.h"
 #include "paint/paintpanel.h"
 #include "project/commands.h"
-#include "project/filmops.h"
-#include "project/keyframesolver.h"
+#include "pipeline/keyframeservice.h"
 #include "project/strokeraster.h"
 #include "shell/documentcontroller.h"
 #include "viewer/viewerwidget.h"
 
-#include "ml/colorizer.h"
-
 #include <QFile>
 #include <QLineF>
 
-#include <mutex>
-
 namespace tincture::ui {
-
-using project::KeyframeSolver;
-
-struct KeyframeController::Session
-{
-    std::mutex mutex;
-    std::shared_ptr<const ml::Colorizer> model;
-    bool tried = false;
-    QString error;       // why there is no model
-    QString description; // the loaded model, for the status bar
-
-    // Loads the model on first use (on a worker thread). Returns an empty string if loaded.
-    QString ensureLoaded()
-    {
-        std::lock_guard lock(mutex);
-        if (tried)
-            return error;
-        tried = true;
-        auto loaded = ml::Colorizer::load(ml::Colorizer::defaultModelPath());
-        if (loaded) {
-            model = *loaded;
-            description = QStringLiteral("%1 (%2 iterations%3)")
-                              .arg(model->info().name)
-                              .arg(model->info().iterations)
-                              .arg(model->info().gpu ? QStringLiteral(", GPU") : QString());
-        } else {
-            error = loaded.error().message;
-        }
-        return error;
-    }
-};
 
 namespace {
 constexpr int kKeptSolvers = 3; // keyframes whose solver stays warm (memory is per keyframe)
@@ -64,7 +27,7 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
                                        DocumentController *document, ViewerWidget *viewer,
                                        PaintPanel *panel, QObject *parent)
     : QObject(parent), m_project(project), m_jobs(jobs), m_document(document), m_viewer(viewer),
-      m_panel(panel), m_session(std::make_shared<Session>())
+      m_panel(panel), m_service(std::make_shared<pipeline::KeyframeService>())
 {
     connect(viewer, &ViewerWidget::strokeStarted, this, &KeyframeController::onStrokeStarted);
     connect(viewer, &ViewerWidget::strokeMoved, this, &KeyframeController::onStrokeMoved);
@@ -118,10 +81,15 @@ void KeyframeController::clear()
 
 QString KeyframeController::modelDescription() const
 {
-    std::lock_guard lock(m_session->mutex);
-    return m_session->tried
-               ? (m_session->error.isEmpty() ? m_session->description : m_session->error)
-               : QString();
+    return m_service->modelDescription();
+}
+
+void KeyframeController::reloadColour(FrameIndex frame)
+{
+    m_live.remove(frame);
+    m_solvers.remove(frame);
+    emit resultChanged(frame);
+    emit stateChanged();
 }
 
 void KeyframeController::setCurrentFrame(FrameIndex frame)
@@ -155,41 +123,15 @@ void KeyframeController::colourise(FrameIndex frame)
     const project::ResultCache cache = m_document->cache();
     const double lambda = m_project->parameters().priorWeight;
     const QVector<project::PaintStroke> strokes = m_project->keyframe(frame)->strokes;
-    std::shared_ptr<Session> session = m_session;
+    std::shared_ptr<pipeline::KeyframeService> service = m_service;
     m_jobs->submit<Solved>(
         {keyName(frame), QStringLiteral("model")}, tr("Colourise keyframe %1").arg(frame),
         [=](Feedback &fb) -> Result<Solved> {
-            Result<Frame> source = project::readFrame(media, frame);
-            if (!source)
-                return source.error();
-            const Frame grey = source->luma();
-            Frame prior;
-            const QString noModel = session->ensureLoaded();
-            if (noModel.isEmpty()) {
-                Result<Frame> coloured = session->model->colorize(*source);
-                if (!coloured)
-                    return coloured.error();
-                prior = *coloured;
-            }
-            if (prior.isNull()) {
-                fb.warn(QStringLiteral("%1; the keyframe starts grey").arg(noModel));
-                prior = grey.converted(PixelFormat::Rgb8);
-            }
-            fb.reportProgress(1, 2);
-            if (fb.isCancelled())
-                return Error::cancelled();
-            cache.ensureExists();
-            if (Result<void> ok = writeImage(cache.keyframeModelPath(frame), prior, Existing::Replace); !ok)
-                return ok.error();
-            auto solver = std::make_shared<KeyframeSolver>(grey, prior, lambda);
-            Result<Frame> solved =
-                solver->solve(project::rasteriseStrokes(strokes, grey.width(), grey.height()), fb);
-            if (!solved)
-                return solved.error();
-            if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved, Existing::Replace); !ok)
-                return ok.error();
-            fb.reportProgress(2, 2);
-            return Solved{toQImage(*solved), solver};
+            Result<pipeline::PaintedKeyframe> painted =
+                service->colourise(media, frame, strokes, lambda, cache, fb);
+            if (!painted)
+                return painted.error();
+            return Solved{toQImage(painted->colour), painted->solver};
         },
         [this, frame](Result<Solved> r) {
             if (!r) {
@@ -215,33 +157,18 @@ void KeyframeController::resolve(FrameIndex frame)
     if (!k || (k->strokes.isEmpty() && !hasColour(frame)))
         return;
     const QVector<project::PaintStroke> strokes = k->strokes;
-    std::shared_ptr<KeyframeSolver> solver = m_solvers.value(frame);
+    std::shared_ptr<pipeline::KeyframeSolver> solver = m_solvers.value(frame);
     const QString media = m_project->mediaPath();
     const project::ResultCache cache = m_document->cache();
     const double lambda = m_project->parameters().priorWeight;
     m_jobs->submit<Solved>(
         {keyName(frame), QStringLiteral("solve")}, tr("Repaint keyframe %1").arg(frame),
-        [=](Feedback &fb) mutable -> Result<Solved> {
-            if (!solver) {
-                Result<Frame> source = project::readFrame(media, frame);
-                if (!source)
-                    return source.error();
-                Frame prior;
-                if (QFile::exists(cache.keyframeModelPath(frame))) {
-                    Result<Frame> p = readImage(cache.keyframeModelPath(frame));
-                    if (p)
-                        prior = *p;
-                }
-                solver = std::make_shared<KeyframeSolver>(*source, prior, lambda);
-            }
-            Result<Frame> solved = solver->solve(
-                project::rasteriseStrokes(strokes, solver->width(), solver->height()), fb);
-            if (!solved)
-                return solved.error();
-            cache.ensureExists();
-            if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved, Existing::Replace); !ok)
-                return ok.error();
-            return Solved{toQImage(*solved), solver};
+        [=](Feedback &fb) -> Result<Solved> {
+            Result<pipeline::PaintedKeyframe> painted = pipeline::KeyframeService::repaint(
+                media, frame, strokes, solver, lambda, cache, fb);
+            if (!painted)
+                return painted.error();
+            return Solved{toQImage(painted->colour), painted->solver};
         },
         [this, frame](Result<Solved> r) {
             if (!r) {

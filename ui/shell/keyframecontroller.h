@@ -1,6 +1,7 @@
 #pragma once
-// KeyframeController: the keyframe workflow at the current frame. "Colourise keyframe" runs
-// the keyframe model (loaded once, shared) as a job and makes the frame a keyframe; strokes
+// KeyframeController: the keyframe workflow at the current frame, as jobs over the pipeline's
+// KeyframeService. "Colourise keyframe" runs the keyframe model (loaded once, shared) and
+// makes the frame a keyframe; strokes
 // drawn on the viewer become StrokeCommands (one per stroke, merged while drawing); after
 // each stroke, and after undo or redo, the keyframe is re-solved as a job keyed by the
 // keyframe, so the newest request replaces a stale solve (latest request wins) and the
@@ -18,7 +19,8 @@
 namespace tincture::jobs {
 class JobManager;
 }
-namespace tincture::project {
+namespace tincture::pipeline {
+class KeyframeService;
 class KeyframeSolver;
 }
 
@@ -47,7 +49,12 @@ public:
     bool hasColour(FrameIndex frame) const;
     int solvesFinished() const { return m_solves; }
     QString modelDescription() const;
+    // The keyframe model's session, shared with the film jobs (one model in memory).
+    const std::shared_ptr<pipeline::KeyframeService> &service() const { return m_service; }
     void clear(); // a new project: forget solvers and live results
+    // A keyframe's colour was written to the cache by another job (the film engine's model
+    // keyframes): drop what is held for it and show the new one.
+    void reloadColour(FrameIndex frame);
 
 signals:
     void resultChanged(qint64 frame);
@@ -55,11 +62,10 @@ signals:
     void statusMessage(const QString &message);
 
 private:
-    struct Session; // the model, loaded once, shared by the jobs
     struct Solved
     {
         QImage image;
-        std::shared_ptr<project::KeyframeSolver> solver;
+        std::shared_ptr<pipeline::KeyframeSolver> solver;
     };
     void resolve(FrameIndex frame);
     // Keeps a keyframe's warm solver and its result, dropping another keyframe's (both
@@ -75,8 +81,8 @@ private:
     DocumentController *m_document;
     ViewerWidget *m_viewer;
     PaintPanel *m_panel;
-    std::shared_ptr<Session> m_session;
-    QHash<FrameIndex, std::shared_ptr<project::KeyframeSolver>> m_solvers;
+    std::shared_ptr<pipeline::KeyframeService> m_service;
+    QHash<FrameIndex, std::shared_ptr<pipeline::KeyframeSolver>> m_solvers;
     QHash<FrameIndex, QImage> m_live;
     FrameIndex m_frame = -1;
     project::PaintStroke m_stroke; // the stroke being drawn

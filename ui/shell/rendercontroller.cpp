@@ -2,13 +2,16 @@
 
 #include "foundation/outputguard.h"
 #include "jobs/jobmanager.h"
-#include "project/filmops.h"
+#include "pipeline/filmengine.h"
+#include "pipeline/filmops.h"
+#include "project/commands.h"
 #include "project/project.h"
 #include "shell/documentcontroller.h"
 #include "shell/keyframecontroller.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QPointer>
 
 namespace tincture::ui {
 
@@ -37,40 +40,8 @@ jobs::Job *RenderController::propagate(int shot)
         return nullptr;
     }
     const project::ShotEntry s = m_project->shots()[shot];
-    project::PropagateShotRequest request;
-    request.mediaPath = m_project->mediaPath();
-    request.first = s.first;
-    request.last = s.last;
-    request.method = m_project->parameters().propagationMethod;
-    request.cache = m_document->cache();
-    for (const project::KeyframeEntry &k : s.keyframes)
-        if (k.accepted && m_keyframes->hasColour(k.frame))
-            request.keyframes.push_back({k.frame, m_keyframes->keyframeColourPath(k.frame)});
-    const int revision = s.revision;
-    return m_jobs->submit<bool>(
-        {QStringLiteral("shot %1").arg(s.first), QStringLiteral("propagate")},
-        tr("Propagate shot %1 (frames %2–%3)").arg(shot + 1).arg(s.first).arg(s.last),
-        [request](Feedback &fb) -> Result<bool> {
-            Result<void> ok = project::propagateShot(request, fb);
-            if (!ok)
-                return ok.error();
-            return true;
-        },
-        [this, s, revision](Result<bool> r) {
-            if (!r) {
-                if (!r.error().isCancelled())
-                    emit statusMessage(tr("Propagation failed: %1").arg(r.error().message));
-                emit framesChanged(s.first, s.last); // partly written frames show too
-                return;
-            }
-            // The shot may have moved in the list meanwhile; find it by its extent.
-            const int index = m_project->shotIndexAt(s.first);
-            if (index >= 0 && m_project->shots()[index].first == s.first &&
-                m_project->shots()[index].last == s.last)
-                m_project->markPropagated(index, revision);
-            emit statusMessage(tr("Propagated frames %1–%2").arg(s.first).arg(s.last));
-            emit framesChanged(s.first, s.last);
-        });
+    return runEngine({s}, QStringLiteral("shot %1").arg(s.first),
+                     tr("Propagate shot %1 (frames %2–%3)").arg(shot + 1).arg(s.first).arg(s.last));
 }
 
 void RenderController::propagateAll()
@@ -81,6 +52,128 @@ void RenderController::propagateAll()
             ++started;
     emit statusMessage(started ? tr("Propagating %1 shots").arg(started)
                                : tr("No shot has an accepted keyframe that needs propagating"));
+}
+
+jobs::Job *RenderController::colouriseFilm()
+{
+    if (!m_document->isFootageOpen())
+        return nullptr;
+    QVector<int> todo;
+    for (int i = 0; i < m_project->shots().size(); ++i)
+        if (!m_project->isShotPropagated(i))
+            todo << i;
+    if (todo.isEmpty()) {
+        emit statusMessage(tr("Every shot is coloured and current"));
+        return nullptr;
+    }
+    m_project->undoStack()->beginMacro(tr("Colourise film"));
+    for (int i : std::as_const(todo)) {
+        if (canPropagate(i))
+            continue;
+        const project::ShotEntry &s = m_project->shots()[i];
+        const FrameIndex middle = (s.first + s.last) / 2;
+        if (!m_project->keyframe(middle))
+            m_project->undoStack()->push(new project::AddKeyframeCommand(m_project, middle));
+        m_project->undoStack()->push(
+            new project::SetKeyframeAcceptedCommand(m_project, middle, true));
+    }
+    m_project->undoStack()->endMacro();
+    QVector<project::ShotEntry> shots;
+    for (int i : std::as_const(todo))
+        shots << m_project->shots()[i];
+    return runEngine(shots, QStringLiteral("film"),
+                     tr("Colourise film (%n shot(s))", nullptr, int(shots.size())));
+}
+
+jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const QString &key,
+                                       const QString &title)
+{
+    pipeline::FilmJob job;
+    job.input = m_project->mediaPath();
+    job.method = m_project->parameters().propagationMethod;
+    job.proposeMissing = false;
+    const double lambda = m_project->parameters().priorWeight;
+    for (const project::ShotEntry &s : shots) {
+        job.shots.push_back(Shot{s.first, s.last});
+        for (const project::KeyframeEntry &k : s.keyframes) {
+            if (!k.accepted)
+                continue;
+            pipeline::KeyframeSpec spec;
+            spec.frame = k.frame;
+            // An accepted keyframe without a colour yet is proposed by the model in the job.
+            if (m_keyframes->hasColour(k.frame)) {
+                spec.image = m_keyframes->keyframeColourPath(k.frame);
+                spec.described =
+                    m_keyframes->service()->describeStudioKeyframe(k.frame, k.strokes, lambda);
+            }
+            job.keyframes.push_back(spec);
+        }
+    }
+    job.first = shots.front().first;
+    job.last = shots.back().last;
+    const project::ResultCache cache = m_document->cache();
+    std::shared_ptr<pipeline::KeyframeService> service = m_keyframes->service();
+    QPointer<RenderController> self(this);
+    // Each finished shot is recorded at once (on the GUI thread), so a cancel keeps them.
+    job.shotFinished = [self, shots](const pipeline::ShotProvenance &p) {
+        const QJsonObject json = p.toJson();
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, shots, p, json] {
+                for (const project::ShotEntry &s : shots)
+                    if (self && s.first == p.first && s.last == p.last)
+                        self->shotFinished(s, json);
+            },
+            Qt::QueuedConnection);
+    };
+    const FrameIndex first = job.first, last = job.last;
+    return m_jobs->submit<pipeline::FilmReport>(
+        {key, QStringLiteral("propagate")}, title,
+        [job, cache, service](Feedback &fb) {
+            return pipeline::colorizeIntoCache(job, cache, *service, fb);
+        },
+        [this, first, last](Result<pipeline::FilmReport> r) {
+            emit framesChanged(first, last); // partly written frames show too
+            if (!r) {
+                if (!r.error().isCancelled())
+                    emit statusMessage(tr("Propagation failed: %1").arg(r.error().message));
+                return;
+            }
+            for (FrameIndex f : r->modelKeyframes)
+                m_keyframes->reloadColour(f);
+            emit statusMessage(tr("Coloured frames %1–%2 (%n shot(s))", nullptr,
+                                  int(r->shots.size()))
+                                   .arg(first)
+                                   .arg(last));
+        });
+}
+
+void RenderController::shotFinished(const project::ShotEntry &shot, const QJsonObject &provenance)
+{
+    // The shot may have moved in the list meanwhile; find it by its extent.
+    const int index = m_project->shotIndexAt(shot.first);
+    if (index >= 0 && m_project->shots()[index].first == shot.first
+        && m_project->shots()[index].last == shot.last)
+        m_project->markPropagated(index, shot.revision, provenance);
+    emit framesChanged(shot.first, shot.last);
+}
+
+QString RenderController::provenanceSummary(int shot) const
+{
+    if (shot < 0 || shot >= m_project->shots().size() || !m_project->isShotPropagated(shot))
+        return {};
+    Result<pipeline::ShotProvenance> p =
+        pipeline::ShotProvenance::fromJson(m_project->shots()[shot].provenance);
+    if (!p)
+        return {};
+    QStringList keys;
+    for (const pipeline::KeyframeProvenance &k : p->keyframes)
+        keys << (k.model.name.isEmpty() || k.source == QLatin1String("image")
+                     ? tr("frame %1 (%2)").arg(k.frame).arg(k.source)
+                     : tr("frame %1 (%2, %3 %4)")
+                           .arg(k.frame)
+                           .arg(k.source, k.model.name, k.model.sha256.left(12)));
+    return tr("Coloured by %1 from keyframe %2").arg(p->method, keys.join(QStringLiteral(", ")));
 }
 
 QStringList RenderController::protectedPaths() const
@@ -124,38 +217,43 @@ QString RenderController::uncolouredShots(FrameIndex first, FrameIndex last) con
     return sentences.join(QLatin1Char(' '));
 }
 
-jobs::Job *RenderController::exportFilm(const ExportChoice &choice)
+jobs::Job *RenderController::exportFilm(const OutputSpec &output)
 {
-    if (!m_document->isFootageOpen() || choice.output.isEmpty())
+    if (!m_document->isFootageOpen() || output.path.isEmpty())
         return nullptr;
-    const Existing existing = choice.replaceExisting ? Existing::Replace : Existing::Refuse;
-    if (Result<void> ok = checkOutput(choice.output, protectedPaths(), existing); !ok) {
+    if (Result<void> ok = checkOutput(output.path, protectedPaths(), output.existing); !ok) {
         emit statusMessage(tr("Export refused: %1").arg(ok.error().message));
         return nullptr;
     }
-    project::ExportRequest request;
+    pipeline::CacheExport request;
     request.mediaPath = m_project->mediaPath();
-    request.output = choice.output;
-    request.codec = choice.codec;
-    request.first = choice.first;
-    request.last = choice.last;
-    request.withAudio = choice.withAudio;
+    request.output = output;
     request.cache = m_document->cache();
-    request.existing = existing;
     request.protectedInputs = {m_project->filePath(), m_project->referencePath()};
+    request.protectedInputs.removeAll(QString());
+    // The provenance of the shots whose colour goes out.
+    request.provenance.version = pipeline::tinctureVersion();
+    const FrameIndex last = output.last < 0 ? m_project->frameCount() - 1 : output.last;
+    for (int i = 0; i < m_project->shots().size(); ++i) {
+        const project::ShotEntry &s = m_project->shots()[i];
+        if (s.last < output.first || s.first > last || !m_project->isShotPropagated(i))
+            continue;
+        if (Result<pipeline::ShotProvenance> p = pipeline::ShotProvenance::fromJson(s.provenance))
+            request.provenance.shots.push_back(*p);
+    }
     return m_jobs->submit<TranscodeReport>(
         {QStringLiteral("film"), QStringLiteral("export")},
-        tr("Export %1").arg(QFileInfo(choice.output).fileName()),
-        [request](Feedback &fb) { return project::exportFilm(request, fb); },
-        [this, output = choice.output](Result<TranscodeReport> r) {
+        tr("Export %1").arg(QFileInfo(output.path).fileName()),
+        [request](Feedback &fb) { return pipeline::exportFromCache(request, fb); },
+        [this, path = output.path](Result<TranscodeReport> r) {
             if (!r) {
                 if (!r.error().isCancelled())
                     emit statusMessage(tr("Export failed: %1").arg(r.error().message));
                 return;
             }
-            m_lastExport = output;
-            emit statusMessage(tr("Exported %1 frames to %2").arg(r->frames).arg(output));
-            emit exported(output);
+            m_lastExport = path;
+            emit statusMessage(tr("Exported %1 frames to %2").arg(r->frames).arg(path));
+            emit exported(path);
         });
 }
 
@@ -170,7 +268,7 @@ jobs::Job *RenderController::measure(FrameIndex first, FrameIndex last)
         {QStringLiteral("film"), QStringLiteral("measure")},
         tr("Measure frames %1–%2").arg(first).arg(last),
         [=](Feedback &fb) {
-            return project::measureFilm(media, first, last, cache, reference, fb);
+            return pipeline::measureFilm(media, first, last, cache, reference, fb);
         },
         [this](Result<std::vector<metrics::FrameMetrics>> r) {
             if (!r) {

@@ -1,13 +1,18 @@
 #pragma once
-// RenderController: the film-level jobs — propagating a shot (or all shots) from its accepted
-// keyframes into the result cache, exporting the coloured film, measuring the per-frame
+// RenderController: the film-level jobs, each a run of the pipeline's film engine — colouring
+// the whole film in one action (a model keyframe for every shot that has no accepted one, then
+// every shot propagated), propagating a shot (or all shots) from its accepted keyframes into
+// the result cache, exporting the coloured film with its provenance, measuring the per-frame
 // quality for the plots. Each is a job with progress and cancel; propagating a shot that is
-// already running replaces the stale run. GUI thread only.
+// already running replaces the stale run. Each shot's provenance is recorded in the project
+// as the shot finishes. GUI thread only.
 
 #include "dialogs/exportdialog.h"
 #include "metrics/videometrics.h"
 
+#include <QJsonObject>
 #include <QObject>
+#include <QVector>
 
 namespace tincture::jobs {
 class Job;
@@ -15,7 +20,8 @@ class JobManager;
 } // namespace tincture::jobs
 namespace tincture::project {
 class Project;
-}
+struct ShotEntry;
+} // namespace tincture::project
 
 namespace tincture::ui {
 
@@ -33,9 +39,12 @@ public:
     bool canPropagate(int shot) const;
     jobs::Job *propagate(int shot);
     void propagateAll();
+    // Colours every shot that is not current: shots without an accepted keyframe get one at
+    // their middle frame (one undo step), which the keyframe model proposes in the job.
+    jobs::Job *colouriseFilm();
     // Refuses (a status message, no job) an output that is a protected path, or that exists
-    // unless choice.replaceExisting.
-    jobs::Job *exportFilm(const ExportChoice &choice);
+    // unless output.existing is Replace.
+    jobs::Job *exportFilm(const OutputSpec &output);
     // What an export must never replace: the footage, the project file, the reference clip and
     // the result cache.
     QStringList protectedPaths() const;
@@ -47,6 +56,10 @@ public:
     jobs::Job *measure(FrameIndex first, FrameIndex last);
     QString lastExport() const { return m_lastExport; }
 
+    // The shot's provenance as "method, keyframes …" for the status bar and tooltips; empty
+    // when the shot has no current colour.
+    QString provenanceSummary(int shot) const;
+
 signals:
     void framesChanged(qint64 first, qint64 last);
     void exported(const QString &path);
@@ -54,6 +67,12 @@ signals:
     void statusMessage(const QString &message);
 
 private:
+    // The film engine's job over `shots` (their extents and revisions when submitted), with
+    // each shot marked propagated, with its provenance, as it finishes.
+    jobs::Job *runEngine(QVector<project::ShotEntry> shots, const QString &key,
+                         const QString &title);
+    void shotFinished(const project::ShotEntry &shot, const QJsonObject &provenance);
+
     project::Project *m_project;
     jobs::JobManager *m_jobs;
     DocumentController *m_document;

@@ -207,14 +207,14 @@ private slots:
         Feedback feedback;
         TranscodeRequest req;
         req.input = samplePath();
-        req.output = dir.filePath(QStringLiteral("part.mkv"));
-        req.first = 30;
-        req.last = 89;
+        req.output.path = dir.filePath(QStringLiteral("part.mkv"));
+        req.output.first = 30;
+        req.output.last = 89;
         Result<TranscodeReport> r = transcode(req, feedback);
         QVERIFY2(r, r ? "" : qPrintable(r.error().message));
         QCOMPARE(r->frames, int64_t(60));
         QCOMPARE(r->audioStreams, 1);
-        Result<std::unique_ptr<VideoSource>> src = VideoSource::open(req.output);
+        Result<std::unique_ptr<VideoSource>> src = VideoSource::open(req.output.path);
         QVERIFY(src);
         QCOMPARE((*src)->info().frames, int64_t(60));
         QCOMPARE((*src)->info().audioStreams, 1);
@@ -231,7 +231,7 @@ private slots:
         });
         TranscodeRequest req;
         req.input = samplePath();
-        req.output = dir.filePath(QStringLiteral("cancelled.mov"));
+        req.output.path = dir.filePath(QStringLiteral("cancelled.mov"));
         Result<TranscodeReport> r = transcode(req, feedback);
         QVERIFY(!r);
         QVERIFY(r.error().isCancelled());

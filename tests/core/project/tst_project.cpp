@@ -193,8 +193,8 @@ private slots:
         QVERIFY(p.isShotStale(0));
     }
 
-    // formatVersion 1: load → save → load gives the same document, and the saved text is
-    // stable (the second save equals the first).
+    // The current formatVersion: load → save → load gives the same document (the shots'
+    // provenance included), and the saved text is stable (the second save equals the first).
     void fileRoundTrip()
     {
         QTemporaryDir dir;
@@ -206,13 +206,16 @@ private slots:
         Project p;
         fill(p, media);
         p.setReferencePath(dir.filePath(QStringLiteral("ref.mp4")));
+        const QJsonObject provenance{{QStringLiteral("method"), QStringLiteral("flow")},
+                                     {QStringLiteral("first"), 60}};
+        p.markPropagated(1, p.shots()[1].revision, provenance);
         const QString path = dir.filePath(QStringLiteral("a.tincture"));
         QVERIFY(saveProject(p, path));
 
         Project q;
         Result<LoadReport> loaded = loadProject(path, q);
         QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().message));
-        QCOMPARE(loaded->migratedFrom, 1);
+        QCOMPARE(loaded->migratedFrom, kFormatVersion);
         QCOMPARE(q.mediaPath(), media);
         QCOMPARE(q.id(), p.id());
         QCOMPARE(q.media(), p.media());
@@ -225,6 +228,9 @@ private slots:
             return snap(q) == a;
         }());
         QCOMPARE(q.shots()[0].revision, p.shots()[0].revision);
+        QVERIFY(q.isShotPropagated(1));
+        QCOMPARE(q.shots()[1].provenance, provenance);
+        QVERIFY(q.shots()[0].provenance.isEmpty());
         QVERIFY(!q.isModified());
         QCOMPARE(q.undoStack()->count(), 0);
         // Only the missing reference clip is reported.
@@ -343,6 +349,7 @@ private slots:
         Project p;
         Result<LoadReport> r = loadProject(path, p);
         QVERIFY(r);
+        QCOMPARE(r->migratedFrom, 1); // a version-1 file, migrated
         // missing media, unknown tool, keyframe outside its shot, shots not reaching the end
         QCOMPARE(r->warnings.size(), 4);
         QCOMPARE(p.shots().size(), 2);

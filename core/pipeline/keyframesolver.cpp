@@ -1,11 +1,11 @@
-#include "project/keyframesolver.h"
+#include "pipeline/keyframesolver.h"
 
 #include "colour/colourspace.h"
 #include "colour/scribblesolver.h"
 
 #include <mutex>
 
-namespace tincture::project {
+namespace tincture::pipeline {
 
 using colour::ChromaConstraints;
 using colour::ScribbleSolver;
@@ -55,7 +55,7 @@ int KeyframeSolver::height() const
     return d->luma.height();
 }
 
-Result<Frame> KeyframeSolver::solve(const StrokeMasks &masks, Feedback &feedback)
+Result<Frame> KeyframeSolver::solve(const project::StrokeMasks &masks, Feedback &feedback)
 {
     std::lock_guard lock(d->mutex);
     const int w = d->luma.width(), h = d->luma.height();
@@ -132,4 +132,4 @@ Result<Frame> KeyframeSolver::solve(const StrokeMasks &masks, Feedback &feedback
     return out;
 }
 
-} // namespace tincture::project
+} // namespace tincture::pipeline

@@ -4,11 +4,14 @@
 
 #include "media/imageio.h"
 #include "metrics/imagemetrics.h"
-#include "project/filmops.h"
+#include "pipeline/filmengine.h"
+#include "pipeline/filmops.h"
 #include "testsupport.h"
 #include "testmain.h"
 
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +19,7 @@
 
 using namespace tincture;
 using namespace tincture::project;
+using namespace tincture::pipeline;
 
 namespace {
 QString referencePath()
@@ -39,17 +43,25 @@ private slots:
         const QString keyPath = dir.filePath(QStringLiteral("key.png"));
         QVERIFY(writeImage(keyPath, *truth));
 
-        PropagateShotRequest req;
-        req.mediaPath = test::samplePath();
-        req.first = first;
-        req.last = last;
-        req.keyframes = {{first, keyPath}};
+        FilmJob req;
+        req.input = test::samplePath();
+        req.shots = {Shot{first, last}};
+        req.keyframes = {KeyframeSpec{first, keyPath, {}, {}}};
+        req.proposeMissing = false;
         req.method = defaultMethod();
-        req.cache = cache;
         int64_t reports = 0;
+        std::vector<ShotProvenance> finished;
+        req.shotFinished = [&](const ShotProvenance &p) { finished.push_back(p); };
         Feedback fb([&](int64_t, int64_t) { ++reports; });
-        Result<void> ok = propagateShot(req, fb);
+        KeyframeService noModel(KeyframeModelOptions{QStringLiteral("/nonexistent.json"), 0, {}});
+        Result<FilmReport> ok = colorizeIntoCache(req, cache, noModel, fb);
         QVERIFY2(ok, ok ? "" : qPrintable(describe(ok.error())));
+        QCOMPARE(ok->frames, int64_t(last - first + 1));
+        QCOMPARE(int(finished.size()), 1);
+        QCOMPARE(finished.front().keyframes.size(), size_t(1));
+        QCOMPARE(finished.front().keyframes.front().source, QStringLiteral("image"));
+        QCOMPARE(finished.front().keyframes.front().colourSha256,
+                 pixelSha256(truth->converted(PixelFormat::Rgb8)));
         QVERIFY(reports >= last - first + 1); // per-frame progress
         for (FrameIndex f = first; f <= last; ++f)
             QVERIFY(cache.hasFrame(f));
@@ -68,14 +80,16 @@ private slots:
 
         // Export the range losslessly and check the frames are the cached colour.
         const QString out = dir.filePath(QStringLiteral("out.mkv"));
-        ExportRequest ex;
+        CacheExport ex;
         ex.mediaPath = test::samplePath();
-        ex.output = out;
-        ex.first = first;
-        ex.last = last + 2; // two frames not coloured: they go out grey, with a warning
+        ex.output.path = out;
+        ex.output.first = first;
+        ex.output.last = last + 2; // two frames not coloured: they go out grey, with a warning
         ex.cache = cache;
+        ex.provenance.version = tinctureVersion();
+        ex.provenance.shots = finished;
         Feedback efb;
-        Result<TranscodeReport> report = exportFilm(ex, efb);
+        Result<TranscodeReport> report = exportFromCache(ex, efb);
         QVERIFY2(report, report ? "" : qPrintable(describe(report.error())));
         QCOMPARE(report->frames, int64_t(last + 2 - first + 1));
         QCOMPARE(efb.warnings().size(), 1);
@@ -83,6 +97,23 @@ private slots:
         Result<Frame> back = readFrame(out, 8);
         QVERIFY(back);
         QVERIFY(*metrics::psnr(*back, *propagated) > 40.0); // FFV1 in YUV: near lossless
+
+        // The provenance comes back from the container and from the sidecar.
+        Result<std::unique_ptr<VideoSource>> exported = VideoSource::open(out);
+        QVERIFY(exported);
+        const QJsonObject tag = QJsonDocument::fromJson((*exported)->info().provenance).object();
+        Result<Provenance> fromTag = Provenance::fromJson(tag);
+        QVERIFY(fromTag);
+        QCOMPARE(fromTag->shots, ex.provenance.shots);
+        QCOMPARE(fromTag->source, QStringLiteral("sample.mp4"));
+        QCOMPARE(fromTag->first, first);
+        QCOMPARE(fromTag->last, last + 2);
+        QFile sidecar(provenanceSidecarPath(out));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        Result<Provenance> fromSidecar =
+            Provenance::fromJson(QJsonDocument::fromJson(sidecar.readAll()).object());
+        QVERIFY(fromSidecar);
+        QCOMPARE(*fromSidecar, *fromTag);
 
         // Metrics over the cached run, against the reference.
         Feedback mfb;
@@ -101,13 +132,13 @@ private slots:
     void propagateNeedsAKeyframe()
     {
         QTemporaryDir dir;
-        PropagateShotRequest req;
-        req.mediaPath = test::samplePath();
-        req.first = 0;
-        req.last = 10;
-        req.cache = ResultCache(dir.path());
+        FilmJob req;
+        req.input = test::samplePath();
+        req.shots = {Shot{0, 10}};
+        req.proposeMissing = false;
         Feedback fb;
-        Result<void> r = propagateShot(req, fb);
+        KeyframeService service;
+        Result<FilmReport> r = colorizeIntoCache(req, ResultCache(dir.path()), service, fb);
         QVERIFY(!r);
         QVERIFY(r.error().message.contains(QLatin1String("keyframe")));
     }

@@ -1,7 +1,7 @@
 // Strokes → solver constraints, and the keyframe repaint: painted colour spreads, the eraser
 // and the "keep the model's colour" brush do what they say, luma is always the grey frame's.
 
-#include "project/keyframesolver.h"
+#include "pipeline/keyframesolver.h"
 #include "project/strokeraster.h"
 #include "testmain.h"
 
@@ -11,6 +11,7 @@
 
 using namespace tincture;
 using namespace tincture::project;
+using namespace tincture::pipeline;
 
 namespace {
 constexpr int kW = 96, kH = 64;

@@ -17,7 +17,7 @@
 
 #include <memory>
 
-namespace tincture::project {
+namespace tincture::pipeline {
 
 class KeyframeSolver
 {
@@ -31,11 +31,11 @@ public:
     int width() const;
     int height() const;
     // Rgb8 of the grey frame's size whose luma equals the grey luma exactly.
-    Result<Frame> solve(const StrokeMasks &masks, Feedback &feedback);
+    Result<Frame> solve(const project::StrokeMasks &masks, Feedback &feedback);
 
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
 
-} // namespace tincture::project
+} // namespace tincture::pipeline

@@ -1,0 +1,547 @@
+#include "pipeline/filmengine.h"
+
+#include "foundation/outputguard.h"
+#include "media/imageio.h"
+#include "pipeline/reorderbuffer.h"
+#include "propagation/propagationmethod.h"
+#include "propagation/videoshotsource.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <map>
+
+namespace tincture::pipeline {
+namespace {
+
+// Progress over the whole job: shot detection counts one unit per frame, a keyframe ten,
+// colouring (and encoding) three per frame: the slow part.
+class JobProgress
+{
+public:
+    JobProgress(Feedback &outer, int64_t frames) : m_outer(outer), m_frames(frames) {}
+    void setKeyframes(int64_t count) { m_keys = count; }
+    void setColourFrames(int64_t count) { m_colour = count; }
+    void detected(int64_t done) { report(done); }
+    void keyframed(int64_t done) { report(m_frames + 10 * done); }
+    void coloured(int64_t done) { report(m_frames + 10 * m_keys + 3 * done); }
+
+private:
+    void report(int64_t units) { m_outer.reportProgress(units, m_frames + 10 * m_keys + 3 * m_colour); }
+    Feedback &m_outer;
+    int64_t m_frames;
+    int64_t m_keys = 0;
+    int64_t m_colour = 0;
+};
+
+Result<Frame> readKeyframeImage(const QString &path, int width, int height)
+{
+    Result<Frame> image = readImage(path);
+    if (!image)
+        return image;
+    if (image->width() != width || image->height() != height)
+        return makeError(ErrorCode::SizeMismatch,
+                         QStringLiteral("%1: the keyframe is %2×%3 but the film is %4×%5")
+                             .arg(path)
+                             .arg(image->width())
+                             .arg(image->height())
+                             .arg(width)
+                             .arg(height));
+    return image;
+}
+
+// Where the coloured frames of the shots go.
+class Target
+{
+public:
+    virtual ~Target() = default;
+    // Whether frames must come in film order (an encoder) or may come in any (a cache).
+    virtual bool ordered() const = 0;
+    virtual Result<void> put(FrameIndex frame, const Frame &colour) = 0;
+};
+
+class WriterTarget final : public Target
+{
+public:
+    explicit WriterTarget(FilmWriter &writer) : m_writer(writer) {}
+    bool ordered() const override { return true; }
+    Result<void> put(FrameIndex frame, const Frame &colour) override
+    {
+        return m_writer.write(frame, colour);
+    }
+
+private:
+    FilmWriter &m_writer;
+};
+
+class CacheTarget final : public Target
+{
+public:
+    explicit CacheTarget(const project::ResultCache &cache) : m_cache(cache) {}
+    bool ordered() const override { return false; }
+    Result<void> put(FrameIndex frame, const Frame &colour) override
+    {
+        return writeImage(m_cache.framePath(frame), colour, Existing::Replace);
+    }
+
+private:
+    const project::ResultCache &m_cache;
+};
+
+// A propagation method's output, shifted from shot offsets to film frames and passed on:
+// straight to an unordered target, through the reorder buffer to an ordered one.
+class ShotSink final : public FrameSink
+{
+public:
+    ShotSink(Target &target, FrameReorderBuffer &buffer, FrameIndex shotFirst, Feedback &feedback)
+        : m_target(target), m_buffer(buffer), m_first(shotFirst), m_feedback(feedback)
+    {
+    }
+    Result<void> put(int index, const Frame &colour) override
+    {
+        if (m_feedback.isCancelled())
+            return Error::cancelled();
+        if (m_target.ordered())
+            return m_buffer.put(index, colour);
+        return m_target.put(m_first + index, colour);
+    }
+
+private:
+    Target &m_target;
+    FrameReorderBuffer &m_buffer;
+    FrameIndex m_first;
+    Feedback &m_feedback;
+};
+
+struct ShotWork
+{
+    Shot shot;
+    std::vector<const KeyframeSpec *> specs; // the caller's keyframes in the shot
+    std::vector<FrameIndex> modelFrames;     // keyframes the model proposes on its own
+    ShotProvenance provenance;
+    std::vector<int> stored; // the keyframes' slots in the keyframe store, in provenance order
+};
+
+// Everything colorizeFilm and colorizeIntoCache share: checks, shots, keyframes, then the
+// shots propagated into the target that `open` makes once the provenance is known.
+class Engine
+{
+public:
+    Engine(const FilmJob &job, KeyframeService &keyframes, Feedback &feedback)
+        : m_job(job), m_keyframes(keyframes), m_feedback(feedback)
+    {
+    }
+
+    // Up to the keyframes: everything that can fail before the output is opened.
+    Result<void> prepare(FrameIndex first, FrameIndex last, const project::ResultCache *cache);
+    Result<void> colour(Target &target);
+
+    VideoSource &film() { return *m_film; }
+    FilmReport &report() { return m_report; }
+    FrameIndex first() const { return m_first; }
+    FrameIndex last() const { return m_last; }
+
+private:
+    Result<Frame> keyframeColour(const KeyframeSpec *spec, FrameIndex frame,
+                                 KeyframeProvenance &provenance);
+
+    const FilmJob &m_job;
+    KeyframeService &m_keyframes;
+    Feedback &m_feedback;
+    std::unique_ptr<VideoSource> m_film;
+    std::optional<JobProgress> m_progress;
+    FilmReport m_report;
+    FrameIndex m_first = 0, m_last = -1;
+    std::vector<ShotWork> m_work;
+    FrameReorderBuffer m_keyStore; // the keyframes, made before the output opens
+};
+
+Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::ResultCache *cache)
+{
+    m_report.method = m_job.method.isEmpty() ? defaultPropagationMethodName() : m_job.method;
+    if (auto probe = createPropagationMethod(m_report.method); !probe)
+        return probe.error();
+    auto source = VideoSource::open(m_job.input, m_job.source);
+    if (!source)
+        return source.error();
+    m_film = std::move(*source);
+    const int64_t frameCount = m_film->frameCount();
+    m_first = std::max<FrameIndex>(0, first);
+    m_last = last < 0 ? frameCount - 1 : std::min<FrameIndex>(last, frameCount - 1);
+    if (m_first > m_last)
+        return makeError(ErrorCode::OutOfRange,
+                         QStringLiteral("%1: the range %2–%3 holds no frames (the film has %4)")
+                             .arg(m_job.input)
+                             .arg(first)
+                             .arg(last)
+                             .arg(frameCount));
+    m_progress.emplace(m_feedback, frameCount);
+
+    std::map<FrameIndex, const KeyframeSpec *> given;
+    for (const KeyframeSpec &k : m_job.keyframes) {
+        if (k.frame < 0 || k.frame >= frameCount)
+            return makeError(ErrorCode::OutOfRange,
+                             QStringLiteral("keyframe %1 is outside the film (%2 frames)")
+                                 .arg(k.frame)
+                                 .arg(frameCount));
+        if (!given.emplace(k.frame, &k).second)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("frame %1 is given twice as a keyframe").arg(k.frame));
+    }
+    // The caller's pictures are checked before any work (readable, the film's size, hints
+    // with alpha); they are read again when their keyframe is made.
+    const int width = m_film->info().width, height = m_film->info().height;
+    for (const KeyframeSpec &k : m_job.keyframes) {
+        if (m_feedback.isCancelled())
+            return Error::cancelled();
+        if (k.image.isEmpty() && k.hints.isEmpty())
+            continue;
+        Result<Frame> image = readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, width,
+                                                height);
+        if (!image)
+            return image.error();
+        if (!k.hints.isEmpty() && image->channels() != 4)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("%1: the hint image has no alpha channel; it "
+                                            "must be RGBA, alpha > 0 marking the scribbles")
+                                 .arg(k.hints));
+    }
+
+    // Shots.
+    QElapsedTimer clock;
+    clock.start();
+    if (m_job.shots.empty()) {
+        Feedback detect([&](int64_t done, int64_t) { m_progress->detected(done); });
+        detect.linkParent(&m_feedback);
+        auto shots = detectShots(*m_film, m_job.shotParams, detect);
+        if (!shots)
+            return shots.error();
+        m_report.shots = std::move(shots).value();
+    } else {
+        m_report.shots = m_job.shots;
+    }
+    m_report.detectSeconds = clock.elapsed() / 1000.0;
+
+    // Which keyframes each shot in the range gets.
+    bool needModel = false;
+    int64_t keyCount = 0, colourFrames = 0;
+    for (const Shot &shot : m_report.shots) {
+        if (shot.last < m_first || shot.first > m_last)
+            continue;
+        ShotWork work;
+        work.shot = shot;
+        for (auto it = given.lower_bound(shot.first); it != given.upper_bound(shot.last); ++it)
+            work.specs.push_back(it->second);
+        if (work.specs.empty()) {
+            if (!m_job.proposeMissing)
+                return makeError(ErrorCode::InvalidArgument,
+                                 QStringLiteral("frames %1–%2: the shot has no keyframe")
+                                     .arg(shot.first)
+                                     .arg(shot.last));
+            work.modelFrames.push_back((shot.first + shot.last) / 2);
+        }
+        for (const KeyframeSpec *k : work.specs) {
+            if (k->image.isEmpty())
+                needModel = true;
+            (k->image.isEmpty() && k->hints.isEmpty() ? m_report.modelKeyframes
+                                                      : m_report.userKeyframes)
+                .push_back(k->frame);
+        }
+        for (FrameIndex f : work.modelFrames) {
+            needModel = true;
+            m_report.modelKeyframes.push_back(f);
+        }
+        keyCount += int64_t(work.specs.size() + work.modelFrames.size());
+        colourFrames += cache != nullptr ? shot.last - shot.first + 1
+                                           : std::min(shot.last, m_last)
+                                                 - std::max(shot.first, m_first) + 1;
+        m_work.push_back(std::move(work));
+    }
+    if (needModel) // a missing or broken model fails the job now
+        if (Result<void> ok = m_keyframes.ensureModel(); !ok)
+            return ok.error();
+    m_progress->setKeyframes(keyCount);
+    m_progress->setColourFrames(colourFrames);
+
+    // Keyframes, all of them before the output opens (their hashes go into its provenance).
+    clock.restart();
+    int slot = 0;
+    int64_t made = 0;
+    for (ShotWork &work : m_work) {
+        work.provenance.first = work.shot.first;
+        work.provenance.last = work.shot.last;
+        work.provenance.method = m_report.method;
+        std::vector<std::pair<FrameIndex, const KeyframeSpec *>> keys;
+        for (const KeyframeSpec *k : work.specs)
+            keys.emplace_back(k->frame, k);
+        for (FrameIndex f : work.modelFrames)
+            keys.emplace_back(f, nullptr);
+        std::sort(keys.begin(), keys.end(),
+                  [](const auto &a, const auto &b) { return a.first < b.first; });
+        for (const auto &[frame, spec] : keys) {
+            if (m_feedback.isCancelled())
+                return Error::cancelled();
+            KeyframeProvenance provenance;
+            Result<Frame> colour = keyframeColour(spec, frame, provenance);
+            if (!colour)
+                return colour.error();
+            if (cache && provenance.source == QLatin1String("model")) {
+                // The studio shows, repaints and re-propagates it like a keyframe it made.
+                cache->ensureExists();
+                for (const QString &path :
+                     {cache->keyframeModelPath(frame), cache->keyframeResultPath(frame)})
+                    if (Result<void> ok = writeImage(path, *colour, Existing::Replace); !ok)
+                        return ok.error();
+            }
+            if (Result<void> ok = m_keyStore.put(slot, *colour); !ok)
+                return ok.error();
+            work.stored.push_back(slot++);
+            work.provenance.keyframes.push_back(provenance);
+            m_progress->keyframed(++made);
+        }
+        m_report.provenance.shots.push_back(work.provenance);
+    }
+    m_report.provenance.version = tinctureVersion();
+    m_report.provenance.source = QFileInfo(m_job.input).fileName();
+    m_report.provenance.first = m_first;
+    m_report.provenance.last = m_last;
+    m_report.keyframeSeconds = clock.elapsed() / 1000.0;
+    return {};
+}
+
+Result<Frame> Engine::keyframeColour(const KeyframeSpec *spec, FrameIndex frame,
+                                     KeyframeProvenance &provenance)
+{
+    provenance.frame = frame;
+    const int width = m_film->info().width, height = m_film->info().height;
+    Result<Frame> colour = makeError(ErrorCode::Internal, QStringLiteral("no keyframe"));
+    if (spec && !spec->image.isEmpty()) {
+        colour = readKeyframeImage(spec->image, width, height);
+        if (colour)
+            colour = colour->converted(PixelFormat::Rgb8);
+        provenance = spec->described.value_or(KeyframeProvenance{});
+        provenance.frame = frame;
+        if (!spec->described)
+            provenance.source = QStringLiteral("image");
+    } else {
+        Result<Frame> source = m_film->frame(frame);
+        if (!source)
+            return source.error();
+        provenance.model = m_keyframes.modelIdentity();
+        if (spec && !spec->hints.isEmpty()) {
+            Result<Frame> hints = readKeyframeImage(spec->hints, width, height);
+            if (!hints)
+                return hints.error();
+            Feedback solve;
+            solve.linkParent(&m_feedback);
+            colour = m_keyframes.solveHints(*source, *hints, m_job.priorWeight, m_job.threads,
+                                            solve);
+            for (const QString &w : solve.warnings())
+                m_feedback.warn(QStringLiteral("keyframe %1: %2").arg(frame).arg(w));
+            provenance.source = QStringLiteral("hints");
+            provenance.strokesSha256 = pixelSha256(*hints);
+            provenance.priorWeight = m_job.priorWeight;
+        } else {
+            colour = m_keyframes.propose(*source);
+            provenance.source = QStringLiteral("model");
+        }
+    }
+    if (!colour)
+        return colour.error();
+    provenance.colourSha256 = pixelSha256(*colour);
+    return colour;
+}
+
+Result<void> Engine::colour(Target &target)
+{
+    QElapsedTimer clock;
+    clock.start();
+    auto method = createPropagationMethod(m_report.method);
+    if (!method)
+        return method.error();
+    FrameReorderBuffer buffer;
+    int64_t coloured = 0;
+    for (ShotWork &work : m_work) {
+        const Shot &shot = work.shot;
+        std::vector<Keyframe> keys;
+        for (size_t i = 0; i < work.stored.size(); ++i) {
+            Result<Frame> colour = m_keyStore.take(work.stored[i]);
+            if (!colour)
+                return colour.error();
+            keys.push_back(Keyframe{int(work.provenance.keyframes[i].frame - shot.first),
+                                    std::move(colour).value()});
+        }
+        buffer.clear();
+        VideoShotSource grey(*m_film, shot.first, shot.last, &m_feedback);
+        ShotSink sink(target, buffer, shot.first, m_feedback);
+        const int64_t before = coloured;
+        Feedback inner([&](int64_t done, int64_t) {
+            if (!target.ordered())
+                m_progress->coloured(before + done);
+        });
+        inner.linkParent(&m_feedback);
+        if (Result<void> done = (*method)->propagate(grey, keys, sink, inner); !done)
+            return done.error();
+        for (const QString &w : inner.warnings())
+            m_feedback.warn(w);
+        if (!target.ordered()) {
+            coloured += shot.last - shot.first + 1;
+            m_report.frames += shot.last - shot.first + 1;
+            if (m_job.shotFinished)
+                m_job.shotFinished(work.provenance);
+            continue;
+        }
+        for (FrameIndex f = std::max(shot.first, m_first); f <= std::min(shot.last, m_last); ++f) {
+            if (m_feedback.isCancelled())
+                return Error::cancelled();
+            Result<Frame> out = buffer.take(int(f - shot.first));
+            if (!out)
+                return out.error();
+            if (Result<void> ok = target.put(f, *out); !ok)
+                return ok;
+            m_progress->coloured(++coloured);
+            ++m_report.frames;
+        }
+        if (m_job.shotFinished)
+            m_job.shotFinished(work.provenance);
+    }
+    if (buffer.spilledFrames() > 0)
+        m_feedback.warn(QStringLiteral("long shots: %1 frames were buffered on disk")
+                            .arg(buffer.spilledFrames()));
+    m_report.colourSeconds = clock.elapsed() / 1000.0;
+    return {};
+}
+
+QStringList jobInputs(const FilmJob &job)
+{
+    QStringList inputs = job.protectedInputs;
+    for (const KeyframeSpec &k : job.keyframes)
+        inputs << k.image << k.hints;
+    inputs.removeAll(QString());
+    return inputs;
+}
+
+} // namespace
+
+Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
+                                KeyframeService &keyframes, Feedback &feedback)
+{
+    const QStringList inputs = jobInputs(job);
+    // Checked before any work, and again when the writer creates the output.
+    if (Result<void> ok = checkOutput(output.path, QStringList{job.input} + inputs,
+                                      output.existing);
+        !ok)
+        return ok.error();
+    const QString sidecar = provenanceSidecarPath(output.path);
+    if (output.existing == Existing::Refuse && pathIsTaken(sidecar))
+        return makeError(ErrorCode::OutputExists,
+                         QStringLiteral("%1: already exists and would be replaced")
+                             .arg(sidecar));
+    Engine engine(job, keyframes, feedback);
+    if (Result<void> ok = engine.prepare(output.first, output.last, nullptr); !ok)
+        return ok.error();
+    OutputSpec spec = output;
+    spec.first = engine.first();
+    spec.last = engine.last();
+    Result<std::unique_ptr<FilmWriter>> writer =
+        FilmWriter::open(spec, engine.film(), inputs, engine.report().provenance.toBytes());
+    if (!writer)
+        return writer.error();
+    WriterTarget target(**writer);
+    if (Result<void> ok = engine.colour(target); !ok) {
+        (*writer)->abort();
+        return ok.error();
+    }
+    if (feedback.isCancelled()) {
+        (*writer)->abort();
+        return Error::cancelled();
+    }
+    Result<TranscodeReport> written = (*writer)->finish();
+    if (!written)
+        return written.error();
+    FilmReport report = std::move(engine.report());
+    report.written = *written;
+    return report;
+}
+
+Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCache &cache,
+                                     KeyframeService &keyframes, Feedback &feedback)
+{
+    if (!cache.ensureExists())
+        return makeError(ErrorCode::WriteFailed,
+                         QStringLiteral("cannot create the cache folder %1").arg(cache.dir()));
+    Engine engine(job, keyframes, feedback);
+    if (Result<void> ok = engine.prepare(job.first, job.last, &cache); !ok)
+        return ok.error();
+    CacheTarget target(cache);
+    if (Result<void> ok = engine.colour(target); !ok)
+        return ok.error();
+    return std::move(engine.report());
+}
+
+Result<TranscodeReport> exportFromCache(const CacheExport &request, Feedback &feedback)
+{
+    const QStringList inputs = request.protectedInputs + QStringList{request.cache.dir()};
+    if (Result<void> ok = checkOutput(request.output.path,
+                                      QStringList{request.mediaPath} + inputs,
+                                      request.output.existing);
+        !ok)
+        return ok.error();
+    // Frames are read once, in order, and only those not coloured yet.
+    SourceOptions options;
+    options.cacheBytes = 0;
+    Result<std::unique_ptr<VideoSource>> source = VideoSource::open(request.mediaPath, options);
+    if (!source)
+        return source.error();
+    // The range as the writer clamps it, recorded with the shots' provenance.
+    Provenance provenance = request.provenance;
+    provenance.source = QFileInfo(request.mediaPath).fileName();
+    provenance.first = std::max<FrameIndex>(0, request.output.first);
+    provenance.last = request.output.last < 0 || request.output.last >= (*source)->frameCount()
+                          ? (*source)->frameCount() - 1
+                          : request.output.last;
+    Result<std::unique_ptr<FilmWriter>> opened =
+        FilmWriter::open(request.output, **source, inputs, provenance.toBytes());
+    if (!opened)
+        return opened.error();
+    FilmWriter &writer = **opened;
+    const MediaInfo &info = (*source)->info();
+    int64_t greyFrames = 0;
+    for (FrameIndex f = writer.first(); f <= writer.last(); ++f) {
+        if (feedback.isCancelled()) {
+            writer.abort();
+            return Error::cancelled();
+        }
+        const QString path = request.cache.framePath(f);
+        Result<Frame> frame = QFile::exists(path) ? readImage(path) : (*source)->frame(f);
+        if (!QFile::exists(path))
+            ++greyFrames;
+        else if (frame && (frame->width() != info.width || frame->height() != info.height))
+            frame = makeError(ErrorCode::SizeMismatch,
+                              QStringLiteral("the cached colour of frame %1 (%2) is %3×%4, the "
+                                             "film is %5×%6")
+                                  .arg(f)
+                                  .arg(path)
+                                  .arg(frame->width())
+                                  .arg(frame->height())
+                                  .arg(info.width)
+                                  .arg(info.height));
+        if (!frame) {
+            writer.abort();
+            return frame.error();
+        }
+        if (Result<void> ok = writer.write(f, *frame); !ok)
+            return ok.error();
+        feedback.reportProgress(f - writer.first() + 1, writer.frameCount());
+    }
+    Result<TranscodeReport> report = writer.finish();
+    if (report && greyFrames > 0)
+        feedback.warn(QStringLiteral("%1 of %2 frames were not coloured yet and went out grey")
+                          .arg(greyFrames)
+                          .arg(report->frames));
+    return report;
+}
+
+} // namespace tincture::pipeline

@@ -1,0 +1,111 @@
+#include "pipeline/filmops.h"
+
+#include "media/imageio.h"
+#include "propagation/propagationmethod.h"
+#include "propagation/shotdetection.h"
+
+namespace tincture::pipeline {
+
+Result<QVector<QPair<FrameIndex, FrameIndex>>> detectShotSpans(const QString &mediaPath,
+                                                               Feedback &feedback)
+{
+    Result<std::unique_ptr<VideoSource>> source = VideoSource::open(mediaPath);
+    if (!source)
+        return source.error();
+    QVector<QPair<FrameIndex, FrameIndex>> spans;
+    Result<std::vector<Shot>> shots = detectShots(**source, ShotDetectionParams{}, feedback);
+    if (!shots)
+        return shots.error();
+    for (const Shot &s : *shots)
+        spans.append({s.first, s.last});
+    return spans;
+}
+
+Result<std::vector<metrics::FrameMetrics>> measureFilm(const QString &mediaPath, FrameIndex first,
+                                                       FrameIndex last, const project::ResultCache &cache,
+                                                       const QString &referencePath,
+                                                       Feedback &feedback)
+{
+    // The cached run of frames from `first` (metrics need consecutive frames for flicker).
+    FrameIndex end = first;
+    while (end <= last && cache.hasFrame(end))
+        ++end;
+    if (end == first)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("frame %1 of %2 is not coloured yet: nothing to measure")
+                             .arg(first)
+                             .arg(mediaPath));
+    metrics::FrameGetter result = [&cache, first](int64_t i) -> Result<Frame> {
+        return readImage(cache.framePath(first + i));
+    };
+    std::unique_ptr<VideoSource> reference;
+    metrics::FrameGetter referenceGetter;
+    if (!referencePath.isEmpty()) {
+        Result<std::unique_ptr<VideoSource>> r = VideoSource::open(referencePath);
+        if (!r)
+            return r.error();
+        reference = std::move(*r);
+        if (reference->frameCount() >= end) {
+            VideoSource *ref = reference.get();
+            referenceGetter = [ref, first](int64_t i) { return ref->frame(first + i); };
+        } else {
+            feedback.warn(QStringLiteral("the reference clip %1 is shorter than the film; no "
+                                         "PSNR")
+                              .arg(referencePath));
+        }
+    }
+    Result<std::vector<metrics::FrameMetrics>> m =
+        metrics::measureVideo(end - first, result, referenceGetter, feedback);
+    if (!m)
+        return m.error();
+    for (metrics::FrameMetrics &f : *m)
+        f.index += first;
+    return m;
+}
+
+QStringList propagationMethods()
+{
+    return propagationMethodNames();
+}
+
+QString propagationMethodSummary(const QString &name)
+{
+    return propagationMethodDescription(name);
+}
+
+QString defaultPropagationMethod()
+{
+    return defaultPropagationMethodName();
+}
+
+Result<Frame> readFrame(const QString &mediaPath, FrameIndex frame)
+{
+    Result<std::unique_ptr<VideoSource>> source = VideoSource::open(mediaPath);
+    if (!source)
+        return source.error();
+    return (*source)->frame(frame);
+}
+
+Result<void> forEachNthFrame(const QString &mediaPath, int step,
+                             const std::function<void(FrameIndex, const Frame &)> &sink,
+                             Feedback &feedback)
+{
+    Result<std::unique_ptr<VideoSource>> source = VideoSource::open(mediaPath);
+    if (!source)
+        return source.error();
+    const int64_t n = (*source)->frameCount();
+    step = std::max(1, step);
+    for (FrameIndex f = 0; f < n; f += step) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        Result<Frame> frame = (*source)->frame(f);
+        if (!frame)
+            return frame.error();
+        sink(f, *frame);
+        feedback.reportProgress(f + 1, n);
+    }
+    feedback.reportProgress(n, n);
+    return {};
+}
+
+} // namespace tincture::pipeline

@@ -1,0 +1,87 @@
+#pragma once
+// KeyframeService: the keyframe workflow — the keyframe model's proposal for a frame, a
+// repaint that solves strokes or hints over it, and the studio's cached keyframe colours. The
+// model is loaded once, on first use by whichever thread asks first, and shared by every job
+// (a loaded model is read-only: proposals may run concurrently); a model that cannot be
+// loaded gives the same error every time. The CLI's `colorize` (model keyframes, --hints),
+// the film engine and the studio's keyframe jobs all go through it. Any thread.
+
+#include "foundation/feedback.h"
+#include "foundation/result.h"
+#include "media/frame.h"
+#include "pipeline/keyframesolver.h"
+#include "pipeline/provenance.h"
+#include "project/project.h"
+#include "project/resultcache.h"
+
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace tincture::pipeline {
+
+struct KeyframeModelOptions
+{
+    QString path;                            // a manifest; empty: the shipped model
+    int threads = 0;                         // CPU threads for the model; 0: all cores
+    QString device = QStringLiteral("auto"); // "auto", "cpu" or "cuda"
+};
+
+// A repainted keyframe: its colour and the solver, kept warm for the next strokes.
+struct PaintedKeyframe
+{
+    Frame colour; // Rgb8
+    std::shared_ptr<KeyframeSolver> solver;
+};
+
+class KeyframeService
+{
+public:
+    explicit KeyframeService(KeyframeModelOptions options = {});
+    ~KeyframeService();
+    KeyframeService(const KeyframeService &) = delete;
+    KeyframeService &operator=(const KeyframeService &) = delete;
+
+    // Loads the model unless it was tried already; the load's error, if any.
+    Result<void> ensureModel();
+    // "name (N iterations[, GPU])" once loaded, the load error once failed, empty before.
+    QString modelDescription() const;
+    ModelIdentity modelIdentity() const; // empty before the model is loaded
+
+    // The model's colour for a frame (any format; its luma is used): Rgb8 (Rgb16 for a
+    // 16-bit frame) of the frame's size, whose luma is the frame's.
+    Result<Frame> propose(const Frame &frame);
+    // Scribbles (an RGBA image of the frame's size, alpha > 0 marking them) solved over the
+    // model's proposal with weight λ = priorWeight.
+    Result<Frame> solveHints(const Frame &frame, const Frame &hints, double priorWeight,
+                             int threads, Feedback &feedback);
+
+    // The studio's "colourise keyframe": the model's proposal for the frame (grey, with a
+    // warning, when there is no model), cached as the keyframe's prior, with the strokes solved
+    // over it; the result is cached as the keyframe's colour.
+    Result<PaintedKeyframe> colourise(const QString &mediaPath, FrameIndex frame,
+                                      const QVector<project::PaintStroke> &strokes,
+                                      double priorWeight, const project::ResultCache &cache,
+                                      Feedback &feedback);
+    // The studio's repaint after a stroke: solves the strokes over the cached prior, with
+    // `solver` when it is warm (null: a new one), and caches the result.
+    static Result<PaintedKeyframe> repaint(const QString &mediaPath, FrameIndex frame,
+                                           const QVector<project::PaintStroke> &strokes,
+                                           std::shared_ptr<KeyframeSolver> solver,
+                                           double priorWeight, const project::ResultCache &cache,
+                                           Feedback &feedback);
+
+    // How a keyframe painted in the studio was made, for provenance: its strokes' hash, and the
+    // model when its prior was the model's.
+    KeyframeProvenance describeStudioKeyframe(FrameIndex frame,
+                                              const QVector<project::PaintStroke> &strokes,
+                                              double priorWeight) const;
+    static QString strokesSha256(const QVector<project::PaintStroke> &strokes);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace tincture::pipeline
