@@ -73,6 +73,19 @@ double colouredShare(const QImage &image)
     return double(coloured) / total;
 }
 
+OutputSpec outputSpec(const QString &path, VideoCodec codec, FrameIndex first, FrameIndex last,
+                      Existing existing = Existing::Refuse)
+{
+    OutputSpec spec;
+    spec.path = path;
+    spec.codec = codec;
+    spec.first = first;
+    spec.last = last;
+    spec.withAudio = false;
+    spec.existing = existing;
+    return spec;
+}
+
 bool waitIdle(MainWindow &w, int ms = 240000)
 {
     QTest::qWait(50);
@@ -278,7 +291,7 @@ private slots:
 
         // Export shot 1 (lossless) and check it holds the coloured frames.
         const QString out = dir.filePath(QStringLiteral("shot1.mkv"));
-        QVERIFY(w.render()->exportFilm({out, VideoCodec::Ffv1, 0, 59, false}));
+        QVERIFY(w.render()->exportFilm(outputSpec(out, VideoCodec::Ffv1, 0, 59)));
         QVERIFY(waitIdle(w));
         QVERIFY(QFileInfo::exists(out));
         QCOMPARE(w.render()->lastExport(), out);
@@ -290,8 +303,9 @@ private slots:
         // footage even with consent, is refused; the proposed name is a free one; shots 2 and 3
         // are named as not coloured.
         const QByteArray exportedBytes = test::fileBytes(out);
-        QVERIFY(!w.render()->exportFilm({out, VideoCodec::Ffv1, 0, 59, false}));
-        QVERIFY(!w.render()->exportFilm({test::samplePath(), VideoCodec::H264, 0, 59, false, true}));
+        QVERIFY(!w.render()->exportFilm(outputSpec(out, VideoCodec::Ffv1, 0, 59)));
+        QVERIFY(!w.render()->exportFilm(
+            outputSpec(test::samplePath(), VideoCodec::H264, 0, 59, Existing::Replace)));
         QCOMPARE(test::fileBytes(out), exportedBytes);
         const QString proposed = w.render()->proposedExportPath();
         QVERIFY2(!QFileInfo::exists(proposed), qPrintable(proposed));

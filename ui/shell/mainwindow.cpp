@@ -404,6 +404,9 @@ void MainWindow::updateKeyframePanel()
         text += tr("Keyframe, %1 stroke(s), %2")
                     .arg(key->strokes.size())
                     .arg(key->accepted ? tr("accepted") : tr("not accepted yet"));
+    // How the shot's frames got their colour (model and sha256, keyframes, method).
+    if (const QString provenance = m_render->provenanceSummary(shot); !provenance.isEmpty())
+        text += QLatin1Char('\n') + provenance;
     m_paint->setKeyframeState(text, true, key && m_keyframes->hasColour(f), key && key->accepted,
                               m_render->canPropagate(shot));
 }
