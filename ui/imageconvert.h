@@ -1,7 +1,7 @@
 #pragma once
 // Frame (core) → QImage (display), 8 bits per channel. GUI or worker threads alike.
 
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <QImage>
 

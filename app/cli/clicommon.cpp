@@ -1,5 +1,9 @@
 #include "clicommon.h"
 
+#include "ml/colorizer.h"
+
+#include <QCoreApplication>
+
 #include "foundation/atomicoutput.h"
 #include "foundation/outputguard.h"
 
@@ -355,6 +359,72 @@ std::optional<OutputSpec> FilmOutputOptions::read(const QCommandLineParser &pars
     if (!ok2 || !ok3 || spec.first < 0 || spec.last < -1)
         return fail(QStringLiteral("--first and --last take frame numbers (--last -1: the end)"));
     return spec;
+}
+
+} // namespace tincture::cli
+
+namespace tincture::cli {
+
+Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
+                                                           const QString &device, int workingSide)
+{
+    ml::ColorizerOptions options;
+    options.threads = threads;
+    options.device = device;
+    options.workingShortSide = workingSide;
+    return ml::Colorizer::load(model.isEmpty() ? ml::Colorizer::defaultModelPath() : model,
+                               options);
+}
+
+} // namespace tincture::cli
+
+namespace tincture::cli {
+
+int runProgram(const QString &program, const QString &about, const std::vector<Command> &commands,
+               const std::function<std::optional<int>(const QString &)> &elsewhere)
+{
+    QCoreApplication::setApplicationName(program);
+    QCoreApplication::setOrganizationName(QStringLiteral("Tincture"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TINCTURE_VERSION));
+    installInterruptHandler();
+    const auto printUsage = [&](QTextStream &out) {
+        out << "Usage: " << program << " COMMAND [OPTIONS] [ARGS]\n\n" << about
+            << " Commands:\n";
+        for (const Command &c : commands)
+            out << "  " << QString::fromLatin1(c.name).leftJustified(14) << c.summary << '\n';
+        out << "\n'" << program << " COMMAND --help' describes a command.\n"
+            << "Exit codes: 0 success, 1 bad input, 2 usage error, 3 cancelled.\n";
+    };
+    QStringList args = QCoreApplication::arguments().mid(1);
+    if (args.isEmpty()) {
+        QTextStream err(stderr);
+        printUsage(err);
+        return kExitUsage;
+    }
+    const QString name = args.takeFirst();
+    if (name == QLatin1String("--help") || name == QLatin1String("-h")
+        || name == QLatin1String("help")) {
+        QTextStream out(stdout);
+        printUsage(out);
+        return kExitOk;
+    }
+    if (name == QLatin1String("--version")) {
+        QTextStream(stdout) << program << ' ' << TINCTURE_VERSION << '\n';
+        return kExitOk;
+    }
+    for (const Command &c : commands) {
+        if (name == QLatin1String(c.name)) {
+            const int code = c.run(args);
+            return code < 0 ? kExitOk : code; // -1: help was printed
+        }
+    }
+    if (elsewhere)
+        if (std::optional<int> code = elsewhere(name))
+            return *code;
+    QTextStream err(stderr);
+    err << program << ": unknown command '" << name << "'\n\n";
+    printUsage(err);
+    return kExitUsage;
 }
 
 } // namespace tincture::cli

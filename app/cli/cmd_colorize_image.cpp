@@ -17,18 +17,6 @@ namespace {
 const QString kCommand = QStringLiteral("colorize-image");
 }
 
-// Options shared with the commands that load the keyframe model.
-Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
-                                                           const QString &device, int workingSide)
-{
-    ml::ColorizerOptions options;
-    options.threads = threads;
-    options.device = device;
-    options.workingShortSide = workingSide;
-    return ml::Colorizer::load(model.isEmpty() ? ml::Colorizer::defaultModelPath() : model,
-                               options);
-}
-
 int runColorizeImage(const QStringList &args)
 {
     QCommandLineParser parser;

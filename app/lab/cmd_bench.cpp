@@ -1,11 +1,11 @@
-// tincture-cli bench TARGET: timings of the engines, medians over several runs after a warm-up
+// tincture-lab bench TARGET: timings of the engines, medians over several runs after a warm-up
 // (PROTOCOLS.md §7), each with the machine it ran on. The targets live in cmd_bench_*.cpp;
 // this file parses the options, runs them and writes the table and JSON, and holds the helpers
 // of cmd_bench.h.
 
 #include "cmd_bench.h"
 #include "clicommon.h"
-#include "commands.h"
+#include "labcommands.h"
 
 #include "foundation/sysinfo.h"
 #include "propagation/propagationmethod.h"

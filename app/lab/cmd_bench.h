@@ -1,5 +1,5 @@
 #pragma once
-// Shared parts of `tincture-cli bench`: the options every target gets, timing helpers, the
+// Shared parts of `tincture-lab bench`: the options every target gets, timing helpers, the
 // synthetic test film, and one function per target (cmd_bench_<target>.cpp). A target measures,
 // never assumes: medians over options.runs timed runs after one warm-up (PROTOCOLS.md §7),
 // baselines timed in the same run. It prints its own readable table on `out` and returns its
@@ -7,7 +7,7 @@
 // Everything runs on the main thread.
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/videoencoder.h"
 
 #include <QJsonObject>

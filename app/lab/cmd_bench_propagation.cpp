@@ -10,8 +10,8 @@
 
 #include "foundation/feedback.h"
 #include "metrics/imagemetrics.h"
-#include "metrics/scoringio.h"
-#include "propagation/evaluation.h"
+#include "lab/scoringio.h"
+#include "lab/evaluation.h"
 #include "propagation/propagationmethod.h"
 
 #include <QJsonArray>

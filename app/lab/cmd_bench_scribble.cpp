@@ -5,7 +5,7 @@
 #include "cmd_bench.h"
 
 #include "colour/colourspace.h"
-#include "colour/scribbleexact.h"
+#include "lab/scribbleexact.h"
 #include "colour/scribblesolver.h"
 #include "foundation/feedback.h"
 #include "media/imageio.h"

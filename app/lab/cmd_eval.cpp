@@ -1,15 +1,15 @@
-// tincture-cli eval TARGET: quality evaluations with the protocols of ../shared/PROTOCOLS.md.
+// tincture-lab eval TARGET: quality evaluations with the protocols of ../shared/PROTOCOLS.md.
 // "propagation" (the dev-set protocol, §1) and "video" (per-frame flicker, colourfulness, PSNR
 // and SSIM of a finished film, §2, §3, §5) live here; "images" is runEvalImages
 // (cmd_eval_images.cpp), reached through runEval.
 
 #include "clicommon.h"
-#include "commands.h"
+#include "labcommands.h"
 
 #include "media/videosource.h"
 #include "metrics/imagemetrics.h"
 #include "metrics/videometrics.h"
-#include "propagation/evaluation.h"
+#include "lab/evaluation.h"
 #include "propagation/propagationmethod.h"
 
 #include <QJsonDocument>
@@ -263,9 +263,9 @@ int runEval(const QStringList &args)
                 "colour is given, every frame is scored as its chroma under the true luma, PSNR "
                 "per frame, mean per sequence, then over sequences.\n"
                 "  images       keyframe colourisation of still images (PROTOCOLS §2); see "
-                "'tincture-cli eval images --help'.\n"
+                "'tincture-lab eval images --help'.\n"
                 "  video        per-frame flicker, colourfulness, PSNR and SSIM of a coloured "
-                "film; see 'tincture-cli eval video --help'.\n"
+                "film; see 'tincture-lab eval video --help'.\n"
                 "The options below are propagation's."),
             args, 1, 1, QStringLiteral("TARGET"));
         rc != kExitOk)
@@ -273,7 +273,7 @@ int runEval(const QStringList &args)
 
     const QString target = parser.positionalArguments().front();
     if (target == QLatin1String("images") || target == QLatin1String("video"))
-        return usageError(kCommand, QStringLiteral("put the target first: 'tincture-cli eval %1 "
+        return usageError(kCommand, QStringLiteral("put the target first: 'tincture-lab eval %1 "
                                                    "[OPTIONS]'")
                                         .arg(target));
     if (target != QLatin1String("propagation"))

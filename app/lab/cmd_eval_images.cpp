@@ -1,13 +1,13 @@
-// tincture-cli eval images: the keyframe model on a folder of colour photographs, scored with
+// tincture-lab eval images: the keyframe model on a folder of colour photographs, scored with
 // ../shared/PROTOCOLS.md §2: the grey of each photograph goes in; the result's chroma under the
 // true luma is compared with the photograph (metrics::chromaPsnr), beside the plain grey image's
 // score; Hasler–Süsstrunk colourfulness (signed) of the results and of the truth, and their ratio.
 
 #include "clicommon.h"
-#include "commands.h"
+#include "labcommands.h"
 
 #include "metrics/imagemetrics.h"
-#include "metrics/scoringio.h"
+#include "lab/scoringio.h"
 #include "ml/colorizer.h"
 
 #include <QDir>

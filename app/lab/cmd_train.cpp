@@ -1,12 +1,12 @@
-// tincture-cli train colorizer: trains the keyframe model (Pix2Pix) on a folder of colour
+// tincture-lab train colorizer: trains the keyframe model (Pix2Pix) on a folder of colour
 // photographs, with checkpoints, resuming, validation figures in a CSV, and a manifest written
 // beside the final weights (OUT/colorizer.json + OUT/colorizer.safetensors, ready for models/).
 
 #include "clicommon.h"
-#include "commands.h"
+#include "labcommands.h"
 #include "traincommon.h"
 
-#include "ml/dataset.h"
+#include "lab/dataset.h"
 #include "ml/modelmanifest.h"
 #include "ml/trainer.h"
 
@@ -238,7 +238,7 @@ int runTrain(const QStringList &args)
     if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
         if (!args.isEmpty() &&
             (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
-            QTextStream(stdout) << "Usage: tincture-cli train colorizer|refiner [OPTIONS]\n"
+            QTextStream(stdout) << "Usage: tincture-lab train colorizer|refiner [OPTIONS]\n"
                                    "colorizer: the keyframe model; refiner: the \"vpn\" "
                                    "propagation method's spatial CNN. 'train colorizer --help' "
                                    "lists the options.\n";

@@ -1,16 +1,16 @@
-// tincture-cli train refiner: trains VPN's spatial CNN (the "vpn" method's refiner) on colour
+// tincture-lab train refiner: trains VPN's spatial CNN (the "vpn" method's refiner) on colour
 // sequences: the chosen method (bnn) is run on each under the evaluation protocol, patches of
 // its outputs are packed beside the truth, and the net learns to re-filter them (MSE). Writes
 // OUT/refiner.json + OUT/refiner.safetensors, ready for models/.
 
 #include "clicommon.h"
-#include "commands.h"
+#include "labcommands.h"
 #include "traincommon.h"
 
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
 #include "propagation/propagationmethod.h"
-#include "propagation/refinerdata.h"
+#include "lab/refinerdata.h"
 
 #include <QDir>
 #include <QFile>

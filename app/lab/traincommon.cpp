@@ -77,7 +77,7 @@ int writeTrainedManifest(ml::ModelManifest m, const TrainCommonValues &values, c
     m.date = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     m.training.insert(
         QStringLiteral("command"),
-        QStringLiteral("tincture-cli %1 %2").arg(command, args.join(QLatin1Char(' '))));
+        QStringLiteral("tincture-lab %1 %2").arg(command, args.join(QLatin1Char(' '))));
     const QString path = out.filePath(stem + QStringLiteral(".json"));
     if (auto written = ml::writeManifest(path, m); !written)
         return reportError(written.error());

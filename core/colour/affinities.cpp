@@ -1,4 +1,4 @@
-#include "colour/affinities.h"
+#include "colour/internal/affinities.h"
 
 #include <algorithm>
 #include <array>

@@ -2,7 +2,7 @@
 // operator-dependent interpolation and the Galerkin coarse operators. The cycle that uses them
 // is in multigrid.cpp.
 
-#include "colour/multigrid.h"
+#include "colour/internal/multigrid.h"
 
 #include <algorithm>
 #include <cmath>

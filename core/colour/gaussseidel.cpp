@@ -1,8 +1,8 @@
 // Gauss–Seidel on a level of the multigrid hierarchy (multigrid.h): the row kernels and the
 // band-parallel sweep.
 
-#include "colour/multigrid.h"
-#include "colour/vec8.h"
+#include "colour/internal/multigrid.h"
+#include "colour/internal/vec8.h"
 
 #include <algorithm>
 #include <cassert>

@@ -1,8 +1,8 @@
 // Level 0's half-precision copy of its operator (multigrid.h, Level::sweepHalf) and the
 // restriction's residual rows made from it. The sweeps that read it are in gaussseidel.cpp.
 
-#include "colour/multigrid.h"
-#include "colour/vec8.h"
+#include "colour/internal/multigrid.h"
+#include "colour/internal/vec8.h"
 
 #include <algorithm>
 #include <cmath>

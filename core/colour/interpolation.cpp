@@ -10,8 +10,8 @@
 // hierarchy's 68 at 1920×1080. The weights are the per-cell definition's floats (the same sums
 // in the same order; tst_coarsening compares them with it).
 
-#include "colour/multigrid.h"
-#include "colour/vec8.h"
+#include "colour/internal/multigrid.h"
+#include "colour/internal/vec8.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,5 +1,5 @@
-#include "colour/multigrid.h"
-#include "colour/vec8.h"
+#include "colour/internal/multigrid.h"
+#include "colour/internal/vec8.h"
 
 #include <algorithm>
 #include <cassert>

@@ -1,4 +1,4 @@
-#include "colour/recycledmemory.h"
+#include "colour/internal/recycledmemory.h"
 
 #include "colour/scribblesolver.h"
 

@@ -9,7 +9,7 @@
 #include "colour/scribblesolver.h"
 #include "foundation/feedback.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <cstdint>
 

@@ -1,8 +1,8 @@
 #include "colour/scribblesolver.h"
 
-#include "colour/affinities.h"
-#include "colour/multigrid.h"
-#include "colour/vectorops.h"
+#include "colour/internal/affinities.h"
+#include "colour/internal/multigrid.h"
+#include "colour/internal/vectorops.h"
 
 #include <algorithm>
 #include <array>

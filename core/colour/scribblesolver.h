@@ -52,7 +52,7 @@
 // sleep and wake). The affinities depend
 // on Y only: setLuma() writes them into the operator's rows and setConstraints() rewrites only the
 // rows that become fixed or free (a freed row is recomputed from the kept luma), so a stroke costs
-// little besides the hierarchy. Speed and accuracy against a converged solve: `tincture-cli bench
+// little besides the hierarchy. Speed and accuracy against a converged solve: `tincture-lab bench
 // scribble` (docs/BENCHMARKS.md; the design and what was tried: docs/SCRIBBLE_SOLVER.md); run
 // with OMP_WAIT_POLICY=PASSIVE on shared cores.
 //

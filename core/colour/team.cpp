@@ -1,4 +1,4 @@
-#include "colour/team.h"
+#include "colour/internal/team.h"
 
 #include <chrono>
 

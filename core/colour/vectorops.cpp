@@ -1,4 +1,4 @@
-#include "colour/vectorops.h"
+#include "colour/internal/vectorops.h"
 
 #include <vector>
 

@@ -1,4 +1,4 @@
-#include "ml/dataset.h"
+#include "lab/dataset.h"
 
 #include "foundation/atomicoutput.h"
 

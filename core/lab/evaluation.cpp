@@ -1,10 +1,10 @@
-#include "propagation/evaluation.h"
+#include "lab/evaluation.h"
 
 #include "metrics/imagemetrics.h"
-#include "metrics/scoringio.h"
-#include "propagation/chromautil.h"
+#include "lab/scoringio.h"
+#include "propagation/internal/chromautil.h"
 #include "propagation/propagationmethod.h"
-#include "propagation/truthsequence.h"
+#include "lab/truthsequence.h"
 
 #include <QDir>
 #include <QElapsedTimer>

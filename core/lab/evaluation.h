@@ -10,7 +10,7 @@
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "propagation/propagationmethod.h"
 
 #include <QByteArray>

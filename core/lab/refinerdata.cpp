@@ -1,10 +1,10 @@
-#include "propagation/refinerdata.h"
+#include "lab/refinerdata.h"
 
 #include "foundation/atomicoutput.h"
 #include "media/imageio.h"
-#include "propagation/chromautil.h"
-#include "propagation/evaluation.h"
-#include "propagation/truthsequence.h"
+#include "propagation/internal/chromautil.h"
+#include "lab/evaluation.h"
+#include "lab/truthsequence.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "metrics/scoringio.h"
+#include "lab/scoringio.h"
 
 #include <QFileInfo>
 

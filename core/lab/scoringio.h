@@ -6,7 +6,7 @@
 // Any thread may call these.
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <QString>
 

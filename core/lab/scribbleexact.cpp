@@ -1,4 +1,4 @@
-#include "colour/scribbleexact.h"
+#include "lab/scribbleexact.h"
 
 #include <Eigen/SparseLU>
 

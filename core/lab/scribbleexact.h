@@ -2,7 +2,7 @@
 // The Levin–Lischinski–Weiss system solved exactly: built from PROTOCOLS.md §6 in double
 // precision, independently of ScribbleSolver's float kernels and multigrid, and factorised by a
 // sparse direct solver (Eigen's SparseLU). Slow (seconds at 640×480, and memory that grows
-// faster than the pixel count): a reference for tests and for `tincture-cli bench scribble
+// faster than the pixel count): a reference for tests and for `tincture-lab bench scribble
 // --exact`, never for the studio.
 
 #include "colour/scribblesolver.h"

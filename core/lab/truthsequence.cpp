@@ -1,6 +1,6 @@
-#include "propagation/truthsequence.h"
+#include "lab/truthsequence.h"
 
-#include "metrics/scoringio.h"
+#include "lab/scoringio.h"
 
 namespace tincture::propagation_detail {
 

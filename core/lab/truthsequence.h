@@ -4,7 +4,7 @@
 // read on demand. The last frame read is kept, because a method asks for frame i's grey just
 // before a sink needs frame i's colour. One thread at a time.
 
-#include "propagation/evaluation.h"
+#include "lab/evaluation.h"
 #include "propagation/propagationmethod.h"
 
 namespace tincture::propagation_detail {

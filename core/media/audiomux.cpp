@@ -1,6 +1,6 @@
-#include "media/audiomux.h"
+#include "media/internal/audiomux.h"
 
-#include "media/ffmpegutil.h"
+#include "media/internal/ffmpegutil.h"
 
 extern "C" {
 #include <libavutil/audio_fifo.h>

@@ -1,7 +1,7 @@
-#include "media/ffmpegsource.h"
+#include "media/internal/ffmpegsource.h"
 
 #include "foundation/logging.h"
-#include "media/ffmpegutil.h"
+#include "media/internal/ffmpegutil.h"
 
 extern "C" {
 #include <libavutil/display.h>

@@ -1,4 +1,4 @@
-#include "media/ffmpegutil.h"
+#include "media/internal/ffmpegutil.h"
 
 #include <QFile>
 #include <QFileInfo>

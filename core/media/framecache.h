@@ -2,7 +2,7 @@
 // FrameCache: decoded frames by index, least recently used evicted first, bounded in bytes
 // (settings::kFrameCacheBytes). Memory stays bounded whatever the film's length. Thread-safe.
 
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <cstdint>
 #include <list>

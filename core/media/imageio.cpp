@@ -1,7 +1,7 @@
 #include "media/imageio.h"
 
 #include "foundation/atomicoutput.h"
-#include "media/ffmpegutil.h"
+#include "media/internal/ffmpegutil.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -6,7 +6,7 @@
 
 #include "foundation/atomicoutput.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <QString>
 

@@ -1,4 +1,4 @@
-#include "media/imagesequencesource.h"
+#include "media/internal/imagesequencesource.h"
 
 #include "media/imageio.h"
 

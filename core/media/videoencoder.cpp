@@ -1,8 +1,8 @@
 #include "media/videoencoder.h"
 
 #include "foundation/atomicoutput.h"
-#include "media/audiomux.h"
-#include "media/ffmpegutil.h"
+#include "media/internal/audiomux.h"
+#include "media/internal/ffmpegutil.h"
 #include "media/imageio.h"
 
 #include <QDir>

@@ -8,7 +8,7 @@
 #include "foundation/atomicoutput.h"
 #include "foundation/rational.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/mediainfo.h"
 
 #include <QString>

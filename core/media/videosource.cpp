@@ -1,7 +1,7 @@
 #include "media/videosource.h"
 
-#include "media/ffmpegsource.h"
-#include "media/imagesequencesource.h"
+#include "media/internal/ffmpegsource.h"
+#include "media/internal/imagesequencesource.h"
 
 #include <QFileInfo>
 

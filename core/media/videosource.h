@@ -8,7 +8,7 @@
 #include "foundation/feedback.h"
 #include "foundation/result.h"
 #include "foundation/settings.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/mediainfo.h"
 
 #include <QString>

@@ -1,6 +1,6 @@
 #include "metrics/imagemetrics.h"
 
-#include "metrics/metricsutil.h"
+#include "metrics/internal/metricsutil.h"
 #include "metrics/ycbcr.h"
 
 #include <array>

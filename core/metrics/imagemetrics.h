@@ -5,7 +5,7 @@
 // have the same size. Pure functions of their inputs; any thread may call them.
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 namespace tincture::metrics {
 

@@ -1,4 +1,4 @@
-#include "metrics/metricsutil.h"
+#include "metrics/internal/metricsutil.h"
 
 namespace tincture::metrics {
 

@@ -1,6 +1,6 @@
 #include "metrics/temporalmetrics.h"
 
-#include "metrics/metricsutil.h"
+#include "metrics/internal/metricsutil.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/video/tracking.hpp>

@@ -5,7 +5,7 @@
 // Functions are pure; a meter object belongs to one thread at a time.
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <array>
 #include <cstdint>

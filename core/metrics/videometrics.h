@@ -1,14 +1,14 @@
 #pragma once
 // Per-frame quality metrics of a coloured film (or shot), streamed: flicker (warp error E_t,
 // ../shared/PROTOCOLS.md §3), colourfulness (§2) and, against a reference, RGB PSNR and SSIM
-// (§5). `tincture-cli eval video` and the studio's metric plots use it.
+// (§5). `tincture-lab eval video` and the studio's metric plots use it.
 //
 // Threading: measureVideo runs on the caller's thread (a worker, never the GUI thread); the
 // getters are called from that thread only, in index order, each index once. Pure otherwise.
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <cstdint>
 #include <functional>

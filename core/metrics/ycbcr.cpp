@@ -1,6 +1,6 @@
 #include "metrics/ycbcr.h"
 
-#include "metrics/metricsutil.h"
+#include "metrics/internal/metricsutil.h"
 
 #include <algorithm>
 #include <array>

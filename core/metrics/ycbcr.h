@@ -4,7 +4,7 @@
 // (../shared/PROTOCOLS.md §1) to the last bit. Pure functions; any thread may call them.
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <cstdint>
 

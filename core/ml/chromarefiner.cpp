@@ -1,5 +1,5 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
-#include "ml/refinernet.h"
+#include "ml/internal/refinernet.h"
 #include "ml/safetensorsread.h"
 
 #include "ml/chromarefiner.h"

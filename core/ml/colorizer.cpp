@@ -1,5 +1,5 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
-#include "ml/net.h"
+#include "ml/internal/net.h"
 
 #include "colour/colourspace.h"
 #include "ml/colorizer.h"

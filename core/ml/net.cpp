@@ -1,4 +1,4 @@
-#include "ml/net.h"
+#include "ml/internal/net.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,5 +1,5 @@
 // LibTorch first (see net.h); no Qt here.
-#include "ml/safetensors.h"
+#include "ml/internal/safetensors.h"
 
 #include <filesystem>
 #include <fstream>

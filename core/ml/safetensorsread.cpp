@@ -1,6 +1,6 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/safetensorsread.h"
-#include "ml/net.h"
+#include "ml/internal/net.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 // LibTorch first: Qt's macros must never precede it (and this file uses no Qt at all).
-#include "ml/net.h"
-#include "ml/safetensors.h"
-#include "ml/trainloop.h"
+#include "ml/internal/net.h"
+#include "ml/internal/safetensors.h"
+#include "ml/internal/trainloop.h"
 #include "ml/trainer.h"
 
 #include <algorithm>

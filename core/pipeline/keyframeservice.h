@@ -8,7 +8,7 @@
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "pipeline/keyframesolver.h"
 #include "pipeline/provenance.h"
 #include "project/project.h"

@@ -9,7 +9,7 @@
 
 #include "foundation/rational.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <QByteArray>
 #include <QJsonObject>

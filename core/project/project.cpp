@@ -1,7 +1,5 @@
 #include "project/project.h"
 
-#include "propagation/propagationmethod.h"
-
 #include <QUuid>
 
 #include <algorithm>
@@ -42,7 +40,8 @@ Project::~Project()
     m_undo.clear();
 }
 
-void Project::reset(const QString &mediaPath, const MediaFingerprint &media)
+void Project::reset(const QString &mediaPath, const MediaFingerprint &media,
+                    const QString &propagationMethod)
 {
     m_undo.clear();
     m_id = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -51,7 +50,7 @@ void Project::reset(const QString &mediaPath, const MediaFingerprint &media)
     m_referencePath.clear();
     m_filePath.clear();
     m_parameters = {};
-    m_parameters.propagationMethod = defaultPropagationMethodName();
+    m_parameters.propagationMethod = propagationMethod;
     m_shots.clear();
     m_revisionCounter = 0;
     if (media.frames > 0)

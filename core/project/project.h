@@ -88,8 +88,10 @@ public:
     explicit Project(QObject *parent = nullptr);
     ~Project() override;
 
-    // A new project on footage: one shot over the whole film.
-    void reset(const QString &mediaPath, const MediaFingerprint &media);
+    // A new project on footage: one shot over the whole film, propagated with
+    // `propagationMethod` (empty: whatever is the default when it runs).
+    void reset(const QString &mediaPath, const MediaFingerprint &media,
+               const QString &propagationMethod = {});
 
     QString id() const { return m_id; } // names the result cache folder
     void setId(const QString &id) { m_id = id; }

@@ -8,7 +8,7 @@
 // colour fades there — a soft brush means "about here", a hard one "exactly here".
 // Pure function; any thread may call it (painting on QImage needs no GUI thread).
 
-#include "media/frame.h"
+#include "image/frame.h"
 #include "project/project.h"
 
 #include <QImage>

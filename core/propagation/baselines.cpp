@@ -1,6 +1,6 @@
-#include "propagation/baselines.h"
+#include "propagation/internal/baselines.h"
 
-#include "propagation/chromautil.h"
+#include "propagation/internal/chromautil.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>

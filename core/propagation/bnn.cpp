@@ -1,9 +1,9 @@
 // BNN-Identity (VPN's bilateral stage with a fixed Gaussian); see latticemethods.h.
 
-#include "propagation/chaindriver.h"
-#include "propagation/chromautil.h"
-#include "propagation/latticemethods.h"
-#include "propagation/permutohedral.h"
+#include "propagation/internal/chaindriver.h"
+#include "propagation/internal/chromautil.h"
+#include "propagation/internal/latticemethods.h"
+#include "propagation/internal/permutohedral.h"
 
 #include "foundation/logging.h"
 #include "ml/latticefilter.h"

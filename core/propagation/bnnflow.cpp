@@ -1,9 +1,9 @@
 // bnnflow: flow-warped chroma re-filtered on a permutohedral lattice; see latticemethods.h.
 
-#include "propagation/chaindriver.h"
-#include "propagation/chromautil.h"
-#include "propagation/latticemethods.h"
-#include "propagation/permutohedral.h"
+#include "propagation/internal/chaindriver.h"
+#include "propagation/internal/chromautil.h"
+#include "propagation/internal/latticemethods.h"
+#include "propagation/internal/permutohedral.h"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>

@@ -1,6 +1,6 @@
-#include "propagation/chaindriver.h"
+#include "propagation/internal/chaindriver.h"
 
-#include "propagation/chromautil.h"
+#include "propagation/internal/chromautil.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "propagation/chromautil.h"
+#include "propagation/internal/chromautil.h"
 
 #include "colour/colourspace.h"
 

@@ -1,4 +1,4 @@
-#include "propagation/permutohedral.h"
+#include "propagation/internal/permutohedral.h"
 
 #include <opencv2/core.hpp>
 

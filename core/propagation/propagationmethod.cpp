@@ -1,8 +1,8 @@
 #include "propagation/propagationmethod.h"
 
-#include "propagation/baselines.h"
-#include "propagation/latticemethods.h"
-#include "propagation/refinedmethod.h"
+#include "propagation/internal/baselines.h"
+#include "propagation/internal/latticemethods.h"
+#include "propagation/internal/refinedmethod.h"
 
 #include "ml/chromarefiner.h"
 

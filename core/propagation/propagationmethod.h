@@ -12,7 +12,7 @@
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <QString>
 #include <QStringList>

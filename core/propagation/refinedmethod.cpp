@@ -1,8 +1,8 @@
-#include "propagation/refinedmethod.h"
+#include "propagation/internal/refinedmethod.h"
 
 #include "foundation/logging.h"
 #include "ml/chromarefiner.h"
-#include "propagation/chromautil.h"
+#include "propagation/internal/chromautil.h"
 
 #include <algorithm>
 

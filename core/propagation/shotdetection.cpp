@@ -1,6 +1,6 @@
 #include "propagation/shotdetection.h"
 
-#include "propagation/chromautil.h"
+#include "propagation/internal/chromautil.h"
 
 #include <opencv2/imgproc.hpp>
 

@@ -15,7 +15,7 @@
 #include "foundation/feedback.h"
 #include "foundation/rational.h"
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/videosource.h"
 
 #include <vector>

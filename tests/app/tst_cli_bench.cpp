@@ -1,4 +1,4 @@
-// tincture-cli bench: behaviour only, never timings. Each target runs once on tiny synthetic
+// tincture-lab bench: behaviour only, never timings. Each target runs once on tiny synthetic
 // input and writes JSON with the figures and the machine (PROTOCOLS §7); usage errors exit 2.
 
 #include "testsupport.h"
@@ -11,7 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-using tincture::test::runCli;
+using tincture::test::runLab;
 
 namespace {
 
@@ -46,7 +46,7 @@ private slots:
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("decode.json"));
         const auto r =
-            runCli({QStringLiteral("bench"), QStringLiteral("decode"), QStringLiteral("--runs"),
+            runLab({QStringLiteral("bench"), QStringLiteral("decode"), QStringLiteral("--runs"),
                     QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("160x96"),
                     QStringLiteral("--frames"), QStringLiteral("12"), QStringLiteral("--sample"),
                     tincture::test::samplePath(), QStringLiteral("--json"), json});
@@ -80,7 +80,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("p.json"));
-        const auto r = runCli(
+        const auto r = runLab(
             {QStringLiteral("bench"), QStringLiteral("propagation"), QStringLiteral("--runs"),
              QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("96x64"),
              QStringLiteral("--frames"), QStringLiteral("4"), QStringLiteral("--method"),
@@ -112,7 +112,7 @@ private slots:
         const QString json = dir.filePath(QStringLiteral("c.json"));
         const QString photo =
             tincture::test::sourceDir() + QStringLiteral("/tests/core/colour/data/coffee.ppm");
-        const auto r = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+        const auto r = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
                                QStringLiteral("--convergence"), QStringLiteral("--size"),
                                QStringLiteral("160x96"), QStringLiteral("--image"), photo,
                                QStringLiteral("--json"), json});
@@ -157,7 +157,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("s.json"));
-        const auto r = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+        const auto r = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
                                QStringLiteral("--runs"), QStringLiteral("1"),
                                QStringLiteral("--size"), QStringLiteral("160x96"),
                                QStringLiteral("--sample"), tincture::test::samplePath(),
@@ -187,13 +187,13 @@ private slots:
             QVERIFY(x.value(QStringLiteral("relative_residual_max")).toDouble() < 1e-4);
         }
         // --exact: the accuracy against exact sparse solves; a missing --image is refused.
-        const auto e = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+        const auto e = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
                                QStringLiteral("--runs"), QStringLiteral("1"),
                                QStringLiteral("--size"), QStringLiteral("120x80"),
                                QStringLiteral("--sample"), dir.filePath(QStringLiteral("none.mp4")),
                                QStringLiteral("--exact"), QStringLiteral("--json"), json});
         QCOMPARE(e.exitCode, 1); // that --sample does not exist
-        const auto x = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+        const auto x = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
                                QStringLiteral("--runs"), QStringLiteral("1"),
                                QStringLiteral("--size"), QStringLiteral("120x80"),
                                QStringLiteral("--exact"), QStringLiteral("--image"),
@@ -207,7 +207,7 @@ private slots:
     {
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("x.json"));
-        const auto r = runCli({QStringLiteral("bench"), QStringLiteral("scribble"),
+        const auto r = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
                                QStringLiteral("--runs"), QStringLiteral("1"),
                                QStringLiteral("--size"), QStringLiteral("120x80"),
                                QStringLiteral("--exact"), QStringLiteral("--json"), json});
@@ -225,7 +225,7 @@ private slots:
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("e.json"));
         const auto r =
-            runCli({QStringLiteral("bench"), QStringLiteral("export"), QStringLiteral("--runs"),
+            runLab({QStringLiteral("bench"), QStringLiteral("export"), QStringLiteral("--runs"),
                     QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("96x64"),
                     QStringLiteral("--frames"), QStringLiteral("6"), QStringLiteral("--sample"),
                     tincture::test::samplePath(), QStringLiteral("--json"), json});
@@ -265,7 +265,7 @@ private slots:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const auto r = runCli(QStringList{QStringLiteral("bench")} + args);
+        const auto r = runLab(QStringList{QStringLiteral("bench")} + args);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }

@@ -21,6 +21,7 @@
 
 using namespace tincture;
 using tincture::test::runCli;
+using tincture::test::runLab;
 
 namespace {
 
@@ -122,9 +123,9 @@ private slots:
                                  QStringLiteral("3"), QStringLiteral("--batch"), QStringLiteral("2"),
                                  QStringLiteral("--threads"), QStringLiteral("1"),
                                  QStringLiteral("--validate-every"), QStringLiteral("2"), QStringLiteral("--quiet")};
-        auto r = runCli(common + QStringList{QStringLiteral("--iters"), QStringLiteral("2")});
+        auto r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = runCli(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"), QStringLiteral("--resume"),
+        r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"), QStringLiteral("--resume"),
                                         out + QStringLiteral("/checkpoint.pt")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile manifestFile(out + QStringLiteral("/colorizer.json"));
@@ -136,11 +137,11 @@ private slots:
                     .toObject()
                     .value(QStringLiteral("command"))
                     .toString()
-                    .startsWith(QStringLiteral("tincture-cli train colorizer --images")));
+                    .startsWith(QStringLiteral("tincture-lab train colorizer --images")));
         QVERIFY(!manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("date")).toString().isEmpty());
 
         const QString json = m_dir.filePath(QStringLiteral("eval.json"));
-        r = runCli({QStringLiteral("eval"), QStringLiteral("images"), QStringLiteral("--data"), photos,
+        r = runLab({QStringLiteral("eval"), QStringLiteral("images"), QStringLiteral("--data"), photos,
                     QStringLiteral("--model"), out + QStringLiteral("/colorizer.json"),
                     QStringLiteral("--json"), json, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -152,7 +153,7 @@ private slots:
         QVERIFY(o.value(QStringLiteral("mean_psnr")).toDouble() > 5.0);
         QVERIFY(o.contains(QStringLiteral("colourfulness_ratio")));
 
-        r = runCli({QStringLiteral("train"), QStringLiteral("colorizer"), QStringLiteral("--images"),
+        r = runLab({QStringLiteral("train"), QStringLiteral("colorizer"), QStringLiteral("--images"),
                     m_dir.filePath(QStringLiteral("nothing-here")), QStringLiteral("--out"), out});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("nothing-here")));

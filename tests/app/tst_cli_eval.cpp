@@ -1,9 +1,9 @@
-// tincture-cli eval: the propagation protocol end to end on a tiny synthetic dataset, its table,
+// tincture-lab eval: the propagation protocol end to end on a tiny synthetic dataset, its table,
 // JSON and exit codes (0 ok, 1 bad input, 2 usage); eval video on tiny lossless (FFV1) films
 // with values worked out by hand, on a cut of the bundled sample, and its mismatch errors.
 
 #include "media/videoencoder.h"
-#include "metrics/scoringio.h"
+#include "lab/scoringio.h"
 #include "framefixtures.h"
 #include "testsupport.h"
 #include "testmain.h"
@@ -21,6 +21,7 @@
 
 using namespace tincture;
 using tincture::test::runCli;
+using tincture::test::runLab;
 
 namespace {
 
@@ -98,7 +99,7 @@ private slots:
         QVERIFY(writeDataset(data.path()));
         const QString json = out.filePath(QStringLiteral("scores.json"));
         const auto r =
-            runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+            runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--method"), QStringLiteral("flow"),
                     QStringLiteral("--json"), json, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -143,7 +144,7 @@ private slots:
                                  QStringLiteral("--patches-per-frame"), QStringLiteral("2"),
                                  QStringLiteral("--threads"),  QStringLiteral("1"),
                                  QStringLiteral("--quiet")};
-        auto r = runCli(common + QStringList{QStringLiteral("--val"), QStringLiteral("beta"),
+        auto r = runLab(common + QStringList{QStringLiteral("--val"), QStringLiteral("beta"),
                                              QStringLiteral("--iters"), QStringLiteral("4")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile f(QDir(run).filePath(QStringLiteral("refiner.json")));
@@ -158,17 +159,17 @@ private slots:
                     .contains(QStringLiteral("validationChromaPsnrOutDb")));
         QVERIFY(manifest.value(QStringLiteral("training")).toObject()
                     .value(QStringLiteral("command")).toString()
-                    .startsWith(QStringLiteral("tincture-cli train refiner ")));
+                    .startsWith(QStringLiteral("tincture-lab train refiner ")));
         QVERIFY(!manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("date")).toString().isEmpty());
 
-        r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
                     QStringLiteral("--refiner"), f.fileName(), QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QStringLiteral("(all frames, vpn)")));
 
         // A refiner that is not there: bad input, named.
-        r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
                     QStringLiteral("--refiner"), out.filePath(QStringLiteral("none.json")),
                     QStringLiteral("--quiet")});
@@ -176,15 +177,15 @@ private slots:
         QVERIFY2(r.err.contains(QStringLiteral("none.json")), qPrintable(r.err));
         // A sequence in both sets is a usage error; an unknown one and a missing folder are bad
         // input, named.
-        r = runCli(common + QStringList{QStringLiteral("--sequences"), QStringLiteral("alpha"),
+        r = runLab(common + QStringList{QStringLiteral("--sequences"), QStringLiteral("alpha"),
                                         QStringLiteral("--val"), QStringLiteral("alpha")});
         QCOMPARE(r.exitCode, 2);
-        r = runCli(common + QStringList{QStringLiteral("--sequences"), QStringLiteral("gamma")});
+        r = runLab(common + QStringList{QStringLiteral("--sequences"), QStringLiteral("gamma")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("gamma")), qPrintable(r.err));
         QStringList missing = common;
         missing[3] = out.filePath(QStringLiteral("nowhere"));
-        r = runCli(missing);
+        r = runLab(missing);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("nowhere")), qPrintable(r.err));
 
@@ -202,7 +203,7 @@ private slots:
                   << QStringLiteral("3") << QStringLiteral("--val")
                   << QStringLiteral("alpha,beta") << QStringLiteral("--iters")
                   << QStringLiteral("2");
-        r = runCli(synthetic);
+        r = runLab(synthetic);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile s(QDir(synthetic[5]).filePath(QStringLiteral("refiner.json")));
         QVERIFY(s.open(QIODevice::ReadOnly));
@@ -215,9 +216,9 @@ private slots:
         QVERIFY2(trainedOn.startsWith(QStringLiteral("3 synthetic sequences")),
                  qPrintable(trainedOn));
         // --photos without --synthetic N, and an unknown method, are usage errors.
-        r = runCli(common + QStringList{QStringLiteral("--photos"), photos});
+        r = runLab(common + QStringList{QStringLiteral("--photos"), photos});
         QCOMPARE(r.exitCode, 2);
-        r = runCli(common + QStringList{QStringLiteral("--method"), QStringLiteral("nosuch")});
+        r = runLab(common + QStringList{QStringLiteral("--method"), QStringLiteral("nosuch")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("nosuch")), qPrintable(r.err));
     }
@@ -229,14 +230,14 @@ private slots:
         const QString a = out.filePath(QStringLiteral("a.json")),
                       b = out.filePath(QStringLiteral("b.json"));
         auto r =
-            runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+            runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--method"), QStringLiteral("copy0"),
                     QStringLiteral("--frames"), QStringLiteral("2"), QStringLiteral("--save"),
                     saved.path(), QStringLiteral("--json"), a, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(saved.filePath(QStringLiteral("beta/00001.png"))));
         QVERIFY(!QFile::exists(saved.filePath(QStringLiteral("beta/00002.png")))); // --frames 2
-        r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--results"), saved.path(),
                     QStringLiteral("--frames"), QStringLiteral("2"), QStringLiteral("--json"), b,
                     QStringLiteral("--quiet")});
@@ -252,7 +253,7 @@ private slots:
                      .value(QStringLiteral("mean_psnr"))
                      .toDouble());
         // All frames asked for, but only two saved: a missing result frame is bad input.
-        r = runCli({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--results"), saved.path(),
                     QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
@@ -300,7 +301,7 @@ private slots:
                 a = empty.path();
             args << a;
         }
-        const auto r = runCli(args);
+        const auto r = runLab(args);
         QCOMPARE(r.exitCode, code);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
@@ -308,19 +309,19 @@ private slots:
 
     void targetsAndHelp()
     {
-        auto r = runCli({QStringLiteral("eval"), QStringLiteral("colours")});
+        auto r = runLab({QStringLiteral("eval"), QStringLiteral("colours")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("unknown target 'colours'")));
         // Options before the target belong to propagation; a misplaced target says so.
-        r = runCli({QStringLiteral("eval"), QStringLiteral("--quiet"), QStringLiteral("video")});
+        r = runLab({QStringLiteral("eval"), QStringLiteral("--quiet"), QStringLiteral("video")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("target first")), qPrintable(r.err));
-        const auto help = runCli({QStringLiteral("eval"), QStringLiteral("--help")});
+        const auto help = runLab({QStringLiteral("eval"), QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
         for (const char *t : {"images", "propagation", "video"})
             QVERIFY(help.out.contains(QLatin1String(t)));
         const auto videoHelp =
-            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--help")});
+            runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--help")});
         QCOMPARE(videoHelp.exitCode, 0);
         QVERIFY(videoHelp.out.contains(QStringLiteral("--reference")));
     }
@@ -338,7 +339,7 @@ private slots:
         const QString csv = dir.filePath(QStringLiteral("frames.csv"));
         const QString json = dir.filePath(QStringLiteral("summary.json"));
         const auto r =
-            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+            runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
                     result, QStringLiteral("--reference"), truth, QStringLiteral("--csv"), csv,
                     QStringLiteral("--json"), json, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -384,7 +385,7 @@ private slots:
                          (2 * psnrOfMse(100.0 / 3) + psnrOfMse(41.0 * 41.0 / 3)) / 3) < 1e-4);
 
         // Without a reference: PSNR and SSIM cells stay empty, the JSON has nulls.
-        const auto r2 = runCli({QStringLiteral("eval"), QStringLiteral("video"),
+        const auto r2 = runLab({QStringLiteral("eval"), QStringLiteral("video"),
                                 QStringLiteral("--result"), result, QStringLiteral("--csv"), csv,
                                 QStringLiteral("--json"), json, QStringLiteral("--quiet"),
                                 QStringLiteral("-y")}); // replaces the first run's reports
@@ -420,7 +421,7 @@ private slots:
         const QString csv = dir.filePath(QStringLiteral("f.csv"));
         const QString json = dir.filePath(QStringLiteral("s.json"));
         const auto r =
-            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+            runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
                     colour, QStringLiteral("--reference"), colour, QStringLiteral("--csv"), csv,
                     QStringLiteral("--json"), json, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -438,7 +439,7 @@ private slots:
 
         // The grey film against the colour one: no colour, lower PSNR and SSIM.
         const auto r2 =
-            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+            runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
                     grey, QStringLiteral("--reference"), colour, QStringLiteral("--csv"), csv,
                     QStringLiteral("--json"), json, QStringLiteral("--quiet"),
                     QStringLiteral("-y")}); // replaces the first run's reports
@@ -472,7 +473,7 @@ private slots:
         QVERIFY(
             writeFilm(truth, std::vector<Frame>(size_t(refFrames), test::filled(refWidth, 24, 1, 2, 3))));
         const QString csv = dir.filePath(QStringLiteral("f.csv"));
-        const auto r = runCli({QStringLiteral("eval"), QStringLiteral("video"),
+        const auto r = runLab({QStringLiteral("eval"), QStringLiteral("video"),
                                QStringLiteral("--result"), result, QStringLiteral("--reference"),
                                truth, QStringLiteral("--csv"), csv, QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
@@ -486,15 +487,15 @@ private slots:
         QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("f.csv"));
         auto r =
-            runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--csv"), csv});
+            runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--csv"), csv});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("--result")));
-        r = runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
                     tincture::test::samplePath()});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("--csv")));
         const QString missing = dir.filePath(QStringLiteral("missing.mp4"));
-        r = runCli({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--result"),
                     missing, QStringLiteral("--csv"), csv});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(missing));

@@ -3,7 +3,7 @@
 // -y; an existing output is refused without -y and replaced with it. Each refusal: exit code
 // 1, a message naming the file, the file's bytes unchanged, nothing left beside it.
 
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/imageio.h"
 #include "testsupport.h"
 #include "testmain.h"

@@ -11,6 +11,7 @@
 
 using namespace tincture;
 using tincture::test::runCli;
+using tincture::test::runLab;
 
 namespace {
 
@@ -202,11 +203,15 @@ private slots:
                          QStringLiteral("-o"), path("x.png")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("--grey")));
-        r = runCli({QStringLiteral("bench"), QStringLiteral("nosuchtarget")});
+        r = runLab({QStringLiteral("bench"), QStringLiteral("nosuchtarget")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QLatin1String("nosuchtarget")));
-        r = runCli({QStringLiteral("bench")});
+        r = runLab({QStringLiteral("bench")});
         QCOMPARE(r.exitCode, 2);
+        // The product's CLI points to the lab for its commands.
+        r = runCli({QStringLiteral("bench"), QStringLiteral("scribble")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("tincture-lab")), qPrintable(r.err));
     }
 
 private:

@@ -1,7 +1,7 @@
 #pragma once
 // Tiny frames for tests (header-only; needs tincture::media).
 
-#include "media/frame.h"
+#include "image/frame.h"
 
 namespace tincture::test {
 

@@ -1,6 +1,6 @@
 #pragma once
 // A propagation refiner with seeded random weights and its manifest, written into a folder, for
-// tests that link tincture::ml and tincture_mlnet. Returns the manifest's path (empty on
+// tests that link tincture::ml and tincture_mltrain. Returns the manifest's path (empty on
 // failure).
 
 #include "ml/modelmanifest.h"

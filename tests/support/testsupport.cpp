@@ -52,6 +52,12 @@ ProcessResult runCli(const QStringList &args, int timeoutMs)
     return runProcess(cliPath(), args, timeoutMs);
 }
 
+ProcessResult runLab(const QStringList &args, int timeoutMs)
+{
+    return runProcess(qEnvironmentVariable("TINCTURE_LAB", QStringLiteral("tincture-lab")), args,
+                      timeoutMs);
+}
+
 int execReportingSkips(QObject *test, int argc, char **argv)
 {
     QStringList args;

@@ -27,6 +27,8 @@ struct ProcessResult
 // Runs a program and waits (killing it after timeoutMs).
 ProcessResult runProcess(const QString &program, const QStringList &args, int timeoutMs = 120000);
 ProcessResult runCli(const QStringList &args, int timeoutMs = 120000);
+// tincture-lab (TINCTURE_LAB): bench, eval, train.
+ProcessResult runLab(const QStringList &args, int timeoutMs = 120000);
 
 bool haveProgram(const QString &name); // e.g. "ffmpeg", "ffprobe"
 

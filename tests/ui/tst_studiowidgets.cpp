@@ -5,6 +5,7 @@
 #include "dialogs/exportdialog.h"
 #include "jobs/jobmanager.h"
 #include "paint/paintpanel.h"
+#include "pipeline/filmops.h"
 #include "plots/plotspanel.h"
 #include "project/commands.h"
 #include "project/projectfile.h"
@@ -453,7 +454,8 @@ private slots:
     void parametersAreUndoable()
     {
         MainWindow w;
-        w.project()->reset(QStringLiteral("/x/film.mp4"), {100, 64, 48, -1});
+        w.project()->reset(QStringLiteral("/x/film.mp4"), {100, 64, 48, -1},
+                          pipeline::defaultPropagationMethod());
         auto *method = w.findChild<QComboBox *>(QStringLiteral("propagationMethod"));
         auto *lambda = w.findChild<QDoubleSpinBox *>(QStringLiteral("priorWeight"));
         QVERIFY(method && lambda);

@@ -4,7 +4,7 @@
 // interpolation reads) against their definition; the interpolation weights against the
 // per-cell version they were made by until session 13; level 0's operator in difference form.
 
-#include "colour/multigrid.h"
+#include "colour/internal/multigrid.h"
 #include "testmain.h"
 
 #include <QTest>

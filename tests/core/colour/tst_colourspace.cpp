@@ -1,7 +1,7 @@
 // YIQ conversions and the luma-exact quantisation back to integer RGB.
 
 #include "colour/colourspace.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "testmain.h"
 
 #include <QTest>

@@ -3,7 +3,7 @@
 // it is safe from several threads, and a solver on recycled (stale) memory gives the same
 // chroma as one on fresh memory.
 
-#include "colour/recycledmemory.h"
+#include "colour/internal/recycledmemory.h"
 #include "colour/scribblesolver.h"
 #include "testmain.h"
 

@@ -3,7 +3,7 @@
 // (colour/scribbleexact.h).
 
 #include "colour/colourspace.h"
-#include "colour/scribbleexact.h"
+#include "lab/scribbleexact.h"
 #include "colour/scribblesolver.h"
 #include "testsupport.h"
 #include "testmain.h"

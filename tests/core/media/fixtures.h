@@ -2,7 +2,7 @@
 // Test films whose frames carry their own index: bits of the index drawn as black/white 32×32
 // blocks along the top (robust to lossy codecs), over a moving gradient.
 
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/imageio.h"
 #include "testsupport.h"
 

@@ -1,4 +1,4 @@
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/framecache.h"
 #include "media/imageio.h"
 #include "testmain.h"

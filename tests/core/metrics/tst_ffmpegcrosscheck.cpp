@@ -5,7 +5,7 @@
 // otherwise) — still enough to catch a wrong constant, a missing mean or a channel mix-up. Skipped when the ffmpeg program is missing.
 
 #include "metrics/imagemetrics.h"
-#include "metrics/scoringio.h"
+#include "lab/scoringio.h"
 #include "testsupport.h"
 #include "testmain.h"
 

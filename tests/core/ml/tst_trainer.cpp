@@ -2,7 +2,7 @@
 // resuming after an interruption, validation CSV, and bad datasets.
 
 #include "media/imageio.h"
-#include "ml/dataset.h"
+#include "lab/dataset.h"
 #include "ml/trainer.h"
 #include "testsupport.h"
 #include "testmain.h"

@@ -1,7 +1,7 @@
 #pragma once
 // In-memory shots and sinks for the propagation tests.
 
-#include "propagation/evaluation.h"
+#include "lab/evaluation.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/shotdetection.h"
 

@@ -2,8 +2,8 @@
 
 #include "metrics/imagemetrics.h"
 #include "metrics/ycbcr.h"
-#include "propagation/baselines.h"
-#include "propagation/evaluation.h"
+#include "propagation/internal/baselines.h"
+#include "lab/evaluation.h"
 #include "propagation/propagationmethod.h"
 #include "propagationfixtures.h"
 #include "testmain.h"

@@ -3,7 +3,7 @@
 // the gpu label); the CPU fallbacks are tested in tst_latticemethods and tst_latticefilter.
 
 #include "ml/latticefilter.h"
-#include "propagation/latticemethods.h"
+#include "propagation/internal/latticemethods.h"
 #include "propagationfixtures.h"
 #include "testmain.h"
 

@@ -2,7 +2,7 @@
 // C++ PermutohedralLattice: the same splat–blur–slice on the CPU device, to float rounding.
 
 #include "ml/latticefilter.h"
-#include "propagation/permutohedral.h"
+#include "propagation/internal/permutohedral.h"
 #include "testmain.h"
 
 #include <QTest>

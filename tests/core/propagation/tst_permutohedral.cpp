@@ -1,6 +1,6 @@
 // The permutohedral lattice against brute-force Gaussian filtering on small random point sets.
 
-#include "propagation/permutohedral.h"
+#include "propagation/internal/permutohedral.h"
 #include "testmain.h"
 
 #include <QTest>

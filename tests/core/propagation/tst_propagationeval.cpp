@@ -2,8 +2,8 @@
 // dataset walking, per-sequence means, the results mode, JSON, and the protocol's grey.
 
 #include "metrics/imagemetrics.h"
-#include "metrics/scoringio.h"
-#include "propagation/evaluation.h"
+#include "lab/scoringio.h"
+#include "lab/evaluation.h"
 #include "testmain.h"
 
 #include <QDir>

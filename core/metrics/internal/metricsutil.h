@@ -2,7 +2,7 @@
 // Internal helpers of tincture_metrics (not installed, not for other libraries).
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 namespace tincture::metrics {
 

@@ -12,7 +12,7 @@ extern "C" {
 }
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 #include "media/mediainfo.h"
 
 #include <QString>

@@ -2,7 +2,7 @@
 // Internal to tincture_colour: Levin's affinities (PROTOCOLS.md §6) for the scribble solver's
 // level-0 rows: the vectorised kernel for interior rows and the general one for any pixel.
 
-#include "colour/multigrid.h"
+#include "colour/internal/multigrid.h"
 
 #include <vector>
 

@@ -6,7 +6,7 @@
 // between any two of them. This team spins for a short while (kSpinMicros) before it sleeps,
 // so back-to-back loops cost no wake-up and an idle solver uses no CPU. Same solver otherwise
 // (commit 78df1ef with OpenMP against a22bbd5 with this team), `OMP_WAIT_POLICY=PASSIVE
-// tincture-cli bench scribble --runs 5 --size 854x480`, two alternating runs each: cold
+// tincture-lab bench scribble --runs 5 --size 854x480`, two alternating runs each: cold
 // 205/213 → 192/181 ms on the bench frame, 256/252 → 224/218 ms on the colour sample's
 // frame 60 (docs/SCRIBBLE_SOLVER.md).
 //

@@ -75,8 +75,8 @@
 // corrections, huge pages, four-colour Gauss–Seidel, half-precision copies of level 1), with
 // its figures: docs/SCRIBBLE_SOLVER.md.
 
-#include "colour/recycledmemory.h"
-#include "colour/team.h"
+#include "colour/internal/recycledmemory.h"
+#include "colour/internal/team.h"
 
 #include <array>
 #include <cstddef>

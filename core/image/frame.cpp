@@ -1,4 +1,4 @@
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <algorithm>
 #include <cassert>

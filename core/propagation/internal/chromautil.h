@@ -5,7 +5,7 @@
 // throw cv::Exception, which the methods catch at their entry point.
 
 #include "foundation/result.h"
-#include "media/frame.h"
+#include "image/frame.h"
 
 #include <opencv2/core.hpp>
 

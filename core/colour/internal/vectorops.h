@@ -6,7 +6,7 @@
 // twelve of them. Sums are per channel, accumulated in double, and reduced in a fixed order:
 // the same sums every time for a given number of threads.
 
-#include "colour/multigrid.h"
+#include "colour/internal/multigrid.h"
 
 #include <array>
 #include <cstddef>

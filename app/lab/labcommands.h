@@ -1,0 +1,16 @@
+#pragma once
+// The commands of tincture-lab: what measures and trains Tincture (benchmarks, the evaluation
+// protocols, training). Each takes its own arguments (without the program and command names)
+// and returns the process exit code (see app/cli/clicommon.h).
+
+#include <QStringList>
+
+namespace tincture::cli {
+
+int runBench(const QStringList &args);
+int runEval(const QStringList &args);
+int runEvalImages(const QStringList &args); // `eval images`, dispatched by runEval
+int runTrain(const QStringList &args);
+int trainRefiner(const QStringList &args); // runTrain's "refiner"
+
+} // namespace tincture::cli

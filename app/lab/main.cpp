@@ -1,0 +1,25 @@
+// tincture-lab: the tools that measure and train Tincture — benchmarks, the evaluation
+// protocols and training. Not part of the product: tincture-cli and the studio never link it.
+
+#include "clicommon.h"
+#include "labcommands.h"
+
+#include <QCoreApplication>
+
+#include <cstdlib>
+
+using namespace tincture::cli;
+
+int main(int argc, char **argv)
+{
+    // As tincture-cli: OpenMP threads sleep instead of spinning when idle.
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    QCoreApplication app(argc, argv);
+    const std::vector<Command> commands = {
+        {"bench", "time the engines (decode, scribble, colorizer, propagation, export)", runBench},
+        {"train", "train a model (colorizer, refiner)", runTrain},
+        {"eval", "measure quality with a fixed protocol (images, propagation, video)", runEval},
+    };
+    return runProgram(QStringLiteral("tincture-lab"),
+                      QStringLiteral("The tools that measure and train Tincture."), commands);
+}
