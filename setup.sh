@@ -25,9 +25,9 @@ PACKAGES=(
 # Xvfb gives the GUI tests a real X server; the package test builds the .deb (dpkg-dev's
 # dpkg-shlibdeps, which needs file), validates its desktop files and installs it into a clean
 # debootstrap root; clang-14 with its runtimes (sanitizers, OpenMP) builds the libFuzzer targets
-# (tests/fuzz/run-fuzzers.sh).
+# (tests/fuzz/run-fuzzers.sh); clang-format-14 checks the sources follow .clang-format.
 TEST_PACKAGES=(ffmpeg xvfb xauth dpkg-dev file desktop-file-utils appstream debootstrap
-               clang-14 libclang-rt-14-dev libomp-14-dev)
+               clang-14 libclang-rt-14-dev libomp-14-dev clang-format-14)
 
 install_packages() {
   local missing=()

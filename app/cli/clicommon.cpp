@@ -388,8 +388,7 @@ int runProgram(const QString &program, const QString &about, const std::vector<C
     QCoreApplication::setApplicationVersion(QStringLiteral(TINCTURE_VERSION));
     installInterruptHandler();
     const auto printUsage = [&](QTextStream &out) {
-        out << "Usage: " << program << " COMMAND [OPTIONS] [ARGS]\n\n" << about
-            << " Commands:\n";
+        out << "Usage: " << program << " COMMAND [OPTIONS] [ARGS]\n\n" << about << " Commands:\n";
         for (const Command &c : commands)
             out << "  " << QString::fromLatin1(c.name).leftJustified(14) << c.summary << '\n';
         out << "\n'" << program << " COMMAND --help' describes a command.\n"
@@ -402,8 +401,8 @@ int runProgram(const QString &program, const QString &about, const std::vector<C
         return kExitUsage;
     }
     const QString name = args.takeFirst();
-    if (name == QLatin1String("--help") || name == QLatin1String("-h")
-        || name == QLatin1String("help")) {
+    if (name == QLatin1String("--help") || name == QLatin1String("-h") ||
+        name == QLatin1String("help")) {
         QTextStream out(stdout);
         printUsage(out);
         return kExitOk;

@@ -45,8 +45,7 @@ int runProgram(const QString &program, const QString &about, const std::vector<C
 // Loads the keyframe model (the shipped one when model is empty), for the commands that run it
 // on stills (colorize-image, the lab's eval images).
 Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
-                                                           const QString &device,
-                                                           int workingSide);
+                                                           const QString &device, int workingSide);
 
 enum ExitCode { kExitOk = 0, kExitBadInput = 1, kExitUsage = 2, kExitCancelled = 3 };
 

@@ -96,8 +96,7 @@ int runColorize(const QStringList &args)
     if (!ok || request.priorWeight < 0)
         return usageError(kCommand, QStringLiteral("invalid --prior-weight"));
     QList<FrameIndex> seen;
-    for (const auto &[option, isHints] :
-         {std::pair{&keyframe, false}, std::pair{&hints, true}}) {
+    for (const auto &[option, isHints] : {std::pair{&keyframe, false}, std::pair{&hints, true}}) {
         for (const QString &value : parser.values(*option)) {
             pipeline::KeyframeSpec k;
             QString path;
@@ -105,8 +104,7 @@ int runColorize(const QStringList &args)
                 return usageError(kCommand, QStringLiteral("--%1 '%2' is not N=FILE")
                                                 .arg(option->names().constFirst(), value));
             if (seen.contains(k.frame))
-                return usageError(kCommand,
-                                  QStringLiteral("frame %1 is given twice").arg(k.frame));
+                return usageError(kCommand, QStringLiteral("frame %1 is given twice").arg(k.frame));
             seen << k.frame;
             (isHints ? k.hints : k.image) = path;
             request.keyframes.push_back(k);
@@ -138,8 +136,8 @@ int runColorize(const QStringList &args)
                    .arg(report->userKeyframes.size())
                    .arg(report->method)
                    .arg(report->written.audioStreams);
-        const double total = report->detectSeconds + report->keyframeSeconds
-            + report->colourSeconds;
+        const double total =
+            report->detectSeconds + report->keyframeSeconds + report->colourSeconds;
         err << QStringLiteral("time: shots %1 s, keyframes %2 s, propagation + encoding %3 s; "
                               "%4 frames/s end to end\n")
                    .arg(report->detectSeconds, 0, 'f', 1)

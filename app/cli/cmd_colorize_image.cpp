@@ -50,11 +50,11 @@ int runColorizeImage(const QStringList &args)
     if (!parser.isSet(output))
         return usageError(kCommand, QStringLiteral("-o OUT is required"));
     const QString outPath = parser.value(output);
-    if (!outPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)
-        && !outPath.endsWith(QLatin1String(".tif"), Qt::CaseInsensitive)
-        && !outPath.endsWith(QLatin1String(".tiff"), Qt::CaseInsensitive))
-        return usageError(kCommand,
-                          QStringLiteral("the output must be .png, .tif or .tiff: %1").arg(outPath));
+    if (!outPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) &&
+        !outPath.endsWith(QLatin1String(".tif"), Qt::CaseInsensitive) &&
+        !outPath.endsWith(QLatin1String(".tiff"), Qt::CaseInsensitive))
+        return usageError(
+            kCommand, QStringLiteral("the output must be .png, .tif or .tiff: %1").arg(outPath));
     bool ok = false;
     const int threadCount = parser.value(threads).toInt(&ok);
     if (!ok || threadCount < 0)

@@ -106,7 +106,8 @@ int runPropagate(const QStringList &args)
     const QCommandLineOption refiner = refinerOption();
     const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({frames, keyframe, output, method, refiner, device, quiet, overwriteOption()});
+    parser.addOptions(
+        {frames, keyframe, output, method, refiner, device, quiet, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Carry keyframe colour through a shot. Every output "
                                           "frame keeps its input frame's luminance exactly."),
@@ -123,9 +124,9 @@ int runPropagate(const QStringList &args)
         bool ok = false;
         const int index = eq > 0 ? value.left(eq).toInt(&ok) : -1;
         if (!ok || index < 0 || eq + 1 >= value.size())
-            return usageError(kCommand,
-                              QStringLiteral("invalid --keyframe '%1' (expected N=IMAGE, N ≥ 0)")
-                                  .arg(value));
+            return usageError(
+                kCommand,
+                QStringLiteral("invalid --keyframe '%1' (expected N=IMAGE, N ≥ 0)").arg(value));
         keyArgs.push_back({index, value.mid(eq + 1)});
     }
     if (!isDeviceName(parser.value(device)))
@@ -141,8 +142,8 @@ int runPropagate(const QStringList &args)
     auto created = createPropagationMethod(parser.value(method), methodOptions);
     if (!created) // an unknown name is a usage error; a model that does not load is bad input
         return created.error().code == ErrorCode::InvalidArgument
-            ? usageError(kCommand, created.error().message)
-            : reportError(created.error());
+                   ? usageError(kCommand, created.error().message)
+                   : reportError(created.error());
     std::unique_ptr<PropagationMethod> propagation = std::move(created).value();
 
     const QString input = parser.value(frames);

@@ -75,9 +75,8 @@ int runScribble(const QStringList &args)
     const QCommandLineOption threads(QStringLiteral("threads"),
                                      QStringLiteral("Solver threads (default: all cores)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
-    parser.addOptions(
-        {grey, hints, prior, priorWeight, keep, output, maxSide, maxMegapixels, threads,
-         overwriteOption()});
+    parser.addOptions({grey, hints, prior, priorWeight, keep, output, maxSide, maxMegapixels,
+                       threads, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a grey image from colour scribbles (Levin, "
                                           "Lischinski & Weiss 2004). The output keeps the grey "
@@ -119,9 +118,9 @@ int runScribble(const QStringList &args)
         return usageError(
             kCommand, QStringLiteral("the output must be .png, .tif or .tiff: %1").arg(outPath));
 
-    if (int rc = checkOutputArg(parser, outPath,
-                                {parser.value(grey), parser.value(hints), parser.value(prior),
-                                 parser.value(keep)});
+    if (int rc = checkOutputArg(
+            parser, outPath,
+            {parser.value(grey), parser.value(hints), parser.value(prior), parser.value(keep)});
         rc != kExitOk)
         return rc;
 

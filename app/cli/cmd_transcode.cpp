@@ -13,9 +13,10 @@ int runTranscode(const QStringList &args)
 {
     QCommandLineParser parser;
     const FilmOutputOptions outputOptions(QStringLiteral("Output file (or folder for png/tiff)."));
-    const QCommandLineOption fps(QStringLiteral("fps"),
-                                 QStringLiteral("Frame rate of an image-sequence input (default 24)."),
-                                 QStringLiteral("rate"), QStringLiteral("24"));
+    const QCommandLineOption fps(
+        QStringLiteral("fps"),
+        QStringLiteral("Frame rate of an image-sequence input (default 24)."),
+        QStringLiteral("rate"), QStringLiteral("24"));
     const QCommandLineOption salvage(QStringLiteral("salvage"),
                                      QStringLiteral("Read a damaged file as far as it goes."));
     const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")},

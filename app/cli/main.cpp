@@ -28,8 +28,8 @@ int main(int argc, char **argv)
     return runProgram(QStringLiteral("tincture-cli"),
                       QStringLiteral("Tincture colourises black-and-white film."), commands,
                       [](const QString &name) -> std::optional<int> {
-                          if (name != QLatin1String("bench") && name != QLatin1String("eval")
-                              && name != QLatin1String("train"))
+                          if (name != QLatin1String("bench") && name != QLatin1String("eval") &&
+                              name != QLatin1String("train"))
                               return std::nullopt;
                           QTextStream(stderr) << "tincture-cli: '" << name
                                               << "' is a command of tincture-lab, the tools "

@@ -292,9 +292,8 @@ int runBench(const QStringList &args)
         QStringLiteral("exact"),
         QStringLiteral("scribble: accuracy against exact sparse direct solves (double precision; "
                        "slow, and memory grows fast with the size) instead of converged ones."));
-    parser.addOptions(
-        {json, runs, threads, frames, size, method, data, sample, convergence, image, exact,
-         overwriteOption()});
+    parser.addOptions({json, runs, threads, frames, size, method, data, sample, convergence, image,
+                       exact, overwriteOption()});
     QStringList names;
     for (const Target &t : kTargets)
         names << QString::fromLatin1(t.name);
@@ -309,8 +308,8 @@ int runBench(const QStringList &args)
 
     if (parser.isSet(json))
         if (int rc = checkOutputArg(parser, parser.value(json),
-                                    QStringList{parser.value(data), parser.value(sample)}
-                                        + parser.values(image));
+                                    QStringList{parser.value(data), parser.value(sample)} +
+                                        parser.values(image));
             rc != kExitOk)
             return rc;
     BenchOptions options;
@@ -319,8 +318,8 @@ int runBench(const QStringList &args)
     options.exact = parser.isSet(exact);
     for (const QString &file : options.images)
         if (!QFileInfo(file).isFile())
-            return reportError(makeError(ErrorCode::FileNotFound,
-                                  QStringLiteral("%1: no such file").arg(file)));
+            return reportError(
+                makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such file").arg(file)));
     bool ok = false;
     options.runs = parser.value(runs).toInt(&ok);
     if (!ok || options.runs < 1 || options.runs > 1000)

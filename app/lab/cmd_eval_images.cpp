@@ -38,8 +38,9 @@ int runEvalImages(const QStringList &args)
     const QCommandLineOption model(QStringLiteral("model"),
                                    QStringLiteral("Model manifest; default: the shipped one."),
                                    QStringLiteral("FILE"));
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write the figures as "
-                                                                         "JSON."),
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Write the figures as "
+                                                 "JSON."),
                                   QStringLiteral("OUT.json"));
     const QCommandLineOption save(QStringLiteral("save"),
                                   QStringLiteral("Also write each result as SAVE/<name>.png."),
@@ -73,15 +74,15 @@ int runEvalImages(const QStringList &args)
     if (!dir.exists())
         return reportError(makeError(ErrorCode::FileNotFound,
                                      QStringLiteral("%1: no such folder").arg(dir.path())));
-    const QStringList files = dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
-                                             QStringLiteral("*.png"), QStringLiteral("*.JPG"),
-                                             QStringLiteral("*.PNG")},
-                                            QDir::Files, QDir::Name);
+    const QStringList files =
+        dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
+                       QStringLiteral("*.JPG"), QStringLiteral("*.PNG")},
+                      QDir::Files, QDir::Name);
     if (files.isEmpty())
         return reportError(makeError(ErrorCode::FileEmpty,
                                      QStringLiteral("%1: no .jpg or .png images").arg(dir.path())));
-    auto colorizer = loadColorizer(parser.value(model), threadCount, QStringLiteral("auto"),
-                                   workingSide);
+    auto colorizer =
+        loadColorizer(parser.value(model), threadCount, QStringLiteral("auto"), workingSide);
     if (!colorizer)
         return reportError(colorizer.error());
     for (const QString &out : {parser.value(json), parser.value(save)})
@@ -124,8 +125,9 @@ int runEvalImages(const QStringList &args)
         s.truthColourfulness = *cfTruth;
         scores.push_back(s);
         if (parser.isSet(save)) {
-            const QString out = QDir(parser.value(save)).filePath(
-                file.section(QLatin1Char('.'), 0, -2) + QStringLiteral(".png"));
+            const QString out =
+                QDir(parser.value(save))
+                    .filePath(file.section(QLatin1Char('.'), 0, -2) + QStringLiteral(".png"));
             if (auto w = metrics::writeScoringImage(out, *result); !w)
                 return reportError(w.error());
         }

@@ -19,9 +19,9 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("Tincture"));
     QApplication::setApplicationVersion(QStringLiteral(TINCTURE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.tincture.Tincture"));
-    QApplication::setWindowIcon(QIcon::fromTheme(
-        QStringLiteral("org.tincture.Tincture"),
-        QIcon(QStringLiteral(":/icons/org.tincture.Tincture.png"))));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral("org.tincture.Tincture"),
+                         QIcon(QStringLiteral(":/icons/org.tincture.Tincture.png"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Tincture: colourise black-and-white film."));

@@ -40,8 +40,8 @@ inline float strongest(const float a[9])
 // the identity.
 TINCTURE_HOT_CLONES TINCTURE_NO_CONTRACT void
 surrogateRowKernel(int w, size_t n, ptrdiff_t pw, const float *__restrict a,
-                   const float *__restrict z, const uint8_t *__restrict fixed, float *__restrict out,
-                   size_t stride)
+                   const float *__restrict z, const uint8_t *__restrict fixed,
+                   float *__restrict out, size_t stride)
 {
     float *__restrict d = out + 4 * stride;
     const float *__restrict a4 = a + 4 * n;
@@ -125,8 +125,7 @@ public:
         if (m_made[slot] != y) {
             const size_t p0 = row0 + 1;
             surrogateRowKernel(m_F.w, m_F.cells(), ptrdiff_t(m_F.pw), m_F.a.data() + p0,
-                               m_F.rowScale.data() + p0, m_F.fixed.data() + p0, base + 1,
-                               m_stride);
+                               m_F.rowScale.data() + p0, m_F.fixed.data() + p0, base + 1, m_stride);
             m_made[slot] = y;
         }
         for (size_t k = 0; k < 9; ++k)
@@ -224,8 +223,8 @@ void edgeRow(const Level &F, bool hasFixed, int y, const Rows R[3], float *out)
 
 // The centre points of odd row y: their own row R, with the four edge neighbours already
 // interpolated (north, this row and south: 4 weights per padded cell from position 0, x = −1).
-void centreRow(const Level &F, bool hasFixed, int y, const Rows &R, const float *north,
-               float *here, const float *south)
+void centreRow(const Level &F, bool hasFixed, int y, const Rows &R, const float *north, float *here,
+               const float *south)
 {
     const size_t row0 = F.index(-1, y);
     const uint8_t *fixedRow = hasFixed ? F.fixed.data() + row0 : nullptr;

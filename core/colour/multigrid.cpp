@@ -42,9 +42,9 @@ stencilRowImpl(int w, RowView v, const float *__restrict xI, const float *__rest
                        a3 = load8(a + 3 * n + i), a5 = load8(a + 5 * n + i),
                        a6 = load8(a + 6 * n + i), a7 = load8(a + 7 * n + i),
                        a8 = load8(a + 8 * n + i);
-            const Lanes8 isFixed = Lanes8{fixed[i],     fixed[i + 1], fixed[i + 2], fixed[i + 3],
-                                          fixed[i + 4], fixed[i + 5], fixed[i + 6], fixed[i + 7]} !=
-                                   0;
+            const Lanes8 isFixed =
+                Lanes8{fixed[i],     fixed[i + 1], fixed[i + 2], fixed[i + 3],
+                       fixed[i + 4], fixed[i + 5], fixed[i + 6], fixed[i + 7]} != 0;
             const Vec8 e = isFixed ? one : freeSum;
             const float *x = xI + i;
             Vec8 c = load8(x);
@@ -338,7 +338,8 @@ template <class Body> void floatSlices(size_t n, Team &team, Body &&body)
 
 void zeroFloats(float *p, size_t n, Team &team)
 {
-    floatSlices(n, team, [&](size_t b, size_t e) { std::memset(p + b, 0, (e - b) * sizeof(float)); });
+    floatSlices(n, team,
+                [&](size_t b, size_t e) { std::memset(p + b, 0, (e - b) * sizeof(float)); });
 }
 
 void copyFloats(Plane &to, const Plane &from, Team &team)
@@ -501,7 +502,8 @@ namespace {
 
 // rowBody(y, sums) on every row of L, in row bands on `team`, each thread adding into its own
 // four sums (from zero); their totals, added in thread order (the same sums every time).
-template <class RowBody> std::array<double, 4> rowReduce(const Level &L, Team &team, RowBody &&rowBody)
+template <class RowBody>
+std::array<double, 4> rowReduce(const Level &L, Team &team, RowBody &&rowBody)
 {
     const int threads = threadsFor(L, team);
     std::vector<PartialSums> parts(static_cast<size_t>(threads));

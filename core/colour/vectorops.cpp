@@ -30,7 +30,6 @@ template <class Body> std::array<double, 4> reduceSlices(size_t n, Team &team, B
     return sums;
 }
 
-
 } // namespace
 
 Sums2 dot2(const Level &L, const float *a, const float *b, Team &team)
@@ -68,8 +67,7 @@ namespace {
 // out[j] = a[j] + c b[j] over [j0, j1) of one channel; out may be a (in place), never b. The
 // loops say what does not alias: without it GCC checks at run time and, with out = a, runs
 // them scalar. The same operations either way.
-void axpyRange(float *out, const float *a, float c, const float *__restrict b, size_t j0,
-               size_t j1)
+void axpyRange(float *out, const float *a, float c, const float *__restrict b, size_t j0, size_t j1)
 {
     float *__restrict o = out;
     if (out == a) {

@@ -41,8 +41,9 @@ const QString &hostTag()
 // "<pid>-<host>-<random>": the owner of a temporary or a set-aside folder.
 QString ownerTag()
 {
-    return QStringLiteral("%1-%2-%3").arg(QCoreApplication::applicationPid()).arg(hostTag(),
-                                                                                  randomSuffix());
+    return QStringLiteral("%1-%2-%3")
+        .arg(QCoreApplication::applicationPid())
+        .arg(hostTag(), randomSuffix());
 }
 
 const QRegularExpression &leftoverName()
@@ -54,8 +55,8 @@ const QRegularExpression &leftoverName()
 
 bool processIsGone(qint64 pid)
 {
-    return pid > 0 && pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) != 0
-           && errno == ESRCH;
+    return pid > 0 && pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) != 0 &&
+           errno == ESRCH;
 }
 
 void removeEntry(const QString &path)
@@ -70,7 +71,8 @@ void removeEntry(const QString &path)
 Error exists(const QString &path)
 {
     return {ErrorCode::OutputExists,
-            QStringLiteral("%1: already exists and would be replaced").arg(path), {}};
+            QStringLiteral("%1: already exists and would be replaced").arg(path),
+            {}};
 }
 
 // rename() that fails with EEXIST instead of replacing what is at `to`. Filesystems without
@@ -101,9 +103,9 @@ int renameNoReplace(const QByteArray &from, const QByteArray &to, bool folder)
 bool isEmptyFolder(const QString &path)
 {
     const QFileInfo info(path);
-    return info.isDir() && !info.isSymLink()
-           && QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden
-                                 | QDir::System);
+    return info.isDir() && !info.isSymLink() &&
+           QDir(path).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden |
+                              QDir::System);
 }
 
 bool pathIsTaken(const QString &path)
@@ -129,17 +131,17 @@ void AtomicOutput::sweepLeftovers(const QString &folder)
                       QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
     for (const QString &name : names) {
         const QRegularExpressionMatch m = leftoverName().match(name);
-        if (!m.hasMatch() || m.captured(4) != hostTag() || !processIsGone(m.captured(3).toLongLong()))
+        if (!m.hasMatch() || m.captured(4) != hostTag() ||
+            !processIsGone(m.captured(3).toLongLong()))
             continue;
         const QString path = dir.filePath(name);
         if (m.captured(2) == QLatin1String("old")) {
             // The owner died between setting the old folder aside and moving the new one in:
             // the old one goes back under its name if that is still free.
             const QString target = dir.filePath(m.captured(1));
-            if (!QFileInfo(target).exists() && !QFileInfo(target).isSymLink()
-                && std::rename(QFile::encodeName(path).constData(),
-                               QFile::encodeName(target).constData())
-                       == 0)
+            if (!QFileInfo(target).exists() && !QFileInfo(target).isSymLink() &&
+                std::rename(QFile::encodeName(path).constData(),
+                            QFile::encodeName(target).constData()) == 0)
                 continue;
         }
         removeEntry(path);
@@ -154,14 +156,14 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind, E
     const QString folder = target.absolutePath();
     const QFileInfo folderInfo(folder);
     if (!folderInfo.exists() || !folderInfo.isDir())
-        return makeError(ErrorCode::WriteFailed,
-                         QStringLiteral("%1: the output folder %2 does not exist")
-                             .arg(targetPath, folder));
+        return makeError(
+            ErrorCode::WriteFailed,
+            QStringLiteral("%1: the output folder %2 does not exist").arg(targetPath, folder));
     if (target.isDir() && kind == Kind::File)
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("%1: is a folder, expected a file name").arg(targetPath));
-    if (existing == Existing::Refuse && pathIsTaken(targetPath)
-        && !(kind == Kind::Folder && isEmptyFolder(targetPath)))
+    if (existing == Existing::Refuse && pathIsTaken(targetPath) &&
+        !(kind == Kind::Folder && isEmptyFolder(targetPath)))
         return exists(targetPath);
     // access() honours read-only mounts; root bypasses permission bits, so the real test is
     // creating the temporary itself, which the writer does next.
@@ -178,14 +180,14 @@ Result<AtomicOutput> AtomicOutput::begin(const QString &targetPath, Kind kind, E
     const QString suffix = target.completeSuffix();
     sweepLeftovers(folder);
     const QString base = QStringLiteral(".%1.tincture-tmp-%2").arg(target.baseName(), ownerTag());
-    out.m_tempPath = folder + QLatin1Char('/') + base
-                     + (suffix.isEmpty() || kind == Kind::Folder ? QString()
-                                                                 : QLatin1Char('.') + suffix);
+    out.m_tempPath =
+        folder + QLatin1Char('/') + base +
+        (suffix.isEmpty() || kind == Kind::Folder ? QString() : QLatin1Char('.') + suffix);
     if (kind == Kind::Folder) {
         if (!QDir().mkdir(out.m_tempPath))
-            return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("%1: cannot create a folder in %2")
-                                 .arg(targetPath, folder));
+            return makeError(
+                ErrorCode::WriteFailed,
+                QStringLiteral("%1: cannot create a folder in %2").arg(targetPath, folder));
     } else {
         // Create the file now so that an unwritable folder fails here, not mid-export.
         QFile probe(out.m_tempPath);
@@ -238,8 +240,8 @@ void AtomicOutput::discard()
 Result<void> AtomicOutput::commit()
 {
     if (!m_active)
-        return makeError(ErrorCode::Internal, QStringLiteral("%1: output already finished")
-                                                  .arg(m_targetPath));
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("%1: output already finished").arg(m_targetPath));
     const QByteArray from = QFile::encodeName(m_tempPath);
     const QByteArray to = QFile::encodeName(m_targetPath);
     if (m_existing == Existing::Refuse) {
@@ -274,9 +276,9 @@ Result<void> AtomicOutput::commit()
             const QString why = QString::fromLocal8Bit(strerror(errno));
             std::rename(asideBytes.constData(), to.constData());
             discard();
-            return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("%1: cannot move the output into place: %2")
-                                 .arg(m_targetPath, why));
+            return makeError(
+                ErrorCode::WriteFailed,
+                QStringLiteral("%1: cannot move the output into place: %2").arg(m_targetPath, why));
         }
         m_active = false;
         QDir(aside).removeRecursively();
@@ -285,9 +287,9 @@ Result<void> AtomicOutput::commit()
     if (std::rename(from.constData(), to.constData()) != 0) {
         const QString why = QString::fromLocal8Bit(strerror(errno));
         discard();
-        return makeError(ErrorCode::WriteFailed,
-                         QStringLiteral("%1: cannot move the output into place: %2")
-                             .arg(m_targetPath, why));
+        return makeError(
+            ErrorCode::WriteFailed,
+            QStringLiteral("%1: cannot move the output into place: %2").arg(m_targetPath, why));
     }
     m_active = false;
     return {};

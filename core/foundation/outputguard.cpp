@@ -43,10 +43,9 @@ QRegularExpression frameNames(const QString &pattern)
 {
     const QString name = QFileInfo(pattern).fileName();
     const QRegularExpressionMatch m = framePattern().match(name);
-    return QRegularExpression(
-        QStringLiteral("^%1\\d+%2$")
-            .arg(QRegularExpression::escape(name.left(m.capturedStart())),
-                 QRegularExpression::escape(name.mid(m.capturedEnd()))));
+    return QRegularExpression(QStringLiteral("^%1\\d+%2$")
+                                  .arg(QRegularExpression::escape(name.left(m.capturedStart())),
+                                       QRegularExpression::escape(name.mid(m.capturedEnd()))));
 }
 
 // Whether `path` lies somewhere under the folder `folder` (not the folder itself).
@@ -67,7 +66,8 @@ bool isInside(const QString &path, const Identity &folder)
 Error isInput(const QString &output, const QString &why)
 {
     return {ErrorCode::OutputIsInput,
-            QStringLiteral("%1: %2; an output never replaces an input").arg(output, why), {}};
+            QStringLiteral("%1: %2; an output never replaces an input").arg(output, why),
+            {}};
 }
 
 } // namespace
@@ -108,8 +108,8 @@ Result<void> checkOutput(const QString &output, const QStringList &inputs, Exist
             if (!folderId)
                 continue;
             if (target && (target == folderId || (out.isDir() && isInside(folder, *target))))
-                return isInput(output, QStringLiteral("holds the frames of the input %1")
-                                           .arg(input));
+                return isInput(output,
+                               QStringLiteral("holds the frames of the input %1").arg(input));
             if (outFolder == folderId && frameNames(input).match(out.fileName()).hasMatch())
                 return isInput(output,
                                QStringLiteral("is a frame of the input sequence %1").arg(input));
@@ -121,8 +121,8 @@ Result<void> checkOutput(const QString &output, const QStringList &inputs, Exist
         if (target == source)
             return isInput(output, QStringLiteral("is the input %1 (the same file)").arg(input));
         if (out.isDir() && isInside(input, *target))
-            return isInput(output, QStringLiteral("is a folder that holds the input %1")
-                                       .arg(input));
+            return isInput(output,
+                           QStringLiteral("is a folder that holds the input %1").arg(input));
         if (QFileInfo(input).isDir() && isInside(output, *source))
             return isInput(output, QStringLiteral("lies in the input folder %1").arg(input));
     }

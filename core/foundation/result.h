@@ -22,7 +22,7 @@ enum class ErrorCode {
     FileEmpty = 103,
     WriteFailed = 104,
     LimitExceeded = 105,
-    OutputExists = 106, // the output name is taken and the user did not agree to replace it
+    OutputExists = 106,  // the output name is taken and the user did not agree to replace it
     OutputIsInput = 107, // the output would replace one of the job's own inputs
     Internal = 199,
     UnsupportedFormat = 200,
@@ -53,8 +53,7 @@ struct Error
 // Message plus detail in one line, for logs and the command line.
 QString describe(const Error &error);
 
-template<typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}
@@ -93,8 +92,7 @@ private:
     std::variant<T, Error> m_data;
 };
 
-template<>
-class [[nodiscard]] Result<void>
+template <> class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;

@@ -9,8 +9,7 @@
 
 namespace tincture {
 
-template<typename T>
-struct SettingEntry
+template <typename T> struct SettingEntry
 {
     const char *key;
     T defaultValue;

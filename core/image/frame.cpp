@@ -24,8 +24,8 @@ int channelCount(PixelFormat format)
 
 bool isSixteenBit(PixelFormat format)
 {
-    return format == PixelFormat::Gray16 || format == PixelFormat::Rgb16
-           || format == PixelFormat::Rgba16;
+    return format == PixelFormat::Gray16 || format == PixelFormat::Rgb16 ||
+           format == PixelFormat::Rgba16;
 }
 
 int bytesPerSample(PixelFormat format)
@@ -36,12 +36,18 @@ int bytesPerSample(PixelFormat format)
 const char *pixelFormatName(PixelFormat format)
 {
     switch (format) {
-    case PixelFormat::Gray8: return "gray8";
-    case PixelFormat::Gray16: return "gray16";
-    case PixelFormat::Rgb8: return "rgb8";
-    case PixelFormat::Rgb16: return "rgb16";
-    case PixelFormat::Rgba8: return "rgba8";
-    case PixelFormat::Rgba16: return "rgba16";
+    case PixelFormat::Gray8:
+        return "gray8";
+    case PixelFormat::Gray16:
+        return "gray16";
+    case PixelFormat::Rgb8:
+        return "rgb8";
+    case PixelFormat::Rgb16:
+        return "rgb16";
+    case PixelFormat::Rgba8:
+        return "rgba8";
+    case PixelFormat::Rgba16:
+        return "rgba16";
     }
     return "?";
 }
@@ -98,8 +104,8 @@ Frame Frame::luma() const
             // Fixed-point BT.601 weights (sum 65536), rounded.
             const uint32_t r = read16(src, i, sixteen), g = read16(src, i + 1, sixteen),
                            b = read16(src, i + 2, sixteen);
-            const uint32_t yv = uint32_t((uint64_t(19595) * r + uint64_t(38470) * g
-                                          + uint64_t(7471) * b + 32768) >> 16);
+            const uint32_t yv = uint32_t(
+                (uint64_t(19595) * r + uint64_t(38470) * g + uint64_t(7471) * b + 32768) >> 16);
             if (sixteen)
                 reinterpret_cast<uint16_t *>(dst)[x] = uint16_t(yv);
             else
@@ -143,8 +149,10 @@ Frame Frame::converted(PixelFormat format) const
                 rgba[3] = inCh == 4 ? read16(src, si + 3, inSixteen) : 65535;
             }
             if (outCh == 1) {
-                const uint32_t yv = uint32_t((uint64_t(19595) * rgba[0] + uint64_t(38470) * rgba[1]
-                                              + uint64_t(7471) * rgba[2] + 32768) >> 16);
+                const uint32_t yv =
+                    uint32_t((uint64_t(19595) * rgba[0] + uint64_t(38470) * rgba[1] +
+                              uint64_t(7471) * rgba[2] + 32768) >>
+                             16);
                 write16(dst, di, yv, outSixteen);
             } else {
                 for (int c = 0; c < outCh; ++c)

@@ -22,13 +22,12 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
                          QStringLiteral("image side %1 is out of range (16–4096)").arg(side));
     const QDir dir(folder);
     if (!dir.exists())
-        return makeError(ErrorCode::FileNotFound,
-                         QStringLiteral("%1: no such folder").arg(folder));
-    const QStringList files = dir.entryList(
-        {QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-         QStringLiteral("*.JPG"), QStringLiteral("*.JPEG"), QStringLiteral("*.PNG"),
-         QStringLiteral("*.tif"), QStringLiteral("*.tiff"), QStringLiteral("*.bmp")},
-        QDir::Files, QDir::Name);
+        return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such folder").arg(folder));
+    const QStringList files =
+        dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
+                       QStringLiteral("*.JPG"), QStringLiteral("*.JPEG"), QStringLiteral("*.PNG"),
+                       QStringLiteral("*.tif"), QStringLiteral("*.tiff"), QStringLiteral("*.bmp")},
+                      QDir::Files, QDir::Name);
     if (files.isEmpty())
         return makeError(ErrorCode::FileEmpty,
                          QStringLiteral("%1: no images (.jpg, .png, .tif, .bmp)").arg(folder));
@@ -75,8 +74,8 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
                        s > side ? cv::INTER_AREA : cv::INTER_CUBIC);
         cv::Mat channels[3];
         cv::split(sized, channels);
-        const double chroma = cv::norm(channels[0], channels[1], cv::NORM_L1)
-            + cv::norm(channels[1], channels[2], cv::NORM_L1);
+        const double chroma = cv::norm(channels[0], channels[1], cv::NORM_L1) +
+                              cv::norm(channels[1], channels[2], cv::NORM_L1);
         if (chroma < 2.0 * side * side) { // below a mean of 1 code per pixel: a grey photograph
             feedback.warn(QStringLiteral("%1: greyscale, skipped").arg(path));
             ++report.skipped;
@@ -84,12 +83,13 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
         }
         cv::Mat rgbMat(side, side, CV_8UC3, rgb.data());
         cv::cvtColor(sized, rgbMat, cv::COLOR_BGR2RGB);
-        if (file.write(reinterpret_cast<const char *>(rgb.data()), qint64(rgb.size()))
-            != qint64(rgb.size())) {
+        if (file.write(reinterpret_cast<const char *>(rgb.data()), qint64(rgb.size())) !=
+            qint64(rgb.size())) {
             file.close();
             output.value().discard();
-            return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("%1: write failed: %2").arg(outPath, file.errorString()));
+            return makeError(
+                ErrorCode::WriteFailed,
+                QStringLiteral("%1: write failed: %2").arg(outPath, file.errorString()));
         }
         ++report.packed;
         feedback.reportProgress(i + 1, files.size());

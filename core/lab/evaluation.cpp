@@ -56,9 +56,9 @@ public:
         if (m_feedback.isCancelled())
             return Error::cancelled();
         if (index < 0 || index >= m_truth.frameCount() || !std::isnan(m_psnr[size_t(index)]))
-            return makeError(ErrorCode::Internal,
-                             QStringLiteral("method produced frame %1 twice or out of range")
-                                 .arg(index));
+            return makeError(
+                ErrorCode::Internal,
+                QStringLiteral("method produced frame %1 twice or out of range").arg(index));
         auto truth = m_truth.truth(index);
         if (!truth)
             return truth.error();
@@ -71,8 +71,8 @@ public:
             if (!QDir().mkpath(dir))
                 return makeError(ErrorCode::WriteFailed,
                                  QStringLiteral("%1: cannot create the folder").arg(dir));
-            const QString path = QDir(dir).filePath(
-                stemOf(m_sequence.framePaths[index]) + QStringLiteral(".png"));
+            const QString path =
+                QDir(dir).filePath(stemOf(m_sequence.framePaths[index]) + QStringLiteral(".png"));
             if (auto r = metrics::writeScoringImage(path, colour); !r)
                 return r;
         }
@@ -84,10 +84,9 @@ public:
     {
         for (size_t i = 0; i < m_psnr.size(); ++i)
             if (std::isnan(m_psnr[i]))
-                return makeError(ErrorCode::Internal,
-                                 QStringLiteral("%1: the method left frame %2 out")
-                                     .arg(m_sequence.name)
-                                     .arg(i));
+                return makeError(
+                    ErrorCode::Internal,
+                    QStringLiteral("%1: the method left frame %2 out").arg(m_sequence.name).arg(i));
         return m_psnr;
     }
 
@@ -166,7 +165,7 @@ Result<std::vector<double>> scoreResults(const EvalSequence &sequence, const QSt
 } // namespace
 
 Result<std::vector<EvalSequence>> listEvalSequences(const QString &dataDir, int maxFrames,
-                                                   Feedback &feedback)
+                                                    Feedback &feedback)
 {
     const QDir root(dataDir);
     if (dataDir.isEmpty() || !root.exists())
@@ -191,9 +190,9 @@ Result<std::vector<EvalSequence>> listEvalSequences(const QString &dataDir, int 
         sequences.push_back(std::move(s));
     }
     if (sequences.empty())
-        return makeError(ErrorCode::FileEmpty,
-                         QStringLiteral("%1: no sequences (sub-folders of .jpg/.png frames)")
-                             .arg(dataDir));
+        return makeError(
+            ErrorCode::FileEmpty,
+            QStringLiteral("%1: no sequences (sub-folders of .jpg/.png frames)").arg(dataDir));
     return sequences;
 }
 

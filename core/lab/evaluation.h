@@ -59,7 +59,7 @@ struct EvalSequence
 // Sequences in name order; folders without frames are left out with a warning on feedback.
 // Errors: the folder is missing, or holds no sequence with frames.
 Result<std::vector<EvalSequence>> listEvalSequences(const QString &dataDir, int maxFrames,
-                                                   Feedback &feedback);
+                                                    Feedback &feedback);
 
 // The protocol's grey input for a colour frame: full-range BT.601 Y with OpenCV's rounding
 // (cvtColor RGB → YCrCb, as the reference script computes it).

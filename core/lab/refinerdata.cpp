@@ -247,7 +247,7 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
             frames = syntheticFrames(
                 propagation_detail::toMat(back->converted(PixelFormat::Rgb8), CV_8UC3),
                 propagation_detail::toMat(object->converted(PixelFormat::Rgb8), CV_8UC3),
-                                     options.syntheticFrames, rng);
+                options.syntheticFrames, rng);
         } catch (const cv::Exception &e) {
             return makeError(ErrorCode::Internal,
                              QStringLiteral("%1: making a synthetic sequence failed").arg(backPath),

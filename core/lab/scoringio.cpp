@@ -48,7 +48,8 @@ Result<void> writeScoringImage(const QString &path, const Frame &frame)
         else
             cv::cvtColor(m, toWrite, cv::COLOR_RGB2BGR);
         if (!cv::imwrite(QFile::encodeName(path).toStdString(), toWrite))
-            return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: could not write").arg(path));
+            return makeError(ErrorCode::WriteFailed,
+                             QStringLiteral("%1: could not write").arg(path));
         return {};
     } catch (const cv::Exception &e) {
         return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: could not write").arg(path),

@@ -131,8 +131,8 @@ Result<void> AudioMux::Impl::encodeFromFifo(Track &t, bool flush)
 {
     AVCodecContext *enc = t.encoder.get();
     const int frameSize = enc->frame_size > 0 ? enc->frame_size : 1024;
-    while (av_audio_fifo_size(t.fifo.get()) >= frameSize
-           || (flush && av_audio_fifo_size(t.fifo.get()) > 0)) {
+    while (av_audio_fifo_size(t.fifo.get()) >= frameSize ||
+           (flush && av_audio_fifo_size(t.fifo.get()) > 0)) {
         const int n = std::min(frameSize, av_audio_fifo_size(t.fifo.get()));
         ff::FramePtr out = ff::makeFrame();
         out->nb_samples = n;
@@ -178,9 +178,8 @@ Result<void> AudioMux::Impl::transcodePacket(Track &t, AVPacket *pkt)
             av_channel_layout_copy(&inLayout, &frame->ch_layout);
             if (inLayout.order == AV_CHANNEL_ORDER_UNSPEC)
                 av_channel_layout_default(&inLayout, inLayout.nb_channels);
-            swr_alloc_set_opts2(&swr, &enc->ch_layout, enc->sample_fmt, enc->sample_rate,
-                                &inLayout, AVSampleFormat(frame->format), frame->sample_rate, 0,
-                                nullptr);
+            swr_alloc_set_opts2(&swr, &enc->ch_layout, enc->sample_fmt, enc->sample_rate, &inLayout,
+                                AVSampleFormat(frame->format), frame->sample_rate, 0, nullptr);
             av_channel_layout_uninit(&inLayout);
             t.resampler.reset(swr);
             if (!swr || swr_init(swr) < 0)
@@ -199,12 +198,11 @@ Result<void> AudioMux::Impl::transcodePacket(Track &t, AVPacket *pkt)
         const int maxOut = swr_get_out_samples(t.resampler.get(), frame->nb_samples);
         std::vector<uint8_t *> planes(size_t(enc->ch_layout.nb_channels), nullptr);
         if (av_samples_alloc(planes.data(), nullptr, enc->ch_layout.nb_channels, maxOut,
-                             enc->sample_fmt, 0)
-            < 0)
+                             enc->sample_fmt, 0) < 0)
             return makeError(ErrorCode::EncodeFailed, QStringLiteral("out of memory"));
-        const int got = swr_convert(t.resampler.get(), planes.data(), maxOut,
-                                    const_cast<const uint8_t **>(frame->extended_data),
-                                    frame->nb_samples);
+        const int got =
+            swr_convert(t.resampler.get(), planes.data(), maxOut,
+                        const_cast<const uint8_t **>(frame->extended_data), frame->nb_samples);
         if (got > 0)
             av_audio_fifo_write(t.fifo.get(), reinterpret_cast<void **>(planes.data()), got);
         av_freep(&planes[0]);
@@ -223,9 +221,8 @@ int AudioMux::streamCount() const
     return int(d->tracks.size());
 }
 
-Result<std::unique_ptr<AudioMux>> AudioMux::create(AVFormatContext *output,
-                                                   const QString &sourcePath,
-                                                   double sourceStartSeconds)
+Result<std::unique_ptr<AudioMux>>
+AudioMux::create(AVFormatContext *output, const QString &sourcePath, double sourceStartSeconds)
 {
     auto d = std::make_unique<Impl>();
     d->output = output;
@@ -242,8 +239,8 @@ Result<std::unique_ptr<AudioMux>> AudioMux::create(AVFormatContext *output,
                          QStringLiteral("%1: cannot read the audio streams").arg(sourcePath));
     for (unsigned i = 0; i < raw->nb_streams; ++i) {
         AVStream *src = raw->streams[i];
-        if (src->codecpar->codec_type != AVMEDIA_TYPE_AUDIO
-            || src->codecpar->codec_id == AV_CODEC_ID_NONE) {
+        if (src->codecpar->codec_type != AVMEDIA_TYPE_AUDIO ||
+            src->codecpar->codec_id == AV_CODEC_ID_NONE) {
             src->discard = AVDISCARD_ALL;
             continue;
         }
@@ -254,14 +251,14 @@ Result<std::unique_ptr<AudioMux>> AudioMux::create(AVFormatContext *output,
         if (!t->out)
             return makeError(ErrorCode::EncodeFailed, QStringLiteral("cannot add an audio stream"));
         t->copy = avformat_query_codec(output->oformat, src->codecpar->codec_id,
-                                       FF_COMPLIANCE_NORMAL)
-                  == 1;
+                                       FF_COMPLIANCE_NORMAL) == 1;
         if (t->copy) {
             avcodec_parameters_copy(t->out->codecpar, src->codecpar);
             t->out->codecpar->codec_tag = 0;
             t->out->time_base = src->time_base;
         } else if (Result<void> ok = d->setupEncoder(*t, src); !ok) {
-            return makeError(ok.error().code, sourcePath + QStringLiteral(": ") + ok.error().message,
+            return makeError(ok.error().code,
+                             sourcePath + QStringLiteral(": ") + ok.error().message,
                              ok.error().detail);
         }
         av_dict_copy(&t->out->metadata, src->metadata, 0);

@@ -52,7 +52,7 @@ struct FfmpegSource::Impl
     ff::FramePtr decoded = ff::makeFrame();
     PixelFormat outFormat = PixelFormat::Rgb8;
 
-    std::vector<int64_t> ptsByIndex; // presentation order, strictly increasing when seekable
+    std::vector<int64_t> ptsByIndex;  // presentation order, strictly increasing when seekable
     std::vector<KeyPacket> keyframes; // in file order
     bool seekable = true;
     int64_t startPts = 0;
@@ -168,7 +168,8 @@ Result<void> FfmpegSource::Impl::scan()
     const int64_t last = lastDuration > 0 && seekable ? lastDuration : median;
     info.frames = int64_t(ptsByIndex.size());
     if (seekable)
-        info.durationSeconds = double(ptsByIndex.back() - startPts + last) * info.timeBase.toDouble();
+        info.durationSeconds =
+            double(ptsByIndex.back() - startPts + last) * info.timeBase.toDouble();
     else
         info.durationSeconds = double(info.frames) / info.fps.toDouble();
     return {};
@@ -178,10 +179,10 @@ Result<void> FfmpegSource::Impl::openDecoder()
 {
     const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
     if (!codec)
-        return makeError(ErrorCode::UnsupportedFormat,
-                         QStringLiteral("%1: no decoder for the video codec '%2'")
-                             .arg(path, QString::fromLatin1(
-                                            avcodec_get_name(stream->codecpar->codec_id))));
+        return makeError(
+            ErrorCode::UnsupportedFormat,
+            QStringLiteral("%1: no decoder for the video codec '%2'")
+                .arg(path, QString::fromLatin1(avcodec_get_name(stream->codecpar->codec_id))));
     decoder.reset(avcodec_alloc_context3(codec));
     avcodec_parameters_to_context(decoder.get(), stream->codecpar);
     decoder->pkt_timebase = stream->time_base;
@@ -259,8 +260,8 @@ FrameIndex FfmpegSource::Impl::indexOfDecoded() const
 
 Result<Frame> FfmpegSource::Impl::convert(FrameIndex index)
 {
-    Result<Frame> frame = ff::toFrame(decoded.get(), outFormat, info.codedWidth, info.codedHeight,
-                                      scaler);
+    Result<Frame> frame =
+        ff::toFrame(decoded.get(), outFormat, info.codedWidth, info.codedHeight, scaler);
     if (!frame)
         return makeError(frame.error().code, path + QStringLiteral(": ") + frame.error().message);
     Frame out = frame->rotated(info.rotationDegrees);
@@ -287,10 +288,9 @@ Result<Frame> FfmpegSource::Impl::decodeUntil(FrameIndex target, bool &overshot)
             break;
         }
     }
-    return makeError(ErrorCode::DecodeFailed,
-                     QStringLiteral("%1: frame %2 could not be decoded (damaged data)")
-                         .arg(path)
-                         .arg(target));
+    return makeError(
+        ErrorCode::DecodeFailed,
+        QStringLiteral("%1: frame %2 could not be decoded (damaged data)").arg(path).arg(target));
 }
 
 FfmpegSource::FfmpegSource(std::unique_ptr<Impl> impl) : d(std::move(impl)) {}
@@ -320,15 +320,16 @@ int64_t FfmpegSource::framePts(FrameIndex index) const
 Result<Frame> FfmpegSource::frame(FrameIndex index)
 {
     if (index < 0 || index >= d->info.frames)
-        return makeError(ErrorCode::OutOfRange, QStringLiteral("%1: frame %2 is out of range (0–%3)")
-                                                    .arg(d->path)
-                                                    .arg(index)
-                                                    .arg(d->info.frames - 1));
+        return makeError(ErrorCode::OutOfRange,
+                         QStringLiteral("%1: frame %2 is out of range (0–%3)")
+                             .arg(d->path)
+                             .arg(index)
+                             .arg(d->info.frames - 1));
     if (std::optional<Frame> hit = d->cache.find(index))
         return *hit;
 
-    const bool forward = d->positioned && d->lastOutput < index
-                         && (!d->seekable || index - d->lastOutput <= kForwardWindow);
+    const bool forward = d->positioned && d->lastOutput < index &&
+                         (!d->seekable || index - d->lastOutput <= kForwardWindow);
     if (forward) {
         bool overshot = false;
         Result<Frame> r = d->decodeUntil(index, overshot);
@@ -397,9 +398,8 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
                 audioCodec = QString::fromLatin1(avcodec_get_name(s->codecpar->codec_id));
         }
         const bool picture = s->disposition & AV_DISPOSITION_ATTACHED_PIC;
-        if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && !picture
-            && (best < 0
-                || (d->input->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)))
+        if (s->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && !picture &&
+            (best < 0 || (d->input->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)))
             best = int(i);
     }
     if (best < 0 || (d->input->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC))
@@ -421,15 +421,15 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     MediaInfo &info = d->info;
     info.path = path;
     info.container = QString::fromLatin1(d->input->iformat->name);
-    if (const AVDictionaryEntry *tag =
-            av_dict_get(d->input->metadata, kProvenanceTag, nullptr, 0))
+    if (const AVDictionaryEntry *tag = av_dict_get(d->input->metadata, kProvenanceTag, nullptr, 0))
         info.provenance = QByteArray(tag->value);
     info.codec = QString::fromLatin1(avcodec_get_name(par->codec_id));
     const auto pixFmt = AVPixelFormat(par->format);
-    info.pixelFormat = pixFmt == AV_PIX_FMT_NONE ? QString()
-                                                 : QString::fromLatin1(av_get_pix_fmt_name(pixFmt));
-    info.bitDepth = par->bits_per_raw_sample > 0 ? par->bits_per_raw_sample
-                                                 : (pixFmt == AV_PIX_FMT_NONE ? 8 : ff::bitDepthOf(pixFmt));
+    info.pixelFormat =
+        pixFmt == AV_PIX_FMT_NONE ? QString() : QString::fromLatin1(av_get_pix_fmt_name(pixFmt));
+    info.bitDepth = par->bits_per_raw_sample > 0
+                        ? par->bits_per_raw_sample
+                        : (pixFmt == AV_PIX_FMT_NONE ? 8 : ff::bitDepthOf(pixFmt));
     info.codedWidth = par->width;
     info.codedHeight = par->height;
     info.rotationDegrees = rotationOf(d->stream);
@@ -438,8 +438,8 @@ Result<std::unique_ptr<VideoSource>> FfmpegSource::open(const QString &path,
     info.height = swap ? par->width : par->height;
     AVRational sar = av_guess_sample_aspect_ratio(d->input.get(), d->stream, nullptr);
     if (sar.num > 0 && sar.den > 0)
-        info.sampleAspect = swap ? Rational{sar.den, sar.num}.reduced()
-                                 : Rational{sar.num, sar.den}.reduced();
+        info.sampleAspect =
+            swap ? Rational{sar.den, sar.num}.reduced() : Rational{sar.num, sar.den}.reduced();
     info.audioStreams = audio;
     info.audioCodec = audioCodec;
     info.colour = ff::colourTagsOf(*par);

@@ -102,12 +102,18 @@ bool isGrey(AVPixelFormat format)
 AVPixelFormat avFormatOf(PixelFormat format)
 {
     switch (format) {
-    case PixelFormat::Gray8: return AV_PIX_FMT_GRAY8;
-    case PixelFormat::Gray16: return AV_PIX_FMT_GRAY16;
-    case PixelFormat::Rgb8: return AV_PIX_FMT_RGB24;
-    case PixelFormat::Rgb16: return AV_PIX_FMT_RGB48;
-    case PixelFormat::Rgba8: return AV_PIX_FMT_RGBA;
-    case PixelFormat::Rgba16: return AV_PIX_FMT_RGBA64;
+    case PixelFormat::Gray8:
+        return AV_PIX_FMT_GRAY8;
+    case PixelFormat::Gray16:
+        return AV_PIX_FMT_GRAY16;
+    case PixelFormat::Rgb8:
+        return AV_PIX_FMT_RGB24;
+    case PixelFormat::Rgb16:
+        return AV_PIX_FMT_RGB48;
+    case PixelFormat::Rgba8:
+        return AV_PIX_FMT_RGBA;
+    case PixelFormat::Rgba16:
+        return AV_PIX_FMT_RGBA64;
     }
     return AV_PIX_FMT_RGB24;
 }
@@ -117,20 +123,25 @@ namespace {
 bool isYuv(AVPixelFormat format)
 {
     const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(format);
-    return d && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->nb_components >= 3
-           && !(d->flags & AV_PIX_FMT_FLAG_PAL);
+    return d && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->nb_components >= 3 &&
+           !(d->flags & AV_PIX_FMT_FLAG_PAL);
 }
 
 int swsMatrix(int avColorspace, int height)
 {
     switch (avColorspace) {
-    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
-    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    case AVCOL_SPC_BT709:
+        return SWS_CS_ITU709;
+    case AVCOL_SPC_FCC:
+        return SWS_CS_FCC;
     case AVCOL_SPC_BT470BG:
-    case AVCOL_SPC_SMPTE170M: return SWS_CS_ITU601;
-    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_SMPTE170M:
+        return SWS_CS_ITU601;
+    case AVCOL_SPC_SMPTE240M:
+        return SWS_CS_SMPTE240M;
     case AVCOL_SPC_BT2020_NCL:
-    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_BT2020_CL:
+        return SWS_CS_BT2020;
     default:
         // Untagged: players assume BT.601 for SD and BT.709 for HD.
         return height >= 720 ? SWS_CS_ITU709 : SWS_CS_ITU601;
@@ -139,8 +150,8 @@ int swsMatrix(int avColorspace, int height)
 
 bool isFullRangeFormat(AVPixelFormat f)
 {
-    return f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P || f == AV_PIX_FMT_YUVJ444P
-           || f == AV_PIX_FMT_YUVJ440P || f == AV_PIX_FMT_YUVJ411P;
+    return f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_YUVJ422P || f == AV_PIX_FMT_YUVJ444P ||
+           f == AV_PIX_FMT_YUVJ440P || f == AV_PIX_FMT_YUVJ411P;
 }
 
 } // namespace
@@ -150,11 +161,11 @@ Result<Frame> toFrame(const AVFrame *src, PixelFormat outFormat, int outWidth, i
 {
     const auto srcFormat = AVPixelFormat(src->format);
     const bool scaling = outWidth != src->width || outHeight != src->height;
-    const int flags = SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP
-                      | (scaling ? SWS_BICUBIC : SWS_POINT);
-    SwsContext *ctx = sws_getCachedContext(scaler.release(), src->width, src->height, srcFormat,
-                                           outWidth, outHeight, avFormatOf(outFormat), flags,
-                                           nullptr, nullptr, nullptr);
+    const int flags = SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP |
+                      (scaling ? SWS_BICUBIC : SWS_POINT);
+    SwsContext *ctx =
+        sws_getCachedContext(scaler.release(), src->width, src->height, srcFormat, outWidth,
+                             outHeight, avFormatOf(outFormat), flags, nullptr, nullptr, nullptr);
     scaler.reset(ctx);
     if (!ctx)
         return makeError(ErrorCode::DecodeFailed,
@@ -164,8 +175,8 @@ Result<Frame> toFrame(const AVFrame *src, PixelFormat outFormat, int outWidth, i
         const bool fullRange =
             enumValue(src->color_range) == AVCOL_RANGE_JPEG || isFullRangeFormat(srcFormat);
         const int *coeffs = sws_getCoefficients(swsMatrix(enumValue(src->colorspace), src->height));
-        sws_setColorspaceDetails(ctx, coeffs, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT),
-                                 1, 0, 1 << 16, 1 << 16);
+        sws_setColorspaceDetails(ctx, coeffs, fullRange ? 1 : 0,
+                                 sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
     } else if (isGrey(srcFormat)) {
         // Grey planes are full range unless tagged otherwise (PNG, TIFF, DPX).
         const bool limited = enumValue(src->color_range) == AVCOL_RANGE_MPEG;
@@ -241,8 +252,8 @@ Result<Frame> decodeSinglePicture(AVFormatContext *input, const QString &path, i
     avcodec_parameters_to_context(dec.get(), par);
     dec->thread_count = 1;
     if (int rc = avcodec_open2(dec.get(), codec, nullptr); rc < 0)
-        return makeError(ErrorCode::DecodeFailed, QStringLiteral("%1: cannot open decoder").arg(path),
-                         errorText(rc));
+        return makeError(ErrorCode::DecodeFailed,
+                         QStringLiteral("%1: cannot open decoder").arg(path), errorText(rc));
     PacketPtr pkt = makePacket();
     FramePtr frame = makeFrame();
     bool got = false;

@@ -35,8 +35,8 @@ Result<std::unique_ptr<FilmWriter>> FilmWriter::open(const OutputSpec &spec,
                                                      const QByteArray &provenance)
 {
     const MediaInfo &info = source.info();
-    if (Result<void> ok = checkOutput(spec.path, QStringList{info.path} + protectedInputs,
-                                      spec.existing);
+    if (Result<void> ok =
+            checkOutput(spec.path, QStringList{info.path} + protectedInputs, spec.existing);
         !ok)
         return ok.error();
     Result<VideoCodec> codec = outputCodec(spec);
@@ -56,8 +56,8 @@ Result<std::unique_ptr<FilmWriter>> FilmWriter::open(const OutputSpec &spec,
                              .arg(spec.last)
                              .arg(info.frames));
     d->next = d->first;
-    if (Result<void> ok = checkOutputSpace(spec.path, *codec, info.width, info.height,
-                                           d->last - d->first + 1);
+    if (Result<void> ok =
+            checkOutputSpace(spec.path, *codec, info.width, info.height, d->last - d->first + 1);
         !ok)
         return ok.error();
 
@@ -67,8 +67,8 @@ Result<std::unique_ptr<FilmWriter>> FilmWriter::open(const OutputSpec &spec,
         if (!sidecar)
             return sidecar.error();
         QFile file(sidecar->tempPath());
-        if (!file.open(QIODevice::WriteOnly) || file.write(provenance) != provenance.size()
-            || !file.flush())
+        if (!file.open(QIODevice::WriteOnly) || file.write(provenance) != provenance.size() ||
+            !file.flush())
             return makeError(ErrorCode::WriteFailed,
                              QStringLiteral("%1: cannot write").arg(sidecar->targetPath()),
                              file.errorString());

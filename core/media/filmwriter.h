@@ -36,7 +36,8 @@ public:
     // protectedInputs: other files the job reads (keyframes, hints, a project, a cache
     // folder); the output may replace none of them, nor the source. provenance: JSON, or empty
     // for none (no sidecar, no tag).
-    static Result<std::unique_ptr<FilmWriter>> open(const OutputSpec &spec, const VideoSource &source,
+    static Result<std::unique_ptr<FilmWriter>> open(const OutputSpec &spec,
+                                                    const VideoSource &source,
                                                     const QStringList &protectedInputs = {},
                                                     const QByteArray &provenance = {});
     ~FilmWriter();

@@ -45,10 +45,17 @@ Result<QByteArray> encodeImage(const Frame &frame, bool tiff)
     AVPixelFormat pf = ff::avFormatOf(frame.format());
     if (!tiff) {
         switch (frame.format()) {
-        case PixelFormat::Gray16: pf = AV_PIX_FMT_GRAY16BE; break;
-        case PixelFormat::Rgb16: pf = AV_PIX_FMT_RGB48BE; break;
-        case PixelFormat::Rgba16: pf = AV_PIX_FMT_RGBA64BE; break;
-        default: break;
+        case PixelFormat::Gray16:
+            pf = AV_PIX_FMT_GRAY16BE;
+            break;
+        case PixelFormat::Rgb16:
+            pf = AV_PIX_FMT_RGB48BE;
+            break;
+        case PixelFormat::Rgba16:
+            pf = AV_PIX_FMT_RGBA64BE;
+            break;
+        default:
+            break;
         }
     }
     ff::CodecPtr enc(avcodec_alloc_context3(codec));
@@ -85,9 +92,9 @@ Result<void> writeImage(const QString &path, const Frame &frame, Existing existi
     const QString ext = QFileInfo(path).suffix().toLower();
     const bool tiff = ext == QLatin1String("tif") || ext == QLatin1String("tiff");
     if (!tiff && ext != QLatin1String("png"))
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("%1: unsupported image type '.%2' (use .png or .tif)")
-                             .arg(path, ext));
+        return makeError(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1: unsupported image type '.%2' (use .png or .tif)").arg(path, ext));
     Result<QByteArray> bytes = encodeImage(frame, tiff);
     if (!bytes)
         return makeError(bytes.error().code, path + QStringLiteral(": ") + bytes.error().message,
@@ -96,8 +103,8 @@ Result<void> writeImage(const QString &path, const Frame &frame, Existing existi
     if (!out)
         return out.error();
     QFile file(out->tempPath());
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        || file.write(*bytes) != bytes->size() || !file.flush())
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        file.write(*bytes) != bytes->size() || !file.flush())
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("%1: write failed: %2").arg(path, file.errorString()));
     file.close();

@@ -12,10 +12,9 @@ namespace tincture {
 
 namespace {
 
-const QStringList kImageSuffixes = {QStringLiteral("png"), QStringLiteral("tif"),
-                                    QStringLiteral("tiff"), QStringLiteral("jpg"),
-                                    QStringLiteral("jpeg"), QStringLiteral("dpx"),
-                                    QStringLiteral("bmp"), QStringLiteral("exr")};
+const QStringList kImageSuffixes = {
+    QStringLiteral("png"),  QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("jpg"),
+    QStringLiteral("jpeg"), QStringLiteral("dpx"), QStringLiteral("bmp"),  QStringLiteral("exr")};
 
 struct Numbered
 {
@@ -42,9 +41,10 @@ Result<std::unique_ptr<VideoSource>> ImageSequenceSource::open(const QString &pa
         if (!m.hasMatch())
             return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such file").arg(path));
         dir = fi.absoluteDir();
-        const QString re = QStringLiteral("^(") + QRegularExpression::escape(name.left(m.capturedStart()))
-                           + QStringLiteral(")(\\d+)\\.(")
-                           + QRegularExpression::escape(fi.suffix()) + QStringLiteral(")$");
+        const QString re = QStringLiteral("^(") +
+                           QRegularExpression::escape(name.left(m.capturedStart())) +
+                           QStringLiteral(")(\\d+)\\.(") + QRegularExpression::escape(fi.suffix()) +
+                           QStringLiteral(")$");
         pattern = QRegularExpression(re);
     }
     if (!dir.exists())
@@ -66,9 +66,9 @@ Result<std::unique_ptr<VideoSource>> ImageSequenceSource::open(const QString &pa
             {number, dir.filePath(entry)});
     }
     if (groups.empty())
-        return makeError(ErrorCode::FileNotFound,
-                         QStringLiteral("%1: no numbered image files (PNG, TIFF, JPEG, DPX) found")
-                             .arg(path));
+        return makeError(
+            ErrorCode::FileNotFound,
+            QStringLiteral("%1: no numbered image files (PNG, TIFF, JPEG, DPX) found").arg(path));
     if (groups.size() > 1) {
         QStringList names;
         for (const auto &[key, files] : groups)
@@ -128,10 +128,11 @@ Result<std::unique_ptr<VideoSource>> ImageSequenceSource::open(const QString &pa
 Result<Frame> ImageSequenceSource::frame(FrameIndex index)
 {
     if (index < 0 || index >= m_info.frames)
-        return makeError(ErrorCode::OutOfRange, QStringLiteral("%1: frame %2 is out of range (0–%3)")
-                                                    .arg(m_info.path)
-                                                    .arg(index)
-                                                    .arg(m_info.frames - 1));
+        return makeError(ErrorCode::OutOfRange,
+                         QStringLiteral("%1: frame %2 is out of range (0–%3)")
+                             .arg(m_info.path)
+                             .arg(index)
+                             .arg(m_info.frames - 1));
     if (std::optional<Frame> hit = m_cache.find(index))
         return *hit;
     const QString &file = m_files[int(index)];

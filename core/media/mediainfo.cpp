@@ -29,7 +29,8 @@ QJsonObject MediaInfo::toJson() const
     c[QStringLiteral("primaries")] = colour.primaries;
     c[QStringLiteral("transfer")] = colour.transfer;
     c[QStringLiteral("matrix")] = colour.matrix;
-    c[QStringLiteral("range")] = colour.fullRange ? QStringLiteral("full") : QStringLiteral("limited");
+    c[QStringLiteral("range")] =
+        colour.fullRange ? QStringLiteral("full") : QStringLiteral("limited");
     o[QStringLiteral("colour")] = c;
     if (!provenance.isEmpty()) {
         const QJsonDocument doc = QJsonDocument::fromJson(provenance);

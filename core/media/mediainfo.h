@@ -43,7 +43,7 @@ struct MediaInfo
     int audioStreams = 0;
     QString audioCodec; // first audio stream's codec, empty if none
     ColourTags colour;
-    bool damaged = false; // opened with salvageDamaged: some frames were lost
+    bool damaged = false;  // opened with salvageDamaged: some frames were lost
     QByteArray provenance; // the container's "tincture_provenance" tag (JSON), if any
 
     QJsonObject toJson() const;

@@ -31,8 +31,8 @@ EncodeSettings encodeSettingsFor(const OutputSpec &spec, VideoCodec codec, const
     s.timeBase = source.timeBase;
     s.sampleAspect = source.sampleAspect;
     s.colour = source.colour;
-    if (spec.withAudio && source.audioStreams > 0
-        && source.container != QLatin1String("image-sequence"))
+    if (spec.withAudio && source.audioStreams > 0 &&
+        source.container != QLatin1String("image-sequence"))
         s.audioSource = source.path;
     return s;
 }
@@ -62,8 +62,8 @@ int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t fr
     case VideoCodec::TiffSequence:
         break;
     }
-    return int64_t(bytesPerPixel * double(width) * double(height)
-                   * double(std::max<int64_t>(frames, 0)));
+    return int64_t(bytesPerPixel * double(width) * double(height) *
+                   double(std::max<int64_t>(frames, 0)));
 }
 
 Result<void> checkOutputSpace(const QString &output, VideoCodec codec, int width, int height,
@@ -73,8 +73,8 @@ Result<void> checkOutputSpace(const QString &output, VideoCodec codec, int width
     struct statvfs fs;
     // A folder that cannot be written, or a file system without a size (/proc), is the
     // writer's to report.
-    if (::statvfs(QFile::encodeName(folder).constData(), &fs) != 0 || fs.f_blocks == 0
-        || ::access(QFile::encodeName(folder).constData(), W_OK) != 0)
+    if (::statvfs(QFile::encodeName(folder).constData(), &fs) != 0 || fs.f_blocks == 0 ||
+        ::access(QFile::encodeName(folder).constData(), W_OK) != 0)
         return {};
     const int64_t available = int64_t(fs.f_bavail) * int64_t(fs.f_frsize);
     const int64_t needed = estimatedOutputBytes(codec, width, height, frames);

@@ -18,11 +18,11 @@ namespace tincture {
 struct OutputSpec
 {
     QString path;
-    std::optional<VideoCodec> codec; // default: from the path's extension (codecForPath)
-    int h264Crf = 16;                // H.264 quality, 0–51, lower is better
-    FrameIndex first = 0;            // inclusive range of source frames
-    FrameIndex last = -1;            // -1: to the end
-    bool withAudio = true;           // carry the source's audio over
+    std::optional<VideoCodec> codec;      // default: from the path's extension (codecForPath)
+    int h264Crf = 16;                     // H.264 quality, 0–51, lower is better
+    FrameIndex first = 0;                 // inclusive range of source frames
+    FrameIndex last = -1;                 // -1: to the end
+    bool withAudio = true;                // carry the source's audio over
     Existing existing = Existing::Refuse; // what to do with a file already under `path`
 };
 
@@ -33,8 +33,7 @@ Result<VideoCodec> outputCodec(const OutputSpec &spec);
 // Encoder settings for writing `spec` from `source`: the source's timing, aspect, colour tags
 // and (unless withAudio is off, or the source is an image sequence) audio, and the spec's
 // codec and quality. sourceStartSeconds is left for the writer to set.
-EncodeSettings encodeSettingsFor(const OutputSpec &spec, VideoCodec codec,
-                                 const MediaInfo &source);
+EncodeSettings encodeSettingsFor(const OutputSpec &spec, VideoCodec codec, const MediaInfo &source);
 
 // Where an export's provenance sidecar goes: beside the output ("film.mp4.provenance.json";
 // for an image sequence's folder "frames.provenance.json").

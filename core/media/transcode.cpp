@@ -8,8 +8,8 @@ Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &fee
 {
     // Before the source is opened (and indexed): an output that would replace the input or an
     // existing file is refused at once.
-    if (Result<void> ok = checkOutput(request.output.path, {request.input},
-                                      request.output.existing);
+    if (Result<void> ok =
+            checkOutput(request.output.path, {request.input}, request.output.existing);
         !ok)
         return ok.error();
     // Frames stream through once, in order: a decoded-frame cache would only hold memory.

@@ -14,11 +14,16 @@ namespace tincture {
 QString codecName(VideoCodec codec)
 {
     switch (codec) {
-    case VideoCodec::H264: return QStringLiteral("h264");
-    case VideoCodec::Ffv1: return QStringLiteral("ffv1");
-    case VideoCodec::ProRes: return QStringLiteral("prores");
-    case VideoCodec::PngSequence: return QStringLiteral("png");
-    case VideoCodec::TiffSequence: return QStringLiteral("tiff");
+    case VideoCodec::H264:
+        return QStringLiteral("h264");
+    case VideoCodec::Ffv1:
+        return QStringLiteral("ffv1");
+    case VideoCodec::ProRes:
+        return QStringLiteral("prores");
+    case VideoCodec::PngSequence:
+        return QStringLiteral("png");
+    case VideoCodec::TiffSequence:
+        return QStringLiteral("tiff");
     }
     return {};
 }
@@ -55,7 +60,7 @@ struct VideoEncoder::Impl
 {
     QString path;
     EncodeSettings settings;
-    int width = 0;  // frames given to write()
+    int width = 0; // frames given to write()
     int height = 0;
     int codedWidth = 0; // after padding for chroma subsampling
     int codedHeight = 0;
@@ -99,13 +104,14 @@ Result<void> VideoEncoder::Impl::openContainer()
 {
     const VideoCodec codec = settings.codec;
     const QByteArray temp = ff::encodePath(output->tempPath());
-    const char *defaultMuxer = codec == VideoCodec::H264 ? "mp4"
+    const char *defaultMuxer = codec == VideoCodec::H264   ? "mp4"
                                : codec == VideoCodec::Ffv1 ? "matroska"
                                                            : "mov";
     // The file name picks the container when it names one; otherwise the codec's default.
     const AVOutputFormat *guessed = av_guess_format(nullptr, temp.constData(), nullptr);
-    const AVOutputFormat *format = guessed ? guessed : av_guess_format(defaultMuxer, nullptr, nullptr);
-    const AVCodecID codecId = codec == VideoCodec::H264 ? AV_CODEC_ID_H264
+    const AVOutputFormat *format =
+        guessed ? guessed : av_guess_format(defaultMuxer, nullptr, nullptr);
+    const AVCodecID codecId = codec == VideoCodec::H264   ? AV_CODEC_ID_H264
                               : codec == VideoCodec::Ffv1 ? AV_CODEC_ID_FFV1
                                                           : AV_CODEC_ID_PRORES;
     if (avformat_query_codec(format, codecId, FF_COMPLIANCE_NORMAL) != 1)
@@ -116,7 +122,7 @@ Result<void> VideoEncoder::Impl::openContainer()
     if (int rc = avformat_alloc_output_context2(&muxer, format, nullptr, temp.constData()); rc < 0)
         return fail(QStringLiteral("cannot create the output container"), rc);
 
-    const AVCodec *enc = codec == VideoCodec::H264 ? avcodec_find_encoder_by_name("libx264")
+    const AVCodec *enc = codec == VideoCodec::H264   ? avcodec_find_encoder_by_name("libx264")
                          : codec == VideoCodec::Ffv1 ? avcodec_find_encoder(AV_CODEC_ID_FFV1)
                                                      : avcodec_find_encoder_by_name("prores_ks");
     if (!enc)
@@ -161,11 +167,12 @@ Result<void> VideoEncoder::Impl::openContainer()
     const bool rgbMaster = codec == VideoCodec::Ffv1;
     ColourTags tags = settings.colour;
     c->color_primaries = AVColorPrimaries(tags.primaries != 2 ? tags.primaries : AVCOL_PRI_BT709);
-    c->color_trc = AVColorTransferCharacteristic(tags.transfer != 2 ? tags.transfer
-                                                                    : AVCOL_TRC_BT709);
-    c->colorspace = rgbMaster ? AVCOL_SPC_RGB
-                              : AVColorSpace(tags.matrix != 2 && tags.matrix != 0 ? tags.matrix
-                                                                                    : AVCOL_SPC_BT709);
+    c->color_trc =
+        AVColorTransferCharacteristic(tags.transfer != 2 ? tags.transfer : AVCOL_TRC_BT709);
+    c->colorspace =
+        rgbMaster
+            ? AVCOL_SPC_RGB
+            : AVColorSpace(tags.matrix != 2 && tags.matrix != 0 ? tags.matrix : AVCOL_SPC_BT709);
     c->color_range = rgbMaster ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
     if (muxer->oformat->flags & AVFMT_GLOBALHEADER)
         c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
@@ -234,21 +241,21 @@ VideoEncoder::~VideoEncoder()
         abort();
 }
 
-Result<std::unique_ptr<VideoEncoder>> VideoEncoder::create(const QString &path, int width,
-                                                           int height,
-                                                           const EncodeSettings &settings)
+Result<std::unique_ptr<VideoEncoder>>
+VideoEncoder::create(const QString &path, int width, int height, const EncodeSettings &settings)
 {
     ff::initLogging();
     if (width <= 0 || height <= 0)
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("%1: invalid frame size %2×%3").arg(path).arg(width).arg(height));
+        return makeError(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1: invalid frame size %2×%3").arg(path).arg(width).arg(height));
     auto d = std::make_unique<Impl>();
     d->path = path;
     d->settings = settings;
     d->width = d->codedWidth = width;
     d->height = d->codedHeight = height;
-    const auto kind = isSequence(settings.codec) ? AtomicOutput::Kind::Folder
-                                                 : AtomicOutput::Kind::File;
+    const auto kind =
+        isSequence(settings.codec) ? AtomicOutput::Kind::Folder : AtomicOutput::Kind::File;
     Result<AtomicOutput> out = AtomicOutput::begin(path, kind, settings.existing);
     if (!out)
         return out.error();
@@ -266,7 +273,8 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::create(const QString &path, 
 Result<void> VideoEncoder::write(const Frame &frame)
 {
     if (d->finished)
-        return makeError(ErrorCode::Internal, d->path + QStringLiteral(": encoder already finished"));
+        return makeError(ErrorCode::Internal,
+                         d->path + QStringLiteral(": encoder already finished"));
     if (frame.width() != d->width || frame.height() != d->height)
         return makeError(ErrorCode::SizeMismatch,
                          QStringLiteral("%1: frame %2 is %3×%4 but the output is %5×%6")
@@ -281,21 +289,23 @@ Result<void> VideoEncoder::write(const Frame &frame)
         const PixelFormat deep = frame.channels() == 1 ? PixelFormat::Gray16 : PixelFormat::Rgb16;
         Result<QByteArray> bytes = encodeImage(frame.converted(deep), tiff);
         if (!bytes)
-            return makeError(bytes.error().code, d->path + QStringLiteral(": ") + bytes.error().message);
+            return makeError(bytes.error().code,
+                             d->path + QStringLiteral(": ") + bytes.error().message);
         const QString name = QStringLiteral("%1.%2")
                                  .arg(d->framesWritten, 5, 10, QLatin1Char('0'))
                                  .arg(tiff ? QStringLiteral("tif") : QStringLiteral("png"));
         QFile file(QDir(d->output->tempPath()).filePath(name));
-        if (!file.open(QIODevice::WriteOnly) || file.write(*bytes) != bytes->size()
-            || !file.flush())
-            return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: writing %2 failed: %3")
-                                                         .arg(d->path, name, file.errorString()));
+        if (!file.open(QIODevice::WriteOnly) || file.write(*bytes) != bytes->size() ||
+            !file.flush())
+            return makeError(
+                ErrorCode::WriteFailed,
+                QStringLiteral("%1: writing %2 failed: %3").arg(d->path, name, file.errorString()));
         ++d->framesWritten;
         return {};
     }
 
-    const PixelFormat want = d->settings.codec == VideoCodec::H264 ? PixelFormat::Rgb8
-                                                                   : PixelFormat::Rgb16;
+    const PixelFormat want =
+        d->settings.codec == VideoCodec::H264 ? PixelFormat::Rgb8 : PixelFormat::Rgb16;
     const Frame rgb = frame.converted(want).paddedTo(d->codedWidth, d->codedHeight);
     ff::FramePtr av = ff::makeFrame();
     av->format = d->encoder->pix_fmt;
@@ -328,7 +338,8 @@ Result<void> VideoEncoder::write(const Frame &frame)
 Result<void> VideoEncoder::finish()
 {
     if (d->finished)
-        return makeError(ErrorCode::Internal, d->path + QStringLiteral(": encoder already finished"));
+        return makeError(ErrorCode::Internal,
+                         d->path + QStringLiteral(": encoder already finished"));
     auto failAndDiscard = [this](const Error &e) -> Result<void> {
         abort();
         return e;

@@ -29,16 +29,16 @@ bool isSequence(VideoCodec codec);
 struct EncodeSettings
 {
     VideoCodec codec = VideoCodec::H264;
-    int h264Crf = 16;                          // H.264 quality, lower is better (visually lossless ≈ 16–18)
+    int h264Crf = 16; // H.264 quality, lower is better (visually lossless ≈ 16–18)
     QString h264Preset = QStringLiteral("medium");
     Rational fps{24, 1};
-    Rational timeBase{1, 24};                  // units of Frame::pts given to write()
+    Rational timeBase{1, 24}; // units of Frame::pts given to write()
     Rational sampleAspect{1, 1};
-    ColourTags colour;                         // from the source; unspecified → BT.709
-    QString audioSource;                       // file whose audio is carried over; empty: none
-    double sourceStartSeconds = 0.0;           // source time of the first frame written
-    int threads = 0;                           // 0: all cores
-    Existing existing = Existing::Refuse;      // what to do with a file already at the path
+    ColourTags colour;                    // from the source; unspecified → BT.709
+    QString audioSource;                  // file whose audio is carried over; empty: none
+    double sourceStartSeconds = 0.0;      // source time of the first frame written
+    int threads = 0;                      // 0: all cores
+    Existing existing = Existing::Refuse; // what to do with a file already at the path
     // How the frames got their colour (JSON, provenance.h), kept as the container's
     // "tincture_provenance" tag (MKV, MP4, MOV); image sequences keep it in the sidecar only.
     QByteArray provenance;

@@ -29,8 +29,8 @@ std::array<Plane, 3> rgbPlanes(const Frame &frame)
         for (int x = 0; x < rgb.width(); ++x, ++k) {
             for (int c = 0; c < 3; ++c) {
                 const size_t i = size_t(x) * 3 + size_t(c);
-                planes[size_t(c)][k] = sixteen ? double(rgb.constRow16(y)[i]) / 257.0
-                                               : double(rgb.constRow(y)[i]);
+                planes[size_t(c)][k] =
+                    sixteen ? double(rgb.constRow16(y)[i]) / 257.0 : double(rgb.constRow(y)[i]);
             }
         }
     }
@@ -118,8 +118,8 @@ double ssimPlane(const Plane &x, const Plane &y, int w, int h)
     for (size_t i = 0; i < mx.size(); ++i) {
         const double vx = sxx[i] - mx[i] * mx[i], vy = syy[i] - my[i] * my[i],
                      cxy = sxy[i] - mx[i] * my[i];
-        sum += ((2 * mx[i] * my[i] + c1) * (2 * cxy + c2))
-               / ((mx[i] * mx[i] + my[i] * my[i] + c1) * (vx + vy + c2));
+        sum += ((2 * mx[i] * my[i] + c1) * (2 * cxy + c2)) /
+               ((mx[i] * mx[i] + my[i] * my[i] + c1) * (vx + vy + c2));
     }
     return sum / double(mx.size());
 }

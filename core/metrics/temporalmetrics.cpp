@@ -29,15 +29,14 @@ bool isValid(const FlowField &f)
 }
 
 // Bilinear sample of a plane at (x, y), which must lie inside [0, w−1] × [0, h−1].
-template<typename Get>
-double bilinear(double x, double y, int w, int h, Get get)
+template <typename Get> double bilinear(double x, double y, int w, int h, Get get)
 {
     const int x0 = std::clamp(int(std::floor(x)), 0, w - 1);
     const int y0 = std::clamp(int(std::floor(y)), 0, h - 1);
     const int x1 = std::min(x0 + 1, w - 1), y1 = std::min(y0 + 1, h - 1);
     const double ax = x - x0, ay = y - y0;
-    return (1 - ay) * ((1 - ax) * get(x0, y0) + ax * get(x1, y0))
-           + ay * ((1 - ax) * get(x0, y1) + ax * get(x1, y1));
+    return (1 - ay) * ((1 - ax) * get(x0, y0) + ax * get(x1, y0)) +
+           ay * ((1 - ax) * get(x0, y1) + ax * get(x1, y1));
 }
 
 bool inside(double x, double y, int w, int h)
@@ -56,9 +55,8 @@ Result<FlowField> farnebackFlow(const Frame &from, const Frame &to, const Farneb
         const cv::Mat ma(a.height(), a.width(), CV_8UC1, const_cast<uint8_t *>(a.constData()));
         const cv::Mat mb(b.height(), b.width(), CV_8UC1, const_cast<uint8_t *>(b.constData()));
         cv::Mat flow;
-        cv::calcOpticalFlowFarneback(ma, mb, flow, params.pyrScale, params.levels,
-                                     params.winSize, params.iterations, params.polyN,
-                                     params.polySigma, 0);
+        cv::calcOpticalFlowFarneback(ma, mb, flow, params.pyrScale, params.levels, params.winSize,
+                                     params.iterations, params.polyN, params.polySigma, 0);
         FlowField out;
         out.width = a.width();
         out.height = a.height();
@@ -91,8 +89,10 @@ Result<std::vector<uint8_t>> validMask(const FlowField &forward, const FlowField
             const double px = x + fu, py = y + fv;
             if (!inside(px, py, w, h))
                 continue; // leaves the frame: nothing to compare with
-            const double bu = bilinear(px, py, w, h, [&](int i, int j) { return backward.u(i, j); });
-            const double bv = bilinear(px, py, w, h, [&](int i, int j) { return backward.v(i, j); });
+            const double bu =
+                bilinear(px, py, w, h, [&](int i, int j) { return backward.u(i, j); });
+            const double bv =
+                bilinear(px, py, w, h, [&](int i, int j) { return backward.v(i, j); });
             const double su = fu + bu, sv = fv + bv;
             const double fMag = fu * fu + fv * fv;
             if (su * su + sv * sv > 0.01 * (fMag + bu * bu + bv * bv) + 0.5)
@@ -127,7 +127,8 @@ Result<double> warpErrorWithFlow(const Frame &outputT, const Frame &outputT1,
     if (!mask)
         return mask.error();
     const int w = outputT.width(), h = outputT.height();
-    const Frame a = outputT.converted(PixelFormat::Rgb16), b = outputT1.converted(PixelFormat::Rgb16);
+    const Frame a = outputT.converted(PixelFormat::Rgb16),
+                b = outputT1.converted(PixelFormat::Rgb16);
     double sum = 0.0;
     int64_t count = 0;
     for (int y = 0; y < h; ++y) {

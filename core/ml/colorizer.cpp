@@ -17,8 +17,8 @@ class TorchColorizer final : public Colorizer
 public:
     TorchColorizer(UNetGenerator generator, ColorizerInfo info, int workingShortSide,
                    torch::Device device, bool flipAverage)
-        : m_generator(std::move(generator)), m_info(std::move(info)),
-          m_shortSide(workingShortSide), m_device(device), m_flipAverage(flipAverage)
+        : m_generator(std::move(generator)), m_info(std::move(info)), m_shortSide(workingShortSide),
+          m_device(device), m_flipAverage(flipAverage)
     {
     }
 
@@ -62,8 +62,8 @@ torch::Tensor lumaTensor(const std::vector<const Frame *> &frames, std::vector<F
     return out;
 }
 
-Result<std::vector<Frame>> TorchColorizer::colorizeSameSize(
-    const std::vector<const Frame *> &frames) const
+Result<std::vector<Frame>>
+TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames) const
 {
     namespace F = torch::nn::functional;
     const int w = frames[0]->width(), h = frames[0]->height();
@@ -78,13 +78,15 @@ Result<std::vector<Frame>> TorchColorizer::colorizeSameSize(
     const int wh = std::max(1, int(std::lround(h * scale)));
     const int unit = 1 << m_info.depth;
     const int pw = (ww + unit - 1) / unit * unit, ph = (wh + unit - 1) / unit * unit;
-    torch::Tensor small = scale < 1.0
-        ? F::interpolate(luma, F::InterpolateFuncOptions()
-                                   .size(std::vector<int64_t>{wh, ww})
-                                   .mode(torch::kArea))
-        : luma;
+    torch::Tensor small =
+        scale < 1.0
+            ? F::interpolate(
+                  luma,
+                  F::InterpolateFuncOptions().size(std::vector<int64_t>{wh, ww}).mode(torch::kArea))
+            : luma;
     torch::Tensor lightness = lightnessOfGrey(small) / 50.0 - 1.0;
-    lightness = F::pad(lightness, F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
+    lightness =
+        F::pad(lightness, F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
     const torch::Tensor input = lightness.to(m_device);
     torch::Tensor ab = m_generator->forward(input);
     if (m_flipAverage) // the mirror image's prediction, mirrored back, averaged in
@@ -156,8 +158,8 @@ Result<std::vector<Frame>> TorchColorizer::colorize(const std::vector<Frame> &fr
                 if (f.isNull() || f.width() < 1 || f.height() < 1)
                     return makeError(ErrorCode::InvalidArgument,
                                      QStringLiteral("frame %1 is empty").arg(i));
-                if (!batch.empty() && (f.width() != batch[0]->width()
-                                       || f.height() != batch[0]->height()))
+                if (!batch.empty() &&
+                    (f.width() != batch[0]->width() || f.height() != batch[0]->height()))
                     break;
                 batch.push_back(&f);
             }
@@ -189,8 +191,8 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         return makeError(ErrorCode::NoModel,
                          QStringLiteral("no keyframe model found (looked for models/"
                                         "colorizer.json; set TINCTURE_MODEL_DIR or pass --model)"));
-    auto files = readModelFiles(path, QStringLiteral("pix2pix-unet"),
-                                QStringLiteral("keyframe model"));
+    auto files =
+        readModelFiles(path, QStringLiteral("pix2pix-unet"), QStringLiteral("keyframe model"));
     if (!files)
         return files.error();
     const ModelManifest &m = files->manifest;
@@ -225,9 +227,8 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         if (shortSide <= 0)
             shortSide = m.training.value(QStringLiteral("inferenceShortSide")).toInt(256);
         shortSide = std::max(shortSide, 1 << m.depth);
-        return std::shared_ptr<const Colorizer>(
-            std::make_shared<TorchColorizer>(std::move(generator), std::move(info), shortSide,
-                                             device, options.flipAverage));
+        return std::shared_ptr<const Colorizer>(std::make_shared<TorchColorizer>(
+            std::move(generator), std::move(info), shortSide, device, options.flipAverage));
     } catch (const c10::Error &e) {
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: LibTorch could not build the model").arg(weightsPath),

@@ -24,7 +24,7 @@ namespace tincture::ml {
 struct ColorizerOptions
 {
     QString device = QStringLiteral("auto"); // "auto" (CUDA if LibTorch sees one), "cpu", "cuda"
-    int threads = 0;                          // CPU threads for LibTorch; 0: all cores
+    int threads = 0;                         // CPU threads for LibTorch; 0: all cores
     int workingShortSide = 0; // the net's working short side in px; 0: the manifest's choice
     // Also run the mirror image and average the two chroma predictions (twice the time; less
     // variance, so fewer wrong colours).
@@ -33,14 +33,14 @@ struct ColorizerOptions
 
 struct ColorizerInfo
 {
-    QString path;         // the manifest that was loaded
-    QString name;         // e.g. "pix2pix-unet"
-    QString sha256;       // of the weights file (lower-case hex), checked when loaded
-    int baseWidth = 0;    // generator channels at the first level
-    int depth = 0;        // down-sampling levels
-    int iterations = 0;   // training iterations
-    QString trainedOn;    // one line
-    bool gpu = false;     // inference runs on CUDA
+    QString path;       // the manifest that was loaded
+    QString name;       // e.g. "pix2pix-unet"
+    QString sha256;     // of the weights file (lower-case hex), checked when loaded
+    int baseWidth = 0;  // generator channels at the first level
+    int depth = 0;      // down-sampling levels
+    int iterations = 0; // training iterations
+    QString trainedOn;  // one line
+    bool gpu = false;   // inference runs on CUDA
 };
 
 class Colorizer

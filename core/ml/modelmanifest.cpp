@@ -26,9 +26,9 @@ Result<ModelManifest> readManifest(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
-                         QStringLiteral("%1: cannot open the model manifest: %2")
-                             .arg(path, file.errorString()));
+        return makeError(
+            file.exists() ? ErrorCode::FileUnreadable : ErrorCode::FileNotFound,
+            QStringLiteral("%1: cannot open the model manifest: %2").arg(path, file.errorString()));
     if (file.size() > 1 << 20)
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: too large for a model manifest").arg(path));
@@ -55,7 +55,8 @@ Result<ModelManifest> readManifest(const QString &path)
     ModelManifest m;
     m.name = o.value(QStringLiteral("name")).toString();
     m.weightsFile = o.value(QStringLiteral("weights")).toString();
-    m.weightsBytes = o.value(QStringLiteral("weightsBytes")).toInteger(-1); // -1: not a whole number
+    m.weightsBytes =
+        o.value(QStringLiteral("weightsBytes")).toInteger(-1); // -1: not a whole number
     m.sha256 = o.value(QStringLiteral("sha256")).toString().toLower();
     const QJsonObject arch = o.value(QStringLiteral("architecture")).toObject();
     m.baseWidth = arch.value(QStringLiteral("baseWidth")).toInt();
@@ -78,9 +79,9 @@ Result<ModelManifest> readManifest(const QString &path)
                          QStringLiteral("%1: a vpn-refiner manifest needs architecture "
                                         "tapSpacing between 1 and 16")
                              .arg(path));
-    if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/'))
-        || m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024
-        || m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64)
+    if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/')) ||
+        m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024 ||
+        m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64)
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
                                         "and architecture baseWidth/depth are required)")
@@ -105,8 +106,8 @@ Result<QByteArray> readVerifiedWeights(const QString &weightsPath, const ModelMa
                              .arg(file.size())
                              .arg(m.weightsBytes));
     const QByteArray bytes = file.readAll();
-    const QString sha = QString::fromLatin1(
-        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    const QString sha =
+        QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
     if (sha != m.sha256)
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: sha256 does not match the manifest (corrupt or "
@@ -158,8 +159,8 @@ QString shippedModelPath(const QString &fileName)
     if (!env.isEmpty())
         candidates << QDir(env).filePath(fileName);
     if (QCoreApplication::instance())
-        candidates << QCoreApplication::applicationDirPath()
-                          + QStringLiteral("/../share/tincture/models/") + fileName;
+        candidates << QCoreApplication::applicationDirPath() +
+                          QStringLiteral("/../share/tincture/models/") + fileName;
 #ifdef TINCTURE_SOURCE_MODELS_DIR
     candidates << QStringLiteral(TINCTURE_SOURCE_MODELS_DIR "/") + fileName;
 #endif
@@ -199,17 +200,17 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
     training.insert(QStringLiteral("iterations"), m.iterations);
     training.insert(QStringLiteral("data"), m.trainedOn);
     training.insert(QStringLiteral("date"), m.date);
-    const QJsonObject o{{QStringLiteral("format"), QStringLiteral("tincture-model")},
-                        {QStringLiteral("formatVersion"), ModelManifest::kFormatVersion},
-                        {QStringLiteral("name"), m.name},
-                        {QStringLiteral("weights"), m.weightsFile},
-                        {QStringLiteral("weightsFormat"),
-                         QStringLiteral("safetensors (little-endian F32)")},
-                        {QStringLiteral("weightsBytes"), double(m.weightsBytes)},
-                        {QStringLiteral("sha256"), m.sha256},
-                        {QStringLiteral("architecture"), arch},
-                        {QStringLiteral("training"), training},
-                        {QStringLiteral("figures"), m.figures}};
+    const QJsonObject o{
+        {QStringLiteral("format"), QStringLiteral("tincture-model")},
+        {QStringLiteral("formatVersion"), ModelManifest::kFormatVersion},
+        {QStringLiteral("name"), m.name},
+        {QStringLiteral("weights"), m.weightsFile},
+        {QStringLiteral("weightsFormat"), QStringLiteral("safetensors (little-endian F32)")},
+        {QStringLiteral("weightsBytes"), double(m.weightsBytes)},
+        {QStringLiteral("sha256"), m.sha256},
+        {QStringLiteral("architecture"), arch},
+        {QStringLiteral("training"), training},
+        {QStringLiteral("figures"), m.figures}};
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(ErrorCode::WriteFailed,

@@ -1,8 +1,8 @@
 #pragma once
 // The manifest that ships beside a model's weights (models/colorizer.json, models/refiner.json):
 // what the weights are (architecture name and parameters), how to check them (byte size and
-// sha256 of the weights file) and where they came from (training data, iterations, date, measured figures). Plain data and
-// JSON I/O; any thread.
+// sha256 of the weights file) and where they came from (training data, iterations, date, measured
+// figures). Plain data and JSON I/O; any thread.
 
 #include "foundation/result.h"
 
@@ -27,8 +27,8 @@ struct ModelManifest
     int maxMultiplier = 8;
     int tapSpacing = 0;
     int iterations = 0;
-    QString trainedOn; // one line: the data and its terms
-    QString date;      // ISO 8601
+    QString trainedOn;    // one line: the data and its terms
+    QString date;         // ISO 8601
     QJsonObject training; // options of the run (crop, batch, learning rate, command)
     QJsonObject figures;  // measured quality, with the command that measured it
 };

@@ -18,8 +18,7 @@ torch::nn::Conv2dOptions downConv(int in, int out)
 
 } // namespace
 
-UNetGeneratorImpl::UNetGeneratorImpl(const ArchParams &params)
-    : m_params(params)
+UNetGeneratorImpl::UNetGeneratorImpl(const ArchParams &params) : m_params(params)
 {
     const int depth = params.depth;
     for (int i = 0; i < depth; ++i) {
@@ -29,9 +28,9 @@ UNetGeneratorImpl::UNetGeneratorImpl(const ArchParams &params)
         const bool norm = i != 0 && i != depth - 1;
         m_down.push_back(register_module("down" + std::to_string(i),
                                          torch::nn::Conv2d(downConv(in, out).bias(!norm))));
-        m_downNorm.push_back(norm ? register_module("downnorm" + std::to_string(i),
-                                                    torch::nn::BatchNorm2d(out))
-                                  : torch::nn::BatchNorm2d(nullptr));
+        m_downNorm.push_back(
+            norm ? register_module("downnorm" + std::to_string(i), torch::nn::BatchNorm2d(out))
+                 : torch::nn::BatchNorm2d(nullptr));
     }
     // Decoder block j (j = 0 innermost) turns level depth−1−j's features (concatenated with the
     // skip, except for the innermost) into level depth−2−j's width; the last one gives ab.
@@ -42,13 +41,11 @@ UNetGeneratorImpl::UNetGeneratorImpl(const ArchParams &params)
         const int out = last ? 2 : widthAt(params, level - 1);
         m_up.push_back(register_module(
             "up" + std::to_string(j),
-            torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, 4)
-                                           .stride(2)
-                                           .padding(1)
-                                           .bias(last))));
-        m_upNorm.push_back(last ? torch::nn::BatchNorm2d(nullptr)
-                                : register_module("upnorm" + std::to_string(j),
-                                                  torch::nn::BatchNorm2d(out)));
+            torch::nn::ConvTranspose2d(
+                torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1).bias(last))));
+        m_upNorm.push_back(
+            last ? torch::nn::BatchNorm2d(nullptr)
+                 : register_module("upnorm" + std::to_string(j), torch::nn::BatchNorm2d(out)));
     }
 }
 
@@ -89,14 +86,13 @@ PatchDiscriminatorImpl::PatchDiscriminatorImpl(const ArchParams &params)
     auto conv = [](int in, int out, int stride, bool bias) {
         return nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(stride).padding(1).bias(bias));
     };
-    m_net = nn::Sequential(conv(3, w, 2, true), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-                           conv(w, 2 * w, 2, false), nn::BatchNorm2d(2 * w),
-                           nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-                           conv(2 * w, 4 * w, 2, false), nn::BatchNorm2d(4 * w),
-                           nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-                           conv(4 * w, 8 * w, 1, false), nn::BatchNorm2d(8 * w),
-                           nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
-                           conv(8 * w, 1, 1, true));
+    m_net = nn::Sequential(
+        conv(3, w, 2, true), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+        conv(w, 2 * w, 2, false), nn::BatchNorm2d(2 * w),
+        nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)), conv(2 * w, 4 * w, 2, false),
+        nn::BatchNorm2d(4 * w), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+        conv(4 * w, 8 * w, 1, false), nn::BatchNorm2d(8 * w),
+        nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)), conv(8 * w, 1, 1, true));
     register_module("net", m_net);
 }
 

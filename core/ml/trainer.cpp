@@ -38,8 +38,8 @@ std::string loadPacked(const std::string &path, PackedSet &set)
         return path + ": not a packed Tincture dataset (bad magic)";
     if (!in.read(reinterpret_cast<char *>(header), sizeof header))
         return path + ": truncated header";
-    if (header[3] != 3 || header[0] == 0 || header[1] < 16 || header[2] < 16
-        || header[1] > 4096 || header[2] > 4096)
+    if (header[3] != 3 || header[0] == 0 || header[1] < 16 || header[2] < 16 || header[1] > 4096 ||
+        header[2] > 4096)
         return path + ": implausible header";
     set.count = int(header[0]);
     set.height = int(header[1]);
@@ -128,8 +128,7 @@ std::map<std::string, std::string> archMetadata(const ArchParams &a)
 
 } // namespace
 
-std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth,
-                                 uint64_t seed)
+std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth, uint64_t seed)
 {
     try {
         torch::manual_seed(seed);
@@ -199,10 +198,10 @@ void Trainer::saveCheckpoint(int iteration)
     archive.write("optimizer_g", og);
     archive.write("optimizer_d", od);
     archive.write("iteration", torch::tensor(int64_t(iteration)));
-    archive.write("arch", torch::tensor({int64_t(m_arch.baseWidth), int64_t(m_arch.depth),
-                                         int64_t(m_arch.discWidth),
-                                         int64_t(m_arch.maxMultiplier), int64_t(m_o.cropSize),
-                                         int64_t(m_o.batch), int64_t(m_o.seed)}));
+    archive.write("arch",
+                  torch::tensor({int64_t(m_arch.baseWidth), int64_t(m_arch.depth),
+                                 int64_t(m_arch.discWidth), int64_t(m_arch.maxMultiplier),
+                                 int64_t(m_o.cropSize), int64_t(m_o.batch), int64_t(m_o.seed)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
     archive.save_to(path + ".part");
     fs::rename(path + ".part", path);
@@ -344,11 +343,11 @@ TrainOutcome Trainer::run()
             return outcome;
         }
     }
-    if (m_o.cropSize > std::min(m_train.height, m_train.width)
-        || m_o.cropSize % (1 << m_arch.depth) != 0) {
-        outcome.error = "crop size " + std::to_string(m_o.cropSize)
-            + " must fit the images and be a multiple of 2^depth = "
-            + std::to_string(1 << m_arch.depth);
+    if (m_o.cropSize > std::min(m_train.height, m_train.width) ||
+        m_o.cropSize % (1 << m_arch.depth) != 0) {
+        outcome.error = "crop size " + std::to_string(m_o.cropSize) +
+                        " must fit the images and be a multiple of 2^depth = " +
+                        std::to_string(1 << m_arch.depth);
         return outcome;
     }
     torch::manual_seed(m_o.seed);
@@ -358,8 +357,8 @@ TrainOutcome Trainer::run()
     m_d->to(m_device);
     auto adam = [&](torch::nn::Module &m) {
         return std::make_unique<torch::optim::Adam>(
-            m.parameters(), torch::optim::AdamOptions(m_o.learningRate)
-                                .betas(std::make_tuple(m_o.beta1, 0.999)));
+            m.parameters(),
+            torch::optim::AdamOptions(m_o.learningRate).betas(std::make_tuple(m_o.beta1, 0.999)));
     };
     m_optG = adam(*m_g);
     m_optD = adam(*m_d);
@@ -421,8 +420,8 @@ TrainOutcome Trainer::run()
         std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
         torch::manual_seed(m_o.seed + uint64_t(it) * 7919u);
         if (m_o.decayFrom > 0 && it >= m_o.decayFrom) {
-            const double lr = m_o.learningRate * double(m_o.iterations - it)
-                / double(std::max(1, m_o.iterations - m_o.decayFrom));
+            const double lr = m_o.learningRate * double(m_o.iterations - it) /
+                              double(std::max(1, m_o.iterations - m_o.decayFrom));
             for (torch::optim::Adam *opt : {m_optG.get(), m_optD.get()})
                 for (auto &group : opt->param_groups())
                     static_cast<torch::optim::AdamOptions &>(group.options()).lr(lr);
@@ -436,8 +435,8 @@ TrainOutcome Trainer::run()
         m_optD->zero_grad();
         const torch::Tensor predFake = m_d->forward(in.lightness, fake.detach());
         const torch::Tensor predReal = m_d->forward(in.lightness, in.ab);
-        const torch::Tensor lossD = 0.5 * (torch::mse_loss(predFake, torch::zeros_like(predFake))
-                                           + torch::mse_loss(predReal, torch::ones_like(predReal)));
+        const torch::Tensor lossD = 0.5 * (torch::mse_loss(predFake, torch::zeros_like(predFake)) +
+                                           torch::mse_loss(predReal, torch::ones_like(predReal)));
         lossD.backward();
         m_optD->step();
 

@@ -10,11 +10,11 @@
 //   count × height × width × 3 bytes: sRGB, row-major, interleaved.
 //
 // Files in outDir: checkpoint.pt (LibTorch archive: both nets, the generator's moving average,
-// both optimisers, the iteration and the options; written to a temporary name and renamed), generator.safetensors (the
-// generator in inference form, written at every validation and at the end), validation.csv
-// (one row per validation pass). The batch order and dropout masks are seeded from the
-// iteration number, so a run resumed from a checkpoint continues exactly as an uninterrupted
-// run would (on the same device and thread count).
+// both optimisers, the iteration and the options; written to a temporary name and renamed),
+// generator.safetensors (the generator in inference form, written at every validation and at the
+// end), validation.csv (one row per validation pass). The batch order and dropout masks are seeded
+// from the iteration number, so a run resumed from a checkpoint continues exactly as an
+// uninterrupted run would (on the same device and thread count).
 //
 // Threading: trainColorizer runs on the calling thread and blocks; it calls `progress` after
 // every iteration on that thread.
@@ -27,10 +27,10 @@ namespace tincture::ml {
 
 struct TrainOptions
 {
-    std::string datasetPath; // packed training set
-    std::string valPath;     // packed validation set (may be empty: no validation)
-    std::string outDir;      // must exist
-    std::string resumePath;  // a checkpoint.pt to continue from (its options win)
+    std::string datasetPath;    // packed training set
+    std::string valPath;        // packed validation set (may be empty: no validation)
+    std::string outDir;         // must exist
+    std::string resumePath;     // a checkpoint.pt to continue from (its options win)
     std::string device = "cpu"; // "cpu" or "cuda"
     int threads = 0;            // CPU threads; 0: leave LibTorch's default
     int cropSize = 128;
@@ -86,7 +86,6 @@ namespace tincture::ml {
 
 // Writes a generator with freshly initialised (seeded) weights as safetensors: for tests and
 // for checking a pipeline without a trained model. Returns an error message, empty on success.
-std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth,
-                                 uint64_t seed);
+std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth, uint64_t seed);
 
 } // namespace tincture::ml

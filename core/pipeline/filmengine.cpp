@@ -29,7 +29,10 @@ public:
     void coloured(int64_t done) { report(m_frames + 10 * m_keys + 3 * done); }
 
 private:
-    void report(int64_t units) { m_outer.reportProgress(units, m_frames + 10 * m_keys + 3 * m_colour); }
+    void report(int64_t units)
+    {
+        m_outer.reportProgress(units, m_frames + 10 * m_keys + 3 * m_colour);
+    }
     Feedback &m_outer;
     int64_t m_frames;
     int64_t m_keys = 0;
@@ -198,8 +201,8 @@ Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::R
             return Error::cancelled();
         if (k.image.isEmpty() && k.hints.isEmpty())
             continue;
-        Result<Frame> image = readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, width,
-                                                height);
+        Result<Frame> image =
+            readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, width, height);
         if (!image)
             return image.error();
         if (!k.hints.isEmpty() && image->channels() != 4)
@@ -254,9 +257,9 @@ Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::R
             m_report.modelKeyframes.push_back(f);
         }
         keyCount += int64_t(work.specs.size() + work.modelFrames.size());
-        colourFrames += cache != nullptr ? shot.last - shot.first + 1
-                                           : std::min(shot.last, m_last)
-                                                 - std::max(shot.first, m_first) + 1;
+        colourFrames += cache != nullptr
+                            ? shot.last - shot.first + 1
+                            : std::min(shot.last, m_last) - std::max(shot.first, m_first) + 1;
         m_work.push_back(std::move(work));
     }
     if (needModel) // a missing or broken model fails the job now
@@ -336,8 +339,8 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec *spec, FrameIndex frame,
                 return hints.error();
             Feedback solve;
             solve.linkParent(&m_feedback);
-            colour = m_keyframes.solveHints(*source, *hints, m_job.priorWeight, m_job.threads,
-                                            solve);
+            colour =
+                m_keyframes.solveHints(*source, *hints, m_job.priorWeight, m_job.threads, solve);
             for (const QString &w : solve.warnings())
                 m_feedback.warn(QStringLiteral("keyframe %1: %2").arg(frame).arg(w));
             provenance.source = QStringLiteral("hints");
@@ -430,15 +433,14 @@ Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
 {
     const QStringList inputs = jobInputs(job);
     // Checked before any work, and again when the writer creates the output.
-    if (Result<void> ok = checkOutput(output.path, QStringList{job.input} + inputs,
-                                      output.existing);
+    if (Result<void> ok =
+            checkOutput(output.path, QStringList{job.input} + inputs, output.existing);
         !ok)
         return ok.error();
     const QString sidecar = provenanceSidecarPath(output.path);
     if (output.existing == Existing::Refuse && pathIsTaken(sidecar))
         return makeError(ErrorCode::OutputExists,
-                         QStringLiteral("%1: already exists and would be replaced")
-                             .arg(sidecar));
+                         QStringLiteral("%1: already exists and would be replaced").arg(sidecar));
     Engine engine(job, keyframes, feedback);
     if (Result<void> ok = engine.prepare(output.first, output.last, nullptr); !ok)
         return ok.error();
@@ -484,8 +486,7 @@ Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCa
 Result<TranscodeReport> exportFromCache(const CacheExport &request, Feedback &feedback)
 {
     const QStringList inputs = request.protectedInputs + QStringList{request.cache.dir()};
-    if (Result<void> ok = checkOutput(request.output.path,
-                                      QStringList{request.mediaPath} + inputs,
+    if (Result<void> ok = checkOutput(request.output.path, QStringList{request.mediaPath} + inputs,
                                       request.output.existing);
         !ok)
         return ok.error();

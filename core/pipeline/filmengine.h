@@ -57,11 +57,11 @@ struct FilmJob
     // A shot with no keyframe above gets the model's proposal at its middle frame; without
     // proposeMissing such a shot is an error.
     bool proposeMissing = true;
-    double priorWeight = 0.1; // λ for hints
-    int threads = 0;          // CPU threads of the scribble solve; 0: all cores
-    QString method;           // propagation method; empty: defaultPropagationMethodName()
-    FrameIndex first = 0;     // the frames to colour (inclusive); shots outside are skipped,
-    FrameIndex last = -1;     // shots across the ends are propagated whole. -1: to the end
+    double priorWeight = 0.1;    // λ for hints
+    int threads = 0;             // CPU threads of the scribble solve; 0: all cores
+    QString method;              // propagation method; empty: defaultPropagationMethodName()
+    FrameIndex first = 0;        // the frames to colour (inclusive); shots outside are skipped,
+    FrameIndex last = -1;        // shots across the ends are propagated whole. -1: to the end
     QStringList protectedInputs; // files an output may not replace (besides the job's inputs)
     // Called on the job's thread as each shot's frames are all delivered (may be empty).
     std::function<void(const ShotProvenance &)> shotFinished;
@@ -74,7 +74,7 @@ struct FilmReport
     std::vector<FrameIndex> modelKeyframes; // frames the model coloured on its own
     std::vector<FrameIndex> userKeyframes;  // frames given by the caller (image or hints)
     QString method;
-    Provenance provenance; // of the shots coloured
+    Provenance provenance;   // of the shots coloured
     TranscodeReport written; // the film written (colorizeFilm only)
     double detectSeconds = 0, keyframeSeconds = 0, colourSeconds = 0;
 };

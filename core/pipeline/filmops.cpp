@@ -21,10 +21,9 @@ Result<QVector<QPair<FrameIndex, FrameIndex>>> detectShotSpans(const QString &me
     return spans;
 }
 
-Result<std::vector<metrics::FrameMetrics>> measureFilm(const QString &mediaPath, FrameIndex first,
-                                                       FrameIndex last, const project::ResultCache &cache,
-                                                       const QString &referencePath,
-                                                       Feedback &feedback)
+Result<std::vector<metrics::FrameMetrics>>
+measureFilm(const QString &mediaPath, FrameIndex first, FrameIndex last,
+            const project::ResultCache &cache, const QString &referencePath, Feedback &feedback)
 {
     // The cached run of frames from `first` (metrics need consecutive frames for flicker).
     FrameIndex end = first;

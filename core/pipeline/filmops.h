@@ -30,10 +30,9 @@ Result<QVector<QPair<FrameIndex, FrameIndex>>> detectShotSpans(const QString &me
 
 // Per-frame metrics of the coloured frames in the cache over [first, last] (only frames that
 // are cached count; returns an error if none is), against a reference clip when given.
-Result<std::vector<metrics::FrameMetrics>> measureFilm(const QString &mediaPath, FrameIndex first,
-                                                       FrameIndex last, const project::ResultCache &cache,
-                                                       const QString &referencePath,
-                                                       Feedback &feedback);
+Result<std::vector<metrics::FrameMetrics>>
+measureFilm(const QString &mediaPath, FrameIndex first, FrameIndex last,
+            const project::ResultCache &cache, const QString &referencePath, Feedback &feedback);
 
 // The propagation methods a project may name, with one-line descriptions, and the default.
 QStringList propagationMethods();

@@ -37,10 +37,9 @@ Result<void> KeyframeService::ensureModel()
         ml::ColorizerOptions options;
         options.threads = d->options.threads;
         options.device = d->options.device;
-        auto loaded = ml::Colorizer::load(d->options.path.isEmpty()
-                                              ? ml::Colorizer::defaultModelPath()
-                                              : d->options.path,
-                                          options);
+        auto loaded = ml::Colorizer::load(
+            d->options.path.isEmpty() ? ml::Colorizer::defaultModelPath() : d->options.path,
+            options);
         if (loaded)
             d->model = *loaded;
         else
@@ -174,11 +173,12 @@ QString KeyframeService::strokesSha256(const QVector<project::PaintStroke> &stro
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (const project::PaintStroke &s : strokes) {
         QByteArray line = project::brushToolName(s.tool).toLatin1();
-        line += ' ' + QByteArray::number(s.colour, 16) + ' ' + QByteArray::number(s.radius, 'g', 17)
-            + ' ' + QByteArray::number(s.hardness, 'g', 17);
+        line += ' ' + QByteArray::number(s.colour, 16) + ' ' +
+                QByteArray::number(s.radius, 'g', 17) + ' ' +
+                QByteArray::number(s.hardness, 'g', 17);
         for (const QPointF &p : s.points)
-            line += ' ' + QByteArray::number(p.x(), 'g', 17) + ','
-                + QByteArray::number(p.y(), 'g', 17);
+            line +=
+                ' ' + QByteArray::number(p.x(), 'g', 17) + ',' + QByteArray::number(p.y(), 'g', 17);
         hash.addData(line + '\n');
     }
     return QString::fromLatin1(hash.result().toHex());

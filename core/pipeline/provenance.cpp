@@ -45,8 +45,8 @@ QJsonObject ShotProvenance::toJson() const
 Result<ShotProvenance> ShotProvenance::fromJson(const QJsonObject &json)
 {
     ShotProvenance shot;
-    if (!json.value(QStringLiteral("first")).isDouble()
-        || !json.value(QStringLiteral("last")).isDouble())
+    if (!json.value(QStringLiteral("first")).isDouble() ||
+        !json.value(QStringLiteral("last")).isDouble())
         return badProvenance(QStringLiteral("a shot without first and last frames"));
     shot.first = FrameIndex(json.value(QStringLiteral("first")).toDouble());
     shot.last = FrameIndex(json.value(QStringLiteral("last")).toDouble());

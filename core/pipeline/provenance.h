@@ -34,9 +34,9 @@ struct KeyframeProvenance
     // studio's brush strokes, solved over the model's proposal), "grey" (no model was there,
     // no stroke painted).
     QString source;
-    ModelIdentity model;   // empty for "image"
-    QString colourSha256;  // of the keyframe's pixels (pixelSha256)
-    QString strokesSha256; // of the hint image's pixels or the strokes; empty otherwise
+    ModelIdentity model;    // empty for "image"
+    QString colourSha256;   // of the keyframe's pixels (pixelSha256)
+    QString strokesSha256;  // of the hint image's pixels or the strokes; empty otherwise
     double priorWeight = 0; // λ of the solve; 0 for "model" and "image"
     bool operator==(const KeyframeProvenance &) const = default;
 };
@@ -55,8 +55,8 @@ struct ShotProvenance
 
 struct Provenance
 {
-    QString version; // Tincture's
-    QString source;  // the film's file name
+    QString version;      // Tincture's
+    QString source;       // the film's file name
     FrameIndex first = 0; // the film's frames in the output (its frame 0 is the film's first)
     FrameIndex last = -1;
     std::vector<ShotProvenance> shots;

@@ -19,7 +19,7 @@ QString lastError()
 }
 
 // Moves the whole buffer with pwrite or pread, which may move fewer bytes than asked.
-template<typename Byte, typename Io>
+template <typename Byte, typename Io>
 bool transferAt(Io io, int fd, Byte *data, size_t size, int64_t offset)
 {
     while (size > 0) {
@@ -37,10 +37,7 @@ bool transferAt(Io io, int fd, Byte *data, size_t size, int64_t offset)
 
 } // namespace
 
-FrameReorderBuffer::FrameReorderBuffer(int64_t memoryBudgetBytes)
-    : m_budget(memoryBudgetBytes)
-{
-}
+FrameReorderBuffer::FrameReorderBuffer(int64_t memoryBudgetBytes) : m_budget(memoryBudgetBytes) {}
 
 FrameReorderBuffer::~FrameReorderBuffer()
 {
@@ -60,10 +57,10 @@ Result<void> FrameReorderBuffer::openSpill()
             ::unlink(name.constData());
     }
     if (m_spillFd < 0)
-        return makeError(ErrorCode::WriteFailed,
-                         QStringLiteral("%1: cannot create a file to spill frames to")
-                             .arg(QDir::tempPath()),
-                         lastError());
+        return makeError(
+            ErrorCode::WriteFailed,
+            QStringLiteral("%1: cannot create a file to spill frames to").arg(QDir::tempPath()),
+            lastError());
     return {};
 }
 

@@ -102,13 +102,14 @@ QString autosaveDir()
 // in the folder (AtomicOutput).
 Result<void> writeJson(const QString &path, const QJsonObject &root, bool keepBackup)
 {
-    Result<AtomicOutput> out = AtomicOutput::begin(path, AtomicOutput::Kind::File, Existing::Replace);
+    Result<AtomicOutput> out =
+        AtomicOutput::begin(path, AtomicOutput::Kind::File, Existing::Replace);
     if (!out)
         return out.error();
     QFile file(out->tempPath());
     const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush()
-        || ::fsync(file.handle()) != 0)
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush() ||
+        ::fsync(file.handle()) != 0)
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     file.close();
@@ -117,8 +118,8 @@ Result<void> writeJson(const QString &path, const QJsonObject &root, bool keepBa
         // nothing half-copied); a copy where the file system has no hard links.
         const QString bak = path + QStringLiteral(".bak");
         QFile::remove(bak);
-        if (::link(QFile::encodeName(path).constData(), QFile::encodeName(bak).constData()) != 0
-            && !QFile::copy(path, bak))
+        if (::link(QFile::encodeName(path).constData(), QFile::encodeName(bak).constData()) != 0 &&
+            !QFile::copy(path, bak))
             return makeError(ErrorCode::WriteFailed,
                              QStringLiteral("cannot keep a backup of %1 as %2").arg(path, bak));
     }

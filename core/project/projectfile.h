@@ -5,9 +5,9 @@
 // the model and parameters. Saving is all or nothing and synced to disk before it replaces
 // the file, and keeps the previous file as <name>.bak. It goes through AtomicOutput rather
 // than QSaveFile because QSaveFile's temporaries outlive a SIGKILL with nothing to remove
-// them; AtomicOutput's are swept by the next save in the folder. Loading collects warnings (a missing or changed media file, a
-// malformed stroke) instead of failing on the first; only an unreadable file, invalid JSON or
-// a version newer than this build is an error.
+// them; AtomicOutput's are swept by the next save in the folder. Loading collects warnings (a
+// missing or changed media file, a malformed stroke) instead of failing on the first; only an
+// unreadable file, invalid JSON or a version newer than this build is an error.
 //
 // Autosave: a copy of the unsaved state beside the project (<name>.autosave), or, for a
 // project never saved, in the user's data location; a newer autosave than the file it belongs

@@ -66,9 +66,12 @@ public:
     QString name() const override
     {
         switch (m_kind) {
-        case Kind::Grey: return QStringLiteral("grey");
-        case Kind::CopyFirst: return QStringLiteral("copy0");
-        case Kind::Flow: return QStringLiteral("flow");
+        case Kind::Grey:
+            return QStringLiteral("grey");
+        case Kind::CopyFirst:
+            return QStringLiteral("copy0");
+        case Kind::Flow:
+            return QStringLiteral("flow");
         }
         return {};
     }
@@ -133,14 +136,18 @@ private:
             auto greyFrame = shot.greyFrame(i);
             if (!greyFrame)
                 return greyFrame.error();
-            if (greyFrame->width() != key.colour.width()
-                || greyFrame->height() != key.colour.height())
+            if (greyFrame->width() != key.colour.width() ||
+                greyFrame->height() != key.colour.height())
                 return sizeError(i, *greyFrame, key.colour);
             const cv::Mat grey = toMat(asGray8(*greyFrame), CV_8UC1);
             cv::Mat chroma8;
             switch (m_kind) {
-            case Kind::Grey: chroma8 = neutral; break;
-            case Kind::CopyFirst: chroma8 = keyChroma8; break;
+            case Kind::Grey:
+                chroma8 = neutral;
+                break;
+            case Kind::CopyFirst:
+                chroma8 = keyChroma8;
+                break;
             case Kind::Flow: {
                 // Flow from this frame to the previous one: where each pixel came from.
                 cv::Mat flow;

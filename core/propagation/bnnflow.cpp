@@ -28,9 +28,8 @@ public:
             m_dis = cv::DISOpticalFlow::create(std::clamp(params.disPreset, 0, 2));
             if (params.gradientIterations > 0)
                 m_dis->setGradientDescentIterations(params.gradientIterations);
-            m_disCheck = cv::DISOpticalFlow::create(
-                std::clamp(params.checkDisPreset < 0 ? params.disPreset : params.checkDisPreset,
-                           0, 2));
+            m_disCheck = cv::DISOpticalFlow::create(std::clamp(
+                params.checkDisPreset < 0 ? params.disPreset : params.checkDisPreset, 0, 2));
         }
     }
 
@@ -194,9 +193,8 @@ private:
                     wc[x] = chroma;
                     const float ex = b[x][0] + fwd[0], ey = b[x][1] + fwd[1];
                     const float e = ex * ex + ey * ey;
-                    const float thr =
-                        m_p.consistencyAlpha * (b[x].dot(b[x]) + fwd.dot(fwd)) +
-                        m_p.consistencyBeta;
+                    const float thr = m_p.consistencyAlpha * (b[x].dot(b[x]) + fwd.dot(fwd)) +
+                                      m_p.consistencyBeta;
                     const float c = std::clamp(2.0f - e / thr, 0.0f, 1.0f);
                     o[x] = std::clamp(carried, 0.0f, 1.0f) * c * m_p.confidenceDecay;
                 }

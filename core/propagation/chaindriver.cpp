@@ -184,8 +184,7 @@ class ChainMethod final : public PropagationMethod
 {
 public:
     ChainMethod(QString name, PropagatorFactory factory)
-        : m_name(std::move(name)),
-          m_factory(std::move(factory))
+        : m_name(std::move(name)), m_factory(std::move(factory))
     {
     }
     QString name() const override { return m_name; }
@@ -208,11 +207,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<PropagationMethod> makeChainMethod(QString name,
-                                                   PropagatorFactory factory)
+std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory)
 {
-    return std::make_unique<ChainMethod>(std::move(name),
-                                         std::move(factory));
+    return std::make_unique<ChainMethod>(std::move(name), std::move(factory));
 }
 
 } // namespace tincture::propagation_detail

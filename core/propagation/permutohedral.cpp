@@ -38,8 +38,7 @@ uint64_t hashKey(uint64_t key)
 }
 
 // Splits [0, n) into chunks for cv::parallel_for_ (a few per thread, so uneven rows balance).
-template<typename F>
-void parallelChunks(size_t n, size_t minChunk, F &&body)
+template <typename F> void parallelChunks(size_t n, size_t minChunk, F &&body)
 {
     const size_t chunks =
         std::max<size_t>(1, std::min<size_t>(64, n / std::max<size_t>(1, minChunk)));
@@ -120,9 +119,9 @@ namespace {
 // One point's embedding (elevation, rounding, sorting, barycentric weights) with the feature
 // count known at compile time: the loops unroll, which makes embedding about twice as fast as
 // with d a run-time value; the arithmetic is the same.
-template<int D>
-void embedRange(const float *features, const float *scale, size_t begin, size_t end,
-                uint64_t *keys, float *weights)
+template <int D>
+void embedRange(const float *features, const float *scale, size_t begin, size_t end, uint64_t *keys,
+                float *weights)
 {
     constexpr int d1 = D + 1;
     constexpr float kMax = PermutohedralLattice::kMaxFeature;
@@ -213,10 +212,18 @@ PermutohedralLattice::Embedding PermutohedralLattice::embed(const float *feature
     // serially afterwards (a cheap hash per key).
     parallelChunks(count, 4096, [&](size_t begin, size_t end) {
         switch (m_d) {
-        case 1: embedRange<1>(features, scale, begin, end, keys, weights); break;
-        case 2: embedRange<2>(features, scale, begin, end, keys, weights); break;
-        case 3: embedRange<3>(features, scale, begin, end, keys, weights); break;
-        default: embedRange<4>(features, scale, begin, end, keys, weights); break;
+        case 1:
+            embedRange<1>(features, scale, begin, end, keys, weights);
+            break;
+        case 2:
+            embedRange<2>(features, scale, begin, end, keys, weights);
+            break;
+        case 3:
+            embedRange<3>(features, scale, begin, end, keys, weights);
+            break;
+        default:
+            embedRange<4>(features, scale, begin, end, keys, weights);
+            break;
         }
     });
     return pts;
@@ -264,8 +271,8 @@ void PermutohedralLattice::splat(const Points &points, const float *values, cons
         const float *v = values + p * size_t(m_vd);
         for (int r = 0; r < d1; ++r) {
             const float b = points.weights[p * size_t(d1) + size_t(r)] * w;
-            float *dst = &m_values[size_t(points.vertices[p * size_t(d1) + size_t(r)]) *
-                                   size_t(m_vd)];
+            float *dst =
+                &m_values[size_t(points.vertices[p * size_t(d1) + size_t(r)]) * size_t(m_vd)];
             for (int c = 0; c < m_vd; ++c)
                 dst[c] += b * v[c];
         }

@@ -17,8 +17,8 @@ using Made = Result<std::unique_ptr<PropagationMethod>>;
 // VPN (Jampani et al. 2017): the bilateral stage ("bnn") followed by the trained spatial CNN.
 Made makeVpn(const PropagationMethodOptions &options)
 {
-    const QString path = options.refinerPath.isEmpty() ? ml::ChromaRefiner::defaultModelPath()
-                                                       : options.refinerPath;
+    const QString path =
+        options.refinerPath.isEmpty() ? ml::ChromaRefiner::defaultModelPath() : options.refinerPath;
     auto refiner = ml::ChromaRefiner::load(path, options.device);
     if (!refiner)
         return refiner.error();
@@ -81,8 +81,8 @@ QString propagationMethodDescription(const QString &name)
     return {};
 }
 
-Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(
-    const QString &name, const PropagationMethodOptions &options)
+Result<std::unique_ptr<PropagationMethod>>
+createPropagationMethod(const QString &name, const PropagationMethodOptions &options)
 {
     for (const Entry &e : kMethods)
         if (name == QLatin1String(e.name))

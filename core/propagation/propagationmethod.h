@@ -78,8 +78,8 @@ QString defaultPropagationMethodName();
 // empty if unknown.
 QString propagationMethodDescription(const QString &name);
 // Errors: an unknown name; for "vpn", a refiner that cannot be loaded (named in the message).
-Result<std::unique_ptr<PropagationMethod>> createPropagationMethod(
-    const QString &name, const PropagationMethodOptions &options = {});
+Result<std::unique_ptr<PropagationMethod>>
+createPropagationMethod(const QString &name, const PropagationMethodOptions &options = {});
 
 // Checks keyframes against a shot (non-empty, indices unique and in range, frames non-null) and
 // returns them sorted by index. For methods' use.

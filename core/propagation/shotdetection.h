@@ -30,12 +30,12 @@ struct Shot
 
 struct ShotDetectionParams
 {
-    int thumbnailWidth = 64;     // frames are analysed at this width (aspect kept)
-    double minContrast = 6.0;    // contrast floor (0–255 levels) when normalising dark frames
-    double minScore = 0.30;      // a cut's score (normalised units) is at least this
-    double ratio = 3.0;          // … and this many times the local median score
-    int window = 6;              // frames each side the local median is taken over
-    int minShotFrames = 6;       // no shot shorter than this (except at the film's ends)
+    int thumbnailWidth = 64;  // frames are analysed at this width (aspect kept)
+    double minContrast = 6.0; // contrast floor (0–255 levels) when normalising dark frames
+    double minScore = 0.30;   // a cut's score (normalised units) is at least this
+    double ratio = 3.0;       // … and this many times the local median score
+    int window = 6;           // frames each side the local median is taken over
+    int minShotFrames = 6;    // no shot shorter than this (except at the film's ends)
 };
 
 // Streaming detector: feed every frame's luma (Gray8, any size; other layouts are converted)

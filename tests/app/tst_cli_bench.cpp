@@ -157,11 +157,11 @@ private slots:
     {
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("s.json"));
-        const auto r = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
-                               QStringLiteral("--runs"), QStringLiteral("1"),
-                               QStringLiteral("--size"), QStringLiteral("160x96"),
-                               QStringLiteral("--sample"), tincture::test::samplePath(),
-                               QStringLiteral("--json"), json});
+        const auto r =
+            runLab({QStringLiteral("bench"), QStringLiteral("scribble"), QStringLiteral("--runs"),
+                    QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("160x96"),
+                    QStringLiteral("--sample"), tincture::test::samplePath(),
+                    QStringLiteral("--json"), json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject o = readJson(json);
         checkMachine(o);
@@ -187,17 +187,17 @@ private slots:
             QVERIFY(x.value(QStringLiteral("relative_residual_max")).toDouble() < 1e-4);
         }
         // --exact: the accuracy against exact sparse solves; a missing --image is refused.
-        const auto e = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
-                               QStringLiteral("--runs"), QStringLiteral("1"),
-                               QStringLiteral("--size"), QStringLiteral("120x80"),
-                               QStringLiteral("--sample"), dir.filePath(QStringLiteral("none.mp4")),
-                               QStringLiteral("--exact"), QStringLiteral("--json"), json});
+        const auto e =
+            runLab({QStringLiteral("bench"), QStringLiteral("scribble"), QStringLiteral("--runs"),
+                    QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("120x80"),
+                    QStringLiteral("--sample"), dir.filePath(QStringLiteral("none.mp4")),
+                    QStringLiteral("--exact"), QStringLiteral("--json"), json});
         QCOMPARE(e.exitCode, 1); // that --sample does not exist
-        const auto x = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
-                               QStringLiteral("--runs"), QStringLiteral("1"),
-                               QStringLiteral("--size"), QStringLiteral("120x80"),
-                               QStringLiteral("--exact"), QStringLiteral("--image"),
-                               dir.filePath(QStringLiteral("missing.png"))});
+        const auto x =
+            runLab({QStringLiteral("bench"), QStringLiteral("scribble"), QStringLiteral("--runs"),
+                    QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("120x80"),
+                    QStringLiteral("--exact"), QStringLiteral("--image"),
+                    dir.filePath(QStringLiteral("missing.png"))});
         QCOMPARE(x.exitCode, 1);
         QVERIFY2(x.err.contains(QStringLiteral("missing.png")), qPrintable(x.err));
     }
@@ -207,10 +207,10 @@ private slots:
     {
         QTemporaryDir dir;
         const QString json = dir.filePath(QStringLiteral("x.json"));
-        const auto r = runLab({QStringLiteral("bench"), QStringLiteral("scribble"),
-                               QStringLiteral("--runs"), QStringLiteral("1"),
-                               QStringLiteral("--size"), QStringLiteral("120x80"),
-                               QStringLiteral("--exact"), QStringLiteral("--json"), json});
+        const auto r =
+            runLab({QStringLiteral("bench"), QStringLiteral("scribble"), QStringLiteral("--runs"),
+                    QStringLiteral("1"), QStringLiteral("--size"), QStringLiteral("120x80"),
+                    QStringLiteral("--exact"), QStringLiteral("--json"), json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QStringLiteral("vs exact solve")));
         const QJsonArray rows = readJson(json).value(QStringLiteral("sizes")).toArray();

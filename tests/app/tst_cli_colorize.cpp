@@ -87,8 +87,8 @@ private slots:
     void colorizeImageBadInput()
     {
         const QString out = m_dir.filePath(QStringLiteral("never.png"));
-        auto r = runCli({QStringLiteral("colorize-image"), m_dir.filePath(QStringLiteral("nosuch.png")),
-                         QStringLiteral("-o"), out});
+        auto r = runCli({QStringLiteral("colorize-image"),
+                         m_dir.filePath(QStringLiteral("nosuch.png")), QStringLiteral("-o"), out});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("nosuch.png")));
         // A corrupt model: a manifest that is not JSON.
@@ -113,36 +113,61 @@ private slots:
         const QString photos = m_dir.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos));
         for (int i = 0; i < 4; ++i)
-            QVERIFY(writeImage(QStringLiteral("%1/%2.png").arg(photos).arg(i), texture(40 + i, 40, true)));
+            QVERIFY(writeImage(QStringLiteral("%1/%2.png").arg(photos).arg(i),
+                               texture(40 + i, 40, true)));
         const QString out = m_dir.filePath(QStringLiteral("run"));
-        const QStringList common{QStringLiteral("train"), QStringLiteral("colorizer"),
-                                 QStringLiteral("--images"), photos, QStringLiteral("--val"), photos,
-                                 QStringLiteral("--out"), out, QStringLiteral("--size"), QStringLiteral("32"),
-                                 QStringLiteral("--pack-side"), QStringLiteral("32"),
-                                 QStringLiteral("--width"), QStringLiteral("4"), QStringLiteral("--depth"),
-                                 QStringLiteral("3"), QStringLiteral("--batch"), QStringLiteral("2"),
-                                 QStringLiteral("--threads"), QStringLiteral("1"),
-                                 QStringLiteral("--validate-every"), QStringLiteral("2"), QStringLiteral("--quiet")};
+        const QStringList common{QStringLiteral("train"),
+                                 QStringLiteral("colorizer"),
+                                 QStringLiteral("--images"),
+                                 photos,
+                                 QStringLiteral("--val"),
+                                 photos,
+                                 QStringLiteral("--out"),
+                                 out,
+                                 QStringLiteral("--size"),
+                                 QStringLiteral("32"),
+                                 QStringLiteral("--pack-side"),
+                                 QStringLiteral("32"),
+                                 QStringLiteral("--width"),
+                                 QStringLiteral("4"),
+                                 QStringLiteral("--depth"),
+                                 QStringLiteral("3"),
+                                 QStringLiteral("--batch"),
+                                 QStringLiteral("2"),
+                                 QStringLiteral("--threads"),
+                                 QStringLiteral("1"),
+                                 QStringLiteral("--validate-every"),
+                                 QStringLiteral("2"),
+                                 QStringLiteral("--quiet")};
         auto r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"), QStringLiteral("--resume"),
+        r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
+                                        QStringLiteral("--resume"),
                                         out + QStringLiteral("/checkpoint.pt")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile manifestFile(out + QStringLiteral("/colorizer.json"));
         QVERIFY(manifestFile.open(QIODevice::ReadOnly));
         const QJsonObject manifest = QJsonDocument::fromJson(manifestFile.readAll()).object();
-        QCOMPARE(manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("iterations")).toInt(), 3);
+        QCOMPARE(manifest.value(QStringLiteral("training"))
+                     .toObject()
+                     .value(QStringLiteral("iterations"))
+                     .toInt(),
+                 3);
         QCOMPARE(manifest.value(QStringLiteral("sha256")).toString().size(), 64);
         QVERIFY(manifest.value(QStringLiteral("training"))
                     .toObject()
                     .value(QStringLiteral("command"))
                     .toString()
                     .startsWith(QStringLiteral("tincture-lab train colorizer --images")));
-        QVERIFY(!manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("date")).toString().isEmpty());
+        QVERIFY(!manifest.value(QStringLiteral("training"))
+                     .toObject()
+                     .value(QStringLiteral("date"))
+                     .toString()
+                     .isEmpty());
 
         const QString json = m_dir.filePath(QStringLiteral("eval.json"));
-        r = runLab({QStringLiteral("eval"), QStringLiteral("images"), QStringLiteral("--data"), photos,
-                    QStringLiteral("--model"), out + QStringLiteral("/colorizer.json"),
+        r = runLab({QStringLiteral("eval"), QStringLiteral("images"), QStringLiteral("--data"),
+                    photos, QStringLiteral("--model"), out + QStringLiteral("/colorizer.json"),
                     QStringLiteral("--json"), json, QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile jf(json);
@@ -153,8 +178,9 @@ private slots:
         QVERIFY(o.value(QStringLiteral("mean_psnr")).toDouble() > 5.0);
         QVERIFY(o.contains(QStringLiteral("colourfulness_ratio")));
 
-        r = runLab({QStringLiteral("train"), QStringLiteral("colorizer"), QStringLiteral("--images"),
-                    m_dir.filePath(QStringLiteral("nothing-here")), QStringLiteral("--out"), out});
+        r = runLab({QStringLiteral("train"), QStringLiteral("colorizer"),
+                    QStringLiteral("--images"), m_dir.filePath(QStringLiteral("nothing-here")),
+                    QStringLiteral("--out"), out});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("nothing-here")));
     }
@@ -162,8 +188,8 @@ private slots:
     void colorizeSampleFilm()
     {
         const QString out = m_dir.filePath(QStringLiteral("sample_colour.mp4"));
-        const auto r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
-                               QStringLiteral("--quiet")},
+        const auto r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"),
+                               out, QStringLiteral("--quiet")},
                               900000);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         auto result = VideoSource::open(out);
@@ -184,8 +210,9 @@ private slots:
         // one model keyframe per shot, by the shipped model (its manifest's sha256).
         const auto info = runCli({QStringLiteral("info"), out});
         QCOMPARE(info.exitCode, 0);
-        const QJsonObject provenance =
-            QJsonDocument::fromJson(info.out.toUtf8()).object()[QStringLiteral("provenance")].toObject();
+        const QJsonObject provenance = QJsonDocument::fromJson(info.out.toUtf8())
+                                           .object()[QStringLiteral("provenance")]
+                                           .toObject();
         QFile manifest(test::sourceDir() + QStringLiteral("/models/colorizer.json"));
         QVERIFY(manifest.open(QIODevice::ReadOnly));
         const QString modelSha = QJsonDocument::fromJson(manifest.readAll())
@@ -200,7 +227,8 @@ private slots:
             const QJsonArray keys = shot[QStringLiteral("keyframes")].toArray();
             QCOMPARE(keys.size(), 1);
             QCOMPARE(keys[0][QStringLiteral("source")].toString(), QStringLiteral("model"));
-            QCOMPARE(keys[0][QStringLiteral("model")][QStringLiteral("sha256")].toString(), modelSha);
+            QCOMPARE(keys[0][QStringLiteral("model")][QStringLiteral("sha256")].toString(),
+                     modelSha);
             QCOMPARE(keys[0][QStringLiteral("colour_sha256")].toString().size(), 64);
         }
         QFile sidecar(out + QStringLiteral(".provenance.json"));
@@ -216,9 +244,10 @@ private slots:
         const QString out = m_dir.filePath(QStringLiteral("range.mkv"));
         QVERIFY(test::writeFileBytes(out + QStringLiteral(".provenance.json"), "someone's notes"));
         const QStringList args{QStringLiteral("colorize"), test::samplePath(),
-                               QStringLiteral("-o"), out, QStringLiteral("--first"),
-                               QStringLiteral("50"), QStringLiteral("--last"),
-                               QStringLiteral("70"), QStringLiteral("--quiet")};
+                               QStringLiteral("-o"),       out,
+                               QStringLiteral("--first"),  QStringLiteral("50"),
+                               QStringLiteral("--last"),   QStringLiteral("70"),
+                               QStringLiteral("--quiet")};
         auto r = runCli(args, 900000);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("range.mkv.provenance.json")), qPrintable(r.err));
@@ -230,7 +259,8 @@ private slots:
         auto result = VideoSource::open(out);
         QVERIFY(result);
         QCOMPARE((*result)->frameCount(), int64_t(21));
-        const QJsonObject provenance = QJsonDocument::fromJson((*result)->info().provenance).object();
+        const QJsonObject provenance =
+            QJsonDocument::fromJson((*result)->info().provenance).object();
         QCOMPARE(provenance[QStringLiteral("first")].toInt(), 50);
         QCOMPARE(provenance[QStringLiteral("shots")].toArray().size(), 2);
     }
@@ -241,12 +271,14 @@ private slots:
         const QString small = m_dir.filePath(QStringLiteral("wrongsize.png"));
         QVERIFY(writeImage(small, texture(32, 32, true)));
         auto r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
-                         QStringLiteral("--keyframe"), QStringLiteral("10=") + small, QStringLiteral("--quiet")});
+                         QStringLiteral("--keyframe"), QStringLiteral("10=") + small,
+                         QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("wrongsize.png")), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(out));
         r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
-                    QStringLiteral("--keyframe"), QStringLiteral("1000=") + small, QStringLiteral("--quiet")});
+                    QStringLiteral("--keyframe"), QStringLiteral("1000=") + small,
+                    QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("1000")));
         r = runCli({QStringLiteral("colorize"), test::samplePath(), QStringLiteral("-o"), out,
@@ -257,7 +289,8 @@ private slots:
         QVERIFY(d.open(QIODevice::WriteOnly));
         d.write(QByteArray(5000, 'x'));
         d.close();
-        r = runCli({QStringLiteral("colorize"), damaged, QStringLiteral("-o"), out, QStringLiteral("--quiet")});
+        r = runCli({QStringLiteral("colorize"), damaged, QStringLiteral("-o"), out,
+                    QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("damaged.mp4")));
         QVERIFY(!QFileInfo::exists(out));

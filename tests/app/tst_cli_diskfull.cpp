@@ -36,8 +36,7 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_volume = m_dir.filePath(QStringLiteral("volume"));
         QVERIFY(QDir().mkpath(m_volume));
-        if (::mount("tmpfs", QFile::encodeName(m_volume).constData(), "tmpfs", 0, "size=512k")
-            != 0)
+        if (::mount("tmpfs", QFile::encodeName(m_volume).constData(), "tmpfs", 0, "size=512k") != 0)
             QSKIP("this machine does not allow a tmpfs mount here");
     }
     void cleanup()
@@ -76,9 +75,8 @@ private slots:
         // H.264's low estimate (0.4 MB for the sample) fits the 0.5 MB volume, the film
         // (0.6 MB) does not.
         const QString out = m_volume + QStringLiteral("/film.mp4");
-        const ProcessResult r =
-            runCli({command, samplePath(), QStringLiteral("-o"), out, QStringLiteral("--quiet")},
-                   300000);
+        const ProcessResult r = runCli(
+            {command, samplePath(), QStringLiteral("-o"), out, QStringLiteral("--quiet")}, 300000);
         QVERIFY2(!r.crashed && !r.timedOut, qPrintable(r.err));
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(out) && r.err.contains(QLatin1String("No space left on device")),

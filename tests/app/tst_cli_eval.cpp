@@ -137,12 +137,18 @@ private slots:
         QTemporaryDir data, out;
         QVERIFY(writeDataset(data.path()));
         const QString run = out.filePath(QStringLiteral("run"));
-        const QStringList common{QStringLiteral("train"),      QStringLiteral("refiner"),
-                                 QStringLiteral("--data"),     data.path(),
-                                 QStringLiteral("--out"),      run,
-                                 QStringLiteral("--patch"),    QStringLiteral("16"),
-                                 QStringLiteral("--patches-per-frame"), QStringLiteral("2"),
-                                 QStringLiteral("--threads"),  QStringLiteral("1"),
+        const QStringList common{QStringLiteral("train"),
+                                 QStringLiteral("refiner"),
+                                 QStringLiteral("--data"),
+                                 data.path(),
+                                 QStringLiteral("--out"),
+                                 run,
+                                 QStringLiteral("--patch"),
+                                 QStringLiteral("16"),
+                                 QStringLiteral("--patches-per-frame"),
+                                 QStringLiteral("2"),
+                                 QStringLiteral("--threads"),
+                                 QStringLiteral("1"),
                                  QStringLiteral("--quiet")};
         auto r = runLab(common + QStringList{QStringLiteral("--val"), QStringLiteral("beta"),
                                              QStringLiteral("--iters"), QStringLiteral("4")});
@@ -151,16 +157,29 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject manifest = QJsonDocument::fromJson(f.readAll()).object();
         QCOMPARE(manifest.value(QStringLiteral("name")).toString(), QStringLiteral("vpn-refiner"));
-        QCOMPARE(manifest.value(QStringLiteral("training")).toObject()
-                     .value(QStringLiteral("iterations")).toInt(), 4);
-        QVERIFY(manifest.value(QStringLiteral("training")).toObject()
-                    .value(QStringLiteral("data")).toString().contains(QStringLiteral("alpha")));
-        QVERIFY(manifest.value(QStringLiteral("figures")).toObject()
+        QCOMPARE(manifest.value(QStringLiteral("training"))
+                     .toObject()
+                     .value(QStringLiteral("iterations"))
+                     .toInt(),
+                 4);
+        QVERIFY(manifest.value(QStringLiteral("training"))
+                    .toObject()
+                    .value(QStringLiteral("data"))
+                    .toString()
+                    .contains(QStringLiteral("alpha")));
+        QVERIFY(manifest.value(QStringLiteral("figures"))
+                    .toObject()
                     .contains(QStringLiteral("validationChromaPsnrOutDb")));
-        QVERIFY(manifest.value(QStringLiteral("training")).toObject()
-                    .value(QStringLiteral("command")).toString()
+        QVERIFY(manifest.value(QStringLiteral("training"))
+                    .toObject()
+                    .value(QStringLiteral("command"))
+                    .toString()
                     .startsWith(QStringLiteral("tincture-lab train refiner ")));
-        QVERIFY(!manifest.value(QStringLiteral("training")).toObject().value(QStringLiteral("date")).toString().isEmpty());
+        QVERIFY(!manifest.value(QStringLiteral("training"))
+                     .toObject()
+                     .value(QStringLiteral("date"))
+                     .toString()
+                     .isEmpty());
 
         r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
                     data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
@@ -200,9 +219,8 @@ private slots:
         synthetic[5] = out.filePath(QStringLiteral("synthetic"));
         synthetic << QStringLiteral("--photos") << photos << QStringLiteral("--synthetic")
                   << QStringLiteral("3") << QStringLiteral("--synthetic-frames")
-                  << QStringLiteral("3") << QStringLiteral("--val")
-                  << QStringLiteral("alpha,beta") << QStringLiteral("--iters")
-                  << QStringLiteral("2");
+                  << QStringLiteral("3") << QStringLiteral("--val") << QStringLiteral("alpha,beta")
+                  << QStringLiteral("--iters") << QStringLiteral("2");
         r = runLab(synthetic);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile s(QDir(synthetic[5]).filePath(QStringLiteral("refiner.json")));
@@ -332,7 +350,8 @@ private slots:
         QTemporaryDir dir;
         const QString result = dir.filePath(QStringLiteral("result.mkv"));
         const QString truth = dir.filePath(QStringLiteral("truth.mkv"));
-        const Frame grey = test::filled(32, 24, 100, 100, 100), red = test::filled(32, 24, 151, 100, 100);
+        const Frame grey = test::filled(32, 24, 100, 100, 100),
+                    red = test::filled(32, 24, 151, 100, 100);
         const Frame ref = test::filled(32, 24, 110, 100, 100);
         QVERIFY(writeFilm(result, {grey, red, grey}));
         QVERIFY(writeFilm(truth, {ref, ref, ref}));
@@ -470,8 +489,8 @@ private slots:
         const QString truth = dir.filePath(QStringLiteral("truth.mkv"));
         const Frame a = test::filled(32, 24, 50, 60, 70);
         QVERIFY(writeFilm(result, {a, a, a}));
-        QVERIFY(
-            writeFilm(truth, std::vector<Frame>(size_t(refFrames), test::filled(refWidth, 24, 1, 2, 3))));
+        QVERIFY(writeFilm(
+            truth, std::vector<Frame>(size_t(refFrames), test::filled(refWidth, 24, 1, 2, 3))));
         const QString csv = dir.filePath(QStringLiteral("f.csv"));
         const auto r = runLab({QStringLiteral("eval"), QStringLiteral("video"),
                                QStringLiteral("--result"), result, QStringLiteral("--reference"),

@@ -32,24 +32,25 @@ struct Job
 
 QStringList everything(const QString &dir)
 {
-    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden
-                                   | QDir::System,
-                               QDir::Name);
+    return QDir(dir).entryList(
+        QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::Name);
 }
 
 QStringList leftovers(const QString &dir)
 {
-    return QDir(dir).entryList({QStringLiteral("*.tincture-tmp-*"),
-                                QStringLiteral("*.tincture-old-*")},
-                               QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+    return QDir(dir).entryList(
+        {QStringLiteral("*.tincture-tmp-*"), QStringLiteral("*.tincture-old-*")},
+        QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
 }
 
 int64_t framesOf(const QString &path)
 {
     const ProcessResult r = runCli({QStringLiteral("info"), path});
-    return r.exitCode == 0
-        ? QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("frames")).toInteger(-1)
-        : -1;
+    return r.exitCode == 0 ? QJsonDocument::fromJson(r.out.toUtf8())
+                                 .object()
+                                 .value(QStringLiteral("frames"))
+                                 .toInteger(-1)
+                           : -1;
 }
 
 } // namespace
@@ -92,24 +93,32 @@ private slots:
         QVERIFY(QDir().mkpath(m_out) && QDir().mkpath(m_tmp));
         // 30 frames of the sample across its first cut (two shots), with the sound.
         m_film = m_dir.filePath(QStringLiteral("film.mkv"));
-        const ProcessResult r = runCli({QStringLiteral("transcode"), samplePath(),
-                                        QStringLiteral("-o"), m_film, QStringLiteral("--first"),
-                                        QStringLiteral("45"), QStringLiteral("--last"),
-                                        QStringLiteral("74"), QStringLiteral("-q")});
+        const ProcessResult r =
+            runCli({QStringLiteral("transcode"), samplePath(), QStringLiteral("-o"), m_film,
+                    QStringLiteral("--first"), QStringLiteral("45"), QStringLiteral("--last"),
+                    QStringLiteral("74"), QStringLiteral("-q")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString quiet = QStringLiteral("-q");
         m_jobs = {
-            {"transcode ffv1", {QStringLiteral("transcode"), m_film, quiet}, QStringLiteral(".mkv")},
-            {"transcode h264", {QStringLiteral("transcode"), m_film, quiet}, QStringLiteral(".mp4")},
-            {"transcode png", {QStringLiteral("transcode"), m_film, QStringLiteral("--codec"),
-                               QStringLiteral("png"), quiet}, QString()},
-            {"colorize", {QStringLiteral("colorize"), m_film, QStringLiteral("--quiet")},
+            {"transcode ffv1",
+             {QStringLiteral("transcode"), m_film, quiet},
+             QStringLiteral(".mkv")},
+            {"transcode h264",
+             {QStringLiteral("transcode"), m_film, quiet},
+             QStringLiteral(".mp4")},
+            {"transcode png",
+             {QStringLiteral("transcode"), m_film, QStringLiteral("--codec"), QStringLiteral("png"),
+              quiet},
+             QString()},
+            {"colorize",
+             {QStringLiteral("colorize"), m_film, QStringLiteral("--quiet")},
              QStringLiteral(".mp4")},
         };
         // A whole run of each, timed: the kills fall anywhere in that span.
         for (Job &job : m_jobs) {
-            const QString output = m_dir.filePath(QStringLiteral("whole-%1%2")
-                                                      .arg(QString::fromLatin1(job.name).replace(' ', '-'), job.suffix));
+            const QString output = m_dir.filePath(
+                QStringLiteral("whole-%1%2")
+                    .arg(QString::fromLatin1(job.name).replace(' ', '-'), job.suffix));
             QElapsedTimer clock;
             clock.start();
             int rc = -1;
@@ -163,8 +172,8 @@ private slots:
                 ++killed;
             }
             QVERIFY2(everything(m_tmp).isEmpty(),
-                     qPrintable(where + QStringLiteral(": left in TMPDIR: ")
-                                + everything(m_tmp).join(QStringLiteral(", "))));
+                     qPrintable(where + QStringLiteral(": left in TMPDIR: ") +
+                                everything(m_tmp).join(QStringLiteral(", "))));
         }
         qInfo("%d killed before their output was in place, %d after it (whole), %d had "
               "finished; %lld leftovers beside the outputs before the next run",

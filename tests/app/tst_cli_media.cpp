@@ -66,7 +66,8 @@ private:
         const ProcessResult r = runCli(args, 60000);
         QVERIFY2(!r.timedOut, "hung");
         QVERIFY2(!r.crashed, qPrintable(r.err));
-        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.exitCode == 1,
+                 qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.err)));
         QVERIFY2(r.err.contains(mention), qPrintable(r.err));
         QVERIFY2(r.err.contains(reason, Qt::CaseInsensitive), qPrintable(r.err));
         QVERIFY2(!r.err.contains(QLatin1String("QObject")), qPrintable(r.err));
@@ -98,9 +99,15 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("codec");
         QTest::addColumn<QString>("expectVideo");
-        QTest::newRow("mp4") << "out.mp4" << "" << "h264";
-        QTest::newRow("ffv1") << "master.mkv" << "ffv1" << "ffv1";
-        QTest::newRow("prores") << "master.mov" << "prores" << "prores";
+        QTest::newRow("mp4") << "out.mp4"
+                             << ""
+                             << "h264";
+        QTest::newRow("ffv1") << "master.mkv"
+                              << "ffv1"
+                              << "ffv1";
+        QTest::newRow("prores") << "master.mov"
+                                << "prores"
+                                << "prores";
     }
     void transcodeKeepsFramesAndAudio()
     {
@@ -116,9 +123,10 @@ private slots:
             args << QStringLiteral("--codec") << codec;
         const ProcessResult r = runCli(args);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(r.err.contains(QLatin1String("100.0%")));                // the progress bar
-        QCOMPARE(probe(out, QStringLiteral("stream=codec_name,nb_read_frames"), QStringLiteral("v")),
-                 expectVideo + QStringLiteral(",180"));
+        QVERIFY(r.err.contains(QLatin1String("100.0%"))); // the progress bar
+        QCOMPARE(
+            probe(out, QStringLiteral("stream=codec_name,nb_read_frames"), QStringLiteral("v")),
+            expectVideo + QStringLiteral(",180"));
         QCOMPARE(probe(out, QStringLiteral("stream=codec_name"), QStringLiteral("a")),
                  QStringLiteral("aac"));
         QCOMPARE(leftovers(dir.path()), QStringList{name});
@@ -133,21 +141,25 @@ private slots:
         const QString in = dir.filePath(QStringLiteral("pcm.mov"));
         const ProcessResult made = runProcess(
             QStringLiteral("ffmpeg"),
-            {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-y"), QStringLiteral("-i"),
-             samplePath(), QStringLiteral("-c:v"), QStringLiteral("copy"), QStringLiteral("-c:a"),
-             QStringLiteral("pcm_s16le"), in});
+            {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-y"),
+             QStringLiteral("-i"), samplePath(), QStringLiteral("-c:v"), QStringLiteral("copy"),
+             QStringLiteral("-c:a"), QStringLiteral("pcm_s16le"), in});
         QVERIFY2(made.exitCode == 0, qPrintable(made.err));
         const QString out = dir.filePath(QStringLiteral("aac.mp4"));
-        const ProcessResult r = runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), out,
-                                        QStringLiteral("-q")});
+        const ProcessResult r = runCli(
+            {QStringLiteral("transcode"), in, QStringLiteral("-o"), out, QStringLiteral("-q")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(probe(out, QStringLiteral("stream=codec_name"), QStringLiteral("a")),
                  QStringLiteral("aac"));
-        const double seconds = probe(out, QStringLiteral("stream=duration"), QStringLiteral("a")).toDouble();
+        const double seconds =
+            probe(out, QStringLiteral("stream=duration"), QStringLiteral("a")).toDouble();
         QVERIFY2(qAbs(seconds - 7.5) < 0.1, qPrintable(QString::number(seconds)));
         // A .mov master keeps the PCM as it is.
         const QString mov = dir.filePath(QStringLiteral("master.mov"));
-        QCOMPARE(runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), mov, QStringLiteral("-q")}).exitCode, 0);
+        QCOMPARE(runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), mov,
+                         QStringLiteral("-q")})
+                     .exitCode,
+                 0);
         QCOMPARE(probe(mov, QStringLiteral("stream=codec_name"), QStringLiteral("a")),
                  QStringLiteral("pcm_s16le"));
     }
@@ -156,10 +168,10 @@ private slots:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("frames"));
-        const ProcessResult r = runCli({QStringLiteral("transcode"), samplePath(), QStringLiteral("-o"),
-                                        out, QStringLiteral("--codec"), QStringLiteral("tiff"),
-                                        QStringLiteral("--last"), QStringLiteral("11"),
-                                        QStringLiteral("-q")});
+        const ProcessResult r =
+            runCli({QStringLiteral("transcode"), samplePath(), QStringLiteral("-o"), out,
+                    QStringLiteral("--codec"), QStringLiteral("tiff"), QStringLiteral("--last"),
+                    QStringLiteral("11"), QStringLiteral("-q")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QDir(out).entryList(QDir::Files).size(), 12);
         Result<Frame> f = readImage(out + QStringLiteral("/00011.tif"));
@@ -203,12 +215,16 @@ private slots:
                                         QStringLiteral("--salvage"), QStringLiteral("-q")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const ProcessResult info = runCli({QStringLiteral("info"), out});
-        const int frames = QJsonDocument::fromJson(info.out.toUtf8()).object().value(QStringLiteral("frames")).toInt();
+        const int frames = QJsonDocument::fromJson(info.out.toUtf8())
+                               .object()
+                               .value(QStringLiteral("frames"))
+                               .toInt();
         QVERIFY2(frames > 30 && frames < 180, qPrintable(info.out));
         // Cut without a moov atom at all (the index is gone): unreadable.
         const QString headless = m_dir.filePath(QStringLiteral("headless.mp4"));
         writeBytes(headless, all.mid(all.size() / 2));
-        expectBadInput({QStringLiteral("info"), headless}, headless, QStringLiteral("not a media file"));
+        expectBadInput({QStringLiteral("info"), headless}, headless,
+                       QStringLiteral("not a media file"));
     }
 
     void randomBytes()
@@ -247,7 +263,8 @@ private slots:
         const QString dir = m_dir.filePath(QStringLiteral("gap"));
         QDir().mkpath(dir);
         for (int n : {1, 2, 3, 5, 6})
-            writeGreyPng(QStringLiteral("%1/scan_%2.png").arg(dir).arg(n, 4, 10, QLatin1Char('0')), 32, 24);
+            writeGreyPng(QStringLiteral("%1/scan_%2.png").arg(dir).arg(n, 4, 10, QLatin1Char('0')),
+                         32, 24);
         expectBadInput({QStringLiteral("info"), dir}, QStringLiteral("scan_0003.png"),
                        QStringLiteral("frame 4 is missing"));
         const QString out = m_dir.filePath(QStringLiteral("gap.mp4"));
@@ -280,7 +297,8 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("853×479")), qPrintable(r.err)); // padding reported
         const QString mkv = m_dir.filePath(QStringLiteral("odd.mkv"));
-        r = runCli({QStringLiteral("transcode"), dir, QStringLiteral("-o"), mkv, QStringLiteral("-q")});
+        r = runCli(
+            {QStringLiteral("transcode"), dir, QStringLiteral("-o"), mkv, QStringLiteral("-q")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         r = runCli({QStringLiteral("info"), mkv});
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -293,8 +311,8 @@ private slots:
     {
         // A YUV4MPEG header claiming 16384×16384 followed by a few bytes of "frame".
         const QString path = m_dir.filePath(QStringLiteral("huge.y4m"));
-        writeBytes(path, QByteArray("YUV4MPEG2 W16384 H16384 F25:1 Ip A1:1 C420jpeg\nFRAME\n")
-                             + QByteArray(4096, '\x80'));
+        writeBytes(path, QByteArray("YUV4MPEG2 W16384 H16384 F25:1 Ip A1:1 C420jpeg\nFRAME\n") +
+                             QByteArray(4096, '\x80'));
         expectBadInput({QStringLiteral("info"), path}, path, QStringLiteral("16384"));
         const QString out = m_dir.filePath(QStringLiteral("huge.mp4"));
         expectBadInput({QStringLiteral("transcode"), path, QStringLiteral("-o"), out}, path,
@@ -307,8 +325,8 @@ private slots:
             for (int shift = 24; shift >= 0; shift -= 8)
                 ihdr.append(char((v >> shift) & 0xff));
         ihdr.append(QByteArray::fromHex("0800000000"));
-        QByteArray bytes = QByteArray::fromHex("89504e470d0a1a0a0000000d") + ihdr
-                           + QByteArray(4, '\0') + QByteArray(64, '\0');
+        QByteArray bytes = QByteArray::fromHex("89504e470d0a1a0a0000000d") + ihdr +
+                           QByteArray(4, '\0') + QByteArray(64, '\0');
         writeBytes(png, bytes);
         expectBadInput({QStringLiteral("info"), png}, png, QStringLiteral("frame size"));
     }
@@ -322,8 +340,8 @@ private slots:
         ProcessResult r = runCli({QStringLiteral("info"), in});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString out = dir + QStringLiteral("/Ausgabe ß.mkv");
-        r = runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), out, QStringLiteral("-q"),
-                    QStringLiteral("--last"), QStringLiteral("23")});
+        r = runCli({QStringLiteral("transcode"), in, QStringLiteral("-o"), out,
+                    QStringLiteral("-q"), QStringLiteral("--last"), QStringLiteral("23")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFile::exists(out));
     }
@@ -342,8 +360,8 @@ private slots:
         expectBadInput({QStringLiteral("transcode"), samplePath(), QStringLiteral("-o"), out}, out,
                        QStringLiteral("cannot write"));
         QVERIFY(!QFile::exists(out));
-        QFile::setPermissions(ro.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                             | QFileDevice::ExeOwner);
+        QFile::setPermissions(ro.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                             QFileDevice::ExeOwner);
     }
 
     void usageErrors()

@@ -28,8 +28,7 @@ QByteArray digest(const QString &path)
 
 QStringList entries(const QString &dir)
 {
-    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden,
-                               QDir::Name);
+    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
 }
 
 Frame ramp(int w, int h, PixelFormat format)
@@ -61,7 +60,8 @@ private:
         const QByteArray hash = digest(kept);
         const ProcessResult r = runCli(args);
         QVERIFY2(!r.crashed && !r.timedOut, qPrintable(r.err));
-        QVERIFY2(r.exitCode == 1, qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.exitCode == 1,
+                 qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.err)));
         QVERIFY2(r.err.contains(named), qPrintable(r.err));
         QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
         QCOMPARE(digest(kept), hash);
@@ -133,10 +133,10 @@ private slots:
     {
         const QString out = m_dir.filePath(QStringLiteral("earlier export.mp4"));
         QVERIFY(writeFileBytes(out, "an earlier export the user keeps"));
-        expectRefusal({QStringLiteral("transcode"), m_film, QStringLiteral("-o"), out},
-                      out, out, QStringLiteral("-y (--overwrite)"));
-        expectRefusal({QStringLiteral("colorize"), m_film, QStringLiteral("-o"), out},
-                      out, out, QStringLiteral("-y (--overwrite)"));
+        expectRefusal({QStringLiteral("transcode"), m_film, QStringLiteral("-o"), out}, out, out,
+                      QStringLiteral("-y (--overwrite)"));
+        expectRefusal({QStringLiteral("colorize"), m_film, QStringLiteral("-o"), out}, out, out,
+                      QStringLiteral("-y (--overwrite)"));
         // With -y it is replaced by a whole film.
         const ProcessResult r = runCli({QStringLiteral("transcode"), m_film, QStringLiteral("-o"),
                                         out, QStringLiteral("-y"), QStringLiteral("-q")});
@@ -173,8 +173,9 @@ private slots:
         const QString frames = dir.filePath(QStringLiteral("shot"));
         QVERIFY(QDir().mkpath(frames));
         for (int i = 0; i < 3; ++i)
-            QVERIFY(writeImage(QStringLiteral("%1/f_%2.png").arg(frames).arg(i, 4, 10, QLatin1Char('0')),
-                               ramp(32, 24, PixelFormat::Gray8)));
+            QVERIFY(writeImage(
+                QStringLiteral("%1/f_%2.png").arg(frames).arg(i, 4, 10, QLatin1Char('0')),
+                ramp(32, 24, PixelFormat::Gray8)));
         const QString key = dir.filePath(QStringLiteral("key.png"));
         QVERIFY(writeImage(key, ramp(32, 24, PixelFormat::Rgb8)));
         const QString frame0 = frames + QStringLiteral("/f_0000.png");

@@ -53,9 +53,9 @@ private slots:
         QVERIFY(QDir().mkpath(path("in")));
         // Numbered from 7, colour files: the CLI works on their luma.
         for (int i = 0; i < 6; ++i)
-            QVERIFY(writeImage(path(QStringLiteral("in/take_%1.png").arg(7 + i, 4, 10,
-                                                                         QLatin1Char('0'))),
-                               colourFrame(48, 32, 2.0 * i))
+            QVERIFY(writeImage(
+                        path(QStringLiteral("in/take_%1.png").arg(7 + i, 4, 10, QLatin1Char('0'))),
+                        colourFrame(48, 32, 2.0 * i))
                         .hasValue());
         QVERIFY(writeImage(path("key0.png"), colourFrame(48, 32, 0.0)).hasValue());
         QVERIFY(writeImage(path("key5.png"), colourFrame(48, 32, 10.0)).hasValue());
@@ -64,9 +64,9 @@ private slots:
 
     void folderKeepsStems()
     {
-        const auto r = runCli({"propagate", "--frames", path("in"), "--keyframe",
-                               "0=" + path("key0.png"), "--keyframe", "5=" + path("key5.png"),
-                               "-o", path("out"), "--quiet"});
+        const auto r =
+            runCli({"propagate", "--frames", path("in"), "--keyframe", "0=" + path("key0.png"),
+                    "--keyframe", "5=" + path("key5.png"), "-o", path("out"), "--quiet"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QStringList expected;
         for (int i = 0; i < 6; ++i)
@@ -126,14 +126,14 @@ private slots:
             << QStringList{"--frames", in, "--keyframe", "0=" + path("nope.png")} << 1
             << "nope.png";
         QTest::newRow("missing input")
-            << QStringList{"--frames", path("nothing"), "--keyframe", "0=" + path("key0.png")}
-            << 1 << "nothing";
+            << QStringList{"--frames", path("nothing"), "--keyframe", "0=" + path("key0.png")} << 1
+            << "nothing";
         QTest::newRow("no keyframe") << QStringList{"--frames", in} << 2 << "--keyframe";
         QTest::newRow("malformed keyframe")
             << QStringList{"--frames", in, "--keyframe", path("key0.png")} << 2 << "N=IMAGE";
         QTest::newRow("unknown method")
-            << QStringList{"--frames", in, "--keyframe", "0=" + path("key0.png"), "--method",
-                           "nosuch"}
+            << QStringList{"--frames", in,      "--keyframe", "0=" + path("key0.png"),
+                           "--method", "nosuch"}
             << 2 << "bnnflow";
     }
     void badInputs()

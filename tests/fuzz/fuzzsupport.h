@@ -40,8 +40,7 @@ inline QString inputFile(const uint8_t *data, size_t size, const char *suffix = 
 
 // With TINCTURE_FUZZ_VERBOSE set (the replay tests, for curating a corpus): what the parser
 // made of the input, on stdout.
-template<typename T>
-void report(const Result<T> &result)
+template <typename T> void report(const Result<T> &result)
 {
     static const bool verbose = qEnvironmentVariableIsSet("TINCTURE_FUZZ_VERBOSE");
     if (verbose)

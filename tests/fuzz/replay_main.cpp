@@ -33,7 +33,8 @@ int main(int argc, char **argv)
                 return 1;
             }
             const QByteArray bytes = file.readAll();
-            std::printf("%s (%lld bytes)\n", qPrintable(path), static_cast<long long>(bytes.size()));
+            std::printf("%s (%lld bytes)\n", qPrintable(path),
+                        static_cast<long long>(bytes.size()));
             std::fflush(stdout);
             LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.constData()),
                                    size_t(bytes.size()));

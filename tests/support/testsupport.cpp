@@ -65,9 +65,9 @@ int execReportingSkips(QObject *test, int argc, char **argv)
         args << QString::fromLocal8Bit(argv[i]);
     // Asked for its own log format or a listing: Qt Test as it is.
     for (const QString &a : args.mid(1))
-        if (a == QLatin1String("-o") || a.startsWith(QLatin1String("-functions"))
-            || a == QLatin1String("-help") || a == QLatin1String("--help")
-            || a == QLatin1String("-datatags"))
+        if (a == QLatin1String("-o") || a.startsWith(QLatin1String("-functions")) ||
+            a == QLatin1String("-help") || a == QLatin1String("--help") ||
+            a == QLatin1String("-datatags"))
             return QTest::qExec(test, args);
     QTemporaryFile log(QDir::tempPath() + QStringLiteral("/tincture-test-XXXXXX.txt"));
     if (!log.open())

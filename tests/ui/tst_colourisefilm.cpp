@@ -9,10 +9,12 @@
 #include "project/project.h"
 #include "shell/mainwindow.h"
 #include "shell/rendercontroller.h"
+#include "shell/shotlist.h"
 #include "testsupport.h"
 #include "testmain.h"
 
 #include <QAction>
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QSignalSpy>
@@ -69,6 +71,24 @@ private slots:
         QVERIFY(status);
         QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QLatin1String("Coloured by")), 5000);
         QVERIFY2(status->text().contains(QLatin1String("pix2pix")), qPrintable(status->text()));
+        // The Shots dock lists every shot as coloured, with its keyframe's thumbnail; a row
+        // takes the viewer to the shot's keyframe.
+        ShotList *shots = w.shotList();
+        QCOMPARE(shots->count(), 3);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY2(shots->item(i)->text().contains(QLatin1String("coloured")),
+                     qPrintable(shots->item(i)->text()));
+            QVERIFY(!shots->item(i)->icon().isNull());
+        }
+        emit shots->itemActivated(shots->item(2));
+        QTRY_COMPARE_WITH_TIMEOUT(w.displayedFrame(), qint64((120 + 179) / 2), 10000);
+        // With TINCTURE_SCREENSHOT set: the window, the Shots dock in front, saved there.
+        if (const QString shotPath = qEnvironmentVariable("TINCTURE_SCREENSHOT");
+            !shotPath.isEmpty()) {
+            w.findChild<QDockWidget *>(QStringLiteral("shotsDock"))->raise();
+            QTest::qWait(500);
+            QVERIFY(w.grab().save(shotPath));
+        }
 
         OutputSpec spec;
         spec.path = dir.filePath(QStringLiteral("studio.mkv"));

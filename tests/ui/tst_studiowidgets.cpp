@@ -455,7 +455,7 @@ private slots:
     {
         MainWindow w;
         w.project()->reset(QStringLiteral("/x/film.mp4"), {100, 64, 48, -1},
-                          pipeline::defaultPropagationMethod());
+                           pipeline::defaultPropagationMethod());
         auto *method = w.findChild<QComboBox *>(QStringLiteral("propagationMethod"));
         auto *lambda = w.findChild<QDoubleSpinBox *>(QStringLiteral("priorWeight"));
         QVERIFY(method && lambda);

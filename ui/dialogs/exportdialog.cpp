@@ -92,8 +92,8 @@ void ExportDialog::accept()
     Result<void> ok = checkOutput(c.path, m_protected, Existing::Refuse);
     if (!ok && ok.error().code == ErrorCode::OutputExists) {
         QMessageBox ask(QMessageBox::Warning, tr("Replace File?"),
-                        tr("“%1” already exists.").arg(c.path),
-                        QMessageBox::Yes | QMessageBox::No, this);
+                        tr("“%1” already exists.").arg(c.path), QMessageBox::Yes | QMessageBox::No,
+                        this);
         ask.setObjectName(QStringLiteral("confirmReplace"));
         ask.setInformativeText(tr("Replacing it loses what it holds now. Replace it?"));
         ask.setDefaultButton(QMessageBox::No);

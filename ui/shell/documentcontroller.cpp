@@ -147,7 +147,8 @@ void DocumentController::onFetcherOpened(const QString &path)
         if (!problems.isEmpty())
             report(problems, tr("The footage has changed"));
     } else {
-        m_project->reset(QFileInfo(path).absoluteFilePath(), now, pipeline::defaultPropagationMethod());
+        m_project->reset(QFileInfo(path).absoluteFilePath(), now,
+                         pipeline::defaultPropagationMethod());
         m_cache = project::ResultCache(project::ResultCache::defaultDir(m_project->id()));
         m_reference->close();
         addRecent(path);

@@ -22,7 +22,7 @@ class JobManager;
 namespace tincture::pipeline {
 class KeyframeService;
 class KeyframeSolver;
-}
+} // namespace tincture::pipeline
 
 namespace tincture::ui {
 

@@ -10,6 +10,7 @@
 #include "shell/jobspanel.h"
 #include "shell/keyframecontroller.h"
 #include "shell/projectbin.h"
+#include "shell/shotlist.h"
 #include "shell/rendercontroller.h"
 #include "timeline/timelinewidget.h"
 #include "timeline/transportbar.h"
@@ -122,6 +123,12 @@ void MainWindow::buildDocks()
     addDock(m_paint, tr("Keyframe & Paint"), QStringLiteral("paintDock"), Qt::RightDockWidgetArea);
     addDock(m_plots, tr("Plots"), QStringLiteral("plotsDock"), Qt::RightDockWidgetArea);
     addDock(m_bin, tr("Project Bin"), QStringLiteral("binDock"), Qt::LeftDockWidgetArea);
+    m_shotList = new ShotList(this);
+    m_shotList->setObjectName(QStringLiteral("shotList"));
+    tabifyDockWidget(
+        findChild<QDockWidget *>(QStringLiteral("binDock")),
+        addDock(m_shotList, tr("Shots"), QStringLiteral("shotsDock"), Qt::LeftDockWidgetArea));
+    findChild<QDockWidget *>(QStringLiteral("binDock"))->raise();
     QDockWidget *jobsDock =
         addDock(m_jobsPanel, tr("Jobs"), QStringLiteral("jobsDock"), Qt::LeftDockWidgetArea);
     resizeDocks({jobsDock}, {300}, Qt::Horizontal);
@@ -201,6 +208,7 @@ void MainWindow::connectSignals()
     connect(m_keyframes, &KeyframeController::resultChanged, this, [this](qint64 frame) {
         if (frame == m_requested)
             refreshResult();
+        refreshShotList(); // the keyframe's thumbnail
     });
     connect(m_keyframes, &KeyframeController::stateChanged, this, &MainWindow::updateKeyframePanel);
     connect(m_keyframes, &KeyframeController::statusMessage, this,
@@ -228,6 +236,7 @@ void MainWindow::connectSignals()
             [this] { m_render->propagate(m_project->shotIndexAt(m_requested)); });
     connect(m_paint, &PaintPanel::propagateAllRequested, m_render, &RenderController::propagateAll);
     connect(m_plots, &PlotsPanel::seekRequested, this, &MainWindow::seek);
+    connect(m_shotList, &ShotList::seekRequested, this, &MainWindow::seek);
     connect(m_plots, &PlotsPanel::measureRequested, this, [this] {
         const int shot = m_project->shotIndexAt(m_requested);
         if (shot >= 0)
@@ -375,7 +384,38 @@ void MainWindow::refreshShots()
         views.append(v);
     }
     m_timeline->setShots(views);
+    refreshShotList();
     updateKeyframePanel();
+}
+
+void MainWindow::refreshShotList()
+{
+    QVector<ShotList::Row> rows;
+    for (int i = 0; i < m_project->shots().size(); ++i) {
+        const project::ShotEntry &s = m_project->shots()[i];
+        ShotList::Row row;
+        row.first = s.first;
+        row.last = s.last;
+        row.state = m_project->isShotPropagated(i) ? tr("coloured")
+                    : m_project->isShotStale(i)    ? tr("stale")
+                                                   : tr("not coloured");
+        QStringList keys;
+        for (const project::KeyframeEntry &k : s.keyframes) {
+            if (!k.accepted)
+                continue;
+            if (row.keyframe < 0) {
+                row.keyframe = k.frame;
+                row.keyframeImage = m_keyframes->keyframeColourPath(k.frame);
+            }
+            keys << (k.strokes.isEmpty()
+                         ? QString::number(k.frame)
+                         : tr("%1 (%n stroke(s))", nullptr, int(k.strokes.size())).arg(k.frame));
+        }
+        row.detail = keys.isEmpty() ? tr("no accepted keyframe")
+                                    : tr("keyframe(s) %1").arg(keys.join(QStringLiteral(", ")));
+        rows.append(row);
+    }
+    m_shotList->setRows(rows);
 }
 
 void MainWindow::updateKeyframePanel()

@@ -30,6 +30,7 @@ class KeyframeController;
 class PaintPanel;
 class PlotsPanel;
 class ProjectBin;
+class ShotList;
 class RenderController;
 class ResultLoader;
 class TimelineWidget;
@@ -58,6 +59,7 @@ public:
     PlotsPanel *plotsPanel() const { return m_plots; }
     JobsPanel *jobsPanel() const { return m_jobsPanel; }
     ProjectBin *projectBin() const { return m_bin; }
+    ShotList *shotList() const { return m_shotList; }
     jobs::JobManager *jobManager() const { return m_jobs; }
     project::Project *project() const { return m_project; }
     DocumentController *document() const { return m_document; }
@@ -72,8 +74,9 @@ public slots:
     void play(int direction); // J/L: backwards or forwards, pressing again speeds up
     void stop();
     void stepFrames(qint64 delta);
-    void refreshResult(); // the current frame's colour changed (solve, propagation)
-    void refreshShots();  // shots, keyframes or their state changed
+    void refreshResult();   // the current frame's colour changed (solve, propagation)
+    void refreshShots();    // shots, keyframes or their state changed
+    void refreshShotList(); // the Shots dock: each shot's keyframe thumbnail, state, keyframes
 
 signals:
     void fileOpened(const QString &path);
@@ -107,6 +110,7 @@ private:
     PlotsPanel *m_plots;
     JobsPanel *m_jobsPanel;
     ProjectBin *m_bin;
+    ShotList *m_shotList;
     DocumentController *m_document;
     KeyframeController *m_keyframes;
     RenderController *m_render;

@@ -107,8 +107,8 @@ void MainWindow::buildMenus()
                     [this] { m_render->propagate(m_project->shotIndexAt(m_requested)); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     colour->addAction(tr("Propagate &All Shots"), m_render, &RenderController::propagateAll);
-    QAction *film = colour->addAction(tr("Colourise &Film"), m_render,
-                                      [this] { m_render->colouriseFilm(); });
+    QAction *film =
+        colour->addAction(tr("Colourise &Film"), m_render, [this] { m_render->colouriseFilm(); });
     film->setObjectName(QStringLiteral("colouriseFilmAction"));
     film->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     film->setStatusTip(tr("Propose a keyframe for every shot that has none and propagate every "

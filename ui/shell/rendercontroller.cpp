@@ -141,10 +141,10 @@ jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const 
             }
             for (FrameIndex f : r->modelKeyframes)
                 m_keyframes->reloadColour(f);
-            emit statusMessage(tr("Coloured frames %1–%2 (%n shot(s))", nullptr,
-                                  int(r->shots.size()))
-                                   .arg(first)
-                                   .arg(last));
+            emit statusMessage(
+                tr("Coloured frames %1–%2 (%n shot(s))", nullptr, int(r->shots.size()))
+                    .arg(first)
+                    .arg(last));
         });
 }
 
@@ -152,8 +152,8 @@ void RenderController::shotFinished(const project::ShotEntry &shot, const QJsonO
 {
     // The shot may have moved in the list meanwhile; find it by its extent.
     const int index = m_project->shotIndexAt(shot.first);
-    if (index >= 0 && m_project->shots()[index].first == shot.first
-        && m_project->shots()[index].last == shot.last)
+    if (index >= 0 && m_project->shots()[index].first == shot.first &&
+        m_project->shots()[index].last == shot.last)
         m_project->markPropagated(index, shot.revision, provenance);
     emit framesChanged(shot.first, shot.last);
 }
@@ -169,11 +169,11 @@ QString RenderController::provenanceSummary(int shot) const
     QStringList keys;
     for (const pipeline::KeyframeProvenance &k : p->keyframes)
         keys << (k.model.name.isEmpty() || k.source == QLatin1String("image")
-                     ? tr("frame %1 (%2)").arg(k.frame).arg(k.source)
-                     : tr("frame %1 (%2, %3 %4)")
+                     ? tr("%1 (%2)").arg(k.frame).arg(k.source)
+                     : tr("%1 (%2, %3 %4…)")
                            .arg(k.frame)
                            .arg(k.source, k.model.name, k.model.sha256.left(12)));
-    return tr("Coloured by %1 from keyframe %2").arg(p->method, keys.join(QStringLiteral(", ")));
+    return tr("Coloured by %1 from keyframe(s) %2").arg(p->method, keys.join(QStringLiteral(", ")));
 }
 
 QStringList RenderController::protectedPaths() const
@@ -207,8 +207,7 @@ QString RenderController::uncolouredShots(FrameIndex first, FrameIndex last) con
     if (!numbers.isEmpty())
         sentences << tr("%n shot(s) not coloured yet, so grey in the export: %1 (frames %2).",
                         nullptr, int(numbers.size()))
-                         .arg(numbers.join(QStringLiteral(", ")),
-                              spans.join(QStringLiteral(", ")));
+                         .arg(numbers.join(QStringLiteral(", ")), spans.join(QStringLiteral(", ")));
     if (!staleNumbers.isEmpty())
         sentences << tr("%n shot(s) changed since they were propagated and would export their "
                         "old colour: %1.",

@@ -86,8 +86,7 @@
 // Hot kernels are compiled for plain x86-64 and for x86-64-v3 (AVX2 and FMA) and picked at
 // load time: the release build targets plain x86-64. Not under ThreadSanitizer: the loader runs
 // the clones' resolvers before TSan's runtime exists, and the instrumented resolver crashes.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)                             \
-    && !defined(__SANITIZE_THREAD__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define TINCTURE_HOT_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define TINCTURE_HOT_CLONES

@@ -20,9 +20,8 @@ class AudioMux
 public:
     // Adds the output streams (call before avformat_write_header). sourceStartSeconds is the
     // source time that maps to output time 0; audio before it is dropped.
-    static Result<std::unique_ptr<AudioMux>> create(AVFormatContext *output,
-                                                    const QString &sourcePath,
-                                                    double sourceStartSeconds);
+    static Result<std::unique_ptr<AudioMux>>
+    create(AVFormatContext *output, const QString &sourcePath, double sourceStartSeconds);
     ~AudioMux();
 
     int streamCount() const;

@@ -48,8 +48,14 @@ using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 
-inline FramePtr makeFrame() { return FramePtr(av_frame_alloc()); }
-inline PacketPtr makePacket() { return PacketPtr(av_packet_alloc()); }
+inline FramePtr makeFrame()
+{
+    return FramePtr(av_frame_alloc());
+}
+inline PacketPtr makePacket()
+{
+    return PacketPtr(av_packet_alloc());
+}
 
 QString errorText(int averror);
 QByteArray encodePath(const QString &path);
@@ -57,8 +63,7 @@ QByteArray encodePath(const QString &path);
 // An enum field of an FFmpeg struct as the number stored in it. A damaged file can put any
 // value into the colour fields (FFmpeg copies them from the container), and loading an enum
 // outside its range is undefined behaviour; the number is safe to compare.
-template<typename Enum>
-int enumValue(const Enum &field)
+template <typename Enum> int enumValue(const Enum &field)
 {
     static_assert(sizeof(Enum) == sizeof(int));
     int value = 0;

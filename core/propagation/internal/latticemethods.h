@@ -32,11 +32,11 @@ namespace tincture {
 
 struct BnnParams
 {
-    float xyScale = 0.04f;  // per pixel
-    float lumaScale = 0.2f; // per 0–255 level
+    float xyScale = 0.04f;   // per pixel
+    float lumaScale = 0.2f;  // per 0–255 level
     float timeScale = 0.04f; // per frame
-    int previousFrames = 2; // previous outputs splatted besides the keyframe
-    int splatStride = 2;    // splatted frames are sampled on this pixel grid
+    int previousFrames = 2;  // previous outputs splatted besides the keyframe
+    int splatStride = 2;     // splatted frames are sampled on this pixel grid
 };
 
 struct BnnFlowParams

@@ -98,14 +98,14 @@ private:
 
     int m_d;
     int m_vd;
-    std::vector<float> m_scale;        // per feature: elevation scale factor
-    std::vector<uint64_t> m_keys;      // per vertex: its packed key (first d coordinates)
+    std::vector<float> m_scale;   // per feature: elevation scale factor
+    std::vector<uint64_t> m_keys; // per vertex: its packed key (first d coordinates)
     struct Slot
     {
         uint64_t key = 0;
         int32_t vertex = -1; // -1: empty
     };
-    std::vector<Slot> m_table;         // open addressing; the key inline saves a cache miss
+    std::vector<Slot> m_table; // open addressing; the key inline saves a cache miss
     uint64_t m_tableMask = 0;
     std::vector<float> m_values;       // per vertex × valueDims
     std::vector<int32_t> m_neighbours; // per vertex × (d + 1) × 2, computed by blur()

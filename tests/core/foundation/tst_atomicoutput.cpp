@@ -67,7 +67,10 @@ private slots:
         writeAll(out->tempPath() + QStringLiteral("/00000.png"), "y");
         QVERIFY(out->commit());
         QCOMPARE(QDir(target).entryList(QDir::Files), QStringList{QStringLiteral("00000.png")});
-        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).size(), 1);
+        QCOMPARE(QDir(dir.path())
+                     .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                     .size(),
+                 1);
     }
     void existingTargetIsRefusedUnlessReplacing()
     {
@@ -124,14 +127,14 @@ private slots:
         QVERIFY(deadPid == 0 || ::kill(pid_t(deadPid), 0) != 0);
         const QString dead = QString::number(deadPid ? deadPid : 999999999);
         const QString host = QString::fromLatin1(
-            QCryptographicHash::hash(QSysInfo::machineHostName().toUtf8(),
-                                     QCryptographicHash::Md5)
+            QCryptographicHash::hash(QSysInfo::machineHostName().toUtf8(), QCryptographicHash::Md5)
                 .toHex()
                 .left(8));
         const QString live = QString::number(QCoreApplication::applicationPid());
         const QString stale = QStringLiteral(".film.tincture-tmp-%1-%2-abc.mp4").arg(dead, host);
         const QString mine = QStringLiteral(".film.tincture-tmp-%1-%2-def.mp4").arg(live, host);
-        const QString elsewhere = QStringLiteral(".film.tincture-tmp-%1-0000beef-ghi.mp4").arg(dead);
+        const QString elsewhere =
+            QStringLiteral(".film.tincture-tmp-%1-0000beef-ghi.mp4").arg(dead);
         const QString unrelated = QStringLiteral(".film.mp4.notes");
         for (const QString &name : {stale, mine, elsewhere, unrelated})
             writeAll(dir.filePath(name), "x");
@@ -142,8 +145,9 @@ private slots:
         Result<AtomicOutput> out = AtomicOutput::begin(dir.filePath(QStringLiteral("new.mkv")));
         QVERIFY(out);
         out->discard();
-        const QStringList left = QDir(dir.path()).entryList(
-            QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
+        const QStringList left =
+            QDir(dir.path())
+                .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
         QVERIFY2(!left.contains(stale), qPrintable(left.join(QLatin1Char(' '))));
         QVERIFY(left.contains(mine));
         QVERIFY(left.contains(elsewhere));

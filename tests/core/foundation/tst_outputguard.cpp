@@ -56,9 +56,9 @@ private slots:
             QVERIFY(QFile::link(film, output));
         } else if (how == QLatin1String("hardlink")) {
             output = dir.filePath(QStringLiteral("hard.mp4"));
-            QCOMPARE(::link(QFile::encodeName(film).constData(),
-                            QFile::encodeName(output).constData()),
-                     0);
+            QCOMPARE(
+                ::link(QFile::encodeName(film).constData(), QFile::encodeName(output).constData()),
+                0);
         }
         for (Existing existing : {Existing::Refuse, Existing::Replace}) {
             const Result<void> r = checkOutput(output, {film}, existing);
@@ -72,8 +72,8 @@ private slots:
     {
         QTemporaryDir dir;
         const QString film = make(dir, QStringLiteral("scans/deep/reel.mov"));
-        const Result<void> r = checkOutput(dir.filePath(QStringLiteral("scans")), {film},
-                                           Existing::Replace);
+        const Result<void> r =
+            checkOutput(dir.filePath(QStringLiteral("scans")), {film}, Existing::Replace);
         QCOMPARE(codeOf(r), ErrorCode::OutputIsInput);
     }
 
@@ -81,8 +81,8 @@ private slots:
     {
         QTemporaryDir dir;
         const QString frame = make(dir, QStringLiteral("frames/f_0001.png"));
-        const Result<void> r = checkOutput(frame, {dir.filePath(QStringLiteral("frames"))},
-                                           Existing::Replace);
+        const Result<void> r =
+            checkOutput(frame, {dir.filePath(QStringLiteral("frames"))}, Existing::Replace);
         QCOMPARE(codeOf(r), ErrorCode::OutputIsInput);
         // A new file beside the frames replaces nothing.
         QVERIFY(checkOutput(dir.filePath(QStringLiteral("frames/out.mp4")),
@@ -95,9 +95,9 @@ private slots:
         make(dir, QStringLiteral("scans/reel_000001.dpx"));
         const QString pattern = dir.filePath(QStringLiteral("scans/reel_%06d.dpx"));
         // A frame of the sequence, even one not written yet, and the sequence's folder.
-        for (const QString &name : {QStringLiteral("scans/reel_000001.dpx"),
-                                    QStringLiteral("scans/reel_000007.dpx"),
-                                    QStringLiteral("scans")})
+        for (const QString &name :
+             {QStringLiteral("scans/reel_000001.dpx"), QStringLiteral("scans/reel_000007.dpx"),
+              QStringLiteral("scans")})
             QCOMPARE(codeOf(checkOutput(dir.filePath(name), {pattern}, Existing::Replace)),
                      ErrorCode::OutputIsInput);
         QVERIFY(checkOutput(dir.filePath(QStringLiteral("scans/reel.mkv")), {pattern},
@@ -124,9 +124,9 @@ private slots:
         QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("empty")));
         QVERIFY(checkOutput(dir.filePath(QStringLiteral("empty")), {film}, Existing::Refuse));
         make(dir, QStringLiteral("full/00000.png"));
-        QCOMPARE(codeOf(checkOutput(dir.filePath(QStringLiteral("full")), {film},
-                                    Existing::Refuse)),
-                 ErrorCode::OutputExists);
+        QCOMPARE(
+            codeOf(checkOutput(dir.filePath(QStringLiteral("full")), {film}, Existing::Refuse)),
+            ErrorCode::OutputExists);
     }
 
     void missingAndEmptyInputsAreIgnored()
@@ -135,8 +135,7 @@ private slots:
         QVERIFY(checkOutput(dir.filePath(QStringLiteral("out.mp4")),
                             {QString(), dir.filePath(QStringLiteral("missing.mp4"))},
                             Existing::Refuse));
-        QCOMPARE(codeOf(checkOutput(QString(), {}, Existing::Replace)),
-                 ErrorCode::InvalidArgument);
+        QCOMPARE(codeOf(checkOutput(QString(), {}, Existing::Replace)), ErrorCode::InvalidArgument);
     }
 
     void freeNamesNeverCollide()

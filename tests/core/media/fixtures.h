@@ -74,8 +74,9 @@ inline QString ffmpeg(const QStringList &args)
                     QStringLiteral("error"), QStringLiteral("-y")};
     all += args;
     const ProcessResult r = runProcess(QStringLiteral("ffmpeg"), all, 300000);
-    return r.exitCode == 0 && !r.crashed ? QString() : r.err + QStringLiteral(" [exit ")
-                                                            + QString::number(r.exitCode) + ']';
+    return r.exitCode == 0 && !r.crashed
+               ? QString()
+               : r.err + QStringLiteral(" [exit ") + QString::number(r.exitCode) + ']';
 }
 
 } // namespace tincture::test

@@ -20,7 +20,8 @@ namespace {
 // chroma subsampling, which is the codec's choice, not a defect.)
 double psnr8(const Frame &a, const Frame &b)
 {
-    const Frame x = a.luma().converted(PixelFormat::Gray8), y = b.luma().converted(PixelFormat::Gray8);
+    const Frame x = a.luma().converted(PixelFormat::Gray8),
+                y = b.luma().converted(PixelFormat::Gray8);
     double se = 0;
     for (size_t i = 0; i < x.byteSize(); ++i) {
         const double d = double(x.constData()[i]) - double(y.constData()[i]);
@@ -72,7 +73,8 @@ private slots:
         settings.timeBase = {1001, 24000};
         const int n = 30;
         {
-            Result<std::unique_ptr<VideoEncoder>> enc = VideoEncoder::create(out, width, height, settings);
+            Result<std::unique_ptr<VideoEncoder>> enc =
+                VideoEncoder::create(out, width, height, settings);
             QVERIFY2(enc, enc ? "" : qPrintable(enc.error().message));
             for (int i = 0; i < n; ++i) {
                 Frame f = codedFrame(i, width, height);
@@ -96,7 +98,9 @@ private slots:
             const Frame decoded = f->cropped(width, height); // 4:2:x codecs pad odd sizes
             QCOMPARE(readCode(decoded), i);
             QVERIFY2(psnr8(decoded, codedFrame(i, width, height)) >= minPsnr,
-                     qPrintable(QStringLiteral("frame %1: %2 dB").arg(i).arg(psnr8(decoded, codedFrame(i, width, height)))));
+                     qPrintable(QStringLiteral("frame %1: %2 dB")
+                                    .arg(i)
+                                    .arg(psnr8(decoded, codedFrame(i, width, height)))));
         }
     }
 
@@ -137,7 +141,9 @@ private slots:
             const Frame rgb = f->converted(PixelFormat::Rgb8);
             for (int c = 0; c < 3; ++c)
                 QVERIFY2(qAbs(int(rgb.constRow(32)[32 * 3 + c]) - colours[i][c]) <= 3,
-                         qPrintable(QStringLiteral("colour %1 channel %2: %3").arg(i).arg(c)
+                         qPrintable(QStringLiteral("colour %1 channel %2: %3")
+                                        .arg(i)
+                                        .arg(c)
                                         .arg(rgb.constRow(32)[32 * 3 + c])));
         }
     }

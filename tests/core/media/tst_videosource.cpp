@@ -29,13 +29,21 @@ private:
 
     void checkRandomAccess(VideoSource &source, int frames)
     {
-        QList<int> order{0, frames - 1, frames / 2, frames / 2 + 1, 3, frames - 20, frames - 21,
-                         frames / 2 - 1, 1, frames - 2, 37, 36, 38, 0};
+        QList<int> order{0,           frames - 1,
+                         frames / 2,  frames / 2 + 1,
+                         3,           frames - 20,
+                         frames - 21, frames / 2 - 1,
+                         1,           frames - 2,
+                         37,          36,
+                         38,          0};
         for (int i = 0; i < frames; i += 7)
             order << i; // forward reads with small skips
         for (int i : order) {
             Result<Frame> f = source.frame(i);
-            QVERIFY2(f, qPrintable(QStringLiteral("frame %1: %2").arg(i).arg(f ? QString() : f.error().message)));
+            QVERIFY2(
+                f,
+                qPrintable(
+                    QStringLiteral("frame %1: %2").arg(i).arg(f ? QString() : f.error().message)));
             QCOMPARE(f->index, FrameIndex(i));
             QCOMPARE(readCode(*f), i);
         }
@@ -58,20 +66,24 @@ private slots:
         QTest::addColumn<int>("bitDepth");
         const QString in = QStringLiteral("-framerate 25 -i %1/f_%05d.png ");
         auto args = [&](const QString &rest) { return (in + rest).split(QLatin1Char(' ')); };
-        QTest::newRow("h264-longgop-mp4") << "h264.mp4"
-            << args("-c:v libx264 -pix_fmt yuv420p -g 60 -bf 3 -crf 16") << "h264" << 8;
-        QTest::newRow("h264-10bit-mkv") << "h264-10.mkv"
-            << args("-c:v libx264 -pix_fmt yuv420p10le -g 40 -bf 2 -crf 16") << "h264" << 10;
-        QTest::newRow("hevc-mkv") << "hevc.mkv"
-            << args("-c:v libx265 -x265-params log-level=error:keyint=50:bframes=4 -crf 18") << "hevc" << 8;
-        QTest::newRow("prores-mov") << "prores.mov"
-            << args("-c:v prores_ks -profile:v 3") << "prores" << 10;
+        QTest::newRow("h264-longgop-mp4")
+            << "h264.mp4" << args("-c:v libx264 -pix_fmt yuv420p -g 60 -bf 3 -crf 16") << "h264"
+            << 8;
+        QTest::newRow("h264-10bit-mkv")
+            << "h264-10.mkv" << args("-c:v libx264 -pix_fmt yuv420p10le -g 40 -bf 2 -crf 16")
+            << "h264" << 10;
+        QTest::newRow("hevc-mkv")
+            << "hevc.mkv"
+            << args("-c:v libx265 -x265-params log-level=error:keyint=50:bframes=4 -crf 18")
+            << "hevc" << 8;
+        QTest::newRow("prores-mov")
+            << "prores.mov" << args("-c:v prores_ks -profile:v 3") << "prores" << 10;
         QTest::newRow("ffv1-mkv") << "ffv1.mkv" << args("-c:v ffv1") << "ffv1" << 8;
         QTest::newRow("mjpeg-avi") << "mjpeg.avi" << args("-c:v mjpeg -q:v 2") << "mjpeg" << 8;
-        QTest::newRow("mpeg2-ps") << "mpeg2.mpg"
-            << args("-c:v mpeg2video -q:v 2 -g 15 -bf 2") << "mpeg2video" << 8;
-        QTest::newRow("dv-pal") << "pal.dv"
-            << args("-vf pad=720:576 -c:v dvvideo -pix_fmt yuv420p") << "dvvideo" << 8;
+        QTest::newRow("mpeg2-ps") << "mpeg2.mpg" << args("-c:v mpeg2video -q:v 2 -g 15 -bf 2")
+                                  << "mpeg2video" << 8;
+        QTest::newRow("dv-pal") << "pal.dv" << args("-vf pad=720:576 -c:v dvvideo -pix_fmt yuv420p")
+                                << "dvvideo" << 8;
     }
     void formats()
     {
@@ -105,11 +117,16 @@ private slots:
         QTest::addColumn<QString>("pixFmt");
         QTest::addColumn<QString>("ext");
         QTest::addColumn<int>("bitDepth");
-        QTest::newRow("png16") << "rgb48be" << "png" << 16;
-        QTest::newRow("tiff16") << "rgb48le" << "tif" << 16;
-        QTest::newRow("tiff8") << "rgb24" << "tiff" << 8;
-        QTest::newRow("jpeg") << "yuvj444p" << "jpg" << 8;
-        QTest::newRow("dpx10") << "gbrp10le" << "dpx" << 10;
+        QTest::newRow("png16") << "rgb48be"
+                               << "png" << 16;
+        QTest::newRow("tiff16") << "rgb48le"
+                                << "tif" << 16;
+        QTest::newRow("tiff8") << "rgb24"
+                               << "tiff" << 8;
+        QTest::newRow("jpeg") << "yuvj444p"
+                              << "jpg" << 8;
+        QTest::newRow("dpx10") << "gbrp10le"
+                               << "dpx" << 10;
     }
     void imageSequences()
     {
@@ -118,12 +135,11 @@ private slots:
         QFETCH(int, bitDepth);
         const QString dir = path(QStringLiteral("seq-") + ext + pixFmt);
         QDir().mkpath(dir);
-        const QString err = ffmpeg({QStringLiteral("-i"), m_frames + QStringLiteral("/f_%05d.png"),
-                                    QStringLiteral("-frames:v"), QStringLiteral("40"),
-                                    QStringLiteral("-pix_fmt"), pixFmt, QStringLiteral("-q:v"),
-                                    QStringLiteral("2"), QStringLiteral("-start_number"),
-                                    QStringLiteral("1001"),
-                                    dir + QStringLiteral("/scan_%06d.") + ext});
+        const QString err = ffmpeg(
+            {QStringLiteral("-i"), m_frames + QStringLiteral("/f_%05d.png"),
+             QStringLiteral("-frames:v"), QStringLiteral("40"), QStringLiteral("-pix_fmt"), pixFmt,
+             QStringLiteral("-q:v"), QStringLiteral("2"), QStringLiteral("-start_number"),
+             QStringLiteral("1001"), dir + QStringLiteral("/scan_%06d.") + ext});
         if (!err.isEmpty())
             QSKIP(qPrintable(err));
         for (const QString &p : {dir, dir + QStringLiteral("/scan_%06d.") + ext}) {

@@ -2,7 +2,8 @@
 // FFmpeg's PSNR over RGB (gbrp) is the same definition, so it must agree to 1e-4 dB. Its SSIM
 // uses 8×8 box windows on a 4-pixel grid instead of the 11×11 Gaussian window (PROTOCOLS §5),
 // so only agreement within 0.03 is expected (measured: 0.026 apart at heavy noise, under 0.01
-// otherwise) — still enough to catch a wrong constant, a missing mean or a channel mix-up. Skipped when the ffmpeg program is missing.
+// otherwise) — still enough to catch a wrong constant, a missing mean or a channel mix-up. Skipped
+// when the ffmpeg program is missing.
 
 #include "metrics/imagemetrics.h"
 #include "lab/scoringio.h"
@@ -57,13 +58,12 @@ Frame noisy(const Frame &in, int amplitude, uint32_t seed)
 
 double ffmpegValue(const QString &filter, const QString &a, const QString &b, const QString &key)
 {
-    const auto r = test::runProcess(QStringLiteral("ffmpeg"),
-                                    {QStringLiteral("-hide_banner"), QStringLiteral("-nostats"),
-                                     QStringLiteral("-i"), a, QStringLiteral("-i"), b,
-                                     QStringLiteral("-lavfi"),
-                                     QStringLiteral("[0:v][1:v]%1").arg(filter),
-                                     QStringLiteral("-f"), QStringLiteral("null"),
-                                     QStringLiteral("-")});
+    const auto r =
+        test::runProcess(QStringLiteral("ffmpeg"),
+                         {QStringLiteral("-hide_banner"), QStringLiteral("-nostats"),
+                          QStringLiteral("-i"), a, QStringLiteral("-i"), b,
+                          QStringLiteral("-lavfi"), QStringLiteral("[0:v][1:v]%1").arg(filter),
+                          QStringLiteral("-f"), QStringLiteral("null"), QStringLiteral("-")});
     const QRegularExpression re(key + QStringLiteral(":([0-9.]+)"));
     const auto m = re.match(r.err);
     if (r.exitCode != 0 || !m.hasMatch()) {
@@ -104,14 +104,16 @@ private slots:
         QVERIFY(dir.isValid());
         const Frame a = pattern(width, height, 7u + uint32_t(noise));
         const Frame b = noisy(a, noise, 99u);
-        const QString pa = dir.filePath(QStringLiteral("a.png")), pb = dir.filePath(QStringLiteral("b.png"));
+        const QString pa = dir.filePath(QStringLiteral("a.png")),
+                      pb = dir.filePath(QStringLiteral("b.png"));
         QVERIFY(writeScoringImage(pa, a).hasValue());
         QVERIFY(writeScoringImage(pb, b).hasValue());
         // What was written is what is compared.
         QCOMPARE(*psnr(*readScoringImage(pa), a), std::numeric_limits<double>::infinity());
 
         const double ourPsnr = *psnr(a, b);
-        const double theirPsnr = ffmpegValue(QStringLiteral("psnr"), pa, pb, QStringLiteral("average"));
+        const double theirPsnr =
+            ffmpegValue(QStringLiteral("psnr"), pa, pb, QStringLiteral("average"));
         QVERIFY2(std::abs(ourPsnr - theirPsnr) < 1e-4,
                  qPrintable(QStringLiteral("PSNR %1 vs ffmpeg %2").arg(ourPsnr).arg(theirPsnr)));
 

@@ -91,8 +91,8 @@ private slots:
     {
         // Same (neutral) chroma, different luma: a perfect score, 20·log10(255 / 1e-27).
         const double perfect = 20 * std::log10(255.0 / 1e-27);
-        QVERIFY(qAbs(*chromaPsnr(filled(2, 2, 50, 50, 50), filled(2, 2, 200, 200, 200)) - perfect)
-                < 1e-9);
+        QVERIFY(qAbs(*chromaPsnr(filled(2, 2, 50, 50, 50), filled(2, 2, 200, 200, 200)) - perfect) <
+                1e-9);
         // Red chroma under a black truth gives (178, 0, 0) (see tst_ycbcr): RMSE = 178 / √3.
         const double v = *chromaPsnr(filled(1, 1, 255, 0, 0), filled(1, 1, 0, 0, 0));
         QVERIFY(qAbs(v - 20 * std::log10(255.0 / (178.0 / std::sqrt(3.0)))) < 1e-9);

@@ -34,8 +34,8 @@ Frame texture(int w, int h, int dx)
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
             const double u = x - dx;
-            f.row(y)[x] = uint8_t(std::lround(127.5 + 60 * std::sin(u * 0.35) * std::cos(y * 0.27)
-                                              + 40 * std::sin((u + 2 * y) * 0.11)));
+            f.row(y)[x] = uint8_t(std::lround(127.5 + 60 * std::sin(u * 0.35) * std::cos(y * 0.27) +
+                                              40 * std::sin((u + 2 * y) * 0.11)));
         }
     return f;
 }
@@ -119,7 +119,8 @@ private slots:
         const Frame a = texture(96, 64, 0), b = texture(96, 64, 2);
         const auto flow = farnebackFlow(a, b);
         QVERIFY(flow.hasValue());
-        QVERIFY2(qAbs(flow->u(48, 32) - 2.0f) < 0.25f, qPrintable(QString::number(flow->u(48, 32))));
+        QVERIFY2(qAbs(flow->u(48, 32) - 2.0f) < 0.25f,
+                 qPrintable(QString::number(flow->u(48, 32))));
         QVERIFY(qAbs(flow->v(48, 32)) < 0.25f);
         // Outputs that move with the content have a far smaller warp error than static ones.
         const Frame oa = a.converted(PixelFormat::Rgb8), ob = b.converted(PixelFormat::Rgb8);
@@ -149,7 +150,8 @@ private slots:
         // pairs are equal (0): CDC = ⅓·ln 2.
         CdcMeter five;
         for (int i = 0; i < 5; ++i)
-            QVERIFY(five.add(i % 2 ? filled(3, 1, 255, 255, 255) : filled(3, 1, 0, 0, 0)).hasValue());
+            QVERIFY(
+                five.add(i % 2 ? filled(3, 1, 255, 255, 255) : filled(3, 1, 0, 0, 0)).hasValue());
         QVERIFY(qAbs(*five.value() - std::log(2.0) / 3.0) < 1e-12);
 
         // Only the red channel changes (0 ↔ 255), three frames: d = 1 → ⅓·ln 2 per pair,

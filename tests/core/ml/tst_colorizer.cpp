@@ -111,7 +111,7 @@ private slots:
         auto out = (*c)->colorize(in);
         QVERIFY2(out, out ? "" : qPrintable(out.error().message));
         QCOMPARE(out->format(), PixelFormat(format) == PixelFormat::Gray16 ? PixelFormat::Rgb16
-                                                                            : PixelFormat::Rgb8);
+                                                                           : PixelFormat::Rgb8);
         expectLumaKept(in, *out);
     }
 
@@ -150,8 +150,8 @@ private slots:
         // Batched inference agrees with single frames (BatchNorm is in inference mode).
         int maxDiff = 0;
         for (size_t i = 0; i < one->byteSize(); ++i)
-            maxDiff = std::max(maxDiff, std::abs(int(one->constData()[i])
-                                                 - int((*batch)[3].constData()[i])));
+            maxDiff = std::max(
+                maxDiff, std::abs(int(one->constData()[i]) - int((*batch)[3].constData()[i])));
         QVERIFY2(maxDiff <= 1, qPrintable(QString::number(maxDiff)));
     }
 
@@ -160,13 +160,19 @@ private slots:
         QTest::addColumn<QString>("damage");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("missing manifest") << "no-manifest" << int(ErrorCode::FileNotFound) << "nosuch.json";
-        QTest::newRow("manifest not JSON") << "garbage-manifest" << int(ErrorCode::ModelInvalid) << ".json";
-        QTest::newRow("weights missing") << "no-weights" << int(ErrorCode::FileNotFound) << ".safetensors";
-        QTest::newRow("weights truncated") << "truncate" << int(ErrorCode::ModelInvalid) << "truncated";
+        QTest::newRow("missing manifest")
+            << "no-manifest" << int(ErrorCode::FileNotFound) << "nosuch.json";
+        QTest::newRow("manifest not JSON")
+            << "garbage-manifest" << int(ErrorCode::ModelInvalid) << ".json";
+        QTest::newRow("weights missing")
+            << "no-weights" << int(ErrorCode::FileNotFound) << ".safetensors";
+        QTest::newRow("weights truncated")
+            << "truncate" << int(ErrorCode::ModelInvalid) << "truncated";
         QTest::newRow("one byte flipped") << "flip" << int(ErrorCode::ModelInvalid) << "sha256";
-        QTest::newRow("depth mismatch") << "depth" << int(ErrorCode::ModelMismatch) << "architecture";
-        QTest::newRow("bad header, right sha") << "header" << int(ErrorCode::ModelInvalid) << "safetensors";
+        QTest::newRow("depth mismatch")
+            << "depth" << int(ErrorCode::ModelMismatch) << "architecture";
+        QTest::newRow("bad header, right sha")
+            << "header" << int(ErrorCode::ModelInvalid) << "safetensors";
     }
 
     void brokenFiles()

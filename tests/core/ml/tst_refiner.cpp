@@ -82,10 +82,10 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY(
-            test::writeFileBytes(m_dir.filePath(QStringLiteral("train.tcrp")), blurredEdgePatches(64, 24, 1)));
-        QVERIFY(
-            test::writeFileBytes(m_dir.filePath(QStringLiteral("val.tcrp")), blurredEdgePatches(16, 24, 2)));
+        QVERIFY(test::writeFileBytes(m_dir.filePath(QStringLiteral("train.tcrp")),
+                                     blurredEdgePatches(64, 24, 1)));
+        QVERIFY(test::writeFileBytes(m_dir.filePath(QStringLiteral("val.tcrp")),
+                                     blurredEdgePatches(16, 24, 2)));
         QVERIFY(!test::writeRandomRefinerModel(m_dir.path(), QStringLiteral("random")).isEmpty());
     }
 

@@ -98,8 +98,8 @@ private slots:
         const QString straight = m_dir.filePath(QStringLiteral("straight"));
         QVERIFY(QDir().mkpath(straight));
         auto nop = [](const std::string &) {};
-        auto all = trainColorizer(tinyOptions(straight, 4),
-                                  [](const TrainProgress &) { return true; }, nop);
+        auto all = trainColorizer(
+            tinyOptions(straight, 4), [](const TrainProgress &) { return true; }, nop);
         QVERIFY2(all.ok, all.error.c_str());
         QCOMPARE(all.iterations, 4);
         QVERIFY(all.last.validated);
@@ -108,8 +108,8 @@ private slots:
         // Interrupted after 3 (the progress callback says stop), then resumed to 4.
         const QString split = m_dir.filePath(QStringLiteral("split"));
         QVERIFY(QDir().mkpath(split));
-        auto first = trainColorizer(tinyOptions(split, 4),
-                                    [](const TrainProgress &p) { return p.iteration < 3; }, nop);
+        auto first = trainColorizer(
+            tinyOptions(split, 4), [](const TrainProgress &p) { return p.iteration < 3; }, nop);
         QVERIFY(first.cancelled);
         QCOMPARE(first.iterations, 3);
         const QString checkpoint = split + QStringLiteral("/checkpoint.pt");
@@ -117,7 +117,8 @@ private slots:
         TrainOptions resume = tinyOptions(split, 4);
         resume.resumePath = QFile::encodeName(checkpoint).toStdString();
         resume.baseWidth = 99; // the checkpoint's architecture wins
-        auto rest = trainColorizer(resume, [](const TrainProgress &) { return true; }, nop);
+        auto rest = trainColorizer(
+            resume, [](const TrainProgress &) { return true; }, nop);
         QVERIFY2(rest.ok, rest.error.c_str());
         QCOMPARE(rest.iterations, 4);
 
@@ -146,8 +147,10 @@ private slots:
                 return QByteArray();
             TrainOptions o = tinyOptions(out, 4);
             o.emaDecay = decay;
-            const auto r = trainColorizer(o, [](const TrainProgress &) { return true; }, nop);
-            return r.ok ? test::fileBytes(out + QStringLiteral("/generator.safetensors")) : QByteArray();
+            const auto r = trainColorizer(
+                o, [](const TrainProgress &) { return true; }, nop);
+            return r.ok ? test::fileBytes(out + QStringLiteral("/generator.safetensors"))
+                        : QByteArray();
         };
         const QByteArray live = run("live", 0.0), averaged = run("averaged", 0.5);
         QVERIFY(!live.isEmpty() && !averaged.isEmpty());
@@ -164,7 +167,8 @@ private slots:
         const QString out = m_dir.filePath(QStringLiteral("bad"));
         QVERIFY(QDir().mkpath(out));
         TrainOptions o = tinyOptions(out, 1);
-        o.datasetPath = QFile::encodeName(m_dir.filePath(QStringLiteral("nosuch.tcds"))).toStdString();
+        o.datasetPath =
+            QFile::encodeName(m_dir.filePath(QStringLiteral("nosuch.tcds"))).toStdString();
         auto missing = trainColorizer(o, yes, nop);
         QVERIFY(!missing.ok && !missing.cancelled);
         QVERIFY(missing.error.find("nosuch.tcds") != std::string::npos);

@@ -25,8 +25,8 @@ Frame numbered(int index, int w = 64, int h = 48)
 
 bool sameBytes(const Frame &a, const Frame &b)
 {
-    return a.width() == b.width() && a.height() == b.height() && a.format() == b.format()
-           && std::equal(a.constData(), a.constData() + a.byteSize(), b.constData());
+    return a.width() == b.width() && a.height() == b.height() && a.format() == b.format() &&
+           std::equal(a.constData(), a.constData() + a.byteSize(), b.constData());
 }
 
 } // namespace
@@ -54,9 +54,9 @@ private slots:
         for (int i : order)
             QVERIFY(buffer.put(i, numbered(i)));
         QCOMPARE(buffer.spilledFrames(), int64_t(7));
-        QCOMPARE(QDir(m_temp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot
-                                               | QDir::Hidden),
-                 QStringList());
+        QCOMPARE(
+            QDir(m_temp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+            QStringList());
         for (int i = 0; i < 10; ++i) {
             Result<Frame> f = buffer.take(i);
             QVERIFY(f);

@@ -1,8 +1,9 @@
 // kill -9 while the studio saves and autosaves a project, at random moments: the project file
 // on disk is always a whole project (the one before or the one after), and the autosave holds
 // every stroke that was in it when the last autosave before the kill had finished. What the
-// killed save left beside them is gone after the next save in the folder. TINCTURE_KILL_ROUNDS sets the number of kills (default 25); the seed is
-// printed so that a failing round can be replayed (TINCTURE_KILL_SEED).
+// killed save left beside them is gone after the next save in the folder. TINCTURE_KILL_ROUNDS sets
+// the number of kills (default 25); the seed is printed so that a failing round can be replayed
+// (TINCTURE_KILL_SEED).
 
 #include "project/commands.h"
 #include "project/project.h"
@@ -125,8 +126,8 @@ private slots:
                                       .arg(reported);
             Project onDisk;
             const auto loaded = loadProject(path, onDisk);
-            QVERIFY2(loaded, qPrintable(where + QStringLiteral(": the project: ")
-                                        + (loaded ? QString() : loaded.error().message)));
+            QVERIFY2(loaded, qPrintable(where + QStringLiteral(": the project: ") +
+                                        (loaded ? QString() : loaded.error().message)));
             if (QFileInfo::exists(path + QStringLiteral(".bak"))) {
                 Project backup;
                 QVERIFY2(loadProject(path + QStringLiteral(".bak"), backup), qPrintable(where));
@@ -134,9 +135,9 @@ private slots:
             if (reported > 0) {
                 Project recovered;
                 const auto autosaved = loadProject(path + QStringLiteral(".autosave"), recovered);
-                QVERIFY2(autosaved, qPrintable(where + QStringLiteral(": the autosave: ")
-                                               + (autosaved ? QString()
-                                                            : autosaved.error().message)));
+                QVERIFY2(autosaved,
+                         qPrintable(where + QStringLiteral(": the autosave: ") +
+                                    (autosaved ? QString() : autosaved.error().message)));
                 QVERIFY2(strokeCount(recovered) >= reported,
                          qPrintable(where + QStringLiteral(": the autosave holds %1 strokes")
                                                 .arg(strokeCount(recovered))));
@@ -151,8 +152,8 @@ private slots:
             left.removeAll(QStringLiteral("reel.tincture"));
             left.removeAll(QStringLiteral("reel.tincture.bak"));
             left.removeAll(QStringLiteral("reel.tincture.autosave"));
-            QVERIFY2(left.isEmpty(), qPrintable(where + QStringLiteral(": left behind: ")
-                                                + left.join(QStringLiteral(", "))));
+            QVERIFY2(left.isEmpty(), qPrintable(where + QStringLiteral(": left behind: ") +
+                                                left.join(QStringLiteral(", "))));
         }
     }
 };

@@ -70,7 +70,11 @@ inline Frame blobs(int w, int h, double shift, unsigned seed = 3, int palette = 
 {
     std::mt19937 rng{seed};
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    struct Blob { double x, y, r; uint8_t c[3]; };
+    struct Blob
+    {
+        double x, y, r;
+        uint8_t c[3];
+    };
     std::vector<Blob> list;
     for (int k = 0; k < 8; ++k) {
         Blob b{u(rng) * w, u(rng) * h, 6 + u(rng) * h / 5, {}};

@@ -59,10 +59,10 @@ class TestBaselines : public QObject
 private slots:
     void registry()
     {
-        QCOMPARE(propagationMethodNames(),
-                 QStringList({QStringLiteral("grey"), QStringLiteral("copy0"),
-                              QStringLiteral("flow"), QStringLiteral("bnn"),
-                              QStringLiteral("vpn"), QStringLiteral("bnnflow")}));
+        QCOMPARE(
+            propagationMethodNames(),
+            QStringList({QStringLiteral("grey"), QStringLiteral("copy0"), QStringLiteral("flow"),
+                         QStringLiteral("bnn"), QStringLiteral("vpn"), QStringLiteral("bnnflow")}));
         for (const QString &name : propagationMethodNames()) {
             auto m = createPropagationMethod(name);
             QVERIFY(m.hasValue());
@@ -110,7 +110,8 @@ private slots:
         MemoryShot shot(movingShot(3, 0.0));
         CollectSink sink;
         Feedback feedback;
-        QVERIFY(makeGreyBaseline()->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
+        QVERIFY(makeGreyBaseline()
+                    ->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
                     .hasValue());
         for (int i : {1, 2}) {
             const metrics::YCbCr8 c = chromaAt(sink.frames[i], 10, 10);
@@ -128,10 +129,10 @@ private slots:
         MemoryShot shot(frames);
         CollectSink sink;
         Feedback feedback;
-        QVERIFY(makeCopyFirstBaseline()->propagate(shot, {Keyframe{0, frames[0]}}, sink, feedback)
+        QVERIFY(makeCopyFirstBaseline()
+                    ->propagate(shot, {Keyframe{0, frames[0]}}, sink, feedback)
                     .hasValue());
-        const metrics::YCbCr8 out = chromaAt(sink.frames[1], 5, 7),
-                              key = chromaAt(frames[0], 5, 7);
+        const metrics::YCbCr8 out = chromaAt(sink.frames[1], 5, 7), key = chromaAt(frames[0], 5, 7);
         // Y differs (frame 1's grey), so the re-derived chroma may move by a little.
         QVERIFY(std::abs(int(out.cb) - int(key.cb)) <= 2);
         QVERIFY(std::abs(int(out.cr) - int(key.cr)) <= 2);
@@ -151,9 +152,8 @@ private slots:
                         .hasValue());
             score[k++] = *metrics::chromaPsnr(sink.frames[5], shot.colour(5));
         }
-        QVERIFY2(score[1] > score[0] + 3.0, qPrintable(QStringLiteral("copy0 %1 dB, flow %2 dB")
-                                                            .arg(score[0])
-                                                            .arg(score[1])));
+        QVERIFY2(score[1] > score[0] + 3.0,
+                 qPrintable(QStringLiteral("copy0 %1 dB, flow %2 dB").arg(score[0]).arg(score[1])));
     }
 
     void errorsAndCancellation()
@@ -162,7 +162,8 @@ private slots:
         Feedback feedback;
         CollectSink sink;
         auto flow = makeFlowBaseline();
-        QCOMPARE(flow->propagate(shot, {}, sink, feedback).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(flow->propagate(shot, {}, sink, feedback).error().code,
+                 ErrorCode::InvalidArgument);
         QCOMPARE(flow->propagate(shot, {Keyframe{4, shot.colour(0)}}, sink, feedback).error().code,
                  ErrorCode::OutOfRange);
         QCOMPARE(flow->propagate(shot, {Keyframe{1, shot.colour(1)}, Keyframe{1, shot.colour(1)}},
@@ -170,12 +171,14 @@ private slots:
                      .error()
                      .code,
                  ErrorCode::InvalidArgument);
-        QCOMPARE(flow->propagate(shot, {Keyframe{0, pattern(10, 10, 0)}}, sink, feedback).error().code,
-                 ErrorCode::SizeMismatch);
+        QCOMPARE(
+            flow->propagate(shot, {Keyframe{0, pattern(10, 10, 0)}}, sink, feedback).error().code,
+            ErrorCode::SizeMismatch);
         CollectSink failing;
         failing.failAt = 2;
-        QCOMPARE(flow->propagate(shot, {Keyframe{0, shot.colour(0)}}, failing, feedback).error().code,
-                 ErrorCode::WriteFailed);
+        QCOMPARE(
+            flow->propagate(shot, {Keyframe{0, shot.colour(0)}}, failing, feedback).error().code,
+            ErrorCode::WriteFailed);
         Feedback cancelled;
         cancelled.cancel();
         CollectSink none;

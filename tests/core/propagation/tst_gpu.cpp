@@ -12,8 +12,8 @@
 using namespace tincture;
 using test::CollectSink;
 using test::Difference;
-using test::MemoryShot;
 using test::difference;
+using test::MemoryShot;
 using test::movingShot;
 
 class TestGpu : public QObject
@@ -37,12 +37,11 @@ private slots:
         QVERIFY(onGpu.hasValue());
         QVERIFY((*onGpu)->propagate(shot, keys, gpu, f2).hasValue());
         const Difference d = difference(gpu, native);
-        QVERIFY2(d.largest <= 8 && d.share <= 0.05,
-                 qPrintable(QStringLiteral("up to %1 levels, %2 of the bytes")
-                                .arg(d.largest)
-                                .arg(d.share)));
+        QVERIFY2(
+            d.largest <= 8 && d.share <= 0.05,
+            qPrintable(
+                QStringLiteral("up to %1 levels, %2 of the bytes").arg(d.largest).arg(d.share)));
     }
-
 };
 
 TINCTURE_TEST_GUILESS_MAIN(TestGpu)

@@ -27,12 +27,12 @@ using namespace tincture;
 
 namespace {
 
+using test::blobs;
 using test::CollectSink;
 using test::Difference;
+using test::difference;
 using test::MemoryShot;
 using test::movingShot;
-using test::blobs;
-using test::difference;
 
 double meanChromaPsnr(const CollectSink &sink, const MemoryShot &shot)
 {
@@ -123,7 +123,8 @@ private slots:
         MemoryShot shot(movingShot(6, 2.0));
         CollectSink sink;
         Feedback feedback;
-        QVERIFY(create(method)->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
+        QVERIFY(create(method)
+                    ->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
                     .hasValue());
         QCOMPARE(int(sink.frames.size()), 6);
         for (const auto &[i, out] : sink.frames) {
@@ -158,8 +159,8 @@ private slots:
             const Frame &plain = bnnOut.frames.at(i);
             bool same = true;
             for (int y = 0; y < out.height(); ++y)
-                same = same
-                    && std::memcmp(out.constRow(y), plain.constRow(y), size_t(out.width()) * 3) == 0;
+                same = same && std::memcmp(out.constRow(y), plain.constRow(y),
+                                           size_t(out.width()) * 3) == 0;
             QCOMPARE(same, i == 0 || i == 4);
             const Frame want = *shot.greyFrame(i);
             const Frame got = out.luma();
@@ -224,8 +225,8 @@ private slots:
         QVERIFY(cpu.hasValue());
         QVERIFY((*cpu)->propagate(shot, keys, onCpu, f1).hasValue());
         auto failing = std::make_shared<FailingGpuRefiner>(options.refinerPath);
-        auto method = propagation_detail::makeRefinedMethod(QStringLiteral("vpn"),
-                                                            makeBnnMethod(), failing);
+        auto method =
+            propagation_detail::makeRefinedMethod(QStringLiteral("vpn"), makeBnnMethod(), failing);
         QVERIFY(method->propagate(shot, keys, fellBack, f2).hasValue());
         QCOMPARE(failing->calls.load(), 1); // once: then the CPU refiner serves every frame
         QCOMPARE(difference(fellBack, onCpu).largest, 0);
@@ -239,14 +240,14 @@ private slots:
         for (const QString &name : {QStringLiteral("copy0"), QStringLiteral("bnnflow")}) {
             CollectSink sink;
             Feedback feedback;
-            QVERIFY(create(name)->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
+            QVERIFY(create(name)
+                        ->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback)
                         .hasValue());
             score[name] = meanChromaPsnr(sink, shot);
         }
-        qInfo("mean chroma PSNR: copy0 %.2f dB, bnnflow %.2f dB", score["copy0"],
-              score["bnnflow"]);
-        QVERIFY2(score["bnnflow"] > score["copy0"] + 3.0, qPrintable(QString::number(
-                                                              score["bnnflow"])));
+        qInfo("mean chroma PSNR: copy0 %.2f dB, bnnflow %.2f dB", score["copy0"], score["bnnflow"]);
+        QVERIFY2(score["bnnflow"] > score["copy0"] + 3.0,
+                 qPrintable(QString::number(score["bnnflow"])));
     }
 
     // Keyframes at 2 and 6 of a still shot, coloured differently: frames before 2 take 2's

@@ -123,8 +123,10 @@ private slots:
         QVERIFY(std::abs(report->meanPsnr - (moving.meanPsnr + still.meanPsnr) / 2) < 1e-9);
 
         // The frame scores are chromaPsnr of the saved outputs against the truth.
-        const Frame out3 = *metrics::readScoringImage(saved.filePath(QStringLiteral("moving/00003.png")));
-        const Frame truth3 = *metrics::readScoringImage(dir.filePath(QStringLiteral("moving/00003.png")));
+        const Frame out3 =
+            *metrics::readScoringImage(saved.filePath(QStringLiteral("moving/00003.png")));
+        const Frame truth3 =
+            *metrics::readScoringImage(dir.filePath(QStringLiteral("moving/00003.png")));
         QCOMPARE(*metrics::chromaPsnr(out3, truth3), moving.framePsnr[3]);
 
         // Scoring the saved outputs in results mode gives the same table.
@@ -146,7 +148,10 @@ private slots:
         // JSON: mean and per-sequence means.
         const QJsonObject json = QJsonDocument::fromJson(evalReportJson(*report)).object();
         QCOMPARE(json.value(QStringLiteral("mean_psnr")).toDouble(), report->meanPsnr);
-        QCOMPARE(json.value(QStringLiteral("per_sequence")).toObject().value(QStringLiteral("moving")).toDouble(),
+        QCOMPARE(json.value(QStringLiteral("per_sequence"))
+                     .toObject()
+                     .value(QStringLiteral("moving"))
+                     .toDouble(),
                  moving.meanPsnr);
         QCOMPARE(json.value(QStringLiteral("sequences")).toInt(), 2);
         QVERIFY(evalReportTable(*report).contains(QStringLiteral("moving")));

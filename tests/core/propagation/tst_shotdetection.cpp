@@ -22,8 +22,7 @@ namespace {
 
 // A textured grey scene (seeded blobs and stripes) panned by `shift` pixels, with brightness
 // gain and offset applied (flicker, fades).
-Frame scene(int seed, double shift, double gain = 1.0, double offset = 0.0, int w = 160,
-            int h = 90)
+Frame scene(int seed, double shift, double gain = 1.0, double offset = 0.0, int w = 160, int h = 90)
 {
     std::mt19937 rng{unsigned(seed)};
     std::uniform_real_distribution<double> u(0.0, 1.0);
@@ -44,7 +43,6 @@ Frame scene(int seed, double shift, double gain = 1.0, double offset = 0.0, int 
         }
     return f;
 }
-
 
 } // namespace
 
@@ -78,8 +76,9 @@ private slots:
         // Fade out to near black over 20 frames, hold, fade back in: one shot.
         ShotDetector detector;
         for (int i = 0; i < 60; ++i) {
-            const double gain =
-                i < 20 ? 1.0 - i / 20.0 : i < 30 ? 0.0 : std::min(1.0, (i - 30) / 20.0);
+            const double gain = i < 20   ? 1.0 - i / 20.0
+                                : i < 30 ? 0.0
+                                         : std::min(1.0, (i - 30) / 20.0);
             detector.add(scene(5, i * 0.5, gain));
         }
         QCOMPARE(describeShots(detector.finish()), QStringLiteral("0–59"));

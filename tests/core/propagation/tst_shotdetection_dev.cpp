@@ -15,7 +15,6 @@ using test::describeShots;
 
 namespace {
 
-
 } // namespace
 
 class TestShotDetectionDev : public QObject
@@ -36,18 +35,17 @@ private slots:
         for (const QString &name : dev.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
             const QDir seq(dev.filePath(name));
             ShotDetector detector;
-            for (const QString &file : seq.entryList({QStringLiteral("*.jpg")}, QDir::Files,
-                                                     QDir::Name)) {
+            for (const QString &file :
+                 seq.entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name)) {
                 auto frame = readImage(seq.filePath(file));
                 QVERIFY(frame.hasValue());
                 detector.add(frame->luma());
             }
             const auto shots = detector.finish();
-            QVERIFY2(shots.size() == 1, qPrintable(name + QStringLiteral(": ") +
-                                                   describeShots(shots)));
+            QVERIFY2(shots.size() == 1,
+                     qPrintable(name + QStringLiteral(": ") + describeShots(shots)));
         }
     }
-
 };
 
 TINCTURE_TEST_GUILESS_MAIN(TestShotDetectionDev)
