@@ -9,6 +9,8 @@
 
 #include <QTextStream>
 
+using namespace tincture::propagation;
+
 namespace tincture::cli {
 
 namespace {

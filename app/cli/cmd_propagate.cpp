@@ -20,6 +20,8 @@
 #include <algorithm>
 #include <map>
 
+using namespace tincture::propagation;
+
 namespace tincture::cli {
 
 namespace {

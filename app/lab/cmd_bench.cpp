@@ -25,6 +25,8 @@
 #include <array>
 #include <cmath>
 
+using namespace tincture::propagation;
+
 namespace tincture::cli {
 
 // --- helpers of cmd_bench.h ----------------------------------------------------------------

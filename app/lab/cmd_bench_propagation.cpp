@@ -16,6 +16,9 @@
 
 #include <QJsonArray>
 
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
 namespace tincture::cli {
 
 namespace {
@@ -68,7 +71,7 @@ Result<Shot> devShot(const QString &dir, int frames)
     const EvalSequence &seq = sequences->front();
     Shot s;
     for (const QString &path : seq.framePaths) {
-        auto f = metrics::readScoringImage(path);
+        auto f = lab::readScoringImage(path);
         if (!f)
             return f.error();
         if (!s.colour.empty() &&

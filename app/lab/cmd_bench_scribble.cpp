@@ -19,6 +19,8 @@
 #include <cmath>
 #include <random>
 
+using namespace tincture::lab;
+
 namespace tincture::cli {
 
 namespace {
@@ -204,10 +206,10 @@ Result<QJsonObject> benchScribbleProblem(const ScribbleProblem &p, const QString
     int refIterations = 0;
     double refResidual = 0.0;
     if (options.exact) {
-        auto cold = colour::solveScribblesExactly(w, h, p.luma, p.constraints);
+        auto cold = lab::solveScribblesExactly(w, h, p.luma, p.constraints);
         if (!cold)
             return cold.error();
-        auto warm = colour::solveScribblesExactly(w, h, p.luma, stroked);
+        auto warm = lab::solveScribblesExactly(w, h, p.luma, stroked);
         if (!warm)
             return warm.error();
         refColdI.assign(cold->i.begin(), cold->i.end());

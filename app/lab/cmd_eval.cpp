@@ -18,6 +18,9 @@
 
 #include <cmath>
 
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
 namespace tincture::cli {
 
 namespace {

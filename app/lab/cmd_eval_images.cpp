@@ -17,6 +17,8 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+using namespace tincture::lab;
+
 namespace tincture::cli {
 
 namespace {
@@ -103,7 +105,7 @@ int runEvalImages(const QStringList &args)
         if (interruptFlag().load())
             return reportError(Error::cancelled());
         const QString path = dir.filePath(file);
-        auto truth = metrics::readScoringImage(path);
+        auto truth = lab::readScoringImage(path);
         if (!truth)
             return reportError(truth.error());
         const Frame grey = truth->luma();
@@ -128,7 +130,7 @@ int runEvalImages(const QStringList &args)
             const QString out =
                 QDir(parser.value(save))
                     .filePath(file.section(QLatin1Char('.'), 0, -2) + QStringLiteral(".png"));
-            if (auto w = metrics::writeScoringImage(out, *result); !w)
+            if (auto w = lab::writeScoringImage(out, *result); !w)
                 return reportError(w.error());
         }
         bar.update(int64_t(scores.size()), files.size());

@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace tincture::lab;
+
 namespace tincture::cli {
 
 namespace {
@@ -53,7 +55,7 @@ Result<QString> packed(const QString &folder, const QString &outDir, const QStri
     ProgressBar bar(QStringLiteral("packing %1").arg(folder), quiet, QStringLiteral("images"));
     Feedback feedback(bar.callback());
     feedback.linkCancelFlag(&interruptFlag());
-    auto report = ml::packDataset(folder, path, side, feedback);
+    auto report = lab::packDataset(folder, path, side, feedback);
     bar.finish();
     if (!report)
         return report.error();

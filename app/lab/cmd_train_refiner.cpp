@@ -18,6 +18,9 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
 namespace tincture::cli {
 
 namespace {

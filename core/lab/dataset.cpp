@@ -12,7 +12,7 @@
 
 #include <cstring>
 
-namespace tincture::ml {
+namespace tincture::lab {
 
 Result<PackReport> packDataset(const QString &folder, const QString &outPath, int side,
                                Feedback &feedback)
@@ -109,4 +109,4 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
     return report;
 }
 
-} // namespace tincture::ml
+} // namespace tincture::lab

@@ -10,7 +10,7 @@
 
 #include <QString>
 
-namespace tincture::ml {
+namespace tincture::lab {
 
 struct PackReport
 {
@@ -22,4 +22,4 @@ struct PackReport
 Result<PackReport> packDataset(const QString &folder, const QString &outPath, int side,
                                Feedback &feedback);
 
-} // namespace tincture::ml
+} // namespace tincture::lab

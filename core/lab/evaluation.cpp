@@ -20,7 +20,9 @@
 #include <cmath>
 #include <numeric>
 
-namespace tincture {
+using namespace tincture::propagation;
+
+namespace tincture::lab {
 
 namespace {
 
@@ -44,8 +46,8 @@ double mean(const std::vector<double> &v)
 class ScoringSink final : public FrameSink
 {
 public:
-    ScoringSink(propagation_detail::TruthSequence &truth, const QString &saveDir,
-                const EvalSequence &sequence, Feedback &feedback, int64_t &done, int64_t total)
+    ScoringSink(TruthSequence &truth, const QString &saveDir, const EvalSequence &sequence,
+                Feedback &feedback, int64_t &done, int64_t total)
         : m_truth(truth), m_saveDir(saveDir), m_sequence(sequence), m_feedback(feedback),
           m_done(done), m_total(total), m_psnr(size_t(truth.frameCount()), std::nan(""))
     {
@@ -73,7 +75,7 @@ public:
                                  QStringLiteral("%1: cannot create the folder").arg(dir));
             const QString path =
                 QDir(dir).filePath(stemOf(m_sequence.framePaths[index]) + QStringLiteral(".png"));
-            if (auto r = metrics::writeScoringImage(path, colour); !r)
+            if (auto r = lab::writeScoringImage(path, colour); !r)
                 return r;
         }
         m_feedback.reportProgress(++m_done, m_total);
@@ -91,7 +93,7 @@ public:
     }
 
 private:
-    propagation_detail::TruthSequence &m_truth;
+    TruthSequence &m_truth;
     QString m_saveDir;
     const EvalSequence &m_sequence;
     Feedback &m_feedback;
@@ -107,7 +109,7 @@ Result<std::vector<double>> scoreWithMethod(const EvalSequence &sequence,
     auto method = createPropagationMethod(options.method, options.methodOptions);
     if (!method)
         return method.error();
-    propagation_detail::TruthSequence truth(sequence);
+    TruthSequence truth(sequence);
     auto first = truth.truth(0);
     if (!first)
         return first.error();
@@ -139,10 +141,10 @@ Result<std::vector<double>> scoreResults(const EvalSequence &sequence, const QSt
                              QStringLiteral("missing result frame %1/%2 (looked for %2.png, .jpg, "
                                             "… in %3)")
                                  .arg(sequence.name, stem, dir.path()));
-        auto truth = metrics::readScoringImage(truthPath);
+        auto truth = lab::readScoringImage(truthPath);
         if (!truth)
             return truth.error();
-        auto result = metrics::readScoringImage(resultPath);
+        auto result = lab::readScoringImage(resultPath);
         if (!result)
             return result.error();
         if (result->width() != truth->width() || result->height() != truth->height())
@@ -199,7 +201,7 @@ Result<std::vector<EvalSequence>> listEvalSequences(const QString &dataDir, int 
 Frame protocolGrey(const Frame &colour)
 {
     const Frame rgb = colour.converted(PixelFormat::Rgb8);
-    const cv::Mat in = propagation_detail::toMat(rgb, CV_8UC3);
+    const cv::Mat in = propagation::detail::toMat(rgb, CV_8UC3);
     cv::Mat ycc;
     cv::cvtColor(in, ycc, cv::COLOR_RGB2YCrCb);
     Frame grey(rgb.width(), rgb.height(), PixelFormat::Gray8);
@@ -317,4 +319,4 @@ QString evalReportTable(const PropagationEvalReport &report)
     return text;
 }
 
-} // namespace tincture
+} // namespace tincture::lab

@@ -19,14 +19,14 @@
 
 #include <vector>
 
-namespace tincture {
+namespace tincture::lab {
 
 struct PropagationEvalOptions
 {
     QString dataDir;
-    int maxFrames = 0;                       // first N frames per sequence; 0: all
-    QString method = QStringLiteral("flow"); // a propagationMethodNames() entry
-    PropagationMethodOptions methodOptions;  // e.g. another refiner for "vpn"
+    int maxFrames = 0;                                   // first N frames per sequence; 0: all
+    QString method = QStringLiteral("flow");             // a propagationMethodNames() entry
+    propagation::PropagationMethodOptions methodOptions; // e.g. another refiner for "vpn"
     QString resultsDir; // if set: score RESULTS/<sequence>/<stem>.png|jpg|… instead of running
     QString saveDir;    // if set (method runs only): write outputs as SAVE/<sequence>/<stem>.png
 };
@@ -73,4 +73,4 @@ QByteArray evalReportJson(const PropagationEvalReport &report);
 // A plain-text table: one line per sequence (frames, mean PSNR), then the mean.
 QString evalReportTable(const PropagationEvalReport &report);
 
-} // namespace tincture
+} // namespace tincture::lab

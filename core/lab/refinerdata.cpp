@@ -17,11 +17,12 @@
 #include <functional>
 #include <random>
 
-namespace tincture {
+using namespace tincture::propagation;
+
+namespace tincture::lab {
 
 namespace {
 
-using propagation_detail::TruthSequence;
 using TruthOf = std::function<Result<Frame>(int)>;
 
 // Samples patches from each output frame as it arrives.
@@ -48,9 +49,9 @@ public:
         auto truth = m_truth(index);
         if (!truth)
             return truth.error();
-        const cv::Mat grey = propagation_detail::greyMat(colour);
-        const cv::Mat in = propagation_detail::chromaOf(colour);
-        const cv::Mat want = propagation_detail::chromaOf(*truth);
+        const cv::Mat grey = propagation::detail::greyMat(colour);
+        const cv::Mat in = propagation::detail::chromaOf(colour);
+        const cv::Mat want = propagation::detail::chromaOf(*truth);
         const int s = m_o.patchSide;
         if (grey.cols < s || grey.rows < s)
             return makeError(ErrorCode::InvalidArgument,
@@ -141,7 +142,7 @@ std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, i
                     row[x][c] = uint8_t(std::lround(a * o[c] + (1.0 - a) * row[x][c]));
             }
         }
-        out.push_back(propagation_detail::toRgbFrame(frame));
+        out.push_back(propagation::detail::toRgbFrame(frame));
     }
     return out;
 }
@@ -245,8 +246,8 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
         std::vector<Frame> frames;
         try {
             frames = syntheticFrames(
-                propagation_detail::toMat(back->converted(PixelFormat::Rgb8), CV_8UC3),
-                propagation_detail::toMat(object->converted(PixelFormat::Rgb8), CV_8UC3),
+                propagation::detail::toMat(back->converted(PixelFormat::Rgb8), CV_8UC3),
+                propagation::detail::toMat(object->converted(PixelFormat::Rgb8), CV_8UC3),
                 options.syntheticFrames, rng);
         } catch (const cv::Exception &e) {
             return makeError(ErrorCode::Internal,
@@ -299,4 +300,4 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
     return report;
 }
 
-} // namespace tincture
+} // namespace tincture::lab

@@ -23,7 +23,7 @@
 
 #include <cstdint>
 
-namespace tincture {
+namespace tincture::lab {
 
 struct RefinerDataOptions
 {
@@ -53,4 +53,4 @@ struct RefinerDataReport
 Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, const QString &outPath,
                                           Feedback &feedback);
 
-} // namespace tincture
+} // namespace tincture::lab

@@ -7,7 +7,7 @@
 
 #include <cstring>
 
-namespace tincture::metrics {
+namespace tincture::lab {
 
 Result<Frame> readScoringImage(const QString &path)
 {
@@ -57,4 +57,4 @@ Result<void> writeScoringImage(const QString &path, const Frame &frame)
     }
 }
 
-} // namespace tincture::metrics
+} // namespace tincture::lab

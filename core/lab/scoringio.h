@@ -10,7 +10,7 @@
 
 #include <QString>
 
-namespace tincture::metrics {
+namespace tincture::lab {
 
 // Any 8/16-bit grey, RGB or RGBA JPEG/PNG/TIFF → Rgb8 (EXIF orientation ignored, as Pillow).
 Result<Frame> readScoringImage(const QString &path);
@@ -18,4 +18,4 @@ Result<Frame> readScoringImage(const QString &path);
 // Rgb8/Gray8 frame → PNG (8-bit). Creates no folders.
 Result<void> writeScoringImage(const QString &path, const Frame &frame);
 
-} // namespace tincture::metrics
+} // namespace tincture::lab

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-namespace tincture::colour {
+namespace tincture::lab {
 
 Result<ExactChroma> solveScribblesExactly(int width, int height, const std::vector<float> &luma,
-                                          const ChromaConstraints &c)
+                                          const colour::ChromaConstraints &c)
 {
     const int w = width, h = height;
     const size_t n = size_t(w) * size_t(h);
@@ -86,4 +86,4 @@ Result<ExactChroma> solveScribblesExactly(int width, int height, const std::vect
     return out;
 }
 
-} // namespace tincture::colour
+} // namespace tincture::lab

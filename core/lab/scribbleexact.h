@@ -10,7 +10,7 @@
 
 #include <vector>
 
-namespace tincture::colour {
+namespace tincture::lab {
 
 struct ExactChroma
 {
@@ -19,6 +19,6 @@ struct ExactChroma
 
 // luma: width × height in [0, 1]; constraints as for ScribbleSolver::setConstraints.
 Result<ExactChroma> solveScribblesExactly(int width, int height, const std::vector<float> &luma,
-                                          const ChromaConstraints &constraints);
+                                          const colour::ChromaConstraints &constraints);
 
-} // namespace tincture::colour
+} // namespace tincture::lab

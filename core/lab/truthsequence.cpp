@@ -2,14 +2,16 @@
 
 #include "lab/scoringio.h"
 
-namespace tincture::propagation_detail {
+using namespace tincture::propagation;
+
+namespace tincture::lab {
 
 Result<Frame> TruthSequence::truth(int index)
 {
     if (index < 0 || index >= frameCount())
         return makeError(ErrorCode::OutOfRange, QStringLiteral("no frame %1").arg(index));
     if (index != m_cachedIndex) {
-        auto frame = metrics::readScoringImage(m_sequence.framePaths[index]);
+        auto frame = lab::readScoringImage(m_sequence.framePaths[index]);
         if (!frame)
             return frame.error();
         m_cached = *frame;
@@ -26,4 +28,4 @@ Result<Frame> TruthSequence::greyFrame(int index)
     return protocolGrey(*colour);
 }
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::lab

@@ -7,9 +7,9 @@
 #include "lab/evaluation.h"
 #include "propagation/propagationmethod.h"
 
-namespace tincture::propagation_detail {
+namespace tincture::lab {
 
-class TruthSequence final : public GreyFrameSource
+class TruthSequence final : public propagation::GreyFrameSource
 {
 public:
     explicit TruthSequence(const EvalSequence &sequence) : m_sequence(sequence) {}
@@ -24,4 +24,4 @@ private:
     int m_cachedIndex = -1;
 };
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::lab

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <map>
 
+using namespace tincture::propagation;
+
 namespace tincture::pipeline {
 namespace {
 

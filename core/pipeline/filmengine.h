@@ -51,8 +51,8 @@ struct FilmJob
 {
     QString input;
     SourceOptions source;
-    std::vector<Shot> shots; // empty: detected with shotParams
-    ShotDetectionParams shotParams;
+    std::vector<propagation::Shot> shots; // empty: detected with shotParams
+    propagation::ShotDetectionParams shotParams;
     std::vector<KeyframeSpec> keyframes; // at most one per frame
     // A shot with no keyframe above gets the model's proposal at its middle frame; without
     // proposeMissing such a shot is an error.
@@ -70,7 +70,7 @@ struct FilmJob
 struct FilmReport
 {
     int64_t frames = 0; // frames delivered to the sink
-    std::vector<Shot> shots;
+    std::vector<propagation::Shot> shots;
     std::vector<FrameIndex> modelKeyframes; // frames the model coloured on its own
     std::vector<FrameIndex> userKeyframes;  // frames given by the caller (image or hints)
     QString method;

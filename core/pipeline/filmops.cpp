@@ -4,6 +4,8 @@
 #include "propagation/propagationmethod.h"
 #include "propagation/shotdetection.h"
 
+using namespace tincture::propagation;
+
 namespace tincture::pipeline {
 
 Result<QVector<QPair<FrameIndex, FrameIndex>>> detectShotSpans(const QString &mediaPath,

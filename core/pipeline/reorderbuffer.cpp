@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+using namespace tincture::propagation;
+
 namespace tincture::pipeline {
 
 namespace {

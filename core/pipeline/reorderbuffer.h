@@ -13,7 +13,7 @@
 
 namespace tincture::pipeline {
 
-class FrameReorderBuffer final : public FrameSink
+class FrameReorderBuffer final : public propagation::FrameSink
 {
 public:
     explicit FrameReorderBuffer(int64_t memoryBudgetBytes = 512ll << 20);

@@ -8,12 +8,12 @@
 
 #include <algorithm>
 
-namespace tincture {
+namespace tincture::propagation {
 
 namespace {
 
-using propagation_detail::toMat;
-using propagation_detail::toRgbFrame;
+using detail::toMat;
+using detail::toRgbFrame;
 
 enum class Kind { Grey, CopyFirst, Flow };
 
@@ -197,4 +197,4 @@ std::unique_ptr<PropagationMethod> makeFlowBaseline()
     return std::make_unique<ChainBaseline>(Kind::Flow);
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

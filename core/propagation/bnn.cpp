@@ -10,11 +10,11 @@
 
 #include <deque>
 
-namespace tincture {
+namespace tincture::propagation {
 
 namespace {
 
-using namespace propagation_detail;
+using namespace detail;
 
 class BnnPropagator final : public ChainPropagator
 {
@@ -154,4 +154,4 @@ Result<std::unique_ptr<PropagationMethod>> makeBnnMethodOn(const QString &device
     return makeBnnMethod(params, (*filter)->onGpu() ? *filter : nullptr);
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

@@ -10,11 +10,11 @@
 
 #include <algorithm>
 
-namespace tincture {
+namespace tincture::propagation {
 
 namespace {
 
-using namespace propagation_detail;
+using namespace detail;
 
 // Pixels less sure than this are re-filled from the lattice.
 constexpr float kNeedBelow = 0.999f;
@@ -327,4 +327,4 @@ std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params
                            [params] { return std::make_unique<FlowPropagator>(params); });
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace tincture::propagation_detail {
+namespace tincture::propagation::detail {
 
 namespace {
 
@@ -212,4 +212,4 @@ std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFacto
     return std::make_unique<ChainMethod>(std::move(name), std::move(factory));
 }
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::propagation::detail

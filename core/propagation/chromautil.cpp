@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace tincture::propagation_detail {
+namespace tincture::propagation::detail {
 
 cv::Mat toMat(const Frame &frame, int type)
 {
@@ -101,4 +101,4 @@ void appendFeatures(std::vector<float> &features, const cv::Mat &grey, int strid
     }
 }
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::propagation::detail

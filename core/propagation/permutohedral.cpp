@@ -6,7 +6,7 @@
 #include <cassert>
 #include <cmath>
 
-namespace tincture {
+namespace tincture::propagation {
 
 namespace {
 
@@ -379,4 +379,4 @@ void PermutohedralLattice::clearValues()
     std::fill(m_values.begin(), m_values.end(), 0.0f);
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-namespace tincture {
+namespace tincture::propagation {
 
 namespace {
 
@@ -25,8 +25,7 @@ Made makeVpn(const PropagationMethodOptions &options)
     auto bnn = makeBnnMethodOn(options.device);
     if (!bnn)
         return bnn.error();
-    return propagation_detail::makeRefinedMethod(QStringLiteral("vpn"), std::move(*bnn),
-                                                 std::move(*refiner));
+    return detail::makeRefinedMethod(QStringLiteral("vpn"), std::move(*bnn), std::move(*refiner));
 }
 
 struct Entry
@@ -118,4 +117,4 @@ Result<std::vector<Keyframe>> sortedKeyframes(const std::vector<Keyframe> &keyfr
     return sorted;
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

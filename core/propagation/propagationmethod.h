@@ -20,7 +20,7 @@
 #include <memory>
 #include <vector>
 
-namespace tincture {
+namespace tincture::propagation {
 
 // The grey (luma) frames of one shot, indices 0 … frameCount() − 1, all the same size.
 class GreyFrameSource
@@ -86,4 +86,4 @@ createPropagationMethod(const QString &name, const PropagationMethodOptions &opt
 Result<std::vector<Keyframe>> sortedKeyframes(const std::vector<Keyframe> &keyframes,
                                               int frameCount);
 
-} // namespace tincture
+} // namespace tincture::propagation

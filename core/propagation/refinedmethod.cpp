@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace tincture::propagation_detail {
+namespace tincture::propagation::detail {
 
 namespace {
 
@@ -96,4 +96,4 @@ makeRefinedMethod(QString name, std::unique_ptr<PropagationMethod> inner,
     return std::make_unique<RefinedMethod>(std::move(name), std::move(inner), std::move(refiner));
 }
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::propagation::detail

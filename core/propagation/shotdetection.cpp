@@ -6,13 +6,13 @@
 
 #include <algorithm>
 
-namespace tincture {
+namespace tincture::propagation {
 
 namespace {
 
 cv::Mat normalisedThumbnail(const Frame &frame, const ShotDetectionParams &p)
 {
-    const cv::Mat m = propagation_detail::greyMat(frame);
+    const cv::Mat m = detail::greyMat(frame);
     const int w = std::clamp(p.thumbnailWidth, 8, std::max(8, m.cols));
     const int h = std::max(1, int(std::lround(double(m.rows) * w / std::max(1, m.cols))));
     cv::Mat small, f;
@@ -123,4 +123,4 @@ Result<std::vector<Shot>> detectShots(VideoSource &source, const ShotDetectionPa
     return detector.finish();
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

@@ -20,7 +20,7 @@
 
 #include <vector>
 
-namespace tincture {
+namespace tincture::propagation {
 
 struct Shot
 {
@@ -62,4 +62,4 @@ private:
 Result<std::vector<Shot>> detectShots(VideoSource &source, const ShotDetectionParams &params,
                                       Feedback &feedback);
 
-} // namespace tincture
+} // namespace tincture::propagation

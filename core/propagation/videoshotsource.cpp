@@ -1,6 +1,6 @@
 #include "propagation/videoshotsource.h"
 
-namespace tincture {
+namespace tincture::propagation {
 
 VideoShotSource::VideoShotSource(VideoSource &source, FrameIndex first, FrameIndex last,
                                  const Feedback *cancel)
@@ -27,4 +27,4 @@ Result<Frame> VideoShotSource::greyFrame(int index)
     return frame->luma().converted(PixelFormat::Gray8);
 }
 
-} // namespace tincture
+} // namespace tincture::propagation

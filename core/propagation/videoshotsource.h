@@ -8,7 +8,7 @@
 #include "media/videosource.h"
 #include "propagation/propagationmethod.h"
 
-namespace tincture {
+namespace tincture::propagation {
 
 class VideoShotSource final : public GreyFrameSource
 {
@@ -26,4 +26,4 @@ private:
     const Feedback *m_cancel;
 };
 
-} // namespace tincture
+} // namespace tincture::propagation

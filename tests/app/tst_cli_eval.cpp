@@ -19,6 +19,8 @@
 #include <cmath>
 #include <vector>
 
+using namespace tincture::lab;
+
 using namespace tincture;
 using tincture::test::runCli;
 using tincture::test::runLab;
@@ -46,7 +48,7 @@ bool writeDataset(const QString &root)
         if (!QDir(root).mkpath(name))
             return false;
         for (int i = 0; i < n; ++i)
-            if (!metrics::writeScoringImage(
+            if (!lab::writeScoringImage(
                      QStringLiteral("%1/%2/%3.png").arg(root, name).arg(i, 5, 10, QLatin1Char('0')),
                      pattern(36, 28, i))
                      .hasValue())
@@ -212,8 +214,8 @@ private slots:
         const QString photos = out.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos));
         for (int i = 0; i < 2; ++i)
-            QVERIFY(metrics::writeScoringImage(QStringLiteral("%1/p%2.png").arg(photos).arg(i),
-                                               pattern(40, 40, 7.0 * i))
+            QVERIFY(lab::writeScoringImage(QStringLiteral("%1/p%2.png").arg(photos).arg(i),
+                                           pattern(40, 40, 7.0 * i))
                         .hasValue());
         QStringList synthetic = common;
         synthetic[5] = out.filePath(QStringLiteral("synthetic"));

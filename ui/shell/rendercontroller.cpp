@@ -13,6 +13,8 @@
 #include <QFileInfo>
 #include <QPointer>
 
+using namespace tincture::propagation;
+
 namespace tincture::ui {
 
 RenderController::RenderController(project::Project *project, jobs::JobManager *jobs,

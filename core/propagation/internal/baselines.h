@@ -15,10 +15,10 @@
 
 #include <memory>
 
-namespace tincture {
+namespace tincture::propagation {
 
 std::unique_ptr<PropagationMethod> makeGreyBaseline();
 std::unique_ptr<PropagationMethod> makeCopyFirstBaseline();
 std::unique_ptr<PropagationMethod> makeFlowBaseline();
 
-} // namespace tincture
+} // namespace tincture::propagation

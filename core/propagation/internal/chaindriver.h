@@ -21,7 +21,7 @@
 #include <functional>
 #include <memory>
 
-namespace tincture::propagation_detail {
+namespace tincture::propagation::detail {
 
 // One pass: started at a keyframe, then fed the following (or preceding) frames one by one.
 class ChainPropagator
@@ -46,4 +46,4 @@ Result<void> runChains(GreyFrameSource &shot, const std::vector<Keyframe> &keyfr
 // cv::Exception into an Error.
 std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory);
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::propagation::detail

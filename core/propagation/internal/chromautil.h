@@ -11,7 +11,7 @@
 
 #include <vector>
 
-namespace tincture::propagation_detail {
+namespace tincture::propagation::detail {
 
 // Deep copies between Frames and Mats (Frames share their buffers, so never wrap one and
 // write): a frame's rows as a Mat of `type` (CV_8UC3 for Rgb8), an RGB CV_8UC3 Mat as Rgb8.
@@ -37,4 +37,4 @@ Error frameSizeError(int index, cv::Size frame, cv::Size key);
 void appendFeatures(std::vector<float> &features, const cv::Mat &grey, int stride, float xyScale,
                     float lumaScale, const float *t = nullptr);
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::propagation::detail

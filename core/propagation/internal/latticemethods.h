@@ -28,7 +28,7 @@ namespace tincture::ml {
 class LatticeFilter;
 }
 
-namespace tincture {
+namespace tincture::propagation {
 
 struct BnnParams
 {
@@ -79,4 +79,4 @@ Result<std::unique_ptr<PropagationMethod>> makeBnnMethodOn(const QString &device
                                                            const BnnParams &params = {});
 std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params = {});
 
-} // namespace tincture
+} // namespace tincture::propagation

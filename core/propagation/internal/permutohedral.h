@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace tincture {
+namespace tincture::propagation {
 
 class PermutohedralLattice
 {
@@ -112,4 +112,4 @@ private:
     size_t m_neighboursFor = 0;        // vertex count the neighbour table was built for
 };
 
-} // namespace tincture
+} // namespace tincture::propagation

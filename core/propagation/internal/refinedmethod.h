@@ -16,10 +16,10 @@ namespace tincture::ml {
 class ChromaRefiner;
 }
 
-namespace tincture::propagation_detail {
+namespace tincture::propagation::detail {
 
 std::unique_ptr<PropagationMethod>
 makeRefinedMethod(QString name, std::unique_ptr<PropagationMethod> inner,
                   std::shared_ptr<const ml::ChromaRefiner> refiner);
 
-} // namespace tincture::propagation_detail
+} // namespace tincture::propagation::detail

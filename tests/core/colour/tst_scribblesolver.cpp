@@ -13,6 +13,8 @@
 #include <cmath>
 #include <random>
 
+using namespace tincture::lab;
+
 using namespace tincture;
 using namespace tincture::colour;
 
@@ -168,7 +170,7 @@ Problem makeProblem(const QString &pattern, int w = 100, int h = 70)
 }
 
 // The exact system of PROTOCOLS.md §6 (plus the prior rows of scribblesolver.h), in double
-// and solved with a sparse direct solver: colour::solveScribblesExactly, which shares no code
+// and solved with a sparse direct solver: lab::solveScribblesExactly, which shares no code
 // with ScribbleSolver. Returns I and Q.
 std::pair<std::vector<double>, std::vector<double>> exactSolve(const Problem &p)
 {

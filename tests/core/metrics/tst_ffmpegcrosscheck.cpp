@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace tincture::lab;
+
 using namespace tincture;
 using namespace tincture::metrics;
 

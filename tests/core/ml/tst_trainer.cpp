@@ -14,6 +14,8 @@
 
 #include <random>
 
+using namespace tincture::lab;
+
 using namespace tincture;
 using namespace tincture::ml;
 

@@ -17,6 +17,8 @@
 
 #include <cmath>
 
+using namespace tincture::propagation;
+
 using namespace tincture;
 using namespace tincture::project;
 using namespace tincture::pipeline;

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace tincture::propagation;
+
 using namespace tincture;
 using tincture::pipeline::FrameReorderBuffer;
 

@@ -17,6 +17,9 @@
 
 namespace tincture::test {
 
+using namespace tincture::propagation;
+using lab::protocolGrey;
+
 // "0–59, 60–119": shots as the tests compare them.
 inline QString describeShots(const std::vector<Shot> &shots)
 {

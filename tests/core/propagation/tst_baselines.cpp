@@ -13,6 +13,9 @@
 #include <cmath>
 #include <map>
 
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
 using namespace tincture;
 
 namespace {

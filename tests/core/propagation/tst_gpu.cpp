@@ -9,6 +9,8 @@
 
 #include <QTest>
 
+using namespace tincture::propagation;
+
 using namespace tincture;
 using test::CollectSink;
 using test::Difference;

@@ -23,6 +23,9 @@
 #include <random>
 #include <thread>
 
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
 using namespace tincture;
 
 namespace {
@@ -225,8 +228,7 @@ private slots:
         QVERIFY(cpu.hasValue());
         QVERIFY((*cpu)->propagate(shot, keys, onCpu, f1).hasValue());
         auto failing = std::make_shared<FailingGpuRefiner>(options.refinerPath);
-        auto method =
-            propagation_detail::makeRefinedMethod(QStringLiteral("vpn"), makeBnnMethod(), failing);
+        auto method = detail::makeRefinedMethod(QStringLiteral("vpn"), makeBnnMethod(), failing);
         QVERIFY(method->propagate(shot, keys, fellBack, f2).hasValue());
         QCOMPARE(failing->calls.load(), 1); // once: then the CPU refiner serves every frame
         QCOMPARE(difference(fellBack, onCpu).largest, 0);

@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+using namespace tincture::propagation;
+
 using namespace tincture;
 
 namespace {

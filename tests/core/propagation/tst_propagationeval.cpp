@@ -14,6 +14,9 @@
 
 #include <cmath>
 
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
 using namespace tincture;
 
 namespace {
@@ -40,12 +43,12 @@ void writeDataset(const QString &root)
     QDir(root).mkpath(QStringLiteral("moving"));
     QDir(root).mkpath(QStringLiteral("empty"));
     for (int i = 0; i < 4; ++i)
-        QVERIFY(metrics::writeScoringImage(
+        QVERIFY(lab::writeScoringImage(
                     QStringLiteral("%1/static/%2.png").arg(root).arg(i, 5, 10, QLatin1Char('0')),
                     pattern(40, 30, 0, 1))
                     .hasValue());
     for (int i = 0; i < 5; ++i)
-        QVERIFY(metrics::writeScoringImage(
+        QVERIFY(lab::writeScoringImage(
                     QStringLiteral("%1/moving/%2.png").arg(root).arg(i, 5, 10, QLatin1Char('0')),
                     pattern(40, 30, i, 0))
                     .hasValue());
@@ -124,9 +127,9 @@ private slots:
 
         // The frame scores are chromaPsnr of the saved outputs against the truth.
         const Frame out3 =
-            *metrics::readScoringImage(saved.filePath(QStringLiteral("moving/00003.png")));
+            *lab::readScoringImage(saved.filePath(QStringLiteral("moving/00003.png")));
         const Frame truth3 =
-            *metrics::readScoringImage(dir.filePath(QStringLiteral("moving/00003.png")));
+            *lab::readScoringImage(dir.filePath(QStringLiteral("moving/00003.png")));
         QCOMPARE(*metrics::chromaPsnr(out3, truth3), moving.framePsnr[3]);
 
         // Scoring the saved outputs in results mode gives the same table.
@@ -185,8 +188,8 @@ private slots:
         QCOMPARE(evaluatePropagation(options, feedback).error().code, ErrorCode::FileNotFound);
         // A result of the wrong size.
         QDir(results.path()).mkpath(QStringLiteral("moving"));
-        QVERIFY(metrics::writeScoringImage(results.filePath(QStringLiteral("moving/00000.png")),
-                                           pattern(20, 30, 0, 0))
+        QVERIFY(lab::writeScoringImage(results.filePath(QStringLiteral("moving/00000.png")),
+                                       pattern(20, 30, 0, 0))
                     .hasValue());
         QCOMPARE(evaluatePropagation(options, feedback).error().code, ErrorCode::SizeMismatch);
         options.resultsDir.clear();

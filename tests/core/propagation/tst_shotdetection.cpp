@@ -15,6 +15,8 @@
 #include <cmath>
 #include <random>
 
+using namespace tincture::propagation;
+
 using namespace tincture;
 using test::describeShots;
 

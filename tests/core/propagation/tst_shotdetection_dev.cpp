@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QTest>
 
+using namespace tincture::propagation;
+
 using namespace tincture;
 using test::describeShots;
 
