@@ -1,7 +1,5 @@
 #include "clicommon.h"
 
-#include "ml/colorizer.h"
-
 #include <QCoreApplication>
 
 #include "foundation/atomicoutput.h"
@@ -359,21 +357,6 @@ std::optional<OutputSpec> FilmOutputOptions::read(const QCommandLineParser &pars
     if (!ok2 || !ok3 || spec.first < 0 || spec.last < -1)
         return fail(QStringLiteral("--first and --last take frame numbers (--last -1: the end)"));
     return spec;
-}
-
-} // namespace tincture::cli
-
-namespace tincture::cli {
-
-Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
-                                                           const QString &device, int workingSide)
-{
-    ml::ColorizerOptions options;
-    options.threads = threads;
-    options.device = device;
-    options.workingShortSide = workingSide;
-    return ml::Colorizer::load(model.isEmpty() ? ml::Colorizer::defaultModelPath() : model,
-                               options);
 }
 
 } // namespace tincture::cli

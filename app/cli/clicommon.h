@@ -20,10 +20,6 @@
 #include <string>
 #include <vector>
 
-namespace tincture::ml {
-class Colorizer;
-}
-
 namespace tincture::cli {
 
 // A command of an executable: its name, a line for the usage, and its entry point, which takes
@@ -41,11 +37,6 @@ struct Command
 // name that is not in `commands` (a message and an exit code); otherwise it is a usage error.
 int runProgram(const QString &program, const QString &about, const std::vector<Command> &commands,
                const std::function<std::optional<int>(const QString &)> &elsewhere = {});
-
-// Loads the keyframe model (the shipped one when model is empty), for the commands that run it
-// on stills (colorize-image, the lab's eval images).
-Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
-                                                           const QString &device, int workingSide);
 
 enum ExitCode { kExitOk = 0, kExitBadInput = 1, kExitUsage = 2, kExitCancelled = 3 };
 

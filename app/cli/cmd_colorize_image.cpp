@@ -6,7 +6,7 @@
 
 #include "media/imageio.h"
 #include "media/videosource.h"
-#include "ml/colorizer.h"
+#include "pipeline/keyframeservice.h"
 
 #include <QFileInfo>
 #include <QTextStream>
@@ -88,10 +88,9 @@ int runColorizeImage(const QStringList &args)
         if (!input)
             return reportError(input.error());
     }
-    auto colorizer = loadColorizer(parser.value(model), threadCount, dev, workingSide);
-    if (!colorizer)
-        return reportError(colorizer.error());
-    auto coloured = (*colorizer)->colorize(*input);
+    pipeline::KeyframeService keyframes(
+        pipeline::KeyframeModelOptions{parser.value(model), threadCount, dev, workingSide});
+    auto coloured = keyframes.propose(*input);
     if (!coloured)
         return reportError(coloured.error());
     if (auto written = writeImage(outPath, *coloured, existingPolicy(parser)); !written)

@@ -29,6 +29,19 @@ struct ImageScore
     QString name;
     double psnr = 0, greyPsnr = 0, colourfulness = 0, truthColourfulness = 0;
 };
+
+// The keyframe model as a bare session (the shipped one when model is empty).
+Result<std::shared_ptr<const ml::Colorizer>> loadColorizer(const QString &model, int threads,
+                                                           const QString &device, int workingSide)
+{
+    ml::ColorizerOptions options;
+    options.threads = threads;
+    options.device = device;
+    options.workingShortSide = workingSide;
+    return ml::Colorizer::load(model.isEmpty() ? ml::Colorizer::defaultModelPath() : model,
+                               options);
+}
+
 } // namespace
 
 int runEvalImages(const QStringList &args)

@@ -105,6 +105,8 @@ Result<std::shared_ptr<const ChromaRefiner>> ChromaRefiner::load(const QString &
         net->to(dev);
         ChromaRefinerInfo info;
         info.path = QFileInfo(files->manifestPath).absoluteFilePath();
+        info.name = m.name;
+        info.sha256 = m.sha256;
         info.width = m.baseWidth;
         info.depth = m.depth;
         info.tapSpacing = m.tapSpacing;

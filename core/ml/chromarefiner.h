@@ -16,7 +16,9 @@ namespace tincture::ml {
 
 struct ChromaRefinerInfo
 {
-    QString path; // the manifest that was loaded
+    QString path;   // the manifest that was loaded
+    QString name;   // e.g. "vpn-refiner"
+    QString sha256; // of the weights file (lower-case hex), checked when loaded
     int width = 0, depth = 0, tapSpacing = 0;
     int iterations = 0;
     QString trainedOn;

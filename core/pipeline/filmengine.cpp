@@ -156,6 +156,7 @@ private:
     KeyframeService &m_keyframes;
     Feedback &m_feedback;
     std::unique_ptr<VideoSource> m_film;
+    std::unique_ptr<PropagationMethod> m_method;
     std::optional<JobProgress> m_progress;
     FilmReport m_report;
     FrameIndex m_first = 0, m_last = -1;
@@ -166,8 +167,12 @@ private:
 Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::ResultCache *cache)
 {
     m_report.method = m_job.method.isEmpty() ? defaultPropagationMethodName() : m_job.method;
-    if (auto probe = createPropagationMethod(m_report.method); !probe)
-        return probe.error();
+    // The method is made first: an unknown name or a model that cannot be loaded fails the
+    // job before any work, and its parameters go into the provenance.
+    auto method = createPropagationMethod(m_report.method);
+    if (!method)
+        return method.error();
+    m_method = std::move(method).value();
     auto source = VideoSource::open(m_job.input, m_job.source);
     if (!source)
         return source.error();
@@ -278,6 +283,7 @@ Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::R
         work.provenance.first = work.shot.first;
         work.provenance.last = work.shot.last;
         work.provenance.method = m_report.method;
+        work.provenance.methodParameters = m_method->parameters();
         std::vector<std::pair<FrameIndex, const KeyframeSpec *>> keys;
         for (const KeyframeSpec *k : work.specs)
             keys.emplace_back(k->frame, k);
@@ -363,9 +369,6 @@ Result<void> Engine::colour(Target &target)
 {
     QElapsedTimer clock;
     clock.start();
-    auto method = createPropagationMethod(m_report.method);
-    if (!method)
-        return method.error();
     FrameReorderBuffer buffer;
     int64_t coloured = 0;
     for (ShotWork &work : m_work) {
@@ -387,7 +390,7 @@ Result<void> Engine::colour(Target &target)
                 m_progress->coloured(before + done);
         });
         inner.linkParent(&m_feedback);
-        if (Result<void> done = (*method)->propagate(grey, keys, sink, inner); !done)
+        if (Result<void> done = m_method->propagate(grey, keys, sink, inner); !done)
             return done.error();
         for (const QString &w : inner.warnings())
             m_feedback.warn(w);

@@ -20,6 +20,7 @@ struct KeyframeService::Impl
     bool tried = false;
     std::shared_ptr<const ml::Colorizer> model;
     std::optional<Error> error;
+    std::vector<std::pair<FrameIndex, std::shared_ptr<KeyframeSolver>>> warm; // oldest first
 };
 
 KeyframeService::KeyframeService(KeyframeModelOptions options) : d(std::make_unique<Impl>())
@@ -37,6 +38,7 @@ Result<void> KeyframeService::ensureModel()
         ml::ColorizerOptions options;
         options.threads = d->options.threads;
         options.device = d->options.device;
+        options.workingShortSide = d->options.workingShortSide;
         auto loaded = ml::Colorizer::load(
             d->options.path.isEmpty() ? ml::Colorizer::defaultModelPath() : d->options.path,
             options);
@@ -166,6 +168,40 @@ Result<PaintedKeyframe> KeyframeService::repaint(const QString &mediaPath, Frame
         !ok)
         return ok.error();
     return PaintedKeyframe{std::move(solved).value(), solver};
+}
+
+std::shared_ptr<KeyframeSolver> KeyframeService::warmSolver(FrameIndex frame) const
+{
+    std::lock_guard lock(d->mutex);
+    for (const auto &[f, solver] : d->warm)
+        if (f == frame)
+            return solver;
+    return {};
+}
+
+FrameIndex KeyframeService::keepWarm(FrameIndex frame, std::shared_ptr<KeyframeSolver> solver)
+{
+    std::lock_guard lock(d->mutex);
+    std::erase_if(d->warm, [frame](const auto &w) { return w.first == frame; });
+    FrameIndex dropped = -1;
+    if (int(d->warm.size()) >= kWarmSolvers) {
+        dropped = d->warm.front().first;
+        d->warm.erase(d->warm.begin());
+    }
+    d->warm.emplace_back(frame, std::move(solver));
+    return dropped;
+}
+
+void KeyframeService::dropWarm(FrameIndex frame)
+{
+    std::lock_guard lock(d->mutex);
+    std::erase_if(d->warm, [frame](const auto &w) { return w.first == frame; });
+}
+
+void KeyframeService::dropAllWarm()
+{
+    std::lock_guard lock(d->mutex);
+    d->warm.clear();
 }
 
 QString KeyframeService::strokesSha256(const QVector<project::PaintStroke> &strokes)

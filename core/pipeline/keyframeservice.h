@@ -3,7 +3,8 @@
 // repaint that solves strokes or hints over it, and the studio's cached keyframe colours. The
 // model is loaded once, on first use by whichever thread asks first, and shared by every job
 // (a loaded model is read-only: proposals may run concurrently); a model that cannot be
-// loaded gives the same error every time. The CLI's `colorize` (model keyframes, --hints),
+// loaded gives the same error every time. It also keeps the last repainted keyframes' solvers
+// warm. The CLI's `colorize` (model keyframes, --hints),
 // the film engine and the studio's keyframe jobs all go through it. Any thread.
 
 #include "foundation/feedback.h"
@@ -26,6 +27,7 @@ struct KeyframeModelOptions
     QString path;                            // a manifest; empty: the shipped model
     int threads = 0;                         // CPU threads for the model; 0: all cores
     QString device = QStringLiteral("auto"); // "auto", "cpu" or "cuda"
+    int workingShortSide = 0;                // the net's working short side; 0: the manifest's
 };
 
 // A repainted keyframe: its colour and the solver, kept warm for the next strokes.
@@ -71,6 +73,16 @@ public:
                                            std::shared_ptr<KeyframeSolver> solver,
                                            double priorWeight, const project::ResultCache &cache,
                                            Feedback &feedback);
+
+    // The warm solvers of the keyframes repainted last, so that the next stroke on one of them
+    // re-solves from its previous solution (at most kWarmSolvers: memory is per keyframe).
+    static constexpr int kWarmSolvers = 3;
+    std::shared_ptr<KeyframeSolver> warmSolver(FrameIndex frame) const;
+    // Keeps a keyframe's solver warm; returns the keyframe whose solver made room (the one
+    // kept longest), or -1.
+    FrameIndex keepWarm(FrameIndex frame, std::shared_ptr<KeyframeSolver> solver);
+    void dropWarm(FrameIndex frame); // its strokes' λ or picture changed
+    void dropAllWarm();
 
     // How a keyframe painted in the studio was made, for provenance: its strokes' hash, and the
     // model when its prior was the model's.

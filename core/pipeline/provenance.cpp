@@ -36,10 +36,13 @@ QJsonObject ShotProvenance::toJson() const
     QJsonArray keys;
     for (const KeyframeProvenance &k : keyframes)
         keys.append(keyframeJson(k));
-    return QJsonObject{{QStringLiteral("first"), double(first)},
-                       {QStringLiteral("last"), double(last)},
-                       {QStringLiteral("method"), method},
-                       {QStringLiteral("keyframes"), keys}};
+    QJsonObject o{{QStringLiteral("first"), double(first)},
+                  {QStringLiteral("last"), double(last)},
+                  {QStringLiteral("method"), method},
+                  {QStringLiteral("keyframes"), keys}};
+    if (!methodParameters.isEmpty())
+        o[QStringLiteral("method_parameters")] = methodParameters;
+    return o;
 }
 
 Result<ShotProvenance> ShotProvenance::fromJson(const QJsonObject &json)
@@ -51,6 +54,7 @@ Result<ShotProvenance> ShotProvenance::fromJson(const QJsonObject &json)
     shot.first = FrameIndex(json.value(QStringLiteral("first")).toDouble());
     shot.last = FrameIndex(json.value(QStringLiteral("last")).toDouble());
     shot.method = json.value(QStringLiteral("method")).toString();
+    shot.methodParameters = json.value(QStringLiteral("method_parameters")).toObject();
     for (const QJsonValue &v : json.value(QStringLiteral("keyframes")).toArray()) {
         const QJsonObject o = v.toObject();
         if (!o.value(QStringLiteral("frame")).isDouble())

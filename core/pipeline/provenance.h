@@ -45,7 +45,8 @@ struct ShotProvenance
 {
     FrameIndex first = 0; // inclusive
     FrameIndex last = 0;
-    QString method; // the propagation method's registry name
+    QString method;               // the propagation method's registry name
+    QJsonObject methodParameters; // its trained models (PropagationMethod::parameters())
     std::vector<KeyframeProvenance> keyframes;
     bool operator==(const ShotProvenance &) const = default;
 

@@ -14,6 +14,7 @@
 #include "foundation/result.h"
 #include "image/frame.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -54,6 +55,11 @@ class PropagationMethod
 public:
     virtual ~PropagationMethod() = default;
     virtual QString name() const = 0; // the registry name, e.g. "flow"
+
+    // What, besides the name and Tincture's version, determines the method's output: the
+    // trained models it loaded (name, sha256), for provenance records. Empty for the methods
+    // whose settings are fixed in the code.
+    virtual QJsonObject parameters() const { return {}; }
 
     // Colours all frames of `shot` from `keyframes` (at least one; indices unique and in range,
     // any order) and puts every frame 0 … frameCount() − 1 into `sink` exactly once (Rgb8).

@@ -69,6 +69,13 @@ public:
     }
 
     QString name() const override { return m_name; }
+    QJsonObject parameters() const override
+    {
+        const ml::ChromaRefinerInfo &info = m_refiner->info();
+        return QJsonObject{
+            {QStringLiteral("refiner"), QJsonObject{{QStringLiteral("name"), info.name},
+                                                    {QStringLiteral("sha256"), info.sha256}}}};
+    }
 
     Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
                            FrameSink &sink, Feedback &feedback) override

@@ -15,7 +15,6 @@
 namespace tincture::ui {
 
 namespace {
-constexpr int kKeptSolvers = 3; // keyframes whose solver stays warm (memory is per keyframe)
 
 QString keyName(FrameIndex frame)
 {
@@ -52,7 +51,7 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
     connect(project, &project::Project::keyframeChanged, this, [this](qint64 frame) {
         if (!m_project->keyframe(frame)) {
             m_live.remove(frame);
-            m_solvers.remove(frame);
+            m_service->dropWarm(frame);
             emit resultChanged(frame);
         } else if (!m_drawing) {
             resolve(frame);
@@ -63,7 +62,7 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
     });
     connect(project, &project::Project::parametersChanged, this, [this] {
         // λ is part of each solver: rebuild them, and re-solve the keyframe on screen.
-        m_solvers.clear();
+        m_service->dropAllWarm();
         if (m_frame >= 0 && m_project->keyframe(m_frame) && hasColour(m_frame))
             resolve(m_frame);
     });
@@ -74,7 +73,7 @@ KeyframeController::~KeyframeController() = default;
 
 void KeyframeController::clear()
 {
-    m_solvers.clear();
+    m_service->dropAllWarm();
     m_live.clear();
     m_drawing = false;
 }
@@ -87,7 +86,7 @@ QString KeyframeController::modelDescription() const
 void KeyframeController::reloadColour(FrameIndex frame)
 {
     m_live.remove(frame);
-    m_solvers.remove(frame);
+    m_service->dropWarm(frame);
     emit resultChanged(frame);
     emit stateChanged();
 }
@@ -157,7 +156,7 @@ void KeyframeController::resolve(FrameIndex frame)
     if (!k || (k->strokes.isEmpty() && !hasColour(frame)))
         return;
     const QVector<project::PaintStroke> strokes = k->strokes;
-    std::shared_ptr<pipeline::KeyframeSolver> solver = m_solvers.value(frame);
+    std::shared_ptr<pipeline::KeyframeSolver> solver = m_service->warmSolver(frame);
     const QString media = m_project->mediaPath();
     const project::ResultCache cache = m_document->cache();
     const double lambda = m_project->parameters().priorWeight;
@@ -185,12 +184,8 @@ void KeyframeController::resolve(FrameIndex frame)
 
 void KeyframeController::keep(FrameIndex frame, const Solved &solved)
 {
-    if (!m_solvers.contains(frame) && m_solvers.size() >= kKeptSolvers) {
-        const FrameIndex dropped = m_solvers.begin().key();
-        m_solvers.remove(dropped);
+    if (const FrameIndex dropped = m_service->keepWarm(frame, solved.solver); dropped >= 0)
         m_live.remove(dropped);
-    }
-    m_solvers.insert(frame, solved.solver);
     m_live.insert(frame, solved.image);
 }
 

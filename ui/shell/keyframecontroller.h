@@ -68,8 +68,8 @@ private:
         std::shared_ptr<pipeline::KeyframeSolver> solver;
     };
     void resolve(FrameIndex frame);
-    // Keeps a keyframe's warm solver and its result, dropping another keyframe's (both
-    // together) when kKeptSolvers are already kept.
+    // Keeps a keyframe's solver warm (in the service) and its result, dropping another
+    // keyframe's (both together) when the service makes room.
     void keep(FrameIndex frame, const Solved &solved);
     void onStrokeStarted(QPointF point);
     void onStrokeMoved(QPointF point);
@@ -82,7 +82,6 @@ private:
     ViewerWidget *m_viewer;
     PaintPanel *m_panel;
     std::shared_ptr<pipeline::KeyframeService> m_service;
-    QHash<FrameIndex, std::shared_ptr<pipeline::KeyframeSolver>> m_solvers;
     QHash<FrameIndex, QImage> m_live;
     FrameIndex m_frame = -1;
     project::PaintStroke m_stroke; // the stroke being drawn

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -129,6 +130,44 @@ private slots:
         QVERIFY(m->at(3).colourfulness > 0.0);
         Feedback nfb;
         QVERIFY(!measureFilm(test::samplePath(), 0, 10, cache, {}, nfb));
+    }
+
+    // A method built on a trained model records that model in the provenance: vpn's refiner,
+    // by the sha256 of its shipped manifest.
+    void provenanceNamesTheRefiner()
+    {
+        QTemporaryDir dir;
+        const FrameIndex first = 60, last = 63;
+        Result<Frame> truth = readFrame(referencePath(), first);
+        QVERIFY(truth);
+        const QString keyPath = dir.filePath(QStringLiteral("key.png"));
+        QVERIFY(writeImage(keyPath, *truth));
+        FilmJob req;
+        req.input = test::samplePath();
+        req.shots = {Shot{first, last}};
+        req.keyframes = {KeyframeSpec{first, keyPath, {}, {}}};
+        req.proposeMissing = false;
+        req.method = QStringLiteral("vpn");
+        Feedback fb;
+        KeyframeService service;
+        Result<FilmReport> r =
+            colorizeIntoCache(req, ResultCache(dir.filePath(QStringLiteral("c"))), service, fb);
+        QVERIFY2(r, r ? "" : qPrintable(describe(r.error())));
+        QFile manifest(test::sourceDir() + QStringLiteral("/models/refiner.json"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const QString sha = QJsonDocument::fromJson(manifest.readAll())
+                                .object()[QStringLiteral("sha256")]
+                                .toString();
+        QVERIFY(!sha.isEmpty());
+        QCOMPARE(r->provenance.shots.size(), size_t(1));
+        const QJsonObject refiner =
+            r->provenance.shots.front().methodParameters[QStringLiteral("refiner")].toObject();
+        QCOMPARE(refiner[QStringLiteral("sha256")].toString(), sha);
+        QVERIFY(!refiner[QStringLiteral("name")].toString().isEmpty());
+        // Round trip through JSON.
+        auto back = ShotProvenance::fromJson(r->provenance.shots.front().toJson());
+        QVERIFY(back);
+        QCOMPARE(*back, r->provenance.shots.front());
     }
 
     void propagateNeedsAKeyframe()
