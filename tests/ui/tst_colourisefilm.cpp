@@ -16,6 +16,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -126,6 +127,21 @@ private slots:
         QVERIFY(studioProvenance && cliProvenance);
         QCOMPARE(studioProvenance->shots.size(), size_t(3));
         QVERIFY(studioProvenance->shots == cliProvenance->shots);
+
+        // `tincture-cli info` reads the studio export's provenance back, and it is what the
+        // project keeps for each shot.
+        const auto info = test::runCli({QStringLiteral("info"), spec.path});
+        QCOMPARE(info.exitCode, 0);
+        auto fromInfo = pipeline::Provenance::fromJson(QJsonDocument::fromJson(info.out.toUtf8())
+                                                           .object()[QStringLiteral("provenance")]
+                                                           .toObject());
+        QVERIFY(fromInfo);
+        QCOMPARE(fromInfo->shots.size(), size_t(3));
+        for (int i = 0; i < 3; ++i) {
+            auto kept = pipeline::ShotProvenance::fromJson(p->shots()[i].provenance);
+            QVERIFY(kept);
+            QVERIFY(*kept == fromInfo->shots[size_t(i)]);
+        }
     }
 };
 
