@@ -19,6 +19,7 @@ struct FilmWriter::Impl
     VideoCodec codec = VideoCodec::H264;
     std::unique_ptr<VideoEncoder> encoder;
     std::optional<AtomicOutput> sidecar;
+    QString staleSidecar; // a sidecar of the film being replaced: removed with it
     bool done = false;
 };
 
@@ -61,9 +62,20 @@ Result<std::unique_ptr<FilmWriter>> FilmWriter::open(const OutputSpec &spec,
         !ok)
         return ok.error();
 
+    // The sidecar belongs to the film under the output name: without provenance, one already
+    // there is refused like the film (it would describe this output) or goes with the film
+    // it describes when that is replaced.
+    const QString sidecarPath = provenanceSidecarPath(spec.path);
+    if (provenance.isEmpty() && pathIsTaken(sidecarPath)) {
+        if (spec.existing == Existing::Refuse)
+            return makeError(
+                ErrorCode::OutputExists,
+                QStringLiteral("%1: already exists and would be replaced").arg(sidecarPath));
+        d->staleSidecar = sidecarPath;
+    }
     if (!provenance.isEmpty()) {
-        Result<AtomicOutput> sidecar = AtomicOutput::begin(provenanceSidecarPath(spec.path),
-                                                           AtomicOutput::Kind::File, spec.existing);
+        Result<AtomicOutput> sidecar =
+            AtomicOutput::begin(sidecarPath, AtomicOutput::Kind::File, spec.existing);
         if (!sidecar)
             return sidecar.error();
         QFile file(sidecar->tempPath());
@@ -140,6 +152,8 @@ Result<TranscodeReport> FilmWriter::finish()
     report.audioStreams = d->encoder->audioStreamsWritten();
     report.codec = d->codec;
     report.notes = d->encoder->notes();
+    if (!d->staleSidecar.isEmpty())
+        QFile::remove(d->staleSidecar);
     if (d->sidecar)
         if (Result<void> ok = d->sidecar->commit(); !ok)
             return makeError(ErrorCode::WriteFailed,

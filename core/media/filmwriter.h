@@ -7,7 +7,8 @@
 // open() checks everything that can be checked before work starts (the output is no input and
 // replaces nothing unasked, the format, the range, the free space) and creates the encoder.
 // Frames are written in order, first … last; finish() renames the film and then the sidecar
-// into place. A writer destroyed or aborted before finish() leaves nothing behind.
+// into place (a film written without provenance removes the sidecar of the film it replaces).
+// A writer destroyed or aborted before finish() leaves nothing behind.
 // One thread at a time.
 
 #include "foundation/feedback.h"

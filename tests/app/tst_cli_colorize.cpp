@@ -263,6 +263,21 @@ private slots:
             QJsonDocument::fromJson((*result)->info().provenance).object();
         QCOMPARE(provenance[QStringLiteral("first")].toInt(), 50);
         QCOMPARE(provenance[QStringLiteral("shots")].toArray().size(), 2);
+
+        // A film without provenance does not inherit the sidecar of the film it replaces, and
+        // is refused while that sidecar is there without -y.
+        const QString sidecar = out + QStringLiteral(".provenance.json");
+        QVERIFY(QFile::remove(out));
+        r = runCli({QStringLiteral("transcode"), test::samplePath(), QStringLiteral("-o"), out,
+                    QStringLiteral("--last"), QStringLiteral("9"), QStringLiteral("--quiet")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(sidecar), qPrintable(r.err));
+        r = runCli({QStringLiteral("transcode"), test::samplePath(), QStringLiteral("-o"), out,
+                    QStringLiteral("--last"), QStringLiteral("9"), QStringLiteral("--quiet"),
+                    QStringLiteral("-y")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(QFileInfo::exists(out));
+        QVERIFY(!QFileInfo::exists(sidecar));
     }
 
     void colorizeBadInputLeavesNothing()
