@@ -300,6 +300,14 @@ private slots:
         d.setOutput(dir.filePath(QStringLiteral("other.mp4")));
         QCOMPARE(d.choice().existing, Existing::Refuse);
         QCOMPARE(test::fileBytes(earlier), QByteArray("an earlier export"));
+        // A provenance sidecar left under the new name is asked about like the film.
+        QVERIFY(
+            test::writeFileBytes(dir.filePath(QStringLiteral("other.mp4.provenance.json")), "{}"));
+        seen.clear();
+        answerMessageBox(QMessageBox::No, &seen);
+        d.accept();
+        QCOMPARE(seen, QStringLiteral("confirmReplace"));
+        QCOMPARE(d.choice().existing, Existing::Refuse);
     }
 
     void exportDialogRefusesTheFootage()

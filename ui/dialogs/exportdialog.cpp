@@ -90,9 +90,14 @@ void ExportDialog::accept()
     if (c.path.isEmpty())
         return;
     Result<void> ok = checkOutput(c.path, m_protected, Existing::Refuse);
+    // The export's provenance sidecar is part of it: one left under its name is replaced too.
+    const QString sidecar = provenanceSidecarPath(c.path);
+    if (ok && pathIsTaken(sidecar))
+        ok = makeError(ErrorCode::OutputExists, sidecar);
     if (!ok && ok.error().code == ErrorCode::OutputExists) {
+        const QString taken = pathIsTaken(c.path) ? c.path : sidecar;
         QMessageBox ask(QMessageBox::Warning, tr("Replace File?"),
-                        tr("“%1” already exists.").arg(c.path), QMessageBox::Yes | QMessageBox::No,
+                        tr("“%1” already exists.").arg(taken), QMessageBox::Yes | QMessageBox::No,
                         this);
         ask.setObjectName(QStringLiteral("confirmReplace"));
         ask.setInformativeText(tr("Replacing it loses what it holds now. Replace it?"));
