@@ -305,6 +305,10 @@ Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::R
                      {cache->keyframeModelPath(frame), cache->keyframeResultPath(frame)})
                     if (Result<void> ok = writeImage(path, *colour, Existing::Replace); !ok)
                         return ok.error();
+                if (Result<void> ok =
+                        KeyframeService::recordPriorModel(*cache, frame, provenance.model);
+                    !ok)
+                    return ok.error();
             }
             if (Result<void> ok = m_keyStore.put(slot, *colour); !ok)
                 return ok.error();

@@ -1,12 +1,15 @@
 #include "pipeline/keyframeservice.h"
 
 #include "colour/scribble.h"
+#include "foundation/atomicoutput.h"
 #include "media/imageio.h"
 #include "media/videosource.h"
 #include "ml/colorizer.h"
 #include "project/strokeraster.h"
 
 #include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFile>
 
 #include <mutex>
@@ -130,6 +133,8 @@ Result<PaintedKeyframe> KeyframeService::colourise(const QString &mediaPath, Fra
     cache.ensureExists();
     if (Result<void> ok = writeImage(cache.keyframeModelPath(frame), prior, Existing::Replace); !ok)
         return ok.error();
+    if (Result<void> ok = recordPriorModel(cache, frame, modelIdentity()); !ok)
+        return ok.error();
     auto solver = std::make_shared<KeyframeSolver>(grey, prior, priorWeight);
     Result<Frame> solved =
         solver->solve(project::rasteriseStrokes(strokes, grey.width(), grey.height()), feedback);
@@ -220,18 +225,49 @@ QString KeyframeService::strokesSha256(const QVector<project::PaintStroke> &stro
     return QString::fromLatin1(hash.result().toHex());
 }
 
-KeyframeProvenance KeyframeService::describeStudioKeyframe(
-    FrameIndex frame, const QVector<project::PaintStroke> &strokes, double priorWeight) const
+Result<void> KeyframeService::recordPriorModel(const project::ResultCache &cache, FrameIndex frame,
+                                               const ModelIdentity &model)
+{
+    const QString path = cache.keyframeModelInfoPath(frame);
+    Result<AtomicOutput> out =
+        AtomicOutput::begin(path, AtomicOutput::Kind::File, Existing::Replace);
+    if (!out)
+        return out.error();
+    const QByteArray bytes =
+        QJsonDocument(model.name.isEmpty() ? QJsonObject{}
+                                           : QJsonObject{{QStringLiteral("name"), model.name},
+                                                         {QStringLiteral("sha256"), model.sha256}})
+            .toJson(QJsonDocument::Compact);
+    QFile file(out->tempPath());
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
+        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
+                         file.errorString());
+    file.close();
+    return out->commit();
+}
+
+KeyframeProvenance
+KeyframeService::describeStudioKeyframe(FrameIndex frame,
+                                        const QVector<project::PaintStroke> &strokes,
+                                        double priorWeight, const project::ResultCache &cache)
 {
     KeyframeProvenance k;
     k.frame = frame;
-    k.model = modelIdentity();
-    if (strokes.isEmpty()) {
-        k.source = k.model.name.isEmpty() ? QStringLiteral("grey") : QStringLiteral("model");
-    } else {
+    QFile info(cache.keyframeModelInfoPath(frame));
+    const bool recorded = info.open(QIODevice::ReadOnly);
+    if (recorded) {
+        const QJsonObject o = QJsonDocument::fromJson(info.readAll()).object();
+        k.model = ModelIdentity{o.value(QStringLiteral("name")).toString(),
+                                o.value(QStringLiteral("sha256")).toString()};
+    }
+    if (!strokes.isEmpty()) {
         k.source = QStringLiteral("strokes");
         k.strokesSha256 = strokesSha256(strokes);
         k.priorWeight = priorWeight;
+    } else if (!recorded) {
+        k.source = QStringLiteral("unrecorded");
+    } else {
+        k.source = k.model.name.isEmpty() ? QStringLiteral("grey") : QStringLiteral("model");
     }
     return k;
 }

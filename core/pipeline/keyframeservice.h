@@ -85,10 +85,16 @@ public:
     void dropAllWarm();
 
     // How a keyframe painted in the studio was made, for provenance: its strokes' hash, and the
-    // model when its prior was the model's.
-    KeyframeProvenance describeStudioKeyframe(FrameIndex frame,
-                                              const QVector<project::PaintStroke> &strokes,
-                                              double priorWeight) const;
+    // model that made its prior as recorded in the cache when the prior was made (source
+    // "grey" when there was no model; "unrecorded" when a cache from an older Tincture does not
+    // say).
+    static KeyframeProvenance describeStudioKeyframe(FrameIndex frame,
+                                                     const QVector<project::PaintStroke> &strokes,
+                                                     double priorWeight,
+                                                     const project::ResultCache &cache);
+    // Records in the cache which model made a keyframe's prior (empty identity: none).
+    static Result<void> recordPriorModel(const project::ResultCache &cache, FrameIndex frame,
+                                         const ModelIdentity &model);
     static QString strokesSha256(const QVector<project::PaintStroke> &strokes);
 
 private:

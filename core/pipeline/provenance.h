@@ -32,7 +32,8 @@ struct KeyframeProvenance
     // "model" (the keyframe model's proposal), "image" (a colour image given as is),
     // "hints" (scribbles from an RGBA image, solved over the model's proposal), "strokes" (the
     // studio's brush strokes, solved over the model's proposal), "grey" (no model was there,
-    // no stroke painted).
+    // no stroke painted), "unrecorded" (a studio keyframe whose prior's model a cache from an
+    // older Tincture does not record).
     QString source;
     ModelIdentity model;    // empty for "image"
     QString colourSha256;   // of the keyframe's pixels (pixelSha256)

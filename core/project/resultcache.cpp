@@ -34,6 +34,11 @@ QString ResultCache::keyframeResultPath(FrameIndex frame) const
     return QStringLiteral("%1/key_%2_colour.png").arg(m_dir).arg(frame, 6, 10, QLatin1Char('0'));
 }
 
+QString ResultCache::keyframeModelInfoPath(FrameIndex frame) const
+{
+    return QStringLiteral("%1/key_%2_model.json").arg(m_dir).arg(frame, 6, 10, QLatin1Char('0'));
+}
+
 bool ResultCache::hasFrame(FrameIndex frame) const
 {
     return isValid() && QFile::exists(framePath(frame));

@@ -26,6 +26,8 @@ public:
     QString framePath(FrameIndex frame) const;          // propagated colour
     QString keyframeModelPath(FrameIndex frame) const;  // the model's proposal (the prior)
     QString keyframeResultPath(FrameIndex frame) const; // the solved keyframe colour
+    // Which model made the proposal (JSON: name and sha256; {} when there was none).
+    QString keyframeModelInfoPath(FrameIndex frame) const;
     bool hasFrame(FrameIndex frame) const;
     void removeFrames(FrameIndex first, FrameIndex last) const;
 

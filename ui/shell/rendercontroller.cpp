@@ -105,8 +105,8 @@ jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const 
             // An accepted keyframe without a colour yet is proposed by the model in the job.
             if (m_keyframes->hasColour(k.frame)) {
                 spec.image = m_keyframes->keyframeColourPath(k.frame);
-                spec.described =
-                    m_keyframes->service()->describeStudioKeyframe(k.frame, k.strokes, lambda);
+                spec.described = pipeline::KeyframeService::describeStudioKeyframe(
+                    k.frame, k.strokes, lambda, m_document->cache());
             }
             job.keyframes.push_back(spec);
         }

@@ -170,6 +170,41 @@ private slots:
         QCOMPARE(*back, r->provenance.shots.front());
     }
 
+    // A studio keyframe's provenance names the model that made its prior, as the cache recorded
+    // it when the prior was made: the shipped model, none (grey), or not recorded.
+    void studioKeyframesRecordTheirModel()
+    {
+        QTemporaryDir dir;
+        const ResultCache cache(dir.filePath(QStringLiteral("cache")));
+        const FrameIndex frame = 30;
+        QCOMPARE(KeyframeService::describeStudioKeyframe(frame, {}, 0.01, cache).source,
+                 QStringLiteral("unrecorded"));
+
+        KeyframeService noModel(KeyframeModelOptions{QStringLiteral("/nonexistent.json"), 0, {}});
+        Feedback fb;
+        QVERIFY(noModel.colourise(test::samplePath(), frame, {}, 0.01, cache, fb));
+        QCOMPARE(KeyframeService::describeStudioKeyframe(frame, {}, 0.01, cache).source,
+                 QStringLiteral("grey"));
+
+        KeyframeService shipped;
+        Feedback fb2;
+        QVERIFY(shipped.colourise(test::samplePath(), frame, {}, 0.01, cache, fb2));
+        const KeyframeProvenance model =
+            KeyframeService::describeStudioKeyframe(frame, {}, 0.01, cache);
+        QCOMPARE(model.source, QStringLiteral("model"));
+        QCOMPARE(model.model, shipped.modelIdentity());
+        QCOMPARE(model.model.sha256.size(), 64);
+
+        project::PaintStroke stroke;
+        stroke.points = {QPointF(10, 10), QPointF(40, 20)};
+        const KeyframeProvenance painted =
+            KeyframeService::describeStudioKeyframe(frame, {stroke}, 0.01, cache);
+        QCOMPARE(painted.source, QStringLiteral("strokes"));
+        QCOMPARE(painted.model, shipped.modelIdentity());
+        QCOMPARE(painted.strokesSha256, KeyframeService::strokesSha256({stroke}));
+        QCOMPARE(painted.priorWeight, 0.01);
+    }
+
     void propagateNeedsAKeyframe()
     {
         QTemporaryDir dir;
