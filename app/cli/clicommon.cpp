@@ -189,19 +189,6 @@ Feedback::ProgressCallback ProgressBar::callback()
 
 namespace tincture::cli {
 
-Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes, Existing existing)
-{
-    auto out = AtomicOutput::begin(path, AtomicOutput::Kind::File, existing);
-    if (!out)
-        return out.error();
-    QFile file(out->tempPath());
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
-        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
-                         file.errorString());
-    file.close();
-    return out->commit();
-}
-
 bool packedIsCurrent(const QString &path, const QByteArray &stamp)
 {
     QFile sidecar(path + QStringLiteral(".source"));

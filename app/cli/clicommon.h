@@ -136,9 +136,6 @@ private:
 // an error naming a checkpoint that does not exist.
 Result<std::string> checkpointPath(const QString &value);
 
-// Writes bytes to path through a temporary file and a rename (WriteFailed names the file).
-Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes, Existing existing);
-
 // A progress bar on stderr: percent, items per second, ETA. Silent when quiet.
 class ProgressBar
 {

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QMutex>
 #include <QRandomGenerator>
@@ -293,6 +294,19 @@ Result<void> AtomicOutput::commit()
     }
     m_active = false;
     return {};
+}
+
+Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes, Existing existing)
+{
+    Result<AtomicOutput> out = AtomicOutput::begin(path, AtomicOutput::Kind::File, existing);
+    if (!out)
+        return out.error();
+    QFile file(out->tempPath());
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
+        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
+                         file.errorString());
+    file.close();
+    return out->commit();
 }
 
 } // namespace tincture

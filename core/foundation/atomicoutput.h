@@ -26,6 +26,10 @@ bool pathIsTaken(const QString &path);
 // Whether the path is a folder with nothing in it (replacing it loses nothing).
 bool isEmptyFolder(const QString &path);
 
+// Writes bytes to path through AtomicOutput: the whole file appears, or nothing (WriteFailed
+// names the file).
+Result<void> writeFileAtomically(const QString &path, const QByteArray &bytes, Existing existing);
+
 class AtomicOutput
 {
 public:

@@ -1,10 +1,8 @@
 #include "media/filmwriter.h"
 
-#include "foundation/outputguard.h"
-
 #include <QFile>
 
-#include <optional>
+#include <tuple>
 
 namespace tincture {
 
@@ -18,8 +16,8 @@ struct FilmWriter::Impl
     int64_t ptsOffset = 0;
     VideoCodec codec = VideoCodec::H264;
     std::unique_ptr<VideoEncoder> encoder;
-    std::optional<AtomicOutput> sidecar;
-    QString staleSidecar; // a sidecar of the film being replaced: removed with it
+    QByteArray provenance; // written to the sidecar once the film is in place
+    Existing existing = Existing::Refuse;
     bool done = false;
 };
 
@@ -36,56 +34,26 @@ Result<std::unique_ptr<FilmWriter>> FilmWriter::open(const OutputSpec &spec,
                                                      const QByteArray &provenance)
 {
     const MediaInfo &info = source.info();
-    if (Result<void> ok =
-            checkOutput(spec.path, QStringList{info.path} + protectedInputs, spec.existing);
-        !ok)
+    if (Result<void> ok = checkFilmOutput(spec, QStringList{info.path} + protectedInputs); !ok)
         return ok.error();
     Result<VideoCodec> codec = outputCodec(spec);
     if (!codec)
         return codec.error();
+    Result<std::pair<FrameIndex, FrameIndex>> range = outputRange(spec, info.frames, info.path);
+    if (!range)
+        return range.error();
     auto d = std::make_unique<Impl>();
     d->output = spec.path;
     d->source = &source;
     d->codec = *codec;
-    d->first = std::max<FrameIndex>(0, spec.first);
-    d->last = spec.last < 0 ? info.frames - 1 : std::min(spec.last, info.frames - 1);
-    if (d->first > d->last)
-        return makeError(ErrorCode::OutOfRange,
-                         QStringLiteral("%1: the range %2–%3 holds no frames (the film has %4)")
-                             .arg(info.path)
-                             .arg(spec.first)
-                             .arg(spec.last)
-                             .arg(info.frames));
+    std::tie(d->first, d->last) = *range;
     d->next = d->first;
+    d->provenance = provenance;
+    d->existing = spec.existing;
     if (Result<void> ok =
             checkOutputSpace(spec.path, *codec, info.width, info.height, d->last - d->first + 1);
         !ok)
         return ok.error();
-
-    // The sidecar belongs to the film under the output name: without provenance, one already
-    // there is refused like the film (it would describe this output) or goes with the film
-    // it describes when that is replaced.
-    const QString sidecarPath = provenanceSidecarPath(spec.path);
-    if (provenance.isEmpty() && pathIsTaken(sidecarPath)) {
-        if (spec.existing == Existing::Refuse)
-            return makeError(
-                ErrorCode::OutputExists,
-                QStringLiteral("%1: already exists and would be replaced").arg(sidecarPath));
-        d->staleSidecar = sidecarPath;
-    }
-    if (!provenance.isEmpty()) {
-        Result<AtomicOutput> sidecar =
-            AtomicOutput::begin(sidecarPath, AtomicOutput::Kind::File, spec.existing);
-        if (!sidecar)
-            return sidecar.error();
-        QFile file(sidecar->tempPath());
-        if (!file.open(QIODevice::WriteOnly) || file.write(provenance) != provenance.size() ||
-            !file.flush())
-            return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("%1: cannot write").arg(sidecar->targetPath()),
-                             file.errorString());
-        d->sidecar = std::move(*sidecar);
-    }
 
     EncodeSettings settings = encodeSettingsFor(spec, *codec, info);
     settings.sourceStartSeconds = source.frameTimeSeconds(d->first);
@@ -142,23 +110,25 @@ Result<TranscodeReport> FilmWriter::finish()
                                                   .arg(d->last));
     }
     d->done = true;
-    if (Result<void> ok = d->encoder->finish(); !ok) {
-        if (d->sidecar)
-            d->sidecar->discard();
+    if (Result<void> ok = d->encoder->finish(); !ok)
         return ok.error();
-    }
     TranscodeReport report;
     report.frames = d->last - d->first + 1;
     report.audioStreams = d->encoder->audioStreamsWritten();
     report.codec = d->codec;
     report.notes = d->encoder->notes();
-    if (!d->staleSidecar.isEmpty())
-        QFile::remove(d->staleSidecar);
-    if (d->sidecar)
-        if (Result<void> ok = d->sidecar->commit(); !ok)
-            return makeError(ErrorCode::WriteFailed,
-                             QStringLiteral("%1 was written, but not its provenance sidecar: %2")
-                                 .arg(d->output, ok.error().message));
+    // The sidecar belongs to the film under the output name: a film written without
+    // provenance takes away the sidecar of the film it replaced (checkFilmOutput refused it
+    // without consent).
+    const QString sidecar = provenanceSidecarPath(d->output);
+    if (d->provenance.isEmpty()) {
+        if (d->existing == Existing::Replace)
+            QFile::remove(sidecar);
+    } else if (Result<void> ok = writeFileAtomically(sidecar, d->provenance, d->existing); !ok) {
+        return makeError(ErrorCode::WriteFailed,
+                         QStringLiteral("%1 was written, but not its provenance sidecar: %2")
+                             .arg(d->output, ok.error().message));
+    }
     return report;
 }
 
@@ -169,8 +139,6 @@ void FilmWriter::abort()
     d->done = true;
     if (d->encoder)
         d->encoder->abort();
-    if (d->sidecar)
-        d->sidecar->discard();
 }
 
 } // namespace tincture

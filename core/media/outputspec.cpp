@@ -1,5 +1,7 @@
 #include "media/outputspec.h"
 
+#include "foundation/outputguard.h"
+
 #include <QFile>
 #include <QFileInfo>
 
@@ -43,6 +45,33 @@ QString provenanceSidecarPath(const QString &output)
     while (base.size() > 1 && base.endsWith(QLatin1Char('/')))
         base.chop(1);
     return base + QStringLiteral(".provenance.json");
+}
+
+Result<void> checkFilmOutput(const OutputSpec &spec, const QStringList &inputs)
+{
+    if (Result<void> ok = checkOutput(spec.path, inputs, spec.existing); !ok)
+        return ok;
+    const QString sidecar = provenanceSidecarPath(spec.path);
+    if (spec.existing == Existing::Refuse && pathIsTaken(sidecar))
+        return makeError(ErrorCode::OutputExists,
+                         QStringLiteral("%1: already exists and would be replaced").arg(sidecar));
+    return {};
+}
+
+Result<std::pair<FrameIndex, FrameIndex>> outputRange(const OutputSpec &spec, int64_t frames,
+                                                      const QString &film)
+{
+    const FrameIndex first = std::max<FrameIndex>(0, spec.first);
+    const FrameIndex last =
+        spec.last < 0 ? frames - 1 : std::min<FrameIndex>(spec.last, frames - 1);
+    if (first > last)
+        return makeError(ErrorCode::OutOfRange,
+                         QStringLiteral("%1: the range %2–%3 holds no frames (the film has %4)")
+                             .arg(film)
+                             .arg(spec.first)
+                             .arg(spec.last)
+                             .arg(frames));
+    return std::pair{first, last};
 }
 
 int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t frames)

@@ -10,8 +10,10 @@
 #include "media/videoencoder.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
+#include <utility>
 
 namespace tincture {
 
@@ -38,6 +40,15 @@ EncodeSettings encodeSettingsFor(const OutputSpec &spec, VideoCodec codec, const
 // Where an export's provenance sidecar goes: beside the output ("film.mp4.provenance.json";
 // for an image sequence's folder "frames.provenance.json").
 QString provenanceSidecarPath(const QString &output);
+
+// Refuses, before any work, an output that is one of `inputs` (checkOutput), or that exists,
+// or whose sidecar exists (it would describe this film), unless spec.existing is Replace.
+Result<void> checkFilmOutput(const OutputSpec &spec, const QStringList &inputs);
+
+// The spec's range in a film of `frames` frames (last −1: to the end; clamped to the film),
+// or OutOfRange naming `film` when it holds no frame.
+Result<std::pair<FrameIndex, FrameIndex>> outputRange(const OutputSpec &spec, int64_t frames,
+                                                      const QString &film);
 
 // A low estimate of what `frames` frames of width × height take in `codec` (bytes per pixel
 // measured on smooth footage, which compresses best: H.264 at CRF 16 0.01, FFV1 0.7, ProRes

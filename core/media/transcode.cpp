@@ -1,16 +1,12 @@
 #include "media/transcode.h"
 
-#include "foundation/outputguard.h"
-
 namespace tincture {
 
 Result<TranscodeReport> transcode(const TranscodeRequest &request, Feedback &feedback)
 {
     // Before the source is opened (and indexed): an output that would replace the input or an
     // existing file is refused at once.
-    if (Result<void> ok =
-            checkOutput(request.output.path, {request.input}, request.output.existing);
-        !ok)
+    if (Result<void> ok = checkFilmOutput(request.output, {request.input}); !ok)
         return ok.error();
     // Frames stream through once, in order: a decoded-frame cache would only hold memory.
     SourceOptions sourceOptions = request.source;

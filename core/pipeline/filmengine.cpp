@@ -1,6 +1,5 @@
 #include "pipeline/filmengine.h"
 
-#include "foundation/outputguard.h"
 #include "media/imageio.h"
 #include "pipeline/reorderbuffer.h"
 #include "propagation/propagationmethod.h"
@@ -12,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 using namespace tincture::propagation;
 
@@ -140,7 +140,8 @@ public:
     }
 
     // Up to the keyframes: everything that can fail before the output is opened.
-    Result<void> prepare(FrameIndex first, FrameIndex last, const project::ResultCache *cache);
+    // `range`: the frames to colour (its first and last only).
+    Result<void> prepare(const OutputSpec &range, const project::ResultCache *cache);
     Result<void> colour(Target &target);
 
     VideoSource &film() { return *m_film; }
@@ -164,7 +165,7 @@ private:
     FrameReorderBuffer m_keyStore; // the keyframes, made before the output opens
 };
 
-Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::ResultCache *cache)
+Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache *cache)
 {
     m_report.method = m_job.method.isEmpty() ? defaultPropagationMethodName() : m_job.method;
     // The method is made first: an unknown name or a model that cannot be loaded fails the
@@ -178,15 +179,10 @@ Result<void> Engine::prepare(FrameIndex first, FrameIndex last, const project::R
         return source.error();
     m_film = std::move(*source);
     const int64_t frameCount = m_film->frameCount();
-    m_first = std::max<FrameIndex>(0, first);
-    m_last = last < 0 ? frameCount - 1 : std::min<FrameIndex>(last, frameCount - 1);
-    if (m_first > m_last)
-        return makeError(ErrorCode::OutOfRange,
-                         QStringLiteral("%1: the range %2–%3 holds no frames (the film has %4)")
-                             .arg(m_job.input)
-                             .arg(first)
-                             .arg(last)
-                             .arg(frameCount));
+    Result<std::pair<FrameIndex, FrameIndex>> frames = outputRange(range, frameCount, m_job.input);
+    if (!frames)
+        return frames.error();
+    std::tie(m_first, m_last) = *frames;
     m_progress.emplace(m_feedback, frameCount);
 
     std::map<FrameIndex, const KeyframeSpec *> given;
@@ -442,16 +438,10 @@ Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
 {
     const QStringList inputs = jobInputs(job);
     // Checked before any work, and again when the writer creates the output.
-    if (Result<void> ok =
-            checkOutput(output.path, QStringList{job.input} + inputs, output.existing);
-        !ok)
+    if (Result<void> ok = checkFilmOutput(output, QStringList{job.input} + inputs); !ok)
         return ok.error();
-    const QString sidecar = provenanceSidecarPath(output.path);
-    if (output.existing == Existing::Refuse && pathIsTaken(sidecar))
-        return makeError(ErrorCode::OutputExists,
-                         QStringLiteral("%1: already exists and would be replaced").arg(sidecar));
     Engine engine(job, keyframes, feedback);
-    if (Result<void> ok = engine.prepare(output.first, output.last, nullptr); !ok)
+    if (Result<void> ok = engine.prepare(output, nullptr); !ok)
         return ok.error();
     OutputSpec spec = output;
     spec.first = engine.first();
@@ -484,7 +474,10 @@ Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCa
         return makeError(ErrorCode::WriteFailed,
                          QStringLiteral("cannot create the cache folder %1").arg(cache.dir()));
     Engine engine(job, keyframes, feedback);
-    if (Result<void> ok = engine.prepare(job.first, job.last, &cache); !ok)
+    OutputSpec range;
+    range.first = job.first;
+    range.last = job.last;
+    if (Result<void> ok = engine.prepare(range, &cache); !ok)
         return ok.error();
     CacheTarget target(cache);
     if (Result<void> ok = engine.colour(target); !ok)
@@ -495,8 +488,7 @@ Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCa
 Result<TranscodeReport> exportFromCache(const CacheExport &request, Feedback &feedback)
 {
     const QStringList inputs = request.protectedInputs + QStringList{request.cache.dir()};
-    if (Result<void> ok = checkOutput(request.output.path, QStringList{request.mediaPath} + inputs,
-                                      request.output.existing);
+    if (Result<void> ok = checkFilmOutput(request.output, QStringList{request.mediaPath} + inputs);
         !ok)
         return ok.error();
     // Frames are read once, in order, and only those not coloured yet.
@@ -505,13 +497,14 @@ Result<TranscodeReport> exportFromCache(const CacheExport &request, Feedback &fe
     Result<std::unique_ptr<VideoSource>> source = VideoSource::open(request.mediaPath, options);
     if (!source)
         return source.error();
-    // The range as the writer clamps it, recorded with the shots' provenance.
+    // The range as the writer takes it, recorded with the shots' provenance.
+    Result<std::pair<FrameIndex, FrameIndex>> range =
+        outputRange(request.output, (*source)->frameCount(), request.mediaPath);
+    if (!range)
+        return range.error();
     Provenance provenance = request.provenance;
     provenance.source = QFileInfo(request.mediaPath).fileName();
-    provenance.first = std::max<FrameIndex>(0, request.output.first);
-    provenance.last = request.output.last < 0 || request.output.last >= (*source)->frameCount()
-                          ? (*source)->frameCount() - 1
-                          : request.output.last;
+    std::tie(provenance.first, provenance.last) = *range;
     Result<std::unique_ptr<FilmWriter>> opened =
         FilmWriter::open(request.output, **source, inputs, provenance.toBytes());
     if (!opened)
@@ -525,8 +518,9 @@ Result<TranscodeReport> exportFromCache(const CacheExport &request, Feedback &fe
             return Error::cancelled();
         }
         const QString path = request.cache.framePath(f);
-        Result<Frame> frame = QFile::exists(path) ? readImage(path) : (*source)->frame(f);
-        if (!QFile::exists(path))
+        const bool coloured = QFile::exists(path);
+        Result<Frame> frame = coloured ? readImage(path) : (*source)->frame(f);
+        if (!coloured)
             ++greyFrames;
         else if (frame && (frame->width() != info.width || frame->height() != info.height))
             frame = makeError(ErrorCode::SizeMismatch,

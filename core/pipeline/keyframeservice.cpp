@@ -3,8 +3,8 @@
 #include "colour/scribble.h"
 #include "foundation/atomicoutput.h"
 #include "media/imageio.h"
-#include "media/videosource.h"
 #include "ml/colorizer.h"
+#include "pipeline/filmops.h"
 #include "project/strokeraster.h"
 
 #include <QCryptographicHash>
@@ -98,25 +98,13 @@ Result<Frame> KeyframeService::solveHints(const Frame &frame, const Frame &hints
     return colour::colouriseScribbles(input, params, feedback);
 }
 
-namespace {
-
-Result<Frame> readFilmFrame(const QString &mediaPath, FrameIndex frame)
-{
-    Result<std::unique_ptr<VideoSource>> source = VideoSource::open(mediaPath);
-    if (!source)
-        return source.error();
-    return (*source)->frame(frame);
-}
-
-} // namespace
-
 Result<PaintedKeyframe> KeyframeService::colourise(const QString &mediaPath, FrameIndex frame,
                                                    const QVector<project::PaintStroke> &strokes,
                                                    double priorWeight,
                                                    const project::ResultCache &cache,
                                                    Feedback &feedback)
 {
-    Result<Frame> source = readFilmFrame(mediaPath, frame);
+    Result<Frame> source = readFrame(mediaPath, frame);
     if (!source)
         return source.error();
     const Frame grey = source->luma();
@@ -155,7 +143,7 @@ Result<PaintedKeyframe> KeyframeService::repaint(const QString &mediaPath, Frame
                                                  Feedback &feedback)
 {
     if (!solver) {
-        Result<Frame> source = readFilmFrame(mediaPath, frame);
+        Result<Frame> source = readFrame(mediaPath, frame);
         if (!source)
             return source.error();
         Frame prior;
@@ -228,22 +216,13 @@ QString KeyframeService::strokesSha256(const QVector<project::PaintStroke> &stro
 Result<void> KeyframeService::recordPriorModel(const project::ResultCache &cache, FrameIndex frame,
                                                const ModelIdentity &model)
 {
-    const QString path = cache.keyframeModelInfoPath(frame);
-    Result<AtomicOutput> out =
-        AtomicOutput::begin(path, AtomicOutput::Kind::File, Existing::Replace);
-    if (!out)
-        return out.error();
-    const QByteArray bytes =
-        QJsonDocument(model.name.isEmpty() ? QJsonObject{}
-                                           : QJsonObject{{QStringLiteral("name"), model.name},
-                                                         {QStringLiteral("sha256"), model.sha256}})
-            .toJson(QJsonDocument::Compact);
-    QFile file(out->tempPath());
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.flush())
-        return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(path),
-                         file.errorString());
-    file.close();
-    return out->commit();
+    const QJsonObject json = model.name.isEmpty()
+                                 ? QJsonObject{}
+                                 : QJsonObject{{QStringLiteral("name"), model.name},
+                                               {QStringLiteral("sha256"), model.sha256}};
+    return writeFileAtomically(cache.keyframeModelInfoPath(frame),
+                               QJsonDocument(json).toJson(QJsonDocument::Compact),
+                               Existing::Replace);
 }
 
 KeyframeProvenance

@@ -213,11 +213,7 @@ private slots:
         const QJsonObject provenance = QJsonDocument::fromJson(info.out.toUtf8())
                                            .object()[QStringLiteral("provenance")]
                                            .toObject();
-        QFile manifest(test::sourceDir() + QStringLiteral("/models/colorizer.json"));
-        QVERIFY(manifest.open(QIODevice::ReadOnly));
-        const QString modelSha = QJsonDocument::fromJson(manifest.readAll())
-                                     .object()[QStringLiteral("sha256")]
-                                     .toString();
+        const QString modelSha = test::shippedModelSha256(QStringLiteral("colorizer"));
         QVERIFY(!modelSha.isEmpty());
         const QJsonArray shots = provenance[QStringLiteral("shots")].toArray();
         QCOMPARE(shots.size(), 3);

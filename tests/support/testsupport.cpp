@@ -2,6 +2,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTemporaryFile>
@@ -19,6 +21,17 @@ QString cliPath()
 QString sourceDir()
 {
     return qEnvironmentVariable("TINCTURE_SOURCE_DIR", QDir::currentPath());
+}
+
+QString shippedModelSha256(const QString &name)
+{
+    QFile manifest(sourceDir() + QStringLiteral("/models/%1.json").arg(name));
+    if (!manifest.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(manifest.readAll())
+        .object()
+        .value(QStringLiteral("sha256"))
+        .toString();
 }
 
 QString samplePath()

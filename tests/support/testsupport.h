@@ -13,6 +13,8 @@ namespace tincture::test {
 QString cliPath();
 // The project's source folder (TINCTURE_SOURCE_DIR), for resources/samples.
 QString sourceDir();
+// The sha256 that models/NAME.json in the source tree gives for its weights (empty if none).
+QString shippedModelSha256(const QString &name);
 QString samplePath(); // resources/samples/sample.mp4
 
 struct ProcessResult

@@ -208,7 +208,9 @@ void MainWindow::connectSignals()
     connect(m_keyframes, &KeyframeController::resultChanged, this, [this](qint64 frame) {
         if (frame == m_requested)
             refreshResult();
-        refreshShotList(); // the keyframe's thumbnail
+        // The thumbnail of the shot whose keyframe changed.
+        if (const int shot = m_project->shotIndexAt(frame); shot >= 0)
+            m_shotList->setRow(shot, shotRow(shot));
     });
     connect(m_keyframes, &KeyframeController::stateChanged, this, &MainWindow::updateKeyframePanel);
     connect(m_keyframes, &KeyframeController::statusMessage, this,
@@ -391,31 +393,35 @@ void MainWindow::refreshShots()
 void MainWindow::refreshShotList()
 {
     QVector<ShotList::Row> rows;
-    for (int i = 0; i < m_project->shots().size(); ++i) {
-        const project::ShotEntry &s = m_project->shots()[i];
-        ShotList::Row row;
-        row.first = s.first;
-        row.last = s.last;
-        row.state = m_project->isShotPropagated(i) ? tr("coloured")
-                    : m_project->isShotStale(i)    ? tr("stale")
-                                                   : tr("not coloured");
-        QStringList keys;
-        for (const project::KeyframeEntry &k : s.keyframes) {
-            if (!k.accepted)
-                continue;
-            if (row.keyframe < 0) {
-                row.keyframe = k.frame;
-                row.keyframeImage = m_keyframes->keyframeColourPath(k.frame);
-            }
-            keys << (k.strokes.isEmpty()
-                         ? QString::number(k.frame)
-                         : tr("%1 (%n stroke(s))", nullptr, int(k.strokes.size())).arg(k.frame));
-        }
-        row.detail = keys.isEmpty() ? tr("no accepted keyframe")
-                                    : tr("keyframe(s) %1").arg(keys.join(QStringLiteral(", ")));
-        rows.append(row);
-    }
+    for (int i = 0; i < m_project->shots().size(); ++i)
+        rows.append(shotRow(i));
     m_shotList->setRows(rows);
+}
+
+ShotList::Row MainWindow::shotRow(int i) const
+{
+    const project::ShotEntry &s = m_project->shots()[i];
+    ShotList::Row row;
+    row.first = s.first;
+    row.last = s.last;
+    row.state = m_project->isShotPropagated(i) ? tr("coloured")
+                : m_project->isShotStale(i)    ? tr("stale")
+                                               : tr("not coloured");
+    QStringList keys;
+    for (const project::KeyframeEntry &k : s.keyframes) {
+        if (!k.accepted)
+            continue;
+        if (row.keyframe < 0) {
+            row.keyframe = k.frame;
+            row.keyframeImage = m_keyframes->keyframeColourPath(k.frame);
+        }
+        keys << (k.strokes.isEmpty()
+                     ? QString::number(k.frame)
+                     : tr("%1 (%n stroke(s))", nullptr, int(k.strokes.size())).arg(k.frame));
+    }
+    row.detail = keys.isEmpty() ? tr("no accepted keyframe")
+                                : tr("keyframe(s) %1").arg(keys.join(QStringLiteral(", ")));
+    return row;
 }
 
 void MainWindow::updateKeyframePanel()

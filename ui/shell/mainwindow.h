@@ -7,6 +7,7 @@
 // accept) and RenderController (propagate, export, measure). GUI thread only.
 
 #include "foundation/rational.h"
+#include "shell/shotlist.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -30,7 +31,7 @@ class KeyframeController;
 class PaintPanel;
 class PlotsPanel;
 class ProjectBin;
-class ShotList;
+
 class RenderController;
 class ResultLoader;
 class TimelineWidget;
@@ -77,6 +78,7 @@ public slots:
     void refreshResult();   // the current frame's colour changed (solve, propagation)
     void refreshShots();    // shots, keyframes or their state changed
     void refreshShotList(); // the Shots dock: each shot's keyframe thumbnail, state, keyframes
+    ShotList::Row shotRow(int shot) const;
 
 signals:
     void fileOpened(const QString &path);

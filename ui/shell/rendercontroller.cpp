@@ -11,7 +11,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QPointer>
 
 using namespace tincture::propagation;
 
@@ -115,18 +114,14 @@ jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const 
     job.last = shots.back().last;
     const project::ResultCache cache = m_document->cache();
     std::shared_ptr<pipeline::KeyframeService> service = m_keyframes->service();
-    QPointer<RenderController> self(this);
-    // Each finished shot is recorded at once (on the GUI thread), so a cancel keeps them.
-    job.shotFinished = [self, shots](const pipeline::ShotProvenance &p) {
-        const QJsonObject json = p.toJson();
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, shots, p, json] {
-                for (const project::ShotEntry &s : shots)
-                    if (self && s.first == p.first && s.last == p.last)
-                        self->shotFinished(s, json);
-            },
-            Qt::QueuedConnection);
+    // Each finished shot is recorded at once, on the GUI thread (a call queued to this object
+    // is dropped if it is gone), so a cancel keeps the finished ones.
+    job.shotFinished = [this, shots](const pipeline::ShotProvenance &p) {
+        for (const project::ShotEntry &s : shots)
+            if (s.first == p.first && s.last == p.last)
+                QMetaObject::invokeMethod(
+                    this, [this, s, json = p.toJson()] { shotFinished(s, json); },
+                    Qt::QueuedConnection);
     };
     const FrameIndex first = job.first, last = job.last;
     return m_jobs->submit<pipeline::FilmReport>(
@@ -222,7 +217,7 @@ jobs::Job *RenderController::exportFilm(const OutputSpec &output)
 {
     if (!m_document->isFootageOpen() || output.path.isEmpty())
         return nullptr;
-    if (Result<void> ok = checkOutput(output.path, protectedPaths(), output.existing); !ok) {
+    if (Result<void> ok = checkFilmOutput(output, protectedPaths()); !ok) {
         emit statusMessage(tr("Export refused: %1").arg(ok.error().message));
         return nullptr;
     }

@@ -46,17 +46,31 @@ void ShotList::setRows(const QVector<Row> &rows)
     const int current = currentRow();
     clear();
     for (int i = 0; i < rows.size(); ++i) {
-        const Row &r = rows[i];
-        auto *item =
-            new QListWidgetItem(thumbnail(r.keyframeImage), tr("Shot %1 · frames %2–%3 · %4\n%5")
-                                                                .arg(i + 1)
-                                                                .arg(r.first)
-                                                                .arg(r.last)
-                                                                .arg(r.state, r.detail));
-        addItem(item);
+        addItem(new QListWidgetItem);
+        show(i);
     }
     if (current >= 0 && current < count())
         setCurrentRow(current);
+}
+
+void ShotList::setRow(int index, const Row &row)
+{
+    if (index < 0 || index >= m_rows.size())
+        return;
+    m_rows[index] = row;
+    show(index);
+}
+
+void ShotList::show(int index)
+{
+    const Row &r = m_rows[index];
+    QListWidgetItem *it = item(index);
+    it->setIcon(thumbnail(r.keyframeImage));
+    it->setText(tr("Shot %1 · frames %2–%3 · %4\n%5")
+                    .arg(index + 1)
+                    .arg(r.first)
+                    .arg(r.last)
+                    .arg(r.state, r.detail));
 }
 
 } // namespace tincture::ui

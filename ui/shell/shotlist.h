@@ -30,12 +30,14 @@ public:
 
     explicit ShotList(QWidget *parent = nullptr);
     void setRows(const QVector<Row> &rows);
+    void setRow(int index, const Row &row); // one shot changed (e.g. its keyframe repainted)
 
 signals:
     void seekRequested(qint64 frame);
 
 private:
     QIcon thumbnail(const QString &path);
+    void show(int index); // m_rows[index] into its item
 
     QVector<Row> m_rows;
     struct CachedIcon

@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <optional>
 
 using namespace tincture::propagation;
 
@@ -28,6 +29,24 @@ namespace {
 QString referencePath()
 {
     return test::sourceDir() + QStringLiteral("/resources/samples/sample_colour.mp4");
+}
+
+// A job colouring frames first–last of the sample, one shot, from frame first's true colour
+// (written to dir as key.png); nullopt if that frame cannot be read or written.
+std::optional<FilmJob> trueKeyframeJob(const QTemporaryDir &dir, FrameIndex first, FrameIndex last,
+                                       const QString &method)
+{
+    Result<Frame> truth = readFrame(referencePath(), first);
+    const QString keyPath = dir.filePath(QStringLiteral("key.png"));
+    if (!truth || !writeImage(keyPath, *truth))
+        return std::nullopt;
+    FilmJob job;
+    job.input = test::samplePath();
+    job.shots = {Shot{first, last}};
+    job.keyframes = {KeyframeSpec{first, keyPath, {}, {}}};
+    job.proposeMissing = false;
+    job.method = method;
+    return job;
 }
 } // namespace
 
@@ -41,17 +60,11 @@ private slots:
         const ResultCache cache(dir.filePath(QStringLiteral("cache")));
         // Shot 2 starts at frame 60; colour its first 16 frames from frame 60's true colour.
         const FrameIndex first = 60, last = 75;
+        std::optional<FilmJob> job = trueKeyframeJob(dir, first, last, defaultMethod());
+        QVERIFY(job);
+        FilmJob &req = *job;
         Result<Frame> truth = readFrame(referencePath(), first);
         QVERIFY(truth);
-        const QString keyPath = dir.filePath(QStringLiteral("key.png"));
-        QVERIFY(writeImage(keyPath, *truth));
-
-        FilmJob req;
-        req.input = test::samplePath();
-        req.shots = {Shot{first, last}};
-        req.keyframes = {KeyframeSpec{first, keyPath, {}, {}}};
-        req.proposeMissing = false;
-        req.method = defaultMethod();
         int64_t reports = 0;
         std::vector<ShotProvenance> finished;
         req.shotFinished = [&](const ShotProvenance &p) { finished.push_back(p); };
@@ -137,27 +150,14 @@ private slots:
     void provenanceNamesTheRefiner()
     {
         QTemporaryDir dir;
-        const FrameIndex first = 60, last = 63;
-        Result<Frame> truth = readFrame(referencePath(), first);
-        QVERIFY(truth);
-        const QString keyPath = dir.filePath(QStringLiteral("key.png"));
-        QVERIFY(writeImage(keyPath, *truth));
-        FilmJob req;
-        req.input = test::samplePath();
-        req.shots = {Shot{first, last}};
-        req.keyframes = {KeyframeSpec{first, keyPath, {}, {}}};
-        req.proposeMissing = false;
-        req.method = QStringLiteral("vpn");
+        std::optional<FilmJob> job = trueKeyframeJob(dir, 60, 63, QStringLiteral("vpn"));
+        QVERIFY(job);
         Feedback fb;
         KeyframeService service;
         Result<FilmReport> r =
-            colorizeIntoCache(req, ResultCache(dir.filePath(QStringLiteral("c"))), service, fb);
+            colorizeIntoCache(*job, ResultCache(dir.filePath(QStringLiteral("c"))), service, fb);
         QVERIFY2(r, r ? "" : qPrintable(describe(r.error())));
-        QFile manifest(test::sourceDir() + QStringLiteral("/models/refiner.json"));
-        QVERIFY(manifest.open(QIODevice::ReadOnly));
-        const QString sha = QJsonDocument::fromJson(manifest.readAll())
-                                .object()[QStringLiteral("sha256")]
-                                .toString();
+        const QString sha = test::shippedModelSha256(QStringLiteral("refiner"));
         QVERIFY(!sha.isEmpty());
         QCOMPARE(r->provenance.shots.size(), size_t(1));
         const QJsonObject refiner =
@@ -224,8 +224,6 @@ private slots:
         Feedback fb;
         auto spans = detectShotSpans(test::samplePath(), fb);
         QVERIFY(spans);
-        if (spans->size() == 1 && !fb.warnings().isEmpty())
-            QSKIP("shot detection is not in this build");
         QCOMPARE(spans->size(), 3);
         QCOMPARE(spans->at(1).first, FrameIndex(60));
         QCOMPARE(spans->at(2).first, FrameIndex(120));
