@@ -293,12 +293,12 @@ std::optional<int> TrainingReport::ended(bool ok, bool cancelled, const std::str
 
 namespace tincture::cli {
 
-FilmOutputOptions::FilmOutputOptions(const QString &outputHelp)
+FilmOutputOptions::FilmOutputOptions(const QString &outputHelp, const QString &codecDefault)
     : m_output({QStringLiteral("o"), QStringLiteral("output")}, outputHelp, QStringLiteral("OUT")),
       m_codec(QStringLiteral("codec"),
               QStringLiteral("h264 (MP4 delivery), ffv1 (lossless MKV master), prores (ProRes "
-                             "422 HQ MOV), png or tiff (16-bit sequence). Default: from OUT's "
-                             "extension."),
+                             "422 HQ MOV), png or tiff (16-bit sequence). ") +
+                  codecDefault,
               QStringLiteral("name")),
       m_crf(QStringLiteral("crf"),
             QStringLiteral("H.264 quality, 0–51, lower is better (default 16)."),

@@ -64,7 +64,10 @@ int checkOutputArg(const QCommandLineParser &parser, const QString &output,
 class FilmOutputOptions
 {
 public:
-    explicit FilmOutputOptions(const QString &outputHelp);
+    // codecDefault: where the codec comes from when --codec is not given.
+    explicit FilmOutputOptions(
+        const QString &outputHelp,
+        const QString &codecDefault = QStringLiteral("Default: from OUT's extension."));
     void addTo(QCommandLineParser &parser) const;
     // The spec, or a usage error's exit code (the error printed).
     std::optional<OutputSpec> read(const QCommandLineParser &parser, const QString &command,

@@ -3,6 +3,7 @@
 
 #include "clicommon.h"
 #include "commands.h"
+#include "filmjoboptions.h"
 
 #include "pipeline/filmengine.h"
 #include "propagation/propagationmethod.h"
@@ -17,18 +18,6 @@ namespace {
 
 const QString kCommand = QStringLiteral("colorize");
 
-// "N=PATH" → (N, PATH); false if malformed.
-bool parseFrameAssignment(const QString &text, FrameIndex &frame, QString &path)
-{
-    const int eq = text.indexOf(QLatin1Char('='));
-    if (eq <= 0 || eq == text.size() - 1)
-        return false;
-    bool ok = false;
-    frame = text.left(eq).toLongLong(&ok);
-    path = text.mid(eq + 1);
-    return ok && frame >= 0;
-}
-
 } // namespace
 
 int runColorize(const QStringList &args)
@@ -37,35 +26,14 @@ int runColorize(const QStringList &args)
     const FilmOutputOptions outputOptions(
         QStringLiteral("Output film (.mp4 H.264, .mkv FFV1, .mov ProRes) or image-sequence "
                        "folder."));
-    const QCommandLineOption keyframe(QStringLiteral("keyframe"),
-                                      QStringLiteral("Use IMAGE as frame N's colour (repeatable; "
-                                                     "the shot then gets no model keyframe)."),
-                                      QStringLiteral("N=IMAGE"));
-    const QCommandLineOption hints(QStringLiteral("hints"),
-                                   QStringLiteral("Scribbles for frame N (RGBA, alpha > 0), solved "
-                                                  "over the model's proposal (repeatable)."),
-                                   QStringLiteral("N=H.png"));
-    const QCommandLineOption priorWeight(QStringLiteral("prior-weight"),
-                                         QStringLiteral("λ of the model's proposal under "
-                                                        "scribbles (default 0.1)."),
-                                         QStringLiteral("lambda"), QStringLiteral("0.1"));
-    const QCommandLineOption model(QStringLiteral("model"),
-                                   QStringLiteral("Keyframe model manifest (default: shipped)."),
-                                   QStringLiteral("FILE"));
-    const QCommandLineOption method(QStringLiteral("method"),
-                                    QStringLiteral("Propagation method: %1 (default %2).")
-                                        .arg(propagationMethodNames().join(QStringLiteral(", ")),
-                                             defaultPropagationMethodName()),
-                                    QStringLiteral("NAME"));
+    const FilmJobOptions jobOptions;
     const QCommandLineOption threads(QStringLiteral("threads"),
                                      QStringLiteral("CPU threads for the model (default: all)."),
                                      QStringLiteral("n"), QStringLiteral("0"));
-    const QCommandLineOption salvage(QStringLiteral("salvage"),
-                                     QStringLiteral("Colourise the readable part of a damaged "
-                                                    "file."));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     outputOptions.addTo(parser);
-    parser.addOptions({keyframe, hints, priorWeight, model, method, threads, salvage, quiet});
+    jobOptions.addTo(parser);
+    parser.addOptions({threads, quiet});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a black-and-white film: detect the shots, "
                                           "propose a keyframe per shot with the keyframe model "
@@ -79,44 +47,21 @@ int runColorize(const QStringList &args)
     const std::optional<OutputSpec> spec = outputOptions.read(parser, kCommand, exitCode);
     if (!spec)
         return exitCode;
-    pipeline::FilmJob request;
-    request.input = parser.positionalArguments().constFirst();
     pipeline::KeyframeModelOptions modelOptions;
-    modelOptions.path = parser.value(model);
-    request.method = parser.value(method);
-    request.source.salvageDamaged = parser.isSet(salvage);
-    if (!request.method.isEmpty() && !propagationMethodNames().contains(request.method))
-        return usageError(kCommand, QStringLiteral("unknown method '%1' (known: %2)")
-                                        .arg(request.method,
-                                             propagationMethodNames().join(QStringLiteral(", "))));
+    std::optional<pipeline::FilmJob> job =
+        jobOptions.read(parser, kCommand, modelOptions, exitCode);
+    if (!job)
+        return exitCode;
+    pipeline::FilmJob &request = *job;
     bool ok = false;
     request.threads = parser.value(threads).toInt(&ok);
     if (!ok || request.threads < 0)
         return usageError(kCommand, QStringLiteral("invalid --threads"));
     modelOptions.threads = request.threads;
-    request.priorWeight = parser.value(priorWeight).toDouble(&ok);
-    if (!ok || request.priorWeight < 0)
-        return usageError(kCommand, QStringLiteral("invalid --prior-weight"));
-    QList<FrameIndex> seen;
-    for (const auto &[option, isHints] : {std::pair{&keyframe, false}, std::pair{&hints, true}}) {
-        for (const QString &value : parser.values(*option)) {
-            pipeline::KeyframeSpec k;
-            QString path;
-            if (!parseFrameAssignment(value, k.frame, path))
-                return usageError(kCommand, QStringLiteral("--%1 '%2' is not N=FILE")
-                                                .arg(option->names().constFirst(), value));
-            if (seen.contains(k.frame))
-                return usageError(kCommand, QStringLiteral("frame %1 is given twice").arg(k.frame));
-            seen << k.frame;
-            (isHints ? k.hints : k.image) = path;
-            request.keyframes.push_back(k);
-        }
-    }
 
     ProgressBar bar(QStringLiteral("colorize"), parser.isSet(quiet), QStringLiteral("steps"));
     Feedback feedback(bar.callback());
     feedback.linkCancelFlag(&interruptFlag());
-    request.protectedInputs << modelOptions.path;
     pipeline::KeyframeService keyframes(modelOptions);
     auto report = pipeline::colorizeFilm(request, *spec, keyframes, feedback);
     bar.finish();

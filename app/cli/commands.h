@@ -16,5 +16,9 @@ int runScribble(const QStringList &args);
 int runPropagate(const QStringList &args);
 int runColorizeImage(const QStringList &args);
 int runColorize(const QStringList &args);
+int runPlan(const QStringList &args);
+int runRenderShot(const QStringList &args);
+int runAssemble(const QStringList &args);
+int runStatus(const QStringList &args);
 
 } // namespace tincture::cli

@@ -24,6 +24,10 @@ int main(int argc, char **argv)
         {"colorize", "colourise a film: shots, keyframes, propagation, encoding", runColorize},
         {"colorize-image", "colourise a still with the keyframe model", runColorizeImage},
         {"propagate", "carry keyframe colour through a shot's frames", runPropagate},
+        {"plan", "plan a film as shot tasks for a batch scheduler", runPlan},
+        {"render-shot", "colour one shot of a plan into a lossless part", runRenderShot},
+        {"assemble", "encode a planned film from its shots' parts", runAssemble},
+        {"status", "which shots of a plan are done, running, failed or pending", runStatus},
     };
     return runProgram(QStringLiteral("tincture-cli"),
                       QStringLiteral("Tincture colourises black-and-white film."), commands,

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 using namespace tincture::propagation;
@@ -123,8 +124,7 @@ private:
 struct ShotWork
 {
     Shot shot;
-    std::vector<const KeyframeSpec *> specs; // the caller's keyframes in the shot
-    std::vector<FrameIndex> modelFrames;     // keyframes the model proposes on its own
+    std::vector<KeyframeSpec> keys; // in frame order
     ShotProvenance provenance;
     std::vector<int> stored; // the keyframes' slots in the keyframe store, in provenance order
 };
@@ -150,8 +150,7 @@ public:
     FrameIndex last() const { return m_last; }
 
 private:
-    Result<Frame> keyframeColour(const KeyframeSpec *spec, FrameIndex frame,
-                                 KeyframeProvenance &provenance);
+    Result<Frame> keyframeColour(const KeyframeSpec &spec, KeyframeProvenance &provenance);
 
     const FilmJob &m_job;
     KeyframeService &m_keyframes;
@@ -185,35 +184,8 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     std::tie(m_first, m_last) = *frames;
     m_progress.emplace(m_feedback, frameCount);
 
-    std::map<FrameIndex, const KeyframeSpec *> given;
-    for (const KeyframeSpec &k : m_job.keyframes) {
-        if (k.frame < 0 || k.frame >= frameCount)
-            return makeError(ErrorCode::OutOfRange,
-                             QStringLiteral("keyframe %1 is outside the film (%2 frames)")
-                                 .arg(k.frame)
-                                 .arg(frameCount));
-        if (!given.emplace(k.frame, &k).second)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("frame %1 is given twice as a keyframe").arg(k.frame));
-    }
-    // The caller's pictures are checked before any work (readable, the film's size, hints
-    // with alpha); they are read again when their keyframe is made.
-    const int width = m_film->info().width, height = m_film->info().height;
-    for (const KeyframeSpec &k : m_job.keyframes) {
-        if (m_feedback.isCancelled())
-            return Error::cancelled();
-        if (k.image.isEmpty() && k.hints.isEmpty())
-            continue;
-        Result<Frame> image =
-            readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, width, height);
-        if (!image)
-            return image.error();
-        if (!k.hints.isEmpty() && image->channels() != 4)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("%1: the hint image has no alpha channel; it "
-                                            "must be RGBA, alpha > 0 marking the scribbles")
-                                 .arg(k.hints));
-    }
+    if (Result<void> ok = checkKeyframes(m_job.keyframes, *m_film, m_feedback); !ok)
+        return ok;
 
     // Shots.
     QElapsedTimer clock;
@@ -231,38 +203,27 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     m_report.detectSeconds = clock.elapsed() / 1000.0;
 
     // Which keyframes each shot in the range gets.
+    Result<std::vector<ShotKeyframes>> assigned =
+        assignKeyframes(m_report.shots, m_job.keyframes, m_first, m_last, m_job.proposeMissing);
+    if (!assigned)
+        return assigned.error();
     bool needModel = false;
     int64_t keyCount = 0, colourFrames = 0;
-    for (const Shot &shot : m_report.shots) {
-        if (shot.last < m_first || shot.first > m_last)
-            continue;
+    for (ShotKeyframes &shot : *assigned) {
         ShotWork work;
-        work.shot = shot;
-        for (auto it = given.lower_bound(shot.first); it != given.upper_bound(shot.last); ++it)
-            work.specs.push_back(it->second);
-        if (work.specs.empty()) {
-            if (!m_job.proposeMissing)
-                return makeError(ErrorCode::InvalidArgument,
-                                 QStringLiteral("frames %1–%2: the shot has no keyframe")
-                                     .arg(shot.first)
-                                     .arg(shot.last));
-            work.modelFrames.push_back((shot.first + shot.last) / 2);
-        }
-        for (const KeyframeSpec *k : work.specs) {
-            if (k->image.isEmpty())
+        work.shot = shot.shot;
+        work.keys = std::move(shot.keyframes);
+        for (const KeyframeSpec &k : work.keys) {
+            if (k.image.isEmpty())
                 needModel = true;
-            (k->image.isEmpty() && k->hints.isEmpty() ? m_report.modelKeyframes
-                                                      : m_report.userKeyframes)
-                .push_back(k->frame);
+            (k.image.isEmpty() && k.hints.isEmpty() ? m_report.modelKeyframes
+                                                    : m_report.userKeyframes)
+                .push_back(k.frame);
         }
-        for (FrameIndex f : work.modelFrames) {
-            needModel = true;
-            m_report.modelKeyframes.push_back(f);
-        }
-        keyCount += int64_t(work.specs.size() + work.modelFrames.size());
-        colourFrames += cache != nullptr
-                            ? shot.last - shot.first + 1
-                            : std::min(shot.last, m_last) - std::max(shot.first, m_first) + 1;
+        keyCount += int64_t(work.keys.size());
+        colourFrames += cache != nullptr ? work.shot.last - work.shot.first + 1
+                                         : std::min(work.shot.last, m_last) -
+                                               std::max(work.shot.first, m_first) + 1;
         m_work.push_back(std::move(work));
     }
     if (needModel) // a missing or broken model fails the job now
@@ -280,18 +241,12 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
         work.provenance.last = work.shot.last;
         work.provenance.method = m_report.method;
         work.provenance.methodParameters = m_method->parameters();
-        std::vector<std::pair<FrameIndex, const KeyframeSpec *>> keys;
-        for (const KeyframeSpec *k : work.specs)
-            keys.emplace_back(k->frame, k);
-        for (FrameIndex f : work.modelFrames)
-            keys.emplace_back(f, nullptr);
-        std::sort(keys.begin(), keys.end(),
-                  [](const auto &a, const auto &b) { return a.first < b.first; });
-        for (const auto &[frame, spec] : keys) {
+        for (const KeyframeSpec &spec : work.keys) {
+            const FrameIndex frame = spec.frame;
             if (m_feedback.isCancelled())
                 return Error::cancelled();
             KeyframeProvenance provenance;
-            Result<Frame> colour = keyframeColour(spec, frame, provenance);
+            Result<Frame> colour = keyframeColour(spec, provenance);
             if (!colour)
                 return colour.error();
             if (cache && provenance.source == QLatin1String("model")) {
@@ -322,27 +277,27 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     return {};
 }
 
-Result<Frame> Engine::keyframeColour(const KeyframeSpec *spec, FrameIndex frame,
-                                     KeyframeProvenance &provenance)
+Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenance &provenance)
 {
+    const FrameIndex frame = spec.frame;
     provenance.frame = frame;
     const int width = m_film->info().width, height = m_film->info().height;
     Result<Frame> colour = makeError(ErrorCode::Internal, QStringLiteral("no keyframe"));
-    if (spec && !spec->image.isEmpty()) {
-        colour = readKeyframeImage(spec->image, width, height);
+    if (!spec.image.isEmpty()) {
+        colour = readKeyframeImage(spec.image, width, height);
         if (colour)
             colour = colour->converted(PixelFormat::Rgb8);
-        provenance = spec->described.value_or(KeyframeProvenance{});
+        provenance = spec.described.value_or(KeyframeProvenance{});
         provenance.frame = frame;
-        if (!spec->described)
+        if (!spec.described)
             provenance.source = QStringLiteral("image");
     } else {
         Result<Frame> source = m_film->frame(frame);
         if (!source)
             return source.error();
         provenance.model = m_keyframes.modelIdentity();
-        if (spec && !spec->hints.isEmpty()) {
-            Result<Frame> hints = readKeyframeImage(spec->hints, width, height);
+        if (!spec.hints.isEmpty()) {
+            Result<Frame> hints = readKeyframeImage(spec.hints, width, height);
             if (!hints)
                 return hints.error();
             Feedback solve;
@@ -432,6 +387,71 @@ QStringList jobInputs(const FilmJob &job)
 }
 
 } // namespace
+
+Result<void> checkKeyframes(const std::vector<KeyframeSpec> &keyframes, VideoSource &film,
+                            Feedback &feedback)
+{
+    const int64_t frameCount = film.frameCount();
+    std::set<FrameIndex> seen;
+    for (const KeyframeSpec &k : keyframes) {
+        if (k.frame < 0 || k.frame >= frameCount)
+            return makeError(ErrorCode::OutOfRange,
+                             QStringLiteral("keyframe %1 is outside the film (%2 frames)")
+                                 .arg(k.frame)
+                                 .arg(frameCount));
+        if (!seen.insert(k.frame).second)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("frame %1 is given twice as a keyframe").arg(k.frame));
+    }
+    // Read again when their keyframe is made.
+    const int width = film.info().width, height = film.info().height;
+    for (const KeyframeSpec &k : keyframes) {
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        if (k.image.isEmpty() && k.hints.isEmpty())
+            continue;
+        Result<Frame> image =
+            readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, width, height);
+        if (!image)
+            return image.error();
+        if (!k.hints.isEmpty() && image->channels() != 4)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("%1: the hint image has no alpha channel; it "
+                                            "must be RGBA, alpha > 0 marking the scribbles")
+                                 .arg(k.hints));
+    }
+    return {};
+}
+
+Result<std::vector<ShotKeyframes>> assignKeyframes(const std::vector<Shot> &shots,
+                                                   const std::vector<KeyframeSpec> &keyframes,
+                                                   FrameIndex first, FrameIndex last,
+                                                   bool proposeMissing)
+{
+    std::map<FrameIndex, const KeyframeSpec *> given;
+    for (const KeyframeSpec &k : keyframes)
+        given.emplace(k.frame, &k);
+    std::vector<ShotKeyframes> assigned;
+    for (const Shot &shot : shots) {
+        if (shot.last < first || shot.first > last)
+            continue;
+        ShotKeyframes work{shot, {}};
+        for (auto it = given.lower_bound(shot.first); it != given.upper_bound(shot.last); ++it)
+            work.keyframes.push_back(*it->second);
+        if (work.keyframes.empty()) {
+            if (!proposeMissing)
+                return makeError(ErrorCode::InvalidArgument,
+                                 QStringLiteral("frames %1–%2: the shot has no keyframe")
+                                     .arg(shot.first)
+                                     .arg(shot.last));
+            KeyframeSpec model;
+            model.frame = (shot.first + shot.last) / 2;
+            work.keyframes.push_back(model);
+        }
+        assigned.push_back(std::move(work));
+    }
+    return assigned;
+}
 
 Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
                                 KeyframeService &keyframes, Feedback &feedback)

@@ -67,6 +67,27 @@ struct FilmJob
     std::function<void(const ShotProvenance &)> shotFinished;
 };
 
+// Checks the caller's keyframes before any work: each inside the film, at most one per frame,
+// every image readable and of the film's size, every hint image RGBA.
+Result<void> checkKeyframes(const std::vector<KeyframeSpec> &keyframes, VideoSource &film,
+                            Feedback &feedback);
+
+// A shot and the keyframes it gets, in frame order: the caller's inside it or, when there are
+// none and proposeMissing, the model's proposal at its middle frame (a spec with neither
+// image nor hints).
+struct ShotKeyframes
+{
+    propagation::Shot shot;
+    std::vector<KeyframeSpec> keyframes;
+};
+
+// The shots that overlap [first, last], each with its keyframes; InvalidArgument names a shot
+// without one when !proposeMissing.
+Result<std::vector<ShotKeyframes>> assignKeyframes(const std::vector<propagation::Shot> &shots,
+                                                   const std::vector<KeyframeSpec> &keyframes,
+                                                   FrameIndex first, FrameIndex last,
+                                                   bool proposeMissing);
+
 struct FilmReport
 {
     int64_t frames = 0; // frames delivered to the sink

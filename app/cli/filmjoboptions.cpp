@@ -1,0 +1,97 @@
+#include "filmjoboptions.h"
+
+#include "clicommon.h"
+
+#include "propagation/propagationmethod.h"
+
+using namespace tincture::propagation;
+
+namespace tincture::cli {
+namespace {
+
+// "N=PATH" → (N, PATH); false if malformed.
+bool parseFrameAssignment(const QString &text, FrameIndex &frame, QString &path)
+{
+    const int eq = text.indexOf(QLatin1Char('='));
+    if (eq <= 0 || eq == text.size() - 1)
+        return false;
+    bool ok = false;
+    frame = text.left(eq).toLongLong(&ok);
+    path = text.mid(eq + 1);
+    return ok && frame >= 0;
+}
+
+} // namespace
+
+FilmJobOptions::FilmJobOptions()
+    : m_keyframe(QStringLiteral("keyframe"),
+                 QStringLiteral("Use IMAGE as frame N's colour (repeatable; the shot then gets "
+                                "no model keyframe)."),
+                 QStringLiteral("N=IMAGE")),
+      m_hints(QStringLiteral("hints"),
+              QStringLiteral("Scribbles for frame N (RGBA, alpha > 0), solved over the model's "
+                             "proposal (repeatable)."),
+              QStringLiteral("N=H.png")),
+      m_priorWeight(QStringLiteral("prior-weight"),
+                    QStringLiteral("λ of the model's proposal under scribbles (default 0.1)."),
+                    QStringLiteral("lambda"), QStringLiteral("0.1")),
+      m_model(QStringLiteral("model"),
+              QStringLiteral("Keyframe model manifest (default: shipped)."),
+              QStringLiteral("FILE")),
+      m_method(QStringLiteral("method"),
+               QStringLiteral("Propagation method: %1 (default %2).")
+                   .arg(propagationMethodNames().join(QStringLiteral(", ")),
+                        defaultPropagationMethodName()),
+               QStringLiteral("NAME")),
+      m_salvage(QStringLiteral("salvage"),
+                QStringLiteral("Colourise the readable part of a damaged file."))
+{
+}
+
+void FilmJobOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage});
+}
+
+std::optional<pipeline::FilmJob> FilmJobOptions::read(const QCommandLineParser &parser,
+                                                      const QString &command,
+                                                      pipeline::KeyframeModelOptions &model,
+                                                      int &exitCode) const
+{
+    auto fail = [&](const QString &message) -> std::optional<pipeline::FilmJob> {
+        exitCode = usageError(command, message);
+        return std::nullopt;
+    };
+    pipeline::FilmJob job;
+    job.input = parser.positionalArguments().constFirst();
+    model.path = parser.value(m_model);
+    job.method = parser.value(m_method);
+    job.source.salvageDamaged = parser.isSet(m_salvage);
+    if (!job.method.isEmpty() && !propagationMethodNames().contains(job.method))
+        return fail(QStringLiteral("unknown method '%1' (known: %2)")
+                        .arg(job.method, propagationMethodNames().join(QStringLiteral(", "))));
+    bool ok = false;
+    job.priorWeight = parser.value(m_priorWeight).toDouble(&ok);
+    if (!ok || job.priorWeight < 0)
+        return fail(QStringLiteral("invalid --prior-weight"));
+    QList<FrameIndex> seen;
+    for (const auto &[option, isHints] :
+         {std::pair{&m_keyframe, false}, std::pair{&m_hints, true}}) {
+        for (const QString &value : parser.values(*option)) {
+            pipeline::KeyframeSpec k;
+            QString path;
+            if (!parseFrameAssignment(value, k.frame, path))
+                return fail(QStringLiteral("--%1 '%2' is not N=FILE")
+                                .arg(option->names().constFirst(), value));
+            if (seen.contains(k.frame))
+                return fail(QStringLiteral("frame %1 is given twice").arg(k.frame));
+            seen << k.frame;
+            (isHints ? k.hints : k.image) = path;
+            job.keyframes.push_back(k);
+        }
+    }
+    job.protectedInputs << model.path;
+    return job;
+}
+
+} // namespace tincture::cli
