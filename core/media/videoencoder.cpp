@@ -136,6 +136,15 @@ Result<void> VideoEncoder::Impl::openContainer()
         codedHeight = (height + 1) & ~1;
         av_opt_set_int(c->priv_data, "crf", settings.h264Crf, 0);
         av_opt_set(c->priv_data, "preset", settings.h264Preset.toLatin1().constData(), 0);
+#if defined(__x86_64__)
+        // x264's AVX-512 code reads memory it has not initialised (at 854×480 the same frames
+        // encoded to other bits from run to run, with the heap's contents); its AVX2, SSE4 and
+        // C code give the bits that the AVX-512 code gives on zeroed memory, every time. Films
+        // must be reproducible (a cluster's assembled film equals `colorize`'s), so x264 gets
+        // AVX2 at most.
+        if (__builtin_cpu_supports("avx512f"))
+            av_opt_set(c->priv_data, "x264-params", "asm=avx2", 0);
+#endif
     } else if (codec == VideoCodec::Ffv1) {
         c->pix_fmt = AV_PIX_FMT_GBRP16; // lossless for 8- and 16-bit RGB alike
         codedWidth = width;
