@@ -25,9 +25,12 @@ PACKAGES=(
 # Xvfb gives the GUI tests a real X server; the package test builds the .deb (dpkg-dev's
 # dpkg-shlibdeps, which needs file), validates its desktop files and installs it into a clean
 # debootstrap root; clang-14 with its runtimes (sanitizers, OpenMP) builds the libFuzzer targets
-# (tests/fuzz/run-fuzzers.sh); clang-format-14 checks the sources follow .clang-format.
+# (tests/fuzz/run-fuzzers.sh); clang-format-14 checks the sources follow .clang-format; Slurm
+# and munge run a real single-node cluster for the shot-task test (tests/cluster/slurm-film.sh;
+# the packages start no daemon), python3's jsonschema and yaml check the Kubernetes manifests.
 TEST_PACKAGES=(ffmpeg xvfb xauth dpkg-dev file desktop-file-utils appstream debootstrap
-               clang-14 libclang-rt-14-dev libomp-14-dev clang-format-14)
+               clang-14 libclang-rt-14-dev libomp-14-dev clang-format-14
+               slurmctld slurmd slurm-client munge python3 python3-jsonschema python3-yaml)
 
 install_packages() {
   local missing=()

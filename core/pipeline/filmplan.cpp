@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -743,6 +744,8 @@ Result<ShotRenderReport> renderShot(const LoadedPlan &loaded, int shot, const QS
         return error;
     };
 
+    QElapsedTimer clock;
+    clock.start();
     FilmJob job = shotJob(plan, shot);
     job.threads = threads;
     job.protectedInputs << loaded.path;
@@ -771,6 +774,7 @@ Result<ShotRenderReport> renderShot(const LoadedPlan &loaded, int shot, const QS
                            {QStringLiteral("bytes"), double(QFileInfo(report.part).size())},
                            {QStringLiteral("sha256"), *sha},
                            {QStringLiteral("host"), hostName()},
+                           {QStringLiteral("seconds"), clock.elapsed() / 1000.0},
                            {QStringLiteral("provenance"), made->provenance.shots[0].toJson()}};
     if (Result<void> ok =
             writeFileAtomically(record, QJsonDocument(done).toJson(), Existing::Replace);

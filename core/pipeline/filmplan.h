@@ -15,7 +15,8 @@
 //   shot-K.mkv           its frames in the output range, FFV1 16-bit RGB (lossless for 8- and
 //                        16-bit frames), written atomically
 //   shot-K.done.json     written last: the plan's sha256, the shot, its frames, the part's
-//                        size and sha256, the shot's provenance. A part counts as finished
+//                        size and sha256, the shot's provenance, the host and the seconds
+//                        the render took. A part counts as finished
 //                        only when this record exists and matches the part.
 //   shot-K.running.json  while a render-shot works on it: host, process id, start time
 //   shot-K.failed.json   the error of the last run that failed or was cancelled
