@@ -58,12 +58,12 @@ QList<ExportFormat> exportFormats()
           QStringLiteral("medium"), QStringLiteral("-crf"), QStringLiteral("16"),
           QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p")}},
         {VideoCodec::Ffv1,
-         "FFV1 (RGB 16-bit)",
+         "FFV1 (RGB 8-bit, as the sample)",
          "mkv",
          {QStringLiteral("-c:v"), QStringLiteral("ffv1"), QStringLiteral("-level"),
           QStringLiteral("3"), QStringLiteral("-g"), QStringLiteral("1"), QStringLiteral("-slices"),
           QStringLiteral("4"), QStringLiteral("-slicecrc"), QStringLiteral("1"),
-          QStringLiteral("-pix_fmt"), QStringLiteral("gbrp16le")}},
+          QStringLiteral("-pix_fmt"), QStringLiteral("bgr0")}},
         {VideoCodec::ProRes,
          "ProRes 422 HQ",
          "mov",
@@ -122,6 +122,7 @@ Result<QJsonObject> benchExport(const BenchOptions &options, QTextStream &out)
             EncodeSettings settings;
             settings.codec = format.codec;
             settings.threads = options.threads;
+            settings.bitDepth = 8;                 // the synthetic frames, like the sample's
             settings.existing = Existing::Replace; // the bench's own work folder, run after run
             const bool withAudio = audio && format.codec == VideoCodec::H264;
             if (withAudio)

@@ -33,6 +33,7 @@ EncodeSettings encodeSettingsFor(const OutputSpec &spec, VideoCodec codec, const
     s.timeBase = source.timeBase;
     s.sampleAspect = source.sampleAspect;
     s.colour = source.colour;
+    s.bitDepth = source.bitDepth > 8 ? 16 : 8;
     if (spec.withAudio && source.audioStreams > 0 &&
         source.container != QLatin1String("image-sequence"))
         s.audioSource = source.path;

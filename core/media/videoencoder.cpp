@@ -146,7 +146,9 @@ Result<void> VideoEncoder::Impl::openContainer()
             av_opt_set(c->priv_data, "x264-params", "asm=avx2", 0);
 #endif
     } else if (codec == VideoCodec::Ffv1) {
-        c->pix_fmt = AV_PIX_FMT_GBRP16; // lossless for 8- and 16-bit RGB alike
+        // Lossless: 8-bit RGB (FFV1's 0RGB32) for 8-bit frames, 16-bit planes otherwise; 16-bit
+        // planes of 8-bit frames took twice the space and twice the time to write and read.
+        c->pix_fmt = settings.bitDepth > 8 ? AV_PIX_FMT_GBRP16 : AV_PIX_FMT_0RGB32;
         codedWidth = width;
         codedHeight = height;
         c->level = 3;
@@ -314,7 +316,10 @@ Result<void> VideoEncoder::write(const Frame &frame)
     }
 
     const PixelFormat want =
-        d->settings.codec == VideoCodec::H264 ? PixelFormat::Rgb8 : PixelFormat::Rgb16;
+        d->settings.codec == VideoCodec::H264 ||
+                (d->settings.codec == VideoCodec::Ffv1 && d->settings.bitDepth <= 8)
+            ? PixelFormat::Rgb8
+            : PixelFormat::Rgb16;
     const Frame rgb = frame.converted(want).paddedTo(d->codedWidth, d->codedHeight);
     ff::FramePtr av = ff::makeFrame();
     av->format = d->encoder->pix_fmt;

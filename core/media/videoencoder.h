@@ -34,8 +34,9 @@ struct EncodeSettings
     Rational fps{24, 1};
     Rational timeBase{1, 24}; // units of Frame::pts given to write()
     Rational sampleAspect{1, 1};
-    ColourTags colour;                    // from the source; unspecified → BT.709
-    QString audioSource;                  // file whose audio is carried over; empty: none
+    ColourTags colour;   // from the source; unspecified → BT.709
+    int bitDepth = 16;   // of the frames' samples (8 or 16): FFV1 keeps RGB at this depth
+    QString audioSource; // file whose audio is carried over; empty: none
     double sourceStartSeconds = 0.0;      // source time of the first frame written
     int threads = 0;                      // 0: all cores
     Existing existing = Existing::Refuse; // what to do with a file already at the path

@@ -12,8 +12,8 @@
 // parameters, the output choices. Shot work refuses a plan whose inputs changed, naming what.
 //
 // A parts folder belongs to one plan (parts.json holds the plan's sha256). For shot K:
-//   shot-K.mkv           its frames in the output range, FFV1 16-bit RGB (lossless for 8- and
-//                        16-bit frames), written atomically
+//   shot-K.mkv           its frames in the output range, FFV1 RGB at the frames' depth
+//                        (lossless), written atomically
 //   shot-K.done.json     written last: the plan's sha256, the shot, its frames, the part's
 //                        size and sha256, the shot's provenance, the host and the seconds
 //                        the render took. A part counts as finished
