@@ -74,7 +74,10 @@ struct FfmpegSource::Impl
     bool decodeNext();
     FrameIndex indexOfDecoded() const;
     Result<Frame> convert(FrameIndex index);
-    Result<Frame> decodeUntil(FrameIndex target, bool &overshot);
+    // Decodes up to `target`. keepBefore: the frames decoded on the way that are at most that
+    // many before the target are converted and cached too (a seek for a frame behind the
+    // decoder: reading backwards, the next request is the frame before).
+    Result<Frame> decodeUntil(FrameIndex target, bool &overshot, FrameIndex keepBefore = 0);
 };
 
 Result<void> FfmpegSource::Impl::scan()
@@ -272,7 +275,8 @@ Result<Frame> FfmpegSource::Impl::convert(FrameIndex index)
     return out;
 }
 
-Result<Frame> FfmpegSource::Impl::decodeUntil(FrameIndex target, bool &overshot)
+Result<Frame> FfmpegSource::Impl::decodeUntil(FrameIndex target, bool &overshot,
+                                              FrameIndex keepBefore)
 {
     overshot = false;
     while (decodeNext()) {
@@ -283,6 +287,9 @@ Result<Frame> FfmpegSource::Impl::decodeUntil(FrameIndex target, bool &overshot)
         lastOutput = idx;
         if (idx == target)
             return convert(idx);
+        if (idx < target && target - idx <= keepBefore && !cache.find(idx))
+            if (Result<Frame> kept = convert(idx); !kept)
+                return kept;
         if (idx > target) {
             overshot = true;
             break;
@@ -350,12 +357,21 @@ Result<Frame> FfmpegSource::frame(FrameIndex index)
     for (int i = 0; i < int(d->keyframes.size()); ++i)
         if (d->keyframes[size_t(i)].pts <= targetPts)
             k = i;
+    // A frame behind the decoder is most often read backwards (propagation from a keyframe
+    // towards the shot's start): the frames decoded on the way to it are kept, up to half the
+    // cache, so that each of them is not decoded again from the keyframe.
+    const int64_t frameBytes =
+        int64_t(d->info.width) * d->info.height * 3 * (d->outFormat == PixelFormat::Rgb16 ? 2 : 1);
+    const FrameIndex keepBefore =
+        d->positioned && index < d->lastOutput
+            ? FrameIndex(d->cache.budgetBytes() / 2 / std::max<int64_t>(frameBytes, 1))
+            : 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
         const int key = attempt == 2 ? 0 : std::max(0, k - attempt);
         if (Result<void> ok = d->rewindTo(d->keyframes[size_t(key)].dts); !ok)
             return ok.error();
         bool overshot = false;
-        Result<Frame> r = d->decodeUntil(index, overshot);
+        Result<Frame> r = d->decodeUntil(index, overshot, keepBefore);
         if (r)
             return r;
         qCDebug(lcMedia) << "frame" << index << "missed after seek, attempt" << attempt;
