@@ -47,13 +47,15 @@ cd "$work"
 "$TINCTURE_CLI" colorize "$sample" -o single.mp4 --quiet
 all=$("$TINCTURE_CLI" status plan.json parts --array)
 last=${all#0-}
-[[ $all =~ ^0-[0-9]+$ ]] && [ "$last" -ge 2 ] || fail "the sample's shots are '$all'; the test needs 3 or more"
+if ! [[ $all =~ ^0-[0-9]+$ ]] || [ "$last" -lt 2 ]; then
+    fail "the sample's shots are '$all'; the test needs 3 or more"
+fi
 
 # One task at a time, so that task 1 is caught while it renders.
 ids=$("$slurm/submit.sh" plan.json parts film.mp4 --limit 1)
 render=$(sed -n 's/^render=\([0-9]*\) .*/\1/p' <<<"$ids")
 assemble=$(sed -n 's/.* assemble=\([0-9]*\)$/\1/p' <<<"$ids")
-[ -n "$render" ] && [ -n "$assemble" ] || fail "submit.sh printed '$ids'"
+if [ -z "$render" ] || [ -z "$assemble" ]; then fail "submit.sh printed '$ids'"; fi
 echo "slurm-film: render array $render (shots 0-$last), assemble $assemble"
 
 # Cancel task 1 once its render-shot has started working on the shot.

@@ -51,7 +51,7 @@ ffmpeg -v error -i single.mp4 -map 0:v -f framemd5 single.md5
 same=no
 cmp -s film.md5 single.md5 && same=yes
 
-shots=$(ls parts/shot-*.done.json | wc -l)
+shots=$(find parts -name 'shot-*.done.json' | wc -l)
 # frames and seconds of every shot's render, from the records.
 read -r frames seconds < <(cat parts/shot-*.done.json | awk -F'[:,]' '
     /"frames"/ { f += $2 } /"seconds"/ { s += $2 } END { printf "%d %.2f\n", f, s }')

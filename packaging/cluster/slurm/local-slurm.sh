@@ -127,6 +127,30 @@ stopAll() {
         killTree "$pid"
     done
     stopDaemon "$mungeDir/munged.pid" munged
+    unmountCgroups
+}
+
+# slurmd (22.05) starts its cgroup plugin whatever the other plugins, and that needs a cgroup
+# tree at /sys/fs/cgroup: a chroot or a bare container may have none (/sys/fs/cgroup is then
+# a plain folder of sysfs). There it mounts the smallest tree the plugin accepts, a tmpfs with
+# the named v1 hierarchy "systemd", and records it so that stop unmounts it.
+mountCgroups() {
+    [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" = sysfs ] || return 0
+    if ! { mount -t tmpfs -o mode=755 tincture-cgroup /sys/fs/cgroup \
+        && mkdir -p /sys/fs/cgroup/systemd \
+        && mount -t cgroup -o none,name=systemd tincture-cgroup /sys/fs/cgroup/systemd; }; then
+        umount /sys/fs/cgroup 2>/dev/null || true
+        skip "no cgroup tree at /sys/fs/cgroup for slurmd, and none could be mounted"
+    fi
+    touch "$state/mounted-cgroup"
+    say "mounted a minimal cgroup tree at /sys/fs/cgroup for slurmd (stop unmounts it)"
+}
+
+unmountCgroups() {
+    [ -f "$state/mounted-cgroup" ] || return 0
+    umount /sys/fs/cgroup/systemd 2>/dev/null || true
+    umount /sys/fs/cgroup 2>/dev/null || true
+    rm -f "$state/mounted-cgroup"
 }
 
 # Prints the last lines of each log, for a failed start.
@@ -193,7 +217,9 @@ MinJobAge=3600
 KillWait=10
 MpiDefault=none
 MailProg=/bin/true
-$node
+# The node is reached at 127.0.0.1, so its name need not resolve (a fresh root or container
+# may have no /etc/hosts line for it).
+$node NodeAddr=127.0.0.1
 PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 }
@@ -254,6 +280,7 @@ start() {
     mkdir -p "$state" "$state/ctld" "$state/spool" "$logDir" "$runDir"
     chmod 755 "$state"
     writeConfig
+    mountCgroups
     local t0=$SECONDS
     startMunge
     # -c: a clean controller state, so jobs of an earlier session do not come back.
