@@ -1,12 +1,13 @@
 // tincture-cli plan, render-shot, assemble and status: a film coloured as independent shot
 // tasks that a batch scheduler (Slurm job arrays, Kubernetes Indexed Jobs) runs across
-// machines, and put back together into the film `colorize` makes (pipeline/filmplan.h).
+// machines, and put back together into the film `colorize` makes (pipeline/filmplan.h,
+// pipeline/shotparts.h).
 
 #include "clicommon.h"
 #include "commands.h"
 #include "filmjoboptions.h"
 
-#include "pipeline/filmplan.h"
+#include "pipeline/shotparts.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -107,7 +108,7 @@ int runPlan(const QStringList &args)
     if (Result<void> ok = writeFileAtomically(spec->path, plan->toBytes(), spec->existing); !ok)
         return reportError(ok.error());
     if (!parser.isSet(quiet)) {
-        int64_t frames = plan->last - plan->first + 1;
+        int64_t frames = plan->output.last - plan->output.first + 1;
         QTextStream(stderr) << QStringLiteral("%1: %2 shots (0–%3), %4 frames, method %5\n")
                                    .arg(spec->path)
                                    .arg(plan->shots.size())
