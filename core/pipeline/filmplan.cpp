@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace tincture::propagation;
 using tincture::pipeline::detail::JsonReader;
@@ -171,8 +172,10 @@ Result<FilmPlan> FilmPlan::fromBytes(const QByteArray &bytes, const QString &pat
     plan.source.headSha256 = read.string(source, "headSha256");
     plan.source.indexSha256 = read.string(source, "indexSha256");
     plan.source.frames = read.integer(source, "frames");
-    plan.source.width = int(read.integer(source, "width"));
-    plan.source.height = int(read.integer(source, "height"));
+    const int64_t width = read.integer(source, "width");
+    const int64_t height = read.integer(source, "height");
+    plan.source.width = int(std::clamp<int64_t>(width, -1, 65536));
+    plan.source.height = int(std::clamp<int64_t>(height, -1, 65536));
     plan.salvage = read.boolean(json, "salvage");
     const QJsonObject method = read.object(json, "method");
     plan.method = read.string(method, "name");
@@ -191,7 +194,7 @@ Result<FilmPlan> FilmPlan::fromBytes(const QByteArray &bytes, const QString &pat
             read.failWith(QStringLiteral("unknown output codec '%1'")
                               .arg(out.value(QStringLiteral("codec")).toString()));
     }
-    plan.output.h264Crf = int(read.integer(out, "h264Crf"));
+    plan.output.h264Crf = int(std::clamp<int64_t>(read.integer(out, "h264Crf"), -1, 52));
     plan.output.first = read.integer(out, "first");
     plan.output.last = read.integer(out, "last");
     plan.output.withAudio = read.boolean(out, "withAudio");
@@ -237,6 +240,17 @@ Result<FilmPlan> FilmPlan::fromBytes(const QByteArray &bytes, const QString &pat
         read.failWith(QStringLiteral("the output range %1–%2 is not inside the film")
                           .arg(plan.output.first)
                           .arg(plan.output.last));
+    if (read.error().isEmpty() && (plan.output.h264Crf < 0 || plan.output.h264Crf > 51))
+        read.failWith(
+            QStringLiteral("the H.264 quality %1 is not in 0–51").arg(plan.output.h264Crf));
+    if (read.error().isEmpty() && !(plan.priorWeight >= 0 && std::isfinite(plan.priorWeight)))
+        read.failWith(
+            QStringLiteral("the prior weight %1 is not a number ≥ 0").arg(plan.priorWeight));
+    if (read.error().isEmpty() && (plan.source.width <= 0 || plan.source.height <= 0 ||
+                                   plan.source.width > 65535 || plan.source.height > 65535))
+        read.failWith(QStringLiteral("the source's size %1×%2 is not a frame size")
+                          .arg(plan.source.width)
+                          .arg(plan.source.height));
     if (read.error().isEmpty() && plan.shots.empty())
         read.failWith(QStringLiteral("the plan has no shot"));
     if (!read.error().isEmpty())

@@ -5,7 +5,7 @@
 # leaves its input in build-fuzz/artifacts/<target>/ and fails the run. Prints each target's
 # executions. Needs clang-14 and libclang-rt-14-dev (./setup.sh test installs them).
 # usage: tests/fuzz/run-fuzzers.sh SECONDS [TARGET...]   (targets: media image project
-#        manifest safetensors; default all)
+#        manifest safetensors plan; default all)
 #        tests/fuzz/run-fuzzers.sh smoke [TARGET...]   CI's smoke: a fixed seed and a fixed
 #        number of runs (deterministic, about a minute each here) instead of a time
 set -euo pipefail
@@ -18,7 +18,7 @@ else
   limit=(-max_total_time="$seconds")
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(media image project manifest safetensors)
+[ ${#targets[@]} -gt 0 ] || targets=(media image project manifest safetensors plan)
 command -v clang++-14 >/dev/null || { echo "run-fuzzers: clang++-14 is not installed"; exit 77; }
 
 build=build-fuzz

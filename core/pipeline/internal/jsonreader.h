@@ -9,6 +9,9 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <cmath>
+#include <cstdint>
+
 namespace tincture::pipeline::detail {
 
 // Reads a plan's or a record's JSON: every field asked for, of the right type, or the first
@@ -24,12 +27,17 @@ public:
             fail(key, "a string");
         return v.toString();
     }
+    // A whole number that JSON's doubles hold exactly (|n| ≤ 2^53); 0 and an error otherwise.
     int64_t integer(const QJsonObject &o, const char *key)
     {
+        constexpr double kExact = 9007199254740992.0; // 2^53
         const QJsonValue v = o.value(QLatin1String(key));
-        if (!v.isDouble() || v.toDouble() != double(int64_t(v.toDouble())))
+        const double d = v.toDouble();
+        if (!v.isDouble() || !(std::abs(d) <= kExact) || d != std::trunc(d)) {
             fail(key, "a whole number");
-        return int64_t(v.toDouble());
+            return 0;
+        }
+        return int64_t(d);
     }
     double number(const QJsonObject &o, const char *key)
     {
