@@ -3,6 +3,7 @@
 #include "clicommon.h"
 
 #include "propagation/propagationmethod.h"
+#include "propagation/workingresolution.h"
 
 using namespace tincture::propagation;
 
@@ -44,13 +45,22 @@ FilmJobOptions::FilmJobOptions()
                         defaultPropagationMethodName()),
                QStringLiteral("NAME")),
       m_salvage(QStringLiteral("salvage"),
-                QStringLiteral("Colourise the readable part of a damaged file."))
+                QStringLiteral("Colourise the readable part of a damaged file.")),
+      m_workingHeight(QStringLiteral("working-height"),
+                      QStringLiteral("Compute the colour on frames of N rows (at least %1) and "
+                                     "deliver it at the film's size over its own luma; 'full': "
+                                     "at the film's size (default %2; a film of at most N rows "
+                                     "is coloured at its size).")
+                          .arg(kMinWorkingHeight)
+                          .arg(kDefaultWorkingHeight),
+                      QStringLiteral("N"), QString::number(kDefaultWorkingHeight))
 {
 }
 
 void FilmJobOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage});
+    parser.addOptions(
+        {m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage, m_workingHeight});
 }
 
 std::optional<pipeline::FilmJob> FilmJobOptions::read(const QCommandLineParser &parser,
@@ -74,6 +84,17 @@ std::optional<pipeline::FilmJob> FilmJobOptions::read(const QCommandLineParser &
     job.priorWeight = parser.value(m_priorWeight).toDouble(&ok);
     if (!ok || job.priorWeight < 0)
         return fail(QStringLiteral("invalid --prior-weight"));
+    const QString working = parser.value(m_workingHeight);
+    if (working == QLatin1String("full")) {
+        job.workingHeight = 0;
+    } else {
+        job.workingHeight = working.toInt(&ok);
+        if (!ok || job.workingHeight < kMinWorkingHeight)
+            return fail(QStringLiteral("--working-height must be 'full' or a number of rows of "
+                                       "at least %1, not '%2'")
+                            .arg(kMinWorkingHeight)
+                            .arg(working));
+    }
     QList<FrameIndex> seen;
     for (const auto &[option, isHints] :
          {std::pair{&m_keyframe, false}, std::pair{&m_hints, true}}) {

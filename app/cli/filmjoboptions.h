@@ -1,6 +1,7 @@
 #pragma once
 // The options that say how a film is coloured — keyframes given as images or scribbles, the
-// prior's weight, the keyframe model, the propagation method, salvaging a damaged file — shared
+// prior's weight, the keyframe model, the propagation method, salvaging a damaged file, the
+// working height — shared
 // by `colorize` (which colours the film now) and `plan` (which writes them into a plan for
 // shot tasks), so both read the same flags the same way.
 
@@ -25,7 +26,8 @@ public:
                                           int &exitCode) const;
 
 private:
-    QCommandLineOption m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage;
+    QCommandLineOption m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage,
+        m_workingHeight;
 };
 
 } // namespace tincture::cli

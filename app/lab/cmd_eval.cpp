@@ -254,9 +254,29 @@ int runEval(const QStringList &args)
                                   QStringLiteral("dir"));
     const QCommandLineOption refiner = refinerOption();
     const QCommandLineOption device = propagationDeviceOption();
+    const QCommandLineOption working(
+        QStringLiteral("working-height"),
+        QStringLiteral("Run the method on frames scaled to N rows and deliver its colour at the "
+                       "sequence's size (default: at the sequence's size)."),
+        QStringLiteral("N"));
+    const QCommandLineOption upsampling(
+        QStringLiteral("upsampling"),
+        QStringLiteral("With --working-height: joint-bilateral (the product's, on the "
+                       "full-size luma; default) or bilinear."),
+        QStringLiteral("name"));
+    const QCommandLineOption sigmaRange(
+        QStringLiteral("sigma-range"),
+        QStringLiteral("The joint bilateral upsampler's luma σ, for a luma in [0, 1] (default "
+                       "0.16)."),
+        QStringLiteral("s"));
+    const QCommandLineOption sigmaSpace(
+        QStringLiteral("sigma-space"),
+        QStringLiteral("The joint bilateral upsampler's spatial σ in working-size pixels "
+                       "(default 0.5)."),
+        QStringLiteral("s"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions(
-        {data, frames, method, results, json, save, refiner, device, quiet, overwriteOption()});
+    parser.addOptions({data, frames, method, results, json, save, refiner, device, working,
+                       upsampling, sigmaRange, sigmaSpace, quiet, overwriteOption()});
     if (int rc = parseArgs(
             parser, kCommand,
             QStringLiteral(
@@ -319,6 +339,38 @@ int runEval(const QStringList &args)
     if (!isDeviceName(parser.value(device)))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
     options.methodOptions.device = parser.value(device);
+    if (parser.isSet(working)) {
+        bool ok = false;
+        options.workingHeight = parser.value(working).toInt(&ok);
+        if (!ok || options.workingHeight < kMinWorkingHeight)
+            return usageError(kCommand, QStringLiteral("--working-height must be a whole number "
+                                                       "of at least %1 rows, not '%2'")
+                                            .arg(kMinWorkingHeight)
+                                            .arg(parser.value(working)));
+    }
+    if (parser.isSet(upsampling)) {
+        const QString name = parser.value(upsampling);
+        if (name == QLatin1String("joint-bilateral"))
+            options.delivery.upsampling = ChromaUpsampling::JointBilateral;
+        else if (name == QLatin1String("bilinear"))
+            options.delivery.upsampling = ChromaUpsampling::Bilinear;
+        else
+            return usageError(kCommand, QStringLiteral("--upsampling must be joint-bilateral "
+                                                       "or bilinear, not '%1'")
+                                            .arg(name));
+    }
+    if (parser.isSet(sigmaRange)) {
+        bool ok = false;
+        options.delivery.sigmaRange = parser.value(sigmaRange).toDouble(&ok);
+        if (!ok || !(options.delivery.sigmaRange > 0))
+            return usageError(kCommand, QStringLiteral("--sigma-range must be a number > 0"));
+    }
+    if (parser.isSet(sigmaSpace)) {
+        bool ok = false;
+        options.delivery.sigmaSpace = parser.value(sigmaSpace).toDouble(&ok);
+        if (!ok || !(options.delivery.sigmaSpace > 0))
+            return usageError(kCommand, QStringLiteral("--sigma-space must be a number > 0"));
+    }
 
     ProgressBar bar(QStringLiteral("eval"), parser.isSet(quiet));
     Feedback feedback(bar.callback());

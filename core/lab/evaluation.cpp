@@ -109,6 +109,9 @@ Result<std::vector<double>> scoreWithMethod(const EvalSequence &sequence,
     auto method = createPropagationMethod(options.method, options.methodOptions);
     if (!method)
         return method.error();
+    if (options.workingHeight > 0)
+        *method = std::make_unique<WorkingResolutionMethod>(
+            std::move(*method), options.workingHeight, options.delivery);
     TruthSequence truth(sequence);
     auto first = truth.truth(0);
     if (!first)
@@ -239,6 +242,18 @@ Result<PropagationEvalReport> evaluatePropagation(const PropagationEvalOptions &
     PropagationEvalReport report;
     report.method = options.resultsDir.isEmpty() ? options.method
                                                  : QStringLiteral("results:") + options.resultsDir;
+    if (options.resultsDir.isEmpty() && options.workingHeight > 0)
+        switch (options.delivery.upsampling) {
+        case ChromaUpsampling::JointBilateral:
+            report.method += QStringLiteral(" at %1 rows, joint bilateral σs=%2 σr=%3")
+                                 .arg(options.workingHeight)
+                                 .arg(options.delivery.sigmaSpace)
+                                 .arg(options.delivery.sigmaRange);
+            break;
+        case ChromaUpsampling::Bilinear:
+            report.method += QStringLiteral(" at %1 rows, bilinear").arg(options.workingHeight);
+            break;
+        }
     report.dataDir = options.dataDir;
     report.maxFrames = options.maxFrames;
     int64_t total = 0, done = 0;

@@ -12,6 +12,7 @@
 #include "foundation/result.h"
 #include "image/frame.h"
 #include "propagation/propagationmethod.h"
+#include "propagation/workingresolution.h"
 
 #include <QByteArray>
 #include <QString>
@@ -27,8 +28,10 @@ struct PropagationEvalOptions
     int maxFrames = 0;                                   // first N frames per sequence; 0: all
     QString method = QStringLiteral("flow");             // a propagationMethodNames() entry
     propagation::PropagationMethodOptions methodOptions; // e.g. another refiner for "vpn"
-    QString resultsDir; // if set: score RESULTS/<sequence>/<stem>.png|jpg|… instead of running
-    QString saveDir;    // if set (method runs only): write outputs as SAVE/<sequence>/<stem>.png
+    QString resultsDir;    // if set: score RESULTS/<sequence>/<stem>.png|jpg|… instead of running
+    QString saveDir;       // if set (method runs only): write outputs as SAVE/<sequence>/<stem>.png
+    int workingHeight = 0; // > 0: the method runs at this height, its colour delivered at full
+    propagation::DeliveryParams delivery; // size by these (propagation/workingresolution.h)
 };
 
 struct SequenceScore

@@ -4,6 +4,7 @@
 #include "pipeline/reorderbuffer.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/videoshotsource.h"
+#include "propagation/workingresolution.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -142,7 +143,11 @@ public:
     // Up to the keyframes: everything that can fail before the output is opened.
     // `range`: the frames to colour (its first and last only).
     Result<void> prepare(const OutputSpec &range, const project::ResultCache *cache);
-    Result<void> colour(Target &target);
+    // `full`: where an ordered target's frames are read at full size to deliver the colour
+    // (a second, sequential reader of the film); null: frames go out as the method made them.
+    Result<void> colour(Target &target, VideoSource *full = nullptr);
+    // Whether the colour is computed at a working size below the film's.
+    bool scaled() const { return m_workSize != QSize(m_film->info().width, m_film->info().height); }
 
     VideoSource &film() { return *m_film; }
     FilmReport &report() { return m_report; }
@@ -160,6 +165,7 @@ private:
     std::optional<JobProgress> m_progress;
     FilmReport m_report;
     FrameIndex m_first = 0, m_last = -1;
+    QSize m_workSize; // the size the colour is computed at
     std::vector<ShotWork> m_work;
     FrameReorderBuffer m_keyStore; // the keyframes, made before the output opens
 };
@@ -183,6 +189,14 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
         return frames.error();
     std::tie(m_first, m_last) = *frames;
     m_progress.emplace(m_feedback, frameCount);
+    const QSize filmSize(m_film->info().width, m_film->info().height);
+    m_workSize = cache != nullptr ? filmSize : workingSize(filmSize, m_job.workingHeight);
+    if (cache == nullptr && m_job.workingHeight > filmSize.height() &&
+        m_job.workingHeight != kDefaultWorkingHeight)
+        m_feedback.warn(QStringLiteral("the working height %1 is above the film's %2 rows: the "
+                                       "colour is computed at the film's size")
+                            .arg(m_job.workingHeight)
+                            .arg(filmSize.height()));
 
     if (Result<void> ok = checkKeyframes(m_job.keyframes, *m_film, m_feedback); !ok)
         return ok;
@@ -241,6 +255,7 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
         work.provenance.last = work.shot.last;
         work.provenance.method = m_report.method;
         work.provenance.methodParameters = m_method->parameters();
+        work.provenance.workingHeight = scaled() ? m_workSize.height() : 0;
         for (const KeyframeSpec &spec : work.keys) {
             const FrameIndex frame = spec.frame;
             if (m_feedback.isCancelled())
@@ -286,7 +301,7 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
     if (!spec.image.isEmpty()) {
         colour = readKeyframeImage(spec.image, width, height);
         if (colour)
-            colour = colour->converted(PixelFormat::Rgb8);
+            colour = resizedArea(colour->converted(PixelFormat::Rgb8), m_workSize);
         provenance = spec.described.value_or(KeyframeProvenance{});
         provenance.frame = frame;
         if (!spec.described)
@@ -295,11 +310,14 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
         Result<Frame> source = m_film->frame(frame);
         if (!source)
             return source.error();
+        source = resizedArea(*source, m_workSize);
         provenance.model = m_keyframes.modelIdentity();
         if (!spec.hints.isEmpty()) {
             Result<Frame> hints = readKeyframeImage(spec.hints, width, height);
             if (!hints)
                 return hints.error();
+            provenance.strokesSha256 = pixelSha256(*hints);
+            hints = resizedHints(*hints, m_workSize);
             Feedback solve;
             solve.linkParent(&m_feedback);
             colour =
@@ -307,7 +325,6 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
             for (const QString &w : solve.warnings())
                 m_feedback.warn(QStringLiteral("keyframe %1: %2").arg(frame).arg(w));
             provenance.source = QStringLiteral("hints");
-            provenance.strokesSha256 = pixelSha256(*hints);
             provenance.priorWeight = m_job.priorWeight;
         } else {
             colour = m_keyframes.propose(*source);
@@ -320,7 +337,7 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
     return colour;
 }
 
-Result<void> Engine::colour(Target &target)
+Result<void> Engine::colour(Target &target, VideoSource *full)
 {
     QElapsedTimer clock;
     clock.start();
@@ -337,7 +354,9 @@ Result<void> Engine::colour(Target &target)
                                     std::move(colour).value()});
         }
         buffer.clear();
-        VideoShotSource grey(*m_film, shot.first, shot.last, &m_feedback);
+        VideoShotSource filmGrey(*m_film, shot.first, shot.last, &m_feedback);
+        WorkingSizeSource workingGrey(filmGrey, m_workSize);
+        GreyFrameSource &grey = scaled() ? static_cast<GreyFrameSource &>(workingGrey) : filmGrey;
         ShotSink sink(target, buffer, shot.first, m_feedback);
         const int64_t before = coloured;
         Feedback inner([&](int64_t done, int64_t) {
@@ -362,6 +381,14 @@ Result<void> Engine::colour(Target &target)
             Result<Frame> out = buffer.take(int(f - shot.first));
             if (!out)
                 return out.error();
+            if (full != nullptr) {
+                Result<Frame> source = full->frame(f);
+                if (!source)
+                    return source.error();
+                out = deliverColour(*source, *out);
+                if (!out)
+                    return out.error();
+            }
             if (Result<void> ok = target.put(f, *out); !ok)
                 return ok;
             m_progress->coloured(++coloured);
@@ -471,7 +498,20 @@ Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
     if (!writer)
         return writer.error();
     WriterTarget target(**writer);
-    if (Result<void> ok = engine.colour(target); !ok) {
+    // Colour computed below the film's size, or a film deeper than 8 bits, is delivered over
+    // each frame read again at full size and depth, in order (no cache: each is read once).
+    std::unique_ptr<VideoSource> full;
+    if (engine.scaled() || engine.film().info().bitDepth > 8) {
+        SourceOptions options = job.source;
+        options.cacheBytes = 0;
+        auto opened = VideoSource::open(job.input, options);
+        if (!opened) {
+            (*writer)->abort();
+            return opened.error();
+        }
+        full = std::move(opened).value();
+    }
+    if (Result<void> ok = engine.colour(target, full.get()); !ok) {
         (*writer)->abort();
         return ok.error();
     }

@@ -57,8 +57,13 @@ struct FilmJob
     // A shot with no keyframe above gets the model's proposal at its middle frame; without
     // proposeMissing such a shot is an error.
     bool proposeMissing = true;
-    double priorWeight = 0.1;    // λ for hints
-    int threads = 0;             // CPU threads of the scribble solve; 0: all cores
+    double priorWeight = 0.1; // λ for hints
+    int threads = 0;          // CPU threads of the scribble solve; 0: all cores
+    // colorizeFilm: keyframes, scribbles and propagation run on frames of this many rows (the
+    // film's aspect ratio), and each frame's colour is delivered at the film's size over its
+    // own luma, at its depth (propagation/workingresolution.h). 0, or not below the film's
+    // height: the film's own size. The studio's colorizeIntoCache works at the film's size.
+    int workingHeight = 0;
     QString method;              // propagation method; empty: defaultPropagationMethodName()
     FrameIndex first = 0;        // the frames to colour (inclusive); shots outside are skipped,
     FrameIndex last = -1;        // shots across the ends are propagated whole. -1: to the end

@@ -3,6 +3,7 @@
 #include "ml/modelmanifest.h"
 #include "pipeline/internal/jsonreader.h"
 #include "propagation/propagationmethod.h"
+#include "propagation/workingresolution.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -132,6 +133,7 @@ QByteArray FilmPlan::toBytes() const
         {QStringLiteral("method"), QJsonObject{{QStringLiteral("name"), method},
                                                {QStringLiteral("parameters"), methodParameters}}},
         {QStringLiteral("priorWeight"), priorWeight},
+        {QStringLiteral("workingHeight"), workingHeight},
         {QStringLiteral("keyframeModel"), modelJson},
         {QStringLiteral("output"), out},
         {QStringLiteral("shots"), shotArray}};
@@ -181,6 +183,9 @@ Result<FilmPlan> FilmPlan::fromBytes(const QByteArray &bytes, const QString &pat
     plan.method = read.string(method, "name");
     plan.methodParameters = read.object(method, "parameters");
     plan.priorWeight = read.number(json, "priorWeight");
+    if (json.contains(QStringLiteral("workingHeight")))
+        plan.workingHeight =
+            int(std::clamp<int64_t>(read.integer(json, "workingHeight"), -1, 65536));
     const QJsonObject model = read.object(json, "keyframeModel");
     plan.modelPath = read.string(model, "path");
     if (model.contains(QStringLiteral("name"))) {
@@ -251,6 +256,11 @@ Result<FilmPlan> FilmPlan::fromBytes(const QByteArray &bytes, const QString &pat
         read.failWith(QStringLiteral("the source's size %1×%2 is not a frame size")
                           .arg(plan.source.width)
                           .arg(plan.source.height));
+    if (read.error().isEmpty() && plan.workingHeight != 0 &&
+        (plan.workingHeight < propagation::kMinWorkingHeight || plan.workingHeight > 65535))
+        read.failWith(QStringLiteral("the working height %1 is not 0 or %2–65535 rows")
+                          .arg(plan.workingHeight)
+                          .arg(propagation::kMinWorkingHeight));
     if (read.error().isEmpty() && plan.shots.empty())
         read.failWith(QStringLiteral("the plan has no shot"));
     if (!read.error().isEmpty())
@@ -270,6 +280,7 @@ Result<FilmPlan> planFilm(const FilmJob &job, const OutputSpec &output, const QS
     plan.methodParameters = (*method)->parameters();
     plan.salvage = job.source.salvageDamaged;
     plan.priorWeight = job.priorWeight;
+    plan.workingHeight = job.workingHeight;
     plan.modelPath = modelPath.isEmpty() ? QString() : QFileInfo(modelPath).absoluteFilePath();
     plan.output = output;
     plan.output.path.clear();

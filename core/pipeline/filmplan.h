@@ -65,6 +65,7 @@ struct FilmPlan
     QString method;
     QJsonObject methodParameters; // its trained models, with their sha256
     double priorWeight = 0.1;     // λ for hints
+    int workingHeight = 0;        // FilmJob::workingHeight (absent from older plans: 0)
     QString modelPath;            // the keyframe model manifest given; empty: the shipped one
     ModelIdentity model;          // empty when no keyframe needs the model
     // The output: codec (none: from the film's extension at assembly), quality, audio, and the

@@ -4,6 +4,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace tincture::pipeline {
 
 namespace {
@@ -42,6 +44,8 @@ QJsonObject ShotProvenance::toJson() const
                   {QStringLiteral("keyframes"), keys}};
     if (!methodParameters.isEmpty())
         o[QStringLiteral("method_parameters")] = methodParameters;
+    if (workingHeight > 0)
+        o[QStringLiteral("working_height")] = workingHeight;
     return o;
 }
 
@@ -55,6 +59,7 @@ Result<ShotProvenance> ShotProvenance::fromJson(const QJsonObject &json)
     shot.last = FrameIndex(json.value(QStringLiteral("last")).toDouble());
     shot.method = json.value(QStringLiteral("method")).toString();
     shot.methodParameters = json.value(QStringLiteral("method_parameters")).toObject();
+    shot.workingHeight = std::clamp(json.value(QStringLiteral("working_height")).toInt(), 0, 65535);
     for (const QJsonValue &v : json.value(QStringLiteral("keyframes")).toArray()) {
         const QJsonObject o = v.toObject();
         if (!o.value(QStringLiteral("frame")).isDouble())

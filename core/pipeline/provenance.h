@@ -48,6 +48,7 @@ struct ShotProvenance
     FrameIndex last = 0;
     QString method;               // the propagation method's registry name
     QJsonObject methodParameters; // its trained models (PropagationMethod::parameters())
+    int workingHeight = 0;        // the rows its colour was computed at; 0: the film's own
     std::vector<KeyframeProvenance> keyframes;
     bool operator==(const ShotProvenance &) const = default;
 

@@ -144,6 +144,7 @@ FilmJob shotJob(const FilmPlan &plan, int shot)
     }
     job.proposeMissing = false;
     job.priorWeight = plan.priorWeight;
+    job.workingHeight = plan.workingHeight;
     job.method = plan.method;
     return job;
 }
