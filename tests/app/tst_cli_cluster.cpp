@@ -138,6 +138,10 @@ private slots:
                            QStringLiteral("70=") + path(QStringLiteral("key.png")),
                            QStringLiteral("--hints"),
                            QStringLiteral("150=") + path(QStringLiteral("hints.png"))};
+        // Colour computed at a third of the size and delivered at the film's.
+        QTest::newRow("working height") << QStringList{
+            QStringLiteral("--working-height"), QStringLiteral("120"), QStringLiteral("--hints"),
+            QStringLiteral("150=") + path(QStringLiteral("hints.png"))};
     }
 
     void sameFilmAsColorize()
@@ -336,6 +340,9 @@ private slots:
         QByteArray noShots = fileBytes(m_dir.filePath(QStringLiteral("sampl.plan.json")));
         noShots.replace("\"shots\"", "\"shotz\"");
         QTest::newRow("field missing") << noShots << QStringLiteral("\"shots\" is missing");
+        QByteArray tiny = fileBytes(m_dir.filePath(QStringLiteral("sampl.plan.json")));
+        tiny.replace("\"workingHeight\": 480", "\"workingHeight\": 10");
+        QTest::newRow("working height") << tiny << QStringLiteral("working height 10");
     }
 
     void badPlansAreRefused()

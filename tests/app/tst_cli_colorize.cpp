@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace tincture;
@@ -274,6 +275,68 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(QFileInfo::exists(out));
         QVERIFY(!QFileInfo::exists(sidecar));
+    }
+
+    void workingHeightDeliversFullSizeAtTheSourcesDepth()
+    {
+        // A 16-bit grey scan with detail below 8 bits, coloured at 64 rows of its 192.
+        const QDir scans(m_dir.filePath(QStringLiteral("scan16")));
+        QVERIFY(QDir().mkpath(scans.path()));
+        std::vector<Frame> source;
+        for (int i = 0; i < 6; ++i) {
+            Frame f(256, 192, PixelFormat::Gray16);
+            for (int y = 0; y < 192; ++y)
+                for (int x = 0; x < 256; ++x)
+                    f.row16(y)[x] = uint16_t(9000 + 170 * x + 90 * y + 37 * i + (x * y) % 61);
+            QVERIFY(writeImage(
+                scans.filePath(QStringLiteral("f%1.tif").arg(i, 3, 10, QLatin1Char('0'))), f));
+            source.push_back(f);
+        }
+        const QString pattern = scans.filePath(QStringLiteral("f%03d.tif"));
+        const QString out = m_dir.filePath(QStringLiteral("scan16.mkv"));
+        auto r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), out,
+                         QStringLiteral("--working-height"), QStringLiteral("64"),
+                         QStringLiteral("--quiet")},
+                        600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto film = VideoSource::open(out);
+        QVERIFY2(film, film ? "" : qPrintable(film.error().message));
+        QCOMPARE((*film)->frameCount(), int64_t(6));
+        for (int i = 0; i < 6; ++i) {
+            auto f = (*film)->frame(i);
+            QVERIFY(f);
+            QCOMPARE(f->width(), 256);
+            QCOMPARE(f->height(), 192);
+            QCOMPARE(f->bitDepth(), 16);
+            const Frame luma = f->luma();
+            QVERIFY2(
+                std::memcmp(luma.constData(), source[size_t(i)].constData(), luma.byteSize()) == 0,
+                qPrintable(QStringLiteral("frame %1's 16-bit luma is not the scan's").arg(i)));
+        }
+        QFile sidecar(out + QStringLiteral(".provenance.json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const QJsonObject provenance = QJsonDocument::fromJson(sidecar.readAll()).object();
+        const QJsonObject shot =
+            provenance.value(QStringLiteral("shots")).toArray().at(0).toObject();
+        QCOMPARE(shot.value(QStringLiteral("working_height")).toInt(), 64);
+
+        // Above the film's height: coloured at its size, and said so.
+        const QString out2 = m_dir.filePath(QStringLiteral("scan16-full.mkv"));
+        r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), out2,
+                    QStringLiteral("--working-height"), QStringLiteral("1000"),
+                    QStringLiteral("--quiet")},
+                   600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("above the film's 192 rows")), qPrintable(r.err));
+
+        for (const char *bad : {"0", "10", "half", "-480"}) {
+            const QString never = m_dir.filePath(QStringLiteral("never-wh.mkv"));
+            r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), never,
+                        QStringLiteral("--working-height"), QLatin1String(bad)});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(QStringLiteral("--working-height")), qPrintable(r.err));
+            QVERIFY(!QFileInfo::exists(never));
+        }
     }
 
     void colorizeBadInputLeavesNothing()
