@@ -324,6 +324,11 @@ int64_t FfmpegSource::framePts(FrameIndex index) const
     return d->ptsByIndex[size_t(index)] - d->startPts;
 }
 
+void FfmpegSource::setCacheBytes(int64_t bytes)
+{
+    d->cache.setBudgetBytes(bytes);
+}
+
 Result<Frame> FfmpegSource::frame(FrameIndex index)
 {
     if (index < 0 || index >= d->info.frames)

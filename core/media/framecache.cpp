@@ -41,6 +41,18 @@ void FrameCache::evictLocked()
     }
 }
 
+int64_t FrameCache::budgetBytes() const
+{
+    return m_budgetBytes;
+}
+
+void FrameCache::setBudgetBytes(int64_t bytes)
+{
+    std::lock_guard lock(m_mutex);
+    m_budgetBytes = bytes;
+    evictLocked();
+}
+
 void FrameCache::clear()
 {
     std::lock_guard lock(m_mutex);

@@ -4,6 +4,7 @@
 
 #include "image/frame.h"
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <mutex>
@@ -21,13 +22,14 @@ public:
     void insert(const Frame &frame);
     void clear();
     int64_t bytesUsed() const;
-    int64_t budgetBytes() const { return m_budgetBytes; }
+    int64_t budgetBytes() const;
+    void setBudgetBytes(int64_t bytes); // evicts down to the new budget
     size_t size() const;
 
 private:
     void evictLocked();
 
-    int64_t m_budgetBytes;
+    std::atomic<int64_t> m_budgetBytes;
     int64_t m_bytesUsed = 0;
     std::list<Frame> m_lru; // front = most recently used
     std::unordered_map<FrameIndex, std::list<Frame>::iterator> m_byIndex;

@@ -41,6 +41,8 @@ public:
 
     // The frame at index (0 ≤ index < frameCount()).
     virtual Result<Frame> frame(FrameIndex index) = 0;
+    // Changes the decoded-frame cache's budget (SourceOptions::cacheBytes), evicting at once.
+    virtual void setCacheBytes(int64_t bytes) = 0;
 
     // Presentation time of a frame in seconds from the first frame.
     virtual double frameTimeSeconds(FrameIndex index) const = 0;

@@ -59,6 +59,12 @@ Result<Frame> readKeyframeImage(const QString &path, int width, int height)
     return image;
 }
 
+// Below the film's size, frames are cached at the working size (a shot's grey frames, for a
+// method that reads some twice) and the film's own cache of full-size frames shrinks to this
+// much too: what propagation needs is small, and full-size frames are read once more, in
+// order, to deliver the colour.
+constexpr int64_t kWorkingCacheBytes = int64_t(128) << 20;
+
 // Where the coloured frames of the shots go.
 class Target
 {
@@ -191,6 +197,8 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     m_progress.emplace(m_feedback, frameCount);
     const QSize filmSize(m_film->info().width, m_film->info().height);
     m_workSize = cache != nullptr ? filmSize : workingSize(filmSize, m_job.workingHeight);
+    if (scaled())
+        m_film->setCacheBytes(std::min(m_job.source.cacheBytes, kWorkingCacheBytes));
     if (cache == nullptr && m_job.workingHeight > filmSize.height() &&
         m_job.workingHeight != kDefaultWorkingHeight)
         m_feedback.warn(QStringLiteral("the working height %1 is above the film's %2 rows: the "
@@ -355,7 +363,7 @@ Result<void> Engine::colour(Target &target, VideoSource *full)
         }
         buffer.clear();
         VideoShotSource filmGrey(*m_film, shot.first, shot.last, &m_feedback);
-        WorkingSizeSource workingGrey(filmGrey, m_workSize);
+        WorkingSizeSource workingGrey(filmGrey, m_workSize, kWorkingCacheBytes);
         GreyFrameSource &grey = scaled() ? static_cast<GreyFrameSource &>(workingGrey) : filmGrey;
         ShotSink sink(target, buffer, shot.first, m_feedback);
         const int64_t before = coloured;

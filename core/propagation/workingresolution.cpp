@@ -261,10 +261,24 @@ Result<Frame> deliverColour(const Frame &source, const Frame &working, const Del
 
 Result<Frame> WorkingSizeSource::greyFrame(int index)
 {
+    for (auto it = m_recent.begin(); it != m_recent.end(); ++it)
+        if (it->first == index) {
+            m_recent.splice(m_recent.begin(), m_recent, it);
+            return m_recent.front().second;
+        }
     Result<Frame> frame = m_full.greyFrame(index);
     if (!frame)
         return frame;
-    return resizedArea(*frame, m_size);
+    Frame small = resizedArea(*frame, m_size);
+    if (int64_t(small.byteSize()) <= m_cacheBytes) {
+        m_recent.emplace_front(index, small);
+        m_cached += int64_t(small.byteSize());
+        while (m_cached > m_cacheBytes) {
+            m_cached -= int64_t(m_recent.back().second.byteSize());
+            m_recent.pop_back();
+        }
+    }
+    return small;
 }
 
 namespace {

@@ -14,6 +14,9 @@
 
 #include <QSize>
 
+#include <list>
+#include <utility>
+
 namespace tincture::propagation {
 
 // The smallest working height a film may be given (below it shot detection and the keyframe
@@ -62,17 +65,25 @@ struct DeliveryParams
 Result<Frame> deliverColour(const Frame &source, const Frame &working,
                             const DeliveryParams &params = {});
 
-// A GreyFrameSource at the working size: `full`'s frames resampled by area averaging.
+// A GreyFrameSource at the working size: `full`'s frames resampled by area averaging. Keeps
+// up to cacheBytes of the frames it made (the least recently asked for go first), so a method
+// that visits a frame twice does not decode it twice at full size.
 class WorkingSizeSource final : public GreyFrameSource
 {
 public:
-    WorkingSizeSource(GreyFrameSource &full, QSize size) : m_full(full), m_size(size) {}
+    WorkingSizeSource(GreyFrameSource &full, QSize size, int64_t cacheBytes = 0)
+        : m_full(full), m_size(size), m_cacheBytes(cacheBytes)
+    {
+    }
     int frameCount() const override { return m_full.frameCount(); }
     Result<Frame> greyFrame(int index) override;
 
 private:
     GreyFrameSource &m_full;
     QSize m_size;
+    int64_t m_cacheBytes;
+    int64_t m_cached = 0;
+    std::list<std::pair<int, Frame>> m_recent; // most recent first
 };
 
 // A propagation method run at a working height: the shot's grey frames and the keyframes are

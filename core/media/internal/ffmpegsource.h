@@ -20,6 +20,7 @@ public:
 
     const MediaInfo &info() const override;
     Result<Frame> frame(FrameIndex index) override;
+    void setCacheBytes(int64_t bytes) override;
     double frameTimeSeconds(FrameIndex index) const override;
     int64_t framePts(FrameIndex index) const override;
 

@@ -19,6 +19,7 @@ public:
 
     const MediaInfo &info() const override { return m_info; }
     Result<Frame> frame(FrameIndex index) override;
+    void setCacheBytes(int64_t bytes) override { m_cache.setBudgetBytes(bytes); }
     double frameTimeSeconds(FrameIndex index) const override;
     int64_t framePts(FrameIndex index) const override;
 
