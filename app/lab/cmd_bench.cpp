@@ -190,7 +190,7 @@ struct Target
 constexpr std::array kTargets = {
     Target{"decode", benchDecode},       Target{"scribble", benchScribble},
     Target{"colorizer", benchColorizer}, Target{"propagation", benchPropagation},
-    Target{"export", benchExport},
+    Target{"export", benchExport},       Target{"film", benchFilm},
 };
 
 // The bundled sample film: --sample, else resources/samples/sample.mp4 near the executable

@@ -81,5 +81,6 @@ Result<QJsonObject> benchScribble(const BenchOptions &options, QTextStream &out)
 Result<QJsonObject> benchColorizer(const BenchOptions &options, QTextStream &out);
 Result<QJsonObject> benchPropagation(const BenchOptions &options, QTextStream &out);
 Result<QJsonObject> benchExport(const BenchOptions &options, QTextStream &out);
+Result<QJsonObject> benchFilm(const BenchOptions &options, QTextStream &out);
 
 } // namespace tincture::cli
