@@ -11,8 +11,13 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 using namespace tincture::propagation;
@@ -64,6 +69,10 @@ Result<Frame> readKeyframeImage(const QString &path, int width, int height)
 // much too: what propagation needs is small, and full-size frames are read once more, in
 // order, to deliver the colour.
 constexpr int64_t kWorkingCacheBytes = int64_t(128) << 20;
+// And a shot's frames wait for the encoder in at most this much memory (the rest spilled to
+// the anonymous file), so that a long shot of a 2K scan stays within 1.5 GB with the encoder's
+// own full-size buffers.
+constexpr int64_t kWorkingReorderBytes = int64_t(256) << 20;
 
 // Where the coloured frames of the shots go.
 class Target
@@ -75,18 +84,104 @@ public:
     virtual Result<void> put(FrameIndex frame, const Frame &colour) = 0;
 };
 
+// The encoder's side of colorizeFilm, on a thread of its own so that it overlaps with
+// propagation: frames wait in a short queue (kQueuedFrames), then each is delivered at full
+// size and depth over the film's frame read again in order (when `full` is given) and
+// encoded. The first error stops it; put() and finish() return it.
 class WriterTarget final : public Target
 {
 public:
-    explicit WriterTarget(FilmWriter &writer) : m_writer(writer) {}
+    static constexpr size_t kQueuedFrames = 4;
+
+    WriterTarget(FilmWriter &writer, VideoSource *full) : m_writer(writer), m_full(full)
+    {
+        m_thread = std::thread([this] { run(); });
+    }
+    ~WriterTarget() override { stop(); }
+    // Drops the frames still queued and waits for the one being encoded (before the writer is
+    // aborted).
+    void stop()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_closing = true;
+            m_queue.clear();
+        }
+        m_changed.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
     bool ordered() const override { return true; }
     Result<void> put(FrameIndex frame, const Frame &colour) override
     {
-        return m_writer.write(frame, colour);
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_queue.size() < kQueuedFrames || m_error; });
+        if (m_error)
+            return *m_error;
+        m_queue.emplace_back(frame, colour);
+        m_changed.notify_all();
+        return {};
+    }
+    // Waits for every queued frame to be encoded.
+    Result<void> finish()
+    {
+        std::unique_lock lock(m_mutex);
+        m_closing = true;
+        m_changed.notify_all();
+        m_changed.wait(lock, [&] { return m_stopped; });
+        if (m_error)
+            return *m_error;
+        return {};
     }
 
 private:
+    void run()
+    {
+        for (;;) {
+            std::pair<FrameIndex, Frame> next;
+            {
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [&] { return !m_queue.empty() || m_closing; });
+                if (m_queue.empty() || m_error) {
+                    m_stopped = true;
+                    m_changed.notify_all();
+                    return;
+                }
+                next = std::move(m_queue.front());
+                m_queue.pop_front();
+                m_changed.notify_all();
+            }
+            Result<void> ok = write(next.first, next.second);
+            if (!ok) {
+                std::lock_guard lock(m_mutex);
+                m_error = ok.error();
+                m_queue.clear();
+                m_changed.notify_all();
+            }
+        }
+    }
+    Result<void> write(FrameIndex frame, const Frame &colour)
+    {
+        if (m_full == nullptr)
+            return m_writer.write(frame, colour);
+        Result<Frame> source = m_full->frame(frame);
+        if (!source)
+            return source.error();
+        Result<Frame> delivered = deliverColour(*source, colour);
+        if (!delivered)
+            return delivered.error();
+        return m_writer.write(frame, *delivered);
+    }
+
     FilmWriter &m_writer;
+    VideoSource *m_full;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::pair<FrameIndex, Frame>> m_queue;
+    std::optional<Error> m_error;
+    bool m_closing = false;
+    bool m_stopped = false;
+    std::thread m_thread;
 };
 
 class CacheTarget final : public Target
@@ -149,9 +244,7 @@ public:
     // Up to the keyframes: everything that can fail before the output is opened.
     // `range`: the frames to colour (its first and last only).
     Result<void> prepare(const OutputSpec &range, const project::ResultCache *cache);
-    // `full`: where an ordered target's frames are read at full size to deliver the colour
-    // (a second, sequential reader of the film); null: frames go out as the method made them.
-    Result<void> colour(Target &target, VideoSource *full = nullptr);
+    Result<void> colour(Target &target);
     // Whether the colour is computed at a working size below the film's.
     bool scaled() const { return m_workSize != QSize(m_film->info().width, m_film->info().height); }
 
@@ -345,11 +438,11 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
     return colour;
 }
 
-Result<void> Engine::colour(Target &target, VideoSource *full)
+Result<void> Engine::colour(Target &target)
 {
     QElapsedTimer clock;
     clock.start();
-    FrameReorderBuffer buffer;
+    FrameReorderBuffer buffer(scaled() ? kWorkingReorderBytes : int64_t(512) << 20);
     int64_t coloured = 0;
     for (ShotWork &work : m_work) {
         const Shot &shot = work.shot;
@@ -389,14 +482,6 @@ Result<void> Engine::colour(Target &target, VideoSource *full)
             Result<Frame> out = buffer.take(int(f - shot.first));
             if (!out)
                 return out.error();
-            if (full != nullptr) {
-                Result<Frame> source = full->frame(f);
-                if (!source)
-                    return source.error();
-                out = deliverColour(*source, *out);
-                if (!out)
-                    return out.error();
-            }
             if (Result<void> ok = target.put(f, *out); !ok)
                 return ok;
             m_progress->coloured(++coloured);
@@ -505,7 +590,6 @@ Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
         FilmWriter::open(spec, engine.film(), inputs, engine.report().provenance.toBytes());
     if (!writer)
         return writer.error();
-    WriterTarget target(**writer);
     // Colour computed below the film's size, or a film deeper than 8 bits, is delivered over
     // each frame read again at full size and depth, in order (no cache: each is read once).
     std::unique_ptr<VideoSource> full;
@@ -519,7 +603,12 @@ Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
         }
         full = std::move(opened).value();
     }
-    if (Result<void> ok = engine.colour(target, full.get()); !ok) {
+    WriterTarget target(**writer, full.get());
+    Result<void> ok = engine.colour(target);
+    if (ok)
+        ok = target.finish();
+    target.stop();
+    if (!ok) {
         (*writer)->abort();
         return ok.error();
     }
