@@ -297,7 +297,8 @@ FilmOutputOptions::FilmOutputOptions(const QString &outputHelp, const QString &c
     : m_output({QStringLiteral("o"), QStringLiteral("output")}, outputHelp, QStringLiteral("OUT")),
       m_codec(QStringLiteral("codec"),
               QStringLiteral("h264 (MP4 delivery), ffv1 (lossless MKV master), prores (ProRes "
-                             "422 HQ MOV), png or tiff (16-bit sequence). ") +
+                             "422 HQ MOV), prores4444 (ProRes 4444 MOV, 10-bit 4:4:4), png or "
+                             "tiff (16-bit sequence). ") +
                   codecDefault,
               QStringLiteral("name")),
       m_crf(QStringLiteral("crf"),
@@ -332,7 +333,8 @@ std::optional<OutputSpec> FilmOutputOptions::read(const QCommandLineParser &pars
     if (parser.isSet(m_codec)) {
         spec.codec = codecFromName(parser.value(m_codec));
         if (!spec.codec)
-            return fail(QStringLiteral("unknown codec '%1' (h264, ffv1, prores, png, tiff)")
+            return fail(QStringLiteral("unknown codec '%1' (h264, ffv1, prores, prores4444, png, "
+                                       "tiff)")
                             .arg(parser.value(m_codec)));
     }
     bool ok1 = false, ok2 = false, ok3 = false;

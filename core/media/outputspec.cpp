@@ -19,7 +19,7 @@ Result<VideoCodec> outputCodec(const OutputSpec &spec)
         return *codec;
     return makeError(ErrorCode::InvalidArgument,
                      QStringLiteral("%1: cannot tell the format from the extension; give "
-                                    "--codec h264|ffv1|prores|png|tiff")
+                                    "--codec h264|ffv1|prores|prores4444|png|tiff")
                          .arg(spec.path));
 }
 
@@ -87,6 +87,9 @@ int64_t estimatedOutputBytes(VideoCodec codec, int width, int height, int64_t fr
         break;
     case VideoCodec::ProRes:
         bytesPerPixel = 0.6;
+        break;
+    case VideoCodec::ProRes4444:
+        bytesPerPixel = 0.8;
         break;
     case VideoCodec::PngSequence:
     case VideoCodec::TiffSequence:

@@ -20,6 +20,8 @@ QString codecName(VideoCodec codec)
         return QStringLiteral("ffv1");
     case VideoCodec::ProRes:
         return QStringLiteral("prores");
+    case VideoCodec::ProRes4444:
+        return QStringLiteral("prores4444");
     case VideoCodec::PngSequence:
         return QStringLiteral("png");
     case VideoCodec::TiffSequence:
@@ -31,7 +33,7 @@ QString codecName(VideoCodec codec)
 std::optional<VideoCodec> codecFromName(const QString &name)
 {
     for (VideoCodec c : {VideoCodec::H264, VideoCodec::Ffv1, VideoCodec::ProRes,
-                         VideoCodec::PngSequence, VideoCodec::TiffSequence})
+                         VideoCodec::ProRes4444, VideoCodec::PngSequence, VideoCodec::TiffSequence})
         if (codecName(c) == name.toLower())
             return c;
     return std::nullopt;
@@ -117,7 +119,7 @@ Result<void> VideoEncoder::Impl::openContainer()
     if (avformat_query_codec(format, codecId, FF_COMPLIANCE_NORMAL) != 1)
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("%1: a %2 file cannot hold %3 video (use .mp4 for h264, "
-                                        ".mkv for ffv1, .mov for prores)")
+                                        ".mkv for ffv1, .mov for prores and prores4444)")
                              .arg(path, QString::fromLatin1(format->name), codecName(codec)));
     if (int rc = avformat_alloc_output_context2(&muxer, format, nullptr, temp.constData()); rc < 0)
         return fail(QStringLiteral("cannot create the output container"), rc);
@@ -155,6 +157,13 @@ Result<void> VideoEncoder::Impl::openContainer()
         c->gop_size = 1;
         av_opt_set_int(c->priv_data, "slicecrc", 1, 0);
         av_opt_set_int(c->priv_data, "slices", 4, 0);
+    } else if (codec == VideoCodec::ProRes4444) {
+        // 10-bit 4:4:4 (no alpha): full chroma, no even-size padding.
+        c->pix_fmt = AV_PIX_FMT_YUV444P10;
+        codedWidth = width;
+        codedHeight = height;
+        av_opt_set(c->priv_data, "profile", "4444", 0);
+        av_opt_set(c->priv_data, "vendor", "apl0", 0);
     } else {
         c->pix_fmt = AV_PIX_FMT_YUV422P10;
         codedWidth = (width + 1) & ~1;

@@ -18,9 +18,10 @@
 
 namespace tincture {
 
-enum class VideoCodec { H264, Ffv1, ProRes, PngSequence, TiffSequence };
+enum class VideoCodec { H264, Ffv1, ProRes, ProRes4444, PngSequence, TiffSequence };
 
-QString codecName(VideoCodec codec); // "h264", "ffv1", "prores", "png", "tiff"
+// "h264", "ffv1", "prores" (422 HQ, 10-bit 4:2:2), "prores4444" (10-bit 4:4:4), "png", "tiff"
+QString codecName(VideoCodec codec);
 std::optional<VideoCodec> codecFromName(const QString &name);
 // The codec a file name suggests: .mp4 → h264, .mkv → ffv1, .mov → prores, no suffix → png.
 std::optional<VideoCodec> codecForPath(const QString &path);

@@ -72,7 +72,7 @@ constexpr int64_t kWorkingCacheBytes = int64_t(128) << 20;
 // And a shot's frames wait for the encoder in at most this much memory (the rest spilled to
 // the anonymous file), so that a long shot of a 2K scan stays within 1.5 GB with the encoder's
 // own full-size buffers.
-constexpr int64_t kWorkingReorderBytes = int64_t(256) << 20;
+constexpr int64_t kWorkingReorderBytes = int64_t(128) << 20;
 
 // Where the coloured frames of the shots go.
 class Target

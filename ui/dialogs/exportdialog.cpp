@@ -29,6 +29,7 @@ ExportDialog::ExportDialog(qint64 frames, QPair<qint64, qint64> shot, QPair<qint
     m_format->addItem(tr("MP4 (H.264) with the source's audio"), int(VideoCodec::H264));
     m_format->addItem(tr("MKV (FFV1, lossless master)"), int(VideoCodec::Ffv1));
     m_format->addItem(tr("MOV (ProRes 422 HQ)"), int(VideoCodec::ProRes));
+    m_format->addItem(tr("MOV (ProRes 4444, 10-bit)"), int(VideoCodec::ProRes4444));
     m_format->addItem(tr("PNG image sequence (folder)"), int(VideoCodec::PngSequence));
     m_output = new QLineEdit(suggestedPath, this);
     m_output->setObjectName(QStringLiteral("exportPath"));
@@ -138,6 +139,7 @@ QString ExportDialog::suffixFor(VideoCodec codec)
     case VideoCodec::Ffv1:
         return QStringLiteral(".mkv");
     case VideoCodec::ProRes:
+    case VideoCodec::ProRes4444:
         return QStringLiteral(".mov");
     case VideoCodec::PngSequence:
     case VideoCodec::TiffSequence:

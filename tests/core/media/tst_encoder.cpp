@@ -55,6 +55,10 @@ private slots:
         QTest::newRow("ffv1-odd") << int(VideoCodec::Ffv1) << "odd.mkv" << 321 << 241 << 99.0;
         QTest::newRow("prores") << int(VideoCodec::ProRes) << "out.mov" << 320 << 240 << 40.0;
         QTest::newRow("prores-odd") << int(VideoCodec::ProRes) << "odd.mov" << 321 << 241 << 40.0;
+        QTest::newRow("prores4444")
+            << int(VideoCodec::ProRes4444) << "out4444.mov" << 320 << 240 << 40.0;
+        QTest::newRow("prores4444-odd")
+            << int(VideoCodec::ProRes4444) << "odd4444.mov" << 321 << 241 << 40.0;
         QTest::newRow("png") << int(VideoCodec::PngSequence) << "png" << 321 << 241 << 99.0;
         QTest::newRow("tiff") << int(VideoCodec::TiffSequence) << "tiff" << 320 << 240 << 99.0;
     }
@@ -110,6 +114,43 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::newRow("h264") << int(VideoCodec::H264) << "flat.mp4";
         QTest::newRow("prores") << int(VideoCodec::ProRes) << "flat.mov";
+        QTest::newRow("prores4444") << int(VideoCodec::ProRes4444) << "flat4444.mov";
+    }
+
+    void proRes4444KeepsMoreThanEightBits()
+    {
+        // A grey ramp that climbs 40 codes of 16 bits per column: 8 bits would round it to
+        // steps of 257, an error of up to 128; ProRes 4444's 10 bits keep it within ~40.
+        QTemporaryDir dir;
+        EncodeSettings settings;
+        settings.codec = VideoCodec::ProRes4444;
+        settings.bitDepth = 16;
+        const QString out = dir.filePath(QStringLiteral("deep.mov"));
+        Frame ramp(256, 64, PixelFormat::Rgb16);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 256; ++x)
+                for (int c = 0; c < 3; ++c)
+                    ramp.row16(y)[3 * x + c] = uint16_t(20000 + 40 * x);
+        {
+            auto enc = VideoEncoder::create(out, 256, 64, settings);
+            QVERIFY2(enc, enc ? "" : qPrintable(enc.error().message));
+            Frame f = ramp;
+            f.pts = 0;
+            QVERIFY((*enc)->write(f));
+            QVERIFY((*enc)->finish());
+        }
+        auto src = VideoSource::open(out);
+        QVERIFY(src);
+        auto f = (*src)->frame(0);
+        QVERIFY(f);
+        QCOMPARE(f->bitDepth(), 16);
+        double worst = 0;
+        for (int x = 8; x < 248; ++x) {
+            const double got = f->constRow16(32)[3 * x + 1];
+            worst = std::max(worst, std::abs(got - (20000 + 40 * x)));
+        }
+        qInfo("largest error on the ramp: %.0f of 65535", worst);
+        QVERIFY2(worst < 100, qPrintable(QString::number(worst)));
     }
     void flatColoursSurvive()
     {
