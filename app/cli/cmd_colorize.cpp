@@ -68,6 +68,8 @@ int runColorize(const QStringList &args)
     printWarnings(feedback);
     if (!report)
         return reportError(report.error());
+    if (!report->written.notes.isEmpty())
+        QTextStream(stderr) << "tincture-cli: note: " << report->written.notes << '\n';
     if (!parser.isSet(quiet)) {
         QTextStream err(stderr);
         QStringList shots;

@@ -178,6 +178,10 @@ Result<void> VideoEncoder::Impl::openContainer()
                     .arg(height)
                     .arg(codedWidth)
                     .arg(codedHeight);
+    if (codec == VideoCodec::H264 && settings.bitDepth > 8)
+        notes += QStringLiteral("%1H.264 delivery is 8-bit: the source's deeper samples are "
+                                "rounded to 8 bits (ffv1, prores4444 or tiff keep them)")
+                     .arg(notes.isEmpty() ? QString() : QStringLiteral("; "));
     c->width = codedWidth;
     c->height = codedHeight;
     c->time_base = {int(settings.timeBase.num), int(settings.timeBase.den)};

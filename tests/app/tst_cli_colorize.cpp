@@ -329,6 +329,14 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("above the film's 192 rows")), qPrintable(r.err));
 
+        // H.264 cannot hold the depth: said so.
+        const QString delivery = m_dir.filePath(QStringLiteral("scan16.mp4"));
+        r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), delivery,
+                    QStringLiteral("--quiet")},
+                   600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("rounded to 8 bits")), qPrintable(r.err));
+
         for (const char *bad : {"0", "10", "half", "-480"}) {
             const QString never = m_dir.filePath(QStringLiteral("never-wh.mkv"));
             r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), never,
