@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -84,22 +85,44 @@ public:
     virtual Result<void> put(FrameIndex frame, const Frame &colour) = 0;
 };
 
-// The encoder's side of colorizeFilm, on a thread of its own so that it overlaps with
-// propagation: frames wait in a short queue (kQueuedFrames), then each is delivered at full
-// size and depth over the film's frame read again in order (when `full` is given) and
-// encoded. The first error stops it; put() and finish() return it.
-class WriterTarget final : public Target
+// A worker thread fed through a bounded queue: put() waits while the queue is full; the first
+// error of `work` stops the worker, and put() and finish() return it.
+class Stage
 {
 public:
-    static constexpr size_t kQueuedFrames = 4;
-
-    WriterTarget(FilmWriter &writer, VideoSource *full) : m_writer(writer), m_full(full)
+    using Work = std::function<Result<void>(FrameIndex, const Frame &)>;
+    Stage(size_t capacity, Work work) : m_capacity(capacity), m_work(std::move(work))
     {
         m_thread = std::thread([this] { run(); });
     }
-    ~WriterTarget() override { stop(); }
-    // Drops the frames still queued and waits for the one being encoded (before the writer is
-    // aborted).
+    ~Stage() { stop(); }
+    Stage(const Stage &) = delete;
+    Stage &operator=(const Stage &) = delete;
+
+    Result<void> put(FrameIndex frame, const Frame &image)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_queue.size() < m_capacity || m_error || m_closing; });
+        if (m_error)
+            return *m_error;
+        if (m_closing)
+            return Error::cancelled();
+        m_queue.emplace_back(frame, image);
+        m_changed.notify_all();
+        return {};
+    }
+    // Waits until every queued frame is done.
+    Result<void> finish()
+    {
+        std::unique_lock lock(m_mutex);
+        m_closing = true;
+        m_changed.notify_all();
+        m_changed.wait(lock, [&] { return m_stopped; });
+        if (m_error)
+            return *m_error;
+        return {};
+    }
+    // Drops the frames still queued and waits for the one in work.
     void stop()
     {
         {
@@ -110,28 +133,6 @@ public:
         m_changed.notify_all();
         if (m_thread.joinable())
             m_thread.join();
-    }
-    bool ordered() const override { return true; }
-    Result<void> put(FrameIndex frame, const Frame &colour) override
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_queue.size() < kQueuedFrames || m_error; });
-        if (m_error)
-            return *m_error;
-        m_queue.emplace_back(frame, colour);
-        m_changed.notify_all();
-        return {};
-    }
-    // Waits for every queued frame to be encoded.
-    Result<void> finish()
-    {
-        std::unique_lock lock(m_mutex);
-        m_closing = true;
-        m_changed.notify_all();
-        m_changed.wait(lock, [&] { return m_stopped; });
-        if (m_error)
-            return *m_error;
-        return {};
     }
 
 private:
@@ -151,8 +152,7 @@ private:
                 m_queue.pop_front();
                 m_changed.notify_all();
             }
-            Result<void> ok = write(next.first, next.second);
-            if (!ok) {
+            if (Result<void> ok = m_work(next.first, next.second); !ok) {
                 std::lock_guard lock(m_mutex);
                 m_error = ok.error();
                 m_queue.clear();
@@ -160,21 +160,9 @@ private:
             }
         }
     }
-    Result<void> write(FrameIndex frame, const Frame &colour)
-    {
-        if (m_full == nullptr)
-            return m_writer.write(frame, colour);
-        Result<Frame> source = m_full->frame(frame);
-        if (!source)
-            return source.error();
-        Result<Frame> delivered = deliverColour(*source, colour);
-        if (!delivered)
-            return delivered.error();
-        return m_writer.write(frame, *delivered);
-    }
 
-    FilmWriter &m_writer;
-    VideoSource *m_full;
+    const size_t m_capacity;
+    Work m_work;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<std::pair<FrameIndex, Frame>> m_queue;
@@ -182,6 +170,54 @@ private:
     bool m_closing = false;
     bool m_stopped = false;
     std::thread m_thread;
+};
+
+// The encoder's side of colorizeFilm, in two stages of their own that overlap with
+// propagation and with each other: delivery (when `full` is given: the film's frame read
+// again in order, the colour brought to its size and depth) behind a queue of four working
+// frames, then encoding behind a queue of one full-size frame.
+class WriterTarget final : public Target
+{
+public:
+    WriterTarget(FilmWriter &writer, VideoSource *full)
+        : m_encode(1, [&writer](FrameIndex f, const Frame &frame) { return writer.write(f, frame); })
+    {
+        if (full != nullptr)
+            m_deliver.emplace(4, [this, full](FrameIndex f, const Frame &colour) -> Result<void> {
+                Result<Frame> source = full->frame(f);
+                if (!source)
+                    return source.error();
+                Result<Frame> delivered = deliverColour(*source, colour);
+                if (!delivered)
+                    return delivered.error();
+                return m_encode.put(f, *delivered);
+            });
+    }
+    ~WriterTarget() override { stop(); }
+    bool ordered() const override { return true; }
+    Result<void> put(FrameIndex frame, const Frame &colour) override
+    {
+        return m_deliver ? m_deliver->put(frame, colour) : m_encode.put(frame, colour);
+    }
+    // Waits for every frame to be encoded.
+    Result<void> finish()
+    {
+        if (m_deliver)
+            if (Result<void> ok = m_deliver->finish(); !ok)
+                return ok;
+        return m_encode.finish();
+    }
+    // Stops both stages (before the writer is aborted).
+    void stop()
+    {
+        if (m_deliver)
+            m_deliver->stop();
+        m_encode.stop();
+    }
+
+private:
+    Stage m_encode;
+    std::optional<Stage> m_deliver;
 };
 
 class CacheTarget final : public Target
