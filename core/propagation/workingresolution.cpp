@@ -27,11 +27,29 @@ cv::Mat wrapCopy(const Frame &frame)
     return m;
 }
 
-// The luma of a frame (Gray8 or Gray16) as CV_32F in [0, 1].
-cv::Mat unitLuma(const Frame &luma)
+// Row y of a luma frame (Gray8 or Gray16) in [0, 1].
+void unitRow(const Frame &luma, int y, float *out)
 {
-    cv::Mat out;
-    wrapCopy(luma).convertTo(out, CV_32F, luma.bitDepth() == 16 ? 1.0 / 65535.0 : 1.0 / 255.0);
+    if (luma.bitDepth() == 16) {
+        const uint16_t *s = luma.constRow16(y);
+        for (int x = 0; x < luma.width(); ++x)
+            out[x] = float(s[x]) * (1.0f / 65535.0f);
+    } else {
+        const uint8_t *s = luma.constRow(y);
+        for (int x = 0; x < luma.width(); ++x)
+            out[x] = float(s[x]) * (1.0f / 255.0f);
+    }
+}
+
+// A luma frame averaged down to `size` (area), in [0, 1].
+cv::Mat unitLumaAt(const Frame &luma, cv::Size size)
+{
+    const bool sixteen = luma.bitDepth() == 16;
+    const cv::Mat view(luma.height(), luma.width(), sixteen ? CV_16UC1 : CV_8UC1,
+                       const_cast<uint8_t *>(luma.constData()), luma.strideBytes());
+    cv::Mat small, out;
+    cv::resize(view, small, size, 0, 0, cv::INTER_AREA);
+    small.convertTo(out, CV_32F, sixteen ? 1.0 / 65535.0 : 1.0 / 255.0);
     return out;
 }
 
@@ -169,7 +187,8 @@ Result<Frame> deliverColour(const Frame &source, const Frame &working, const Del
             return working;
     }
     try {
-        const cv::Mat guide = unitLuma(luma);
+        // The guide is the full-size luma, read a row at a time (a float copy of a 4K frame
+        // would be 51 MB more).
         const cv::Size low(working.width(), working.height());
         Frame out(width, height, sixteen ? PixelFormat::Rgb16 : PixelFormat::Rgb8);
         uint8_t *base = out.data();
@@ -190,8 +209,7 @@ Result<Frame> deliverColour(const Frame &source, const Frame &working, const Del
         };
         const cv::Mat chroma = detail::chromaOf(working);
         if (params.upsampling == ChromaUpsampling::JointBilateral && !sameSize) {
-            cv::Mat guideLow;
-            cv::resize(guide, guideLow, low, 0, 0, cv::INTER_AREA);
+            const cv::Mat guideLow = unitLumaAt(luma, low);
             const Taps4 xs = gaussianTaps(width, low.width, params.sigmaSpace);
             const Taps4 ys = gaussianTaps(height, low.height, params.sigmaSpace);
             // exp(−d² / 2σ²) of the luma difference d in [0, 1], tabulated.
@@ -203,14 +221,15 @@ Result<Frame> deliverColour(const Frame &source, const Frame &working, const Del
                     float(std::exp(-d * d / (2 * params.sigmaRange * params.sigmaRange)) + 1e-6);
             }
             cv::parallel_for_(cv::Range(0, height), [&](const cv::Range &rows) {
+                std::vector<float> g(static_cast<size_t>(width));
                 for (int y = rows.start; y < rows.end; ++y) {
-                    const float *g = guide.ptr<float>(y);
+                    unitRow(luma, y, g.data());
                     const auto &yi = ys.i[size_t(y)];
                     const auto &yw = ys.w[size_t(y)];
                     for (int x = 0; x < width; ++x) {
                         const auto &xi = xs.i[size_t(x)];
                         const auto &xw = xs.w[size_t(x)];
-                        const float yy = g[x];
+                        const float yy = g[size_t(x)];
                         float sum = 0, cb = 0, cr = 0;
                         for (int j = 0; j < 4; ++j) {
                             const float *gl = guideLow.ptr<float>(yi[size_t(j)]);
@@ -233,17 +252,18 @@ Result<Frame> deliverColour(const Frame &source, const Frame &working, const Del
             // Bilinear, or the same size (only the depth changes: the taps are the identity).
             const Taps xs = bilinearTaps(width, low.width), ys = bilinearTaps(height, low.height);
             cv::parallel_for_(cv::Range(0, height), [&](const cv::Range &rows) {
+                std::vector<float> g(static_cast<size_t>(width));
                 for (int y = rows.start; y < rows.end; ++y) {
                     const auto *r0 = chroma.ptr<cv::Vec2f>(ys.i0[size_t(y)]);
                     const auto *r1 = chroma.ptr<cv::Vec2f>(ys.i1[size_t(y)]);
                     const float wy = ys.w1[size_t(y)];
-                    const float *g = guide.ptr<float>(y);
+                    unitRow(luma, y, g.data());
                     for (int x = 0; x < width; ++x) {
                         const int x0 = xs.i0[size_t(x)], x1 = xs.i1[size_t(x)];
                         const float wx = xs.w1[size_t(x)];
                         const cv::Vec2f c = (r0[x0] * (1.0f - wx) + r0[x1] * wx) * (1.0f - wy) +
                                             (r1[x0] * (1.0f - wx) + r1[x1] * wx) * wy;
-                        put(y, x, g[x], c[0] - 128.0f, c[1] - 128.0f);
+                        put(y, x, g[size_t(x)], c[0] - 128.0f, c[1] - 128.0f);
                     }
                 }
             });
