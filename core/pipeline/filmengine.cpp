@@ -180,7 +180,8 @@ class WriterTarget final : public Target
 {
 public:
     WriterTarget(FilmWriter &writer, VideoSource *full)
-        : m_encode(1, [&writer](FrameIndex f, const Frame &frame) { return writer.write(f, frame); })
+        : m_encode(1,
+                   [&writer](FrameIndex f, const Frame &frame) { return writer.write(f, frame); })
     {
         if (full != nullptr)
             m_deliver.emplace(4, [this, full](FrameIndex f, const Frame &colour) -> Result<void> {
