@@ -1,6 +1,7 @@
 #include "pipeline/filmengine.h"
 
 #include "media/imageio.h"
+#include "pipeline/internal/stage.h"
 #include "pipeline/reorderbuffer.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/videoshotsource.h"
@@ -11,17 +12,13 @@
 #include <QFileInfo>
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 #include <tuple>
 
 using namespace tincture::propagation;
+using tincture::pipeline::detail::Stage;
 
 namespace tincture::pipeline {
 namespace {
@@ -83,93 +80,6 @@ public:
     // Whether frames must come in film order (an encoder) or may come in any (a cache).
     virtual bool ordered() const = 0;
     virtual Result<void> put(FrameIndex frame, const Frame &colour) = 0;
-};
-
-// A worker thread fed through a bounded queue: put() waits while the queue is full; the first
-// error of `work` stops the worker, and put() and finish() return it.
-class Stage
-{
-public:
-    using Work = std::function<Result<void>(FrameIndex, const Frame &)>;
-    Stage(size_t capacity, Work work) : m_capacity(capacity), m_work(std::move(work))
-    {
-        m_thread = std::thread([this] { run(); });
-    }
-    ~Stage() { stop(); }
-    Stage(const Stage &) = delete;
-    Stage &operator=(const Stage &) = delete;
-
-    Result<void> put(FrameIndex frame, const Frame &image)
-    {
-        std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [&] { return m_queue.size() < m_capacity || m_error || m_closing; });
-        if (m_error)
-            return *m_error;
-        if (m_closing)
-            return Error::cancelled();
-        m_queue.emplace_back(frame, image);
-        m_changed.notify_all();
-        return {};
-    }
-    // Waits until every queued frame is done.
-    Result<void> finish()
-    {
-        std::unique_lock lock(m_mutex);
-        m_closing = true;
-        m_changed.notify_all();
-        m_changed.wait(lock, [&] { return m_stopped; });
-        if (m_error)
-            return *m_error;
-        return {};
-    }
-    // Drops the frames still queued and waits for the one in work.
-    void stop()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_closing = true;
-            m_queue.clear();
-        }
-        m_changed.notify_all();
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-
-private:
-    void run()
-    {
-        for (;;) {
-            std::pair<FrameIndex, Frame> next;
-            {
-                std::unique_lock lock(m_mutex);
-                m_changed.wait(lock, [&] { return !m_queue.empty() || m_closing; });
-                if (m_queue.empty() || m_error) {
-                    m_stopped = true;
-                    m_changed.notify_all();
-                    return;
-                }
-                next = std::move(m_queue.front());
-                m_queue.pop_front();
-                m_changed.notify_all();
-            }
-            if (Result<void> ok = m_work(next.first, next.second); !ok) {
-                std::lock_guard lock(m_mutex);
-                m_error = ok.error();
-                m_queue.clear();
-                m_changed.notify_all();
-            }
-        }
-    }
-
-    const size_t m_capacity;
-    Work m_work;
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<std::pair<FrameIndex, Frame>> m_queue;
-    std::optional<Error> m_error;
-    bool m_closing = false;
-    bool m_stopped = false;
-    std::thread m_thread;
 };
 
 // The encoder's side of colorizeFilm, in two stages of their own that overlap with
@@ -677,69 +587,6 @@ Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCa
     if (Result<void> ok = engine.colour(target); !ok)
         return ok.error();
     return std::move(engine.report());
-}
-
-Result<TranscodeReport> exportFromCache(const CacheExport &request, Feedback &feedback)
-{
-    const QStringList inputs = request.protectedInputs + QStringList{request.cache.dir()};
-    if (Result<void> ok = checkFilmOutput(request.output, QStringList{request.mediaPath} + inputs);
-        !ok)
-        return ok.error();
-    // Frames are read once, in order, and only those not coloured yet.
-    SourceOptions options;
-    options.cacheBytes = 0;
-    Result<std::unique_ptr<VideoSource>> source = VideoSource::open(request.mediaPath, options);
-    if (!source)
-        return source.error();
-    // The range as the writer takes it, recorded with the shots' provenance.
-    Result<std::pair<FrameIndex, FrameIndex>> range =
-        outputRange(request.output, (*source)->frameCount(), request.mediaPath);
-    if (!range)
-        return range.error();
-    Provenance provenance = request.provenance;
-    provenance.source = QFileInfo(request.mediaPath).fileName();
-    std::tie(provenance.first, provenance.last) = *range;
-    Result<std::unique_ptr<FilmWriter>> opened =
-        FilmWriter::open(request.output, **source, inputs, provenance.toBytes());
-    if (!opened)
-        return opened.error();
-    FilmWriter &writer = **opened;
-    const MediaInfo &info = (*source)->info();
-    int64_t greyFrames = 0;
-    for (FrameIndex f = writer.first(); f <= writer.last(); ++f) {
-        if (feedback.isCancelled()) {
-            writer.abort();
-            return Error::cancelled();
-        }
-        const QString path = request.cache.framePath(f);
-        const bool coloured = QFile::exists(path);
-        Result<Frame> frame = coloured ? readImage(path) : (*source)->frame(f);
-        if (!coloured)
-            ++greyFrames;
-        else if (frame && (frame->width() != info.width || frame->height() != info.height))
-            frame = makeError(ErrorCode::SizeMismatch,
-                              QStringLiteral("the cached colour of frame %1 (%2) is %3×%4, the "
-                                             "film is %5×%6")
-                                  .arg(f)
-                                  .arg(path)
-                                  .arg(frame->width())
-                                  .arg(frame->height())
-                                  .arg(info.width)
-                                  .arg(info.height));
-        if (!frame) {
-            writer.abort();
-            return frame.error();
-        }
-        if (Result<void> ok = writer.write(f, *frame); !ok)
-            return ok.error();
-        feedback.reportProgress(f - writer.first() + 1, writer.frameCount());
-    }
-    Result<TranscodeReport> report = writer.finish();
-    if (report && greyFrames > 0)
-        feedback.warn(QStringLiteral("%1 of %2 frames were not coloured yet and went out grey")
-                          .arg(greyFrames)
-                          .arg(report->frames));
-    return report;
 }
 
 } // namespace tincture::pipeline

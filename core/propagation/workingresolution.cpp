@@ -19,14 +19,6 @@ int matType(const Frame &frame)
     return CV_MAKETYPE(frame.bitDepth() == 16 ? CV_16U : CV_8U, frame.channels());
 }
 
-cv::Mat wrapCopy(const Frame &frame)
-{
-    cv::Mat m(frame.height(), frame.width(), matType(frame));
-    for (int y = 0; y < frame.height(); ++y)
-        std::memcpy(m.ptr<uint8_t>(y), frame.constRow(y), frame.strideBytes());
-    return m;
-}
-
 // Row y of a luma frame (Gray8 or Gray16) in [0, 1].
 void unitRow(const Frame &luma, int y, float *out)
 {
@@ -121,7 +113,8 @@ Frame resizedArea(const Frame &frame, QSize size)
     if (frame.isNull() || (frame.width() == size.width() && frame.height() == size.height()))
         return frame;
     cv::Mat small;
-    cv::resize(wrapCopy(frame), small, cv::Size(size.width(), size.height()), 0, 0, cv::INTER_AREA);
+    cv::resize(detail::toMat(frame, matType(frame)), small, cv::Size(size.width(), size.height()),
+               0, 0, cv::INTER_AREA);
     Frame out(size.width(), size.height(), frame.format());
     for (int y = 0; y < out.height(); ++y)
         std::memcpy(out.row(y), small.ptr<uint8_t>(y), out.strideBytes());
