@@ -191,6 +191,7 @@ constexpr std::array kTargets = {
     Target{"decode", benchDecode},       Target{"scribble", benchScribble},
     Target{"colorizer", benchColorizer}, Target{"propagation", benchPropagation},
     Target{"export", benchExport},       Target{"film", benchFilm},
+    Target{"repaint", benchRepaint},
 };
 
 // The bundled sample film: --sample, else resources/samples/sample.mp4 near the executable

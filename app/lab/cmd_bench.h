@@ -82,5 +82,6 @@ Result<QJsonObject> benchColorizer(const BenchOptions &options, QTextStream &out
 Result<QJsonObject> benchPropagation(const BenchOptions &options, QTextStream &out);
 Result<QJsonObject> benchExport(const BenchOptions &options, QTextStream &out);
 Result<QJsonObject> benchFilm(const BenchOptions &options, QTextStream &out);
+Result<QJsonObject> benchRepaint(const BenchOptions &options, QTextStream &out);
 
 } // namespace tincture::cli

@@ -131,18 +131,32 @@ private:
     std::optional<Stage> m_deliver;
 };
 
+// The studio's result cache. With `full` (colour computed below the film's size), each frame's
+// colour is delivered at the film's size over the frame read again; `full` is the engine's own
+// source, read on the propagation's thread, between its reads.
 class CacheTarget final : public Target
 {
 public:
-    explicit CacheTarget(const project::ResultCache &cache) : m_cache(cache) {}
+    CacheTarget(const project::ResultCache &cache, VideoSource *full) : m_cache(cache), m_full(full)
+    {
+    }
     bool ordered() const override { return false; }
     Result<void> put(FrameIndex frame, const Frame &colour) override
     {
-        return writeImage(m_cache.framePath(frame), colour, Existing::Replace);
+        if (m_full == nullptr)
+            return writeImage(m_cache.framePath(frame), colour, Existing::Replace);
+        Result<Frame> source = m_full->frame(frame);
+        if (!source)
+            return source.error();
+        Result<Frame> delivered = deliverColour(*source, colour);
+        if (!delivered)
+            return delivered.error();
+        return writeImage(m_cache.framePath(frame), *delivered, Existing::Replace);
     }
 
 private:
     const project::ResultCache &m_cache;
+    VideoSource *m_full;
 };
 
 // A propagation method's output, shifted from shot offsets to film frames and passed on:
@@ -236,7 +250,7 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     std::tie(m_first, m_last) = *frames;
     m_progress.emplace(m_feedback, frameCount);
     const QSize filmSize(m_film->info().width, m_film->info().height);
-    m_workSize = cache != nullptr ? filmSize : workingSize(filmSize, m_job.workingHeight);
+    m_workSize = workingSize(filmSize, m_job.workingHeight);
     if (scaled())
         m_film->setCacheBytes(std::min(m_job.source.cacheBytes, kWorkingCacheBytes));
     if (cache == nullptr && m_job.workingHeight > filmSize.height() &&
@@ -313,11 +327,21 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
             if (!colour)
                 return colour.error();
             if (cache && provenance.source == QLatin1String("model")) {
-                // The studio shows, repaints and re-propagates it like a keyframe it made.
+                // The studio shows, repaints and re-propagates it like a keyframe it made, at
+                // the film's size (8 bits, as its own keyframes, when it was made smaller).
+                Result<Frame> shown = *colour;
+                if (scaled()) {
+                    Result<Frame> grey = m_film->frame(frame);
+                    if (!grey)
+                        return grey.error();
+                    shown = deliverColour(grey->luma().converted(PixelFormat::Gray8), *colour);
+                    if (!shown)
+                        return shown.error();
+                }
                 cache->ensureExists();
                 for (const QString &path :
                      {cache->keyframeModelPath(frame), cache->keyframeResultPath(frame)})
-                    if (Result<void> ok = writeImage(path, *colour, Existing::Replace); !ok)
+                    if (Result<void> ok = writeImage(path, *shown, Existing::Replace); !ok)
                         return ok.error();
                 if (Result<void> ok =
                         KeyframeService::recordPriorModel(*cache, frame, provenance.model);
@@ -583,7 +607,7 @@ Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCa
     range.last = job.last;
     if (Result<void> ok = engine.prepare(range, &cache); !ok)
         return ok.error();
-    CacheTarget target(cache);
+    CacheTarget target(cache, engine.scaled() ? &engine.film() : nullptr);
     if (Result<void> ok = engine.colour(target); !ok)
         return ok.error();
     return std::move(engine.report());

@@ -59,10 +59,10 @@ struct FilmJob
     bool proposeMissing = true;
     double priorWeight = 0.1; // λ for hints
     int threads = 0;          // CPU threads of the scribble solve; 0: all cores
-    // colorizeFilm: keyframes, scribbles and propagation run on frames of this many rows (the
-    // film's aspect ratio), and each frame's colour is delivered at the film's size over its
-    // own luma, at its depth (propagation/workingresolution.h). 0, or not below the film's
-    // height: the film's own size. The studio's colorizeIntoCache works at the film's size.
+    // Keyframes, scribbles and propagation run on frames of this many rows (the film's aspect
+    // ratio), and each frame's colour is delivered at the film's size over its own luma, at its
+    // depth (propagation/workingresolution.h), into the film or the studio's cache. 0, or not
+    // below the film's height: the film's own size.
     int workingHeight = 0;
     QString method;              // propagation method; empty: defaultPropagationMethodName()
     FrameIndex first = 0;        // the frames to colour (inclusive); shots outside are skipped,
@@ -113,7 +113,8 @@ Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
 
 // Colours the film's frames [job.first, job.last] into the studio's result cache (framePath),
 // and caches each model keyframe as the keyframe's prior and colour (keyframeModelPath,
-// keyframeResultPath). A cancelled job leaves the frames it finished.
+// keyframeResultPath; at the film's size, Rgb8). A cancelled job leaves the frames it
+// finished.
 Result<FilmReport> colorizeIntoCache(const FilmJob &job, const project::ResultCache &cache,
                                      KeyframeService &keyframes, Feedback &feedback);
 

@@ -100,7 +100,7 @@ Result<Frame> KeyframeService::solveHints(const Frame &frame, const Frame &hints
 
 Result<PaintedKeyframe> KeyframeService::colourise(const QString &mediaPath, FrameIndex frame,
                                                    const QVector<project::PaintStroke> &strokes,
-                                                   double priorWeight,
+                                                   double priorWeight, int workingHeight,
                                                    const project::ResultCache &cache,
                                                    Feedback &feedback)
 {
@@ -123,7 +123,7 @@ Result<PaintedKeyframe> KeyframeService::colourise(const QString &mediaPath, Fra
         return ok.error();
     if (Result<void> ok = recordPriorModel(cache, frame, modelIdentity()); !ok)
         return ok.error();
-    auto solver = std::make_shared<KeyframeSolver>(grey, prior, priorWeight);
+    auto solver = std::make_shared<KeyframeSolver>(grey, prior, priorWeight, workingHeight);
     Result<Frame> solved =
         solver->solve(project::rasteriseStrokes(strokes, grey.width(), grey.height()), feedback);
     if (!solved)
@@ -138,7 +138,7 @@ Result<PaintedKeyframe> KeyframeService::colourise(const QString &mediaPath, Fra
 Result<PaintedKeyframe> KeyframeService::repaint(const QString &mediaPath, FrameIndex frame,
                                                  const QVector<project::PaintStroke> &strokes,
                                                  std::shared_ptr<KeyframeSolver> solver,
-                                                 double priorWeight,
+                                                 double priorWeight, int workingHeight,
                                                  const project::ResultCache &cache,
                                                  Feedback &feedback)
 {
@@ -150,7 +150,7 @@ Result<PaintedKeyframe> KeyframeService::repaint(const QString &mediaPath, Frame
         if (QFile::exists(cache.keyframeModelPath(frame)))
             if (Result<Frame> p = readImage(cache.keyframeModelPath(frame)))
                 prior = *p;
-        solver = std::make_shared<KeyframeSolver>(*source, prior, priorWeight);
+        solver = std::make_shared<KeyframeSolver>(*source, prior, priorWeight, workingHeight);
     }
     Result<Frame> solved = solver->solve(
         project::rasteriseStrokes(strokes, solver->width(), solver->height()), feedback);

@@ -61,18 +61,20 @@ public:
 
     // The studio's "colourise keyframe": the model's proposal for the frame (grey, with a
     // warning, when there is no model), cached as the keyframe's prior, with the strokes solved
-    // over it; the result is cached as the keyframe's colour.
+    // over it at `workingHeight` rows (KeyframeSolver); the result, at the frame's size, is
+    // cached as the keyframe's colour.
     Result<PaintedKeyframe> colourise(const QString &mediaPath, FrameIndex frame,
                                       const QVector<project::PaintStroke> &strokes,
-                                      double priorWeight, const project::ResultCache &cache,
-                                      Feedback &feedback);
+                                      double priorWeight, int workingHeight,
+                                      const project::ResultCache &cache, Feedback &feedback);
     // The studio's repaint after a stroke: solves the strokes over the cached prior, with
-    // `solver` when it is warm (null: a new one), and caches the result.
+    // `solver` when it is warm (null: a new one at `workingHeight` rows), and caches the
+    // result.
     static Result<PaintedKeyframe> repaint(const QString &mediaPath, FrameIndex frame,
                                            const QVector<project::PaintStroke> &strokes,
                                            std::shared_ptr<KeyframeSolver> solver,
-                                           double priorWeight, const project::ResultCache &cache,
-                                           Feedback &feedback);
+                                           double priorWeight, int workingHeight,
+                                           const project::ResultCache &cache, Feedback &feedback);
 
     // The warm solvers of the keyframes repainted last, so that the next stroke on one of them
     // re-solves from its previous solution (at most kWarmSolvers: memory is per keyframe).

@@ -2,6 +2,7 @@
 
 #include "colour/colourspace.h"
 #include "colour/scribblesolver.h"
+#include "propagation/workingresolution.h"
 
 #include <mutex>
 
@@ -12,8 +13,10 @@ using colour::ScribbleSolver;
 
 struct KeyframeSolver::Impl
 {
-    Frame luma;  // Gray8
-    Frame prior; // Rgb8 or null
+    Frame fullLuma;  // Gray8, the grey frame's size: what the colour is delivered over
+    Frame fullPrior; // Rgb8 of that size, when the prior was given at it
+    Frame luma;      // Gray8, the working size
+    Frame prior;     // Rgb8 at the working size, or null
     double priorWeight = 0.1;
     std::vector<float> priorI, priorQ;
     ScribbleSolver solver;
@@ -21,14 +24,23 @@ struct KeyframeSolver::Impl
     std::mutex mutex;
 };
 
-KeyframeSolver::KeyframeSolver(const Frame &grey, const Frame &prior, double priorWeight)
+KeyframeSolver::KeyframeSolver(const Frame &grey, const Frame &prior, double priorWeight,
+                               int workingHeight)
     : d(std::make_unique<Impl>())
 {
-    d->luma = (grey.channels() == 1 ? grey : grey.luma()).converted(PixelFormat::Gray8);
+    d->fullLuma = (grey.channels() == 1 ? grey : grey.luma()).converted(PixelFormat::Gray8);
+    const QSize full(d->fullLuma.width(), d->fullLuma.height());
+    const QSize work = propagation::workingSize(full, workingHeight);
+    d->luma = work == full ? d->fullLuma : propagation::resizedArea(d->fullLuma, work);
     d->priorWeight = priorWeight;
     const int w = d->luma.width(), h = d->luma.height();
-    if (!prior.isNull() && prior.width() == w && prior.height() == h) {
+    if (!prior.isNull() && QSize(prior.width(), prior.height()) == full) {
+        d->fullPrior = prior.converted(PixelFormat::Rgb8);
+        d->prior = work == full ? d->fullPrior : propagation::resizedArea(d->fullPrior, work);
+    } else if (!prior.isNull() && QSize(prior.width(), prior.height()) == work) {
         d->prior = prior.converted(PixelFormat::Rgb8);
+    }
+    if (!d->prior.isNull()) {
         d->priorI.resize(size_t(w) * h);
         d->priorQ.resize(size_t(w) * h);
         for (int y = 0; y < h; ++y) {
@@ -47,31 +59,67 @@ KeyframeSolver::~KeyframeSolver() = default;
 
 int KeyframeSolver::width() const
 {
-    return d->luma.width();
+    return d->fullLuma.width();
 }
 
 int KeyframeSolver::height() const
 {
-    return d->luma.height();
+    return d->fullLuma.height();
 }
 
-Result<Frame> KeyframeSolver::solve(const project::StrokeMasks &masks, Feedback &feedback)
+QSize KeyframeSolver::workingSize() const
+{
+    return QSize(d->luma.width(), d->luma.height());
+}
+
+namespace {
+
+// Full-size strokes at the working size: hints reduced so that a thin stroke survives
+// (resizedHints), and a working pixel kept where any of it is kept and nothing is painted.
+project::StrokeMasks reducedMasks(const project::StrokeMasks &masks, QSize size)
+{
+    project::StrokeMasks out;
+    out.hints = propagation::resizedHints(masks.hints, size);
+    out.keep = Frame(size.width(), size.height(), PixelFormat::Gray8);
+    const Frame keep = masks.keepPixels > 0 ? propagation::resizedArea(masks.keep, size) : Frame();
+    for (int y = 0; y < size.height(); ++y) {
+        const uint8_t *h = out.hints.constRow(y);
+        uint8_t *k = out.keep.row(y);
+        for (int x = 0; x < size.width(); ++x) {
+            const bool painted = h[4 * x + 3] != 0;
+            k[x] = !painted && !keep.isNull() && keep.constRow(y)[x] != 0 ? 255 : 0;
+            out.hintPixels += painted;
+            out.keepPixels += k[x] != 0;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+Result<Frame> KeyframeSolver::solve(const project::StrokeMasks &fullMasks, Feedback &feedback)
 {
     std::lock_guard lock(d->mutex);
-    const int w = d->luma.width(), h = d->luma.height();
-    const size_t n = size_t(w) * size_t(h);
-    if (masks.hints.width() != w || masks.hints.height() != h || masks.hints.channels() != 4)
+    if (fullMasks.hints.width() != width() || fullMasks.hints.height() != height() ||
+        fullMasks.hints.channels() != 4)
         return makeError(ErrorCode::SizeMismatch,
                          QStringLiteral("the stroke masks do not match the keyframe's size"));
     if (feedback.isCancelled())
         return Error::cancelled();
+    const bool scaled = workingSize() != QSize(width(), height());
     const bool hasPrior = !d->prior.isNull();
+    if (fullMasks.hintPixels == 0 && !d->fullPrior.isNull())
+        return d->fullPrior; // nothing painted: the model's colour as it is
+    const project::StrokeMasks masks =
+        scaled && fullMasks.hintPixels > 0 ? reducedMasks(fullMasks, workingSize()) : fullMasks;
+    const int w = d->luma.width(), h = d->luma.height();
+    const size_t n = size_t(w) * size_t(h);
 
     std::vector<float> I(n, 0.0f), Q(n, 0.0f);
     if (masks.hintPixels == 0) {
-        // Nothing painted: the model's colour as it is (or grey).
+        // Nothing painted: the model's colour (given at the working size), or grey.
         if (hasPrior)
-            return d->prior;
+            return scaled ? propagation::deliverColour(d->fullLuma, d->prior) : d->prior;
     } else {
         if (!d->lumaSet) {
             std::vector<float> Y(n);
@@ -129,6 +177,8 @@ Result<Frame> KeyframeSolver::solve(const project::StrokeMasks &masks, Feedback 
                                        o + 3 * size_t(x));
         }
     }
+    if (scaled)
+        return propagation::deliverColour(d->fullLuma, out);
     return out;
 }
 

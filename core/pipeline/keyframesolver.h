@@ -6,6 +6,12 @@
 // elsewhere the colour is pulled towards the prior with weight λ (PROTOCOLS.md §6 extended,
 // see scribblesolver.h). Without strokes the result is the prior itself (or grey).
 //
+// At a working height the solve runs on the frame brought down to that many rows
+// (propagation/workingresolution.h): the strokes are given at the frame's own size, reduced so
+// that a thin stroke survives, and the colour is delivered back at the frame's size over its
+// own luma (joint bilateral upsampling). Strokes stay in the frame's coordinates; only the
+// solve is smaller.
+//
 // Threads: solve() may be called from any thread; calls are serialised (the solver is used
 // by one at a time). For latest-request-wins, cancel the stale call's Feedback: it returns
 // Cancelled at its next iteration and the next call starts from its partial solution.
@@ -15,6 +21,8 @@
 #include "image/frame.h"
 #include "project/strokeraster.h"
 
+#include <QSize>
+
 #include <memory>
 
 namespace tincture::pipeline {
@@ -22,14 +30,18 @@ namespace tincture::pipeline {
 class KeyframeSolver
 {
 public:
-    // grey: any layout (its BT.601 luma is used); prior: RGB of grey's size, or null.
-    KeyframeSolver(const Frame &grey, const Frame &prior, double priorWeight);
+    // grey: any layout (its BT.601 luma is used); prior: RGB of grey's size or of the working
+    // size, or null. workingHeight: the rows the solve runs at (0, or not below grey's height:
+    // grey's own size).
+    KeyframeSolver(const Frame &grey, const Frame &prior, double priorWeight,
+                   int workingHeight = 0);
     ~KeyframeSolver();
     KeyframeSolver(const KeyframeSolver &) = delete;
     KeyframeSolver &operator=(const KeyframeSolver &) = delete;
 
-    int width() const;
+    int width() const; // the grey frame's: the size of the masks solve() takes
     int height() const;
+    QSize workingSize() const; // the size the solve runs at
     // Rgb8 of the grey frame's size whose luma equals the grey luma exactly.
     Result<Frame> solve(const project::StrokeMasks &masks, Feedback &feedback);
 

@@ -71,6 +71,11 @@ struct MediaFingerprint
     bool operator==(const MediaFingerprint &) const = default;
 };
 
+// The working heights a project may hold: 0 or at least this (propagation's kMinWorkingHeight),
+// and a new project's.
+inline constexpr int kProjectMinWorkingHeight = 64;
+inline constexpr int kProjectWorkingHeight = 480;
+
 struct ProjectParameters
 {
     QString model = QStringLiteral("pix2pix-unet"); // keyframe model name
@@ -78,6 +83,11 @@ struct ProjectParameters
     // λ of the scribble solver's pull towards the model's colour: a stroke's colour fades
     // into the model's over about 1/√λ pixels of flat picture (0.01: ~10 px).
     double priorWeight = 0.01;
+    // Keyframe repaints and propagation run on frames of this many rows and the colour is
+    // delivered at the film's size over its own luma (propagation/workingresolution.h); 0:
+    // at the film's size. A new project gets the CLI's default (kDefaultWorkingHeight, checked
+    // by tst_filmops); a project file without it reads as 0, as it was coloured.
+    int workingHeight = kProjectWorkingHeight;
     bool operator==(const ProjectParameters &) const = default;
 };
 

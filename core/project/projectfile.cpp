@@ -147,7 +147,8 @@ QJsonObject toJson(const Project &project, const QString &projectFilePath)
     root[QLatin1String("model")] = QJsonObject{{QLatin1String("name"), p.model}};
     root[QLatin1String("parameters")] =
         QJsonObject{{QLatin1String("propagationMethod"), p.propagationMethod},
-                    {QLatin1String("priorWeight"), p.priorWeight}};
+                    {QLatin1String("priorWeight"), p.priorWeight},
+                    {QLatin1String("workingHeight"), p.workingHeight}};
     QJsonArray shots;
     for (const ShotEntry &s : project.shots()) {
         QJsonArray keys;
@@ -203,6 +204,14 @@ Result<QJsonObject> migrate(QJsonObject root, LoadReport &report)
         // Version 2 adds each propagated shot's provenance; a version-1 shot has none (its
         // colour's origin is unknown), which an absent key says already.
         [[fallthrough]];
+    case 2: {
+        // Version 3 adds the working height; a version-2 project was coloured at the film's
+        // size.
+        QJsonObject parameters = root.value(QLatin1String("parameters")).toObject();
+        parameters[QLatin1String("workingHeight")] = 0;
+        root[QLatin1String("parameters")] = parameters;
+        [[fallthrough]];
+    }
     default:
         break;
     }
@@ -262,6 +271,17 @@ Result<LoadReport> loadProject(const QString &path, Project &project)
     const QJsonObject po = root.value(QLatin1String("parameters")).toObject();
     params.propagationMethod = po.value(QLatin1String("propagationMethod")).toString();
     params.priorWeight = po.value(QLatin1String("priorWeight")).toDouble(params.priorWeight);
+    const double workingHeight = po.value(QLatin1String("workingHeight")).toDouble(-1);
+    if (workingHeight == 0 ||
+        (workingHeight >= kProjectMinWorkingHeight && workingHeight <= 65535 &&
+         workingHeight == std::floor(workingHeight))) {
+        params.workingHeight = int(workingHeight);
+    } else {
+        params.workingHeight = 0;
+        report.warnings << QStringLiteral("the working height is not 0 or a whole number of "
+                                          "rows from %1; the film's size is used")
+                               .arg(kProjectMinWorkingHeight);
+    }
 
     QVector<ShotEntry> shots;
     FrameIndex expectFirst = 0;

@@ -22,7 +22,7 @@
 
 namespace tincture::project {
 
-inline constexpr int kFormatVersion = 2;
+inline constexpr int kFormatVersion = 3;
 inline constexpr const char *kProjectSuffix = "tincture";
 
 QJsonObject toJson(const Project &project, const QString &projectFilePath);

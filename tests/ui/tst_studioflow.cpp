@@ -5,7 +5,9 @@
 // (and, with TINCTURE_SCREENSHOT set, saves it plus a labelled copy for docs/).
 
 #include "jobs/jobmanager.h"
+#include "media/imageio.h"
 #include "media/videosource.h"
+#include "pipeline/filmops.h"
 #include "paint/paintpanel.h"
 #include "plots/plotspanel.h"
 #include "project/project.h"
@@ -288,6 +290,32 @@ private slots:
         QTest::mouseClick(propagate, Qt::LeftButton);
         QVERIFY(waitIdle(w));
         QVERIFY(p->isShotPropagated(0));
+
+        // At a working height of 180 of the film's 360 rows: every shot goes stale, the
+        // keyframe on screen is solved again at that height and shown at the film's size with
+        // the stroke's colour where it was painted, and the shot propagated again records the
+        // height and comes back at the film's size with the film's luma exactly.
+        project::ProjectParameters half = p->parameters();
+        half.workingHeight = 180;
+        const int solvesBefore = w.keyframes()->solvesFinished();
+        p->setParameters(half);
+        QVERIFY(p->isShotStale(0));
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.keyframes()->solvesFinished(), solvesBefore + 1);
+        QCOMPARE(w.viewer()->result().size(), QSize(640, 360));
+        QTRY_VERIFY_WITH_TIMEOUT(rednessAround(w.viewer()->result(), b) > 25, 5000);
+        QTest::mouseClick(propagate, Qt::LeftButton);
+        QVERIFY(waitIdle(w));
+        QVERIFY(p->isShotPropagated(0));
+        QCOMPARE(p->shots()[0].provenance[QStringLiteral("working_height")].toInt(), 180);
+        for (FrameIndex f : {0, 30}) {
+            Result<Frame> coloured = readImage(cache.framePath(f));
+            Result<Frame> grey = pipeline::readFrame(test::samplePath(), f);
+            QVERIFY(coloured && grey);
+            QCOMPARE(QSize(coloured->width(), coloured->height()), QSize(640, 360));
+            const Frame a = coloured->luma(), g = grey->luma();
+            QVERIFY(std::memcmp(a.constData(), g.constData(), a.byteSize()) == 0);
+        }
 
         // Export shot 1 (lossless) and check it holds the coloured frames.
         const QString out = dir.filePath(QStringLiteral("shot1.mkv"));

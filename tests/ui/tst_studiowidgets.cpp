@@ -476,11 +476,27 @@ private slots:
         lambda->setValue(0.05);
         emit lambda->editingFinished();
         QCOMPARE(w.project()->parameters().priorWeight, 0.05);
-        QCOMPARE(w.project()->undoStack()->count(), 2);
+        auto *height = w.findChild<QComboBox *>(QStringLiteral("workingHeight"));
+        QVERIFY(height);
+        QCOMPARE(height->currentData().toInt(), 480); // a new project's
+        const int full = height->findData(0);
+        QVERIFY(full >= 0);
+        height->setCurrentIndex(full);
+        emit height->activated(full);
+        QCOMPARE(w.project()->parameters().workingHeight, 0);
+        QCOMPARE(w.project()->undoStack()->count(), 3);
+        w.project()->undoStack()->undo();
+        QCOMPARE(height->currentData().toInt(), 480);
         w.project()->undoStack()->undo();
         w.project()->undoStack()->undo();
         QCOMPARE(lambda->value(), 0.01);
         QVERIFY(method->currentData().toString() != QStringLiteral("copy0"));
+        // A height not in the list (a project file's) is shown as it is.
+        project::ProjectParameters custom = w.project()->parameters();
+        custom.workingHeight = 600;
+        w.project()->setParameters(custom);
+        QCOMPARE(height->currentData().toInt(), 600);
+        QVERIFY(height->currentText().contains(QLatin1String("600")));
     }
 
     void missingMediaIsReported()

@@ -73,6 +73,7 @@ private:
     QPushButton *m_propagateAll;
     QComboBox *m_method;
     QDoubleSpinBox *m_priorWeight;
+    QComboBox *m_workingHeight;
     project::ProjectParameters m_parameters;
 };
 

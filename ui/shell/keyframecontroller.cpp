@@ -61,7 +61,8 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
         emit stateChanged();
     });
     connect(project, &project::Project::parametersChanged, this, [this] {
-        // λ is part of each solver: rebuild them, and re-solve the keyframe on screen.
+        // λ and the working height are part of each solver: rebuild them, and re-solve the
+        // keyframe on screen.
         m_service->dropAllWarm();
         if (m_frame >= 0 && m_project->keyframe(m_frame) && hasColour(m_frame))
             resolve(m_frame);
@@ -121,13 +122,14 @@ void KeyframeController::colourise(FrameIndex frame)
     const QString media = m_project->mediaPath();
     const project::ResultCache cache = m_document->cache();
     const double lambda = m_project->parameters().priorWeight;
+    const int workingHeight = m_project->parameters().workingHeight;
     const QVector<project::PaintStroke> strokes = m_project->keyframe(frame)->strokes;
     std::shared_ptr<pipeline::KeyframeService> service = m_service;
     m_jobs->submit<Solved>(
         {keyName(frame), QStringLiteral("model")}, tr("Colourise keyframe %1").arg(frame),
         [=](Feedback &fb) -> Result<Solved> {
             Result<pipeline::PaintedKeyframe> painted =
-                service->colourise(media, frame, strokes, lambda, cache, fb);
+                service->colourise(media, frame, strokes, lambda, workingHeight, cache, fb);
             if (!painted)
                 return painted.error();
             return Solved{toQImage(painted->colour), painted->solver};
@@ -160,11 +162,12 @@ void KeyframeController::resolve(FrameIndex frame)
     const QString media = m_project->mediaPath();
     const project::ResultCache cache = m_document->cache();
     const double lambda = m_project->parameters().priorWeight;
+    const int workingHeight = m_project->parameters().workingHeight;
     m_jobs->submit<Solved>(
         {keyName(frame), QStringLiteral("solve")}, tr("Repaint keyframe %1").arg(frame),
         [=](Feedback &fb) -> Result<Solved> {
             Result<pipeline::PaintedKeyframe> painted = pipeline::KeyframeService::repaint(
-                media, frame, strokes, solver, lambda, cache, fb);
+                media, frame, strokes, solver, lambda, workingHeight, cache, fb);
             if (!painted)
                 return painted.error();
             return Solved{toQImage(painted->colour), painted->solver};

@@ -93,6 +93,7 @@ jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const 
     job.input = m_project->mediaPath();
     job.method = m_project->parameters().propagationMethod;
     job.proposeMissing = false;
+    job.workingHeight = m_project->parameters().workingHeight;
     const double lambda = m_project->parameters().priorWeight;
     for (const project::ShotEntry &s : shots) {
         job.shots.push_back(Shot{s.first, s.last});

@@ -6,6 +6,7 @@
 #include "metrics/imagemetrics.h"
 #include "pipeline/filmengine.h"
 #include "pipeline/filmops.h"
+#include "propagation/workingresolution.h"
 #include "testsupport.h"
 #include "testmain.h"
 
@@ -17,6 +18,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <optional>
 
 using namespace tincture::propagation;
@@ -145,6 +147,101 @@ private slots:
         QVERIFY(!measureFilm(test::samplePath(), 0, 10, cache, {}, nfb));
     }
 
+    // The studio at a working height: the colour is computed at 180 of the sample's 360 rows
+    // and every cached frame is at the film's size with the film's luma exactly; a model
+    // keyframe is cached at the film's size, as the studio's own keyframes are; the provenance
+    // names the height; and the colour is still the keyframe's, a few frames on.
+    void cacheAtAWorkingHeight()
+    {
+        QVERIFY(project::ProjectParameters{}.workingHeight == kDefaultWorkingHeight);
+        QVERIFY(project::kProjectMinWorkingHeight == kMinWorkingHeight);
+        QTemporaryDir dir;
+        const ResultCache cache(dir.filePath(QStringLiteral("cache")));
+        std::optional<FilmJob> job = trueKeyframeJob(dir, 60, 68, defaultMethod());
+        QVERIFY(job);
+        job->shots.push_back(Shot{120, 123}); // no keyframe: the model proposes frame 121
+        job->proposeMissing = true;
+        job->first = 60;
+        job->last = 123;
+        job->workingHeight = 180;
+        Feedback fb;
+        KeyframeService service;
+        Result<FilmReport> r = colorizeIntoCache(*job, cache, service, fb);
+        QVERIFY2(r, r ? "" : qPrintable(describe(r.error())));
+        QCOMPARE(r->modelKeyframes, std::vector<FrameIndex>{121});
+        for (const ShotProvenance &shot : r->provenance.shots)
+            QCOMPARE(shot.workingHeight, 180);
+        std::vector<FrameIndex> frames{121};
+        for (FrameIndex f = 60; f <= 68; ++f)
+            frames.push_back(f);
+        for (FrameIndex f : frames) {
+            Result<Frame> colour = readImage(cache.framePath(f));
+            Result<Frame> grey = readFrame(test::samplePath(), f);
+            QVERIFY(colour && grey);
+            QCOMPARE(colour->width(), 640);
+            QCOMPARE(colour->height(), 360);
+            const Frame a = colour->luma(), b = grey->luma();
+            QVERIFY2(std::memcmp(a.constData(), b.constData(), a.byteSize()) == 0,
+                     qPrintable(QStringLiteral("frame %1's luma is not the film's").arg(f)));
+        }
+        for (const QString &path : {cache.keyframeModelPath(121), cache.keyframeResultPath(121)}) {
+            Result<Frame> key = readImage(path);
+            QVERIFY(key);
+            QCOMPARE(key->width(), 640);
+            QCOMPARE(key->height(), 360);
+        }
+        Result<Frame> propagated = readImage(cache.framePath(68));
+        Result<Frame> truth = readFrame(referencePath(), 68);
+        Result<Frame> grey = readFrame(test::samplePath(), 68);
+        QVERIFY(propagated && truth && grey);
+        const double pColour = *metrics::chromaPsnr(*propagated, *truth);
+        const double pGrey = *metrics::chromaPsnr(grey->converted(PixelFormat::Rgb8), *truth);
+        qInfo("frame 68 at 180 rows: propagated %.2f dB, grey %.2f dB", pColour, pGrey);
+        QVERIFY(pColour > pGrey + 1.0);
+    }
+
+    // The studio's keyframe repaint at a working height: full-size colour with the frame's
+    // luma, the stroke's colour where it was painted, cached at the film's size.
+    void keyframeRepaintAtAWorkingHeight()
+    {
+        QTemporaryDir dir;
+        const ResultCache cache(dir.filePath(QStringLiteral("cache")));
+        KeyframeService noModel(KeyframeModelOptions{QStringLiteral("/nonexistent.json"), 0, {}});
+        project::PaintStroke stroke;
+        stroke.colour = qRgb(40, 90, 220);
+        stroke.radius = 3;
+        stroke.points = {QPointF(100, 300), QPointF(180, 300)};
+        Feedback fb;
+        Result<PaintedKeyframe> painted =
+            noModel.colourise(test::samplePath(), 30, {stroke}, 0.01, 120, cache, fb);
+        QVERIFY2(painted, painted ? "" : qPrintable(describe(painted.error())));
+        QCOMPARE(painted->solver->workingSize(), QSize(212, 120));
+        QCOMPARE(painted->colour.width(), 640);
+        QCOMPARE(painted->colour.height(), 360);
+        Result<Frame> grey = readFrame(test::samplePath(), 30);
+        QVERIFY(grey);
+        const Frame a = painted->colour.luma(), b = grey->luma();
+        QVERIFY(std::memcmp(a.constData(), b.constData(), a.byteSize()) == 0);
+        const uint8_t *p = painted->colour.constRow(300) + 3 * 140;
+        QVERIFY2(int(p[2]) - int(p[0]) > 40,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(p[0]).arg(p[1]).arg(p[2])));
+        Result<Frame> cached = readImage(cache.keyframeResultPath(30));
+        QVERIFY(cached);
+        QCOMPARE(cached->width(), 640);
+        // A warm re-solve with one more stroke keeps the first.
+        project::PaintStroke red = stroke;
+        red.colour = qRgb(220, 50, 40);
+        red.points = {QPointF(400, 60)};
+        Result<PaintedKeyframe> again = KeyframeService::repaint(
+            test::samplePath(), 30, {stroke, red}, painted->solver, 0.01, 120, cache, fb);
+        QVERIFY(again);
+        const uint8_t *q = again->colour.constRow(60) + 3 * 400;
+        QVERIFY(int(q[0]) - int(q[2]) > 40);
+        QVERIFY(int(again->colour.constRow(300)[3 * 140 + 2]) -
+                    int(again->colour.constRow(300)[3 * 140]) >
+                40);
+    }
+
     // A method built on a trained model records that model in the provenance: vpn's refiner,
     // by the sha256 of its shipped manifest.
     void provenanceNamesTheRefiner()
@@ -182,13 +279,13 @@ private slots:
 
         KeyframeService noModel(KeyframeModelOptions{QStringLiteral("/nonexistent.json"), 0, {}});
         Feedback fb;
-        QVERIFY(noModel.colourise(test::samplePath(), frame, {}, 0.01, cache, fb));
+        QVERIFY(noModel.colourise(test::samplePath(), frame, {}, 0.01, 0, cache, fb));
         QCOMPARE(KeyframeService::describeStudioKeyframe(frame, {}, 0.01, cache).source,
                  QStringLiteral("grey"));
 
         KeyframeService shipped;
         Feedback fb2;
-        QVERIFY(shipped.colourise(test::samplePath(), frame, {}, 0.01, cache, fb2));
+        QVERIFY(shipped.colourise(test::samplePath(), frame, {}, 0.01, 0, cache, fb2));
         const KeyframeProvenance model =
             KeyframeService::describeStudioKeyframe(frame, {}, 0.01, cache);
         QCOMPARE(model.source, QStringLiteral("model"));

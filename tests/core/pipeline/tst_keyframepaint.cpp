@@ -3,6 +3,7 @@
 
 #include "pipeline/keyframesolver.h"
 #include "project/strokeraster.h"
+#include "propagation/workingresolution.h"
 #include "testmain.h"
 
 #include <QTest>
@@ -157,6 +158,56 @@ private slots:
         QVERIFY(redness(*k, 20, 30) < 0);
         QVERIFY(redness(*k, 12, 12) > 40);
         checkLumaExact(*k, grey);
+    }
+
+    // At a working height of half the frame's rows: the masks are given at the frame's size,
+    // the solve runs at 48×32, and the colour comes back at 96×64 with the grey frame's luma
+    // exactly. A hard stroke one pixel wide survives the reduction; keep and nothing painted
+    // behave as at full size.
+    void workingHeightSolvesSmallerDeliversFullSize()
+    {
+        const Frame grey = greyFrame();
+        KeyframeSolver solver(grey, priorFrame(grey), 0.01, kH / 2);
+        QCOMPARE(solver.width(), kW);
+        QCOMPARE(solver.height(), kH);
+        QCOMPARE(solver.workingSize(), QSize(kW / 2, kH / 2));
+        Feedback fb;
+        Result<Frame> none = solver.solve(rasteriseStrokes({}, kW, kH), fb);
+        QVERIFY(none);
+        const Frame prior = priorFrame(grey);
+        QCOMPARE(QByteArray((const char *)none->constData(), int(none->byteSize())),
+                 QByteArray((const char *)prior.constData(), int(prior.byteSize())));
+
+        const QVector<PaintStroke> strokes{paint(qRgb(220, 60, 60), {{10, 10}, {30, 50}}, 3),
+                                           paint(qRgb(220, 60, 60), {{50, 5}, {50, 25}}, 0.5)};
+        StrokeMasks masks = rasteriseStrokes(strokes, kW, kH);
+        Result<Frame> out = solver.solve(masks, fb);
+        QVERIFY2(out, out ? "" : qPrintable(out.error().message));
+        QCOMPARE(out->width(), kW);
+        QCOMPARE(out->height(), kH);
+        checkLumaExact(*out, grey);
+        QVERIFY(redness(*out, 20, 30) > 40);
+        QVERIFY(redness(*out, 50, 15) > 20);  // the thin stroke
+        QVERIFY(redness(*out, 80, 55) < -30); // far away the model's colour holds
+
+        PaintStroke keep = paint(0, {{20, 30}}, 6);
+        keep.tool = BrushTool::KeepModel;
+        QVector<PaintStroke> kept = strokes;
+        kept.append(keep);
+        Result<Frame> k = solver.solve(rasteriseStrokes(kept, kW, kH), fb);
+        QVERIFY(k);
+        QVERIFY(redness(*k, 20, 30) < 0);
+        QVERIFY(redness(*k, 12, 12) > 40);
+        checkLumaExact(*k, grey);
+
+        // A prior given at the working size is delivered at the frame's size.
+        KeyframeSolver small(grey, propagation::resizedArea(prior, QSize(kW / 2, kH / 2)), 0.01,
+                             kH / 2);
+        Result<Frame> p = small.solve(rasteriseStrokes({}, kW, kH), fb);
+        QVERIFY(p);
+        QCOMPARE(p->width(), kW);
+        checkLumaExact(*p, grey);
+        QVERIFY(redness(*p, 80, 55) < -30);
     }
 
     void cancelledSolveReturnsCancelled()

@@ -332,6 +332,55 @@ private slots:
         QVERIFY(r.error().message.contains(path));
     }
 
+    // The working height: a new project gets 480 rows, a saved one keeps its own, a
+    // version-2 file (coloured at the film's size) reads as 0, a bad value as 0 with a warning.
+    void workingHeightIsSavedAndMigrated()
+    {
+        QTemporaryDir dir;
+        Project p;
+        fill(p, dir.filePath(QStringLiteral("film.mp4")));
+        QCOMPARE(p.parameters().workingHeight, kProjectWorkingHeight);
+        ProjectParameters params = p.parameters();
+        params.workingHeight = 360;
+        p.setParameters(params);
+        const QString path = dir.filePath(QStringLiteral("a.tincture"));
+        QVERIFY(saveProject(p, path));
+        Project q;
+        QVERIFY(loadProject(path, q));
+        QCOMPARE(q.parameters().workingHeight, 360);
+
+        auto load = [&](const QByteArray &parameters, int version) {
+            const QString file = dir.filePath(QStringLiteral("v.tincture"));
+            QFile f(file);
+            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                return std::make_pair(-1, QStringList{});
+            f.write("{\"formatVersion\": " + QByteArray::number(version) +
+                    ", \"media\": {\"path\": \"film.mp4\", \"frames\": 10}, "
+                    "\"parameters\": " +
+                    parameters + ", \"shots\": [{\"first\": 0, \"last\": 9}]}");
+            f.close();
+            Project r;
+            Result<LoadReport> loaded = loadProject(file, r);
+            if (!loaded)
+                return std::make_pair(-2, QStringList{});
+            QStringList warnings = loaded->warnings;
+            warnings.removeIf([](const QString &w) { return w.contains(QLatin1String("media")); });
+            return std::make_pair(r.parameters().workingHeight, warnings);
+        };
+        QCOMPARE(load("{\"priorWeight\": 0.01}", 2), std::make_pair(0, QStringList{}));
+        QCOMPARE(load("{\"workingHeight\": 720}", 2), std::make_pair(0, QStringList{}));
+        QCOMPARE(load("{\"workingHeight\": 720}", 3), std::make_pair(720, QStringList{}));
+        QCOMPARE(load("{\"workingHeight\": 0}", 3), std::make_pair(0, QStringList{}));
+        for (const char *bad :
+             {"{\"workingHeight\": 12}", "{\"workingHeight\": -5}", "{\"workingHeight\": 480.5}",
+              "{\"workingHeight\": \"480\"}", "{\"workingHeight\": 1e12}", "{}"}) {
+            const auto [height, warnings] = load(bad, 3);
+            QCOMPARE(height, 0);
+            QCOMPARE(warnings.size(), 1);
+            QVERIFY2(warnings.front().contains(QLatin1String("working height")), bad);
+        }
+    }
+
     void malformedPartsAreSkippedWithWarnings()
     {
         QTemporaryDir dir;
