@@ -34,7 +34,9 @@ FilmJobOptions::FilmJobOptions()
                              "proposal (repeatable)."),
               QStringLiteral("N=H.png")),
       m_priorWeight(QStringLiteral("prior-weight"),
-                    QStringLiteral("λ of the model's proposal under scribbles (default 0.1)."),
+                    QStringLiteral("λ of the model's proposal under scribbles (default "
+                                   "0.1): a scribble fades over about 1/√λ film pixels, at any "
+                                   "working height."),
                     QStringLiteral("lambda"), QStringLiteral("0.1")),
       m_model(QStringLiteral("model"),
               QStringLiteral("Keyframe model manifest (default: shipped)."),

@@ -392,8 +392,10 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
             hints = resizedHints(*hints, m_workSize);
             Feedback solve;
             solve.linkParent(&m_feedback);
-            colour =
-                m_keyframes.solveHints(*source, *hints, m_job.priorWeight, m_job.threads, solve);
+            // λ is meant in film pixels (KeyframeSolver): scaled with the reduction's square.
+            const double scale = double(height) / m_workSize.height();
+            colour = m_keyframes.solveHints(*source, *hints, m_job.priorWeight * scale * scale,
+                                            m_job.threads, solve);
             for (const QString &w : solve.warnings())
                 m_feedback.warn(QStringLiteral("keyframe %1: %2").arg(frame).arg(w));
             provenance.source = QStringLiteral("hints");

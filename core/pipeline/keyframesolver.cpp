@@ -32,7 +32,10 @@ KeyframeSolver::KeyframeSolver(const Frame &grey, const Frame &prior, double pri
     const QSize full(d->fullLuma.width(), d->fullLuma.height());
     const QSize work = propagation::workingSize(full, workingHeight);
     d->luma = work == full ? d->fullLuma : propagation::resizedArea(d->fullLuma, work);
-    d->priorWeight = priorWeight;
+    // The fade length is about 1/√λ solve pixels: the same in the frame's pixels when λ grows
+    // with the square of the reduction.
+    const double scale = double(full.height()) / work.height();
+    d->priorWeight = priorWeight * scale * scale;
     const int w = d->luma.width(), h = d->luma.height();
     if (!prior.isNull() && QSize(prior.width(), prior.height()) == full) {
         d->fullPrior = prior.converted(PixelFormat::Rgb8);

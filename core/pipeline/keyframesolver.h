@@ -10,7 +10,9 @@
 // (propagation/workingresolution.h): the strokes are given at the frame's own size, reduced so
 // that a thin stroke survives, and the colour is delivered back at the frame's size over its
 // own luma (joint bilateral upsampling). Strokes stay in the frame's coordinates; only the
-// solve is smaller.
+// solve is smaller. λ is meant in the frame's pixels: a stroke's colour fades over about 1/√λ
+// of them at any working height (the solve's λ is scaled by the square of the reduction),
+// so a working height changes the speed, not the look.
 //
 // Threads: solve() may be called from any thread; calls are serialised (the solver is used
 // by one at a time). For latest-request-wins, cancel the stale call's Feedback: it returns

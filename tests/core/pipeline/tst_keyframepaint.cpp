@@ -210,6 +210,36 @@ private slots:
         QVERIFY(redness(*p, 80, 55) < -30);
     }
 
+    // λ means the same in the frame's pixels at any working height: a stroke spreads about as
+    // far at half the rows as at full size, and clearly closer to that than a solve whose λ
+    // was not scaled (λ/4 given at half the rows is what that would be).
+    void workingHeightKeepsTheSpreadOfAStroke()
+    {
+        const Frame grey = greyFrame();
+        const QVector<PaintStroke> strokes{paint(qRgb(220, 60, 60), {{10, 10}, {30, 50}}, 3)};
+        const StrokeMasks masks = rasteriseStrokes(strokes, kW, kH);
+        Feedback fb;
+        auto solved = [&](double lambda, int height) {
+            KeyframeSolver solver(grey, priorFrame(grey), lambda, height);
+            Result<Frame> out = solver.solve(masks, fb);
+            return out ? *out : Frame();
+        };
+        const Frame full = solved(0.01, 0), scaled = solved(0.01, kH / 2),
+                    unscaled = solved(0.01 / 4, kH / 2);
+        QVERIFY(!full.isNull() && !scaled.isNull() && !unscaled.isNull());
+        // The spread: mean redness along the row through the stroke's middle, beyond it.
+        auto spread = [](const Frame &f) {
+            double sum = 0;
+            for (int x = 26; x < 50; ++x)
+                sum += redness(f, x, 30);
+            return sum / 24;
+        };
+        qInfo("redness beyond the stroke: full %.1f, scaled λ %.1f, unscaled %.1f", spread(full),
+              spread(scaled), spread(unscaled));
+        QVERIFY(std::abs(spread(scaled) - spread(full)) <
+                0.5 * std::abs(spread(unscaled) - spread(full)));
+    }
+
     void cancelledSolveReturnsCancelled()
     {
         const Frame grey = greyFrame();
