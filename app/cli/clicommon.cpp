@@ -398,4 +398,16 @@ int runProgram(const QString &program, const QString &about, const std::vector<C
     return kExitUsage;
 }
 
+QString findResource(const QString &relative)
+{
+    const QString app = QCoreApplication::applicationDirPath();
+    for (const QString &base : {app + QStringLiteral("/../.."), app + QStringLiteral("/.."),
+                                app + QStringLiteral("/../share/tincture"), QDir::currentPath()}) {
+        const QString p = base + QStringLiteral("/resources/") + relative;
+        if (QFileInfo::exists(p))
+            return QFileInfo(p).canonicalFilePath();
+    }
+    return {};
+}
+
 } // namespace tincture::cli

@@ -88,6 +88,11 @@ void printWarnings(const Feedback &feedback);
 bool packedIsCurrent(const QString &path, const QByteArray &stamp);
 void recordPacked(const QString &path, const QByteArray &stamp);
 
+// A file of the source tree's resources/ (e.g. "samples/sample.mp4") near the executable (a
+// build tree inside the source tree, or an installed share/tincture) or in the current folder;
+// empty when there is none.
+QString findResource(const QString &relative);
+
 // An option that takes a value: name, help (UTF-8), value name, default.
 QCommandLineOption valueOption(const char *name, const char *help, const char *valueName,
                                const char *defaultValue);

@@ -198,16 +198,7 @@ constexpr std::array kTargets = {
 // (a build tree inside the source tree) or in the current folder.
 QString findSample(const QString &given)
 {
-    if (!given.isEmpty())
-        return given;
-    const QString app = QCoreApplication::applicationDirPath();
-    for (const QString &base : {app + QStringLiteral("/../.."), app + QStringLiteral("/.."),
-                                app + QStringLiteral("/../share/tincture"), QDir::currentPath()}) {
-        const QString p = base + QStringLiteral("/resources/samples/sample.mp4");
-        if (QFileInfo::exists(p))
-            return QFileInfo(p).canonicalFilePath();
-    }
-    return {};
+    return given.isEmpty() ? findResource(QStringLiteral("samples/sample.mp4")) : given;
 }
 
 QString threadsText(int threads)

@@ -7,6 +7,7 @@
 #include "traincommon.h"
 
 #include "lab/dataset.h"
+#include "lab/fingerprint.h"
 #include "ml/modelmanifest.h"
 #include "ml/trainer.h"
 
@@ -36,35 +37,50 @@ QString duration(double seconds)
         .arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-// Packs FOLDER into OUT/NAME.tcds, unless that file was already packed from the same folder,
-// file list and side (a sidecar NAME.tcds.source records them; packing is deterministic).
+// Packs FOLDER into OUT/NAME.tcds, leaving out the pictures on `exclude`, unless that file was
+// already packed from the same folder, file list, side and exclusion list (a sidecar
+// NAME.tcds.source records them; packing is deterministic). What was packed is listed in
+// OUT/NAME.pictures.csv (file name, fingerprint).
 Result<QString> packed(const QString &folder, const QString &outDir, const QString &name, int side,
-                       bool quiet)
+                       const std::vector<lab::NamedFingerprint> &exclude, bool quiet)
 {
     const QDir dir(folder);
     if (!dir.exists())
         return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such folder").arg(folder));
     const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcds"));
-    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n")
+    const QString pictures = QDir(outDir).filePath(name + QStringLiteral(".pictures.csv"));
+    QString excluded;
+    for (const lab::NamedFingerprint &e : exclude)
+        excluded += e.fingerprint.hex() + QLatin1Char(' ');
+    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n%4\n")
                                  .arg(dir.absolutePath())
                                  .arg(side)
                                  .arg(dir.entryList(QDir::Files, QDir::Name).join(QLatin1Char('/')))
+                                 .arg(excluded)
                                  .toUtf8();
-    if (packedIsCurrent(path, stamp))
+    if (packedIsCurrent(path, stamp) && QFileInfo::exists(pictures))
         return path;
     ProgressBar bar(QStringLiteral("packing %1").arg(folder), quiet, QStringLiteral("images"));
     Feedback feedback(bar.callback());
     feedback.linkCancelFlag(&interruptFlag());
-    auto report = lab::packDataset(folder, path, side, feedback);
+    auto report = lab::packDataset(folder, path, side, feedback, exclude);
     bar.finish();
     if (!report)
         return report.error();
+    if (Result<void> ok = lab::writeFingerprintList(pictures, report->pictures); !ok)
+        return ok.error();
     recordPacked(path, stamp);
-    if (!quiet)
-        QTextStream(stderr) << QStringLiteral("%1: %2 images packed, %3 skipped\n")
+    if (!quiet) {
+        for (const QString &w : feedback.warnings())
+            if (w.contains(QLatin1String("kept out of training")))
+                QTextStream(stderr) << w << '\n';
+        QTextStream(stderr) << QStringLiteral("%1: %2 images packed, %3 skipped (%4 kept out "
+                                              "of training)\n")
                                    .arg(folder)
                                    .arg(report->packed)
-                                   .arg(report->skipped);
+                                   .arg(report->skipped)
+                                   .arg(report->excluded);
+    }
     return path;
 }
 
@@ -108,7 +124,14 @@ int trainColorizer(const QStringList &args)
                                                "weights with this decay per iteration (default "
                                                "0.999; 0: the trained weights themselves).",
                                                "d", "0.999");
-    parser.addOptions({images, val, size, packSide, validateEvery, checkpointEvery, decay, ema});
+    const QCommandLineOption exclude(
+        QStringLiteral("exclude"),
+        QStringLiteral("A fingerprint list (tincture-lab data fingerprint) of pictures never to "
+                       "train on, by content (repeatable). The bundled sample's photographs "
+                       "(resources/samples/sources.csv) are always left out."),
+        QStringLiteral("LIST.csv"));
+    parser.addOptions(
+        {images, val, size, packSide, validateEvery, checkpointEvery, decay, ema, exclude});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "
@@ -149,14 +172,35 @@ int trainColorizer(const QStringList &args)
 
     if (auto ready = common.prepare(parser, c); !ready)
         return reportError(ready.error());
+    // Never trained on: the sample's photographs (the demo, the screenshots and the tests'
+    // colour checks run on the sample), and whatever --exclude lists; the validation photographs
+    // are checked against the same lists.
+    const QString sources = findResource(QStringLiteral("samples/sources.csv"));
+    if (sources.isEmpty())
+        return reportError(makeError(
+            ErrorCode::FileNotFound,
+            QStringLiteral("cannot find resources/samples/sources.csv, the fingerprints of the "
+                           "sample's photographs that training leaves out (run from a build "
+                           "inside the source tree)")));
+    std::vector<lab::NamedFingerprint> keepOut;
+    QStringList keepOutLists;
+    for (const QString &list : QStringList{sources} + parser.values(exclude)) {
+        auto read = lab::readFingerprintList(list);
+        if (!read)
+            return reportError(read.error());
+        keepOut.insert(keepOut.end(), read->begin(), read->end());
+        keepOutLists << QFileInfo(list).fileName();
+    }
     o.resumePath = c.resumePath;
     const QString outDir = c.outDir;
-    auto trainSet = packed(parser.value(images), outDir, QStringLiteral("train"), side, silent);
+    auto trainSet =
+        packed(parser.value(images), outDir, QStringLiteral("train"), side, keepOut, silent);
     if (!trainSet)
         return reportError(trainSet.error());
     o.datasetPath = QFile::encodeName(*trainSet).toStdString();
     if (!parser.value(val).isEmpty()) {
-        auto valSet = packed(parser.value(val), outDir, QStringLiteral("val"), 256, silent);
+        auto valSet =
+            packed(parser.value(val), outDir, QStringLiteral("val"), 256, keepOut, silent);
         if (!valSet)
             return reportError(valSet.error());
         o.valPath = QFile::encodeName(*valSet).toStdString();
@@ -206,6 +250,12 @@ int trainColorizer(const QStringList &args)
     if (!QFile::rename(weights + QStringLiteral(".part"), weights))
         return reportError(
             makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(weights)));
+    // The pictures it was trained on, by fingerprint, for the models/ data-hygiene test.
+    const QString dataList = QDir(outDir).filePath(QStringLiteral("colorizer-data.csv"));
+    QFile::remove(dataList);
+    if (!QFile::copy(QDir(outDir).filePath(QStringLiteral("train.pictures.csv")), dataList))
+        return reportError(
+            makeError(ErrorCode::WriteFailed, QStringLiteral("%1: cannot write").arg(dataList)));
     ml::ModelManifest m;
     m.baseWidth = o.baseWidth;
     m.depth = o.depth;
@@ -220,7 +270,9 @@ int trainColorizer(const QStringList &args)
                              {QStringLiteral("seed"), double(o.seed)},
                              {QStringLiteral("decayFrom"), o.decayFrom},
                              {QStringLiteral("emaDecay"), o.emaDecay},
-                             {QStringLiteral("inferenceShortSide"), side}};
+                             {QStringLiteral("inferenceShortSide"), side},
+                             {QStringLiteral("dataList"), QFileInfo(dataList).fileName()},
+                             {QStringLiteral("keptOut"), keepOutLists.join(QStringLiteral(", "))}};
     if (outcome.last.validated)
         m.figures = QJsonObject{
             {QStringLiteral("validationPsnrDb"), outcome.last.valPsnr},

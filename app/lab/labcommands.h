@@ -12,5 +12,6 @@ int runEval(const QStringList &args);
 int runEvalImages(const QStringList &args); // `eval images`, dispatched by runEval
 int runTrain(const QStringList &args);
 int trainRefiner(const QStringList &args); // runTrain's "refiner"
+int runData(const QStringList &args);      // picture fingerprints
 
 } // namespace tincture::cli

@@ -16,9 +16,12 @@ int main(int argc, char **argv)
     setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
     QCoreApplication app(argc, argv);
     const std::vector<Command> commands = {
-        {"bench", "time the engines (decode, scribble, colorizer, propagation, export)", runBench},
+        {"bench",
+         "time the engines (decode, scribble, colorizer, propagation, export, film, repaint)",
+         runBench},
         {"train", "train a model (colorizer, refiner)", runTrain},
         {"eval", "measure quality with a fixed protocol (images, propagation, video)", runEval},
+        {"data", "fingerprint pictures, to keep the sample's out of training", runData},
     };
     return runProgram(QStringLiteral("tincture-lab"),
                       QStringLiteral("The tools that measure and train Tincture."), commands);

@@ -15,7 +15,7 @@
 namespace tincture::lab {
 
 Result<PackReport> packDataset(const QString &folder, const QString &outPath, int side,
-                               Feedback &feedback)
+                               Feedback &feedback, const std::vector<NamedFingerprint> &exclude)
 {
     if (side < 16 || side > 4096)
         return makeError(ErrorCode::InvalidArgument,
@@ -64,6 +64,19 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
             ++report.skipped;
             continue;
         }
+        cv::Mat grey;
+        cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+        const Fingerprint fingerprint =
+            fingerprintOfGrey(grey.data, grey.cols, grey.rows, grey.step);
+        if (const NamedFingerprint *same = samePicture(fingerprint, exclude)) {
+            feedback.warn(QStringLiteral("%1: the same picture as %2 (%3 of 256 fingerprint bits "
+                                         "differ), which is kept out of training; skipped")
+                              .arg(path, same->name)
+                              .arg(fingerprintDistance(fingerprint, same->fingerprint)));
+            ++report.skipped;
+            ++report.excluded;
+            continue;
+        }
         const int s = std::min(bgr.cols, bgr.rows);
         cv::Mat square = bgr(cv::Rect((bgr.cols - s) / 2, (bgr.rows - s) / 2, s, s));
         cv::Mat sized;
@@ -92,6 +105,7 @@ Result<PackReport> packDataset(const QString &folder, const QString &outPath, in
                 QStringLiteral("%1: write failed: %2").arg(outPath, file.errorString()));
         }
         ++report.packed;
+        report.pictures.push_back(NamedFingerprint{files[i], fingerprint});
         feedback.reportProgress(i + 1, files.size());
     }
     if (report.packed == 0) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the bundled sample films from public-domain / CC0 photographs shipped by Debian's
-# python3-skimage package (see README.md here). Needs: ffmpeg, python3-skimage.
+# python3-skimage package (see README.md here), and their fingerprints. Needs: ffmpeg,
+# python3-skimage, and a built tincture-lab ($TINCTURE_LAB, default ../../build/bin).
 #   sample.mp4         black-and-white, 640×360, 24000/1001 fps, 180 frames, AAC soundtrack
 #   sample_colour.mp4  the same motion in colour: the ground truth for A/B and evaluation
 set -euo pipefail
@@ -44,4 +45,9 @@ concat() { # extra video filter, output
 }
 concat "format=gray,format=yuv420p" sample.mp4
 concat "format=yuv420p" sample_colour.mp4
-ls -l sample.mp4 sample_colour.mp4
+# The photographs' fingerprints: `tincture-lab train colorizer` never trains on them, and
+# tst_datahygiene checks the shipped models' training lists against them.
+LAB=${TINCTURE_LAB:-../../build/bin/tincture-lab}
+"$LAB" data fingerprint "$DATA/astronaut.png" "$DATA/coffee.png" "$DATA/chelsea.png" \
+  -o sources.csv -y
+ls -l sample.mp4 sample_colour.mp4 sources.csv
