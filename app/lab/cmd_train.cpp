@@ -130,8 +130,13 @@ int trainColorizer(const QStringList &args)
                        "train on, by content (repeatable). The bundled sample's photographs "
                        "(resources/samples/sources.csv) are always left out."),
         QStringLiteral("LIST.csv"));
-    parser.addOptions(
-        {images, val, size, packSide, validateEvery, checkpointEvery, decay, ema, exclude});
+    const QCommandLineOption hints(
+        QStringLiteral("hints"),
+        QStringLiteral("Train a net that also takes user points (their chroma and a mask beside "
+                       "the grey), with simulated points: 0 to many per photograph, 1–9 px "
+                       "patches of the true colour."));
+    parser.addOptions({images, val, size, packSide, validateEvery, checkpointEvery, decay, ema,
+                       exclude, hints});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "
@@ -168,6 +173,7 @@ int trainColorizer(const QStringList &args)
     o.threads = c.threads;
     o.seed = c.seed;
     o.device = c.device;
+    o.hintChannels = parser.isSet(hints) ? 3 : 0;
     const bool silent = c.quiet;
 
     if (auto ready = common.prepare(parser, c); !ready)
@@ -226,6 +232,9 @@ int trainColorizer(const QStringList &args)
                            .arg(p.valGreyPsnr, 0, 'f', 2)
                            .arg(p.valColourfulness, 0, 'f', 1)
                            .arg(100.0 * p.valColourfulnessRatio, 0, 'f', 0);
+            if (p.validated && std::isfinite(p.valPsnr10Points))
+                err << QStringLiteral("  with 10 points of 5×5: PSNR %1 dB\n")
+                           .arg(p.valPsnr10Points, 0, 'f', 2);
             err.flush();
         }
         return !interruptFlag().load();
@@ -259,6 +268,7 @@ int trainColorizer(const QStringList &args)
     ml::ModelManifest m;
     m.baseWidth = o.baseWidth;
     m.depth = o.depth;
+    m.hintChannels = o.hintChannels;
     m.iterations = outcome.iterations;
     m.trainedOn = QStringLiteral("%1 (packed at %2 px)").arg(parser.value(images)).arg(side);
     m.training = QJsonObject{{QStringLiteral("cropSize"), o.cropSize},
@@ -278,6 +288,9 @@ int trainColorizer(const QStringList &args)
             {QStringLiteral("validationPsnrDb"), outcome.last.valPsnr},
             {QStringLiteral("validationGreyPsnrDb"), outcome.last.valGreyPsnr},
             {QStringLiteral("validationColourfulnessRatio"), outcome.last.valColourfulnessRatio},
+            {QStringLiteral("validationPsnr10PointsDb"),
+             std::isfinite(outcome.last.valPsnr10Points) ? QJsonValue(outcome.last.valPsnr10Points)
+                                                         : QJsonValue()},
             {QStringLiteral("note"), QStringLiteral("the trainer's own validation pass; "
                                                     "see models/README.md for eval images")}};
     return writeTrainedManifest(m, c, QStringLiteral("colorizer"), kCommand, args, err);

@@ -87,6 +87,10 @@ TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames) const
     torch::Tensor lightness = lightnessOfGrey(small) / 50.0 - 1.0;
     lightness =
         F::pad(lightness, F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
+    const int hintChannels = m_generator->params().hintChannels;
+    if (hintChannels > 0) // no points: the automatic proposal
+        lightness = torch::cat(
+            {lightness, torch::zeros({lightness.size(0), hintChannels, ph, pw})}, 1);
     const torch::Tensor input = lightness.to(m_device);
     torch::Tensor ab = m_generator->forward(input);
     if (m_flipAverage) // the mirror image's prediction, mirrored back, averaged in
@@ -209,6 +213,7 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         arch.baseWidth = m.baseWidth;
         arch.depth = m.depth;
         arch.maxMultiplier = m.maxMultiplier;
+        arch.hintChannels = m.hintChannels;
         UNetGenerator generator(arch);
         if (auto loaded = loadSafetensors(weightsPath, bytes, *generator); !loaded)
             return loaded.error();

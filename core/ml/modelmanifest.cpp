@@ -62,6 +62,7 @@ Result<ModelManifest> readManifest(const QString &path)
     m.baseWidth = arch.value(QStringLiteral("baseWidth")).toInt();
     m.depth = arch.value(QStringLiteral("depth")).toInt();
     m.maxMultiplier = arch.value(QStringLiteral("maxMultiplier")).toInt(8);
+    m.hintChannels = arch.value(QStringLiteral("hintChannels")).toInt(0);
     m.training = o.value(QStringLiteral("training")).toObject();
     m.iterations = m.training.value(QStringLiteral("iterations")).toInt();
     m.trainedOn = m.training.value(QStringLiteral("data")).toString();
@@ -81,10 +82,12 @@ Result<ModelManifest> readManifest(const QString &path)
                              .arg(path));
     if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/')) ||
         m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024 ||
-        m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64)
+        m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64 ||
+        (m.hintChannels != 0 && m.hintChannels != 3))
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
-                                        "and architecture baseWidth/depth are required)")
+                                        "and architecture baseWidth/depth are required; "
+                                        "hintChannels is 0 or 3)")
                              .arg(path));
     return m;
 }
@@ -191,8 +194,13 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
                         {QStringLiteral("baseWidth"), m.baseWidth},
                         {QStringLiteral("depth"), m.depth},
                         {QStringLiteral("maxMultiplier"), m.maxMultiplier},
+                        {QStringLiteral("hintChannels"), m.hintChannels},
                         {QStringLiteral("input"),
-                         QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")},
+                         m.hintChannels == 0
+                             ? QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")
+                             : QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1; "
+                                              "the hints' Lab a, b divided by 110 (0 where "
+                                              "none); the hint mask (1 where a hint is)")},
                         {QStringLiteral("output"), QStringLiteral("CIE Lab a, b divided by 110")},
                         {QStringLiteral("discriminator"),
                          QStringLiteral("70x70 PatchGAN (training only, not shipped)")}};

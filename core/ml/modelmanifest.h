@@ -25,6 +25,8 @@ struct ModelManifest
     int baseWidth = 0;
     int depth = 0;
     int maxMultiplier = 8;
+    // pix2pix-unet: user hints beside the grey input (chroma a, b and a mask: 3), or none (0).
+    int hintChannels = 0;
     int tapSpacing = 0;
     int iterations = 0;
     QString trainedOn;    // one line: the data and its terms

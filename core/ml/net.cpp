@@ -22,7 +22,7 @@ UNetGeneratorImpl::UNetGeneratorImpl(const ArchParams &params) : m_params(params
 {
     const int depth = params.depth;
     for (int i = 0; i < depth; ++i) {
-        const int in = i == 0 ? 1 : widthAt(params, i - 1);
+        const int in = i == 0 ? 1 + params.hintChannels : widthAt(params, i - 1);
         const int out = widthAt(params, i);
         // A bias only where no BatchNorm follows (first and innermost levels).
         const bool norm = i != 0 && i != depth - 1;
@@ -49,11 +49,11 @@ UNetGeneratorImpl::UNetGeneratorImpl(const ArchParams &params) : m_params(params
     }
 }
 
-torch::Tensor UNetGeneratorImpl::forward(const torch::Tensor &lightness)
+torch::Tensor UNetGeneratorImpl::forward(const torch::Tensor &input)
 {
     const int depth = m_params.depth;
     std::vector<torch::Tensor> skips;
-    torch::Tensor x = lightness;
+    torch::Tensor x = input;
     for (int i = 0; i < depth; ++i) {
         if (i > 0)
             x = torch::leaky_relu(x, 0.2);

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <limits>
 #include <sstream>
 
 namespace tincture::ml {
@@ -109,6 +110,43 @@ torch::Tensor recombine(const Inputs &in, const torch::Tensor &ab)
     return torch::cat({r, g, b}, 1).clamp(0.0, 1.0);
 }
 
+// Simulated user points (Zhang et al. 2017): per image `count(rng)` points, each a square patch
+// of side `side(rng)` (clipped to the image) at a uniformly random place, filled with the
+// patch's mean true chroma. ab: N×2×H×W on the CPU → N×3×H×W: a, b there (0 elsewhere) and the
+// mask (1 there).
+template <class Count, class Side>
+torch::Tensor simulateHints(const torch::Tensor &ab, std::mt19937_64 &rng, Count count, Side side)
+{
+    const int64_t n = ab.size(0), h = ab.size(2), w = ab.size(3);
+    torch::Tensor out = torch::zeros({n, 3, h, w}, torch::kFloat32);
+    const torch::Tensor src = ab.contiguous();
+    const auto a = src.accessor<float, 4>();
+    auto o = out.accessor<float, 4>();
+    for (int64_t i = 0; i < n; ++i) {
+        const int points = count(rng);
+        for (int k = 0; k < points; ++k) {
+            const int s = int(std::min<int64_t>({side(rng), h, w}));
+            const int y0 = std::uniform_int_distribution<int>(0, int(h) - s)(rng);
+            const int x0 = std::uniform_int_distribution<int>(0, int(w) - s)(rng);
+            double ma = 0, mb = 0;
+            for (int y = y0; y < y0 + s; ++y)
+                for (int x = x0; x < x0 + s; ++x) {
+                    ma += a[i][0][y][x];
+                    mb += a[i][1][y][x];
+                }
+            ma /= double(s) * s;
+            mb /= double(s) * s;
+            for (int y = y0; y < y0 + s; ++y)
+                for (int x = x0; x < x0 + s; ++x) {
+                    o[i][0][y][x] = float(ma);
+                    o[i][1][y][x] = float(mb);
+                    o[i][2][y][x] = 1.0f;
+                }
+        }
+    }
+    return out;
+}
+
 double psnr8(const torch::Tensor &a, const torch::Tensor &b) // per image, then mean
 {
     const torch::Tensor qa = (a * 255.0).round(), qb = (b * 255.0).round();
@@ -122,7 +160,10 @@ std::map<std::string, std::string> archMetadata(const ArchParams &a)
             {"base_width", std::to_string(a.baseWidth)},
             {"depth", std::to_string(a.depth)},
             {"max_multiplier", std::to_string(a.maxMultiplier)},
-            {"input", "Lab L of the BT.601 grey, L/50-1"},
+            {"hint_channels", std::to_string(a.hintChannels)},
+            {"input", a.hintChannels == 0 ? "Lab L of the BT.601 grey, L/50-1"
+                                          : "Lab L of the BT.601 grey, L/50-1; hint a,b "
+                                            "divided by 110; hint mask"},
             {"output", "Lab a,b divided by 110"}};
 }
 
@@ -201,7 +242,8 @@ void Trainer::saveCheckpoint(int iteration)
     archive.write("arch",
                   torch::tensor({int64_t(m_arch.baseWidth), int64_t(m_arch.depth),
                                  int64_t(m_arch.discWidth), int64_t(m_arch.maxMultiplier),
-                                 int64_t(m_o.cropSize), int64_t(m_o.batch), int64_t(m_o.seed)}));
+                                 int64_t(m_o.cropSize), int64_t(m_o.batch), int64_t(m_o.seed),
+                                 int64_t(m_arch.hintChannels)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
     archive.save_to(path + ".part");
     fs::rename(path + ".part", path);
@@ -222,6 +264,7 @@ std::string Trainer::loadCheckpoint()
     m_o.cropSize = int(a[4]);
     m_o.batch = int(a[5]);
     m_o.seed = uint64_t(a[6]);
+    m_arch.hintChannels = arch.size(0) > 7 ? int(a[7]) : 0; // older checkpoints: none
     m_start = int(iteration.item<int64_t>());
     return {};
 }
@@ -254,7 +297,7 @@ TrainProgress Trainer::validate(int iteration)
     torch::NoGradGuard noGrad;
     UNetGenerator &g = exported();
     g->eval();
-    double psnr = 0, grey = 0, cf = 0, cfTruth = 0;
+    double psnr = 0, grey = 0, cf = 0, cfTruth = 0, psnr10 = 0;
     const int side = (std::min(m_val.height, m_val.width) >> m_arch.depth) << m_arch.depth;
     const int chunk = 8;
     for (int first = 0; first < m_val.count; first += chunk) {
@@ -268,7 +311,18 @@ TrainProgress Trainer::validate(int iteration)
                 .to(torch::kFloat32)
                 .div(255.0);
         const Inputs in = prepare(rgb);
-        const torch::Tensor ab = g->forward(in.lightness.to(m_device)).to(torch::kCPU);
+        torch::Tensor input = in.lightness;
+        if (m_arch.hintChannels > 0) {
+            input = torch::cat({input, torch::zeros({n, m_arch.hintChannels, side, side})}, 1);
+            // The same 10 points every pass: seeded by the chunk.
+            std::mt19937_64 rng(0x5EED0000ull + uint64_t(first));
+            const torch::Tensor hints = simulateHints(
+                in.ab, rng, [](auto &) { return 10; }, [](auto &) { return 5; });
+            const torch::Tensor guided =
+                g->forward(torch::cat({in.lightness, hints}, 1).to(m_device)).to(torch::kCPU);
+            psnr10 += psnr8(recombine(in, guided), rgb) * n;
+        }
+        const torch::Tensor ab = g->forward(input.to(m_device)).to(torch::kCPU);
         const torch::Tensor out = recombine(in, ab);
         psnr += psnr8(out, rgb) * n;
         grey += psnr8(in.luma.expand({n, 3, side, side}), rgb) * n;
@@ -282,6 +336,8 @@ TrainProgress Trainer::validate(int iteration)
     p.valGreyPsnr = grey / m_val.count;
     p.valColourfulness = cf / m_val.count;
     p.valColourfulnessRatio = cfTruth > 0 ? cf / cfTruth : 0;
+    p.valPsnr10Points = m_arch.hintChannels > 0 ? psnr10 / m_val.count
+                                                : std::numeric_limits<double>::quiet_NaN();
     return p;
 }
 
@@ -293,11 +349,12 @@ std::string Trainer::validateAndExport(int iteration, TrainProgress &p)
     p.valGreyPsnr = v.valGreyPsnr;
     p.valColourfulness = v.valColourfulness;
     p.valColourfulnessRatio = v.valColourfulnessRatio;
+    p.valPsnr10Points = v.valPsnr10Points;
     {
         std::ofstream csv(m_csvPath, std::ios::app);
         csv << iteration << ',' << p.valPsnr << ',' << p.valGreyPsnr << ',' << p.valColourfulness
             << ',' << p.valColourfulnessRatio << ',' << p.lossD << ',' << p.lossGan << ','
-            << p.lossL1 << '\n';
+            << p.lossL1 << ',' << p.valPsnr10Points << '\n';
     }
     UNetGenerator &g = exported();
     g->eval();
@@ -327,6 +384,11 @@ TrainOutcome Trainer::run()
     m_arch.baseWidth = m_o.baseWidth;
     m_arch.depth = m_o.depth;
     m_arch.discWidth = m_o.discWidth;
+    m_arch.hintChannels = m_o.hintChannels;
+    if (m_o.hintChannels != 0 && m_o.hintChannels != 3) {
+        outcome.error = "hint channels must be 0 or 3";
+        return outcome;
+    }
     if (!m_o.resumePath.empty()) {
         if (std::string e = loadCheckpoint(); !e.empty()) {
             outcome.error = e;
@@ -407,7 +469,7 @@ TrainOutcome Trainer::run()
     if (m_start == 0 || !fs::exists(m_csvPath)) {
         std::ofstream csv(m_csvPath, std::ios::trunc);
         csv << "iteration,val_psnr_db,val_grey_psnr_db,val_colourfulness,"
-               "val_colourfulness_ratio,loss_d,loss_gan,loss_l1\n";
+               "val_colourfulness_ratio,loss_d,loss_gan,loss_l1,val_psnr_10_points_db\n";
     }
     std::deque<std::array<double, 3>> recent;
     TrainProgress p;
@@ -428,10 +490,16 @@ TrainOutcome Trainer::run()
         }
         const torch::Tensor rgb = sampleBatch(m_train, m_o.batch, m_o.cropSize, rng);
         Inputs in = prepare(rgb);
+        torch::Tensor input = in.lightness;
+        if (m_arch.hintChannels > 0) {
+            std::geometric_distribution<int> points(1.0 / 8.0);
+            std::uniform_int_distribution<int> side(1, 9);
+            input = torch::cat({input, simulateHints(in.ab, rng, points, side)}, 1);
+        }
         in.lightness = in.lightness.to(m_device);
         in.ab = in.ab.to(m_device);
 
-        const torch::Tensor fake = m_g->forward(in.lightness);
+        const torch::Tensor fake = m_g->forward(input.to(m_device));
         m_optD->zero_grad();
         const torch::Tensor predFake = m_d->forward(in.lightness, fake.detach());
         const torch::Tensor predReal = m_d->forward(in.lightness, in.ab);

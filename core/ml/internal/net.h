@@ -7,7 +7,9 @@
 // and the innermost level, as in the authors' code, where the map is 1×1 at depth 8 on 256 px),
 // LeakyReLU 0.2. Decoder level i: ReLU, 4×4 transposed convolution stride 2, BatchNorm, dropout
 // 0.5 in the first three decoder blocks, skip connections by concatenation; the last block ends
-// in tanh. Input: Lab L scaled to [−1, 1] (L / 50 − 1); output: Lab a, b scaled by 1/110.
+// in tanh. Input: Lab L scaled to [−1, 1] (L / 50 − 1), with, for a hint-conditioned net
+// (Zhang et al. 2017's user points), the hints' a, b and their mask; output: Lab a, b scaled by
+// 1/110.
 // Discriminator: 70×70 PatchGAN (3 stride-2 layers, one stride-1, then a 1-channel map) on the
 // concatenation (L, ab).
 
@@ -23,6 +25,9 @@ struct ArchParams
     int depth = 8;      // encoder levels; input sides must be multiples of 2^depth
     int discWidth = 64; // discriminator channels at the first level (ndf)
     int maxMultiplier = 8;
+    // Hint inputs beside the lightness: a, b of the user's points (scaled as the output, 0
+    // where none) and a mask (1 where a point is): 3, or 0 for the grey alone.
+    int hintChannels = 0;
 };
 
 inline constexpr double kAbScale = 110.0;
@@ -31,7 +36,8 @@ class UNetGeneratorImpl : public torch::nn::Module
 {
 public:
     explicit UNetGeneratorImpl(const ArchParams &params);
-    torch::Tensor forward(const torch::Tensor &lightness); // N×1×H×W → N×2×H×W
+    // N×(1 + hintChannels)×H×W (lightness, then the hints) → N×2×H×W
+    torch::Tensor forward(const torch::Tensor &input);
     const ArchParams &params() const { return m_params; }
 
 private:

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <random>
 
 using namespace tincture::lab;
@@ -94,31 +95,48 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("x.tcds"))));
     }
 
+    // With and without hint inputs (simulated user points drawn from the iteration's seed).
+    void resumingContinuesExactly_data()
+    {
+        QTest::addColumn<int>("hints");
+        QTest::newRow("grey only") << 0;
+        QTest::newRow("hint channels") << 3;
+    }
+
     void resumingContinuesExactly()
     {
+        QFETCH(int, hints);
+        auto options = [&](const QString &out) {
+            TrainOptions o = tinyOptions(out, 4);
+            o.hintChannels = hints;
+            return o;
+        };
         // Uninterrupted: 4 iterations.
-        const QString straight = m_dir.filePath(QStringLiteral("straight"));
+        const QString straight = m_dir.filePath(QStringLiteral("straight%1").arg(hints));
         QVERIFY(QDir().mkpath(straight));
         auto nop = [](const std::string &) {};
         auto all = trainColorizer(
-            tinyOptions(straight, 4), [](const TrainProgress &) { return true; }, nop);
+            options(straight), [](const TrainProgress &) { return true; }, nop);
         QVERIFY2(all.ok, all.error.c_str());
         QCOMPARE(all.iterations, 4);
         QVERIFY(all.last.validated);
         QVERIFY(all.last.valPsnr > 5.0 && all.last.valPsnr < 100.0);
+        QCOMPARE(std::isfinite(all.last.valPsnr10Points), hints > 0);
+        if (hints > 0)
+            QVERIFY(all.last.valPsnr10Points > 5.0 && all.last.valPsnr10Points < 100.0);
 
         // Interrupted after 3 (the progress callback says stop), then resumed to 4.
-        const QString split = m_dir.filePath(QStringLiteral("split"));
+        const QString split = m_dir.filePath(QStringLiteral("split%1").arg(hints));
         QVERIFY(QDir().mkpath(split));
         auto first = trainColorizer(
-            tinyOptions(split, 4), [](const TrainProgress &p) { return p.iteration < 3; }, nop);
+            options(split), [](const TrainProgress &p) { return p.iteration < 3; }, nop);
         QVERIFY(first.cancelled);
         QCOMPARE(first.iterations, 3);
         const QString checkpoint = split + QStringLiteral("/checkpoint.pt");
         QVERIFY(QFileInfo::exists(checkpoint));
         TrainOptions resume = tinyOptions(split, 4);
         resume.resumePath = QFile::encodeName(checkpoint).toStdString();
-        resume.baseWidth = 99; // the checkpoint's architecture wins
+        resume.baseWidth = 99; // the checkpoint's architecture wins (its hint channels too)
         auto rest = trainColorizer(
             resume, [](const TrainProgress &) { return true; }, nop);
         QVERIFY2(rest.ok, rest.error.c_str());
