@@ -63,7 +63,7 @@ int parseArgs(QCommandLineParser &parser, const QString &command, const QString 
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("args"), QString(), positionalSyntax);
     QStringList full = args;
-    full.prepend(QStringLiteral("tincture-cli ") + command);
+    full.prepend(QCoreApplication::applicationName() + QLatin1Char(' ') + command);
     if (!parser.parse(full))
         return usageError(command, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -80,10 +80,10 @@ int reportError(const Error &error)
 {
     QTextStream err(stderr);
     if (error.isCancelled()) {
-        err << "tincture-cli: cancelled; partial output removed\n";
+        err << QCoreApplication::applicationName() << ": cancelled; partial output removed\n";
         return kExitCancelled;
     }
-    err << "tincture-cli: error: " << error.message;
+    err << QCoreApplication::applicationName() << ": error: " << error.message;
     if (error.code == ErrorCode::OutputExists)
         err << "; pass -y (--overwrite) to replace it";
     err << '\n';
@@ -113,8 +113,9 @@ int checkOutputArg(const QCommandLineParser &parser, const QString &output,
 
 int usageError(const QString &command, const QString &message)
 {
-    QTextStream(stderr) << "tincture-cli " << command << ": " << message << "\nTry 'tincture-cli "
-                        << command << " --help'.\n";
+    const QString program = QCoreApplication::applicationName();
+    QTextStream(stderr) << program << ' ' << command << ": " << message << "\nTry '" << program
+                        << ' ' << command << " --help'.\n";
     return kExitUsage;
 }
 
@@ -122,7 +123,7 @@ void printWarnings(const Feedback &feedback)
 {
     QTextStream err(stderr);
     for (const QString &w : feedback.warnings())
-        err << "tincture-cli: warning: " << w << '\n';
+        err << QCoreApplication::applicationName() << ": warning: " << w << '\n';
 }
 
 ProgressBar::ProgressBar(QString label, bool quiet, QString unit)

@@ -23,12 +23,17 @@ public:
     }
 
     const ColorizerInfo &info() const override { return m_info; }
+    bool takesHints() const override { return m_generator->params().hintChannels > 0; }
     Result<Frame> colorize(const Frame &frame) const override;
+    Result<Frame> colorize(const Frame &frame, const Frame &hints) const override;
     Result<std::vector<Frame>> colorize(const std::vector<Frame> &frames,
                                         Feedback &feedback) const override;
 
 private:
-    Result<std::vector<Frame>> colorizeSameSize(const std::vector<const Frame *> &frames) const;
+    // `hints`: null, or one RGBA frame per frame (null entries: no points).
+    Result<std::vector<Frame>>
+    colorizeSameSize(const std::vector<const Frame *> &frames,
+                     const std::vector<const Frame *> &hints = {}) const;
 
     mutable UNetGenerator m_generator; // eval mode, read-only after loading
     ColorizerInfo m_info;
@@ -62,8 +67,45 @@ torch::Tensor lumaTensor(const std::vector<const Frame *> &frames, std::vector<F
     return out;
 }
 
+// User points at the net's working size (ww × wh, padded with zeros to pw × ph): N×3: Lab a,
+// b / 110 and the mask. Premultiplied colour and alpha are area-averaged, so a pixel that any
+// point covers takes the points' mean colour there.
+torch::Tensor hintTensor(const std::vector<const Frame *> &hints, int w, int h, int ww, int wh,
+                         int pw, int ph)
+{
+    namespace F = torch::nn::functional;
+    torch::Tensor rgba = torch::zeros({int64_t(hints.size()), 4, h, w}, torch::kFloat32);
+    auto acc = rgba.accessor<float, 4>();
+    for (size_t n = 0; n < hints.size(); ++n) {
+        if (hints[n] == nullptr)
+            continue;
+        const Frame eight = hints[n]->converted(PixelFormat::Rgba8);
+        for (int y = 0; y < h; ++y) {
+            const uint8_t *p = eight.constRow(y);
+            for (int x = 0; x < w; ++x, p += 4) {
+                if (p[3] == 0)
+                    continue;
+                const float a = p[3] / 255.0f;
+                acc[int64_t(n)][0][y][x] = a * p[0] / 255.0f;
+                acc[int64_t(n)][1][y][x] = a * p[1] / 255.0f;
+                acc[int64_t(n)][2][y][x] = a * p[2] / 255.0f;
+                acc[int64_t(n)][3][y][x] = a;
+            }
+        }
+    }
+    if (ww != w || wh != h)
+        rgba = F::interpolate(
+            rgba, F::InterpolateFuncOptions().size(std::vector<int64_t>{wh, ww}).mode(torch::kArea));
+    const torch::Tensor alpha = rgba.slice(1, 3, 4);
+    const torch::Tensor mask = (alpha > 1e-6).to(torch::kFloat32);
+    const torch::Tensor rgb = rgba.slice(1, 0, 3) / alpha.clamp_min(1e-6);
+    const torch::Tensor ab = rgbToLab(rgb.clamp(0.0, 1.0)).slice(1, 1, 3) / kAbScale * mask;
+    return F::pad(torch::cat({ab, mask}, 1), F::PadFuncOptions({0, pw - ww, 0, ph - wh}));
+}
+
 Result<std::vector<Frame>>
-TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames) const
+TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames,
+                                 const std::vector<const Frame *> &hints) const
 {
     namespace F = torch::nn::functional;
     const int w = frames[0]->width(), h = frames[0]->height();
@@ -88,9 +130,12 @@ TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames) const
     lightness =
         F::pad(lightness, F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
     const int hintChannels = m_generator->params().hintChannels;
-    if (hintChannels > 0) // no points: the automatic proposal
+    if (hintChannels > 0) // without points, zeros: the automatic proposal
         lightness = torch::cat(
-            {lightness, torch::zeros({lightness.size(0), hintChannels, ph, pw})}, 1);
+            {lightness, hints.empty()
+                            ? torch::zeros({lightness.size(0), hintChannels, ph, pw})
+                            : hintTensor(hints, w, h, ww, wh, pw, ph)},
+            1);
     const torch::Tensor input = lightness.to(m_device);
     torch::Tensor ab = m_generator->forward(input);
     if (m_flipAverage) // the mirror image's prediction, mirrored back, averaged in
@@ -143,6 +188,30 @@ Result<Frame> TorchColorizer::colorize(const Frame &frame) const
     if (!frames)
         return frames.error();
     return std::move(frames.value().front());
+}
+
+Result<Frame> TorchColorizer::colorize(const Frame &frame, const Frame &hints) const
+{
+    if (!takesHints())
+        return makeError(ErrorCode::ModelMismatch,
+                         QStringLiteral("%1: this keyframe model takes no user points (it has "
+                                        "no hint inputs)")
+                             .arg(m_info.path));
+    if (frame.isNull() || hints.isNull() || hints.channels() != 4 ||
+        hints.width() != frame.width() || hints.height() != frame.height())
+        return makeError(ErrorCode::SizeMismatch,
+                         QStringLiteral("the hints must be RGBA of the frame's size (%1×%2)")
+                             .arg(frame.width())
+                             .arg(frame.height()));
+    try {
+        auto out = colorizeSameSize({&frame}, {&hints});
+        if (!out)
+            return out.error();
+        return std::move(out.value().front());
+    } catch (const c10::Error &e) {
+        return makeError(ErrorCode::Internal, QStringLiteral("the keyframe model failed"),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
 }
 
 Result<std::vector<Frame>> TorchColorizer::colorize(const std::vector<Frame> &frames,

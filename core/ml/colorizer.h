@@ -8,6 +8,8 @@
 // workingShortSide, padded to a multiple of 2^depth), the net predicts Lab chroma there, the
 // chroma is upsampled to full resolution and recombined with the full-resolution lightness;
 // the result is rounded so that its luma equals the input's luma exactly (Frame::luma()).
+// A hint-conditioned net (hintChannels in its manifest) also takes user points (Zhang et al.
+// 2017's local hints); without points it is the automatic proposal.
 // LibTorch is private to core/ml: no torch type appears here.
 
 #include "foundation/feedback.h"
@@ -59,9 +61,19 @@ public:
 
     virtual const ColorizerInfo &info() const = 0;
 
+    // Whether the model takes user points beside the grey (a hint-conditioned net).
+    virtual bool takesHints() const = 0;
+
     // Colours one frame (any format; its luma is used). Returns Rgb8 (Rgb16 for a 16-bit
     // frame) of the same size whose luma equals frame.luma() exactly.
     virtual Result<Frame> colorize(const Frame &frame) const = 0;
+
+    // The proposal guided by user points: `hints` is RGBA of the frame's size, alpha > 0
+    // marking the points (each pixel's colour is its point's). They are brought to the net's
+    // working size by alpha-weighted area averaging (a pixel any point touches takes their
+    // mean colour there) and given as Lab a, b with a mask. With no point marked it is
+    // colorize(frame). A model without hint inputs refuses (ModelMismatch).
+    virtual Result<Frame> colorize(const Frame &frame, const Frame &hints) const = 0;
 
     // Several frames in batches; polls feedback between batches and reports (done, total).
     virtual Result<std::vector<Frame>> colorize(const std::vector<Frame> &frames,

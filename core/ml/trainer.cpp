@@ -169,13 +169,15 @@ std::map<std::string, std::string> archMetadata(const ArchParams &a)
 
 } // namespace
 
-std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth, uint64_t seed)
+std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth, uint64_t seed,
+                                 int hintChannels)
 {
     try {
         torch::manual_seed(seed);
         ArchParams arch;
         arch.baseWidth = baseWidth;
         arch.depth = depth;
+        arch.hintChannels = hintChannels;
         UNetGenerator g(arch);
         g->eval();
         return writeSafetensorsFile(path, namedState(*g), archMetadata(arch));

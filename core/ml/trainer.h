@@ -95,6 +95,7 @@ namespace tincture::ml {
 
 // Writes a generator with freshly initialised (seeded) weights as safetensors: for tests and
 // for checking a pipeline without a trained model. Returns an error message, empty on success.
-std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth, uint64_t seed);
+std::string writeRandomGenerator(const std::string &path, int baseWidth, int depth, uint64_t seed,
+                                 int hintChannels = 0);
 
 } // namespace tincture::ml

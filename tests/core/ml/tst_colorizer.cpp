@@ -24,11 +24,11 @@ private:
 
     // A random-weight model: width 4, depth 4 (tiny), manifest beside it. Returns the manifest.
     QString writeModel(const QString &name, int width = 4, int depth = 4, uint64_t seed = 7,
-                       int declaredDepth = -1)
+                       int declaredDepth = -1, int hintChannels = 0)
     {
         const QString weights = m_dir.filePath(name + QStringLiteral(".safetensors"));
-        const std::string error =
-            writeRandomGenerator(QFile::encodeName(weights).toStdString(), width, depth, seed);
+        const std::string error = writeRandomGenerator(QFile::encodeName(weights).toStdString(),
+                                                       width, depth, seed, hintChannels);
         if (!error.empty())
             qFatal("%s", error.c_str());
         ModelManifest m;
@@ -36,6 +36,7 @@ private:
             qFatal("weights");
         m.baseWidth = width;
         m.depth = declaredDepth > 0 ? declaredDepth : depth;
+        m.hintChannels = hintChannels;
         m.iterations = 0;
         m.trainedOn = QStringLiteral("nothing (random weights for a test)");
         m.training.insert(QStringLiteral("inferenceShortSide"), 64);
@@ -113,6 +114,45 @@ private slots:
         QCOMPARE(out->format(), PixelFormat(format) == PixelFormat::Gray16 ? PixelFormat::Rgb16
                                                                            : PixelFormat::Rgb8);
         expectLumaKept(in, *out);
+    }
+
+    // A hint-conditioned net: without points (or with an empty hint image) it is the
+    // automatic proposal; points change the proposal, and the luma stays exact; hints of
+    // another size are refused, and a net without hint inputs refuses points.
+    void hintsGuideAHintModel()
+    {
+        auto c = Colorizer::load(writeModel(QStringLiteral("hints"), 8, 4, 13, -1, 3));
+        QVERIFY2(c, c ? "" : qPrintable(c.error().message));
+        QVERIFY((*c)->takesHints());
+        const Frame grey = texturedGrey(96, 64, PixelFormat::Gray8, 5);
+        auto plain = (*c)->colorize(grey);
+        QVERIFY(plain);
+        Frame hints(96, 64, PixelFormat::Rgba8);
+        auto none = (*c)->colorize(grey, hints);
+        QVERIFY(none);
+        QVERIFY(std::memcmp(none->constData(), plain->constData(), plain->byteSize()) == 0);
+        for (int y = 20; y < 40; ++y)
+            for (int x = 30; x < 60; ++x) {
+                uint8_t *p = hints.row(y) + 4 * x;
+                p[0] = 230;
+                p[1] = 40;
+                p[2] = 40;
+                p[3] = 255;
+            }
+        auto guided = (*c)->colorize(grey, hints);
+        QVERIFY(guided);
+        expectLumaKept(grey, *guided);
+        QVERIFY(std::memcmp(guided->constData(), plain->constData(), plain->byteSize()) != 0);
+        auto wrong = (*c)->colorize(grey, Frame(95, 64, PixelFormat::Rgba8));
+        QVERIFY(!wrong);
+        QCOMPARE(wrong.error().code, ErrorCode::SizeMismatch);
+
+        auto old = Colorizer::load(writeModel(QStringLiteral("nohints")));
+        QVERIFY(old);
+        QVERIFY(!(*old)->takesHints());
+        auto refused = (*old)->colorize(grey, hints);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::ModelMismatch);
     }
 
     void producesColour()
