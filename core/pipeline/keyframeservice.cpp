@@ -84,11 +84,47 @@ Result<Frame> KeyframeService::propose(const Frame &frame)
     return d->model->colorize(frame);
 }
 
+bool KeyframeService::modelTakesHints()
+{
+    return ensureModel() && d->model->takesHints();
+}
+
+Result<Frame> KeyframeService::proposeGuided(const Frame &frame, const Frame &hints)
+{
+    if (Result<void> ok = ensureModel(); !ok)
+        return ok.error();
+    return d->model->takesHints() ? d->model->colorize(frame, hints) : d->model->colorize(frame);
+}
+
+Frame KeyframeService::networkHints(const project::StrokeMasks &masks, const Frame &proposal)
+{
+    const int w = masks.hints.width(), h = masks.hints.height();
+    Frame out(w, h, PixelFormat::Rgba8);
+    const Frame keepColour = masks.keepPixels > 0 && proposal.width() == w && proposal.height() == h
+                                 ? proposal.converted(PixelFormat::Rgb8)
+                                 : Frame();
+    for (int y = 0; y < h; ++y) {
+        const uint8_t *painted = masks.hints.constRow(y);
+        const uint8_t *keep = keepColour.isNull() ? nullptr : masks.keep.constRow(y);
+        uint8_t *o = out.row(y);
+        for (int x = 0; x < w; ++x, painted += 4, o += 4) {
+            if (painted[3] != 0) {
+                std::copy(painted, painted + 3, o);
+                o[3] = 255;
+            } else if (keep && keep[x] != 0) {
+                std::copy(keepColour.constRow(y) + 3 * x, keepColour.constRow(y) + 3 * x + 3, o);
+                o[3] = 255;
+            }
+        }
+    }
+    return out;
+}
+
 Result<Frame> KeyframeService::solveHints(const Frame &frame, const Frame &hints,
                                           double priorWeight, int threads, Feedback &feedback)
 {
     const Frame grey = frame.luma();
-    Result<Frame> prior = propose(grey);
+    Result<Frame> prior = proposeGuided(grey, hints);
     if (!prior)
         return prior.error();
     colour::ScribbleInput input{grey, hints, *prior, Frame()};
@@ -124,8 +160,15 @@ Result<PaintedKeyframe> KeyframeService::colourise(const QString &mediaPath, Fra
     if (Result<void> ok = recordPriorModel(cache, frame, modelIdentity()); !ok)
         return ok.error();
     auto solver = std::make_shared<KeyframeSolver>(grey, prior, priorWeight, workingHeight);
-    Result<Frame> solved =
-        solver->solve(project::rasteriseStrokes(strokes, grey.width(), grey.height()), feedback);
+    const project::StrokeMasks masks =
+        project::rasteriseStrokes(strokes, grey.width(), grey.height());
+    if ((masks.hintPixels > 0 || masks.keepPixels > 0) && modelTakesHints()) {
+        Result<Frame> guided = proposeGuided(grey, networkHints(masks, prior));
+        if (!guided)
+            return guided.error();
+        solver->setPrior(*guided);
+    }
+    Result<Frame> solved = solver->solve(masks, feedback);
     if (!solved)
         return solved.error();
     if (Result<void> ok = writeImage(cache.keyframeResultPath(frame), *solved, Existing::Replace);
@@ -142,18 +185,31 @@ Result<PaintedKeyframe> KeyframeService::repaint(const QString &mediaPath, Frame
                                                  const project::ResultCache &cache,
                                                  Feedback &feedback)
 {
+    const bool guide = modelTakesHints();
+    Frame prior; // the automatic proposal
+    if ((!solver || guide) && QFile::exists(cache.keyframeModelPath(frame)))
+        if (Result<Frame> p = readImage(cache.keyframeModelPath(frame)))
+            prior = *p;
     if (!solver) {
         Result<Frame> source = readFrame(mediaPath, frame);
         if (!source)
             return source.error();
-        Frame prior;
-        if (QFile::exists(cache.keyframeModelPath(frame)))
-            if (Result<Frame> p = readImage(cache.keyframeModelPath(frame)))
-                prior = *p;
         solver = std::make_shared<KeyframeSolver>(*source, prior, priorWeight, workingHeight);
     }
-    Result<Frame> solved = solver->solve(
-        project::rasteriseStrokes(strokes, solver->width(), solver->height()), feedback);
+    const project::StrokeMasks masks =
+        project::rasteriseStrokes(strokes, solver->width(), solver->height());
+    if (!prior.isNull() && guide) {
+        // The model again, guided by every stroke so far (none: its automatic proposal).
+        Result<Frame> guided = masks.hintPixels > 0 || masks.keepPixels > 0
+                                   ? proposeGuided(solver->grey(), networkHints(masks, prior))
+                                   : Result<Frame>(prior);
+        if (!guided)
+            return guided.error();
+        solver->setPrior(*guided);
+    }
+    if (feedback.isCancelled())
+        return Error::cancelled();
+    Result<Frame> solved = solver->solve(masks, feedback);
     if (!solved)
         return solved.error();
     cache.ensureExists();

@@ -54,27 +54,40 @@ public:
     // The model's colour for a frame (any format; its luma is used): Rgb8 (Rgb16 for a
     // 16-bit frame) of the frame's size, whose luma is the frame's.
     Result<Frame> propose(const Frame &frame);
+    // Whether the model takes user points (loads it first; false when it cannot be loaded).
+    bool modelTakesHints();
+    // The model's proposal guided by user points (RGBA of the frame's size, alpha > 0 marking
+    // them) when the model takes points; otherwise its automatic proposal.
+    Result<Frame> proposeGuided(const Frame &frame, const Frame &hints);
+    // The network's view of the studio's strokes: painted pixels in their colour, "keep the
+    // model's colour" pixels in the automatic proposal's colour (`proposal`, the frame's size);
+    // RGBA, alpha 255 on both, 0 elsewhere.
+    static Frame networkHints(const project::StrokeMasks &masks, const Frame &proposal);
+
     // Scribbles (an RGBA image of the frame's size, alpha > 0 marking them) solved over the
-    // model's proposal with weight λ = priorWeight.
+    // model's proposal with weight λ = priorWeight: the proposal guided by the scribbles when
+    // the model takes points, so that the net spreads them by what things are and Levin's
+    // solve then pins each scribble's colour exactly.
     Result<Frame> solveHints(const Frame &frame, const Frame &hints, double priorWeight,
                              int threads, Feedback &feedback);
 
     // The studio's "colourise keyframe": the model's proposal for the frame (grey, with a
     // warning, when there is no model), cached as the keyframe's prior, with the strokes solved
-    // over it at `workingHeight` rows (KeyframeSolver); the result, at the frame's size, is
+    // at `workingHeight` rows (KeyframeSolver) over it, or, for a model that takes points, over
+    // its proposal guided by the strokes (networkHints); the result, at the frame's size, is
     // cached as the keyframe's colour.
     Result<PaintedKeyframe> colourise(const QString &mediaPath, FrameIndex frame,
                                       const QVector<project::PaintStroke> &strokes,
                                       double priorWeight, int workingHeight,
                                       const project::ResultCache &cache, Feedback &feedback);
-    // The studio's repaint after a stroke: solves the strokes over the cached prior, with
-    // `solver` when it is warm (null: a new one at `workingHeight` rows), and caches the
-    // result.
-    static Result<PaintedKeyframe> repaint(const QString &mediaPath, FrameIndex frame,
-                                           const QVector<project::PaintStroke> &strokes,
-                                           std::shared_ptr<KeyframeSolver> solver,
-                                           double priorWeight, int workingHeight,
-                                           const project::ResultCache &cache, Feedback &feedback);
+    // The studio's repaint after a stroke: solves the strokes over the cached prior (guided by
+    // them, as colourise does, when the model takes points), with `solver` when it is warm
+    // (null: a new one at `workingHeight` rows), and caches the result.
+    Result<PaintedKeyframe> repaint(const QString &mediaPath, FrameIndex frame,
+                                    const QVector<project::PaintStroke> &strokes,
+                                    std::shared_ptr<KeyframeSolver> solver, double priorWeight,
+                                    int workingHeight, const project::ResultCache &cache,
+                                    Feedback &feedback);
 
     // The warm solvers of the keyframes repainted last, so that the next stroke on one of them
     // re-solves from its previous solution (at most kWarmSolvers: memory is per keyframe).

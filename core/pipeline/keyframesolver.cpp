@@ -36,6 +36,18 @@ KeyframeSolver::KeyframeSolver(const Frame &grey, const Frame &prior, double pri
     // with the square of the reduction.
     const double scale = double(full.height()) / work.height();
     d->priorWeight = priorWeight * scale * scale;
+    setPrior(prior);
+}
+
+void KeyframeSolver::setPrior(const Frame &prior)
+{
+    std::lock_guard lock(d->mutex);
+    const QSize full(d->fullLuma.width(), d->fullLuma.height());
+    const QSize work(d->luma.width(), d->luma.height());
+    d->fullPrior = Frame();
+    d->prior = Frame();
+    d->priorI.clear();
+    d->priorQ.clear();
     const int w = d->luma.width(), h = d->luma.height();
     if (!prior.isNull() && QSize(prior.width(), prior.height()) == full) {
         d->fullPrior = prior.converted(PixelFormat::Rgb8);
@@ -68,6 +80,11 @@ int KeyframeSolver::width() const
 int KeyframeSolver::height() const
 {
     return d->fullLuma.height();
+}
+
+const Frame &KeyframeSolver::grey() const
+{
+    return d->fullLuma;
 }
 
 QSize KeyframeSolver::workingSize() const

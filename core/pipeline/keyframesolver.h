@@ -41,9 +41,14 @@ public:
     KeyframeSolver(const KeyframeSolver &) = delete;
     KeyframeSolver &operator=(const KeyframeSolver &) = delete;
 
+    // Replaces the prior (as the constructor takes it), e.g. the model's proposal guided by the
+    // latest strokes; the warm solution is kept.
+    void setPrior(const Frame &prior);
+
     int width() const; // the grey frame's: the size of the masks solve() takes
     int height() const;
     QSize workingSize() const; // the size the solve runs at
+    const Frame &grey() const; // the grey frame's luma (Gray8), at its own size
     // Rgb8 of the grey frame's size whose luma equals the grey luma exactly.
     Result<Frame> solve(const project::StrokeMasks &masks, Feedback &feedback);
 

@@ -159,6 +159,7 @@ void KeyframeController::resolve(FrameIndex frame)
         return;
     const QVector<project::PaintStroke> strokes = k->strokes;
     std::shared_ptr<pipeline::KeyframeSolver> solver = m_service->warmSolver(frame);
+    std::shared_ptr<pipeline::KeyframeService> service = m_service;
     const QString media = m_project->mediaPath();
     const project::ResultCache cache = m_document->cache();
     const double lambda = m_project->parameters().priorWeight;
@@ -166,8 +167,8 @@ void KeyframeController::resolve(FrameIndex frame)
     m_jobs->submit<Solved>(
         {keyName(frame), QStringLiteral("solve")}, tr("Repaint keyframe %1").arg(frame),
         [=](Feedback &fb) -> Result<Solved> {
-            Result<pipeline::PaintedKeyframe> painted = pipeline::KeyframeService::repaint(
-                media, frame, strokes, solver, lambda, workingHeight, cache, fb);
+            Result<pipeline::PaintedKeyframe> painted =
+                service->repaint(media, frame, strokes, solver, lambda, workingHeight, cache, fb);
             if (!painted)
                 return painted.error();
             return Solved{toQImage(painted->colour), painted->solver};

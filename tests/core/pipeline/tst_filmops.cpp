@@ -4,8 +4,12 @@
 
 #include "media/imageio.h"
 #include "metrics/imagemetrics.h"
+#include "ml/modelmanifest.h"
+#include "ml/trainer.h"
 #include "pipeline/filmengine.h"
 #include "pipeline/filmops.h"
+#include "pipeline/keyframesolver.h"
+#include "project/strokeraster.h"
 #include "propagation/workingresolution.h"
 #include "testsupport.h"
 #include "testmain.h"
@@ -232,14 +236,93 @@ private slots:
         project::PaintStroke red = stroke;
         red.colour = qRgb(220, 50, 40);
         red.points = {QPointF(400, 60)};
-        Result<PaintedKeyframe> again = KeyframeService::repaint(
-            test::samplePath(), 30, {stroke, red}, painted->solver, 0.01, 120, cache, fb);
+        Result<PaintedKeyframe> again = noModel.repaint(test::samplePath(), 30, {stroke, red},
+                                                        painted->solver, 0.01, 120, cache, fb);
         QVERIFY(again);
         const uint8_t *q = again->colour.constRow(60) + 3 * 400;
         QVERIFY(int(q[0]) - int(q[2]) > 40);
         QVERIFY(int(again->colour.constRow(300)[3 * 140 + 2]) -
                     int(again->colour.constRow(300)[3 * 140]) >
                 40);
+    }
+
+    // With a model that takes user points, the studio's strokes guide its proposal and the
+    // solve pins them over the guided proposal: far from the stroke the keyframe follows the
+    // guided proposal, not the automatic one; a repaint guides it again.
+    void strokesGuideAHintModel()
+    {
+        QTemporaryDir dir;
+        const QString weights = dir.filePath(QStringLiteral("hint.safetensors"));
+        QVERIFY(ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), 8, 4, 21, 3)
+                    .empty());
+        ml::ModelManifest m;
+        QVERIFY(ml::describeWeights(m, weights));
+        m.baseWidth = 8;
+        m.depth = 4;
+        m.hintChannels = 3;
+        m.trainedOn = QStringLiteral("nothing (random weights for a test)");
+        m.training.insert(QStringLiteral("inferenceShortSide"), 64);
+        const QString manifest = dir.filePath(QStringLiteral("hint.json"));
+        QVERIFY(ml::writeManifest(manifest, m));
+        KeyframeService service(KeyframeModelOptions{manifest, 0, {}});
+        QVERIFY(service.modelTakesHints());
+
+        const ResultCache cache(dir.filePath(QStringLiteral("cache")));
+        project::PaintStroke stroke;
+        stroke.colour = qRgb(220, 40, 40);
+        stroke.radius = 4;
+        stroke.points = {QPointF(100, 300), QPointF(180, 300)};
+        Feedback fb;
+        Result<PaintedKeyframe> painted =
+            service.colourise(test::samplePath(), 30, {stroke}, 0.01, 0, cache, fb);
+        QVERIFY2(painted, painted ? "" : qPrintable(describe(painted.error())));
+        Result<Frame> automatic = readImage(cache.keyframeModelPath(30));
+        Result<Frame> grey = readFrame(test::samplePath(), 30);
+        QVERIFY(automatic && grey);
+        const project::StrokeMasks masks = project::rasteriseStrokes({stroke}, 640, 360);
+        Result<Frame> guided =
+            service.proposeGuided(*grey, KeyframeService::networkHints(masks, *automatic));
+        QVERIFY(guided);
+        // The keyframe is the solve over the guided proposal (up to the solver's threads'
+        // summation order), not over the automatic one.
+        auto difference = [](const Frame &a, const Frame &b) { // largest and mean |Δ|
+            int largest = 0;
+            double sum = 0;
+            for (int y = 0; y < a.height(); ++y)
+                for (int x = 0; x < 3 * a.width(); ++x) {
+                    const int d = std::abs(int(a.constRow(y)[x]) - int(b.constRow(y)[x]));
+                    largest = std::max(largest, d);
+                    sum += d;
+                }
+            return std::make_pair(largest, sum / (3.0 * a.width() * a.height()));
+        };
+        Feedback sfb;
+        Result<Frame> overGuided = KeyframeSolver(*grey, *guided, 0.01).solve(masks, sfb);
+        Result<Frame> overAutomatic = KeyframeSolver(*grey, *automatic, 0.01).solve(masks, sfb);
+        QVERIFY(overGuided && overAutomatic);
+        const auto [toGuided, meanToGuided] = difference(painted->colour, *overGuided);
+        const auto [toAutomatic, meanToAutomatic] = difference(painted->colour, *overAutomatic);
+        qInfo("the keyframe against the solve over the guided proposal: largest %d, mean %.3f; "
+              "over the automatic one: largest %d, mean %.3f",
+              toGuided, meanToGuided, toAutomatic, meanToAutomatic);
+        QVERIFY(toGuided <= 1);
+        QVERIFY(meanToAutomatic > 10 * meanToGuided + 0.01);
+        const uint8_t *p = painted->colour.constRow(300) + 3 * 140;
+        QVERIFY(int(p[0]) - int(p[1]) > 40); // the stroke's colour holds on it
+
+        project::PaintStroke blue = stroke;
+        blue.colour = qRgb(40, 60, 220);
+        blue.points = {QPointF(500, 250)};
+        Result<PaintedKeyframe> again = service.repaint(test::samplePath(), 30, {stroke, blue},
+                                                        painted->solver, 0.01, 0, cache, fb);
+        QVERIFY(again);
+        const project::StrokeMasks both = project::rasteriseStrokes({stroke, blue}, 640, 360);
+        Result<Frame> guided2 =
+            service.proposeGuided(*grey, KeyframeService::networkHints(both, *automatic));
+        QVERIFY(guided2);
+        Result<Frame> expected = KeyframeSolver(*grey, *guided2, 0.01).solve(both, sfb);
+        QVERIFY(expected);
+        QVERIFY(difference(again->colour, *expected).first <= 1);
     }
 
     // A method built on a trained model records that model in the provenance: vpn's refiner,
