@@ -228,6 +228,8 @@ int runEval(const QStringList &args)
         return runEvalImages(args.mid(1));
     if (!args.isEmpty() && args.front() == QLatin1String("video"))
         return runEvalVideo(args.mid(1));
+    if (!args.isEmpty() && args.front() == QLatin1String("hints"))
+        return runEvalHints(args.mid(1));
     QCommandLineParser parser;
     const QCommandLineOption data(QStringLiteral("data"),
                                   QStringLiteral("Dataset folder: DIR/<sequence>/<frame>.jpg|png."),
@@ -287,6 +289,8 @@ int runEval(const QStringList &args)
                 "per frame, mean per sequence, then over sequences.\n"
                 "  images       keyframe colourisation of still images (PROTOCOLS §2); see "
                 "'tincture-lab eval images --help'.\n"
+                "  hints        colourisation from N user points on still images; see "
+                "'tincture-lab eval hints --help'.\n"
                 "  video        per-frame flicker, colourfulness, PSNR and SSIM of a coloured "
                 "film; see 'tincture-lab eval video --help'.\n"
                 "The options below are propagation's."),
@@ -295,7 +299,8 @@ int runEval(const QStringList &args)
         return rc;
 
     const QString target = parser.positionalArguments().front();
-    if (target == QLatin1String("images") || target == QLatin1String("video"))
+    if (target == QLatin1String("images") || target == QLatin1String("video") ||
+        target == QLatin1String("hints"))
         return usageError(kCommand, QStringLiteral("put the target first: 'tincture-lab eval %1 "
                                                    "[OPTIONS]'")
                                         .arg(target));

@@ -10,6 +10,7 @@ namespace tincture::cli {
 int runBench(const QStringList &args);
 int runEval(const QStringList &args);
 int runEvalImages(const QStringList &args); // `eval images`, dispatched by runEval
+int runEvalHints(const QStringList &args);  // `eval hints`, dispatched by runEval
 int runTrain(const QStringList &args);
 int trainRefiner(const QStringList &args); // runTrain's "refiner"
 int runData(const QStringList &args);      // picture fingerprints

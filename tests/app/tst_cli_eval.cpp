@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -241,6 +242,53 @@ private slots:
         r = runLab(common + QStringList{QStringLiteral("--method"), QStringLiteral("nosuch")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("nosuch")), qPrintable(r.err));
+    }
+
+    // eval hints on two photographs: Levin's optimisation with 0 and 20 points, the table and
+    // the JSON; more points give more colour back than none (grey) on a textured picture;
+    // bad --points and --method are usage errors.
+    void hintsProtocol()
+    {
+        QTemporaryDir data, out;
+        // Four flat quadrants of different hues and lumas: points spread within each.
+        auto quadrants = [](int w, int h) {
+            Frame f(w, h, PixelFormat::Rgb8);
+            const uint8_t colours[4][3] = {
+                {200, 60, 50}, {60, 90, 200}, {70, 170, 80}, {230, 200, 90}};
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x)
+                    std::copy(colours[2 * (y * 2 / h) + x * 2 / w],
+                              colours[2 * (y * 2 / h) + x * 2 / w] + 3, f.row(y) + 3 * x);
+            return f;
+        };
+        QVERIFY(lab::writeScoringImage(data.filePath(QStringLiteral("a.png")), quadrants(300, 280))
+                    .hasValue());
+        QVERIFY(lab::writeScoringImage(data.filePath(QStringLiteral("b.png")), quadrants(280, 300))
+                    .hasValue());
+        const QString json = out.filePath(QStringLiteral("h.json"));
+        auto r = runLab({QStringLiteral("eval"), QStringLiteral("hints"), QStringLiteral("--data"),
+                         data.path(), QStringLiteral("--points"), QStringLiteral("0,20"),
+                         QStringLiteral("--method"), QStringLiteral("levin"),
+                         QStringLiteral("--json"), json});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QLatin1String("2 photographs")));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonArray rows = o[QStringLiteral("rows")].toArray();
+        QCOMPARE(rows.size(), 2);
+        const double none = rows[0].toObject()[QStringLiteral("levin")].toDouble();
+        const double twenty = rows[1].toObject()[QStringLiteral("levin")].toDouble();
+        QCOMPARE(none, o[QStringLiteral("grey")].toDouble());
+        QVERIFY2(twenty > none + 3.0, qPrintable(QStringLiteral("%1 %2").arg(none).arg(twenty)));
+        for (const QStringList &bad :
+             {QStringList{QStringLiteral("--points"), QStringLiteral("x")},
+              QStringList{QStringLiteral("--method"), QStringLiteral("guess")}}) {
+            auto u = runLab(QStringList{QStringLiteral("eval"), QStringLiteral("hints"),
+                                        QStringLiteral("--data"), data.path()} +
+                            bad);
+            QCOMPARE(u.exitCode, 2);
+        }
     }
 
     void savedFramesRescoreIdentically()
