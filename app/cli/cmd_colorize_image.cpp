@@ -1,5 +1,6 @@
 // tincture-cli colorize-image: the keyframe model's proposal for one still (or one frame of a
-// film with --frame), at the input's size, with its luminance kept exactly.
+// film with --frame), at the input's size, with its luminance kept exactly; with --hints, the
+// proposal guided by the user's points (a model that takes them) and Levin's solve pinning them.
 
 #include "clicommon.h"
 #include "commands.h"
@@ -8,8 +9,11 @@
 #include "media/videosource.h"
 #include "pipeline/keyframeservice.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QTextStream>
+
+#include <cmath>
 
 namespace tincture::cli {
 
@@ -39,7 +43,18 @@ int runColorizeImage(const QStringList &args)
                                      QStringLiteral("The net's working short side in px "
                                                     "(default: the model's)."),
                                      QStringLiteral("px"), QStringLiteral("0"));
-    parser.addOptions({output, model, frame, threads, device, working, overwriteOption()});
+    const QCommandLineOption hints(QStringLiteral("hints"),
+                                   QStringLiteral("User points: RGBA of the input's size, alpha "
+                                                  "> 0 marking them. The model's proposal guided "
+                                                  "by them (when it takes points), then solved "
+                                                  "so that each keeps its colour exactly."),
+                                   QStringLiteral("H.png"));
+    const QCommandLineOption priorWeight(QStringLiteral("prior-weight"),
+                                         QStringLiteral("With --hints: λ of the proposal under "
+                                                        "the points (default 0.01)."),
+                                         QStringLiteral("lambda"), QStringLiteral("0.01"));
+    parser.addOptions(
+        {output, model, frame, threads, device, working, hints, priorWeight, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a grey image (or a film's frame) with the "
                                           "keyframe model (Pix2Pix). The output has the input's "
@@ -65,13 +80,18 @@ int runColorizeImage(const QStringList &args)
     const qint64 frameIndex = parser.value(frame).toLongLong(&ok);
     if (!ok || frameIndex < 0)
         return usageError(kCommand, QStringLiteral("invalid --frame"));
+    const double lambda = parser.value(priorWeight).toDouble(&ok);
+    if (!ok || !(lambda >= 0) || !std::isfinite(lambda))
+        return usageError(kCommand, QStringLiteral("invalid --prior-weight"));
     const QString dev = parser.value(device);
     if (!isDeviceName(dev))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
 
     // A still first; anything else goes through the film decoder (one frame of it).
     const QString in = parser.positionalArguments().constFirst();
-    if (int rc = checkOutputArg(parser, outPath, {in, parser.value(model)}); rc != kExitOk)
+    const QString hintPath = parser.value(hints);
+    if (int rc = checkOutputArg(parser, outPath, {in, parser.value(model), hintPath});
+        rc != kExitOk)
         return rc;
     Result<Frame> input = readImage(in);
     if (!input) {
@@ -90,7 +110,37 @@ int runColorizeImage(const QStringList &args)
     }
     pipeline::KeyframeService keyframes(
         pipeline::KeyframeModelOptions{parser.value(model), threadCount, dev, workingSide});
-    auto coloured = keyframes.propose(*input);
+    Frame hintImage;
+    if (!hintPath.isEmpty()) {
+        Result<Frame> h = readImage(hintPath);
+        if (!h)
+            return reportError(h.error());
+        if (h->channels() != 4)
+            return reportError(makeError(ErrorCode::InvalidArgument,
+                                         QStringLiteral("%1: the hint image has no alpha "
+                                                        "channel; it must be RGBA, alpha > 0 "
+                                                        "marking the points")
+                                             .arg(hintPath)));
+        if (h->width() != input->width() || h->height() != input->height())
+            return reportError(makeError(ErrorCode::SizeMismatch,
+                                         QStringLiteral("%1: the hints are %2×%3 but the image is "
+                                                        "%4×%5")
+                                             .arg(hintPath)
+                                             .arg(h->width())
+                                             .arg(h->height())
+                                             .arg(input->width())
+                                             .arg(input->height())));
+        hintImage = *h;
+    }
+    Feedback feedback;
+    feedback.linkCancelFlag(&interruptFlag());
+    auto coloured = hintImage.isNull()
+                        ? keyframes.propose(*input)
+                        : keyframes.solveHints(*input, hintImage, lambda, threadCount, feedback);
+    if (!hintImage.isNull() && coloured && !keyframes.modelTakesHints())
+        QTextStream(stderr) << QStringLiteral("%1: note: the keyframe model takes no points; "
+                                              "they were solved over its automatic proposal\n")
+                                   .arg(QCoreApplication::applicationName());
     if (!coloured)
         return reportError(coloured.error());
     if (auto written = writeImage(outPath, *coloured, existingPolicy(parser)); !written)

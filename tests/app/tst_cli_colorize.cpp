@@ -85,6 +85,50 @@ private slots:
         QCOMPARE(lumaPsnr(*result, grey), 99.0); // the luminance is the input's, exactly
     }
 
+    // --hints: the points keep their colour exactly where they are (hard constraints), the
+    // luma is the input's; the shipped model takes no points, which a note says. Hints of
+    // another size or without alpha: exit 1 naming the file, nothing written.
+    void colorizeImageWithHints()
+    {
+        const QString in = m_dir.filePath(QStringLiteral("hinted.png"));
+        const Frame grey = texture(160, 120, false);
+        QVERIFY(writeImage(in, grey));
+        Frame hints(160, 120, PixelFormat::Rgba8);
+        for (int y = 50; y < 60; ++y)
+            for (int x = 70; x < 80; ++x) {
+                uint8_t *p = hints.row(y) + 4 * x;
+                p[0] = 40;
+                p[1] = 80;
+                p[2] = 220;
+                p[3] = 255;
+            }
+        const QString hintPath = m_dir.filePath(QStringLiteral("points.png"));
+        QVERIFY(writeImage(hintPath, hints));
+        const QString out = m_dir.filePath(QStringLiteral("hinted_out.png"));
+        auto r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), out,
+                         QStringLiteral("--hints"), hintPath});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QLatin1String("takes no points")));
+        auto result = readImage(out);
+        QVERIFY(result);
+        QCOMPARE(lumaPsnr(*result, grey), 99.0);
+        const uint8_t *p = result->constRow(55) + 3 * 75;
+        QVERIFY2(int(p[2]) - int(p[0]) > 60,
+                 qPrintable(QStringLiteral("%1 %2 %3").arg(p[0]).arg(p[1]).arg(p[2])));
+        const QString never = m_dir.filePath(QStringLiteral("never_hinted.png"));
+        const QString small = m_dir.filePath(QStringLiteral("small_points.png"));
+        QVERIFY(writeImage(small, Frame(80, 60, PixelFormat::Rgba8)));
+        const QString opaque = m_dir.filePath(QStringLiteral("opaque_points.png"));
+        QVERIFY(writeImage(opaque, Frame(160, 120, PixelFormat::Rgb8)));
+        for (const QString &bad : {small, opaque}) {
+            r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), never,
+                        QStringLiteral("--hints"), bad});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains(QFileInfo(bad).fileName()), qPrintable(r.err));
+            QVERIFY(!QFileInfo::exists(never));
+        }
+    }
+
     void colorizeImageBadInput()
     {
         const QString out = m_dir.filePath(QStringLiteral("never.png"));
