@@ -42,6 +42,7 @@ Result<void> KeyframeService::ensureModel()
         options.threads = d->options.threads;
         options.device = d->options.device;
         options.workingShortSide = d->options.workingShortSide;
+        options.flipAverage = d->options.flipAverage;
         auto loaded = ml::Colorizer::load(
             d->options.path.isEmpty() ? ml::Colorizer::defaultModelPath() : d->options.path,
             options);

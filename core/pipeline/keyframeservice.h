@@ -28,6 +28,7 @@ struct KeyframeModelOptions
     int threads = 0;                         // CPU threads for the model; 0: all cores
     QString device = QStringLiteral("auto"); // "auto", "cpu" or "cuda"
     int workingShortSide = 0;                // the net's working short side; 0: the manifest's
+    bool flipAverage = true; // also run the mirror image and average (ml::ColorizerOptions)
 };
 
 // A repainted keyframe: its colour and the solver, kept warm for the next strokes.
