@@ -7,7 +7,12 @@
 #include "jobs/jobmanager.h"
 #include "media/imageio.h"
 #include "media/videosource.h"
+#include "ml/modelmanifest.h"
+#include "ml/trainer.h"
 #include "pipeline/filmops.h"
+#include "pipeline/keyframeservice.h"
+#include "pipeline/keyframesolver.h"
+#include "project/strokeraster.h"
 #include "paint/paintpanel.h"
 #include "plots/plotspanel.h"
 #include "project/project.h"
@@ -30,6 +35,7 @@
 #include <QMenuBar>
 #include <QPainter>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -313,8 +319,8 @@ private slots:
             Result<Frame> grey = pipeline::readFrame(test::samplePath(), f);
             QVERIFY(coloured && grey);
             QCOMPARE(QSize(coloured->width(), coloured->height()), QSize(640, 360));
-            const Frame a = coloured->luma(), g = grey->luma();
-            QVERIFY(std::memcmp(a.constData(), g.constData(), a.byteSize()) == 0);
+            const Frame lc = coloured->luma(), lg = grey->luma();
+            QVERIFY(std::memcmp(lc.constData(), lg.constData(), lc.byteSize()) == 0);
         }
 
         // Export shot 1 (lossless) and check it holds the coloured frames.
@@ -413,6 +419,90 @@ private slots:
         QCOMPARE(w2.document()->cache().dir(), cache.dir()); // the project's own cache again
         w2.close();
         QVERIFY(QDir(cache.dir()).removeRecursively()); // tests leave no cache behind
+    }
+
+    // With a keyframe model that takes user points (random weights, through
+    // TINCTURE_MODEL_DIR), the preview after a stroke is Levin's solve over the model's proposal
+    // guided by the stroke: computed here on its own, it is the same to one level, and the
+    // stroke's colour holds where it was painted.
+    void strokesGuideAModelThatTakesPoints()
+    {
+        QTemporaryDir models;
+        const QString weights = models.filePath(QStringLiteral("colorizer.safetensors"));
+        QVERIFY(
+            ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), 8, 4, 5, 3).empty());
+        ml::ModelManifest m;
+        QVERIFY(ml::describeWeights(m, weights));
+        m.baseWidth = 8;
+        m.depth = 4;
+        m.hintChannels = 3;
+        m.trainedOn = QStringLiteral("nothing (random weights for a test)");
+        m.training.insert(QStringLiteral("inferenceShortSide"), 64);
+        const QString manifest = models.filePath(QStringLiteral("colorizer.json"));
+        QVERIFY(ml::writeManifest(manifest, m));
+        qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
+        const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
+
+        auto window = std::make_unique<MainWindow>();
+        MainWindow &w = *window;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy opened(&w, &MainWindow::fileOpened);
+        w.openFile(test::samplePath());
+        QVERIFY(opened.wait(30000));
+        QVERIFY(waitIdle(w));
+        QTRY_COMPARE_WITH_TIMEOUT(w.displayedFrame(), qint64(0), 10000);
+        QTest::mouseClick(w.findChild<QPushButton *>(QStringLiteral("colouriseButton")),
+                          Qt::LeftButton);
+        QVERIFY(waitIdle(w));
+        QVERIFY2(w.keyframes()->modelDescription().contains(QLatin1String("0 iterations")),
+                 qPrintable(w.keyframes()->modelDescription()));
+
+        w.viewer()->setMode(ViewerWidget::Mode::Result);
+        QTest::mouseClick(w.findChild<QToolButton *>(QStringLiteral("toolBrush")), Qt::LeftButton);
+        w.paintPanel()->setColour(qRgb(220, 30, 30));
+        w.paintPanel()->setRadius(6);
+        auto at = [&](QPoint ip) { return w.viewer()->imageToWidget(ip).toPoint(); };
+        const QPoint a(80, 300), b(160, 310);
+        QTest::mousePress(w.viewer(), Qt::LeftButton, {}, at(a));
+        for (int i = 1; i <= 8; ++i)
+            QTest::mouseMove(w.viewer(), at(a + (b - a) * i / 8));
+        QTest::mouseRelease(w.viewer(), Qt::LeftButton, {}, at(b));
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.keyframes()->solvesFinished(), 2);
+
+        project::Project *p = w.project();
+        const QVector<project::PaintStroke> strokes = p->keyframe(0)->strokes;
+        QCOMPARE(strokes.size(), 1);
+        Result<Frame> automatic = readImage(w.document()->cache().keyframeModelPath(0));
+        Result<Frame> grey = pipeline::readFrame(test::samplePath(), 0);
+        QVERIFY(automatic && grey);
+        pipeline::KeyframeService service(pipeline::KeyframeModelOptions{manifest, 0, {}});
+        const project::StrokeMasks masks = project::rasteriseStrokes(strokes, 640, 360);
+        Result<Frame> guided = service.proposeGuided(
+            *grey, pipeline::KeyframeService::networkHints(masks, *automatic));
+        QVERIFY(guided);
+        Feedback fb;
+        Result<Frame> expected =
+            pipeline::KeyframeSolver(*grey, *guided, p->parameters().priorWeight,
+                                     p->parameters().workingHeight)
+                .solve(masks, fb);
+        QVERIFY(expected);
+        QTRY_VERIFY_WITH_TIMEOUT(rednessAround(w.viewer()->result(), b - QPoint(8, 1)) > 25, 5000);
+        const QImage shown = w.viewer()->result().convertToFormat(QImage::Format_RGB888);
+        QCOMPARE(shown.size(), QSize(640, 360));
+        int largest = 0;
+        for (int y = 0; y < 360; ++y)
+            for (int x = 0; x < 3 * 640; ++x)
+                largest = std::max(largest, std::abs(int(shown.constScanLine(y)[x]) -
+                                                     int(expected->constRow(y)[x])));
+        QVERIFY2(largest <= 1, qPrintable(QStringLiteral("the preview is %1 levels from the solve "
+                                                         "over the guided proposal")
+                                              .arg(largest)));
+        const QString cacheDir = w.document()->cache().dir();
+        window.reset();                              // closing cancels and waits for every job
+        QVERIFY(QDir(cacheDir).removeRecursively()); // tests leave no cache behind
     }
 };
 
