@@ -135,8 +135,8 @@ int trainColorizer(const QStringList &args)
         QStringLiteral("Train a net that also takes user points (their chroma and a mask beside "
                        "the grey), with simulated points: 0 to many per photograph, 1–9 px "
                        "patches of the true colour."));
-    parser.addOptions({images, val, size, packSide, validateEvery, checkpointEvery, decay, ema,
-                       exclude, hints});
+    parser.addOptions(
+        {images, val, size, packSide, validateEvery, checkpointEvery, decay, ema, exclude, hints});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the keyframe model (Pix2Pix U-Net + PatchGAN, "

@@ -31,9 +31,8 @@ public:
 
 private:
     // `hints`: null, or one RGBA frame per frame (null entries: no points).
-    Result<std::vector<Frame>>
-    colorizeSameSize(const std::vector<const Frame *> &frames,
-                     const std::vector<const Frame *> &hints = {}) const;
+    Result<std::vector<Frame>> colorizeSameSize(const std::vector<const Frame *> &frames,
+                                                const std::vector<const Frame *> &hints = {}) const;
 
     mutable UNetGenerator m_generator; // eval mode, read-only after loading
     ColorizerInfo m_info;
@@ -95,7 +94,8 @@ torch::Tensor hintTensor(const std::vector<const Frame *> &hints, int w, int h, 
     }
     if (ww != w || wh != h)
         rgba = F::interpolate(
-            rgba, F::InterpolateFuncOptions().size(std::vector<int64_t>{wh, ww}).mode(torch::kArea));
+            rgba,
+            F::InterpolateFuncOptions().size(std::vector<int64_t>{wh, ww}).mode(torch::kArea));
     const torch::Tensor alpha = rgba.slice(1, 3, 4);
     const torch::Tensor mask = (alpha > 1e-6).to(torch::kFloat32);
     const torch::Tensor rgb = rgba.slice(1, 0, 3) / alpha.clamp_min(1e-6);
@@ -132,9 +132,8 @@ TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames,
     const int hintChannels = m_generator->params().hintChannels;
     if (hintChannels > 0) // without points, zeros: the automatic proposal
         lightness = torch::cat(
-            {lightness, hints.empty()
-                            ? torch::zeros({lightness.size(0), hintChannels, ph, pw})
-                            : hintTensor(hints, w, h, ww, wh, pw, ph)},
+            {lightness, hints.empty() ? torch::zeros({lightness.size(0), hintChannels, ph, pw})
+                                      : hintTensor(hints, w, h, ww, wh, pw, ph)},
             1);
     const torch::Tensor input = lightness.to(m_device);
     torch::Tensor ab = m_generator->forward(input);

@@ -189,21 +189,20 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
             {QStringLiteral("output"),
              QStringLiteral("softmax weights of the 9 taps; chroma = their weighted mean")}};
     else
-        arch =
-            QJsonObject{{QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
-                        {QStringLiteral("baseWidth"), m.baseWidth},
-                        {QStringLiteral("depth"), m.depth},
-                        {QStringLiteral("maxMultiplier"), m.maxMultiplier},
-                        {QStringLiteral("hintChannels"), m.hintChannels},
-                        {QStringLiteral("input"),
-                         m.hintChannels == 0
-                             ? QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")
-                             : QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1; "
-                                              "the hints' Lab a, b divided by 110 (0 where "
-                                              "none); the hint mask (1 where a hint is)")},
-                        {QStringLiteral("output"), QStringLiteral("CIE Lab a, b divided by 110")},
-                        {QStringLiteral("discriminator"),
-                         QStringLiteral("70x70 PatchGAN (training only, not shipped)")}};
+        arch = QJsonObject{
+            {QStringLiteral("generator"), QStringLiteral("U-Net (Pix2Pix)")},
+            {QStringLiteral("baseWidth"), m.baseWidth},
+            {QStringLiteral("depth"), m.depth},
+            {QStringLiteral("maxMultiplier"), m.maxMultiplier},
+            {QStringLiteral("hintChannels"), m.hintChannels},
+            {QStringLiteral("input"),
+             m.hintChannels == 0 ? QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1")
+                                 : QStringLiteral("CIE Lab L of the BT.601 grey, scaled L/50 - 1; "
+                                                  "the hints' Lab a, b divided by 110 (0 where "
+                                                  "none); the hint mask (1 where a hint is)")},
+            {QStringLiteral("output"), QStringLiteral("CIE Lab a, b divided by 110")},
+            {QStringLiteral("discriminator"),
+             QStringLiteral("70x70 PatchGAN (training only, not shipped)")}};
     QJsonObject training = m.training;
     training.insert(QStringLiteral("iterations"), m.iterations);
     training.insert(QStringLiteral("data"), m.trainedOn);

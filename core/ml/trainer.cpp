@@ -241,11 +241,10 @@ void Trainer::saveCheckpoint(int iteration)
     archive.write("optimizer_g", og);
     archive.write("optimizer_d", od);
     archive.write("iteration", torch::tensor(int64_t(iteration)));
-    archive.write("arch",
-                  torch::tensor({int64_t(m_arch.baseWidth), int64_t(m_arch.depth),
-                                 int64_t(m_arch.discWidth), int64_t(m_arch.maxMultiplier),
-                                 int64_t(m_o.cropSize), int64_t(m_o.batch), int64_t(m_o.seed),
-                                 int64_t(m_arch.hintChannels)}));
+    archive.write("arch", torch::tensor({int64_t(m_arch.baseWidth), int64_t(m_arch.depth),
+                                         int64_t(m_arch.discWidth), int64_t(m_arch.maxMultiplier),
+                                         int64_t(m_o.cropSize), int64_t(m_o.batch),
+                                         int64_t(m_o.seed), int64_t(m_arch.hintChannels)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
     archive.save_to(path + ".part");
     fs::rename(path + ".part", path);
@@ -338,8 +337,8 @@ TrainProgress Trainer::validate(int iteration)
     p.valGreyPsnr = grey / m_val.count;
     p.valColourfulness = cf / m_val.count;
     p.valColourfulnessRatio = cfTruth > 0 ? cf / cfTruth : 0;
-    p.valPsnr10Points = m_arch.hintChannels > 0 ? psnr10 / m_val.count
-                                                : std::numeric_limits<double>::quiet_NaN();
+    p.valPsnr10Points =
+        m_arch.hintChannels > 0 ? psnr10 / m_val.count : std::numeric_limits<double>::quiet_NaN();
     return p;
 }
 
