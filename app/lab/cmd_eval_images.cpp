@@ -86,16 +86,10 @@ int runEvalImages(const QStringList &args)
     if (!ok || workingSide < 0)
         return usageError(kCommand, QStringLiteral("invalid --working-size"));
     const QDir dir(parser.value(data));
-    if (!dir.exists())
-        return reportError(makeError(ErrorCode::FileNotFound,
-                                     QStringLiteral("%1: no such folder").arg(dir.path())));
-    const QStringList files =
-        dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-                       QStringLiteral("*.JPG"), QStringLiteral("*.PNG")},
-                      QDir::Files, QDir::Name);
-    if (files.isEmpty())
-        return reportError(makeError(ErrorCode::FileEmpty,
-                                     QStringLiteral("%1: no .jpg or .png images").arg(dir.path())));
+    Result<QStringList> listed = listPhotographs(dir.path());
+    if (!listed)
+        return reportError(listed.error());
+    const QStringList files = *listed;
     auto colorizer =
         loadColorizer(parser.value(model), threadCount, QStringLiteral("auto"), workingSide);
     if (!colorizer)

@@ -1,5 +1,6 @@
 #include "lab/scoringio.h"
 
+#include <QDir>
 #include <QFileInfo>
 
 #include <opencv2/imgcodecs.hpp>
@@ -55,6 +56,21 @@ Result<void> writeScoringImage(const QString &path, const Frame &frame)
         return makeError(ErrorCode::WriteFailed, QStringLiteral("%1: could not write").arg(path),
                          QString::fromStdString(e.what()));
     }
+}
+
+Result<QStringList> listPhotographs(const QString &folder)
+{
+    const QDir dir(folder);
+    if (!dir.exists())
+        return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such folder").arg(folder));
+    const QStringList files =
+        dir.entryList({QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
+                       QStringLiteral("*.JPG"), QStringLiteral("*.JPEG"), QStringLiteral("*.PNG")},
+                      QDir::Files, QDir::Name);
+    if (files.isEmpty())
+        return makeError(ErrorCode::FileEmpty,
+                         QStringLiteral("%1: no .jpg or .png images").arg(folder));
+    return files;
 }
 
 } // namespace tincture::lab

@@ -9,8 +9,13 @@
 #include "image/frame.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace tincture::lab {
+
+// The photographs of an evaluation folder: its .jpg, .jpeg and .png files by name. Errors name
+// the folder: it does not exist, or holds none.
+Result<QStringList> listPhotographs(const QString &folder);
 
 // Any 8/16-bit grey, RGB or RGBA JPEG/PNG/TIFF → Rgb8 (EXIF orientation ignored, as Pillow).
 Result<Frame> readScoringImage(const QString &path);
