@@ -1,6 +1,7 @@
 #include "pipeline/filmengine.h"
 
 #include "media/imageio.h"
+#include "pipeline/internal/keyframeimage.h"
 #include "pipeline/internal/stage.h"
 #include "pipeline/reorderbuffer.h"
 #include "propagation/propagationmethod.h"
@@ -45,22 +46,6 @@ private:
     int64_t m_keys = 0;
     int64_t m_colour = 0;
 };
-
-Result<Frame> readKeyframeImage(const QString &path, int width, int height)
-{
-    Result<Frame> image = readImage(path);
-    if (!image)
-        return image;
-    if (image->width() != width || image->height() != height)
-        return makeError(ErrorCode::SizeMismatch,
-                         QStringLiteral("%1: the keyframe is %2×%3 but the film is %4×%5")
-                             .arg(path)
-                             .arg(image->width())
-                             .arg(image->height())
-                             .arg(width)
-                             .arg(height));
-    return image;
-}
 
 // Below the film's size, frames are cached at the working size (a shot's grey frames, for a
 // method that reads some twice) and the film's own cache of full-size frames shrinks to this
@@ -371,7 +356,7 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
     const int width = m_film->info().width, height = m_film->info().height;
     Result<Frame> colour = makeError(ErrorCode::Internal, QStringLiteral("no keyframe"));
     if (!spec.image.isEmpty()) {
-        colour = readKeyframeImage(spec.image, width, height);
+        colour = detail::readKeyframeImage(spec.image, width, height);
         if (colour)
             colour = resizedArea(colour->converted(PixelFormat::Rgb8), m_workSize);
         provenance = spec.described.value_or(KeyframeProvenance{});
@@ -385,7 +370,7 @@ Result<Frame> Engine::keyframeColour(const KeyframeSpec &spec, KeyframeProvenanc
         source = resizedArea(*source, m_workSize);
         provenance.model = m_keyframes.modelIdentity();
         if (!spec.hints.isEmpty()) {
-            Result<Frame> hints = readKeyframeImage(spec.hints, width, height);
+            Result<Frame> hints = detail::readKeyframeImage(spec.hints, width, height);
             if (!hints)
                 return hints.error();
             provenance.strokesSha256 = pixelSha256(*hints);
@@ -480,71 +465,6 @@ QStringList jobInputs(const FilmJob &job)
 }
 
 } // namespace
-
-Result<void> checkKeyframes(const std::vector<KeyframeSpec> &keyframes, VideoSource &film,
-                            Feedback &feedback)
-{
-    const int64_t frameCount = film.frameCount();
-    std::set<FrameIndex> seen;
-    for (const KeyframeSpec &k : keyframes) {
-        if (k.frame < 0 || k.frame >= frameCount)
-            return makeError(ErrorCode::OutOfRange,
-                             QStringLiteral("keyframe %1 is outside the film (%2 frames)")
-                                 .arg(k.frame)
-                                 .arg(frameCount));
-        if (!seen.insert(k.frame).second)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("frame %1 is given twice as a keyframe").arg(k.frame));
-    }
-    // Read again when their keyframe is made.
-    const int width = film.info().width, height = film.info().height;
-    for (const KeyframeSpec &k : keyframes) {
-        if (feedback.isCancelled())
-            return Error::cancelled();
-        if (k.image.isEmpty() && k.hints.isEmpty())
-            continue;
-        Result<Frame> image =
-            readKeyframeImage(k.image.isEmpty() ? k.hints : k.image, width, height);
-        if (!image)
-            return image.error();
-        if (!k.hints.isEmpty() && image->channels() != 4)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("%1: the hint image has no alpha channel; it "
-                                            "must be RGBA, alpha > 0 marking the scribbles")
-                                 .arg(k.hints));
-    }
-    return {};
-}
-
-Result<std::vector<ShotKeyframes>> assignKeyframes(const std::vector<Shot> &shots,
-                                                   const std::vector<KeyframeSpec> &keyframes,
-                                                   FrameIndex first, FrameIndex last,
-                                                   bool proposeMissing)
-{
-    std::map<FrameIndex, const KeyframeSpec *> given;
-    for (const KeyframeSpec &k : keyframes)
-        given.emplace(k.frame, &k);
-    std::vector<ShotKeyframes> assigned;
-    for (const Shot &shot : shots) {
-        if (shot.last < first || shot.first > last)
-            continue;
-        ShotKeyframes work{shot, {}};
-        for (auto it = given.lower_bound(shot.first); it != given.upper_bound(shot.last); ++it)
-            work.keyframes.push_back(*it->second);
-        if (work.keyframes.empty()) {
-            if (!proposeMissing)
-                return makeError(ErrorCode::InvalidArgument,
-                                 QStringLiteral("frames %1–%2: the shot has no keyframe")
-                                     .arg(shot.first)
-                                     .arg(shot.last));
-            KeyframeSpec model;
-            model.frame = (shot.first + shot.last) / 2;
-            work.keyframes.push_back(model);
-        }
-        assigned.push_back(std::move(work));
-    }
-    return assigned;
-}
 
 Result<FilmReport> colorizeFilm(const FilmJob &job, const OutputSpec &output,
                                 KeyframeService &keyframes, Feedback &feedback)
