@@ -1,0 +1,119 @@
+#include "ml/internal/bilateralconv.h"
+
+#include "ml/internal/torchlattice.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tincture::ml {
+
+int bilateralTaps(int featureDims, int neighbourhood)
+{
+    int all = 1, inner = 1;
+    for (int i = 0; i <= featureDims; ++i) {
+        all *= neighbourhood + 1;
+        inner *= neighbourhood;
+    }
+    return all - inner;
+}
+
+torch::Tensor bilateralTapOffsets(int featureDims, int neighbourhood)
+{
+    const int d1 = featureDims + 1, n = neighbourhood;
+    const torch::Tensor steps = lattice::directionSteps(featureDims);
+    std::vector<torch::Tensor> offsets;
+    std::vector<int64_t> a(size_t(d1), 0);
+    for (;;) { // every a ∈ {0 … n}^(d+1), lexicographic from all zeros
+        if (*std::min_element(a.begin(), a.end()) == 0)
+            offsets.push_back((torch::tensor(a, torch::kInt64).unsqueeze(1) * steps).sum(0));
+        int i = d1 - 1;
+        while (i >= 0 && a[size_t(i)] == n)
+            a[size_t(i--)] = 0;
+        if (i < 0)
+            break;
+        ++a[size_t(i)];
+    }
+    return torch::stack(offsets, 0);
+}
+
+std::optional<BilateralGeometry> bilateralGeometry(const torch::Tensor &inFeatures,
+                                                   const torch::Tensor &outFeatures,
+                                                   int neighbourhood)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t nIn = inFeatures.size(0), nOut = outFeatures.size(0);
+    const int d = int(inFeatures.size(1));
+    if (outFeatures.size(1) != d || d < 1 || d > lattice::kMaxFeatureDims || neighbourhood < 0)
+        throw std::invalid_argument("bilateralGeometry: features of 1 … 4 dimensions, the same "
+                                    "for input and output, and a neighbourhood ≥ 0");
+    const std::optional<lattice::TorchLattice> lat =
+        lattice::build(torch::cat({inFeatures, outFeatures}, 0).to(torch::kFloat32));
+    if (!lat)
+        return std::nullopt;
+    BilateralGeometry g;
+    g.featureDims = d;
+    g.neighbourhood = neighbourhood;
+    g.vertexCount = lat->vertexCount();
+    g.inVertex = lat->vertexOf.narrow(0, 0, nIn);
+    g.inWeight = lat->weights.narrow(0, 0, nIn);
+    g.outVertex = lat->vertexOf.narrow(0, nIn, nOut);
+    g.outWeight = lat->weights.narrow(0, nIn, nOut);
+    const torch::Tensor offsets = bilateralTapOffsets(d, neighbourhood).to(inFeatures.device());
+    std::vector<torch::Tensor> columns;
+    for (int64_t k = 0; k < offsets.size(0); ++k)
+        columns.push_back(lattice::findVertices(*lat, lat->coords + offsets[k].unsqueeze(0)));
+    g.taps = torch::stack(columns, 1);
+    // The homogeneous channel: splatted, summed over the neighbourhood, sliced.
+    torch::Tensor density = torch::zeros({g.vertexCount + 1}, inFeatures.options());
+    density.index_add_(0, g.inVertex.flatten(), g.inWeight.flatten());
+    const torch::Tensor spread =
+        torch::cat({density.index_select(0, g.taps.flatten()).view_as(g.taps).sum(1),
+                    torch::zeros({1}, density.options())});
+    g.norm =
+        (spread.index_select(0, g.outVertex.flatten()).view_as(g.outWeight) * g.outWeight).sum(1);
+    return g;
+}
+
+BilateralConvImpl::BilateralConvImpl(int featureDims, int inChannels, int outChannels,
+                                     int neighbourhood, double initStd, double initBias)
+    : m_d(featureDims), m_n(neighbourhood)
+{
+    weight = register_parameter(
+        "weight",
+        torch::randn({outChannels, inChannels, bilateralTaps(featureDims, neighbourhood)}) *
+            initStd);
+    bias = register_parameter("bias", torch::full({outChannels}, initBias));
+}
+
+torch::Tensor BilateralConvImpl::forward(const torch::Tensor &values, const BilateralGeometry &g)
+{
+    const int64_t cin = weight.size(1), cout = weight.size(0), taps = weight.size(2);
+    const int64_t d1 = m_d + 1, nIn = values.size(0), nOut = g.outVertex.size(0);
+    if (g.featureDims != m_d || g.neighbourhood != m_n || values.size(1) != cin ||
+        g.inVertex.size(0) != nIn)
+        throw std::invalid_argument("BilateralConv: the geometry or the values do not match "
+                                    "the layer");
+    const auto opt = values.options();
+    // Splat: V + 1 rows, the last one zero (where a missing neighbour points).
+    const torch::Tensor splatted =
+        torch::zeros({g.vertexCount + 1, cin}, opt)
+            .index_add(0, g.inVertex.flatten(),
+                       (g.inWeight.to(opt.dtype()).unsqueeze(2) * values.unsqueeze(1))
+                           .view({nIn * d1, cin}));
+    // Convolve: every vertex gathers its taps' values, one matrix product with the filter.
+    const torch::Tensor gathered =
+        splatted.index_select(0, g.taps.flatten()).view({g.vertexCount, taps * cin});
+    const torch::Tensor filter = weight.permute({2, 1, 0}).reshape({taps * cin, cout});
+    const torch::Tensor filtered =
+        torch::cat({gathered.matmul(filter), torch::zeros({1, cout}, opt)}, 0);
+    // Slice and normalise.
+    const torch::Tensor sliced =
+        (filtered.index_select(0, g.outVertex.flatten()).view({nOut, d1, cout}) *
+         g.outWeight.to(opt.dtype()).unsqueeze(2))
+            .sum(1);
+    const torch::Tensor norm = g.norm.to(opt.dtype());
+    const torch::Tensor safe = torch::where(norm > 0, norm, torch::ones_like(norm));
+    return sliced / safe.unsqueeze(1) + bias.to(opt.dtype());
+}
+
+} // namespace tincture::ml
