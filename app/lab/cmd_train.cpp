@@ -302,18 +302,22 @@ int runTrain(const QStringList &args)
 {
     if (!args.isEmpty() && args.first() == QLatin1String("refiner"))
         return trainRefiner(args.mid(1));
+    if (!args.isEmpty() && args.first() == QLatin1String("vpn"))
+        return trainVpn(args.mid(1));
     if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
         if (!args.isEmpty() &&
             (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
-            QTextStream(stdout) << "Usage: tincture-lab train colorizer|refiner [OPTIONS]\n"
+            QTextStream(stdout) << "Usage: tincture-lab train colorizer|refiner|vpn [OPTIONS]\n"
                                    "colorizer: the keyframe model; refiner: the \"vpn\" "
-                                   "propagation method's spatial CNN. 'train colorizer --help' "
-                                   "lists the options.\n";
+                                   "propagation method's spatial CNN; vpn: the Video "
+                                   "Propagation Network (learned bilateral convolutions and a "
+                                   "spatial CNN). 'train colorizer --help' lists the "
+                                   "options.\n";
             return -1;
         }
         return usageError(QStringLiteral("train"),
-                          QStringLiteral("name what to train: 'train colorizer' or 'train "
-                                         "refiner'"));
+                          QStringLiteral("name what to train: 'train colorizer', 'train "
+                                         "refiner' or 'train vpn'"));
     }
     return trainColorizer(args.mid(1));
 }

@@ -13,6 +13,7 @@ int runEvalImages(const QStringList &args); // `eval images`, dispatched by runE
 int runEvalHints(const QStringList &args);  // `eval hints`, dispatched by runEval
 int runTrain(const QStringList &args);
 int trainRefiner(const QStringList &args); // runTrain's "refiner"
+int trainVpn(const QStringList &args);     // runTrain's "vpn"
 int runData(const QStringList &args);      // picture fingerprints
 
 } // namespace tincture::cli

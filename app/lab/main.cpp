@@ -19,7 +19,7 @@ int main(int argc, char **argv)
         {"bench",
          "time the engines (decode, scribble, colorizer, propagation, export, film, repaint)",
          runBench},
-        {"train", "train a model (colorizer, refiner)", runTrain},
+        {"train", "train a model (colorizer, refiner, vpn)", runTrain},
         {"eval", "measure quality with a fixed protocol (images, propagation, video)", runEval},
         {"data", "fingerprint pictures, to keep the sample's out of training", runData},
     };

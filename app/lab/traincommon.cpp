@@ -23,7 +23,8 @@ TrainOptionSet::TrainOptionSet(const Texts &t)
       m_threads(valueOption("threads", "CPU threads (default: all cores).", "n", "0")),
       m_resume(valueOption("resume", "Continue from a checkpoint.pt.", "CKPT", "")),
       m_seed(valueOption("seed", "Random seed (default 1).", "S", "1")),
-      m_quiet(QStringLiteral("quiet"), QStringLiteral("No progress output."))
+      m_quiet(QStringLiteral("quiet"), QStringLiteral("No progress output.")),
+      m_depthMin(t.depthMin), m_depthMax(t.depthMax)
 {
 }
 
@@ -42,7 +43,7 @@ std::optional<QString> TrainOptionSet::read(const QCommandLineParser &parser, In
     v.iterations = ints.read(m_iters, 0, 100000000);
     v.batch = ints.read(m_batch, 1, 4096);
     v.width = ints.read(m_width, 1, 512);
-    v.depth = ints.read(m_depth, 2, 10);
+    v.depth = ints.read(m_depth, m_depthMin, m_depthMax);
     v.threads = ints.read(m_threads, 0, 1024);
     v.seed = uint64_t(ints.read(m_seed, 0, 2147483647));
     v.device = parser.value(m_device).toStdString();

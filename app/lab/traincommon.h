@@ -46,6 +46,8 @@ public:
         const char *widthDefault;
         const char *depthHelp;
         const char *depthDefault;
+        int depthMin = 2; // --depth's range
+        int depthMax = 10;
     };
     explicit TrainOptionSet(const Texts &texts);
 
@@ -60,6 +62,7 @@ public:
 private:
     QCommandLineOption m_out, m_iters, m_batch, m_width, m_depth, m_device, m_threads, m_resume,
         m_seed, m_quiet;
+    int m_depthMin, m_depthMax;
 };
 
 // Completes and writes OUT/STEM.json for the weights OUT/STEM.safetensors: their size and

@@ -4,6 +4,7 @@
 #include "media/imageio.h"
 #include "propagation/internal/chromautil.h"
 #include "lab/evaluation.h"
+#include "lab/syntheticsequence.h"
 #include "lab/truthsequence.h"
 
 #include <QDir>
@@ -90,62 +91,6 @@ private:
     int64_t &m_done;
     int64_t m_total;
 };
-
-// A synthetic sequence held in memory: its colour frames are the truth, their protocol grey
-// what the method sees.
-class MemorySequence final : public GreyFrameSource
-{
-public:
-    explicit MemorySequence(std::vector<Frame> colour) : m_colour(std::move(colour)) {}
-    int frameCount() const override { return int(m_colour.size()); }
-    Result<Frame> greyFrame(int index) override { return protocolGrey(m_colour[size_t(index)]); }
-    const Frame &colour(int index) const { return m_colour[size_t(index)]; }
-
-private:
-    std::vector<Frame> m_colour;
-};
-
-// The motion of refinerdata.h: background `back` panned, zoomed and rotated about its centre;
-// a disc of `object` moving over it.
-std::vector<Frame> syntheticFrames(const cv::Mat &back, const cv::Mat &object, int frames,
-                                   std::mt19937_64 &rng)
-{
-    std::uniform_real_distribution<double> u(-1.0, 1.0);
-    const double vx = 4 * u(rng), vy = 4 * u(rng), zoom = 0.015 * u(rng), turn = u(rng);
-    const int side = std::min(back.cols, back.rows);
-    const double radius = side * (0.225 + 0.075 * u(rng));
-    const double ox = back.cols * (0.5 + 0.25 * u(rng)), oy = back.rows * (0.5 + 0.25 * u(rng));
-    const double ux = 5 * u(rng), uy = 5 * u(rng);
-    const cv::Point2f centre(back.cols * 0.5f, back.rows * 0.5f);
-    std::vector<Frame> out;
-    for (int t = 0; t < frames; ++t) {
-        cv::Mat m = cv::getRotationMatrix2D(centre, turn * t, 1.0 + zoom * t);
-        m.at<double>(0, 2) += vx * t;
-        m.at<double>(1, 2) += vy * t;
-        cv::Mat frame;
-        cv::warpAffine(back, frame, m, back.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
-        // The disc carries the object's centre with it; a one-pixel soft edge.
-        const double cx = ox + ux * t, cy = oy + uy * t;
-        for (int y = 0; y < frame.rows; ++y) {
-            auto *row = frame.ptr<cv::Vec3b>(y);
-            for (int x = 0; x < frame.cols; ++x) {
-                const double d = std::hypot(x - cx, y - cy);
-                const double a = std::clamp(radius + 0.5 - d, 0.0, 1.0);
-                if (a <= 0.0)
-                    continue;
-                const int sx =
-                    std::clamp(int(std::lround(x - cx + object.cols * 0.5)), 0, object.cols - 1);
-                const int sy =
-                    std::clamp(int(std::lround(y - cy + object.rows * 0.5)), 0, object.rows - 1);
-                const cv::Vec3b o = object.at<cv::Vec3b>(sy, sx);
-                for (int c = 0; c < 3; ++c)
-                    row[x][c] = uint8_t(std::lround(a * o[c] + (1.0 - a) * row[x][c]));
-            }
-        }
-        out.push_back(propagation::detail::toRgbFrame(frame));
-    }
-    return out;
-}
 
 } // namespace
 
@@ -236,25 +181,11 @@ Result<RefinerDataReport> packRefinerData(const RefinerDataOptions &options, con
             return Error::cancelled();
         std::uniform_int_distribution<qsizetype> photo(0, photos.size() - 1);
         const QString backPath = photos[photo(pick)], objectPath = photos[photo(pick)];
-        auto back = readImage(backPath);
-        if (!back)
-            return back.error();
-        auto object = readImage(objectPath);
-        if (!object)
-            return object.error();
         std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(i) * 7919u + 1u);
-        std::vector<Frame> frames;
-        try {
-            frames = syntheticFrames(
-                propagation::detail::toMat(back->converted(PixelFormat::Rgb8), CV_8UC3),
-                propagation::detail::toMat(object->converted(PixelFormat::Rgb8), CV_8UC3),
-                options.syntheticFrames, rng);
-        } catch (const cv::Exception &e) {
-            return makeError(ErrorCode::Internal,
-                             QStringLiteral("%1: making a synthetic sequence failed").arg(backPath),
-                             QString::fromStdString(e.what()));
-        }
-        MemorySequence sequence(std::move(frames));
+        auto frames = syntheticSequence(backPath, objectPath, options.syntheticFrames, rng);
+        if (!frames)
+            return frames.error();
+        MemorySequence sequence(std::move(frames).value());
         auto method = createPropagationMethod(options.method);
         if (!method)
             return method.error();

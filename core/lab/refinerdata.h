@@ -5,11 +5,8 @@
 // beside the truth: per pixel the grey, the propagated chroma and the true chroma (the patch
 // file format is in ml/refinertrainer.h). Frame 0 (the keyframe itself) is left out.
 //
-// Synthetic sequences from still photographs (as the issue suggests; colour is known in every
-// frame): each moves one photograph by a random pan, zoom and rotation per frame, with a disc
-// cut from a second photograph moving over it on its own path, so that the method meets
-// occlusion and disocclusion. Motion per frame: pan up to ±4 px in x and y, zoom up to ±1.5 %,
-// rotation up to ±1°; the disc has a radius of 15–30 % of the side and moves up to ±5 px.
+// Synthetic sequences from still photographs (syntheticsequence.h) add occlusion and
+// disocclusion with colour known in every frame.
 //
 // Memory: the patches are collected in memory (5 bytes a pixel: 64 px × 8 patches × 770
 // frames is 126 MB) and written atomically at the end. Runs on the caller's thread; polls

@@ -244,6 +244,61 @@ private slots:
         QVERIFY2(r.err.contains(QStringLiteral("nosuch")), qPrintable(r.err));
     }
 
+    // train vpn packs clips of bnn's outputs, trains the network, writes its manifest; a clip
+    // longer than every sequence and a window larger than the frames are bad input, named.
+    void trainVpnPacksClipsAndWritesAManifest()
+    {
+        QTemporaryDir data, out;
+        QVERIFY(writeDataset(data.path()));
+        const QString run = out.filePath(QStringLiteral("vpn"));
+        const QStringList common{QStringLiteral("train"),         QStringLiteral("vpn"),
+                                 QStringLiteral("--data"),        data.path(),
+                                 QStringLiteral("--out"),         run,
+                                 QStringLiteral("--clip-height"), QStringLiteral("16"),
+                                 QStringLiteral("--width"),       QStringLiteral("8"),
+                                 QStringLiteral("--batch"),       QStringLiteral("1"),
+                                 QStringLiteral("--threads"),     QStringLiteral("1"),
+                                 QStringLiteral("--quiet")};
+        auto r = runLab(common + QStringList{QStringLiteral("--clip-frames"), QStringLiteral("3"),
+                                             QStringLiteral("--clip-width"), QStringLiteral("24"),
+                                             QStringLiteral("--val"), QStringLiteral("beta"),
+                                             QStringLiteral("--iters"), QStringLiteral("3")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile f(QDir(run).filePath(QStringLiteral("vpn.json")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(manifest.value(QStringLiteral("name")).toString(), QStringLiteral("vpn"));
+        const QJsonObject training = manifest.value(QStringLiteral("training")).toObject();
+        QCOMPARE(training.value(QStringLiteral("iterations")).toInt(), 3);
+        QVERIFY(
+            training.value(QStringLiteral("data")).toString().contains(QStringLiteral("alpha")));
+        QVERIFY(
+            !training.value(QStringLiteral("data")).toString().contains(QStringLiteral("beta")));
+        QVERIFY(training.value(QStringLiteral("command"))
+                    .toString()
+                    .startsWith(QStringLiteral("tincture-lab train vpn ")));
+        QVERIFY(manifest.value(QStringLiteral("figures"))
+                    .toObject()
+                    .contains(QStringLiteral("validationChromaPsnrVpnDb")));
+        QVERIFY(QFile::exists(QDir(run).filePath(QStringLiteral("vpn.safetensors"))));
+
+        QStringList again = common;
+        again[5] = out.filePath(QStringLiteral("long"));
+        r = runLab(again + QStringList{QStringLiteral("--clip-frames"), QStringLiteral("9")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("alpha")), qPrintable(r.err));
+        again[5] = out.filePath(QStringLiteral("wide"));
+        r = runLab(again + QStringList{QStringLiteral("--clip-frames"), QStringLiteral("3"),
+                                       QStringLiteral("--clip-width"), QStringLiteral("40")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("alpha")) &&
+                     r.err.contains(QStringLiteral("window")),
+                 qPrintable(r.err));
+        // The lattice neighbourhood is 0–2.
+        r = runLab(common + QStringList{QStringLiteral("--depth"), QStringLiteral("3")});
+        QCOMPARE(r.exitCode, 2);
+    }
+
     // eval hints on two photographs: Levin's optimisation with 0 and 20 points, the table and
     // the JSON; more points give more colour back than none (grey) on a textured picture;
     // bad --points and --method are usage errors.

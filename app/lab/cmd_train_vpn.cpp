@@ -1,0 +1,305 @@
+// tincture-lab train vpn: trains the Video Propagation Network for colour (Jampani, Gadde &
+// Gehler 2017: two learned bilateral convolutions and a spatial CNN) end to end on colour
+// sequences: a first stage (bnn, BNN-Identity) is run from a keyframe over clips of each
+// sequence, windows of the clips are packed beside the truth (lab/vpndata.h), and the net learns
+// each frame's chroma from the keyframe and the first stage's previous frames (MSE). Writes
+// OUT/vpn.json + OUT/vpn.safetensors.
+
+#include "clicommon.h"
+#include "labcommands.h"
+#include "traincommon.h"
+
+#include "lab/vpndata.h"
+#include "ml/modelmanifest.h"
+#include "ml/vpntrainer.h"
+#include "propagation/propagationmethod.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTextStream>
+
+using namespace tincture::propagation;
+using namespace tincture::lab;
+
+namespace tincture::cli {
+
+namespace {
+
+const QString kCommand = QStringLiteral("train vpn");
+
+// Packs OUT/NAME.tcvc unless it was already packed with the same inputs (a sidecar records
+// them; packing is deterministic).
+Result<QString> packedClips(const VpnClipOptions &o, const QString &outDir, const QString &name,
+                            bool quiet)
+{
+    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcvc"));
+    const QByteArray stamp =
+        QStringLiteral("%1\n%2\n%3\n%4 %5 %6 %7 %8 %9\n%10 %11\n")
+            .arg(o.dataDir.isEmpty() ? QString() : QDir(o.dataDir).absolutePath(),
+                 o.sequences.join(QLatin1Char(',')), o.method)
+            .arg(o.clipFrames)
+            .arg(o.clipHeight)
+            .arg(o.clipWidth)
+            .arg(o.clipsPerSequence)
+            .arg(o.windowsPerClip)
+            .arg(o.seed)
+            .arg(o.photosDir.isEmpty() ? QString() : QDir(o.photosDir).absolutePath())
+            .arg(o.syntheticSequences)
+            .toUtf8();
+    if (packedIsCurrent(path, stamp))
+        return path;
+    ProgressBar bar(QStringLiteral("%1 clips (%2)").arg(name, o.method), quiet,
+                    QStringLiteral("frames"));
+    Feedback feedback(bar.callback());
+    feedback.linkCancelFlag(&interruptFlag());
+    auto report = packVpnClips(o, path, feedback);
+    bar.finish();
+    if (!report)
+        return report.error();
+    recordPacked(path, stamp);
+    if (!quiet) {
+        QStringList from = report->sequences;
+        if (report->syntheticSequences > 0)
+            from << QStringLiteral("%1 synthetic sequences").arg(report->syntheticSequences);
+        QTextStream(stderr) << QStringLiteral("%1: %2 clips from %3 frames of %4\n")
+                                   .arg(path)
+                                   .arg(report->clips)
+                                   .arg(report->frames)
+                                   .arg(from.join(QStringLiteral(", ")));
+    }
+    return path;
+}
+
+QStringList listOption(const QString &value)
+{
+    QStringList out;
+    for (const QString &s : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        out << s.trimmed();
+    return out;
+}
+
+} // namespace
+
+int trainVpn(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const TrainOptionSet common({"Output folder: clips, checkpoint, validation.csv, "
+                                 "vpn.json + .safetensors.",
+                                 "2000",
+                                 "Channels of the bilateral and spatial layers "
+                                 "(default 32, VPN's).",
+                                 "32",
+                                 "The learned bilateral convolutions' lattice neighbourhood "
+                                 "(0–2; default 0, VPN's colour network).",
+                                 "0", 0, 2});
+    const QCommandLineOption data = valueOption("data",
+                                                "Folder of colour sequences (DIR/<sequence>/"
+                                                "<frames>, as eval propagation reads).",
+                                                "DIR", "");
+    const QCommandLineOption sequences = valueOption("sequences",
+                                                     "Train on these sequences only "
+                                                     "(comma-separated; default: all but "
+                                                     "--val ones).",
+                                                     "LIST", "");
+    const QCommandLineOption val = valueOption("val",
+                                               "Validate on these sequences (comma-separated; "
+                                               "never trained on).",
+                                               "LIST", "");
+    const QCommandLineOption photos = valueOption("photos",
+                                                  "Folder of colour photographs for synthetic "
+                                                  "sequences (pans, zooms, rotations and a "
+                                                  "moving disc of a second photograph).",
+                                                  "DIR", "");
+    const QCommandLineOption synthetic = valueOption("synthetic",
+                                                     "Number of synthetic sequences "
+                                                     "(default 0; needs --photos).",
+                                                     "N", "0");
+    const QCommandLineOption frames =
+        valueOption("clip-frames", "Frames per clip, the keyframe included (default 8).", "N", "8");
+    const QCommandLineOption height =
+        valueOption("clip-height", "Window height in px (default 96).", "px", "96");
+    const QCommandLineOption width =
+        valueOption("clip-width", "Window width in px (default 128).", "px", "128");
+    const QCommandLineOption windows =
+        valueOption("windows", "Windows per clip of a real sequence (default 2).", "N", "2");
+    const QCommandLineOption previous = valueOption("previous-frames",
+                                                    "First-stage frames before the target that "
+                                                    "are input points, besides the keyframe "
+                                                    "(default 2).",
+                                                    "N", "2");
+    const QCommandLineOption points = valueOption("points",
+                                                  "Input points sampled per sample (default "
+                                                  "8192).",
+                                                  "N", "8192");
+    const QCommandLineOption decay = valueOption("decay-from",
+                                                 "Learning rate × 0.3 from this iteration "
+                                                 "(default: two thirds of --iters).",
+                                                 "K", "-1");
+    const QCommandLineOption every =
+        valueOption("validate-every", "Validate every N iterations (default 250).", "N", "250");
+    parser.addOptions({data, sequences, val, photos, synthetic, frames, height, width, windows,
+                       previous, points, decay, every});
+    parser.addOptions(common.options());
+    if (int rc = parseArgs(parser, kCommand,
+                           QStringLiteral("Train the Video Propagation Network for colour (the "
+                                          "\"vpn\" propagation method) on colour sequences. "
+                                          "Ctrl-C writes a checkpoint; --resume continues "
+                                          "exactly."),
+                           args, 0, 0, QString());
+        rc != kExitOk)
+        return rc;
+    if (parser.value(data).isEmpty() && parser.value(photos).isEmpty())
+        return usageError(kCommand, QStringLiteral("give --data (sequences), --photos with "
+                                                   "--synthetic N, or both"));
+    TrainCommonValues c;
+    IntOptions ints(parser);
+    if (auto problem = common.read(parser, ints, c))
+        return usageError(kCommand, *problem);
+    ml::VpnTrainOptions o;
+    VpnClipOptions d;
+    d.dataDir = parser.value(data);
+    d.photosDir = parser.value(photos);
+    d.syntheticSequences = ints.read(synthetic, 0, 1000000);
+    d.clipFrames = ints.read(frames, 2, 1000);
+    d.clipHeight = ints.read(height, 8, 4096);
+    d.clipWidth = ints.read(width, 8, 4096);
+    d.windowsPerClip = ints.read(windows, 1, 1000);
+    o.previousFrames = ints.read(previous, 0, 100);
+    o.maxInputPoints = ints.read(points, 16, 100000000);
+    o.decayFrom = ints.read(decay, -1, 100000000);
+    o.validateEvery = ints.read(every, 1, 100000000);
+    if (!ints.ok())
+        return usageError(kCommand,
+                          QStringLiteral("a numeric option is out of range (see --help)"));
+    o.iterations = c.iterations;
+    o.batch = c.batch;
+    o.bilateralChannels = c.width;
+    o.spatialChannels = c.width;
+    o.neighbourhood = c.depth;
+    o.threads = c.threads;
+    o.seed = c.seed;
+    o.device = c.device;
+    if (o.decayFrom < 0)
+        o.decayFrom = o.iterations * 2 / 3;
+    d.seed = o.seed;
+    if ((d.syntheticSequences > 0) != !d.photosDir.isEmpty())
+        return usageError(kCommand, QStringLiteral("--photos and --synthetic N go together"));
+    const QStringList valNames = listOption(parser.value(val));
+    QStringList trainNames = listOption(parser.value(sequences));
+    for (const QString &name : valNames)
+        if (trainNames.contains(name))
+            return usageError(kCommand,
+                              QStringLiteral("%1 is in both --sequences and --val").arg(name));
+    if ((!valNames.isEmpty() || !trainNames.isEmpty()) && d.dataDir.isEmpty())
+        return usageError(kCommand, QStringLiteral("--sequences and --val name sequences of "
+                                                   "--data"));
+    if (trainNames.isEmpty() && !valNames.isEmpty()) { // all the others
+        const QDir dir(d.dataDir);
+        if (!dir.exists())
+            return reportError(makeError(ErrorCode::FileNotFound,
+                                         QStringLiteral("%1: no such folder").arg(d.dataDir)));
+        for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            if (!valNames.contains(name))
+                trainNames << name;
+    }
+    VpnClipOptions t = d; // the training set
+    t.sequences = trainNames;
+    if (!valNames.isEmpty() && trainNames.isEmpty()) { // every sequence validates
+        if (d.syntheticSequences == 0)
+            return usageError(kCommand, QStringLiteral("--val leaves no sequence to train on; "
+                                                       "add synthetic ones (--photos, "
+                                                       "--synthetic N)"));
+        t.dataDir.clear();
+    }
+
+    if (auto ready = common.prepare(parser, c); !ready)
+        return reportError(ready.error());
+    o.resumePath = c.resumePath;
+    const QString outDir = c.outDir;
+    const bool silent = c.quiet;
+    auto trainSet = packedClips(t, outDir, QStringLiteral("train"), silent);
+    if (!trainSet)
+        return reportError(trainSet.error());
+    o.datasetPath = QFile::encodeName(*trainSet).toStdString();
+    if (!valNames.isEmpty()) {
+        VpnClipOptions v = d;
+        v.sequences = valNames;
+        v.syntheticSequences = 0;
+        v.photosDir.clear();
+        v.windowsPerClip = 1;
+        auto valSet = packedClips(v, outDir, QStringLiteral("val"), silent);
+        if (!valSet)
+            return reportError(valSet.error());
+        o.valPath = QFile::encodeName(*valSet).toStdString();
+    }
+    o.outDir = QFile::encodeName(outDir).toStdString();
+
+    TrainingReport report(silent);
+    QTextStream &err = report.out();
+    const auto progress = [&](const ml::VpnTrainProgress &p) {
+        if (report.due(p.validated, p.iteration, p.total)) {
+            err << QStringLiteral("iter %1/%2  loss %3  %4 s/it\n")
+                       .arg(p.iteration)
+                       .arg(p.total)
+                       .arg(p.loss, 0, 'g', 4)
+                       .arg(p.secondsPerIteration, 0, 'f', 3);
+            if (p.validated && !o.valPath.empty())
+                err << QStringLiteral("  validation: chroma PSNR %1 dB first stage, %2 dB vpn\n")
+                           .arg(p.valPsnrIn, 0, 'f', 3)
+                           .arg(p.valPsnrOut, 0, 'f', 3);
+            err.flush();
+        }
+        return !interruptFlag().load();
+    };
+    const ml::VpnTrainOutcome outcome = ml::trainVpn(o, progress, report.log());
+    if (auto rc =
+            report.ended(outcome.ok, outcome.cancelled, outcome.error, outcome.iterations, outDir))
+        return *rc;
+
+    ml::ModelManifest m;
+    m.name = QStringLiteral("vpn");
+    m.baseWidth = o.bilateralChannels;
+    m.depth = o.neighbourhood;
+    m.iterations = outcome.iterations;
+    QStringList sources;
+    if (!t.dataDir.isEmpty())
+        sources << QStringLiteral("%1: %2").arg(
+            t.dataDir, trainNames.isEmpty() ? QStringLiteral("all sequences")
+                                            : trainNames.join(QStringLiteral(", ")));
+    if (d.syntheticSequences > 0)
+        sources << QStringLiteral("%1 synthetic sequences of %2 frames from the photographs in %3")
+                       .arg(d.syntheticSequences)
+                       .arg(d.clipFrames)
+                       .arg(d.photosDir);
+    m.trainedOn = QStringLiteral("%1 (clips of %2 frames; first stage %3 from each clip's first "
+                                 "frame)")
+                      .arg(sources.join(QStringLiteral("; ")))
+                      .arg(d.clipFrames)
+                      .arg(d.method);
+    m.training = QJsonObject{
+        {QStringLiteral("firstStage"), d.method},
+        {QStringLiteral("clipFrames"), d.clipFrames},
+        {QStringLiteral("window"), QStringLiteral("%1x%2").arg(d.clipWidth).arg(d.clipHeight)},
+        {QStringLiteral("windowsPerClip"), d.windowsPerClip},
+        {QStringLiteral("syntheticSequences"), d.syntheticSequences},
+        {QStringLiteral("previousFrames"), o.previousFrames},
+        {QStringLiteral("inputPoints"), o.maxInputPoints},
+        {QStringLiteral("batch"), o.batch},
+        {QStringLiteral("learningRate"), o.learningRate},
+        {QStringLiteral("decayFrom"), o.decayFrom},
+        {QStringLiteral("loss"), QStringLiteral("MSE on (Cb, Cr)/255")},
+        {QStringLiteral("seed"), double(o.seed)},
+        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(valNames)}};
+    if (outcome.last.validated && !o.valPath.empty())
+        m.figures = QJsonObject{
+            {QStringLiteral("validationChromaPsnrFirstStageDb"), outcome.last.valPsnrIn},
+            {QStringLiteral("validationChromaPsnrVpnDb"), outcome.last.valPsnrOut},
+            {QStringLiteral("note"), QStringLiteral("one step on the trainer's validation clips; "
+                                                    "see docs/EVALUATION.md for eval "
+                                                    "propagation")}};
+    return writeTrainedManifest(m, c, QStringLiteral("vpn"), kCommand, args, err);
+}
+
+} // namespace tincture::cli
