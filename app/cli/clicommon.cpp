@@ -233,8 +233,14 @@ QCommandLineOption propagationDeviceOption()
 QCommandLineOption refinerOption()
 {
     return valueOption("refiner",
-                       "The vpn method's refiner (a refiner.json; default: the "
+                       "The bnn-refined method's refiner (a refiner.json; default: the "
                        "shipped one).",
+                       "FILE", "");
+}
+
+QCommandLineOption vpnModelOption()
+{
+    return valueOption("vpn", "The vpn method's network (a vpn.json; default: the shipped one).",
                        "FILE", "");
 }
 

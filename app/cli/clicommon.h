@@ -102,6 +102,7 @@ QCommandLineOption deviceOption(const char *help);
 // The propagation commands' --device (bnn's lattice, vpn's refiner) and --refiner FILE.
 QCommandLineOption propagationDeviceOption();
 QCommandLineOption refinerOption();
+QCommandLineOption vpnModelOption();
 bool isDeviceName(const QString &value);
 
 // Reads whole-number options within bounds; ok() turns false at the first malformed or

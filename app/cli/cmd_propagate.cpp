@@ -106,10 +106,11 @@ int runPropagate(const QStringList &args)
                                              defaultPropagationMethodName()),
                                     QStringLiteral("NAME"), defaultPropagationMethodName());
     const QCommandLineOption refiner = refinerOption();
+    const QCommandLineOption vpn = vpnModelOption();
     const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     parser.addOptions(
-        {frames, keyframe, output, method, refiner, device, quiet, overwriteOption()});
+        {frames, keyframe, output, method, refiner, vpn, device, quiet, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Carry keyframe colour through a shot. Every output "
                                           "frame keeps its input frame's luminance exactly."),
@@ -133,13 +134,14 @@ int runPropagate(const QStringList &args)
     }
     if (!isDeviceName(parser.value(device)))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
-    QStringList inputs{parser.value(frames), parser.value(refiner)};
+    QStringList inputs{parser.value(frames), parser.value(refiner), parser.value(vpn)};
     for (const KeyframeArg &k : keyArgs)
         inputs << k.path;
     if (int rc = checkOutputArg(parser, parser.value(output), inputs); rc != kExitOk)
         return rc;
     PropagationMethodOptions methodOptions;
     methodOptions.refinerPath = parser.value(refiner);
+    methodOptions.vpnPath = parser.value(vpn);
     methodOptions.device = parser.value(device);
     auto created = createPropagationMethod(parser.value(method), methodOptions);
     if (!created) // an unknown name is a usage error; a model that does not load is bad input

@@ -255,6 +255,7 @@ int runEval(const QStringList &args)
                                                  "SAVE/<sequence>/<stem>.png."),
                                   QStringLiteral("dir"));
     const QCommandLineOption refiner = refinerOption();
+    const QCommandLineOption vpn = vpnModelOption();
     const QCommandLineOption device = propagationDeviceOption();
     const QCommandLineOption working(
         QStringLiteral("working-height"),
@@ -277,7 +278,7 @@ int runEval(const QStringList &args)
                        "(default 0.5)."),
         QStringLiteral("s"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
-    parser.addOptions({data, frames, method, results, json, save, refiner, device, working,
+    parser.addOptions({data, frames, method, results, json, save, refiner, vpn, device, working,
                        upsampling, sigmaRange, sigmaSpace, quiet, overwriteOption()});
     if (int rc = parseArgs(
             parser, kCommand,
@@ -341,6 +342,7 @@ int runEval(const QStringList &args)
                 return rc;
     options.saveDir = parser.value(save);
     options.methodOptions.refinerPath = parser.value(refiner);
+    options.methodOptions.vpnPath = parser.value(vpn);
     if (!isDeviceName(parser.value(device)))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
     options.methodOptions.device = parser.value(device);

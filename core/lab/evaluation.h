@@ -27,7 +27,7 @@ struct PropagationEvalOptions
     QString dataDir;
     int maxFrames = 0;                                   // first N frames per sequence; 0: all
     QString method = QStringLiteral("flow");             // a propagationMethodNames() entry
-    propagation::PropagationMethodOptions methodOptions; // e.g. another refiner for "vpn"
+    propagation::PropagationMethodOptions methodOptions; // e.g. another model for "vpn"
     QString resultsDir;    // if set: score RESULTS/<sequence>/<stem>.png|jpg|… instead of running
     QString saveDir;       // if set (method runs only): write outputs as SAVE/<sequence>/<stem>.png
     int workingHeight = 0; // > 0: the method runs at this height, its colour delivered at full

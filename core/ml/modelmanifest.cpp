@@ -70,10 +70,11 @@ Result<ModelManifest> readManifest(const QString &path)
     m.figures = o.value(QStringLiteral("figures")).toObject();
     m.tapSpacing = arch.value(QStringLiteral("tapSpacing")).toInt(0);
     const bool refiner = m.name == QLatin1String("vpn-refiner");
-    if (m.name != QLatin1String("pix2pix-unet") && !refiner)
+    const bool vpn = m.name == QLatin1String("vpn"); // depth: the lattice neighbourhood, 0–2
+    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn)
         return makeError(ErrorCode::ModelMismatch,
                          QStringLiteral("%1: unknown model architecture \"%2\" (expected "
-                                        "pix2pix-unet or vpn-refiner)")
+                                        "pix2pix-unet, vpn-refiner or vpn)")
                              .arg(path, m.name));
     if (refiner && (m.tapSpacing < 1 || m.tapSpacing > 16))
         return makeError(ErrorCode::ModelInvalid,
@@ -82,8 +83,8 @@ Result<ModelManifest> readManifest(const QString &path)
                              .arg(path));
     if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/')) ||
         m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024 ||
-        m.depth < 2 || m.depth > 10 || m.maxMultiplier < 1 || m.maxMultiplier > 64 ||
-        (m.hintChannels != 0 && m.hintChannels != 3))
+        m.depth < (vpn ? 0 : 2) || m.depth > (vpn ? 2 : 10) || m.maxMultiplier < 1 ||
+        m.maxMultiplier > 64 || (m.hintChannels != 0 && m.hintChannels != 3))
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
                                         "and architecture baseWidth/depth are required; "
@@ -176,7 +177,19 @@ QString shippedModelPath(const QString &fileName)
 Result<void> writeManifest(const QString &path, const ModelManifest &m)
 {
     QJsonObject arch;
-    if (m.name == QLatin1String("vpn-refiner"))
+    if (m.name == QLatin1String("vpn"))
+        arch = QJsonObject{
+            {QStringLiteral("network"),
+             QStringLiteral("VPN for colour: two learned bilateral convolutions (permutohedral "
+                            "lattice over x, y, Y, t; ReLU), a 1x1 fusion, a spatial CNN of three "
+                            "3x3 convolutions, a 1x1 output fusion")},
+            {QStringLiteral("baseWidth"), m.baseWidth},
+            {QStringLiteral("depth"), m.depth},
+            {QStringLiteral("input"),
+             QStringLiteral("input points' (Cb, Cr)/255 at features (0.04 x, 0.04 y, 0.2 Y, "
+                            "0.04 t)")},
+            {QStringLiteral("output"), QStringLiteral("the frame's (Cb, Cr)/255")}};
+    else if (m.name == QLatin1String("vpn-refiner"))
         arch = QJsonObject{
             {QStringLiteral("network"),
              QStringLiteral("VPN spatial CNN: 3x3 convolutions (ReLU; dilation 2 in the middle "

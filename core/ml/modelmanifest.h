@@ -15,9 +15,10 @@ namespace tincture::ml {
 struct ModelManifest
 {
     static constexpr int kFormatVersion = 1;
-    // "pix2pix-unet" (the keyframe model: baseWidth = ngf, depth = U-Net levels) or
+    // "pix2pix-unet" (the keyframe model: baseWidth = ngf, depth = U-Net levels),
     // "vpn-refiner" (the propagation refiner: baseWidth = channels, depth = convolutions,
-    // tapSpacing = the spacing of its 3×3 filter taps in pixels).
+    // tapSpacing = the spacing of its 3×3 filter taps in pixels) or "vpn" (the video
+    // propagation network: baseWidth = channels, depth = the lattice neighbourhood, 0–2).
     QString name = QStringLiteral("pix2pix-unet");
     QString weightsFile; // relative to the manifest's folder
     qint64 weightsBytes = 0;

@@ -5,13 +5,9 @@ namespace tincture::ml {
 
 namespace {
 
-torch::nn::Conv2d conv(int in, int out, int kernel)
+torch::nn::Conv2d conv(int in, int out, int kernel) // LibTorch's default initialisation
 {
-    torch::nn::Conv2d c(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2));
-    torch::NoGradGuard noGrad;
-    c->weight.normal_(0.0, 0.01);
-    c->bias.zero_();
-    return c;
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).padding(kernel / 2));
 }
 
 } // namespace
@@ -28,6 +24,24 @@ VpnNetImpl::VpnNetImpl(const VpnArch &arch) : m_arch(arch)
     m_spatial2 = register_module("spatial2", conv(s, s, 3));
     m_spatial3 = register_module("spatial3", conv(s, 2, 3));
     m_out = register_module("out", conv(4, 2, 1));
+
+    // Start as the lattice's interpolation of the input chroma: BCL 1's centre taps pass Cb and
+    // Cr to its first two channels (on its bias 0.5, so the ReLU passes them), the mix takes
+    // them back (bias −0.5), and the output takes the bilateral result; the spatial path starts
+    // with no weight in the output, and learns from there.
+    torch::NoGradGuard noGrad;
+    for (int c = 0; c < 2; ++c) {
+        m_bcl1->weight[c].zero_();
+        m_bcl1->weight[c][c][0] = 1.0;
+    }
+    m_mix->weight.zero_();
+    m_mix->bias.fill_(-0.5);
+    m_out->weight.zero_();
+    m_out->bias.zero_();
+    for (int c = 0; c < 2; ++c) {
+        m_mix->weight[c][c][0][0] = 1.0;
+        m_out->weight[c][c][0][0] = 1.0;
+    }
 }
 
 torch::Tensor VpnNetImpl::forward(const torch::Tensor &inChroma, const BilateralGeometry &toFrame,
@@ -39,10 +53,10 @@ torch::Tensor VpnNetImpl::forward(const torch::Tensor &inChroma, const Bilateral
     };
     const torch::Tensor b1 = torch::relu(m_bcl1->forward(inChroma, toFrame));
     const torch::Tensor b2 = torch::relu(m_bcl2->forward(b1, withinFrame));
-    const torch::Tensor bilateral = torch::relu(m_mix->forward(image(torch::cat({b1, b2}, 1))));
+    const torch::Tensor bilateral = m_mix->forward(image(torch::cat({b1, b2}, 1)));
     torch::Tensor spatial = torch::relu(m_spatial1->forward(bilateral));
     spatial = torch::relu(m_spatial2->forward(spatial));
-    spatial = torch::relu(m_spatial3->forward(spatial));
+    spatial = m_spatial3->forward(spatial);
     return m_out->forward(torch::cat({bilateral, spatial}, 1));
 }
 

@@ -16,6 +16,21 @@
 
 namespace tincture::ml {
 
+std::string writeRandomVpn(const std::string &path, int channels, int neighbourhood, uint64_t seed)
+{
+    try {
+        torch::manual_seed(seed);
+        const VpnArch arch{channels, channels, neighbourhood};
+        VpnNet net(arch);
+        torch::NoGradGuard noGrad;
+        for (auto &p : net->parameters())
+            p.uniform_(-0.3, 0.3);
+        return writeSafetensorsFile(path, namedState(*net), vpnMetadata(arch, VpnFeatureScales{}));
+    } catch (const c10::Error &e) {
+        return std::string("LibTorch: ") + e.what_without_backtrace();
+    }
+}
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -74,4 +74,8 @@ VpnTrainOutcome trainVpn(const VpnTrainOptions &options,
                          const std::function<bool(const VpnTrainProgress &)> &progress,
                          const std::function<void(const std::string &)> &log);
 
+// A network with seeded random weights (scaled so that its output depends on its input), as
+// safetensors: for tests. Returns an error message, empty on success.
+std::string writeRandomVpn(const std::string &path, int channels, int neighbourhood, uint64_t seed);
+
 } // namespace tincture::ml

@@ -183,11 +183,13 @@ namespace {
 class ChainMethod final : public PropagationMethod
 {
 public:
-    ChainMethod(QString name, PropagatorFactory factory)
-        : m_name(std::move(name)), m_factory(std::move(factory))
+    ChainMethod(QString name, PropagatorFactory factory, QJsonObject parameters)
+        : m_name(std::move(name)), m_factory(std::move(factory)),
+          m_parameters(std::move(parameters))
     {
     }
     QString name() const override { return m_name; }
+    QJsonObject parameters() const override { return m_parameters; }
     Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
                            FrameSink &sink, Feedback &feedback) override
     {
@@ -203,13 +205,16 @@ public:
 private:
     QString m_name;
     PropagatorFactory m_factory;
+    QJsonObject m_parameters;
 };
 
 } // namespace
 
-std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory)
+std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory,
+                                                   QJsonObject parameters)
 {
-    return std::make_unique<ChainMethod>(std::move(name), std::move(factory));
+    return std::make_unique<ChainMethod>(std::move(name), std::move(factory),
+                                         std::move(parameters));
 }
 
 } // namespace tincture::propagation::detail

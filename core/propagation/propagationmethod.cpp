@@ -5,6 +5,7 @@
 #include "propagation/internal/refinedmethod.h"
 
 #include "ml/chromarefiner.h"
+#include "ml/videopropagationnet.h"
 
 #include <algorithm>
 
@@ -14,8 +15,8 @@ namespace {
 
 using Made = Result<std::unique_ptr<PropagationMethod>>;
 
-// VPN (Jampani et al. 2017): the bilateral stage ("bnn") followed by the trained spatial CNN.
-Made makeVpn(const PropagationMethodOptions &options)
+// The bilateral stage ("bnn") followed by the trained spatial refiner.
+Made makeBnnRefined(const PropagationMethodOptions &options)
 {
     const QString path =
         options.refinerPath.isEmpty() ? ml::ChromaRefiner::defaultModelPath() : options.refinerPath;
@@ -25,7 +26,19 @@ Made makeVpn(const PropagationMethodOptions &options)
     auto bnn = makeBnnMethodOn(options.device);
     if (!bnn)
         return bnn.error();
-    return detail::makeRefinedMethod(QStringLiteral("vpn"), std::move(*bnn), std::move(*refiner));
+    return detail::makeRefinedMethod(QStringLiteral("bnn-refined"), std::move(*bnn),
+                                     std::move(*refiner));
+}
+
+// The Video Propagation Network (Jampani et al. 2017) for colour, trained.
+Made makeVpn(const PropagationMethodOptions &options)
+{
+    const QString path =
+        options.vpnPath.isEmpty() ? ml::VideoPropagationNet::defaultModelPath() : options.vpnPath;
+    auto net = ml::VideoPropagationNet::load(path, options.device);
+    if (!net)
+        return net.error();
+    return makeVpnMethod(std::move(*net));
 }
 
 struct Entry
@@ -47,9 +60,13 @@ constexpr Entry kMethods[] = {
      "VPN bilateral stage with a fixed Gaussian (BNN-Identity): keyframe and previous outputs "
      "filtered over (x, y, Y, t); no motion",
      [](const PropagationMethodOptions &o) -> Made { return makeBnnMethodOn(o.device); }},
+    {"bnn-refined",
+     "the bnn bilateral stage, then a trained spatial CNN that re-filters each frame's chroma "
+     "guided by its grey (models/refiner.json)",
+     makeBnnRefined},
     {"vpn",
-     "VPN: the bnn bilateral stage, then a trained spatial CNN that re-filters each frame's "
-     "chroma guided by its grey (models/refiner.json)",
+     "Video Propagation Network: learned bilateral convolutions over (x, y, Y, t) from the "
+     "keyframe and its own previous outputs, then a spatial CNN (models/vpn.json)",
      makeVpn},
     {"bnnflow",
      "chroma warped along DIS optical flow with forward-backward confidence, re-filtered and "

@@ -67,11 +67,13 @@ public:
                                    FrameSink &sink, Feedback &feedback) = 0;
 };
 
-// What methods built on a trained model ("vpn") load, and where the GPU-capable stages run
-// (bnn's lattice filter, vpn's refiner); the defaults are the shipped models and "auto".
+// What methods built on a trained model ("bnn-refined", "vpn") load, and where the GPU-capable
+// stages run (bnn's lattice filter, the refiner, vpn's network); the defaults are the shipped
+// models and "auto".
 struct PropagationMethodOptions
 {
     QString refinerPath; // a refiner manifest (.json); empty: models/refiner.json
+    QString vpnPath;     // a video propagation network manifest; empty: models/vpn.json
     // "auto" (CUDA where LibTorch sees a GPU), "cpu" or "cuda" (an error without a GPU).
     QString device = QStringLiteral("auto");
 };
@@ -83,7 +85,8 @@ QString defaultPropagationMethodName();
 // One line for --help, reports and the studio's method list (no method is created for it);
 // empty if unknown.
 QString propagationMethodDescription(const QString &name);
-// Errors: an unknown name; for "vpn", a refiner that cannot be loaded (named in the message).
+// Errors: an unknown name; for "bnn-refined" and "vpn", a model that cannot be loaded (named in
+// the message).
 Result<std::unique_ptr<PropagationMethod>>
 createPropagationMethod(const QString &name, const PropagationMethodOptions &options = {});
 

@@ -185,14 +185,14 @@ private slots:
                      .isEmpty());
 
         r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
-                    data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
+                    data.path(), QStringLiteral("--method"), QStringLiteral("bnn-refined"),
                     QStringLiteral("--refiner"), f.fileName(), QStringLiteral("--quiet")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(r.out.contains(QStringLiteral("(all frames, vpn)")));
+        QVERIFY(r.out.contains(QStringLiteral("(all frames, bnn-refined)")));
 
         // A refiner that is not there: bad input, named.
         r = runLab({QStringLiteral("eval"), QStringLiteral("propagation"), QStringLiteral("--data"),
-                    data.path(), QStringLiteral("--method"), QStringLiteral("vpn"),
+                    data.path(), QStringLiteral("--method"), QStringLiteral("bnn-refined"),
                     QStringLiteral("--refiner"), out.filePath(QStringLiteral("none.json")),
                     QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);

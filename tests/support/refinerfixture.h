@@ -1,10 +1,11 @@
 #pragma once
-// A propagation refiner with seeded random weights and its manifest, written into a folder, for
-// tests that link tincture::ml and tincture_mltrain. Returns the manifest's path (empty on
-// failure).
+// A propagation refiner, or a video propagation network, with seeded random weights and its
+// manifest, written into a folder, for tests that link tincture::ml and tincture_mltrain.
+// Returns the manifest's path (empty on failure).
 
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
+#include "ml/vpntrainer.h"
 
 #include <QDir>
 #include <QFile>
@@ -26,6 +27,23 @@ inline QString writeRandomRefinerModel(const QString &dir, const QString &name, 
     m.baseWidth = width;
     m.depth = depth;
     m.tapSpacing = tapSpacing;
+    m.trainedOn = QStringLiteral("random weights (test)");
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".json"));
+    return ml::writeManifest(path, m) ? path : QString();
+}
+
+inline QString writeRandomVpnModel(const QString &dir, const QString &name, int channels = 4,
+                                   uint64_t seed = 7)
+{
+    const QString weights = QDir(dir).filePath(name + QStringLiteral(".safetensors"));
+    if (!ml::writeRandomVpn(QFile::encodeName(weights).toStdString(), channels, 0, seed).empty())
+        return {};
+    ml::ModelManifest m;
+    m.name = QStringLiteral("vpn");
+    if (!ml::describeWeights(m, weights))
+        return {};
+    m.baseWidth = channels;
+    m.depth = 0;
     m.trainedOn = QStringLiteral("random weights (test)");
     const QString path = QDir(dir).filePath(name + QStringLiteral(".json"));
     return ml::writeManifest(path, m) ? path : QString();

@@ -16,6 +16,8 @@
 #include "foundation/result.h"
 #include "propagation/propagationmethod.h"
 
+#include <QJsonObject>
+
 #include <opencv2/core.hpp>
 
 #include <functional>
@@ -43,7 +45,9 @@ Result<void> runChains(GreyFrameSource &shot, const std::vector<Keyframe> &keyfr
                        const PropagatorFactory &factory, FrameSink &sink, Feedback &feedback);
 
 // A PropagationMethod that runs runChains with a fresh propagator per pass and turns
-// cv::Exception into an Error.
-std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory);
+// cv::Exception into an Error; `parameters` is what its parameters() reports (the models it
+// loaded).
+std::unique_ptr<PropagationMethod> makeChainMethod(QString name, PropagatorFactory factory,
+                                                   QJsonObject parameters = {});
 
 } // namespace tincture::propagation::detail

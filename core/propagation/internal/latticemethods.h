@@ -14,8 +14,13 @@
 //             confident pixels of similar luma nearby and, with a small weight, from the
 //             keyframe at its own positions (an anchor where nothing confident is near).
 //             Confident pixels keep the warp (refineMix 0: measured best, docs/EVALUATION.md).
+//   vpn     — the Video Propagation Network for colour (Jampani, Gadde & Gehler 2017;
+//             ml/videopropagationnet.h): its learned bilateral convolutions take the keyframe's
+//             chroma and its own previous outputs (fed back; as many as it was trained with),
+//             sampled on a splatStride grid at the features (x, y, Y, t) it was trained with,
+//             to the current frame's pixels, and its spatial CNN refines them. No motion.
 //
-// Both use the chain driver: several keyframes per shot, forward and backward passes blended
+// All three use the chain driver: several keyframes per shot, forward and backward passes blended
 // by confidence and temporal distance; output luma is exactly the input's. State per pass:
 // a few frames' grey and chroma. Threading as PropagationMethod (one shot at a time on one
 // thread; the inner loops use OpenCV's thread pool).
@@ -26,7 +31,8 @@
 
 namespace tincture::ml {
 class LatticeFilter;
-}
+class VideoPropagationNet;
+} // namespace tincture::ml
 
 namespace tincture::propagation {
 
@@ -78,5 +84,12 @@ makeBnnMethod(const BnnParams &params = {}, std::shared_ptr<const ml::LatticeFil
 Result<std::unique_ptr<PropagationMethod>> makeBnnMethodOn(const QString &device,
                                                            const BnnParams &params = {});
 std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params = {});
+
+struct VpnParams
+{
+    int splatStride = 2; // input frames are sampled on this pixel grid (bnn's)
+};
+std::unique_ptr<PropagationMethod> makeVpnMethod(std::shared_ptr<const ml::VideoPropagationNet> net,
+                                                 const VpnParams &params = {});
 
 } // namespace tincture::propagation

@@ -1,7 +1,7 @@
 // The Video Propagation Network for colour (ml/internal/vpnnet.h) and its trainer
 // (ml/vpntrainer.h): the net's output shape and its dependence on the input points, training
-// that lowers the loss on tiny hand-made clips, a run interrupted and resumed that ends with the
-// same weights as an uninterrupted one, and bad clip files reported by name.
+// that learns a mapping on tiny hand-made clips, a run interrupted and resumed that ends with
+// the same weights as an uninterrupted one, and bad clip files reported by name.
 
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/internal/vpnnet.h"
@@ -26,8 +26,10 @@ namespace {
 constexpr int kFrames = 4, kHeight = 16, kWidth = 20;
 
 // `count` clips: a textured grey pattern moving 1 px a frame to the right, its chroma a function
-// of the pattern (so luma tells colour), the first stage's chroma lagging one frame behind.
-QByteArray movingClips(int count)
+// of the pattern (so luma tells colour), the first stage's chroma lagging one frame behind. With
+// `swapped`, every input chroma (the keyframe's too) has Cb and Cr swapped: a mapping the net
+// does not start with and must learn.
+QByteArray movingClips(int count, bool swapped = false)
 {
     QByteArray bytes("TCVPNC01", 8);
     const uint32_t header[5] = {uint32_t(count), kFrames, kHeight, kWidth, 5};
@@ -41,9 +43,10 @@ QByteArray movingClips(int count)
             for (int y = 0; y < kHeight; ++y)
                 for (int x = 0; x < kWidth; ++x) {
                     const double now = at(c, x, y, t), before = at(c, x, y, std::max(0, t - 1));
+                    const auto cb = uint8_t(std::lround(128 + 60 * before));
+                    const auto cr = uint8_t(std::lround(128 - 50 * before));
                     const char px[5] = {char(uint8_t(std::lround(128 + 100 * now))),
-                                        char(uint8_t(std::lround(128 + 60 * before))),
-                                        char(uint8_t(std::lround(128 - 50 * before))),
+                                        char(swapped ? cr : cb), char(swapped ? cb : cr),
                                         char(uint8_t(std::lround(128 + 60 * now))),
                                         char(uint8_t(std::lround(128 - 50 * now)))};
                     bytes.append(px, 5);
@@ -59,7 +62,7 @@ class TestVpn : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString m_train, m_val;
+    QString m_train, m_val, m_swappedTrain, m_swappedVal;
 
     VpnTrainOptions tiny(const QString &out, int iterations) const
     {
@@ -87,6 +90,10 @@ private slots:
         m_val = m_dir.filePath(QStringLiteral("val.tcvc"));
         QVERIFY(test::writeFileBytes(m_train, movingClips(6)));
         QVERIFY(test::writeFileBytes(m_val, movingClips(2)));
+        m_swappedTrain = m_dir.filePath(QStringLiteral("swapped-train.tcvc"));
+        m_swappedVal = m_dir.filePath(QStringLiteral("swapped-val.tcvc"));
+        QVERIFY(test::writeFileBytes(m_swappedTrain, movingClips(6, true)));
+        QVERIFY(test::writeFileBytes(m_swappedVal, movingClips(2, true)));
     }
 
     void outputIsTheFramesChromaAndFollowsTheInput()
@@ -110,7 +117,10 @@ private slots:
         QVERIFY((a - b).abs().max().item<float>() > 1e-4);
     }
 
-    void trainsAndResumesExactly()
+    // The net starts as the lattice's interpolation of its input: on clips whose input chroma
+    // has Cb and Cr swapped it must learn the swap, and the loss falls; a run interrupted and
+    // resumed ends with the same weights.
+    void learnsAMappingAndResumesExactly()
     {
         const QString a = m_dir.filePath(QStringLiteral("run-a"));
         const QString b = m_dir.filePath(QStringLiteral("run-b"));
@@ -124,10 +134,17 @@ private slots:
             last = p;
             return true;
         };
-        const VpnTrainOutcome full = trainVpn(tiny(a, 60), keep, quietLog);
+        VpnTrainOptions swapped = tiny(a, 60);
+        swapped.datasetPath = QFile::encodeName(m_swappedTrain).toStdString();
+        swapped.valPath = QFile::encodeName(m_swappedVal).toStdString();
+        const VpnTrainOutcome full = trainVpn(swapped, keep, quietLog);
         QVERIFY2(full.ok, full.error.c_str());
         QVERIFY(last.validated);
         QVERIFY(std::isfinite(last.valPsnrOut) && last.valPsnrOut > 0);
+        QVERIFY2(
+            last.valPsnrOut > last.valPsnrIn + 3.0,
+            qPrintable(
+                QStringLiteral("%1 dB out, %2 dB in").arg(last.valPsnrOut).arg(last.valPsnrIn)));
         QVERIFY2(last.loss < 0.5 * firstLoss,
                  qPrintable(QStringLiteral("loss %1 at the end, %2 at the start")
                                 .arg(last.loss)
@@ -135,11 +152,12 @@ private slots:
         QVERIFY(QFile::exists(a + QStringLiteral("/vpn.safetensors")));
 
         // Interrupted at 25, resumed to 60: the same weights.
+        swapped.outDir = QFile::encodeName(b).toStdString();
         const VpnTrainOutcome stopped = trainVpn(
-            tiny(b, 60), [](const VpnTrainProgress &p) { return p.iteration < 25; }, quietLog);
+            swapped, [](const VpnTrainProgress &p) { return p.iteration < 25; }, quietLog);
         QVERIFY(stopped.cancelled);
         QCOMPARE(stopped.iterations, 25);
-        VpnTrainOptions resumed = tiny(b, 60);
+        VpnTrainOptions resumed = swapped;
         resumed.resumePath = QFile::encodeName(b + QStringLiteral("/checkpoint.pt")).toStdString();
         const VpnTrainOutcome rest = trainVpn(resumed, keep, quietLog);
         QVERIFY2(rest.ok, rest.error.c_str());

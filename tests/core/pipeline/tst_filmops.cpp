@@ -325,12 +325,13 @@ private slots:
         QVERIFY(difference(again->colour, *expected).first <= 1);
     }
 
-    // A method built on a trained model records that model in the provenance: vpn's refiner,
+    // A method built on a trained model records that model in the provenance: bnn-refined's
+    // refiner,
     // by the sha256 of its shipped manifest.
     void provenanceNamesTheRefiner()
     {
         QTemporaryDir dir;
-        std::optional<FilmJob> job = trueKeyframeJob(dir, 60, 63, QStringLiteral("vpn"));
+        std::optional<FilmJob> job = trueKeyframeJob(dir, 60, 63, QStringLiteral("bnn-refined"));
         QVERIFY(job);
         Feedback fb;
         KeyframeService service;

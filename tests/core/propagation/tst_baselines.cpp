@@ -4,6 +4,7 @@
 #include "metrics/ycbcr.h"
 #include "propagation/internal/baselines.h"
 #include "lab/evaluation.h"
+#include "ml/videopropagationnet.h"
 #include "propagation/propagationmethod.h"
 #include "propagationfixtures.h"
 #include "testmain.h"
@@ -65,8 +66,12 @@ private slots:
         QCOMPARE(
             propagationMethodNames(),
             QStringList({QStringLiteral("grey"), QStringLiteral("copy0"), QStringLiteral("flow"),
-                         QStringLiteral("bnn"), QStringLiteral("vpn"), QStringLiteral("bnnflow")}));
+                         QStringLiteral("bnn"), QStringLiteral("bnn-refined"),
+                         QStringLiteral("vpn"), QStringLiteral("bnnflow")}));
         for (const QString &name : propagationMethodNames()) {
+            if (name == QLatin1String("vpn") &&
+                ml::VideoPropagationNet::defaultModelPath().isEmpty())
+                continue; // not shipped yet: its loading is tst_latticemethods'
             auto m = createPropagationMethod(name);
             QVERIFY(m.hasValue());
             QCOMPARE((*m)->name(), name);
@@ -83,7 +88,9 @@ private slots:
     {
         QTest::addColumn<QString>("method");
         for (const QString &name : propagationMethodNames())
-            QTest::newRow(qPrintable(name)) << name;
+            if (name != QLatin1String("vpn") ||
+                !ml::VideoPropagationNet::defaultModelPath().isEmpty())
+                QTest::newRow(qPrintable(name)) << name;
     }
     void everyFrameExactlyOnce()
     {

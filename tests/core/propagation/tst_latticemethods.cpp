@@ -83,7 +83,8 @@ private:
     ml::ChromaRefinerInfo m_info;
 };
 
-// Options for vpn with a random refiner written into `dir`, on the CPU (empty path on failure).
+// Options for bnn-refined with a random refiner written into `dir`, on the CPU (empty path on
+// failure).
 PropagationMethodOptions randomRefinerOnCpu(const QTemporaryDir &dir)
 {
     PropagationMethodOptions options;
@@ -117,7 +118,7 @@ private slots:
     {
         QTest::addColumn<QString>("method");
         for (const QString &name :
-             {QStringLiteral("bnn"), QStringLiteral("bnnflow"), QStringLiteral("vpn")})
+             {QStringLiteral("bnn"), QStringLiteral("bnnflow"), QStringLiteral("bnn-refined")})
             QTest::newRow(qPrintable(name)) << name;
     }
     void lumaIsExact()
@@ -139,10 +140,10 @@ private slots:
         }
     }
 
-    // vpn = bnn's frames through the refiner: keyframes untouched, every other frame re-filtered
-    // (a random refiner changes them), luma still exact; a refiner that does not load is an
-    // error that names it.
-    void vpnRefinesBnnsFrames()
+    // bnn-refined = bnn's frames through the refiner: keyframes untouched, every other frame
+    // re-filtered (a random refiner changes them), luma still exact; a refiner that does not load
+    // is an error that names it.
+    void bnnRefinedRefinesBnnsFrames()
     {
         QTemporaryDir dir;
         PropagationMethodOptions options = randomRefinerOnCpu(dir);
@@ -152,9 +153,9 @@ private slots:
         CollectSink bnnOut, vpnOut;
         Feedback f1, f2;
         QVERIFY(create(QStringLiteral("bnn"))->propagate(shot, keys, bnnOut, f1).hasValue());
-        auto vpn = createPropagationMethod(QStringLiteral("vpn"), options);
+        auto vpn = createPropagationMethod(QStringLiteral("bnn-refined"), options);
         QVERIFY2(vpn.hasValue(), vpn ? "" : qPrintable(vpn.error().message));
-        QCOMPARE((*vpn)->name(), QStringLiteral("vpn"));
+        QCOMPARE((*vpn)->name(), QStringLiteral("bnn-refined"));
         QVERIFY((*vpn)->propagate(shot, keys, vpnOut, f2).hasValue());
         QCOMPARE(f2.fraction(), 1.0);
         QCOMPARE(int(vpnOut.frames.size()), 6);
@@ -171,7 +172,7 @@ private slots:
                 QVERIFY(std::memcmp(got.constRow(y), want.constRow(y), size_t(want.width())) == 0);
         }
         options.refinerPath = dir.filePath(QStringLiteral("missing.json"));
-        auto missing = createPropagationMethod(QStringLiteral("vpn"), options);
+        auto missing = createPropagationMethod(QStringLiteral("bnn-refined"), options);
         QVERIFY(!missing);
         QVERIFY(missing.error().message.contains(QStringLiteral("missing.json")));
     }
@@ -213,9 +214,9 @@ private slots:
         }
     }
 
-    // vpn's refiner failing on the GPU: the same model is loaded on the CPU once and the run
-    // finishes with the frames the CPU refiner gives.
-    void vpnRefinerFallsBackToCpu()
+    // bnn-refined's refiner failing on the GPU: the same model is loaded on the CPU once and the
+    // run finishes with the frames the CPU refiner gives.
+    void refinerFallsBackToCpu()
     {
         QTemporaryDir dir;
         const PropagationMethodOptions options = randomRefinerOnCpu(dir);
@@ -224,14 +225,62 @@ private slots:
         const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
         CollectSink onCpu, fellBack;
         Feedback f1, f2;
-        auto cpu = createPropagationMethod(QStringLiteral("vpn"), options);
+        auto cpu = createPropagationMethod(QStringLiteral("bnn-refined"), options);
         QVERIFY(cpu.hasValue());
         QVERIFY((*cpu)->propagate(shot, keys, onCpu, f1).hasValue());
         auto failing = std::make_shared<FailingGpuRefiner>(options.refinerPath);
-        auto method = detail::makeRefinedMethod(QStringLiteral("vpn"), makeBnnMethod(), failing);
+        auto method =
+            detail::makeRefinedMethod(QStringLiteral("bnn-refined"), makeBnnMethod(), failing);
         QVERIFY(method->propagate(shot, keys, fellBack, f2).hasValue());
         QCOMPARE(failing->calls.load(), 1); // once: then the CPU refiner serves every frame
         QCOMPARE(difference(fellBack, onCpu).largest, 0);
+    }
+
+    // vpn with a network of random weights: every frame comes back with its luma exact and the
+    // keyframe's own chroma; the others are the network's (another network, other chroma); the
+    // method names its network for provenance; a network that is not there is named.
+    void vpnPropagatesWithItsNetwork()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        PropagationMethodOptions options;
+        options.device = QStringLiteral("cpu");
+        options.vpnPath = test::writeRandomVpnModel(dir.path(), QStringLiteral("a"), 4, 7);
+        PropagationMethodOptions other = options;
+        other.vpnPath = test::writeRandomVpnModel(dir.path(), QStringLiteral("b"), 4, 8);
+        QVERIFY(!options.vpnPath.isEmpty() && !other.vpnPath.isEmpty());
+        MemoryShot shot(movingShot(5, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
+        CollectSink a, b;
+        Feedback f1, f2;
+        auto vpn = createPropagationMethod(QStringLiteral("vpn"), options);
+        QVERIFY2(vpn.hasValue(), vpn ? "" : qPrintable(vpn.error().message));
+        QCOMPARE((*vpn)->name(), QStringLiteral("vpn"));
+        QVERIFY((*vpn)->propagate(shot, keys, a, f1).hasValue());
+        auto vpnB = createPropagationMethod(QStringLiteral("vpn"), other);
+        QVERIFY(vpnB.hasValue());
+        QVERIFY((*vpnB)->propagate(shot, keys, b, f2).hasValue());
+        QCOMPARE(int(a.frames.size()), 5);
+        for (const auto &[i, out] : a.frames) {
+            const Frame want = *shot.greyFrame(i);
+            const Frame got = out.luma();
+            for (int y = 0; y < want.height(); ++y)
+                QVERIFY(std::memcmp(got.constRow(y), want.constRow(y), size_t(want.width())) == 0);
+        }
+        QCOMPARE(difference(a, b).largest > 0, true);
+        const QJsonObject model = (*vpn)->parameters()[QStringLiteral("vpn")].toObject();
+        QCOMPARE(model[QStringLiteral("name")].toString(), QStringLiteral("vpn"));
+        QCOMPARE(model[QStringLiteral("sha256")].toString().size(), 64);
+
+        options.vpnPath = dir.filePath(QStringLiteral("missing.json"));
+        auto missing = createPropagationMethod(QStringLiteral("vpn"), options);
+        QVERIFY(!missing);
+        QVERIFY(missing.error().message.contains(QStringLiteral("missing.json")));
+        // A refiner where a network belongs: refused, named.
+        options.vpnPath = test::writeRandomRefinerModel(dir.path(), QStringLiteral("r"));
+        auto wrong = createPropagationMethod(QStringLiteral("vpn"), options);
+        QVERIFY(!wrong);
+        QVERIFY(wrong.error().message.contains(QStringLiteral("r.json")));
     }
 
     // A pattern translating by 2.5 pixels a frame: following the motion beats copying.
