@@ -16,6 +16,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTextStream>
@@ -258,6 +259,18 @@ int trainVpn(const QStringList &args)
             report.ended(outcome.ok, outcome.cancelled, outcome.error, outcome.iterations, outDir))
         return *rc;
 
+    // The list of every picture the clips were cut from, for the data-hygiene check.
+    const QString dataList = QDir(outDir).filePath(QStringLiteral("vpn-data.csv"));
+    {
+        Feedback listing;
+        listing.linkCancelFlag(&interruptFlag());
+        auto pictures = vpnClipPictures(t, listing);
+        if (!pictures)
+            return reportError(pictures.error());
+        if (Result<void> ok = writeFingerprintList(dataList, *pictures); !ok)
+            return reportError(ok.error());
+    }
+
     ml::ModelManifest m;
     m.name = QStringLiteral("vpn");
     m.baseWidth = o.bilateralChannels;
@@ -285,6 +298,7 @@ int trainVpn(const QStringList &args)
         {QStringLiteral("windowsPerClip"), d.windowsPerClip},
         {QStringLiteral("syntheticSequences"), d.syntheticSequences},
         {QStringLiteral("previousFrames"), o.previousFrames},
+        {QStringLiteral("dataList"), QFileInfo(dataList).fileName()},
         {QStringLiteral("inputPoints"), o.maxInputPoints},
         {QStringLiteral("batch"), o.batch},
         {QStringLiteral("learningRate"), o.learningRate},

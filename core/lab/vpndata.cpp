@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 #include <opencv2/core.hpp>
 
@@ -96,6 +97,86 @@ Result<int> appendClips(const std::vector<Frame> &outputs, const TruthOf &truth,
     return windows;
 }
 
+// The photographs (background, disc) of each synthetic sequence.
+std::vector<std::pair<QString, QString>> syntheticPicks(const VpnClipOptions &o,
+                                                        const QStringList &photos)
+{
+    std::vector<std::pair<QString, QString>> picks;
+    std::mt19937_64 pick(o.seed * 0xD1B54A32D192ED03ull + 29u);
+    for (int i = 0; i < o.syntheticSequences; ++i) {
+        std::uniform_int_distribution<qsizetype> photo(0, photos.size() - 1);
+        const QString back = photos[photo(pick)];
+        picks.emplace_back(back, photos[photo(pick)]);
+    }
+    return picks;
+}
+
+// What packVpnClips reads: the real sequences chosen, their clips, the photographs.
+struct ClipSources
+{
+    std::vector<EvalSequence> chosen;
+    QStringList photos;
+    int clipsOf(const EvalSequence &s, const VpnClipOptions &o) const
+    {
+        const int n = int(s.framePaths.size()) / o.clipFrames;
+        return o.clipsPerSequence > 0 ? std::min(n, o.clipsPerSequence) : n;
+    }
+};
+
+Result<ClipSources> clipSources(const VpnClipOptions &options, Feedback &feedback)
+{
+    const int T = options.clipFrames;
+    if (options.dataDir.isEmpty() && options.syntheticSequences <= 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("no training data: give sequences, photographs for "
+                                        "synthetic sequences, or both"));
+    if (T < 2 || T > 1000 || options.clipHeight < 8 || options.clipWidth < 8 ||
+        options.clipHeight > 4096 || options.clipWidth > 4096 || options.windowsPerClip < 1 ||
+        options.clipsPerSequence < 0)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("a clip needs 2–1000 frames, windows of 8–4096 px and at "
+                                        "least one window"));
+    ClipSources sources;
+    if (!options.dataDir.isEmpty()) {
+        auto all = listEvalSequences(options.dataDir, 0, feedback);
+        if (!all)
+            return all.error();
+        for (const EvalSequence &s : *all)
+            if (options.sequences.isEmpty() || options.sequences.contains(s.name))
+                sources.chosen.push_back(s);
+    }
+    for (const QString &name : options.sequences)
+        if (std::none_of(sources.chosen.begin(), sources.chosen.end(),
+                         [&](const EvalSequence &s) { return s.name == name; }))
+            return makeError(
+                ErrorCode::FileNotFound,
+                QStringLiteral("%1: no sequence \"%2\" with frames").arg(options.dataDir, name));
+    if (options.syntheticSequences > 0) {
+        const QDir dir(options.photosDir);
+        if (options.photosDir.isEmpty() || !dir.exists())
+            return makeError(
+                ErrorCode::FileNotFound,
+                QStringLiteral("%1: no such folder of photographs").arg(options.photosDir));
+        for (const QString &f : dir.entryList(
+                 {QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png")},
+                 QDir::Files, QDir::Name))
+            sources.photos << dir.filePath(f);
+        if (sources.photos.size() < 2)
+            return makeError(ErrorCode::FileEmpty,
+                             QStringLiteral("%1: synthetic sequences need at least two "
+                                            "photographs (.jpg, .png)")
+                                 .arg(options.photosDir));
+    }
+    for (const EvalSequence &s : sources.chosen)
+        if (sources.clipsOf(s, options) == 0)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("%1: %2 frames, fewer than a clip of %3")
+                                 .arg(s.name)
+                                 .arg(s.framePaths.size())
+                                 .arg(T));
+    return sources;
+}
+
 Error inSequence(const QString &what, const Error &e)
 {
     return e.isCancelled()
@@ -109,63 +190,14 @@ Result<VpnClipReport> packVpnClips(const VpnClipOptions &options, const QString 
                                    Feedback &feedback)
 {
     const int T = options.clipFrames;
-    if (options.dataDir.isEmpty() && options.syntheticSequences <= 0)
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("no training data: give sequences, photographs for "
-                                        "synthetic sequences, or both"));
-    if (T < 2 || T > 1000 || options.clipHeight < 8 || options.clipWidth < 8 ||
-        options.clipHeight > 4096 || options.clipWidth > 4096 || options.windowsPerClip < 1 ||
-        options.clipsPerSequence < 0)
-        return makeError(ErrorCode::InvalidArgument,
-                         QStringLiteral("a clip needs 2–1000 frames, windows of 8–4096 px and at "
-                                        "least one window"));
-    std::vector<EvalSequence> chosen;
-    if (!options.dataDir.isEmpty()) {
-        auto all = listEvalSequences(options.dataDir, 0, feedback);
-        if (!all)
-            return all.error();
-        for (const EvalSequence &s : *all)
-            if (options.sequences.isEmpty() || options.sequences.contains(s.name))
-                chosen.push_back(s);
-    }
-    for (const QString &name : options.sequences)
-        if (std::none_of(chosen.begin(), chosen.end(),
-                         [&](const EvalSequence &s) { return s.name == name; }))
-            return makeError(
-                ErrorCode::FileNotFound,
-                QStringLiteral("%1: no sequence \"%2\" with frames").arg(options.dataDir, name));
-    QStringList photos;
-    if (options.syntheticSequences > 0) {
-        const QDir dir(options.photosDir);
-        if (options.photosDir.isEmpty() || !dir.exists())
-            return makeError(
-                ErrorCode::FileNotFound,
-                QStringLiteral("%1: no such folder of photographs").arg(options.photosDir));
-        for (const QString &f : dir.entryList(
-                 {QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png")},
-                 QDir::Files, QDir::Name))
-            photos << dir.filePath(f);
-        if (photos.size() < 2)
-            return makeError(ErrorCode::FileEmpty,
-                             QStringLiteral("%1: synthetic sequences need at least two "
-                                            "photographs (.jpg, .png)")
-                                 .arg(options.photosDir));
-    }
-    // The clips of each real sequence: starts 0, T, 2T, … while a whole clip fits.
-    auto clipsOf = [&](const EvalSequence &s) {
-        int n = int(s.framePaths.size()) / T;
-        return options.clipsPerSequence > 0 ? std::min(n, options.clipsPerSequence) : n;
-    };
+    auto sources = clipSources(options, feedback);
+    if (!sources)
+        return sources.error();
+    const std::vector<EvalSequence> &chosen = sources->chosen;
+    auto clipsOf = [&](const EvalSequence &s) { return sources->clipsOf(s, options); };
     int64_t total = int64_t(std::max(0, options.syntheticSequences)) * T, done = 0;
-    for (const EvalSequence &s : chosen) {
-        if (clipsOf(s) == 0)
-            return makeError(ErrorCode::InvalidArgument,
-                             QStringLiteral("%1: %2 frames, fewer than a clip of %3")
-                                 .arg(s.name)
-                                 .arg(s.framePaths.size())
-                                 .arg(T));
+    for (const EvalSequence &s : chosen)
         total += int64_t(clipsOf(s)) * T;
-    }
     if (auto probe = createPropagationMethod(options.method); !probe)
         return probe.error();
 
@@ -202,12 +234,11 @@ Result<VpnClipReport> packVpnClips(const VpnClipOptions &options, const QString 
         }
         report.sequences << sequence.name;
     }
-    std::mt19937_64 pick(options.seed * 0xD1B54A32D192ED03ull + 29u);
+    const auto picks = syntheticPicks(options, sources->photos);
     for (int i = 0; i < options.syntheticSequences; ++i) {
         if (feedback.isCancelled())
             return Error::cancelled();
-        std::uniform_int_distribution<qsizetype> photo(0, photos.size() - 1);
-        const QString backPath = photos[photo(pick)], objectPath = photos[photo(pick)];
+        const auto &[backPath, objectPath] = picks[size_t(i)];
         std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(i) * 7919u + 3u);
         auto frames = syntheticSequence(backPath, objectPath, T, rng);
         if (!frames)
@@ -252,6 +283,37 @@ Result<VpnClipReport> packVpnClips(const VpnClipOptions &options, const QString 
     if (auto committed = output->commit(); !committed)
         return committed.error();
     return report;
+}
+
+Result<std::vector<NamedFingerprint>> vpnClipPictures(const VpnClipOptions &options,
+                                                      Feedback &feedback)
+{
+    auto sources = clipSources(options, feedback);
+    if (!sources)
+        return sources.error();
+    std::vector<NamedFingerprint> pictures;
+    auto add = [&](const QString &path, const QString &name) -> Result<void> {
+        auto f = fingerprintFile(path);
+        if (!f)
+            return f.error();
+        pictures.push_back({name, *f});
+        return {};
+    };
+    for (const EvalSequence &s : sources->chosen) {
+        const int frames = sources->clipsOf(s, options) * options.clipFrames;
+        for (int i = 0; i < frames; ++i) {
+            if (feedback.isCancelled())
+                return Error::cancelled();
+            const QString path = s.framePaths[i];
+            if (auto ok = add(path, s.name + QLatin1Char('/') + QFileInfo(path).fileName()); !ok)
+                return ok.error();
+        }
+    }
+    for (const auto &[back, object] : syntheticPicks(options, sources->photos))
+        for (const QString &path : {back, object})
+            if (auto ok = add(path, QFileInfo(path).fileName()); !ok)
+                return ok.error();
+    return pictures;
 }
 
 } // namespace tincture::lab

@@ -16,6 +16,7 @@
 
 #include "foundation/feedback.h"
 #include "foundation/result.h"
+#include "lab/fingerprint.h"
 
 #include <QString>
 #include <QStringList>
@@ -51,5 +52,11 @@ struct VpnClipReport
 // then), Cancelled.
 Result<VpnClipReport> packVpnClips(const VpnClipOptions &options, const QString &outPath,
                                    Feedback &feedback);
+
+// The fingerprints of every picture packVpnClips reads for `options`: each frame of each real
+// clip (named SEQUENCE/FILE) and the photographs of the synthetic sequences (named by file),
+// for the manifest's list of training pictures. Errors: as packVpnClips', an unreadable frame.
+Result<std::vector<NamedFingerprint>> vpnClipPictures(const VpnClipOptions &options,
+                                                      Feedback &feedback);
 
 } // namespace tincture::lab

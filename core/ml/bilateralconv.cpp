@@ -36,9 +36,27 @@ torch::Tensor bilateralTapOffsets(int featureDims, int neighbourhood)
     return torch::stack(offsets, 0);
 }
 
-std::optional<BilateralGeometry> bilateralGeometry(const torch::Tensor &inFeatures,
-                                                   const torch::Tensor &outFeatures,
-                                                   int neighbourhood)
+namespace {
+
+// The homogeneous channel of the points (vertex, weight) as seen at the output points: splatted,
+// summed over each vertex's taps, sliced.
+torch::Tensor homogeneous(const BilateralGeometry &g, const torch::Tensor &vertex,
+                          const torch::Tensor &weight)
+{
+    torch::Tensor density = torch::zeros({g.vertexCount + 1}, weight.options());
+    density.index_add_(0, vertex.flatten(), weight.flatten());
+    const torch::Tensor spread =
+        torch::cat({density.index_select(0, g.taps.flatten()).view_as(g.taps).sum(1),
+                    torch::zeros({1}, density.options())});
+    return (spread.index_select(0, g.outVertex.flatten()).view_as(g.outWeight) * g.outWeight)
+        .sum(1);
+}
+
+} // namespace
+
+std::optional<std::pair<BilateralGeometry, BilateralGeometry>>
+bilateralGeometryPair(const torch::Tensor &inFeatures, const torch::Tensor &outFeatures,
+                      int neighbourhood)
 {
     torch::NoGradGuard noGrad;
     const int64_t nIn = inFeatures.size(0), nOut = outFeatures.size(0);
@@ -63,15 +81,22 @@ std::optional<BilateralGeometry> bilateralGeometry(const torch::Tensor &inFeatur
     for (int64_t k = 0; k < offsets.size(0); ++k)
         columns.push_back(lattice::findVertices(*lat, lat->coords + offsets[k].unsqueeze(0)));
     g.taps = torch::stack(columns, 1);
-    // The homogeneous channel: splatted, summed over the neighbourhood, sliced.
-    torch::Tensor density = torch::zeros({g.vertexCount + 1}, inFeatures.options());
-    density.index_add_(0, g.inVertex.flatten(), g.inWeight.flatten());
-    const torch::Tensor spread =
-        torch::cat({density.index_select(0, g.taps.flatten()).view_as(g.taps).sum(1),
-                    torch::zeros({1}, density.options())});
-    g.norm =
-        (spread.index_select(0, g.outVertex.flatten()).view_as(g.outWeight) * g.outWeight).sum(1);
-    return g;
+    BilateralGeometry within = g;
+    within.inVertex = g.outVertex;
+    within.inWeight = g.outWeight;
+    g.norm = homogeneous(g, g.inVertex, g.inWeight);
+    within.norm = homogeneous(within, within.inVertex, within.inWeight);
+    return std::pair{std::move(g), std::move(within)};
+}
+
+std::optional<BilateralGeometry> bilateralGeometry(const torch::Tensor &inFeatures,
+                                                   const torch::Tensor &outFeatures,
+                                                   int neighbourhood)
+{
+    auto pair = bilateralGeometryPair(inFeatures, outFeatures, neighbourhood);
+    if (!pair)
+        return std::nullopt;
+    return std::move(pair->first);
 }
 
 BilateralConvImpl::BilateralConvImpl(int featureDims, int inChannels, int outChannels,

@@ -46,13 +46,12 @@ public:
                     .to(m_device);
             const torch::Tensor chroma =
                 (torch::from_blob(const_cast<float *>(inChroma), {n, 2}, f32) / 255.0).to(m_device);
-            const auto toFrame = bilateralGeometry(inF, outF, m_info.neighbourhood);
-            const auto within = bilateralGeometry(outF, outF, m_info.neighbourhood);
-            if (!toFrame || !within)
+            const auto geometry = bilateralGeometryPair(inF, outF, m_info.neighbourhood);
+            if (!geometry)
                 return makeError(ErrorCode::OutOfRange,
                                  QStringLiteral("vpn: features too large for the lattice's keys"));
             const torch::Tensor out =
-                (m_net->forward(chroma, *toFrame, *within, height, width) * 255.0)
+                (m_net->forward(chroma, geometry->first, geometry->second, height, width) * 255.0)
                     .clamp(0.0, 255.0)
                     .squeeze(0)
                     .permute({1, 2, 0})

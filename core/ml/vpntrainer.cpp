@@ -150,14 +150,12 @@ public:
 private:
     torch::Tensor forward(const Sample &s)
     {
-        const auto toFrame = bilateralGeometry(s.inFeatures.to(m_device),
-                                               s.outFeatures.to(m_device), m_arch.neighbourhood);
-        const auto within = bilateralGeometry(s.outFeatures.to(m_device),
-                                              s.outFeatures.to(m_device), m_arch.neighbourhood);
-        if (!toFrame || !within)
+        const auto geometry = bilateralGeometryPair(
+            s.inFeatures.to(m_device), s.outFeatures.to(m_device), m_arch.neighbourhood);
+        if (!geometry)
             throw std::runtime_error("VPN training: features too large for the lattice");
-        return m_net->forward(s.inChroma.to(m_device), *toFrame, *within, s.target.size(2),
-                              s.target.size(3));
+        return m_net->forward(s.inChroma.to(m_device), geometry->first, geometry->second,
+                              s.target.size(2), s.target.size(3));
     }
     void saveCheckpoint(int iteration);
     std::string validateAndExport(int iteration, VpnTrainProgress &p);

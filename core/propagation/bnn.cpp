@@ -134,6 +134,11 @@ private:
 
 } // namespace
 
+std::unique_ptr<ChainPropagator> makeBnnPropagator(const BnnParams &params)
+{
+    return std::make_unique<BnnPropagator>(params, nullptr);
+}
+
 std::unique_ptr<PropagationMethod> makeBnnMethod(const BnnParams &params,
                                                  std::shared_ptr<const ml::LatticeFilter> filter)
 {

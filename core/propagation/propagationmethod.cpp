@@ -66,7 +66,7 @@ constexpr Entry kMethods[] = {
      makeBnnRefined},
     {"vpn",
      "Video Propagation Network: learned bilateral convolutions over (x, y, Y, t) from the "
-     "keyframe and its own previous outputs, then a spatial CNN (models/vpn.json)",
+     "keyframe and bnn's previous frames, then a spatial CNN (models/vpn.json)",
      makeVpn},
     {"bnnflow",
      "chroma warped along DIS optical flow with forward-backward confidence, re-filtered and "

@@ -18,7 +18,7 @@ class VpnPropagator final : public ChainPropagator
 {
 public:
     VpnPropagator(std::shared_ptr<const ml::VideoPropagationNet> net, const VpnParams &params)
-        : m_net(std::move(net)), m_p(params)
+        : m_net(std::move(net)), m_p(params), m_firstStage(makeBnnPropagator())
     {
     }
 
@@ -27,6 +27,7 @@ public:
         m_key = {keyGrey, keyChroma, 0};
         m_previous.clear();
         m_t = 0;
+        m_firstStage->start(keyGrey, keyChroma);
     }
 
     bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
@@ -62,10 +63,14 @@ public:
             !r)
             throw cv::Exception(cv::Error::StsError, describe(r.error()).toStdString(),
                                 "VpnPropagator::step", __FILE__, __LINE__);
+        // The first stage's colour of this frame, an input of the next ones.
+        cv::Mat firstChroma, firstConfidence;
+        if (!m_firstStage->step(grey, firstChroma, firstConfidence, feedback))
+            return false;
         confidence.create(grey.size(), CV_32FC1);
         confidence.setTo(1.0f);
-        if (info.previousFrames > 0) { // its own output, fed back as the next frame's input
-            m_previous.push_back({grey.clone(), chroma.clone(), m_t});
+        if (info.previousFrames > 0) {
+            m_previous.push_back({grey.clone(), firstChroma, m_t});
             while (int(m_previous.size()) > info.previousFrames)
                 m_previous.pop_front();
         }
@@ -81,6 +86,7 @@ private:
 
     std::shared_ptr<const ml::VideoPropagationNet> m_net;
     VpnParams m_p;
+    std::unique_ptr<ChainPropagator> m_firstStage; // bnn
     Stored m_key;
     std::deque<Stored> m_previous;
     int m_t = 0;

@@ -281,6 +281,12 @@ private slots:
                     .toObject()
                     .contains(QStringLiteral("validationChromaPsnrVpnDb")));
         QVERIFY(QFile::exists(QDir(run).filePath(QStringLiteral("vpn.safetensors"))));
+        // The list of training pictures: alpha's 3 frames, none of beta's.
+        QCOMPARE(training.value(QStringLiteral("dataList")).toString(),
+                 QStringLiteral("vpn-data.csv"));
+        const QStringList pictures = csvLines(QDir(run).filePath(QStringLiteral("vpn-data.csv")));
+        QCOMPARE(pictures.filter(QStringLiteral("alpha/")).size(), 3);
+        QVERIFY(pictures.filter(QStringLiteral("beta/")).isEmpty());
 
         QStringList again = common;
         again[5] = out.filePath(QStringLiteral("long"));

@@ -23,6 +23,7 @@
 #include <torch/torch.h>
 
 #include <optional>
+#include <utility>
 
 namespace tincture::ml {
 
@@ -49,6 +50,14 @@ struct BilateralGeometry
 std::optional<BilateralGeometry> bilateralGeometry(const torch::Tensor &inFeatures,
                                                    const torch::Tensor &outFeatures,
                                                    int neighbourhood);
+
+// The two geometries a network that filters from input points to a frame and then within the
+// frame needs (VPN's BCL 1 and BCL 2): {input → output, output → output}, from one lattice over
+// both sets, so the frame's points are embedded once. The same filters as two
+// bilateralGeometry() calls give, up to float rounding.
+std::optional<std::pair<BilateralGeometry, BilateralGeometry>>
+bilateralGeometryPair(const torch::Tensor &inFeatures, const torch::Tensor &outFeatures,
+                      int neighbourhood);
 
 class BilateralConvImpl : public torch::nn::Module
 {

@@ -15,10 +15,12 @@
 //             keyframe at its own positions (an anchor where nothing confident is near).
 //             Confident pixels keep the warp (refineMix 0: measured best, docs/EVALUATION.md).
 //   vpn     — the Video Propagation Network for colour (Jampani, Gadde & Gehler 2017;
-//             ml/videopropagationnet.h): its learned bilateral convolutions take the keyframe's
-//             chroma and its own previous outputs (fed back; as many as it was trained with),
-//             sampled on a splatStride grid at the features (x, y, Y, t) it was trained with,
-//             to the current frame's pixels, and its spatial CNN refines them. No motion.
+//             ml/videopropagationnet.h), as the authors' colour code runs its second stage:
+//             bnn runs alongside as the first stage, on its own outputs; for each frame the
+//             network's learned bilateral convolutions take the keyframe's chroma and the first
+//             stage's chroma of the previous frames (as many as it was trained with), sampled
+//             on a splatStride grid at the features (x, y, Y, t) it was trained with, to the
+//             current frame's pixels, and its spatial CNN refines them. No motion.
 //
 // All three use the chain driver: several keyframes per shot, forward and backward passes blended
 // by confidence and temporal distance; output luma is exactly the input's. State per pass:
@@ -84,6 +86,12 @@ makeBnnMethod(const BnnParams &params = {}, std::shared_ptr<const ml::LatticeFil
 Result<std::unique_ptr<PropagationMethod>> makeBnnMethodOn(const QString &device,
                                                            const BnnParams &params = {});
 std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params = {});
+
+namespace detail {
+class ChainPropagator;
+}
+// bnn's propagator on the C++ lattice (vpn's first stage).
+std::unique_ptr<detail::ChainPropagator> makeBnnPropagator(const BnnParams &params = {});
 
 struct VpnParams
 {

@@ -308,6 +308,27 @@ private slots:
         check(layer->bias, "bias");
     }
 
+    // The pair (input → output, output → output) from one lattice filters as two separate
+    // geometries do.
+    void geometryPairMatchesSeparateGeometries()
+    {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor inF = randomFeatures(50, 4, 3.0f, 41);
+        const torch::Tensor outF = randomFeatures(30, 4, 3.0f, 42);
+        for (int n : {0, 1}) {
+            const auto pair = bilateralGeometryPair(inF, outF, n);
+            const auto toFrame = bilateralGeometry(inF, outF, n);
+            const auto within = bilateralGeometry(outF, outF, n);
+            QVERIFY(pair && toFrame && within);
+            BilateralConv layer(4, 3, 3, n, 0.5, 0.1);
+            const torch::Tensor values = torch::randn({50, 3});
+            const torch::Tensor a = layer->forward(values, pair->first);
+            QVERIFY((a - layer->forward(values, *toFrame)).abs().max().item<float>() < 1e-5f);
+            const torch::Tensor b = layer->forward(a, pair->second);
+            QVERIFY((b - layer->forward(a, *within)).abs().max().item<float>() < 1e-5f);
+        }
+    }
+
     void featuresTooLarge()
     {
         torch::Tensor big = torch::full({4, 4}, 2900.0f);

@@ -4,7 +4,6 @@
 #include "metrics/ycbcr.h"
 #include "propagation/internal/baselines.h"
 #include "lab/evaluation.h"
-#include "ml/videopropagationnet.h"
 #include "propagation/propagationmethod.h"
 #include "propagationfixtures.h"
 #include "testmain.h"
@@ -69,9 +68,6 @@ private slots:
                          QStringLiteral("bnn"), QStringLiteral("bnn-refined"),
                          QStringLiteral("vpn"), QStringLiteral("bnnflow")}));
         for (const QString &name : propagationMethodNames()) {
-            if (name == QLatin1String("vpn") &&
-                ml::VideoPropagationNet::defaultModelPath().isEmpty())
-                continue; // not shipped yet: its loading is tst_latticemethods'
             auto m = createPropagationMethod(name);
             QVERIFY(m.hasValue());
             QCOMPARE((*m)->name(), name);
@@ -88,9 +84,7 @@ private slots:
     {
         QTest::addColumn<QString>("method");
         for (const QString &name : propagationMethodNames())
-            if (name != QLatin1String("vpn") ||
-                !ml::VideoPropagationNet::defaultModelPath().isEmpty())
-                QTest::newRow(qPrintable(name)) << name;
+            QTest::newRow(qPrintable(name)) << name;
     }
     void everyFrameExactlyOnce()
     {
