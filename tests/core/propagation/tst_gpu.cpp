@@ -5,8 +5,10 @@
 #include "ml/latticefilter.h"
 #include "propagation/internal/latticemethods.h"
 #include "propagationfixtures.h"
+#include "refinerfixture.h"
 #include "testmain.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace tincture::propagation;
@@ -39,6 +41,37 @@ private slots:
         QVERIFY(onGpu.hasValue());
         QVERIFY((*onGpu)->propagate(shot, keys, gpu, f2).hasValue());
         const Difference d = difference(gpu, native);
+        QVERIFY2(
+            d.largest <= 8 && d.share <= 0.05,
+            qPrintable(
+                QStringLiteral("up to %1 levels, %2 of the bytes").arg(d.largest).arg(d.share)));
+    }
+
+    // Where a GPU exists: vpn with its network (random weights) on CUDA against the CPU.
+    void vpnOnGpu()
+    {
+        auto probe = ml::LatticeFilter::create(4, 3, QStringLiteral("auto"));
+        QVERIFY(probe.hasValue());
+        if (!(*probe)->onGpu())
+            QSKIP("no GPU: vpn on CUDA is checked on machines that have one");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        PropagationMethodOptions cpu;
+        cpu.device = QStringLiteral("cpu");
+        cpu.vpnPath = test::writeRandomVpnModel(dir.path(), QStringLiteral("v"));
+        QVERIFY(!cpu.vpnPath.isEmpty());
+        PropagationMethodOptions cuda = cpu;
+        cuda.device = QStringLiteral("cuda");
+        MemoryShot shot(movingShot(6, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
+        CollectSink onCpu, onGpu;
+        Feedback f1, f2;
+        auto a = createPropagationMethod(QStringLiteral("vpn"), cpu);
+        auto b = createPropagationMethod(QStringLiteral("vpn"), cuda);
+        QVERIFY(a.hasValue() && b.hasValue());
+        QVERIFY((*a)->propagate(shot, keys, onCpu, f1).hasValue());
+        QVERIFY((*b)->propagate(shot, keys, onGpu, f2).hasValue());
+        const Difference d = difference(onGpu, onCpu);
         QVERIFY2(
             d.largest <= 8 && d.share <= 0.05,
             qPrintable(
