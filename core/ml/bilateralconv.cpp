@@ -7,6 +7,10 @@
 
 namespace tincture::ml {
 
+namespace {
+constexpr int64_t kChunk = 32768; // points per splat or slice step
+} // namespace
+
 int bilateralTaps(int featureDims, int neighbourhood)
 {
     int all = 1, inner = 1;
@@ -119,23 +123,44 @@ torch::Tensor BilateralConvImpl::forward(const torch::Tensor &values, const Bila
         throw std::invalid_argument("BilateralConv: the geometry or the values do not match "
                                     "the layer");
     const auto opt = values.options();
-    // Splat: V + 1 rows, the last one zero (where a missing neighbour points).
-    const torch::Tensor splatted =
-        torch::zeros({g.vertexCount + 1, cin}, opt)
-            .index_add(0, g.inVertex.flatten(),
-                       (g.inWeight.to(opt.dtype()).unsqueeze(2) * values.unsqueeze(1))
-                           .view({nIn * d1, cin}));
-    // Convolve: every vertex gathers its taps' values, one matrix product with the filter.
-    const torch::Tensor gathered =
-        splatted.index_select(0, g.taps.flatten()).view({g.vertexCount, taps * cin});
-    const torch::Tensor filter = weight.permute({2, 1, 0}).reshape({taps * cin, cout});
-    const torch::Tensor filtered =
-        torch::cat({gathered.matmul(filter), torch::zeros({1, cout}, opt)}, 0);
-    // Slice and normalise.
-    const torch::Tensor sliced =
-        (filtered.index_select(0, g.outVertex.flatten()).view({nOut, d1, cout}) *
-         g.outWeight.to(opt.dtype()).unsqueeze(2))
-            .sum(1);
+    const torch::Tensor inWeight = g.inWeight.to(opt.dtype());
+    const torch::Tensor outWeight = g.outWeight.to(opt.dtype());
+    // Splat: V + 1 rows, the last one zero (where a missing neighbour points). In chunks of
+    // points, so that no temporary grows with the frame: at 854×480 one (points × (d + 1) × C)
+    // temporary is 260 MB, and fresh pages for it cost more than the arithmetic.
+    torch::Tensor splatted = torch::zeros({g.vertexCount + 1, cin}, opt);
+    for (int64_t first = 0; first < nIn; first += kChunk) {
+        const int64_t n = std::min(kChunk, nIn - first);
+        splatted.index_add_(
+            0, g.inVertex.narrow(0, first, n).flatten(),
+            (inWeight.narrow(0, first, n).unsqueeze(2) * values.narrow(0, first, n).unsqueeze(1))
+                .view({n * d1, cin}));
+    }
+    // Slices `lattice` (V + 1 rows) at the output points, in chunks.
+    auto slice = [&](const torch::Tensor &lattice) {
+        std::vector<torch::Tensor> parts;
+        for (int64_t first = 0; first < nOut; first += kChunk) {
+            const int64_t n = std::min(kChunk, nOut - first);
+            parts.push_back((lattice.index_select(0, g.outVertex.narrow(0, first, n).flatten())
+                                 .view({n, d1, lattice.size(1)}) *
+                             outWeight.narrow(0, first, n).unsqueeze(2))
+                                .sum(1));
+        }
+        return parts.size() == 1 ? parts.front() : torch::cat(parts, 0);
+    };
+    torch::Tensor sliced;
+    if (taps == 1) {
+        // The vertex alone: the filter is one C_out × C_in matrix at every vertex, so it is
+        // applied after the slice, to C_in channels at the output points instead of C_out at
+        // every vertex (the same sums, in another order).
+        sliced = slice(splatted).matmul(weight.select(2, 0).t());
+    } else {
+        // Convolve: every vertex gathers its taps' values, one matrix product with the filter.
+        const torch::Tensor gathered =
+            splatted.index_select(0, g.taps.flatten()).view({g.vertexCount, taps * cin});
+        const torch::Tensor filter = weight.permute({2, 1, 0}).reshape({taps * cin, cout});
+        sliced = slice(torch::cat({gathered.matmul(filter), torch::zeros({1, cout}, opt)}, 0));
+    }
     const torch::Tensor norm = g.norm.to(opt.dtype());
     const torch::Tensor safe = torch::where(norm > 0, norm, torch::ones_like(norm));
     return sliced / safe.unsqueeze(1) + bias.to(opt.dtype());

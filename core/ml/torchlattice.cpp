@@ -1,5 +1,6 @@
 #include "ml/internal/torchlattice.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tincture::ml::lattice {
@@ -32,7 +33,15 @@ torch::Tensor unpackKeys(const torch::Tensor &keys, int d) // V → V × d coord
 
 } // namespace
 
-std::optional<TorchLattice> build(const torch::Tensor &features)
+namespace {
+
+// Points per embedding step: the embedding's temporaries ((d + 1)² values a point) stay small
+// enough to be reused from the heap instead of fresh pages for every frame.
+constexpr int64_t kEmbedChunk = 65536;
+
+// The embedding of a chunk of points: each point's d + 1 packed vertex keys and barycentric
+// weights; false when a lattice coordinate leaves the keys' range.
+bool embedChunk(const torch::Tensor &features, torch::Tensor &keysOut, torch::Tensor &weightsOut)
 {
     const int64_t D = features.size(1), d1 = D + 1, n = features.size(0);
     const auto fopt = features.options();
@@ -86,16 +95,37 @@ std::optional<TorchLattice> build(const torch::Tensor &features)
     const torch::Tensor coords =
         greedyI.narrow(1, 0, D).unsqueeze(1) + torch::where(rk <= D - r, r, r - d1);
     if (n > 0 && coords.abs().max().item<int64_t>() >= kKeyOffset)
-        return std::nullopt;
+        return false;
+    keysOut = packKeys(coords);
+    weightsOut = bary.narrow(1, 0, d1).contiguous();
+    return true;
+}
+
+} // namespace
+
+std::optional<TorchLattice> build(const torch::Tensor &features)
+{
+    const int64_t D = features.size(1), d1 = D + 1, n = features.size(0);
+    std::vector<torch::Tensor> keyParts, weightParts;
+    for (int64_t first = 0; first == 0 || first < n; first += kEmbedChunk) {
+        torch::Tensor k, w;
+        if (!embedChunk(features.narrow(0, first, std::min(kEmbedChunk, n - first)), k, w))
+            return std::nullopt;
+        keyParts.push_back(k);
+        weightParts.push_back(w);
+    }
+    const torch::Tensor keysAll = keyParts.size() == 1 ? keyParts[0] : torch::cat(keyParts, 0);
+    const torch::Tensor weightsAll =
+        weightParts.size() == 1 ? weightParts[0] : torch::cat(weightParts, 0);
     // One vertex per distinct key; `inverse` maps each (point, simplex vertex) to its vertex.
     [[maybe_unused]] const auto [keys, inverse, counts] =
-        torch::_unique2(packKeys(coords).flatten(), /*sorted=*/true, /*return_inverse=*/true);
+        torch::_unique2(keysAll.flatten(), /*sorted=*/true, /*return_inverse=*/true);
     TorchLattice lattice;
     lattice.featureDims = int(D);
     lattice.keys = keys;
     lattice.coords = unpackKeys(keys, int(D));
     lattice.vertexOf = inverse.view({n, d1});
-    lattice.weights = bary.narrow(1, 0, d1).contiguous();
+    lattice.weights = weightsAll;
     return lattice;
 }
 

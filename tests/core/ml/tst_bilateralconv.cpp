@@ -5,6 +5,7 @@
 
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/internal/bilateralconv.h"
+#include "ml/internal/torchlattice.h"
 
 #include "propagation/internal/permutohedral.h"
 #include "testmain.h"
@@ -326,6 +327,60 @@ private slots:
             QVERIFY((a - layer->forward(values, *toFrame)).abs().max().item<float>() < 1e-5f);
             const torch::Tensor b = layer->forward(a, pair->second);
             QVERIFY((b - layer->forward(a, *within)).abs().max().item<float>() < 1e-5f);
+        }
+    }
+
+    // More points than one splat or slice step holds: the same as the layer's formula evaluated
+    // in one piece (splat all, filter every vertex, slice all).
+    void manyPointsAsInOnePiece()
+    {
+        torch::NoGradGuard noGrad;
+        for (int n : {0, 1}) {
+            const torch::Tensor inF = randomFeatures(70000, 3, 40.0f, 51);
+            const torch::Tensor outF = randomFeatures(50000, 3, 40.0f, 52);
+            const auto g = bilateralGeometry(inF, outF, n);
+            QVERIFY(g.has_value());
+            BilateralConv layer(3, 4, 3, n, 0.5, 0.1);
+            const torch::Tensor values = torch::randn({70000, 4});
+            const torch::Tensor got = layer->forward(values, *g);
+            const int64_t d1 = 4, taps = layer->weight.size(2);
+            const torch::Tensor splat =
+                torch::zeros({g->vertexCount + 1, 4})
+                    .index_add(0, g->inVertex.flatten(),
+                               (g->inWeight.unsqueeze(2) * values.unsqueeze(1)).view({-1, 4}));
+            const torch::Tensor filtered =
+                torch::cat({splat.index_select(0, g->taps.flatten())
+                                .view({g->vertexCount, taps * 4})
+                                .matmul(layer->weight.permute({2, 1, 0}).reshape({taps * 4, 3})),
+                            torch::zeros({1, 3})});
+            const torch::Tensor sliced =
+                (filtered.index_select(0, g->outVertex.flatten()).view({50000, d1, 3}) *
+                 g->outWeight.unsqueeze(2))
+                    .sum(1);
+            const torch::Tensor norm =
+                torch::where(g->norm > 0, g->norm, torch::ones_like(g->norm));
+            const torch::Tensor want = sliced / norm.unsqueeze(1) + layer->bias;
+            QVERIFY2((got - want).abs().max().item<float>() < 1e-4f,
+                     qPrintable(QStringLiteral("neighbourhood %1: %2 apart")
+                                    .arg(n)
+                                    .arg((got - want).abs().max().item<float>())));
+        }
+    }
+
+    // The lattice of more points than one embedding step holds embeds each point as a lattice of
+    // that point alone does: the same vertex keys and barycentric weights.
+    void manyPointsEmbedAsAlone()
+    {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor f = randomFeatures(150000, 4, 60.0f, 61);
+        const auto all = lattice::build(f);
+        QVERIFY(all.has_value());
+        for (int64_t i : {int64_t(0), int64_t(70001), int64_t(149999)}) {
+            const auto one = lattice::build(f.narrow(0, i, 1));
+            QVERIFY(one.has_value());
+            QVERIFY(torch::equal(all->keys.index_select(0, all->vertexOf[i]),
+                                 one->keys.index_select(0, one->vertexOf[0])));
+            QVERIFY(torch::equal(all->weights[i], one->weights[0]));
         }
     }
 
