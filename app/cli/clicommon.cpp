@@ -238,6 +238,14 @@ QCommandLineOption refinerOption()
                        "FILE", "");
 }
 
+QStringList commaList(const QString &value)
+{
+    QStringList out;
+    for (const QString &s : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        out << s.trimmed();
+    return out;
+}
+
 QCommandLineOption vpnModelOption()
 {
     return valueOption("vpn", "The vpn method's network (a vpn.json; default: the shipped one).",

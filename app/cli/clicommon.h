@@ -103,6 +103,8 @@ QCommandLineOption deviceOption(const char *help);
 QCommandLineOption propagationDeviceOption();
 QCommandLineOption refinerOption();
 QCommandLineOption vpnModelOption();
+// "a, b,c" → {"a", "b", "c"} (empty entries dropped).
+QStringList commaList(const QString &value);
 bool isDeviceName(const QString &value);
 
 // Reads whole-number options within bounds; ok() turns false at the first malformed or

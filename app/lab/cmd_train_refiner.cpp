@@ -70,14 +70,6 @@ Result<QString> packedPatches(const RefinerDataOptions &o, const QString &outDir
     return path;
 }
 
-QStringList listOption(const QString &value)
-{
-    QStringList out;
-    for (const QString &s : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
-        out << s.trimmed();
-    return out;
-}
-
 } // namespace
 
 int trainRefiner(const QStringList &args)
@@ -172,8 +164,8 @@ int trainRefiner(const QStringList &args)
     d.seed = o.seed;
     if ((d.syntheticSequences > 0) != !d.photosDir.isEmpty())
         return usageError(kCommand, QStringLiteral("--photos and --synthetic N go together"));
-    const QStringList valNames = listOption(parser.value(val));
-    QStringList trainNames = listOption(parser.value(sequences));
+    const QStringList valNames = commaList(parser.value(val));
+    QStringList trainNames = commaList(parser.value(sequences));
     for (const QString &name : valNames)
         if (trainNames.contains(name))
             return usageError(kCommand,
