@@ -277,9 +277,15 @@ int runEval(const QStringList &args)
         QStringLiteral("The joint bilateral upsampler's spatial σ in working-size pixels "
                        "(default 0.5)."),
         QStringLiteral("s"));
+    const QCommandLineOption tune(
+        QStringLiteral("tune"),
+        QStringLiteral("bnnflow's settings replaced for a tuning run, as a JSON object (e.g. "
+                       "'{\"globalWeight\": 0.3}'; names as in core/propagation/internal/"
+                       "latticemethods.h)."),
+        QStringLiteral("json"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     parser.addOptions({data, frames, method, results, json, save, refiner, vpn, device, working,
-                       upsampling, sigmaRange, sigmaSpace, quiet, overwriteOption()});
+                       upsampling, sigmaRange, sigmaSpace, tune, quiet, overwriteOption()});
     if (int rc = parseArgs(
             parser, kCommand,
             QStringLiteral(
@@ -343,6 +349,14 @@ int runEval(const QStringList &args)
     options.saveDir = parser.value(save);
     options.methodOptions.refinerPath = parser.value(refiner);
     options.methodOptions.vpnPath = parser.value(vpn);
+    if (parser.isSet(tune)) {
+        const QJsonDocument doc = QJsonDocument::fromJson(parser.value(tune).toUtf8());
+        if (!doc.isObject())
+            return usageError(
+                kCommand,
+                QStringLiteral("--tune must be a JSON object, not '%1'").arg(parser.value(tune)));
+        options.methodOptions.tuning = doc.object();
+    }
     if (!isDeviceName(parser.value(device)))
         return usageError(kCommand, QStringLiteral("--device must be auto, cpu or cuda"));
     options.methodOptions.device = parser.value(device);

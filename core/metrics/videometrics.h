@@ -25,6 +25,9 @@ struct FrameMetrics
     double colourfulness = 0.0;                             // Hasler–Süsstrunk, signed (§2)
     double psnr = std::numeric_limits<double>::quiet_NaN(); // RGB PSNR vs the reference, if any
     double ssim = std::numeric_limits<double>::quiet_NaN(); // vs the reference, if any
+    // The propagation's mean per-pixel confidence in [0, 1], where the method gave one (not
+    // measured here: measureVideo leaves it NaN, the studio's cache fills it in).
+    double confidence = std::numeric_limits<double>::quiet_NaN();
 };
 
 using FrameGetter = std::function<Result<Frame>(int64_t index)>;

@@ -65,6 +65,14 @@ public:
     // Whether frames must come in film order (an encoder) or may come in any (a cache).
     virtual bool ordered() const = 0;
     virtual Result<void> put(FrameIndex frame, const Frame &colour) = 0;
+    // The method's confidence in that frame, before put(); targets that have no use for it
+    // ignore it.
+    virtual Result<void> putConfidence(FrameIndex frame, const Frame &confidence)
+    {
+        (void)frame;
+        (void)confidence;
+        return {};
+    }
 };
 
 // The encoder's side of colorizeFilm, in two stages of their own that overlap with
@@ -118,7 +126,9 @@ private:
 
 // The studio's result cache. With `full` (colour computed below the film's size), each frame's
 // colour is delivered at the film's size over the frame read again; `full` is the engine's own
-// source, read on the propagation's thread, between its reads.
+// source, read on the propagation's thread, between its reads. A frame's confidence map is
+// written beside it (at the working size: the viewer scales it); a frame that comes without
+// one loses the one an earlier run left.
 class CacheTarget final : public Target
 {
 public:
@@ -126,8 +136,16 @@ public:
     {
     }
     bool ordered() const override { return false; }
+    Result<void> putConfidence(FrameIndex frame, const Frame &confidence) override
+    {
+        m_confidenceFrame = frame;
+        return writeImage(m_cache.confidencePath(frame), confidence, Existing::Replace);
+    }
     Result<void> put(FrameIndex frame, const Frame &colour) override
     {
+        if (m_confidenceFrame != frame)
+            QFile::remove(m_cache.confidencePath(frame));
+        m_confidenceFrame = -1;
         if (m_full == nullptr)
             return writeImage(m_cache.framePath(frame), colour, Existing::Replace);
         Result<Frame> source = m_full->frame(frame);
@@ -142,6 +160,7 @@ public:
 private:
     const project::ResultCache &m_cache;
     VideoSource *m_full;
+    FrameIndex m_confidenceFrame = -1;
 };
 
 // A propagation method's output, shifted from shot offsets to film frames and passed on:
@@ -152,6 +171,12 @@ public:
     ShotSink(Target &target, FrameReorderBuffer &buffer, FrameIndex shotFirst, Feedback &feedback)
         : m_target(target), m_buffer(buffer), m_first(shotFirst), m_feedback(feedback)
     {
+    }
+    Result<void> putConfidence(int index, const Frame &confidence) override
+    {
+        if (m_target.ordered()) // films and masters carry no confidence
+            return {};
+        return m_target.putConfidence(m_first + index, confidence);
     }
     Result<void> put(int index, const Frame &colour) override
     {

@@ -4,9 +4,29 @@
 #include "propagation/propagationmethod.h"
 #include "propagation/shotdetection.h"
 
+#include <QDir>
+#include <QFile>
+
+#include <algorithm>
+
 using namespace tincture::propagation;
 
 namespace tincture::pipeline {
+
+namespace {
+
+double meanGrey8(const Frame &map)
+{
+    double sum = 0.0;
+    for (int y = 0; y < map.height(); ++y) {
+        const uint8_t *row = map.constRow(y);
+        for (int x = 0; x < map.width(); ++x)
+            sum += row[x];
+    }
+    return sum / std::max(1.0, double(map.width()) * double(map.height()));
+}
+
+} // namespace
 
 Result<QVector<QPair<FrameIndex, FrameIndex>>> detectShotSpans(const QString &mediaPath,
                                                                Feedback &feedback)
@@ -59,8 +79,19 @@ measureFilm(const QString &mediaPath, FrameIndex first, FrameIndex last,
         metrics::measureVideo(end - first, result, referenceGetter, feedback);
     if (!m)
         return m.error();
-    for (metrics::FrameMetrics &f : *m)
+    for (metrics::FrameMetrics &f : *m) {
         f.index += first;
+        const QString confidence = cache.confidencePath(f.index);
+        if (!QFile::exists(confidence))
+            continue;
+        Result<Frame> map = readImage(confidence);
+        if (!map || map->format() != PixelFormat::Gray8) {
+            feedback.warn(QStringLiteral("%1: not a confidence map, left out")
+                              .arg(QDir::toNativeSeparators(confidence)));
+            continue;
+        }
+        f.confidence = meanGrey8(*map) / 255.0;
+    }
     return m;
 }
 

@@ -24,6 +24,11 @@ QString ResultCache::framePath(FrameIndex frame) const
     return QStringLiteral("%1/frame_%2.png").arg(m_dir).arg(frame, 6, 10, QLatin1Char('0'));
 }
 
+QString ResultCache::confidencePath(FrameIndex frame) const
+{
+    return QStringLiteral("%1/confidence_%2.png").arg(m_dir).arg(frame, 6, 10, QLatin1Char('0'));
+}
+
 QString ResultCache::keyframeModelPath(FrameIndex frame) const
 {
     return QStringLiteral("%1/key_%2_model.png").arg(m_dir).arg(frame, 6, 10, QLatin1Char('0'));
@@ -48,8 +53,10 @@ void ResultCache::removeFrames(FrameIndex first, FrameIndex last) const
 {
     if (!isValid())
         return;
-    for (FrameIndex f = first; f <= last; ++f)
+    for (FrameIndex f = first; f <= last; ++f) {
         QFile::remove(framePath(f));
+        QFile::remove(confidencePath(f));
+    }
 }
 
 } // namespace tincture::project

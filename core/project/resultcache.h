@@ -23,7 +23,10 @@ public:
     const QString &dir() const { return m_dir; }
     bool ensureExists() const;
 
-    QString framePath(FrameIndex frame) const;          // propagated colour
+    QString framePath(FrameIndex frame) const; // propagated colour
+    // How sure the propagation was of each pixel of that frame (grey PNG, 255 sure), where the
+    // method says; absent for methods that do not.
+    QString confidencePath(FrameIndex frame) const;
     QString keyframeModelPath(FrameIndex frame) const;  // the model's proposal (the prior)
     QString keyframeResultPath(FrameIndex frame) const; // the solved keyframe colour
     // Which model made the proposal (JSON: name and sha256; {} when there was none).

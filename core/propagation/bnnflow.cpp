@@ -2,13 +2,17 @@
 
 #include "propagation/internal/chaindriver.h"
 #include "propagation/internal/chromautil.h"
+#include "propagation/internal/keyframematcher.h"
 #include "propagation/internal/latticemethods.h"
 #include "propagation/internal/permutohedral.h"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
 
+#include <QJsonValue>
+
 #include <algorithm>
+#include <optional>
 
 namespace tincture::propagation {
 
@@ -33,12 +37,19 @@ public:
         }
     }
 
+    bool reportsConfidence() const override { return true; }
+
     void start(const cv::Mat &keyGrey, const cv::Mat &keyChroma) override
     {
         m_prevGrey = keyGrey.clone();
         m_chroma = keyChroma.clone();
         m_confidence = cv::Mat(keyGrey.size(), CV_32FC1, cv::Scalar(1.0f));
         m_keySplat = {};
+        if (m_p.globalWeight > 0.0f) {
+            m_matcher.emplace(
+                KeyframeMatchParams{m_p.globalScale, 2, m_p.globalIterations, m_p.globalSigma});
+            m_matcher->setKeyframe(keyGrey, keyChroma);
+        }
         if (m_p.keyWeight > 0.0f) {
             cv::Mat grey, chroma;
             downscale(keyGrey, keyChroma, grey, chroma);
@@ -70,6 +81,11 @@ public:
         if (feedback.isCancelled())
             return false;
         warpAndCheck(m_flows);
+        if (m_matcher) {
+            m_matcher->match(grey, m_globalChroma, m_globalConfidence);
+            if (feedback.isCancelled())
+                return false;
+        }
 
         refilter(grey, m_warped, m_k);
         // Confident pixels keep the warp; the sliced ones mix in the filtered chroma.
@@ -280,6 +296,8 @@ private:
                     values.insert(values.end(), {v[x][0], v[x][1], v[x][2]});
                 }
         }
+        if (m_matcher)
+            appendGlobalMatches(grey, features, values);
         const auto splatPoints = lattice.addPoints(features.data(), values.size() / 3);
         lattice.splat(splatPoints, values.data());
         if (!m_keySplat.keys.empty())
@@ -287,6 +305,29 @@ private:
         lattice.blur();
         m_sliced.resize(need.size() * 3);
         lattice.slice(slicePoints, m_sliced.data());
+    }
+
+    // The keyframe's matched chroma at the reduced frame's pixels, weighted by the match's
+    // confidence, as lattice points beside the warped ones.
+    void appendGlobalMatches(const cv::Mat &grey, std::vector<float> &features,
+                             std::vector<float> &values)
+    {
+        cv::resize(grey, m_globalGrey, m_globalChroma.size(), 0, 0, cv::INTER_AREA);
+        const float s = float(m_matcher->scale());
+        for (int y = 0; y < m_globalGrey.rows; ++y) {
+            const uint8_t *g = m_globalGrey.ptr<uint8_t>(y);
+            const auto *c = m_globalChroma.ptr<cv::Vec2f>(y);
+            const float *k = m_globalConfidence.ptr<float>(y);
+            for (int x = 0; x < m_globalGrey.cols; ++x) {
+                const float w = m_p.globalWeight * k[x];
+                if (w <= 1e-3f)
+                    continue;
+                features.push_back((float(x) + 0.5f) * s * m_p.xyScale);
+                features.push_back((float(y) + 0.5f) * s * m_p.xyScale);
+                features.push_back(float(g[x]) * m_p.lumaScale);
+                values.insert(values.end(), {c[x][0] * w, c[x][1] * w, w});
+            }
+        }
     }
 
     // The sliced weight at a point splatted alone with weight 1 (the kernel's peak), measured
@@ -316,10 +357,58 @@ private:
     std::vector<float> m_features, m_values, m_sliced;
     PermutohedralLattice::Splatted m_keySplat; // the anchor, splatted once per pass
     float m_unit = 0.0f;
-    FlowPair m_flows; // between the previous frame and the current one
+    FlowPair m_flows;                         // between the previous frame and the current one
+    std::optional<KeyframeMatcher> m_matcher; // global matching, where globalWeight > 0
+    cv::Mat m_globalChroma, m_globalConfidence, m_globalGrey;
 };
 
 } // namespace
+
+Result<void> applyTuning(BnnFlowParams &params, const QJsonObject &tuning)
+{
+    for (auto it = tuning.begin(); it != tuning.end(); ++it) {
+        if (!it.value().isDouble())
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("bnnflow setting %1: not a number").arg(it.key()));
+        const double v = it.value().toDouble();
+        const struct
+        {
+            const char *name;
+            float *f;
+            int *i;
+        } fields[] = {
+            {"disPreset", nullptr, &params.disPreset},
+            {"gradientIterations", nullptr, &params.gradientIterations},
+            {"checkDisPreset", nullptr, &params.checkDisPreset},
+            {"flowDownscale", nullptr, &params.flowDownscale},
+            {"consistencyAlpha", &params.consistencyAlpha, nullptr},
+            {"consistencyBeta", &params.consistencyBeta, nullptr},
+            {"confidenceDecay", &params.confidenceDecay, nullptr},
+            {"xyScale", &params.xyScale, nullptr},
+            {"lumaScale", &params.lumaScale, nullptr},
+            {"latticeStride", nullptr, &params.latticeStride},
+            {"refineMix", &params.refineMix, nullptr},
+            {"keyWeight", &params.keyWeight, nullptr},
+            {"globalWeight", &params.globalWeight, nullptr},
+            {"globalScale", nullptr, &params.globalScale},
+            {"globalIterations", nullptr, &params.globalIterations},
+            {"globalSigma", &params.globalSigma, nullptr},
+        };
+        bool known = false;
+        for (const auto &f : fields)
+            if (it.key() == QLatin1String(f.name)) {
+                known = true;
+                if (f.f)
+                    *f.f = float(v);
+                else
+                    *f.i = int(v);
+            }
+        if (!known)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("bnnflow has no setting '%1'").arg(it.key()));
+    }
+    return {};
+}
 
 std::unique_ptr<PropagationMethod> makeBnnFlowMethod(const BnnFlowParams &params)
 {

@@ -31,6 +31,7 @@ public:
         m_total = n;
         for (size_t k = 0; k + 1 < keys.size(); ++k)
             m_total += std::max(0, keys[k + 1].index - keys[k].index - 1);
+        m_reportConfidence = m_factory()->reportsConfidence();
         for (const Keyframe &key : keys) {
             auto r = loadKey(key);
             if (!r)
@@ -38,7 +39,10 @@ public:
             m_keys.push_back(std::move(*r));
         }
         for (size_t k = 0; k < keys.size(); ++k) {
-            if (auto r = putFrame(m_keys[k].index, m_keys[k].grey, m_keys[k].chroma); !r)
+            const cv::Mat sure = m_reportConfidence
+                                     ? cv::Mat(m_keys[k].grey.size(), CV_8UC1, cv::Scalar(255))
+                                     : cv::Mat();
+            if (auto r = putFrame(m_keys[k].index, m_keys[k].grey, m_keys[k].chroma, sure); !r)
                 return r;
         }
         // Before the first keyframe, after the last: one direction, emitted as they come.
@@ -83,8 +87,12 @@ private:
         return k;
     }
 
-    Result<void> putFrame(int index, const cv::Mat &grey, const cv::Mat &chroma)
+    Result<void> putFrame(int index, const cv::Mat &grey, const cv::Mat &chroma,
+                          const cv::Mat &confidence8)
     {
+        if (m_reportConfidence)
+            if (auto r = m_sink.putConfidence(index, toGreyFrame(confidence8)); !r)
+                return r;
         if (auto r = m_sink.put(index, composeLumaExact(grey, chroma)); !r)
             return r;
         m_feedback.reportProgress(++m_done, m_total);
@@ -124,14 +132,17 @@ private:
                 blend(chroma, confidence, s, i);
                 s = Stored(); // release as soon as used
             }
-            if (auto r = putFrame(i, grey, chroma); !r)
+            if (m_reportConfidence)
+                confidence.convertTo(m_confidence8, CV_8UC1, 255.0);
+            if (auto r = putFrame(i, grey, chroma, m_confidence8); !r)
                 return r;
         }
         return {};
     }
 
-    // chroma (the backward pass from m_blendTo) ← weighted mean with the forward pass.
-    void blend(cv::Mat &chroma, const cv::Mat &confidence, const Stored &forward, int index) const
+    // chroma (the backward pass from m_blendTo) ← weighted mean with the forward pass;
+    // confidence ← the passes' confidences weighted by temporal distance.
+    void blend(cv::Mat &chroma, cv::Mat &confidence, const Stored &forward, int index) const
     {
         const float span = float(m_blendTo - m_blendFrom);
         const float tf = float(m_blendTo - index) / span; // forward pass's temporal weight
@@ -140,7 +151,7 @@ private:
         cv::parallel_for_(cv::Range(0, chroma.rows), [&](const cv::Range &rows) {
             for (int y = rows.start; y < rows.end; ++y) {
                 auto *c = chroma.ptr<cv::Vec2f>(y);
-                const float *cb = confidence.ptr<float>(y);
+                float *cb = confidence.ptr<float>(y);
                 const auto *fc = forward.chroma8.ptr<cv::Vec2b>(y);
                 const uint8_t *fk = forward.confidence8.ptr<uint8_t>(y);
                 for (int x = 0; x < chroma.cols; ++x) {
@@ -149,6 +160,7 @@ private:
                     const float s = 1.0f / (wf + wb);
                     c[x][0] = (wf * float(fc[x][0]) + wb * c[x][0]) * s;
                     c[x][1] = (wf * float(fc[x][1]) + wb * c[x][1]) * s;
+                    cb[x] = tf * (float(fk[x]) / 255.0f) + tb * cb[x];
                 }
             }
         });
@@ -163,6 +175,8 @@ private:
     int64_t m_total = 0;
     int m_blendFrom = 0;
     int m_blendTo = 0;
+    bool m_reportConfidence = false;
+    cv::Mat m_confidence8;
 };
 
 } // namespace

@@ -23,6 +23,14 @@ Frame toRgbFrame(const cv::Mat &rgb)
     return out;
 }
 
+Frame toGreyFrame(const cv::Mat &grey)
+{
+    Frame out(grey.cols, grey.rows, PixelFormat::Gray8);
+    for (int y = 0; y < grey.rows; ++y)
+        std::memcpy(out.row(y), grey.ptr<uint8_t>(y), out.strideBytes());
+    return out;
+}
+
 cv::Mat greyMat(const Frame &frame)
 {
     const Frame g = frame.channels() == 1 && frame.bitDepth() == 8

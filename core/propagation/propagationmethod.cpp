@@ -71,7 +71,12 @@ constexpr Entry kMethods[] = {
     {"bnnflow",
      "chroma warped along DIS optical flow with forward-backward confidence, re-filtered and "
      "filled on a bilateral lattice over (x, y, Y)",
-     [](const PropagationMethodOptions &) -> Made { return makeBnnFlowMethod(); }},
+     [](const PropagationMethodOptions &o) -> Made {
+         BnnFlowParams params;
+         if (Result<void> ok = applyTuning(params, o.tuning); !ok)
+             return ok.error();
+         return makeBnnFlowMethod(params);
+     }},
 };
 
 } // namespace
@@ -101,8 +106,13 @@ Result<std::unique_ptr<PropagationMethod>>
 createPropagationMethod(const QString &name, const PropagationMethodOptions &options)
 {
     for (const Entry &e : kMethods)
-        if (name == QLatin1String(e.name))
+        if (name == QLatin1String(e.name)) {
+            if (!options.tuning.isEmpty() && name != QLatin1String("bnnflow"))
+                return makeError(
+                    ErrorCode::InvalidArgument,
+                    QStringLiteral("the propagation method '%1' takes no tuning").arg(name));
             return e.make(options);
+        }
     return makeError(ErrorCode::InvalidArgument,
                      QStringLiteral("unknown propagation method '%1' (known: %2)")
                          .arg(name, propagationMethodNames().join(QStringLiteral(", "))));

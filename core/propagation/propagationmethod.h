@@ -40,6 +40,16 @@ public:
     virtual ~FrameSink() = default;
     // An error (including Cancelled) stops the method, which returns it unchanged.
     virtual Result<void> put(int index, const Frame &colour) = 0;
+    // Where the method knows how sure it is of each pixel's colour (flow consistency, support
+    // of the lattice fill, temporal distance to a keyframe): a Gray8 map of the frame's size
+    // (255 sure, 0 a guess), given just before put() of the same index. Methods that compute
+    // none never call it; sinks that have no use for it ignore it.
+    virtual Result<void> putConfidence(int index, const Frame &confidence)
+    {
+        (void)index;
+        (void)confidence;
+        return {};
+    }
 };
 
 // A colour keyframe: the true or painted colour of one frame of the shot (RGB, any depth; the
@@ -76,6 +86,9 @@ struct PropagationMethodOptions
     QString vpnPath;     // a video propagation network manifest; empty: models/vpn.json
     // "auto" (CUDA where LibTorch sees a GPU), "cpu" or "cuda" (an error without a GPU).
     QString device = QStringLiteral("auto");
+    // bnnflow's settings by name, replacing the shipped ones (the lab's tuning runs); an
+    // unknown name is an error. Empty for every product use.
+    QJsonObject tuning;
 };
 
 // Registry of the built-in methods.
@@ -86,7 +99,7 @@ QString defaultPropagationMethodName();
 // empty if unknown.
 QString propagationMethodDescription(const QString &name);
 // Errors: an unknown name; for "bnn-refined" and "vpn", a model that cannot be loaded (named in
-// the message).
+// the message); tuning for a method that takes none, or of a setting it does not have.
 Result<std::unique_ptr<PropagationMethod>>
 createPropagationMethod(const QString &name, const PropagationMethodOptions &options = {});
 

@@ -19,6 +19,11 @@ public:
     {
     }
 
+    Result<void> putConfidence(int index, const Frame &confidence) override
+    {
+        return m_next.putConfidence(index, confidence);
+    }
+
     Result<void> put(int index, const Frame &colour) override
     {
         if (std::binary_search(m_keys.begin(), m_keys.end(), index))

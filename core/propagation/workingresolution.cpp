@@ -304,6 +304,14 @@ public:
         : m_out(out), m_full(full), m_params(params)
     {
     }
+    // Held until the frame comes: it is brought to the frame's size then.
+    Result<void> putConfidence(int index, const Frame &confidence) override
+    {
+        m_confidenceIndex = index;
+        m_confidence = confidence;
+        return {};
+    }
+
     Result<void> put(int index, const Frame &colour) override
     {
         Result<Frame> grey = m_full.greyFrame(index);
@@ -312,11 +320,21 @@ public:
         Result<Frame> full = deliverColour(*grey, colour, m_params);
         if (!full)
             return full.error();
+        if (m_confidenceIndex == index && !m_confidence.isNull()) {
+            cv::Mat small = detail::toMat(m_confidence, CV_8UC1), large;
+            cv::resize(small, large, cv::Size(full->width(), full->height()), 0, 0,
+                       cv::INTER_LINEAR);
+            m_confidence = {};
+            if (Result<void> ok = m_out.putConfidence(index, detail::toGreyFrame(large)); !ok)
+                return ok;
+        }
         return m_out.put(index, *full);
     }
 
 private:
     FrameSink &m_out;
+    int m_confidenceIndex = -1;
+    Frame m_confidence;
     GreyFrameSource &m_full;
     const DeliveryParams &m_params;
 };

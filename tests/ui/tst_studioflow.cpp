@@ -26,11 +26,14 @@
 #include "timeline/timelinewidget.h"
 #include "viewer/viewerwidget.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QPainter>
@@ -44,6 +47,7 @@
 
 #include "guitestsupport.h"
 #include <QToolButton>
+#include <qcustomplot.h>
 
 using namespace tincture;
 using namespace tincture::ui;
@@ -124,8 +128,8 @@ QImage labelled(MainWindow &w, const QImage &shot)
          Right},
         {w.timeline(), QStringLiteral("Timeline: thumbnails, shots, keyframes, playhead"), Top},
         {w.paintPanel(), QStringLiteral("Keyframe workflow and repaint tools"), Bottom},
-        {w.plotsPanel(), QStringLiteral("Plots: flicker, PSNR vs reference, colourfulness"),
-         Bottom},
+        {w.plotsPanel(),
+         QStringLiteral("Plots: flicker, PSNR vs reference, colourfulness, confidence"), Bottom},
         {w.projectBin(), QStringLiteral("Project bin"), Centre},
         {reinterpret_cast<QWidget *>(w.jobsPanel()), QStringLiteral("Jobs: progress, ETA, cancel"),
          Centre},
@@ -169,6 +173,54 @@ class TestStudioFlow : public QObject
 {
     Q_OBJECT
 private slots:
+    // The default method's confidence comes with the shown frame; View ▸ Show Confidence tints
+    // its least sure pixel magenta on screen, and leaves a sure one as it was.
+    static void checkConfidenceOverlay(MainWindow &w, const project::ResultCache &cache)
+    {
+        const QImage confidence = w.viewer()->confidence();
+        QVERIFY(!confidence.isNull());
+        QCOMPARE(confidence.size(), w.viewer()->result().size());
+        QVERIFY(QFile::exists(cache.confidencePath(30)));
+        QPoint unsure, sure(-1, -1);
+        int lowest = 256;
+        const QImage grey = confidence.convertToFormat(QImage::Format_Grayscale8);
+        for (int y = 8; y < grey.height() - 8; ++y)
+            for (int x = 8; x < grey.width() - 8; ++x) {
+                const int c = grey.constScanLine(y)[x];
+                if (c < lowest) {
+                    lowest = c;
+                    unsure = QPoint(x, y);
+                }
+                if (c == 255 && sure.x() < 0)
+                    sure = QPoint(x, y);
+            }
+        QVERIFY2(lowest < 128, qPrintable(QString::number(lowest)));
+        QVERIFY(sure.x() >= 0);
+        auto *action = w.findChild<QAction *>(QStringLiteral("showConfidenceAction"));
+        QVERIFY(action);
+        const ViewerWidget::Mode mode = w.viewer()->mode();
+        w.viewer()->setMode(ViewerWidget::Mode::Result);
+        const QImage before = w.viewer()->grab().toImage();
+        action->trigger();
+        QVERIFY(w.viewer()->showsConfidence());
+        const QImage after = w.viewer()->grab().toImage();
+        auto pixel = [&](const QImage &image, QPoint ip) {
+            const qreal dpr = image.devicePixelRatio();
+            return image.pixelColor((w.viewer()->imageToWidget(ip) * dpr).toPoint());
+        };
+        const QColor b = pixel(before, unsure), a = pixel(after, unsure);
+        qInfo("least sure pixel (%d, %d) = %d: (%d, %d, %d) → (%d, %d, %d)", unsure.x(), unsure.y(),
+              lowest, b.red(), b.green(), b.blue(), a.red(), a.green(), a.blue());
+        QVERIFY((a.red() + a.blue()) / 2 - a.green() > (b.red() + b.blue()) / 2 - b.green() + 40);
+        QCOMPARE(pixel(after, sure), pixel(before, sure));
+        if (const QString shot = qEnvironmentVariable("TINCTURE_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(after.save(
+                QFileInfo(shot).dir().filePath(QStringLiteral("studio-confidence.png"))));
+        action->trigger();
+        QVERIFY(!w.viewer()->showsConfidence());
+        w.viewer()->setMode(mode);
+    }
+
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -283,6 +335,7 @@ private slots:
         QVERIFY(!w.viewer()->result().isNull());
         if (haveModel)
             QVERIFY(colouredShare(w.viewer()->result()) > 0.3);
+        checkConfidenceOverlay(w, cache);
 
         // A keyframe change makes the shot stale; undoing the change does too (conservative).
         w.seek(0);
@@ -376,6 +429,17 @@ private slots:
         QVERIFY(w.render()->measure(0, 59));
         QVERIFY(waitIdle(w));
         QCOMPARE(w.plotsPanel()->pointCount(), 60);
+        // The confidence plot: the keyframe sure, every frame a share.
+        QCPGraph *confidence = w.plotsPanel()->plot(3)->graph(0);
+        QCOMPARE(confidence->dataCount(), 60);
+        QCOMPARE(confidence->data()->at(0)->value, 1.0);
+        for (int i = 0; i < 60; ++i) {
+            const double c = confidence->data()->at(i)->value;
+            QVERIFY2(c >= 0.0 && c <= 1.0, qPrintable(QString::number(c)));
+        }
+        QVERIFY(w.findChild<QLabel *>(QStringLiteral("plotSummary"))
+                    ->text()
+                    .contains(QLatin1String("confidence")));
 
         // Save, then reload in a new window.
         const QString projectPath = dir.filePath(QStringLiteral("flow.tincture"));

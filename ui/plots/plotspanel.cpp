@@ -11,6 +11,10 @@
 
 namespace tincture::ui {
 
+namespace {
+constexpr int kPlots = 4;
+}
+
 PlotsPanel::PlotsPanel(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
@@ -19,8 +23,9 @@ PlotsPanel::PlotsPanel(QWidget *parent) : QWidget(parent)
     auto *top = new QHBoxLayout;
     m_measure = new QPushButton(tr("Measure Shot"), this);
     m_measure->setObjectName(QStringLiteral("measureButton"));
-    m_measure->setToolTip(tr("Per-frame flicker, colourfulness and PSNR against the reference "
-                             "of the current shot's coloured frames"));
+    m_measure->setToolTip(tr("Per-frame flicker, colourfulness, PSNR against the reference and "
+                             "the propagation's confidence of the current shot's coloured "
+                             "frames"));
     m_summary = new QLabel(tr("No measurements yet"), this);
     m_summary->setObjectName(QStringLiteral("plotSummary"));
     top->addWidget(m_measure);
@@ -28,9 +33,11 @@ PlotsPanel::PlotsPanel(QWidget *parent) : QWidget(parent)
     layout->addLayout(top);
     connect(m_measure, &QPushButton::clicked, this, &PlotsPanel::measureRequested);
 
-    const QString names[] = {tr("Flicker E_t"), tr("PSNR vs reference (dB)"), tr("Colourfulness")};
-    const QColor colours[] = {QColor(230, 120, 60), QColor(80, 150, 230), QColor(120, 190, 90)};
-    for (int i = 0; i < 3; ++i) {
+    const QString names[] = {tr("Flicker E_t"), tr("PSNR vs reference (dB)"), tr("Colourfulness"),
+                             tr("Confidence")};
+    const QColor colours[] = {QColor(230, 120, 60), QColor(80, 150, 230), QColor(120, 190, 90),
+                              QColor(220, 90, 200)};
+    for (int i = 0; i < kPlots; ++i) {
         auto *plot = new QCustomPlot(this);
         plot->setObjectName(QStringLiteral("plot%1").arg(i));
         plot->setMinimumHeight(70);
@@ -75,16 +82,25 @@ void PlotsPanel::clear()
 void PlotsPanel::setMetrics(const std::vector<metrics::FrameMetrics> &frames)
 {
     m_frames = frames;
-    QVector<double> x, values[3];
+    QVector<double> x, values[kPlots];
+    double confidenceSum = 0.0;
+    int confidenceFrames = 0;
     for (const metrics::FrameMetrics &m : frames) {
         x.append(double(m.index));
         values[0].append(m.flicker); // NaN (last frame) leaves a gap
         values[1].append(std::isfinite(m.psnr) ? m.psnr : qQNaN());
         values[2].append(m.colourfulness);
+        values[3].append(std::isfinite(m.confidence) ? m.confidence : qQNaN());
+        if (std::isfinite(m.confidence)) {
+            confidenceSum += m.confidence;
+            ++confidenceFrames;
+        }
     }
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < kPlots; ++i) {
         m_plots[i]->graph(0)->setData(x, values[i], true);
         m_plots[i]->rescaleAxes();
+        if (i == 3) // a share: always on the same scale
+            m_plots[i]->yAxis->setRange(0.0, 1.05);
         if (!x.isEmpty())
             m_plots[i]->xAxis->setRange(x.front() - 0.5, x.back() + 0.5);
         m_plots[i]->replot();
@@ -98,6 +114,8 @@ void PlotsPanel::setMetrics(const std::vector<metrics::FrameMetrics> &frames)
                            .arg(s.meanColourfulness, 0, 'f', 1);
         if (std::isfinite(s.meanPsnr))
             text += tr(", PSNR %1 dB").arg(s.meanPsnr, 0, 'f', 2);
+        if (confidenceFrames > 0)
+            text += tr(", confidence %1").arg(confidenceSum / confidenceFrames, 0, 'f', 2);
         m_summary->setText(text);
     }
 }

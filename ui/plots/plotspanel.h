@@ -1,7 +1,8 @@
 #pragma once
 // PlotsPanel: per-frame quality of the coloured frames (QCustomPlot) — flicker (warp error
-// E_t, PROTOCOLS.md §3), PSNR against the colour reference when one is loaded, and
-// colourfulness — with the current frame marked; clicking a plot seeks there. GUI thread only.
+// E_t, PROTOCOLS.md §3), PSNR against the colour reference when one is loaded, colourfulness,
+// and the propagation's mean confidence where the method gave one (a dip is where a keyframe
+// would help) — with the current frame marked; clicking a plot seeks there. GUI thread only.
 
 #include "metrics/videometrics.h"
 
@@ -29,7 +30,7 @@ public:
     QCustomPlot *plot(int which) const
     {
         return m_plots.value(which);
-    } // 0 flicker, 1 PSNR, 2 colourfulness
+    } // 0 flicker, 1 PSNR, 2 colourfulness, 3 confidence
 
 signals:
     void seekRequested(qint64 frame);

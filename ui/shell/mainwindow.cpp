@@ -186,12 +186,14 @@ void MainWindow::connectSignals()
     });
     connect(m_referenceFetcher, &FrameFetcher::frameReady, m_viewer,
             [this](qint64, const QImage &i) { m_viewer->setReference(i); });
-    connect(m_results, &ResultLoader::loaded, this, [this](qint64 frame, const QImage &image) {
-        if (frame != m_requested)
-            return;
-        m_viewer->setResult(image);
-        emit resultDisplayed(frame);
-    });
+    connect(m_results, &ResultLoader::loaded, this,
+            [this](qint64 frame, const QImage &image, const QImage &confidence) {
+                if (frame != m_requested)
+                    return;
+                m_viewer->setResult(image);
+                m_viewer->setConfidence(confidence);
+                emit resultDisplayed(frame);
+            });
 
     connect(m_project, &project::Project::shotsChanged, this, &MainWindow::refreshShots);
     connect(m_project, &project::Project::parametersChanged, this,
@@ -352,20 +354,25 @@ void MainWindow::refreshResult()
         if (!live.isNull()) {
             m_results->cancelPending();
             m_viewer->setResult(live);
+            m_viewer->setConfidence({});
             emit resultDisplayed(f);
             return;
         }
         path = m_keyframes->keyframeColourPath(f);
     }
-    if (path.isEmpty() && m_document->cache().hasFrame(f))
+    QString confidencePath;
+    if (path.isEmpty() && m_document->cache().hasFrame(f)) {
         path = m_document->cache().framePath(f);
+        confidencePath = m_document->cache().confidencePath(f);
+    }
     if (path.isEmpty()) {
         m_results->cancelPending();
         m_viewer->setResult({});
+        m_viewer->setConfidence({});
         emit resultDisplayed(f);
         return;
     }
-    m_results->request(f, path);
+    m_results->request(f, path, confidencePath);
 }
 
 void MainWindow::refreshShots()

@@ -153,6 +153,13 @@ void MainWindow::buildMenus()
         connect(m_viewer, &ViewerWidget::modeChanged, a,
                 [a, mode = m.mode](ViewerWidget::Mode now) { a->setChecked(now == mode); });
     }
+    QAction *confidence = view->addAction(tr("Show &Confidence"), m_viewer,
+                                          [this](bool on) { m_viewer->setShowConfidence(on); });
+    confidence->setObjectName(QStringLiteral("showConfidenceAction"));
+    confidence->setCheckable(true);
+    confidence->setShortcut(Qt::SHIFT | Qt::Key_C);
+    confidence->setToolTip(tr("Tint the result magenta where the propagation is unsure of its "
+                              "colour: where a keyframe would help"));
     view->addSeparator();
     view->addAction(tr("&Fit to Window"), m_viewer, &ViewerWidget::fitToWindow)
         ->setShortcut(Qt::Key_F);

@@ -13,7 +13,7 @@ ResultLoader::ResultLoader(QObject *parent) : QObject(parent)
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
         const Outcome outcome = m_watcher.result();
         if (outcome.generation == m_generation)
-            emit loaded(outcome.frame, outcome.image);
+            emit loaded(outcome.frame, outcome.image, outcome.confidence);
         startNext();
     });
 }
@@ -23,9 +23,9 @@ ResultLoader::~ResultLoader()
     m_watcher.waitForFinished();
 }
 
-void ResultLoader::request(FrameIndex frame, const QString &path)
+void ResultLoader::request(FrameIndex frame, const QString &path, const QString &confidencePath)
 {
-    m_pending = {frame, path};
+    m_pending = Request{frame, path, confidencePath};
     if (!m_watcher.isRunning())
         startNext();
 }
@@ -34,10 +34,11 @@ void ResultLoader::startNext()
 {
     if (!m_pending)
         return;
-    const auto [frame, path] = *m_pending;
+    const Request next = *m_pending;
     m_pending.reset();
     const int generation = m_generation;
-    m_watcher.setFuture(QtConcurrent::run([frame, path, generation] {
+    m_watcher.setFuture(QtConcurrent::run([next, generation] {
+        const auto &[frame, path, confidencePath] = next;
         Outcome outcome;
         outcome.frame = frame;
         outcome.generation = generation;
@@ -45,6 +46,11 @@ void ResultLoader::startNext()
             Result<Frame> image = readImage(path);
             if (image)
                 outcome.image = toQImage(*image);
+        }
+        if (!outcome.image.isNull() && !confidencePath.isEmpty() && QFile::exists(confidencePath)) {
+            Result<Frame> confidence = readImage(confidencePath);
+            if (confidence && confidence->format() == PixelFormat::Gray8)
+                outcome.confidence = toQImage(*confidence);
         }
         return outcome;
     }));

@@ -1,8 +1,9 @@
 #pragma once
-// ResultLoader: reads coloured frames (PNG files of the project's result cache) off the GUI
-// thread for the viewer, latest request wins: while one file loads only the newest further
-// request is kept. A missing file gives a null image (not coloured yet). GUI thread; signals
-// arrive there. Destruction waits for the running read.
+// ResultLoader: reads coloured frames (PNG files of the project's result cache), with their
+// confidence maps where there are, off the GUI thread for the viewer, latest request wins:
+// while one frame loads only the newest further request is kept. A missing file gives a null
+// image (not coloured yet; no confidence). GUI thread; signals arrive there. Destruction waits
+// for the running read.
 
 #include "foundation/rational.h"
 
@@ -21,8 +22,9 @@ public:
     explicit ResultLoader(QObject *parent = nullptr);
     ~ResultLoader() override;
 
-    // Loads path (tagged with frame) unless a newer request overtakes it.
-    void request(FrameIndex frame, const QString &path);
+    // Loads path (tagged with frame), and confidencePath if given, unless a newer request
+    // overtakes it.
+    void request(FrameIndex frame, const QString &path, const QString &confidencePath = {});
     void cancelPending()
     {
         m_pending.reset();
@@ -30,18 +32,24 @@ public:
     }
 
 signals:
-    void loaded(qint64 frame, const QImage &image);
+    void loaded(qint64 frame, const QImage &image, const QImage &confidence);
 
 private:
     struct Outcome
     {
         qint64 frame = -1;
         QImage image;
+        QImage confidence;
         int generation = 0;
     };
     void startNext();
 
-    std::optional<std::pair<FrameIndex, QString>> m_pending;
+    struct Request
+    {
+        FrameIndex frame = 0;
+        QString path, confidencePath;
+    };
+    std::optional<Request> m_pending;
     int m_generation = 0;
     QFutureWatcher<Outcome> m_watcher;
 };

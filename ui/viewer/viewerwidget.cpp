@@ -41,6 +41,37 @@ void ViewerWidget::setOverlay(const QImage &overlay)
     update();
 }
 
+void ViewerWidget::setConfidence(const QImage &confidence)
+{
+    m_confidence = confidence;
+    m_confidenceTint = m_showConfidence ? confidenceTint(confidence) : QImage();
+    update();
+}
+
+void ViewerWidget::setShowConfidence(bool show)
+{
+    m_showConfidence = show;
+    m_confidenceTint = show ? confidenceTint(m_confidence) : QImage();
+    update();
+}
+
+QImage ViewerWidget::confidenceTint(const QImage &confidence)
+{
+    if (confidence.isNull())
+        return {};
+    const QImage grey = confidence.convertToFormat(QImage::Format_Grayscale8);
+    QImage tint(grey.size(), QImage::Format_ARGB32_Premultiplied);
+    for (int y = 0; y < grey.height(); ++y) {
+        const uchar *g = grey.constScanLine(y);
+        auto *out = reinterpret_cast<QRgb *>(tint.scanLine(y));
+        for (int x = 0; x < grey.width(); ++x) {
+            const int a = (255 - g[x]) * 3 / 4;
+            out[x] = qPremultiply(qRgba(255, 0, 200, a));
+        }
+    }
+    return tint;
+}
+
 void ViewerWidget::setPixelAspect(double aspect)
 {
     m_pixelAspect = aspect > 0 ? aspect : 1.0;
@@ -190,6 +221,8 @@ void ViewerWidget::paintEvent(QPaintEvent *)
         p.save();
         p.setClipRect(clip);
         p.drawImage(r, result);
+        if (!m_confidenceTint.isNull() && !m_result.isNull())
+            p.drawImage(r, m_confidenceTint);
         if (!m_overlay.isNull())
             p.drawImage(r, m_overlay);
         p.restore();
@@ -206,6 +239,11 @@ void ViewerWidget::paintEvent(QPaintEvent *)
         drawResult(target, target);
         drawLabel(p, target, m_result.isNull() ? tr("Result (not coloured yet)") : tr("Result"),
                   false);
+        if (m_showConfidence && !m_result.isNull())
+            drawLabel(p, target,
+                      m_confidence.isNull() ? tr("No confidence for this frame")
+                                            : tr("Confidence: magenta where unsure"),
+                      true);
         break;
     case Mode::Split:
     case Mode::AB: {

@@ -2,8 +2,9 @@
 // ViewerWidget: shows the current frame, fitted to the widget or at a zoom factor, pannable by
 // dragging; the sample aspect ratio is honoured. Modes: the greyscale source, the colour
 // result, a split wipe between them with a draggable divider, both side by side, and A/B of
-// the result against a colour reference clip. With a paint tool active, dragging over the
-// picture emits strokes in image coordinates instead of panning; the eyedropper picks the
+// the result against a colour reference clip. The propagation's confidence can be laid over the
+// result: magenta in proportion to how unsure each pixel is. With a paint tool active, dragging
+// over the picture emits strokes in image coordinates instead of panning; the eyedropper picks the
 // result's colour. GUI thread only.
 
 #include <QImage>
@@ -27,7 +28,15 @@ public:
     const QImage &result() const { return m_result; }
     void setReference(const QImage &reference);
     const QImage &reference() const { return m_reference; }
-    void setOverlay(const QImage &overlay);  // strokes, drawn over the result
+    void setOverlay(const QImage &overlay); // strokes, drawn over the result
+    // The shown result's confidence (grey, 255 sure, any size: scaled to the picture); null
+    // where the method gave none or the frame is not coloured.
+    void setConfidence(const QImage &confidence);
+    const QImage &confidence() const { return m_confidence; }
+    void setShowConfidence(bool show);
+    bool showsConfidence() const { return m_showConfidence; }
+    // What the overlay draws for a confidence map: magenta, alpha 0.75 · (255 − confidence).
+    static QImage confidenceTint(const QImage &confidence);
     void setPixelAspect(double aspect);      // width/height of one pixel (from the SAR)
     void setMessage(const QString &message); // shown when there is no picture
 
@@ -77,6 +86,9 @@ private:
     QImage m_result;
     QImage m_reference;
     QImage m_overlay;
+    QImage m_confidence;
+    QImage m_confidenceTint;
+    bool m_showConfidence = false;
     QString m_message;
     Mode m_mode = Mode::Source;
     Interaction m_interaction = Interaction::Pan;

@@ -7,7 +7,10 @@
 // ∝ confidence · (b − t)), so a frame next to a keyframe takes that keyframe's colour. The
 // forward pass's results are held (8-bit Cb, Cr and confidence, 3 bytes a pixel) only for
 // the frames between two keyframes: memory is bounded per shot and never grows with the film.
-// Keyframes themselves get their own chroma under their grey.
+// Keyframes themselves get their own chroma under their grey. Where the propagator's confidence
+// means something (reportsConfidence), every frame's goes to the sink too (putConfidence): the
+// pass's, the blend's (the passes' confidences weighted by temporal distance) between
+// keyframes, and full at the keyframes.
 //
 // Runs on the caller's thread; polls Feedback once per pass step and reports progress in steps
 // (a frame between keyframes counts twice).
@@ -36,6 +39,9 @@ public:
     // Polls feedback between its expensive stages; false if cancelled (outputs undefined).
     virtual bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
                       const Feedback &feedback) = 0;
+    // Whether step's confidence is a measure of the pixel's colour (else it only weights the
+    // blend between keyframes, and is not shown to users).
+    virtual bool reportsConfidence() const { return false; }
 };
 
 using PropagatorFactory = std::function<std::unique_ptr<ChainPropagator>()>;

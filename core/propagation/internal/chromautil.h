@@ -17,6 +17,7 @@ namespace tincture::propagation::detail {
 // write): a frame's rows as a Mat of `type` (CV_8UC3 for Rgb8), an RGB CV_8UC3 Mat as Rgb8.
 cv::Mat toMat(const Frame &frame, int type);
 Frame toRgbFrame(const cv::Mat &rgb);
+Frame toGreyFrame(const cv::Mat &grey); // CV_8UC1 → Gray8
 
 // The frame's 8-bit luma as a CV_8UC1 copy (grey frames as they are, RGB through Frame::luma).
 cv::Mat greyMat(const Frame &frame);

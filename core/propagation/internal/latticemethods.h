@@ -74,7 +74,18 @@ struct BnnFlowParams
     // Weight of the keyframe's own pixels in the lattice (anchor), relative to a fully
     // confident warped pixel.
     float keyWeight = 0.05f;
+    // Global matching to the keyframe (internal/keyframematcher.h): each frame matched to the
+    // keyframe at 1/globalScale, the matched chroma splatted into the re-filtering lattice at
+    // the reduced frame's pixels with weight globalWeight · the match's confidence (0: off).
+    float globalWeight = 0.0f;
+    int globalScale = 4;
+    int globalIterations = 2;
+    float globalSigma = 12.0f;
 };
+
+// Sets the fields of `params` named in `tuning` (the lab's tuning runs: e.g. {"globalWeight":
+// 0.3}); an unknown name or a value that is not a number is an error.
+Result<void> applyTuning(BnnFlowParams &params, const QJsonObject &tuning);
 
 // bnn with the C++ lattice, or with `filter` (ml::LatticeFilter: the same filter as LibTorch
 // tensor operations, on its device) when given. A filter failure while propagating falls back

@@ -151,6 +151,49 @@ private slots:
         QVERIFY(!measureFilm(test::samplePath(), 0, 10, cache, {}, nfb));
     }
 
+    // A method that measures its confidence (bnnflow) leaves a map beside each cached frame,
+    // full at the keyframe, and the measurements carry its mean; colouring the frames again
+    // with one that does not (flow) takes the maps away with the old colour.
+    void confidenceIsCachedBesideTheColour()
+    {
+        QTemporaryDir dir;
+        const ResultCache cache(dir.filePath(QStringLiteral("cache")));
+        const FrameIndex first = 60, last = 68;
+        KeyframeService noModel(KeyframeModelOptions{QStringLiteral("/nonexistent.json"), 0, {}});
+        std::optional<FilmJob> job = trueKeyframeJob(dir, first, last, QStringLiteral("bnnflow"));
+        QVERIFY(job);
+        Feedback fb;
+        Result<FilmReport> ok = colorizeIntoCache(*job, cache, noModel, fb);
+        QVERIFY2(ok, ok ? "" : qPrintable(describe(ok.error())));
+        for (FrameIndex f = first; f <= last; ++f) {
+            Result<Frame> map = readImage(cache.confidencePath(f));
+            QVERIFY2(map, qPrintable(cache.confidencePath(f)));
+            QCOMPARE(map->format(), PixelFormat::Gray8);
+        }
+        Feedback mfb;
+        auto m = measureFilm(test::samplePath(), first, last, cache, {}, mfb);
+        QVERIFY(m);
+        QCOMPARE(m->front().confidence, 1.0); // the keyframe
+        for (const metrics::FrameMetrics &f : *m)
+            QVERIFY2(f.confidence >= 0.0 && f.confidence <= 1.0,
+                     qPrintable(QString::number(f.confidence)));
+        QVERIFY(m->back().confidence < 1.0);
+
+        job->method = QStringLiteral("flow");
+        Feedback fb2;
+        QVERIFY(colorizeIntoCache(*job, cache, noModel, fb2));
+        for (FrameIndex f = first; f <= last; ++f) {
+            QVERIFY(cache.hasFrame(f));
+            QVERIFY(!QFile::exists(cache.confidencePath(f)));
+        }
+        Feedback nfb;
+        auto again = measureFilm(test::samplePath(), first, last, cache, {}, nfb);
+        QVERIFY(again);
+        QVERIFY(std::isnan(again->back().confidence));
+        cache.removeFrames(first, last);
+        QVERIFY(!cache.hasFrame(first));
+    }
+
     // The studio at a working height: the colour is computed at 180 of the sample's 360 rows
     // and every cached frame is at the film's size with the film's luma exactly; a model
     // keyframe is cached at the film's size, as the studio's own keyframes are; the provenance

@@ -47,12 +47,23 @@ private:
     std::vector<Frame> m_colour;
 };
 
-// Keeps every frame put (and how often each index came); can fail at one index or call back.
+// Keeps every frame put (and how often each index came), and the confidence maps with the
+// index of the frame put next after each; can fail at one index or call back.
 class CollectSink final : public FrameSink
 {
 public:
+    Result<void> putConfidence(int index, const Frame &map) override
+    {
+        confidence[index] = map;
+        confidenceBefore[index] = -1;
+        lastConfidence = index;
+        return {};
+    }
     Result<void> put(int index, const Frame &colour) override
     {
+        if (lastConfidence >= 0)
+            confidenceBefore[lastConfidence] = index;
+        lastConfidence = -1;
         if (failAt == index)
             return makeError(ErrorCode::WriteFailed, QStringLiteral("disk full"));
         ++puts[index];
@@ -63,6 +74,9 @@ public:
     }
     std::map<int, int> puts;
     std::map<int, Frame> frames;
+    std::map<int, Frame> confidence;
+    std::map<int, int> confidenceBefore; // confidence index → the index of the next put
+    int lastConfidence = -1;
     int failAt = -1;
     std::function<void(int)> onPut;
 };

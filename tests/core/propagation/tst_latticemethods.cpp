@@ -13,6 +13,7 @@
 #include "testmain.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,6 +37,49 @@ using test::Difference;
 using test::difference;
 using test::MemoryShot;
 using test::movingShot;
+
+// A red, striped disc on a textured blue background; in frames 1–4 a grey occluder hides
+// everything left of x = 80, and behind it the disc moves from x = 20 to x = 64.
+Frame occlusionFrame(int t)
+{
+    const int w = 96, h = 64;
+    Frame f(w, h, PixelFormat::Rgb8);
+    std::mt19937 texture(7);       // the same background every frame
+    std::mt19937 occluder(11 + t); // the occluder's own texture, changing
+    const int discX = t == 0 ? 20 : 64;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const int n = int(texture() % 40u);
+            uint8_t rgb[3] = {uint8_t(40 + n / 2), uint8_t(70 + n), uint8_t(150 + n)};
+            if ((x - discX) * (x - discX) + (y - 32) * (y - 32) < 12 * 12) {
+                const int l = ((x + y) / 3) % 2 ? 230 : 170;
+                rgb[0] = uint8_t(l);
+                rgb[1] = uint8_t(l * 35 / 100);
+                rgb[2] = uint8_t(l * 30 / 100);
+            }
+            if (t >= 1 && t <= 4 && x < 80)
+                rgb[0] = rgb[1] = rgb[2] = uint8_t(60 + occluder() % 120u);
+            std::copy(rgb, rgb + 3, f.row(y) + x * 3);
+        }
+    return f;
+}
+
+// Chroma PSNR of a frame against the truth inside the disc at x = 64.
+double discPsnr(const Frame &out, const Frame &truth)
+{
+    double se = 0.0;
+    int n = 0;
+    for (int y = 22; y < 43; ++y)
+        for (int x = 54; x < 75; ++x) {
+            if ((x - 64) * (x - 64) + (y - 32) * (y - 32) >= 10 * 10)
+                continue;
+            const uint8_t *a = out.constRow(y) + x * 3, *b = truth.constRow(y) + x * 3;
+            for (int c = 0; c < 3; ++c)
+                se += double(a[c] - b[c]) * double(a[c] - b[c]);
+            n += 3;
+        }
+    return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-9, se / n));
+}
 
 double meanChromaPsnr(const CollectSink &sink, const MemoryShot &shot)
 {
@@ -299,6 +343,93 @@ private slots:
         qInfo("mean chroma PSNR: copy0 %.2f dB, bnnflow %.2f dB", score["copy0"], score["bnnflow"]);
         QVERIFY2(score["bnnflow"] > score["copy0"] + 3.0,
                  qPrintable(QString::number(score["bnnflow"])));
+    }
+
+    // bnnflow says how sure it is of each frame, just before it: full at the keyframes; where
+    // the moving blobs uncover the background, less. Methods with no measure of it say nothing.
+    void confidenceComesWithEachFrame_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("reports");
+        QTest::newRow("bnnflow") << QStringLiteral("bnnflow") << true;
+        QTest::newRow("bnn") << QStringLiteral("bnn") << false;
+        QTest::newRow("flow") << QStringLiteral("flow") << false;
+        QTest::newRow("copy0") << QStringLiteral("copy0") << false;
+    }
+    void confidenceComesWithEachFrame()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, reports);
+        MemoryShot shot(movingShot(10, 2.5));
+        CollectSink sink;
+        Feedback feedback;
+        QVERIFY(create(name)
+                    ->propagate(shot, {Keyframe{0, shot.colour(0)}, Keyframe{6, shot.colour(6)}},
+                                sink, feedback)
+                    .hasValue());
+        QCOMPARE(int(sink.frames.size()), 10);
+        if (!reports) {
+            QVERIFY(sink.confidence.empty());
+            return;
+        }
+        QCOMPARE(int(sink.confidence.size()), 10);
+        int minimum = 255;
+        for (const auto &[index, map] : sink.confidence) {
+            QCOMPARE(sink.confidenceBefore[index], index);
+            QCOMPARE(map.format(), PixelFormat::Gray8);
+            QCOMPARE(map.width(), 96);
+            QCOMPARE(map.height(), 64);
+            int low = 255, high = 0;
+            for (int y = 0; y < map.height(); ++y)
+                for (int x = 0; x < map.width(); ++x) {
+                    low = std::min<int>(low, map.constRow(y)[x]);
+                    high = std::max<int>(high, map.constRow(y)[x]);
+                }
+            if (index == 0 || index == 6)
+                QCOMPARE(low, 255);
+            else
+                minimum = std::min(minimum, low);
+            QVERIFY(high > 0);
+        }
+        QVERIFY2(minimum < 200, qPrintable(QString::number(minimum)));
+    }
+
+    // Something seen in the keyframe, hidden, and come back elsewhere: frame-to-frame flow has
+    // nothing to carry and the keyframe at the same place is background, but matching the frame
+    // to the keyframe finds the disc's red again.
+    void globalMatchingBringsColourBack()
+    {
+        std::vector<Frame> frames;
+        for (int t = 0; t < 8; ++t)
+            frames.push_back(occlusionFrame(t));
+        MemoryShot shot(frames);
+        std::map<double, double> psnr; // globalWeight → the disc's PSNR at frame 7
+        for (double weight : {0.0, 16.0}) {
+            PropagationMethodOptions options;
+            options.tuning = QJsonObject{{QStringLiteral("globalWeight"), weight}};
+            auto method = createPropagationMethod(QStringLiteral("bnnflow"), options);
+            QVERIFY(method);
+            CollectSink sink;
+            Feedback feedback;
+            QVERIFY((*method)->propagate(shot, {Keyframe{0, shot.colour(0)}}, sink, feedback));
+            psnr[weight] = discPsnr(sink.frames[7], shot.colour(7));
+        }
+        qInfo("the disc after the occlusion: %.2f dB without global matching, %.2f dB with",
+              psnr[0.0], psnr[16.0]);
+        QVERIFY2(psnr[16.0] > psnr[0.0] + 3.0, qPrintable(QString::number(psnr[16.0])));
+    }
+
+    void tuningIsChecked()
+    {
+        PropagationMethodOptions options;
+        options.tuning = QJsonObject{{QStringLiteral("globalWait"), 1.0}};
+        auto unknown = createPropagationMethod(QStringLiteral("bnnflow"), options);
+        QVERIFY(!unknown);
+        QVERIFY(unknown.error().message.contains(QLatin1String("globalWait")));
+        options.tuning = QJsonObject{{QStringLiteral("globalWeight"), QStringLiteral("x")}};
+        QVERIFY(!createPropagationMethod(QStringLiteral("bnnflow"), options));
+        options.tuning = QJsonObject{{QStringLiteral("globalWeight"), 1.0}};
+        QVERIFY(!createPropagationMethod(QStringLiteral("bnn"), options));
     }
 
     // Keyframes at 2 and 6 of a still shot, coloured differently: frames before 2 take 2's
