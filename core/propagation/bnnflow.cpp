@@ -46,8 +46,8 @@ public:
         m_confidence = cv::Mat(keyGrey.size(), CV_32FC1, cv::Scalar(1.0f));
         m_keySplat = {};
         if (m_p.globalWeight > 0.0f) {
-            m_matcher.emplace(
-                KeyframeMatchParams{m_p.globalScale, 2, m_p.globalIterations, m_p.globalSigma});
+            m_matcher.emplace(KeyframeMatchParams{m_p.globalScale, 2, m_p.globalIterations,
+                                                  m_p.globalSigma, m_p.globalRadius});
             m_matcher->setKeyframe(keyGrey, keyChroma);
         }
         if (m_p.keyWeight > 0.0f) {
@@ -110,6 +110,8 @@ public:
             // A filled pixel is as sure as the support it was filled from.
             conf[at] = std::max(kk[at], 0.5f * std::min(1.0f, support));
         }
+        if (m_matcher && m_p.globalFusion == 1)
+            fuseGlobal(chroma, confidence);
         chroma.copyTo(m_chroma);
         confidence.copyTo(m_confidence);
         grey.copyTo(m_prevGrey);
@@ -296,7 +298,7 @@ private:
                     values.insert(values.end(), {v[x][0], v[x][1], v[x][2]});
                 }
         }
-        if (m_matcher)
+        if (m_matcher && m_p.globalFusion == 0)
             appendGlobalMatches(grey, features, values);
         const auto splatPoints = lattice.addPoints(features.data(), values.size() / 3);
         lattice.splat(splatPoints, values.data());
@@ -307,19 +309,46 @@ private:
         lattice.slice(slicePoints, m_sliced.data());
     }
 
+    // Local and global by confidence: a pixel the local pass is sure of (L) keeps its colour;
+    // where it is unsure, the keyframe's matched chroma comes in with weight
+    // globalWeight · G · (1 − L), G the match's confidence.
+    void fuseGlobal(cv::Mat &chroma, cv::Mat &confidence)
+    {
+        cv::resize(m_globalChroma, m_globalChromaFull, chroma.size(), 0, 0, cv::INTER_LINEAR);
+        cv::resize(m_globalConfidence, m_globalConfidenceFull, chroma.size(), 0, 0,
+                   cv::INTER_LINEAR);
+        for (int y = 0; y < chroma.rows; ++y) {
+            auto *o = chroma.ptr<cv::Vec2f>(y);
+            float *l = confidence.ptr<float>(y);
+            const auto *g = m_globalChromaFull.ptr<cv::Vec2f>(y);
+            const float *gk = m_globalConfidenceFull.ptr<float>(y);
+            for (int x = 0; x < chroma.cols; ++x) {
+                const float wg = m_p.globalWeight * gk[x] * (1.0f - l[x]);
+                if (wg <= 1e-4f)
+                    continue;
+                const float s = 1.0f / (l[x] + wg);
+                o[x] = (l[x] * o[x] + wg * g[x]) * s;
+                l[x] = std::max(l[x], 0.5f * gk[x]);
+            }
+        }
+    }
+
     // The keyframe's matched chroma at the reduced frame's pixels, weighted by the match's
-    // confidence, as lattice points beside the warped ones.
+    // confidence and by how unsure the warp is there (1 − k), as lattice points beside the
+    // warped ones: where the flow holds, the match adds nothing.
     void appendGlobalMatches(const cv::Mat &grey, std::vector<float> &features,
                              std::vector<float> &values)
     {
         cv::resize(grey, m_globalGrey, m_globalChroma.size(), 0, 0, cv::INTER_AREA);
+        cv::resize(m_k, m_globalK, m_globalChroma.size(), 0, 0, cv::INTER_AREA);
         const float s = float(m_matcher->scale());
         for (int y = 0; y < m_globalGrey.rows; ++y) {
             const uint8_t *g = m_globalGrey.ptr<uint8_t>(y);
             const auto *c = m_globalChroma.ptr<cv::Vec2f>(y);
             const float *k = m_globalConfidence.ptr<float>(y);
+            const float *warp = m_globalK.ptr<float>(y);
             for (int x = 0; x < m_globalGrey.cols; ++x) {
-                const float w = m_p.globalWeight * k[x];
+                const float w = m_p.globalWeight * k[x] * (1.0f - warp[x]);
                 if (w <= 1e-3f)
                     continue;
                 features.push_back((float(x) + 0.5f) * s * m_p.xyScale);
@@ -359,7 +388,8 @@ private:
     float m_unit = 0.0f;
     FlowPair m_flows;                         // between the previous frame and the current one
     std::optional<KeyframeMatcher> m_matcher; // global matching, where globalWeight > 0
-    cv::Mat m_globalChroma, m_globalConfidence, m_globalGrey;
+    cv::Mat m_globalChroma, m_globalConfidence, m_globalGrey, m_globalK;
+    cv::Mat m_globalChromaFull, m_globalConfidenceFull;
 };
 
 } // namespace
@@ -393,6 +423,8 @@ Result<void> applyTuning(BnnFlowParams &params, const QJsonObject &tuning)
             {"globalScale", nullptr, &params.globalScale},
             {"globalIterations", nullptr, &params.globalIterations},
             {"globalSigma", &params.globalSigma, nullptr},
+            {"globalFusion", nullptr, &params.globalFusion},
+            {"globalRadius", &params.globalRadius, nullptr},
         };
         bool known = false;
         for (const auto &f : fields)

@@ -132,6 +132,8 @@ void KeyframeMatcher::match(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confi
     chroma.create(h, w, CV_32FC2);
     confidence.create(h, w, CV_32FC1);
     const float inv = 1.0f / (m_p.sigma * m_p.sigma);
+    const float r = m_p.radius * float(std::max(w, h));
+    const float invR = r > 0.0f ? 1.0f / (2.0f * r * r) : 0.0f;
     for (int y = 0; y < h; ++y) {
         const auto *f = m_field.ptr<cv::Vec2i>(y);
         const float *c = m_cost.ptr<float>(y);
@@ -139,7 +141,8 @@ void KeyframeMatcher::match(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confi
         float *k = confidence.ptr<float>(y);
         for (int x = 0; x < w; ++x) {
             out[x] = m_keyChroma.at<cv::Vec2f>(f[x][1], f[x][0]);
-            k[x] = std::exp(-c[x] * inv);
+            const float dx = float(f[x][0] - x), dy = float(f[x][1] - y);
+            k[x] = std::exp(-c[x] * inv - (dx * dx + dy * dy) * invR);
         }
     }
 }

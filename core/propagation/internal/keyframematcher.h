@@ -24,6 +24,9 @@ struct KeyframeMatchParams
     int patchRadius = 2; // patches of (2r + 1)² pixels of the reduced frames
     int iterations = 2;  // PatchMatch iterations a frame (the first frame gets twice as many)
     float sigma = 12.0f; // luma levels (0–255): the confidence's scale
+    // > 0: the confidence also falls with the match's distance from the pixel's own place,
+    // exp(−|Δ|² / (2 (radius · the reduced frame's larger side)²)); 0: no such prior.
+    float radius = 0.0f;
 };
 
 class KeyframeMatcher

@@ -81,6 +81,8 @@ struct BnnFlowParams
     int globalScale = 4;
     int globalIterations = 2;
     float globalSigma = 12.0f;
+    int globalFusion = 0;
+    float globalRadius = 0.0f;
 };
 
 // Sets the fields of `params` named in `tuning` (the lab's tuning runs: e.g. {"globalWeight":
