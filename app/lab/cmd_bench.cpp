@@ -259,7 +259,10 @@ int runBench(const QStringList &args)
                                   QStringLiteral("WxH"));
     const QCommandLineOption method(QStringLiteral("method"),
                                     QStringLiteral("propagation: method(s) to time besides the "
-                                                   "flow baseline (default %1; known: %2).")
+                                                   "flow baseline (default %1; known: %2); "
+                                                   "NAME@KEY=VALUE[&KEY=VALUE] times bnnflow "
+                                                   "with settings replaced, e.g. "
+                                                   "bnnflow@globalWeight=0.")
                                         .arg(defaultPropagationMethodName(),
                                              propagationMethodNames().join(QStringLiteral(", "))),
                                     QStringLiteral("name[,name]"));
@@ -333,12 +336,17 @@ int runBench(const QStringList &args)
         options.sizes << *parsed;
     }
     for (const QString &m : parser.values(method))
-        for (const QString &name : m.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString &spec : m.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString name = spec.section(QLatin1Char('@'), 0, 0);
             if (!propagationMethodNames().contains(name))
                 return usageError(
                     kCommand, QStringLiteral("unknown method '%1' (known: %2)")
                                   .arg(name, propagationMethodNames().join(QStringLiteral(", "))));
-            options.methods << name;
+            if (!methodTuning(spec))
+                return usageError(kCommand, QStringLiteral("invalid method settings in '%1' "
+                                                           "(expected NAME@KEY=NUMBER[&…])")
+                                                .arg(spec));
+            options.methods << spec;
         }
     options.dataDir = parser.value(data);
     options.sample = findSample(parser.value(sample));

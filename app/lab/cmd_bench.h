@@ -17,9 +17,14 @@
 #include <QTextStream>
 
 #include <chrono>
+#include <optional>
 #include <vector>
 
 namespace tincture::cli {
+
+// A --method spec's settings: "bnnflow@globalWeight=0&globalRadius=0.1" → {"globalWeight": 0,
+// "globalRadius": 0.1}; {} without '@'; nullopt if a setting is not KEY=NUMBER.
+std::optional<QJsonObject> methodTuning(const QString &spec);
 
 struct BenchOptions
 {

@@ -97,14 +97,17 @@ struct MethodFigures
     double warmupPsnr = 0.0;
 };
 
-Result<MethodFigures> timeMethod(const QString &name, Shot &shot, int runs)
+Result<MethodFigures> timeMethod(const QString &spec, Shot &shot, int runs)
 {
+    const QString name = spec.section(QLatin1Char('@'), 0, 0);
+    PropagationMethodOptions options;
+    options.tuning = methodTuning(spec).value_or(QJsonObject());
     MethodFigures m;
     const std::vector<Keyframe> keys = {Keyframe{0, shot.colour[0]}};
     for (int run = 0; run <= runs; ++run) {
         if (benchInterrupted())
             return Error::cancelled();
-        auto method = createPropagationMethod(name);
+        auto method = createPropagationMethod(name, options);
         if (!method)
             return method.error();
         BenchSink sink;
@@ -130,6 +133,23 @@ Result<MethodFigures> timeMethod(const QString &name, Shot &shot, int runs)
 }
 
 } // namespace
+
+std::optional<QJsonObject> methodTuning(const QString &spec)
+{
+    QJsonObject tuning;
+    const qsizetype at = spec.indexOf(QLatin1Char('@'));
+    if (at < 0)
+        return tuning;
+    for (const QString &setting : spec.mid(at + 1).split(QLatin1Char('&'))) {
+        const QStringList kv = setting.split(QLatin1Char('='));
+        bool ok = false;
+        const double value = kv.size() == 2 ? kv[1].toDouble(&ok) : 0.0;
+        if (!ok || kv[0].isEmpty())
+            return std::nullopt;
+        tuning.insert(kv[0], value);
+    }
+    return tuning;
+}
 
 Result<QJsonObject> benchPropagation(const BenchOptions &options, QTextStream &out)
 {

@@ -110,7 +110,7 @@ public:
             // A filled pixel is as sure as the support it was filled from.
             conf[at] = std::max(kk[at], 0.5f * std::min(1.0f, support));
         }
-        if (m_matcher && m_p.globalFusion == 1)
+        if (m_matcher)
             fuseGlobal(chroma, confidence);
         chroma.copyTo(m_chroma);
         confidence.copyTo(m_confidence);
@@ -298,8 +298,6 @@ private:
                     values.insert(values.end(), {v[x][0], v[x][1], v[x][2]});
                 }
         }
-        if (m_matcher && m_p.globalFusion == 0)
-            appendGlobalMatches(grey, features, values);
         const auto splatPoints = lattice.addPoints(features.data(), values.size() / 3);
         lattice.splat(splatPoints, values.data());
         if (!m_keySplat.keys.empty())
@@ -333,32 +331,6 @@ private:
         }
     }
 
-    // The keyframe's matched chroma at the reduced frame's pixels, weighted by the match's
-    // confidence and by how unsure the warp is there (1 − k), as lattice points beside the
-    // warped ones: where the flow holds, the match adds nothing.
-    void appendGlobalMatches(const cv::Mat &grey, std::vector<float> &features,
-                             std::vector<float> &values)
-    {
-        cv::resize(grey, m_globalGrey, m_globalChroma.size(), 0, 0, cv::INTER_AREA);
-        cv::resize(m_k, m_globalK, m_globalChroma.size(), 0, 0, cv::INTER_AREA);
-        const float s = float(m_matcher->scale());
-        for (int y = 0; y < m_globalGrey.rows; ++y) {
-            const uint8_t *g = m_globalGrey.ptr<uint8_t>(y);
-            const auto *c = m_globalChroma.ptr<cv::Vec2f>(y);
-            const float *k = m_globalConfidence.ptr<float>(y);
-            const float *warp = m_globalK.ptr<float>(y);
-            for (int x = 0; x < m_globalGrey.cols; ++x) {
-                const float w = m_p.globalWeight * k[x] * (1.0f - warp[x]);
-                if (w <= 1e-3f)
-                    continue;
-                features.push_back((float(x) + 0.5f) * s * m_p.xyScale);
-                features.push_back((float(y) + 0.5f) * s * m_p.xyScale);
-                features.push_back(float(g[x]) * m_p.lumaScale);
-                values.insert(values.end(), {c[x][0] * w, c[x][1] * w, w});
-            }
-        }
-    }
-
     // The sliced weight at a point splatted alone with weight 1 (the kernel's peak), measured
     // once: support / unit ≈ how many fully confident neighbours-worth back a pixel.
     float supportUnit()
@@ -388,7 +360,7 @@ private:
     float m_unit = 0.0f;
     FlowPair m_flows;                         // between the previous frame and the current one
     std::optional<KeyframeMatcher> m_matcher; // global matching, where globalWeight > 0
-    cv::Mat m_globalChroma, m_globalConfidence, m_globalGrey, m_globalK;
+    cv::Mat m_globalChroma, m_globalConfidence;
     cv::Mat m_globalChromaFull, m_globalConfidenceFull;
 };
 
@@ -423,7 +395,6 @@ Result<void> applyTuning(BnnFlowParams &params, const QJsonObject &tuning)
             {"globalScale", nullptr, &params.globalScale},
             {"globalIterations", nullptr, &params.globalIterations},
             {"globalSigma", &params.globalSigma, nullptr},
-            {"globalFusion", nullptr, &params.globalFusion},
             {"globalRadius", &params.globalRadius, nullptr},
         };
         bool known = false;

@@ -70,7 +70,8 @@ constexpr Entry kMethods[] = {
      makeVpn},
     {"bnnflow",
      "chroma warped along DIS optical flow with forward-backward confidence, re-filtered and "
-     "filled on a bilateral lattice over (x, y, Y)",
+     "filled on a bilateral lattice over (x, y, Y), fused where unsure with the keyframe's "
+     "colour found by matching each frame to it",
      [](const PropagationMethodOptions &o) -> Made {
          BnnFlowParams params;
          if (Result<void> ok = applyTuning(params, o.tuning); !ok)

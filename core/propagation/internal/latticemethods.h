@@ -14,6 +14,10 @@
 //             confident pixels of similar luma nearby and, with a small weight, from the
 //             keyframe at its own positions (an anchor where nothing confident is near).
 //             Confident pixels keep the warp (refineMix 0: measured best, docs/EVALUATION.md).
+//             Then the local result is fused with a global one: each frame matched directly
+//             to the keyframe (PatchMatch on luma patches, a prior on distance), the match's
+//             chroma weighted by its confidence and by how unsure the local result is (Meyer
+//             et al. 2018's local/global propagation, with luma patches for their features).
 //   vpn     — the Video Propagation Network for colour (Jampani, Gadde & Gehler 2017;
 //             ml/videopropagationnet.h), as the authors' colour code runs its second stage:
 //             bnn runs alongside as the first stage, on its own outputs; for each frame the
@@ -75,14 +79,16 @@ struct BnnFlowParams
     // confident warped pixel.
     float keyWeight = 0.05f;
     // Global matching to the keyframe (internal/keyframematcher.h): each frame matched to the
-    // keyframe at 1/globalScale, the matched chroma splatted into the re-filtering lattice at
-    // the reduced frame's pixels with weight globalWeight · the match's confidence (0: off).
-    float globalWeight = 0.0f;
+    // keyframe at 1/globalScale; after the fill, where the local result is unsure (confidence
+    // L) the matched chroma comes in with weight globalWeight · G · (1 − L), G the match's
+    // confidence, which falls with the match's distance from the pixel's own place (σ
+    // globalRadius of the frame's larger side). Chosen on the dev set, two-fold
+    // (docs/EVALUATION.md): weight 1, radius 0.15; globalWeight 0 turns it off.
+    float globalWeight = 1.0f;
     int globalScale = 4;
     int globalIterations = 2;
     float globalSigma = 12.0f;
-    int globalFusion = 0;
-    float globalRadius = 0.0f;
+    float globalRadius = 0.15f;
 };
 
 // Sets the fields of `params` named in `tuning` (the lab's tuning runs: e.g. {"globalWeight":
