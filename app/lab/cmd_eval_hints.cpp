@@ -64,7 +64,12 @@ int runEvalHints(const QStringList &args)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Write the figures as JSON."),
                                   QStringLiteral("OUT.json"));
-    parser.addOptions({data, points, method, model, lambda, threads, json, overwriteOption()});
+    const QCommandLineOption noMirror(QStringLiteral("no-mirror"),
+                                      QStringLiteral("Run the model once per image instead of "
+                                                     "averaging it with its mirror image's "
+                                                     "prediction (the default)."));
+    parser.addOptions(
+        {data, points, method, model, lambda, threads, json, noMirror, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Score colourisation from N random 5×5 points on "
                                           "256×256 photographs (chroma PSNR under the true "
@@ -109,6 +114,7 @@ int runEvalHints(const QStringList &args)
     pipeline::KeyframeModelOptions modelOptions;
     modelOptions.path = parser.value(model);
     modelOptions.threads = threadCount;
+    modelOptions.flipAverage = !parser.isSet(noMirror);
     pipeline::KeyframeService service(modelOptions);
     const bool needModel = methods.contains(QStringLiteral("model")) ||
                            methods.contains(QStringLiteral("model+levin"));
@@ -213,6 +219,7 @@ int runEvalHints(const QStringList &args)
                             {QStringLiteral("model"), service.modelDescription()},
                             {QStringLiteral("model_sha256"), service.modelIdentity().sha256},
                             {QStringLiteral("model_takes_points"), takesHints},
+                            {QStringLiteral("mirror_average"), modelOptions.flipAverage},
                             {QStringLiteral("grey"), greySum / images},
                             {QStringLiteral("rows"), table}};
         if (auto w = writeFileAtomically(parser.value(json), QJsonDocument(o).toJson(),
