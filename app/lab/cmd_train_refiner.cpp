@@ -79,32 +79,11 @@ int trainRefiner(const QStringList &args)
                                  "refiner.json + .safetensors.",
                                  "3000", "Channels of the hidden layers (default 16).", "16",
                                  "Convolutions (default 3).", "3"});
-    const QCommandLineOption data = valueOption("data",
-                                                "Folder of colour sequences (DIR/<sequence>/"
-                                                "<frames>, as eval propagation reads).",
-                                                "DIR", "");
-    const QCommandLineOption sequences = valueOption("sequences",
-                                                     "Train on these sequences only "
-                                                     "(comma-separated; default: all but "
-                                                     "--val ones).",
-                                                     "LIST", "");
-    const QCommandLineOption val = valueOption("val",
-                                               "Validate on these sequences (comma-separated; "
-                                               "never trained on).",
-                                               "LIST", "");
+    const SequenceOptionSet sequenceOptions;
     const QCommandLineOption method = valueOption("method",
                                                   "Propagation method whose outputs are "
                                                   "refined (default bnn).",
                                                   "NAME", "bnn");
-    const QCommandLineOption photos = valueOption("photos",
-                                                  "Folder of colour photographs for synthetic "
-                                                  "sequences (pans, zooms, rotations and a "
-                                                  "moving disc of a second photograph).",
-                                                  "DIR", "");
-    const QCommandLineOption synthetic = valueOption("synthetic",
-                                                     "Number of synthetic sequences "
-                                                     "(default 0; needs --photos).",
-                                                     "N", "0");
     const QCommandLineOption syntheticFrames = valueOption("synthetic-frames",
                                                            "Frames per synthetic "
                                                            "sequence (default 8).",
@@ -121,8 +100,8 @@ int trainRefiner(const QStringList &args)
                                                  "Learning rate × 0.3 from this iteration "
                                                  "(default: two thirds of --iters).",
                                                  "K", "-1");
-    parser.addOptions({data, sequences, val, method, photos, synthetic, syntheticFrames, patch,
-                       perFrame, taps, decay});
+    parser.addOptions(sequenceOptions.options());
+    parser.addOptions({method, syntheticFrames, patch, perFrame, taps, decay});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the refiner of the \"vpn\" propagation method "
@@ -131,27 +110,25 @@ int trainRefiner(const QStringList &args)
                            args, 0, 0, QString());
         rc != kExitOk)
         return rc;
-    if (parser.value(data).isEmpty() && parser.value(photos).isEmpty())
-        return usageError(kCommand, QStringLiteral("give --data (sequences), --photos with "
-                                                   "--synthetic N, or both"));
     TrainCommonValues c;
     IntOptions ints(parser);
     if (auto problem = common.read(parser, ints, c))
         return usageError(kCommand, *problem);
     ml::RefinerTrainOptions o;
     RefinerDataOptions d;
-    d.dataDir = parser.value(data);
+    QString usage;
+    const Result<SequenceSources> split = sequenceOptions.read(parser, ints, usage);
     d.method = parser.value(method);
     d.patchSide = ints.read(patch, 16, 512);
     d.patchesPerFrame = ints.read(perFrame, 1, 1000);
-    d.photosDir = parser.value(photos);
-    d.syntheticSequences = ints.read(synthetic, 0, 1000000);
     d.syntheticFrames = ints.read(syntheticFrames, 2, 1000);
     o.tapSpacing = ints.read(taps, 1, 16);
     o.decayFrom = ints.read(decay, -1, 100000000);
     if (!ints.ok())
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
+    if (!usage.isEmpty())
+        return usageError(kCommand, usage);
     o.iterations = c.iterations;
     o.batch = c.batch;
     o.width = c.width;
@@ -162,40 +139,21 @@ int trainRefiner(const QStringList &args)
     if (o.decayFrom < 0)
         o.decayFrom = o.iterations * 2 / 3;
     d.seed = o.seed;
-    if ((d.syntheticSequences > 0) != !d.photosDir.isEmpty())
-        return usageError(kCommand, QStringLiteral("--photos and --synthetic N go together"));
-    const QStringList valNames = commaList(parser.value(val));
-    QStringList trainNames = commaList(parser.value(sequences));
-    for (const QString &name : valNames)
-        if (trainNames.contains(name))
-            return usageError(kCommand,
-                              QStringLiteral("%1 is in both --sequences and --val").arg(name));
     const bool silent = c.quiet;
-    if ((!valNames.isEmpty() || !trainNames.isEmpty()) && d.dataDir.isEmpty())
-        return usageError(kCommand, QStringLiteral("--sequences and --val name sequences of "
-                                                   "--data"));
     if (!propagationMethodNames().contains(d.method))
         return usageError(kCommand,
                           QStringLiteral("unknown method '%1' (known: %2)")
                               .arg(d.method, propagationMethodNames().join(QStringLiteral(", "))));
-    if (trainNames.isEmpty() && !valNames.isEmpty()) { // all the others
-        const QDir dir(d.dataDir);
-        if (!dir.exists())
-            return reportError(makeError(ErrorCode::FileNotFound,
-                                         QStringLiteral("%1: no such folder").arg(d.dataDir)));
-        for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-            if (!valNames.contains(name))
-                trainNames << name;
-    }
+    if (!split)
+        return reportError(split.error());
+    d.dataDir = split->dataDir;
+    d.photosDir = split->photosDir;
+    d.syntheticSequences = split->syntheticSequences;
     RefinerDataOptions t = d; // the training set
-    t.sequences = trainNames;
-    if (!valNames.isEmpty() && trainNames.isEmpty()) { // every sequence validates
-        if (d.syntheticSequences == 0)
-            return usageError(kCommand, QStringLiteral("--val leaves no sequence to train on; "
-                                                       "add synthetic ones (--photos, "
-                                                       "--synthetic N)"));
+    t.sequences = split->train;
+    if (split->onlySyntheticTrain)
         t.dataDir.clear();
-    }
+    const QStringList &valNames = split->val;
 
     if (auto ready = common.prepare(parser, c); !ready)
         return reportError(ready.error());
@@ -248,8 +206,8 @@ int trainRefiner(const QStringList &args)
     QStringList sources;
     if (!t.dataDir.isEmpty())
         sources << QStringLiteral("%1: %2").arg(
-            t.dataDir, trainNames.isEmpty() ? QStringLiteral("all sequences")
-                                            : trainNames.join(QStringLiteral(", ")));
+            t.dataDir, t.sequences.isEmpty() ? QStringLiteral("all sequences")
+                                             : t.sequences.join(QStringLiteral(", ")));
     if (d.syntheticSequences > 0)
         sources << QStringLiteral("%1 synthetic sequences of %2 frames from the photographs in %3")
                        .arg(d.syntheticSequences)

@@ -87,28 +87,7 @@ int trainVpn(const QStringList &args)
                                  "The learned bilateral convolutions' lattice neighbourhood "
                                  "(0–2; default 0, VPN's colour network).",
                                  "0", 0, 2});
-    const QCommandLineOption data = valueOption("data",
-                                                "Folder of colour sequences (DIR/<sequence>/"
-                                                "<frames>, as eval propagation reads).",
-                                                "DIR", "");
-    const QCommandLineOption sequences = valueOption("sequences",
-                                                     "Train on these sequences only "
-                                                     "(comma-separated; default: all but "
-                                                     "--val ones).",
-                                                     "LIST", "");
-    const QCommandLineOption val = valueOption("val",
-                                               "Validate on these sequences (comma-separated; "
-                                               "never trained on).",
-                                               "LIST", "");
-    const QCommandLineOption photos = valueOption("photos",
-                                                  "Folder of colour photographs for synthetic "
-                                                  "sequences (pans, zooms, rotations and a "
-                                                  "moving disc of a second photograph).",
-                                                  "DIR", "");
-    const QCommandLineOption synthetic = valueOption("synthetic",
-                                                     "Number of synthetic sequences "
-                                                     "(default 0; needs --photos).",
-                                                     "N", "0");
+    const SequenceOptionSet sequenceOptions;
     const QCommandLineOption frames =
         valueOption("clip-frames", "Frames per clip, the keyframe included (default 8).", "N", "8");
     const QCommandLineOption height =
@@ -132,8 +111,8 @@ int trainVpn(const QStringList &args)
                                                  "K", "-1");
     const QCommandLineOption every =
         valueOption("validate-every", "Validate every N iterations (default 250).", "N", "250");
-    parser.addOptions({data, sequences, val, photos, synthetic, frames, height, width, windows,
-                       previous, points, decay, every});
+    parser.addOptions(sequenceOptions.options());
+    parser.addOptions({frames, height, width, windows, previous, points, decay, every});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the Video Propagation Network for colour (the "
@@ -143,18 +122,14 @@ int trainVpn(const QStringList &args)
                            args, 0, 0, QString());
         rc != kExitOk)
         return rc;
-    if (parser.value(data).isEmpty() && parser.value(photos).isEmpty())
-        return usageError(kCommand, QStringLiteral("give --data (sequences), --photos with "
-                                                   "--synthetic N, or both"));
     TrainCommonValues c;
     IntOptions ints(parser);
     if (auto problem = common.read(parser, ints, c))
         return usageError(kCommand, *problem);
     ml::VpnTrainOptions o;
     VpnClipOptions d;
-    d.dataDir = parser.value(data);
-    d.photosDir = parser.value(photos);
-    d.syntheticSequences = ints.read(synthetic, 0, 1000000);
+    QString usage;
+    const Result<SequenceSources> split = sequenceOptions.read(parser, ints, usage);
     d.clipFrames = ints.read(frames, 2, 1000);
     d.clipHeight = ints.read(height, 8, 4096);
     d.clipWidth = ints.read(width, 8, 4096);
@@ -166,6 +141,8 @@ int trainVpn(const QStringList &args)
     if (!ints.ok())
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
+    if (!usage.isEmpty())
+        return usageError(kCommand, usage);
     o.iterations = c.iterations;
     o.batch = c.batch;
     o.bilateralChannels = c.width;
@@ -177,35 +154,16 @@ int trainVpn(const QStringList &args)
     if (o.decayFrom < 0)
         o.decayFrom = o.iterations * 2 / 3;
     d.seed = o.seed;
-    if ((d.syntheticSequences > 0) != !d.photosDir.isEmpty())
-        return usageError(kCommand, QStringLiteral("--photos and --synthetic N go together"));
-    const QStringList valNames = commaList(parser.value(val));
-    QStringList trainNames = commaList(parser.value(sequences));
-    for (const QString &name : valNames)
-        if (trainNames.contains(name))
-            return usageError(kCommand,
-                              QStringLiteral("%1 is in both --sequences and --val").arg(name));
-    if ((!valNames.isEmpty() || !trainNames.isEmpty()) && d.dataDir.isEmpty())
-        return usageError(kCommand, QStringLiteral("--sequences and --val name sequences of "
-                                                   "--data"));
-    if (trainNames.isEmpty() && !valNames.isEmpty()) { // all the others
-        const QDir dir(d.dataDir);
-        if (!dir.exists())
-            return reportError(makeError(ErrorCode::FileNotFound,
-                                         QStringLiteral("%1: no such folder").arg(d.dataDir)));
-        for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-            if (!valNames.contains(name))
-                trainNames << name;
-    }
+    if (!split)
+        return reportError(split.error());
+    d.dataDir = split->dataDir;
+    d.photosDir = split->photosDir;
+    d.syntheticSequences = split->syntheticSequences;
     VpnClipOptions t = d; // the training set
-    t.sequences = trainNames;
-    if (!valNames.isEmpty() && trainNames.isEmpty()) { // every sequence validates
-        if (d.syntheticSequences == 0)
-            return usageError(kCommand, QStringLiteral("--val leaves no sequence to train on; "
-                                                       "add synthetic ones (--photos, "
-                                                       "--synthetic N)"));
+    t.sequences = split->train;
+    if (split->onlySyntheticTrain)
         t.dataDir.clear();
-    }
+    const QStringList &valNames = split->val;
 
     if (auto ready = common.prepare(parser, c); !ready)
         return reportError(ready.error());
@@ -271,8 +229,8 @@ int trainVpn(const QStringList &args)
     QStringList sources;
     if (!t.dataDir.isEmpty())
         sources << QStringLiteral("%1: %2").arg(
-            t.dataDir, trainNames.isEmpty() ? QStringLiteral("all sequences")
-                                            : trainNames.join(QStringLiteral(", ")));
+            t.dataDir, t.sequences.isEmpty() ? QStringLiteral("all sequences")
+                                             : t.sequences.join(QStringLiteral(", ")));
     if (d.syntheticSequences > 0)
         sources << QStringLiteral("%1 synthetic sequences of %2 frames from the photographs in %3")
                        .arg(d.syntheticSequences)

@@ -53,6 +53,79 @@ std::optional<QString> TrainOptionSet::read(const QCommandLineParser &parser, In
     return std::nullopt;
 }
 
+SequenceOptionSet::SequenceOptionSet()
+    : m_data(valueOption("data",
+                         "Folder of colour sequences (DIR/<sequence>/<frames>, as eval "
+                         "propagation reads).",
+                         "DIR", "")),
+      m_sequences(valueOption("sequences",
+                              "Train on these sequences only (comma-separated; default: all but "
+                              "--val ones).",
+                              "LIST", "")),
+      m_val(valueOption("val", "Validate on these sequences (comma-separated; never trained on).",
+                        "LIST", "")),
+      m_photos(valueOption("photos",
+                           "Folder of colour photographs for synthetic sequences (pans, zooms, "
+                           "rotations and a moving disc of a second photograph).",
+                           "DIR", "")),
+      m_synthetic(valueOption("synthetic",
+                              "Number of synthetic sequences (default 0; needs "
+                              "--photos).",
+                              "N", "0"))
+{
+}
+
+QList<QCommandLineOption> SequenceOptionSet::options() const
+{
+    return {m_data, m_sequences, m_val, m_photos, m_synthetic};
+}
+
+Result<SequenceSources> SequenceOptionSet::read(const QCommandLineParser &parser, IntOptions &ints,
+                                                QString &usage) const
+{
+    SequenceSources s;
+    s.dataDir = parser.value(m_data);
+    s.photosDir = parser.value(m_photos);
+    s.syntheticSequences = ints.read(m_synthetic, 0, 1000000);
+    s.val = commaList(parser.value(m_val));
+    s.train = commaList(parser.value(m_sequences));
+    if (s.dataDir.isEmpty() && s.photosDir.isEmpty()) {
+        usage = QStringLiteral("give --data (sequences), --photos with --synthetic N, or both");
+        return s;
+    }
+    if ((s.syntheticSequences > 0) != !s.photosDir.isEmpty()) {
+        usage = QStringLiteral("--photos and --synthetic N go together");
+        return s;
+    }
+    for (const QString &name : s.val)
+        if (s.train.contains(name)) {
+            usage = QStringLiteral("%1 is in both --sequences and --val").arg(name);
+            return s;
+        }
+    if ((!s.val.isEmpty() || !s.train.isEmpty()) && s.dataDir.isEmpty()) {
+        usage = QStringLiteral("--sequences and --val name sequences of --data");
+        return s;
+    }
+    if (s.train.isEmpty() && !s.val.isEmpty()) { // all the others
+        const QDir dir(s.dataDir);
+        if (!dir.exists())
+            return makeError(ErrorCode::FileNotFound,
+                             QStringLiteral("%1: no such folder").arg(s.dataDir));
+        for (const QString &name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            if (!s.val.contains(name))
+                s.train << name;
+    }
+    if (!s.val.isEmpty() && s.train.isEmpty()) { // every sequence validates
+        if (s.syntheticSequences == 0) {
+            usage = QStringLiteral("--val leaves no sequence to train on; add synthetic ones "
+                                   "(--photos, --synthetic N)");
+            return s;
+        }
+        s.onlySyntheticTrain = true;
+    }
+    return s;
+}
+
 Result<void> TrainOptionSet::prepare(const QCommandLineParser &parser, TrainCommonValues &v) const
 {
     if (!QDir().mkpath(v.outDir))

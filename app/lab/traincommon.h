@@ -1,6 +1,7 @@
 #pragma once
-// What the train commands (train colorizer, train refiner) share: the options every trainer
-// takes, read and checked the same way, and the manifest written beside the final weights.
+// What the train commands (train colorizer, refiner, vpn) share: the options every trainer
+// takes, read and checked the same way, the sequence trainers' sources of sequences, and the
+// manifest written beside the final weights.
 
 #include "clicommon.h"
 
@@ -63,6 +64,32 @@ private:
     QCommandLineOption m_out, m_iters, m_batch, m_width, m_depth, m_device, m_threads, m_resume,
         m_seed, m_quiet;
     int m_depthMin, m_depthMax;
+};
+
+// Where the sequence trainers (train refiner, train vpn) take their sequences, and which of them
+// validate: --data, --sequences, --val, --photos, --synthetic.
+struct SequenceSources
+{
+    QString dataDir, photosDir;
+    int syntheticSequences = 0;
+    QStringList train, val; // sequences of dataDir
+    // --val named every sequence of --data: only the synthetic ones train (`train` empty).
+    bool onlySyntheticTrain = false;
+};
+
+class SequenceOptionSet
+{
+public:
+    SequenceOptionSet();
+    QList<QCommandLineOption> options() const;
+    // Reads --synthetic into `ints` (the caller checks ints.ok()) and the rest; a usage problem
+    // comes back as its message in `usage` (then the result holds nothing of use), a --data
+    // folder that is not there as an error.
+    Result<SequenceSources> read(const QCommandLineParser &parser, IntOptions &ints,
+                                 QString &usage) const;
+
+private:
+    QCommandLineOption m_data, m_sequences, m_val, m_photos, m_synthetic;
 };
 
 // Completes and writes OUT/STEM.json for the weights OUT/STEM.safetensors: their size and
