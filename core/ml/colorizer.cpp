@@ -137,7 +137,9 @@ TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames,
             1);
     const torch::Tensor input = lightness.to(m_device);
     torch::Tensor ab = m_generator->forward(input);
-    if (m_flipAverage) // the mirror image's prediction, mirrored back, averaged in
+    // The mirror image's prediction, mirrored back, averaged in: for the automatic proposal
+    // only. A proposal guided by points is what a stroke waits for; it runs the net once.
+    if (m_flipAverage && hints.empty())
         ab = 0.5 * (ab + m_generator->forward(input.flip({3})).flip({3}));
     ab = ab.to(torch::kCPU);
     ab = ab.slice(2, 0, wh).slice(3, 0, ww);

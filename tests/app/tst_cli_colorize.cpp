@@ -5,6 +5,8 @@
 
 #include "media/imageio.h"
 #include "media/videosource.h"
+#include "ml/modelmanifest.h"
+#include "ml/trainer.h"
 #include "testsupport.h"
 #include "testmain.h"
 
@@ -86,8 +88,9 @@ private slots:
     }
 
     // --hints: the points keep their colour exactly where they are (hard constraints), the
-    // luma is the input's; the shipped model takes no points, which a note says. Hints of
-    // another size or without alpha: exit 1 naming the file, nothing written.
+    // luma is the input's; the shipped model takes the points (no note), a model without point
+    // inputs solves them over its automatic proposal and a note says so. Hints of another size
+    // or without alpha: exit 1 naming the file, nothing written.
     void colorizeImageWithHints()
     {
         const QString in = m_dir.filePath(QStringLiteral("hinted.png"));
@@ -108,13 +111,37 @@ private slots:
         auto r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), out,
                          QStringLiteral("--hints"), hintPath});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(r.err.contains(QLatin1String("takes no points")));
+        QVERIFY2(!r.err.contains(QLatin1String("takes no points")), qPrintable(r.err));
         auto result = readImage(out);
         QVERIFY(result);
         QCOMPARE(lumaPsnr(*result, grey), 99.0);
         const uint8_t *p = result->constRow(55) + 3 * 75;
         QVERIFY2(int(p[2]) - int(p[0]) > 60,
                  qPrintable(QStringLiteral("%1 %2 %3").arg(p[0]).arg(p[1]).arg(p[2])));
+        // A model without point inputs (random weights, the shipped model's architecture
+        // before it took points).
+        const QString weights = m_dir.filePath(QStringLiteral("nopoints.safetensors"));
+        QVERIFY(
+            ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), 8, 4, 9).empty());
+        ml::ModelManifest m;
+        QVERIFY(ml::describeWeights(m, weights));
+        m.baseWidth = 8;
+        m.depth = 4;
+        m.trainedOn = QStringLiteral("nothing (random weights for a test)");
+        m.training.insert(QStringLiteral("inferenceShortSide"), 64);
+        const QString manifest = m_dir.filePath(QStringLiteral("nopoints.json"));
+        QVERIFY(ml::writeManifest(manifest, m));
+        const QString out2 = m_dir.filePath(QStringLiteral("hinted_nopoints.png"));
+        r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), out2,
+                    QStringLiteral("--hints"), hintPath, QStringLiteral("--model"), manifest});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QLatin1String("takes no points")));
+        auto result2 = readImage(out2);
+        QVERIFY(result2);
+        QCOMPARE(lumaPsnr(*result2, grey), 99.0);
+        const uint8_t *q = result2->constRow(55) + 3 * 75;
+        QVERIFY(int(q[2]) - int(q[0]) > 60);
+
         const QString never = m_dir.filePath(QStringLiteral("never_hinted.png"));
         const QString small = m_dir.filePath(QStringLiteral("small_points.png"));
         QVERIFY(writeImage(small, Frame(80, 60, PixelFormat::Rgba8)));

@@ -173,54 +173,6 @@ class TestStudioFlow : public QObject
 {
     Q_OBJECT
 private slots:
-    // The default method's confidence comes with the shown frame; View ▸ Show Confidence tints
-    // its least sure pixel magenta on screen, and leaves a sure one as it was.
-    static void checkConfidenceOverlay(MainWindow &w, const project::ResultCache &cache)
-    {
-        const QImage confidence = w.viewer()->confidence();
-        QVERIFY(!confidence.isNull());
-        QCOMPARE(confidence.size(), w.viewer()->result().size());
-        QVERIFY(QFile::exists(cache.confidencePath(30)));
-        QPoint unsure, sure(-1, -1);
-        int lowest = 256;
-        const QImage grey = confidence.convertToFormat(QImage::Format_Grayscale8);
-        for (int y = 8; y < grey.height() - 8; ++y)
-            for (int x = 8; x < grey.width() - 8; ++x) {
-                const int c = grey.constScanLine(y)[x];
-                if (c < lowest) {
-                    lowest = c;
-                    unsure = QPoint(x, y);
-                }
-                if (c == 255 && sure.x() < 0)
-                    sure = QPoint(x, y);
-            }
-        QVERIFY2(lowest < 128, qPrintable(QString::number(lowest)));
-        QVERIFY(sure.x() >= 0);
-        auto *action = w.findChild<QAction *>(QStringLiteral("showConfidenceAction"));
-        QVERIFY(action);
-        const ViewerWidget::Mode mode = w.viewer()->mode();
-        w.viewer()->setMode(ViewerWidget::Mode::Result);
-        const QImage before = w.viewer()->grab().toImage();
-        action->trigger();
-        QVERIFY(w.viewer()->showsConfidence());
-        const QImage after = w.viewer()->grab().toImage();
-        auto pixel = [&](const QImage &image, QPoint ip) {
-            const qreal dpr = image.devicePixelRatio();
-            return image.pixelColor((w.viewer()->imageToWidget(ip) * dpr).toPoint());
-        };
-        const QColor b = pixel(before, unsure), a = pixel(after, unsure);
-        qInfo("least sure pixel (%d, %d) = %d: (%d, %d, %d) → (%d, %d, %d)", unsure.x(), unsure.y(),
-              lowest, b.red(), b.green(), b.blue(), a.red(), a.green(), a.blue());
-        QVERIFY((a.red() + a.blue()) / 2 - a.green() > (b.red() + b.blue()) / 2 - b.green() + 40);
-        QCOMPARE(pixel(after, sure), pixel(before, sure));
-        if (const QString shot = qEnvironmentVariable("TINCTURE_SCREENSHOT"); !shot.isEmpty())
-            QVERIFY(after.save(
-                QFileInfo(shot).dir().filePath(QStringLiteral("studio-confidence.png"))));
-        action->trigger();
-        QVERIFY(!w.viewer()->showsConfidence());
-        w.viewer()->setMode(mode);
-    }
-
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -485,12 +437,27 @@ private slots:
         QVERIFY(QDir(cache.dir()).removeRecursively()); // tests leave no cache behind
     }
 
-    // With a keyframe model that takes user points (random weights, through
-    // TINCTURE_MODEL_DIR), the preview after a stroke is Levin's solve over the model's proposal
-    // guided by the stroke: computed here on its own, it is the same to one level, and the
-    // stroke's colour holds where it was painted.
+    // With a keyframe model that takes user points — random weights through
+    // TINCTURE_MODEL_DIR, and the shipped model — the preview after a stroke is Levin's solve
+    // over the model's proposal guided by the stroke: computed here on its own, it is the same
+    // to one level, and the stroke's colour holds where it was painted.
+    void strokesGuideAModelThatTakesPoints_data()
+    {
+        QTest::addColumn<bool>("shipped");
+        QTest::newRow("random weights") << false;
+        QTest::newRow("shipped model") << true;
+    }
     void strokesGuideAModelThatTakesPoints()
     {
+        QFETCH(bool, shipped);
+        if (shipped) {
+            const QString manifest = test::sourceDir() + QStringLiteral("/models/colorizer.json");
+            pipeline::KeyframeService probe(pipeline::KeyframeModelOptions{manifest, 0, {}});
+            QVERIFY2(probe.ensureModel(), qPrintable(manifest));
+            QVERIFY2(probe.modelTakesHints(), "the shipped keyframe model takes no points");
+            strokesGuide(manifest, false);
+            return;
+        }
         QTemporaryDir models;
         const QString weights = models.filePath(QStringLiteral("colorizer.safetensors"));
         QVERIFY(
@@ -506,7 +473,62 @@ private slots:
         QVERIFY(ml::writeManifest(manifest, m));
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
         const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
+        strokesGuide(manifest, true);
+    }
 
+private:
+    // The default method's confidence comes with the shown frame; View ▸ Show Confidence tints
+    // its least sure pixel magenta on screen, and leaves a sure one as it was.
+    static void checkConfidenceOverlay(MainWindow &w, const project::ResultCache &cache)
+    {
+        const QImage confidence = w.viewer()->confidence();
+        QVERIFY(!confidence.isNull());
+        QCOMPARE(confidence.size(), w.viewer()->result().size());
+        QVERIFY(QFile::exists(cache.confidencePath(30)));
+        QPoint unsure, sure(-1, -1);
+        int lowest = 256;
+        const QImage grey = confidence.convertToFormat(QImage::Format_Grayscale8);
+        for (int y = 8; y < grey.height() - 8; ++y)
+            for (int x = 8; x < grey.width() - 8; ++x) {
+                const int c = grey.constScanLine(y)[x];
+                if (c < lowest) {
+                    lowest = c;
+                    unsure = QPoint(x, y);
+                }
+                if (c == 255 && sure.x() < 0)
+                    sure = QPoint(x, y);
+            }
+        QVERIFY2(lowest < 128, qPrintable(QString::number(lowest)));
+        QVERIFY(sure.x() >= 0);
+        auto *action = w.findChild<QAction *>(QStringLiteral("showConfidenceAction"));
+        QVERIFY(action);
+        const ViewerWidget::Mode mode = w.viewer()->mode();
+        w.viewer()->setMode(ViewerWidget::Mode::Result);
+        const QImage before = w.viewer()->grab().toImage();
+        action->trigger();
+        QVERIFY(w.viewer()->showsConfidence());
+        const QImage after = w.viewer()->grab().toImage();
+        auto pixel = [&](const QImage &image, QPoint ip) {
+            const qreal dpr = image.devicePixelRatio();
+            return image.pixelColor((w.viewer()->imageToWidget(ip) * dpr).toPoint());
+        };
+        const QColor b = pixel(before, unsure), a = pixel(after, unsure);
+        qInfo("least sure pixel (%d, %d) = %d: (%d, %d, %d) → (%d, %d, %d)", unsure.x(), unsure.y(),
+              lowest, b.red(), b.green(), b.blue(), a.red(), a.green(), a.blue());
+        QVERIFY((a.red() + a.blue()) / 2 - a.green() > (b.red() + b.blue()) / 2 - b.green() + 40);
+        QCOMPARE(pixel(after, sure), pixel(before, sure));
+        if (const QString shot = qEnvironmentVariable("TINCTURE_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(after.save(
+                QFileInfo(shot).dir().filePath(QStringLiteral("studio-confidence.png"))));
+        action->trigger();
+        QVERIFY(!w.viewer()->showsConfidence());
+        w.viewer()->setMode(mode);
+    }
+
+    // The studio on the sample with `manifest` as its keyframe model (random: a test model of
+    // 0 iterations): a stroke's preview is the solve over the guided proposal.
+    void strokesGuide(const QString &manifest, bool random)
+    {
         auto window = std::make_unique<MainWindow>();
         MainWindow &w = *window;
         w.resize(1400, 900);
@@ -520,8 +542,9 @@ private slots:
         QTest::mouseClick(w.findChild<QPushButton *>(QStringLiteral("colouriseButton")),
                           Qt::LeftButton);
         QVERIFY(waitIdle(w));
-        QVERIFY2(w.keyframes()->modelDescription().contains(QLatin1String("0 iterations")),
-                 qPrintable(w.keyframes()->modelDescription()));
+        if (random)
+            QVERIFY2(w.keyframes()->modelDescription().contains(QLatin1String("0 iterations")),
+                     qPrintable(w.keyframes()->modelDescription()));
 
         w.viewer()->setMode(ViewerWidget::Mode::Result);
         QTest::mouseClick(w.findChild<QToolButton *>(QStringLiteral("toolBrush")), Qt::LeftButton);

@@ -170,10 +170,10 @@ private slots:
         for (const QString &name : models.entryList({QStringLiteral("*.json")}, QDir::Files)) {
             QFile file(models.filePath(name));
             QVERIFY(file.open(QIODevice::ReadOnly));
-            const QJsonObject training = QJsonDocument::fromJson(file.readAll())
-                                             .object()
-                                             .value(QStringLiteral("training"))
-                                             .toObject();
+            const QJsonObject manifest = QJsonDocument::fromJson(file.readAll()).object();
+            if (manifest.value(QStringLiteral("format")) != QLatin1String("tincture-model"))
+                continue; // figures beside a model, not a model
+            const QJsonObject training = manifest.value(QStringLiteral("training")).toObject();
             const QString list = training.value(QStringLiteral("dataList")).toString();
             if (list.isEmpty()) {
                 unchecked << name;
