@@ -66,6 +66,19 @@ torch::Tensor lumaTensor(const std::vector<const Frame *> &frames, std::vector<F
     return out;
 }
 
+// Whether any of the hint images holds a point (alpha > 0 in its 8-bit RGBA form).
+bool anyPoint(const std::vector<const Frame *> &hints)
+{
+    for (const Frame *f : hints) {
+        const Frame eight = f->converted(PixelFormat::Rgba8);
+        for (int y = 0; y < eight.height(); ++y)
+            for (int x = 0; x < eight.width(); ++x)
+                if (eight.constRow(y)[4 * x + 3] != 0)
+                    return true;
+    }
+    return false;
+}
+
 // User points at the net's working size (ww × wh, padded with zeros to pw × ph): N×3: Lab a,
 // b / 110 and the mask. Premultiplied colour and alpha are area-averaged, so a pixel that any
 // point covers takes the points' mean colour there.
@@ -139,7 +152,7 @@ TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames,
     torch::Tensor ab = m_generator->forward(input);
     // The mirror image's prediction, mirrored back, averaged in: for the automatic proposal
     // only. A proposal guided by points is what a stroke waits for; it runs the net once.
-    if (m_flipAverage && hints.empty())
+    if (m_flipAverage && (hints.empty() || !anyPoint(hints)))
         ab = 0.5 * (ab + m_generator->forward(input.flip({3})).flip({3}));
     ab = ab.to(torch::kCPU);
     ab = ab.slice(2, 0, wh).slice(3, 0, ww);

@@ -29,9 +29,10 @@ struct ColorizerOptions
     int threads = 0;                         // CPU threads for LibTorch; 0: all cores
     int workingShortSide = 0; // the net's working short side in px; 0: the manifest's choice
     // Also run the mirror image and average the two chroma predictions (twice the time; less
-    // variance, so fewer wrong colours), for the automatic proposal. A proposal guided by user
-    // points runs the net once: at 854×480 a stroke's preview takes 136 ms so, 159 ms
-    // with the average, which gains at most 0.05 dB under eval hints (docs/BENCHMARKS.md).
+    // variance, so fewer wrong colours), for the automatic proposal (also when the hint images
+    // hold no point). A proposal guided by user points runs the net once: at 854×480 a
+    // stroke's preview takes 136 ms so, 159 ms with the average, which gains at most 0.05 dB
+    // under eval hints (docs/BENCHMARKS.md).
     bool flipAverage = true;
 };
 
