@@ -5,8 +5,7 @@
 
 #include "media/imageio.h"
 #include "media/videosource.h"
-#include "ml/modelmanifest.h"
-#include "ml/trainer.h"
+#include "refinerfixture.h"
 #include "testsupport.h"
 #include "testmain.h"
 
@@ -120,17 +119,9 @@ private slots:
                  qPrintable(QStringLiteral("%1 %2 %3").arg(p[0]).arg(p[1]).arg(p[2])));
         // A model without point inputs (random weights, the shipped model's architecture
         // before it took points).
-        const QString weights = m_dir.filePath(QStringLiteral("nopoints.safetensors"));
-        QVERIFY(
-            ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), 8, 4, 9).empty());
-        ml::ModelManifest m;
-        QVERIFY(ml::describeWeights(m, weights));
-        m.baseWidth = 8;
-        m.depth = 4;
-        m.trainedOn = QStringLiteral("nothing (random weights for a test)");
-        m.training.insert(QStringLiteral("inferenceShortSide"), 64);
-        const QString manifest = m_dir.filePath(QStringLiteral("nopoints.json"));
-        QVERIFY(ml::writeManifest(manifest, m));
+        const QString manifest =
+            test::writeRandomColorizerModel(m_dir.path(), QStringLiteral("nopoints"), 0, 9);
+        QVERIFY(!manifest.isEmpty());
         const QString out2 = m_dir.filePath(QStringLiteral("hinted_nopoints.png"));
         r = runCli({QStringLiteral("colorize-image"), in, QStringLiteral("-o"), out2,
                     QStringLiteral("--hints"), hintPath, QStringLiteral("--model"), manifest});

@@ -1,16 +1,38 @@
 #pragma once
-// A propagation refiner, or a video propagation network, with seeded random weights and its
-// manifest, written into a folder, for tests that link tincture::ml and tincture_mltrain.
-// Returns the manifest's path (empty on failure).
+// A keyframe model, a propagation refiner, or a video propagation network, with seeded random
+// weights and its manifest, written into a folder, for tests that link tincture::ml and
+// tincture_mltrain. Returns the manifest's path (empty on failure).
 
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
+#include "ml/trainer.h"
 #include "ml/vpntrainer.h"
 
 #include <QDir>
 #include <QFile>
 
 namespace tincture::test {
+
+// A keyframe model (Pix2Pix U-Net) of 0 iterations; hintChannels 3 takes user points, 0 not.
+inline QString writeRandomColorizerModel(const QString &dir, const QString &name, int hintChannels,
+                                         uint64_t seed = 5, int baseWidth = 8, int depth = 4)
+{
+    const QString weights = QDir(dir).filePath(name + QStringLiteral(".safetensors"));
+    if (!ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), baseWidth, depth, seed,
+                                  hintChannels)
+             .empty())
+        return {};
+    ml::ModelManifest m;
+    if (!ml::describeWeights(m, weights))
+        return {};
+    m.baseWidth = baseWidth;
+    m.depth = depth;
+    m.hintChannels = hintChannels;
+    m.trainedOn = QStringLiteral("nothing (random weights for a test)");
+    m.training.insert(QStringLiteral("inferenceShortSide"), 64);
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".json"));
+    return ml::writeManifest(path, m) ? path : QString();
+}
 
 inline QString writeRandomRefinerModel(const QString &dir, const QString &name, int width = 6,
                                        int depth = 3, int tapSpacing = 2, uint64_t seed = 7)

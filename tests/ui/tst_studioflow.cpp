@@ -22,6 +22,7 @@
 #include "shell/mainwindow.h"
 #include "shell/projectbin.h"
 #include "shell/rendercontroller.h"
+#include "refinerfixture.h"
 #include "testsupport.h"
 #include "timeline/timelinewidget.h"
 #include "viewer/viewerwidget.h"
@@ -386,8 +387,8 @@ private slots:
         QCOMPARE(confidence->dataCount(), 60);
         QCOMPARE(confidence->data()->at(0)->value, 1.0);
         for (int i = 0; i < 60; ++i) {
-            const double c = confidence->data()->at(i)->value;
-            QVERIFY2(c >= 0.0 && c <= 1.0, qPrintable(QString::number(c)));
+            const double share = confidence->data()->at(i)->value;
+            QVERIFY2(share >= 0.0 && share <= 1.0, qPrintable(QString::number(share)));
         }
         QVERIFY(w.findChild<QLabel *>(QStringLiteral("plotSummary"))
                     ->text()
@@ -459,18 +460,9 @@ private slots:
             return;
         }
         QTemporaryDir models;
-        const QString weights = models.filePath(QStringLiteral("colorizer.safetensors"));
-        QVERIFY(
-            ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), 8, 4, 5, 3).empty());
-        ml::ModelManifest m;
-        QVERIFY(ml::describeWeights(m, weights));
-        m.baseWidth = 8;
-        m.depth = 4;
-        m.hintChannels = 3;
-        m.trainedOn = QStringLiteral("nothing (random weights for a test)");
-        m.training.insert(QStringLiteral("inferenceShortSide"), 64);
-        const QString manifest = models.filePath(QStringLiteral("colorizer.json"));
-        QVERIFY(ml::writeManifest(manifest, m));
+        const QString manifest =
+            test::writeRandomColorizerModel(models.path(), QStringLiteral("colorizer"), 3, 5);
+        QVERIFY(!manifest.isEmpty());
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
         const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
         strokesGuide(manifest, true);

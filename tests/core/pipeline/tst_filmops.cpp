@@ -11,6 +11,7 @@
 #include "pipeline/keyframesolver.h"
 #include "project/strokeraster.h"
 #include "propagation/workingresolution.h"
+#include "refinerfixture.h"
 #include "testsupport.h"
 #include "testmain.h"
 
@@ -295,18 +296,9 @@ private slots:
     void strokesGuideAHintModel()
     {
         QTemporaryDir dir;
-        const QString weights = dir.filePath(QStringLiteral("hint.safetensors"));
-        QVERIFY(ml::writeRandomGenerator(QFile::encodeName(weights).toStdString(), 8, 4, 21, 3)
-                    .empty());
-        ml::ModelManifest m;
-        QVERIFY(ml::describeWeights(m, weights));
-        m.baseWidth = 8;
-        m.depth = 4;
-        m.hintChannels = 3;
-        m.trainedOn = QStringLiteral("nothing (random weights for a test)");
-        m.training.insert(QStringLiteral("inferenceShortSide"), 64);
-        const QString manifest = dir.filePath(QStringLiteral("hint.json"));
-        QVERIFY(ml::writeManifest(manifest, m));
+        const QString manifest =
+            test::writeRandomColorizerModel(dir.path(), QStringLiteral("hint"), 3, 21);
+        QVERIFY(!manifest.isEmpty());
         KeyframeService service(KeyframeModelOptions{manifest, 0, {}});
         QVERIFY(service.modelTakesHints());
 
