@@ -28,62 +28,6 @@ namespace {
 
 const QString kCommand = QStringLiteral("train colorizer");
 
-QString duration(double seconds)
-{
-    const qint64 s = qint64(std::max(0.0, seconds));
-    return QStringLiteral("%1:%2:%3")
-        .arg(s / 3600)
-        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-        .arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
-// Packs FOLDER into OUT/NAME.tcds, leaving out the pictures on `exclude`, unless that file was
-// already packed from the same folder, file list, side and exclusion list (a sidecar
-// NAME.tcds.source records them; packing is deterministic). What was packed is listed in
-// OUT/NAME.pictures.csv (file name, fingerprint).
-Result<QString> packed(const QString &folder, const QString &outDir, const QString &name, int side,
-                       const std::vector<lab::NamedFingerprint> &exclude, bool quiet)
-{
-    const QDir dir(folder);
-    if (!dir.exists())
-        return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such folder").arg(folder));
-    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcds"));
-    const QString pictures = QDir(outDir).filePath(name + QStringLiteral(".pictures.csv"));
-    QString excluded;
-    for (const lab::NamedFingerprint &e : exclude)
-        excluded += e.fingerprint.hex() + QLatin1Char(' ');
-    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n%4\n")
-                                 .arg(dir.absolutePath())
-                                 .arg(side)
-                                 .arg(dir.entryList(QDir::Files, QDir::Name).join(QLatin1Char('/')))
-                                 .arg(excluded)
-                                 .toUtf8();
-    if (packedIsCurrent(path, stamp) && QFileInfo::exists(pictures))
-        return path;
-    ProgressBar bar(QStringLiteral("packing %1").arg(folder), quiet, QStringLiteral("images"));
-    Feedback feedback(bar.callback());
-    feedback.linkCancelFlag(&interruptFlag());
-    auto report = lab::packDataset(folder, path, side, feedback, exclude);
-    bar.finish();
-    if (!report)
-        return report.error();
-    if (Result<void> ok = lab::writeFingerprintList(pictures, report->pictures); !ok)
-        return ok.error();
-    recordPacked(path, stamp);
-    if (!quiet) {
-        for (const QString &w : feedback.warnings())
-            if (w.contains(QLatin1String("kept out of training")))
-                QTextStream(stderr) << w << '\n';
-        QTextStream(stderr) << QStringLiteral("%1: %2 images packed, %3 skipped (%4 kept out "
-                                              "of training)\n")
-                                   .arg(folder)
-                                   .arg(report->packed)
-                                   .arg(report->skipped)
-                                   .arg(report->excluded);
-    }
-    return path;
-}
-
 int trainColorizer(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -181,32 +125,20 @@ int trainColorizer(const QStringList &args)
     // Never trained on: the sample's photographs (the demo, the screenshots and the tests'
     // colour checks run on the sample), and whatever --exclude lists; the validation photographs
     // are checked against the same lists.
-    const QString sources = findResource(QStringLiteral("samples/sources.csv"));
-    if (sources.isEmpty())
-        return reportError(makeError(
-            ErrorCode::FileNotFound,
-            QStringLiteral("cannot find resources/samples/sources.csv, the fingerprints of the "
-                           "sample's photographs that training leaves out (run from a build "
-                           "inside the source tree)")));
     std::vector<lab::NamedFingerprint> keepOut;
     QStringList keepOutLists;
-    for (const QString &list : QStringList{sources} + parser.values(exclude)) {
-        auto read = lab::readFingerprintList(list);
-        if (!read)
-            return reportError(read.error());
-        keepOut.insert(keepOut.end(), read->begin(), read->end());
-        keepOutLists << QFileInfo(list).fileName();
-    }
+    if (auto read = readKeepOut(parser.values(exclude), keepOut, keepOutLists); !read)
+        return reportError(read.error());
     o.resumePath = c.resumePath;
     const QString outDir = c.outDir;
-    auto trainSet =
-        packed(parser.value(images), outDir, QStringLiteral("train"), side, keepOut, silent);
+    auto trainSet = packedPhotographs(parser.value(images), outDir, QStringLiteral("train"), side,
+                                      keepOut, silent);
     if (!trainSet)
         return reportError(trainSet.error());
     o.datasetPath = QFile::encodeName(*trainSet).toStdString();
     if (!parser.value(val).isEmpty()) {
-        auto valSet =
-            packed(parser.value(val), outDir, QStringLiteral("val"), 256, keepOut, silent);
+        auto valSet = packedPhotographs(parser.value(val), outDir, QStringLiteral("val"), 256,
+                                        keepOut, silent);
         if (!valSet)
             return reportError(valSet.error());
         o.valPath = QFile::encodeName(*valSet).toStdString();
@@ -304,20 +236,24 @@ int runTrain(const QStringList &args)
         return trainRefiner(args.mid(1));
     if (!args.isEmpty() && args.first() == QLatin1String("vpn"))
         return trainVpn(args.mid(1));
+    if (!args.isEmpty() && args.first() == QLatin1String("recurrent-bins"))
+        return trainRecurrentBins(args.mid(1));
     if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
         if (!args.isEmpty() &&
             (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
-            QTextStream(stdout) << "Usage: tincture-lab train colorizer|refiner|vpn [OPTIONS]\n"
-                                   "colorizer: the keyframe model; refiner: the \"vpn\" "
-                                   "propagation method's spatial CNN; vpn: the Video "
-                                   "Propagation Network (learned bilateral convolutions and a "
-                                   "spatial CNN). 'train colorizer --help' lists the "
-                                   "options.\n";
+            QTextStream(stdout)
+                << "Usage: tincture-lab train colorizer|refiner|vpn|recurrent-bins [OPTIONS]\n"
+                   "colorizer: the keyframe model; refiner: the \"vpn\" "
+                   "propagation method's spatial CNN; vpn: the Video "
+                   "Propagation Network (learned bilateral convolutions and a "
+                   "spatial CNN); recurrent-bins: the recurrent binned video "
+                   "colouriser. 'train colorizer --help' lists the "
+                   "options.\n";
             return -1;
         }
         return usageError(QStringLiteral("train"),
                           QStringLiteral("name what to train: 'train colorizer', 'train "
-                                         "refiner' or 'train vpn'"));
+                                         "refiner', 'train vpn' or 'train recurrent-bins'"));
     }
     return trainColorizer(args.mid(1));
 }

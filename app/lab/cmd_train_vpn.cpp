@@ -30,49 +30,6 @@ namespace {
 
 const QString kCommand = QStringLiteral("train vpn");
 
-// Packs OUT/NAME.tcvc unless it was already packed with the same inputs (a sidecar records
-// them; packing is deterministic).
-Result<QString> packedClips(const VpnClipOptions &o, const QString &outDir, const QString &name,
-                            bool quiet)
-{
-    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcvc"));
-    const QByteArray stamp =
-        QStringLiteral("%1\n%2\n%3\n%4 %5 %6 %7 %8 %9\n%10 %11\n")
-            .arg(o.dataDir.isEmpty() ? QString() : QDir(o.dataDir).absolutePath(),
-                 o.sequences.join(QLatin1Char(',')), o.method)
-            .arg(o.clipFrames)
-            .arg(o.clipHeight)
-            .arg(o.clipWidth)
-            .arg(o.clipsPerSequence)
-            .arg(o.windowsPerClip)
-            .arg(o.seed)
-            .arg(o.photosDir.isEmpty() ? QString() : QDir(o.photosDir).absolutePath())
-            .arg(o.syntheticSequences)
-            .toUtf8();
-    if (packedIsCurrent(path, stamp))
-        return path;
-    ProgressBar bar(QStringLiteral("%1 clips (%2)").arg(name, o.method), quiet,
-                    QStringLiteral("frames"));
-    Feedback feedback(bar.callback());
-    feedback.linkCancelFlag(&interruptFlag());
-    auto report = packVpnClips(o, path, feedback);
-    bar.finish();
-    if (!report)
-        return report.error();
-    recordPacked(path, stamp);
-    if (!quiet) {
-        QStringList from = report->sequences;
-        if (report->syntheticSequences > 0)
-            from << QStringLiteral("%1 synthetic sequences").arg(report->syntheticSequences);
-        QTextStream(stderr) << QStringLiteral("%1: %2 clips from %3 frames of %4\n")
-                                   .arg(path)
-                                   .arg(report->clips)
-                                   .arg(report->frames)
-                                   .arg(from.join(QStringLiteral(", ")));
-    }
-    return path;
-}
-
 } // namespace
 
 int trainVpn(const QStringList &args)
@@ -170,7 +127,7 @@ int trainVpn(const QStringList &args)
     o.resumePath = c.resumePath;
     const QString outDir = c.outDir;
     const bool silent = c.quiet;
-    auto trainSet = packedClips(t, outDir, QStringLiteral("train"), silent);
+    auto trainSet = packedVpnClips(t, outDir, QStringLiteral("train"), silent);
     if (!trainSet)
         return reportError(trainSet.error());
     o.datasetPath = QFile::encodeName(*trainSet).toStdString();
@@ -180,7 +137,7 @@ int trainVpn(const QStringList &args)
         v.syntheticSequences = 0;
         v.photosDir.clear();
         v.windowsPerClip = 1;
-        auto valSet = packedClips(v, outDir, QStringLiteral("val"), silent);
+        auto valSet = packedVpnClips(v, outDir, QStringLiteral("val"), silent);
         if (!valSet)
             return reportError(valSet.error());
         o.valPath = QFile::encodeName(*valSet).toStdString();

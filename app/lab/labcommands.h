@@ -12,8 +12,9 @@ int runEval(const QStringList &args);
 int runEvalImages(const QStringList &args); // `eval images`, dispatched by runEval
 int runEvalHints(const QStringList &args);  // `eval hints`, dispatched by runEval
 int runTrain(const QStringList &args);
-int trainRefiner(const QStringList &args); // runTrain's "refiner"
-int trainVpn(const QStringList &args);     // runTrain's "vpn"
-int runData(const QStringList &args);      // picture fingerprints
+int trainRefiner(const QStringList &args);       // runTrain's "refiner"
+int trainVpn(const QStringList &args);           // runTrain's "vpn"
+int trainRecurrentBins(const QStringList &args); // runTrain's "recurrent-bins"
+int runData(const QStringList &args);            // picture fingerprints
 
 } // namespace tincture::cli

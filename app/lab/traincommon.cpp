@@ -1,10 +1,16 @@
 #include "traincommon.h"
 
+#include "lab/dataset.h"
+#include "lab/vpndata.h"
 #include "ml/modelmanifest.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <algorithm>
 
 namespace tincture::cli {
 
@@ -158,6 +164,127 @@ int writeTrainedManifest(ml::ModelManifest m, const TrainCommonValues &values, c
     if (!values.quiet)
         err << QStringLiteral("done: %1\n").arg(path);
     return kExitOk;
+}
+
+QString duration(double seconds)
+{
+    const qint64 s = qint64(std::max(0.0, seconds));
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600)
+        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+// Packs FOLDER into OUT/NAME.tcds, leaving out the pictures on `exclude`, unless that file was
+// already packed from the same folder, file list, side and exclusion list (a sidecar
+// NAME.tcds.source records them; packing is deterministic). What was packed is listed in
+// OUT/NAME.pictures.csv (file name, fingerprint).
+Result<QString> packedPhotographs(const QString &folder, const QString &outDir, const QString &name,
+                                  int side, const std::vector<lab::NamedFingerprint> &exclude,
+                                  bool quiet)
+{
+    const QDir dir(folder);
+    if (!dir.exists())
+        return makeError(ErrorCode::FileNotFound, QStringLiteral("%1: no such folder").arg(folder));
+    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcds"));
+    const QString pictures = QDir(outDir).filePath(name + QStringLiteral(".pictures.csv"));
+    QString excluded;
+    for (const lab::NamedFingerprint &e : exclude)
+        excluded += e.fingerprint.hex() + QLatin1Char(' ');
+    const QByteArray stamp = QStringLiteral("%1\n%2\n%3\n%4\n")
+                                 .arg(dir.absolutePath())
+                                 .arg(side)
+                                 .arg(dir.entryList(QDir::Files, QDir::Name).join(QLatin1Char('/')))
+                                 .arg(excluded)
+                                 .toUtf8();
+    if (packedIsCurrent(path, stamp) && QFileInfo::exists(pictures))
+        return path;
+    ProgressBar bar(QStringLiteral("packing %1").arg(folder), quiet, QStringLiteral("images"));
+    Feedback feedback(bar.callback());
+    feedback.linkCancelFlag(&interruptFlag());
+    auto report = lab::packDataset(folder, path, side, feedback, exclude);
+    bar.finish();
+    if (!report)
+        return report.error();
+    if (Result<void> ok = lab::writeFingerprintList(pictures, report->pictures); !ok)
+        return ok.error();
+    recordPacked(path, stamp);
+    if (!quiet) {
+        for (const QString &w : feedback.warnings())
+            if (w.contains(QLatin1String("kept out of training")))
+                QTextStream(stderr) << w << '\n';
+        QTextStream(stderr) << QStringLiteral("%1: %2 images packed, %3 skipped (%4 kept out "
+                                              "of training)\n")
+                                   .arg(folder)
+                                   .arg(report->packed)
+                                   .arg(report->skipped)
+                                   .arg(report->excluded);
+    }
+    return path;
+}
+
+Result<void> readKeepOut(const QStringList &extraLists, std::vector<lab::NamedFingerprint> &keepOut,
+                         QStringList &listNames)
+{
+    const QString sources = findResource(QStringLiteral("samples/sources.csv"));
+    if (sources.isEmpty())
+        return makeError(
+            ErrorCode::FileNotFound,
+            QStringLiteral("cannot find resources/samples/sources.csv, the fingerprints of the "
+                           "sample's photographs that training leaves out (run from a build "
+                           "inside the source tree)"));
+    for (const QString &list : QStringList{sources} + extraLists) {
+        auto read = lab::readFingerprintList(list);
+        if (!read)
+            return read.error();
+        keepOut.insert(keepOut.end(), read->begin(), read->end());
+        listNames << QFileInfo(list).fileName();
+    }
+    return {};
+}
+
+// Packs OUT/NAME.tcvc unless it was already packed with the same inputs (a sidecar records
+// them; packing is deterministic).
+Result<QString> packedVpnClips(const lab::VpnClipOptions &o, const QString &outDir,
+                               const QString &name, bool quiet)
+{
+    const QString path = QDir(outDir).filePath(name + QStringLiteral(".tcvc"));
+    const QByteArray stamp =
+        QStringLiteral("%1\n%2\n%3\n%4 %5 %6 %7 %8 %9\n%10 %11\n")
+            .arg(o.dataDir.isEmpty() ? QString() : QDir(o.dataDir).absolutePath(),
+                 o.sequences.join(QLatin1Char(',')), o.method)
+            .arg(o.clipFrames)
+            .arg(o.clipHeight)
+            .arg(o.clipWidth)
+            .arg(o.clipsPerSequence)
+            .arg(o.windowsPerClip)
+            .arg(o.seed)
+            .arg(o.photosDir.isEmpty() ? QString() : QDir(o.photosDir).absolutePath())
+            .arg(o.syntheticSequences)
+            .toUtf8() +
+        (o.realScale != 1.0 ? QByteArray::number(o.realScale, 'g', 17) + '\n' : QByteArray());
+    if (packedIsCurrent(path, stamp))
+        return path;
+    ProgressBar bar(QStringLiteral("%1 clips (%2)").arg(name, o.method), quiet,
+                    QStringLiteral("frames"));
+    Feedback feedback(bar.callback());
+    feedback.linkCancelFlag(&interruptFlag());
+    auto report = lab::packVpnClips(o, path, feedback);
+    bar.finish();
+    if (!report)
+        return report.error();
+    recordPacked(path, stamp);
+    if (!quiet) {
+        QStringList from = report->sequences;
+        if (report->syntheticSequences > 0)
+            from << QStringLiteral("%1 synthetic sequences").arg(report->syntheticSequences);
+        QTextStream(stderr) << QStringLiteral("%1: %2 clips from %3 frames of %4\n")
+                                   .arg(path)
+                                   .arg(report->clips)
+                                   .arg(report->frames)
+                                   .arg(from.join(QStringLiteral(", ")));
+    }
+    return path;
 }
 
 } // namespace tincture::cli

@@ -15,10 +15,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tincture::ml {
 struct ModelManifest;
 }
+namespace tincture::lab {
+struct NamedFingerprint;
+struct VpnClipOptions;
+} // namespace tincture::lab
 
 namespace tincture::cli {
 
@@ -91,6 +96,27 @@ public:
 private:
     QCommandLineOption m_data, m_sequences, m_val, m_photos, m_synthetic;
 };
+
+QString duration(double seconds); // H:MM:SS
+
+// Packs FOLDER into OUT/NAME.tcds (lab/dataset.h), leaving out the pictures on `exclude`, unless
+// that file was already packed from the same folder, file list, side and exclusion list (a
+// sidecar NAME.tcds.source records them; packing is deterministic). What was packed is listed in
+// OUT/NAME.pictures.csv (file name, fingerprint).
+Result<QString> packedPhotographs(const QString &folder, const QString &outDir, const QString &name,
+                                  int side, const std::vector<lab::NamedFingerprint> &exclude,
+                                  bool quiet);
+
+// Packs OUT/NAME.tcvc (lab/vpndata.h) unless it was already packed with the same inputs (a
+// sidecar records them; packing is deterministic).
+Result<QString> packedVpnClips(const lab::VpnClipOptions &options, const QString &outDir,
+                               const QString &name, bool quiet);
+
+// What training never sees: the sample's photographs (resources/samples/sources.csv: the demo,
+// the screenshots and the tests' colour checks run on the sample) and the fingerprint lists in
+// `extraLists`; appended to keepOut, the lists' file names to listNames.
+Result<void> readKeepOut(const QStringList &extraLists, std::vector<lab::NamedFingerprint> &keepOut,
+                         QStringList &listNames);
 
 // Completes and writes OUT/STEM.json for the weights OUT/STEM.safetensors: their size and
 // sha256, the date, and the command line in `training`; then says "done" unless quiet. Returns

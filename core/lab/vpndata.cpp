@@ -11,6 +11,7 @@
 #include <QFileInfo>
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -53,7 +54,7 @@ using TruthOf = std::function<Result<Frame>(int)>;
 
 // Appends `windows` clips cut from one pass's outputs.
 Result<int> appendClips(const std::vector<Frame> &outputs, const TruthOf &truth, int windows,
-                        const VpnClipOptions &o, uint64_t seed, const QString &what,
+                        const VpnClipOptions &o, double scale, uint64_t seed, const QString &what,
                         QByteArray &bytes)
 {
     const int h = o.clipHeight, w = o.clipWidth;
@@ -68,6 +69,12 @@ Result<int> appendClips(const std::vector<Frame> &outputs, const TruthOf &truth,
         grey.push_back(detail::greyMat(outputs[t]));
         want.push_back(detail::chromaOf(*truthFrame));
         given.push_back(t == 0 ? want.back() : detail::chromaOf(outputs[t]));
+        if (scale != 1.0)
+            for (cv::Mat *m : {&grey.back(), &want.back(), &given.back()}) {
+                cv::Mat resized;
+                cv::resize(*m, resized, cv::Size(), scale, scale, cv::INTER_AREA);
+                *m = resized;
+            }
     }
     if (grey[0].cols < w || grey[0].rows < h)
         return makeError(ErrorCode::InvalidArgument,
@@ -226,7 +233,7 @@ Result<VpnClipReport> packVpnClips(const VpnClipOptions &options, const QString 
                 options.seed * 0x9E3779B97F4A7C15ull + qHash(sequence.name) + uint64_t(c) * 7919u;
             auto added = appendClips(
                 sink.frames, [&truth](int f) { return truth.truth(f); }, options.windowsPerClip,
-                options, seed, what, bytes);
+                options, options.realScale, seed, what, bytes);
             if (!added)
                 return added.error();
             report.clips += *added;
@@ -256,7 +263,7 @@ Result<VpnClipReport> packVpnClips(const VpnClipOptions &options, const QString 
             return inSequence(what, r.error());
         auto added = appendClips(
             sink.frames, [&sequence](int f) -> Result<Frame> { return sequence.colour(f); }, 1,
-            options, uint64_t(i) + 0x5EED, what, bytes);
+            options, 1.0, uint64_t(i) + 0x5EED, what, bytes);
         if (!added)
             return added.error();
         report.clips += *added;

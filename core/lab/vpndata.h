@@ -34,6 +34,9 @@ struct VpnClipOptions
     int clipFrames = 8;         // frames per clip, the keyframe included
     int clipHeight = 96, clipWidth = 128;
     int clipsPerSequence = 0; // most clips per real sequence (0: as many as it holds)
+    // Real sequences' frames are resized by this factor (area filter) before windows are cut,
+    // so that a window holds more of the scene (synthetic ones keep their photographs' size).
+    double realScale = 1.0;
     int windowsPerClip = 2;
     QString method = QStringLiteral("bnn");
     uint64_t seed = 1;

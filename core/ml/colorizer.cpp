@@ -1,10 +1,12 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/internal/net.h"
+#include "ml/internal/frametensors.h"
 
 #include "colour/colourspace.h"
 #include "ml/colorizer.h"
 #include "ml/modelmanifest.h"
 #include "ml/safetensorsread.h"
+#include "ml/videocolorizer.h"
 
 #include <QFileInfo>
 #include <QJsonObject>
@@ -40,31 +42,6 @@ private:
     torch::Device m_device;
     bool m_flipAverage;
 };
-
-// N frames of one size → N×1×H×W luma in [0, 1] (float), keeping each frame's bit depth.
-torch::Tensor lumaTensor(const std::vector<const Frame *> &frames, std::vector<Frame> &lumas)
-{
-    const int w = frames[0]->width(), h = frames[0]->height();
-    torch::Tensor out = torch::empty({int64_t(frames.size()), 1, h, w}, torch::kFloat32);
-    float *dst = out.data_ptr<float>();
-    for (size_t n = 0; n < frames.size(); ++n) {
-        lumas.push_back(frames[n]->luma());
-        const Frame &l = lumas.back();
-        float *plane = dst + n * size_t(w) * h;
-        for (int y = 0; y < h; ++y) {
-            if (l.bitDepth() == 16) {
-                const uint16_t *row = l.constRow16(y);
-                for (int x = 0; x < w; ++x)
-                    plane[size_t(y) * w + x] = row[x] / 65535.0f;
-            } else {
-                const uint8_t *row = l.constRow(y);
-                for (int x = 0; x < w; ++x)
-                    plane[size_t(y) * w + x] = row[x] / 255.0f;
-            }
-        }
-    }
-    return out;
-}
 
 // Whether any of the hint images holds a point (alpha > 0 in its 8-bit RGBA form).
 bool anyPoint(const std::vector<const Frame *> &hints)
@@ -164,35 +141,7 @@ TorchColorizer::colorizeSameSize(const std::vector<const Frame *> &frames,
     const torch::Tensor lab = torch::cat({lightnessOfGrey(luma), ab * kAbScale}, 1);
     const torch::Tensor rgb = labToRgb(lab).permute({0, 2, 3, 1}).contiguous();
 
-    std::vector<Frame> out;
-    const float *src = rgb.data_ptr<float>();
-    for (size_t n = 0; n < frames.size(); ++n) {
-        const Frame &l = lumas[n];
-        const bool deep = l.bitDepth() == 16;
-        Frame f(w, h, deep ? PixelFormat::Rgb16 : PixelFormat::Rgb8);
-        const float *img = src + n * size_t(w) * h * 3;
-        for (int y = 0; y < h; ++y) {
-            const float *p = img + size_t(y) * w * 3;
-            if (deep) {
-                const uint16_t *ly = l.constRow16(y);
-                uint16_t *o = f.row16(y);
-                for (int x = 0; x < w; ++x)
-                    colour::quantiseLumaExact16({p[3 * x], p[3 * x + 1], p[3 * x + 2]}, ly[x],
-                                                o + 3 * x);
-            } else {
-                const uint8_t *ly = l.constRow(y);
-                uint8_t *o = f.row(y);
-                for (int x = 0; x < w; ++x)
-                    colour::quantiseLumaExact8({p[3 * x], p[3 * x + 1], p[3 * x + 2]}, ly[x],
-                                               o + 3 * x);
-            }
-        }
-        f.index = frames[n]->index;
-        f.pts = frames[n]->pts;
-        f.timeBase = frames[n]->timeBase;
-        out.push_back(std::move(f));
-    }
-    return out;
+    return framesOfRgb(rgb, lumas, frames);
 }
 
 Result<Frame> TorchColorizer::colorize(const Frame &frame) const
@@ -264,6 +213,49 @@ Result<std::vector<Frame>> TorchColorizer::colorize(const std::vector<Frame> &fr
     return out;
 }
 
+// A video colouriser as a keyframe model: each frame coloured alone (its temporal mechanism
+// needs a predecessor); it takes no hints.
+class VideoKeyframeColorizer final : public Colorizer
+{
+public:
+    explicit VideoKeyframeColorizer(std::shared_ptr<const VideoColorizer> model)
+        : m_model(std::move(model))
+    {
+    }
+    const ColorizerInfo &info() const override { return m_model->info(); }
+    bool takesHints() const override { return false; }
+    Result<Frame> colorize(const Frame &frame) const override
+    {
+        return m_model->start(false)->next(frame);
+    }
+    Result<Frame> colorize(const Frame &frame, const Frame &hints) const override
+    {
+        (void)frame;
+        (void)hints;
+        return makeError(ErrorCode::ModelMismatch,
+                         QStringLiteral("%1: a \"%2\" model takes no hints")
+                             .arg(m_model->info().path, m_model->info().name));
+    }
+    Result<std::vector<Frame>> colorize(const std::vector<Frame> &frames,
+                                        Feedback &feedback) const override
+    {
+        std::vector<Frame> out;
+        for (const Frame &f : frames) {
+            if (feedback.isCancelled())
+                return Error::cancelled();
+            auto coloured = colorize(f);
+            if (!coloured)
+                return coloured.error();
+            out.push_back(std::move(coloured).value());
+            feedback.reportProgress(int64_t(out.size()), int64_t(frames.size()));
+        }
+        return out;
+    }
+
+private:
+    std::shared_ptr<const VideoColorizer> m_model;
+};
+
 } // namespace
 
 QString Colorizer::defaultModelPath()
@@ -278,12 +270,24 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         return makeError(ErrorCode::NoModel,
                          QStringLiteral("no keyframe model found (looked for models/"
                                         "colorizer.json; set TINCTURE_MODEL_DIR or pass --model)"));
+    // A video colouriser proposes keyframes too: each frame coloured alone.
+    const QString manifestPath = path.endsWith(QLatin1String(".safetensors"))
+                                     ? path.left(path.size() - 12) + QStringLiteral(".json")
+                                     : path;
+    if (auto manifest = readManifest(manifestPath);
+        manifest && isVideoColorizerArchitecture(manifest->name)) {
+        auto video = VideoColorizer::load(path, options);
+        if (!video)
+            return video.error();
+        return std::shared_ptr<const Colorizer>(
+            std::make_shared<VideoKeyframeColorizer>(std::move(video).value()));
+    }
     auto files =
         readModelFiles(path, QStringLiteral("pix2pix-unet"), QStringLiteral("keyframe model"));
     if (!files)
         return files.error();
     const ModelManifest &m = files->manifest;
-    const QString &manifestPath = files->manifestPath, &weightsPath = files->weightsPath;
+    const QString &weightsPath = files->weightsPath;
     const QByteArray &bytes = files->weights;
     try {
         if (options.threads > 0)
@@ -303,7 +307,7 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
         generator->eval();
         generator->to(device);
         ColorizerInfo info;
-        info.path = QFileInfo(manifestPath).absoluteFilePath();
+        info.path = QFileInfo(files->manifestPath).absoluteFilePath();
         info.name = m.name;
         info.sha256 = m.sha256;
         info.baseWidth = m.baseWidth;

@@ -18,7 +18,9 @@ struct ModelManifest
     // "pix2pix-unet" (the keyframe model: baseWidth = ngf, depth = U-Net levels),
     // "vpn-refiner" (the propagation refiner: baseWidth = channels, depth = convolutions,
     // tapSpacing = the spacing of its 3×3 filter taps in pixels) or "vpn" (the video
-    // propagation network: baseWidth = channels, depth = the lattice neighbourhood, 0–2).
+    // propagation network: baseWidth = channels, depth = the lattice neighbourhood, 0–2) or
+    // "recurrent-bins" (the recurrent binned video colouriser: baseWidth = its width, depth =
+    // bins per chroma channel).
     QString name = QStringLiteral("pix2pix-unet");
     QString weightsFile; // relative to the manifest's folder
     qint64 weightsBytes = 0;

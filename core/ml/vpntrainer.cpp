@@ -2,6 +2,7 @@
 #include "ml/internal/net.h"
 #include "ml/internal/safetensors.h"
 #include "ml/internal/trainloop.h"
+#include "ml/internal/packedimages.h"
 #include "ml/internal/vpnnet.h"
 #include "ml/vpntrainer.h"
 
@@ -34,41 +35,6 @@ std::string writeRandomVpn(const std::string &path, int channels, int neighbourh
 namespace {
 
 namespace fs = std::filesystem;
-
-struct ClipSet
-{
-    int count = 0, frames = 0, height = 0, width = 0;
-    std::vector<uint8_t> bytes;
-    size_t frameBytes() const { return size_t(height) * size_t(width) * 5; }
-    const uint8_t *frame(int clip, int t) const
-    {
-        return bytes.data() + (size_t(clip) * size_t(frames) + size_t(t)) * frameBytes();
-    }
-};
-
-std::string loadClips(const std::string &path, ClipSet &set)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return path + ": cannot open the packed clips";
-    char magic[8];
-    uint32_t header[5];
-    if (!in.read(magic, 8) || std::memcmp(magic, "TCVPNC01", 8) != 0)
-        return path + ": not a packed Tincture VPN clip file (bad magic)";
-    if (!in.read(reinterpret_cast<char *>(header), sizeof header))
-        return path + ": truncated header";
-    if (header[0] == 0 || header[1] < 2 || header[1] > 1000 || header[2] < 8 || header[2] > 4096 ||
-        header[3] < 8 || header[3] > 4096 || header[4] != 5)
-        return path + ": implausible header";
-    set.count = int(header[0]);
-    set.frames = int(header[1]);
-    set.height = int(header[2]);
-    set.width = int(header[3]);
-    set.bytes.resize(size_t(set.count) * size_t(set.frames) * set.frameBytes());
-    if (!in.read(reinterpret_cast<char *>(set.bytes.data()), std::streamsize(set.bytes.size())))
-        return path + ": truncated (fewer clips than the header announces)";
-    return {};
-}
 
 struct Sample
 {

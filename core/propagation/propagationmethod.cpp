@@ -2,9 +2,11 @@
 
 #include "propagation/internal/baselines.h"
 #include "propagation/internal/latticemethods.h"
+#include "propagation/internal/perframe.h"
 #include "propagation/internal/refinedmethod.h"
 
 #include "ml/chromarefiner.h"
+#include "ml/videocolorizer.h"
 #include "ml/videopropagationnet.h"
 
 #include <algorithm>
@@ -39,6 +41,24 @@ Made makeVpn(const PropagationMethodOptions &options)
     if (!net)
         return net.error();
     return makeVpnMethod(std::move(*net));
+}
+
+// Per-frame mode: a video colouriser colours each frame; nothing is propagated.
+Made makePerFrame(const PropagationMethodOptions &options)
+{
+    QString path = options.colorizerPath;
+    if (path.isEmpty()) {
+        auto shipped = ml::colorizerManifest(QStringLiteral("recurrent-bins"));
+        if (!shipped)
+            return shipped.error();
+        path = *shipped;
+    }
+    ml::ColorizerOptions o;
+    o.device = options.device;
+    auto model = ml::VideoColorizer::load(path, o);
+    if (!model)
+        return model.error();
+    return detail::makePerFrameMethod(std::move(*model));
 }
 
 struct Entry
@@ -78,6 +98,11 @@ constexpr Entry kMethods[] = {
              return ok.error();
          return makeBnnFlowMethod(params);
      }},
+    {"per-frame",
+     "no propagation: a video colouriser colours every frame from its grey, its temporal "
+     "mechanism on, and the keyframes are not used (models/recurrent-bins.json unless another "
+     "is chosen)",
+     makePerFrame},
 };
 
 } // namespace

@@ -77,13 +77,15 @@ public:
                                    FrameSink &sink, Feedback &feedback) = 0;
 };
 
-// What methods built on a trained model ("bnn-refined", "vpn") load, and where the GPU-capable
-// stages run (bnn's lattice filter, the refiner, vpn's network); the defaults are the shipped
-// models and "auto".
+// What methods built on a trained model ("bnn-refined", "vpn", "per-frame") load, and where the
+// GPU-capable stages run (bnn's lattice filter, the refiner, vpn's network); the defaults are the
+// shipped models and "auto".
 struct PropagationMethodOptions
 {
     QString refinerPath; // a refiner manifest (.json); empty: models/refiner.json
     QString vpnPath;     // a video propagation network manifest; empty: models/vpn.json
+    // The video colouriser of "per-frame" (a manifest); empty: models/recurrent-bins.json.
+    QString colorizerPath;
     // "auto" (CUDA where LibTorch sees a GPU), "cpu" or "cuda" (an error without a GPU).
     QString device = QStringLiteral("auto");
     // bnnflow's settings by name, replacing the shipped ones (the lab's tuning runs); an

@@ -1,0 +1,198 @@
+// LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
+#include "ml/internal/binsnet.h"
+#include "ml/internal/frametensors.h"
+
+#include "ml/modelmanifest.h"
+#include "ml/safetensorsread.h"
+#include "ml/videocolorizer.h"
+
+#include <QFileInfo>
+#include <QJsonObject>
+
+namespace tincture::ml {
+namespace {
+
+namespace F = torch::nn::functional;
+
+const QString kRecurrentBins = QStringLiteral("recurrent-bins");
+
+class RecurrentBinsColorizer final : public VideoColorizer,
+                                     public std::enable_shared_from_this<RecurrentBinsColorizer>
+{
+public:
+    RecurrentBinsColorizer(RecurrentBinsNet net, ColorizerInfo info, int shortSide,
+                           torch::Device device)
+        : m_net(std::move(net)), m_info(std::move(info)), m_shortSide(shortSide), m_device(device)
+    {
+    }
+    const ColorizerInfo &info() const override { return m_info; }
+    std::unique_ptr<Run> start(bool temporal) const override;
+
+    // The net's state between frames: the previous frame's grey input and binned colouring, at
+    // the working size.
+    struct State
+    {
+        torch::Tensor grey, binned;
+    };
+    Result<Frame> colourFrame(const Frame &frame, bool temporal, State &state) const;
+
+private:
+    mutable RecurrentBinsNet m_net; // eval mode, read-only after loading
+    ColorizerInfo m_info;
+    int m_shortSide;
+    torch::Device m_device;
+};
+
+class RecurrentBinsRun final : public VideoColorizer::Run
+{
+public:
+    RecurrentBinsRun(std::shared_ptr<const RecurrentBinsColorizer> model, bool temporal)
+        : m_model(std::move(model)), m_temporal(temporal)
+    {
+    }
+    Result<Frame> next(const Frame &frame) override
+    {
+        return m_model->colourFrame(frame, m_temporal, m_state);
+    }
+
+private:
+    std::shared_ptr<const RecurrentBinsColorizer> m_model;
+    bool m_temporal;
+    RecurrentBinsColorizer::State m_state;
+};
+
+std::unique_ptr<VideoColorizer::Run> RecurrentBinsColorizer::start(bool temporal) const
+{
+    return std::make_unique<RecurrentBinsRun>(shared_from_this(), temporal);
+}
+
+Result<Frame> RecurrentBinsColorizer::colourFrame(const Frame &frame, bool temporal,
+                                                  State &state) const
+{
+    if (frame.isNull())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("an empty frame"));
+    const int w = frame.width(), h = frame.height();
+    std::vector<Frame> lumas;
+    const std::vector<const Frame *> frames{&frame};
+    try {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor luma = lumaTensor(frames, lumas);
+        // Working size: short side m_shortSide (never above the frame's), padded by edge
+        // replication to a multiple of 8 (the colour net's three halvings).
+        const double scale = std::min(1.0, double(m_shortSide) / std::min(w, h));
+        const int ww = std::max(1, int(std::lround(w * scale)));
+        const int wh = std::max(1, int(std::lround(h * scale)));
+        const int pw = (ww + 7) / 8 * 8, ph = (wh + 7) / 8 * 8;
+        torch::Tensor small = scale < 1.0
+                                  ? F::interpolate(luma, F::InterpolateFuncOptions()
+                                                             .size(std::vector<int64_t>{wh, ww})
+                                                             .mode(torch::kArea))
+                                  : luma;
+        small = F::pad(greyInput(small * 255.0),
+                       F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
+        const torch::Tensor grey = small.to(m_device);
+        const int B = m_net->arch().bins;
+        torch::Tensor logits = m_net->colour->forward(grey);
+        if (temporal && state.grey.defined() && state.grey.sizes() == grey.sizes())
+            logits = m_net->consistency->forward(grey, logits, state.grey, state.binned);
+        if (temporal) {
+            state.grey = grey;
+            state.binned = chromaInput(argmaxChroma(logits, B));
+        }
+        torch::Tensor chroma = annealedChroma(logits, B).to(torch::kCPU);
+        chroma = chroma.slice(2, 0, wh).slice(3, 0, ww);
+        if (wh != h || ww != w)
+            chroma = F::interpolate(chroma, F::InterpolateFuncOptions()
+                                                .size(std::vector<int64_t>{h, w})
+                                                .mode(torch::kBilinear)
+                                                .align_corners(false));
+        const torch::Tensor cb = (chroma.slice(1, 0, 1) - 128.0) / 255.0;
+        const torch::Tensor cr = (chroma.slice(1, 1, 2) - 128.0) / 255.0;
+        const torch::Tensor rgb =
+            torch::cat({luma + 1.402 * cr, luma - 0.344136 * cb - 0.714136 * cr, luma + 1.772 * cb},
+                       1)
+                .clamp(0.0, 1.0)
+                .permute({0, 2, 3, 1})
+                .contiguous();
+        return std::move(framesOfRgb(rgb, lumas, frames).front());
+    } catch (const c10::Error &e) {
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("%1: LibTorch failed").arg(m_info.path),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
+}
+
+} // namespace
+
+bool isVideoColorizerArchitecture(const QString &name)
+{
+    return name == kRecurrentBins;
+}
+
+Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString &path,
+                                                                   const ColorizerOptions &options)
+{
+    auto files = readModelFiles(path, kRecurrentBins, QStringLiteral("video colouriser"));
+    if (!files)
+        return files.error();
+    const ModelManifest &m = files->manifest;
+    try {
+        if (options.threads > 0)
+            torch::set_num_threads(options.threads);
+        auto chosen = inferenceDevice(options.device);
+        if (!chosen)
+            return chosen.error();
+        const torch::Device device = *chosen;
+        RecurrentBinsNet net(BinsArch{m.baseWidth, m.depth});
+        if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)
+            return loaded.error();
+        net->eval();
+        net->to(device);
+        ColorizerInfo info;
+        info.path = QFileInfo(files->manifestPath).absoluteFilePath();
+        info.name = m.name;
+        info.sha256 = m.sha256;
+        info.baseWidth = m.baseWidth;
+        info.depth = m.depth;
+        info.iterations = m.iterations;
+        info.trainedOn = m.trainedOn;
+        info.gpu = device.is_cuda();
+        int shortSide = options.workingShortSide;
+        if (shortSide <= 0)
+            shortSide = m.training.value(QStringLiteral("inferenceShortSide")).toInt(160);
+        shortSide = std::max(shortSide, 8);
+        return std::shared_ptr<const VideoColorizer>(std::make_shared<RecurrentBinsColorizer>(
+            std::move(net), std::move(info), shortSide, device));
+    } catch (const c10::Error &e) {
+        return makeError(
+            ErrorCode::ModelInvalid,
+            QStringLiteral("%1: LibTorch could not build the model").arg(files->weightsPath),
+            QString::fromStdString(e.what_without_backtrace()));
+    }
+}
+
+QStringList colorizerNames()
+{
+    QStringList names{QStringLiteral("pix2pix")};
+    for (const QString &name : {kRecurrentBins})
+        if (!shippedModelPath(name + QStringLiteral(".json")).isEmpty())
+            names << name;
+    return names;
+}
+
+Result<QString> colorizerManifest(const QString &name)
+{
+    const QStringList names = colorizerNames();
+    QString path;
+    if (name == QLatin1String("pix2pix"))
+        path = Colorizer::defaultModelPath();
+    else if (names.contains(name))
+        path = shippedModelPath(name + QStringLiteral(".json"));
+    if (path.isEmpty())
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("no colouriser \"%1\"; available: %2")
+                             .arg(name, names.join(QStringLiteral(", "))));
+    return path;
+}
+
+} // namespace tincture::ml
