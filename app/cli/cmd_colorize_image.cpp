@@ -3,6 +3,7 @@
 // proposal guided by the user's points (a model that takes them) and Levin's solve pinning them.
 
 #include "clicommon.h"
+#include "colorizerchoice.h"
 #include "commands.h"
 
 #include "media/imageio.h"
@@ -27,6 +28,7 @@ int runColorizeImage(const QStringList &args)
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("Output image (.png, .tif, .tiff)."),
                                     QStringLiteral("OUT.png"));
+    const QCommandLineOption colorizer = colorizerOption();
     const QCommandLineOption model(QStringLiteral("model"),
                                    QStringLiteral("Model manifest (.json) or weights; default: "
                                                   "the shipped models/colorizer.json."),
@@ -53,8 +55,8 @@ int runColorizeImage(const QStringList &args)
                                          QStringLiteral("With --hints: λ of the proposal under "
                                                         "the points (default 0.01)."),
                                          QStringLiteral("lambda"), QStringLiteral("0.01"));
-    parser.addOptions(
-        {output, model, frame, threads, device, working, hints, priorWeight, overwriteOption()});
+    parser.addOptions({output, model, colorizer, frame, threads, device, working, hints,
+                       priorWeight, overwriteOption()});
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Colourise a grey image (or a film's frame) with the "
                                           "keyframe model (Pix2Pix). The output has the input's "
@@ -90,8 +92,11 @@ int runColorizeImage(const QStringList &args)
     // A still first; anything else goes through the film decoder (one frame of it).
     const QString in = parser.positionalArguments().constFirst();
     const QString hintPath = parser.value(hints);
-    if (int rc = checkOutputArg(parser, outPath, {in, parser.value(model), hintPath});
-        rc != kExitOk)
+    QString modelPath;
+    int choiceCode = kExitOk;
+    if (!readColorizerChoice(parser, model, colorizer, kCommand, modelPath, choiceCode))
+        return choiceCode;
+    if (int rc = checkOutputArg(parser, outPath, {in, modelPath, hintPath}); rc != kExitOk)
         return rc;
     Result<Frame> input = readImage(in);
     if (!input) {
@@ -109,7 +114,7 @@ int runColorizeImage(const QStringList &args)
             return reportError(input.error());
     }
     pipeline::KeyframeService keyframes(
-        pipeline::KeyframeModelOptions{parser.value(model), threadCount, dev, workingSide});
+        pipeline::KeyframeModelOptions{modelPath, threadCount, dev, workingSide});
     Frame hintImage;
     if (!hintPath.isEmpty()) {
         Result<Frame> h = readImage(hintPath);

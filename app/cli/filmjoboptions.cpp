@@ -1,7 +1,10 @@
 #include "filmjoboptions.h"
 
 #include "clicommon.h"
+#include "colorizerchoice.h"
 
+#include "ml/modelmanifest.h"
+#include "ml/videocolorizer.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/workingresolution.h"
 
@@ -41,6 +44,13 @@ FilmJobOptions::FilmJobOptions()
       m_model(QStringLiteral("model"),
               QStringLiteral("Keyframe model manifest (default: shipped)."),
               QStringLiteral("FILE")),
+      m_colorizer(colorizerOption()),
+      m_mode(QStringLiteral("mode"),
+             QStringLiteral("'propagate' (default): each shot's keyframes are propagated; "
+                            "'per-frame': a video colouriser (--colorizer, default "
+                            "recurrent-bins) colours every frame by itself, with its temporal "
+                            "mechanism, and nothing is propagated."),
+             QStringLiteral("MODE"), QStringLiteral("propagate")),
       m_method(QStringLiteral("method"),
                QStringLiteral("Propagation method: %1 (default %2).")
                    .arg(propagationMethodNames().join(QStringLiteral(", ")),
@@ -61,8 +71,8 @@ FilmJobOptions::FilmJobOptions()
 
 void FilmJobOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions(
-        {m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage, m_workingHeight});
+    parser.addOptions({m_keyframe, m_hints, m_priorWeight, m_model, m_colorizer, m_mode, m_method,
+                       m_salvage, m_workingHeight});
 }
 
 std::optional<pipeline::FilmJob> FilmJobOptions::read(const QCommandLineParser &parser,
@@ -76,7 +86,8 @@ std::optional<pipeline::FilmJob> FilmJobOptions::read(const QCommandLineParser &
     };
     pipeline::FilmJob job;
     job.input = parser.positionalArguments().constFirst();
-    model.path = parser.value(m_model);
+    if (!readColorizerChoice(parser, m_model, m_colorizer, command, model.path, exitCode))
+        return std::nullopt;
     job.method = parser.value(m_method);
     job.source.salvageDamaged = parser.isSet(m_salvage);
     if (!job.method.isEmpty() && !propagationMethodNames().contains(job.method))
@@ -112,6 +123,28 @@ std::optional<pipeline::FilmJob> FilmJobOptions::read(const QCommandLineParser &
             (isHints ? k.hints : k.image) = path;
             job.keyframes.push_back(k);
         }
+    }
+    const QString mode = parser.value(m_mode);
+    if (mode == QLatin1String("per-frame")) {
+        if (!job.method.isEmpty() && job.method != QLatin1String("per-frame"))
+            return fail(QStringLiteral("--mode per-frame propagates nothing: drop --method"));
+        if (!job.keyframes.empty())
+            return fail(QStringLiteral("--mode per-frame uses no keyframes: drop --keyframe and "
+                                       "--hints"));
+        if (!model.path.isEmpty()) {
+            auto manifest = ml::readManifest(model.path.endsWith(QLatin1String(".safetensors"))
+                                                 ? model.path.chopped(12) + QStringLiteral(".json")
+                                                 : model.path);
+            if (manifest && !ml::isVideoColorizerArchitecture(manifest->name))
+                return fail(
+                    QStringLiteral("--mode per-frame needs a video colouriser (%1), not "
+                                   "the keyframe model %2")
+                        .arg(ml::colorizerNames().mid(1).join(QStringLiteral(", ")), model.path));
+        }
+        job.method = QStringLiteral("per-frame");
+        job.methodOptions.colorizerPath = model.path;
+    } else if (mode != QLatin1String("propagate")) {
+        return fail(QStringLiteral("--mode is 'propagate' or 'per-frame', not '%1'").arg(mode));
     }
     job.protectedInputs << model.path;
     return job;

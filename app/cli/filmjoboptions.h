@@ -26,8 +26,8 @@ public:
                                           int &exitCode) const;
 
 private:
-    QCommandLineOption m_keyframe, m_hints, m_priorWeight, m_model, m_method, m_salvage,
-        m_workingHeight;
+    QCommandLineOption m_keyframe, m_hints, m_priorWeight, m_model, m_colorizer, m_mode, m_method,
+        m_salvage, m_workingHeight;
 };
 
 } // namespace tincture::cli

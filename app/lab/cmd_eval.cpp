@@ -227,7 +227,8 @@ int runEval(const QStringList &args)
     if (!args.isEmpty() && args.front() == QLatin1String("images"))
         return runEvalImages(args.mid(1));
     if (!args.isEmpty() && args.front() == QLatin1String("video"))
-        return runEvalVideo(args.mid(1));
+        return args.contains(QLatin1String("--data")) ? runEvalPerFrame(args.mid(1))
+                                                      : runEvalVideo(args.mid(1));
     if (!args.isEmpty() && args.front() == QLatin1String("hints"))
         return runEvalHints(args.mid(1));
     QCommandLineParser parser;
@@ -299,7 +300,9 @@ int runEval(const QStringList &args)
                 "  hints        colourisation from N user points on still images; see "
                 "'tincture-lab eval hints --help'.\n"
                 "  video        per-frame flicker, colourfulness, PSNR and SSIM of a coloured "
-                "film; see 'tincture-lab eval video --help'.\n"
+                "film; see 'tincture-lab eval video --help'. With --data DIR --colorizer NAME: "
+                "a video colouriser in per-frame mode on colour sequences, its temporal "
+                "mechanism on and off (E_t, CDC, chroma PSNR).\n"
                 "The options below are propagation's."),
             args, 1, 1, QStringLiteral("TARGET"));
         rc != kExitOk)

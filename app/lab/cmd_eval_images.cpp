@@ -4,6 +4,7 @@
 // score; Hasler–Süsstrunk colourfulness (signed) of the results and of the truth, and their ratio.
 
 #include "clicommon.h"
+#include "colorizerchoice.h"
 #include "labcommands.h"
 
 #include "metrics/imagemetrics.h"
@@ -68,12 +69,15 @@ int runEvalImages(const QStringList &args)
                                                     "(default: the model's)."),
                                      QStringLiteral("px"), QStringLiteral("0"));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("Only the summary."));
-    parser.addOptions({data, model, json, save, threads, working, quiet, overwriteOption()});
-    if (int rc = parseArgs(parser, kCommand,
-                           QStringLiteral("Score the keyframe model on colour photographs: RGB "
-                                          "PSNR with the true luminance kept (and the grey "
-                                          "image's), colourfulness and its ratio to the truth."),
-                           args, 0, 0, QString());
+    const QCommandLineOption colorizer = colorizerOption();
+    parser.addOptions(
+        {data, model, colorizer, json, save, threads, working, quiet, overwriteOption()});
+    if (int rc = parseArgs(
+            parser, kCommand,
+            QStringLiteral("Score a colouriser (each photograph alone) on colour photographs: RGB "
+                           "PSNR with the true luminance kept (and the grey "
+                           "image's), colourfulness and its ratio to the truth."),
+            args, 0, 0, QString());
         rc != kExitOk)
         return rc;
     if (!parser.isSet(data))
@@ -90,14 +94,16 @@ int runEvalImages(const QStringList &args)
     if (!listed)
         return reportError(listed.error());
     const QStringList files = *listed;
-    auto colorizer =
-        loadColorizer(parser.value(model), threadCount, QStringLiteral("auto"), workingSide);
-    if (!colorizer)
-        return reportError(colorizer.error());
+    QString modelPath;
+    int choiceCode = kExitOk;
+    if (!readColorizerChoice(parser, model, colorizer, kCommand, modelPath, choiceCode))
+        return choiceCode;
+    auto session = loadColorizer(modelPath, threadCount, QStringLiteral("auto"), workingSide);
+    if (!session)
+        return reportError(session.error());
     for (const QString &out : {parser.value(json), parser.value(save)})
         if (!out.isEmpty())
-            if (int rc = checkOutputArg(parser, out, {dir.path(), parser.value(model)});
-                rc != kExitOk)
+            if (int rc = checkOutputArg(parser, out, {dir.path(), modelPath}); rc != kExitOk)
                 return rc;
     if (parser.isSet(save) && !QDir().mkpath(parser.value(save)))
         return reportError(makeError(ErrorCode::WriteFailed,
@@ -116,7 +122,7 @@ int runEvalImages(const QStringList &args)
         if (!truth)
             return reportError(truth.error());
         const Frame grey = truth->luma();
-        auto result = (*colorizer)->colorize(grey);
+        auto result = (*session)->colorize(grey);
         if (!result)
             return reportError(result.error());
         ImageScore s;
@@ -176,8 +182,8 @@ int runEvalImages(const QStringList &args)
     const double ratio = cfTruth > 0 ? cf / cfTruth : 0.0;
     out << QStringLiteral("images: %1   model: %2 (%3 iterations)\n")
                .arg(scores.size())
-               .arg((*colorizer)->info().path)
-               .arg((*colorizer)->info().iterations);
+               .arg((*session)->info().path)
+               .arg((*session)->info().iterations);
     out << QStringLiteral("mean PSNR (luminance kept): model %1 dB, grey %2 dB (%3%4 dB)\n")
                .arg(psnr, 0, 'f', 2)
                .arg(grey, 0, 'f', 2)
@@ -192,8 +198,8 @@ int runEvalImages(const QStringList &args)
                .arg(1000.0 * seconds / scores.size(), 0, 'f', 0);
     if (parser.isSet(json)) {
         const QJsonObject o{{QStringLiteral("data"), dir.absolutePath()},
-                            {QStringLiteral("model"), (*colorizer)->info().path},
-                            {QStringLiteral("iterations"), (*colorizer)->info().iterations},
+                            {QStringLiteral("model"), (*session)->info().path},
+                            {QStringLiteral("iterations"), (*session)->info().iterations},
                             {QStringLiteral("images"), int(scores.size())},
                             {QStringLiteral("mean_psnr"), psnr},
                             {QStringLiteral("grey_psnr"), grey},

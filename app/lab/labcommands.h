@@ -9,8 +9,9 @@ namespace tincture::cli {
 
 int runBench(const QStringList &args);
 int runEval(const QStringList &args);
-int runEvalImages(const QStringList &args); // `eval images`, dispatched by runEval
-int runEvalHints(const QStringList &args);  // `eval hints`, dispatched by runEval
+int runEvalImages(const QStringList &args);   // `eval images`, dispatched by runEval
+int runEvalHints(const QStringList &args);    // `eval hints`, dispatched by runEval
+int runEvalPerFrame(const QStringList &args); // `eval video --data`, dispatched by runEval
 int runTrain(const QStringList &args);
 int trainRefiner(const QStringList &args);       // runTrain's "refiner"
 int trainVpn(const QStringList &args);           // runTrain's "vpn"

@@ -71,10 +71,11 @@ Result<ModelManifest> readManifest(const QString &path)
     m.tapSpacing = arch.value(QStringLiteral("tapSpacing")).toInt(0);
     const bool refiner = m.name == QLatin1String("vpn-refiner");
     const bool vpn = m.name == QLatin1String("vpn"); // depth: the lattice neighbourhood, 0–2
-    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn)
+    const bool bins = m.name == QLatin1String("recurrent-bins"); // depth: bins per channel
+    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn && !bins)
         return makeError(ErrorCode::ModelMismatch,
                          QStringLiteral("%1: unknown model architecture \"%2\" (expected "
-                                        "pix2pix-unet, vpn-refiner or vpn)")
+                                        "pix2pix-unet, vpn-refiner, vpn or recurrent-bins)")
                              .arg(path, m.name));
     if (refiner && (m.tapSpacing < 1 || m.tapSpacing > 16))
         return makeError(ErrorCode::ModelInvalid,
@@ -83,8 +84,11 @@ Result<ModelManifest> readManifest(const QString &path)
                              .arg(path));
     if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/')) ||
         m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024 ||
-        m.depth < (vpn ? 0 : 2) || m.depth > (vpn ? 2 : 10) || m.maxMultiplier < 1 ||
-        m.maxMultiplier > 64 || (m.hintChannels != 0 && m.hintChannels != 3))
+        m.depth < (vpn ? 0 : 2) ||
+        m.depth > (vpn    ? 2
+                   : bins ? 256
+                          : 10) ||
+        m.maxMultiplier < 1 || m.maxMultiplier > 64 || (m.hintChannels != 0 && m.hintChannels != 3))
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
                                         "and architecture baseWidth/depth are required; "

@@ -245,7 +245,7 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     m_report.method = m_job.method.isEmpty() ? defaultPropagationMethodName() : m_job.method;
     // The method is made first: an unknown name or a model that cannot be loaded fails the
     // job before any work, and its parameters go into the provenance.
-    auto method = createPropagationMethod(m_report.method);
+    auto method = createPropagationMethod(m_report.method, m_job.methodOptions);
     if (!method)
         return method.error();
     m_method = std::move(method).value();

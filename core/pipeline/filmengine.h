@@ -24,6 +24,7 @@
 #include "pipeline/keyframeservice.h"
 #include "pipeline/provenance.h"
 #include "project/resultcache.h"
+#include "propagation/propagationmethod.h"
 #include "propagation/shotdetection.h"
 
 #include <QString>
@@ -64,7 +65,8 @@ struct FilmJob
     // depth (propagation/workingresolution.h), into the film or the studio's cache. 0, or not
     // below the film's height: the film's own size.
     int workingHeight = 0;
-    QString method;              // propagation method; empty: defaultPropagationMethodName()
+    QString method; // propagation method; empty: defaultPropagationMethodName()
+    propagation::PropagationMethodOptions methodOptions; // the models the method loads
     FrameIndex first = 0;        // the frames to colour (inclusive); shots outside are skipped,
     FrameIndex last = -1;        // shots across the ends are propagated whole. -1: to the end
     QStringList protectedInputs; // files an output may not replace (besides the job's inputs)

@@ -23,6 +23,15 @@ namespace {
 
 constexpr qint64 kHeadBytes = 1 << 20;
 
+// What a plan's method loads: "per-frame" colours with the plan's model when that is a video
+// colouriser (the CLI allows per-frame mode with no other), the shipped one when none is named.
+PropagationMethodOptions planMethodOptions(const QString &modelPath)
+{
+    PropagationMethodOptions options;
+    options.colorizerPath = modelPath;
+    return options;
+}
+
 // sha256 of a file's first `limit` bytes.
 Result<QString> headSha256(const QString &path, qint64 limit)
 {
@@ -274,7 +283,7 @@ Result<FilmPlan> planFilm(const FilmJob &job, const OutputSpec &output, const QS
     FilmPlan plan;
     plan.tinctureVersion = pipeline::tinctureVersion();
     plan.method = job.method.isEmpty() ? defaultPropagationMethodName() : job.method;
-    auto method = createPropagationMethod(plan.method);
+    auto method = createPropagationMethod(plan.method, planMethodOptions(modelPath));
     if (!method)
         return method.error();
     plan.methodParameters = (*method)->parameters();
@@ -410,7 +419,7 @@ Result<void> checkPlanInputs(const FilmPlan &plan, KeyframeService &keyframes)
                                 keyframes.modelIdentity().sha256.left(12), plan.model.name,
                                 plan.model.sha256.left(12));
     }
-    auto method = createPropagationMethod(plan.method);
+    auto method = createPropagationMethod(plan.method, planMethodOptions(plan.modelPath));
     if (!method)
         changed << QStringLiteral("the propagation method %1 cannot be made (%2)")
                        .arg(plan.method, method.error().message);

@@ -146,6 +146,7 @@ FilmJob shotJob(const FilmPlan &plan, int shot)
     job.priorWeight = plan.priorWeight;
     job.workingHeight = plan.workingHeight;
     job.method = plan.method;
+    job.methodOptions.colorizerPath = plan.modelPath;
     return job;
 }
 

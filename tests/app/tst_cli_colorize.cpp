@@ -14,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -405,6 +406,100 @@ private slots:
                         QStringLiteral("--working-height"), QLatin1String(bad)});
             QCOMPARE(r.exitCode, 2);
             QVERIFY2(r.err.contains(QStringLiteral("--working-height")), qPrintable(r.err));
+            QVERIFY(!QFileInfo::exists(never));
+        }
+    }
+
+    // --colorizer picks the model by name (a video colouriser proposes keyframes too); --mode
+    // per-frame colours every frame with a video colouriser and propagates nothing; bad choices
+    // are usage errors that name what there is.
+    void colouriserChoiceAndPerFrameMode()
+    {
+        const QString models = m_dir.filePath(QStringLiteral("video-models"));
+        QVERIFY(QDir().mkpath(models));
+        QVERIFY(!test::writeRandomRecurrentBinsModel(models, QStringLiteral("recurrent-bins"))
+                     .isEmpty());
+        const QByteArray saved = qgetenv("TINCTURE_MODEL_DIR");
+        qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models));
+        const auto restore = qScopeGuard([&] {
+            if (saved.isEmpty())
+                qunsetenv("TINCTURE_MODEL_DIR");
+            else
+                qputenv("TINCTURE_MODEL_DIR", saved);
+        });
+        const QDir frames(m_dir.filePath(QStringLiteral("perframe")));
+        QVERIFY(QDir().mkpath(frames.path()));
+        std::vector<Frame> source;
+        for (int i = 0; i < 5; ++i) {
+            Frame f(72, 48, PixelFormat::Gray8);
+            for (int y = 0; y < 48; ++y)
+                for (int x = 0; x < 72; ++x)
+                    f.row(y)[x] =
+                        uint8_t(128 + 90 * std::sin((x - 2 * i) * 0.25) * std::cos(y * 0.2));
+            QVERIFY(writeImage(
+                frames.filePath(QStringLiteral("f%1.png").arg(i, 3, 10, QLatin1Char('0'))), f));
+            source.push_back(f);
+        }
+        const QString pattern = frames.filePath(QStringLiteral("f%03d.png"));
+
+        const QString still = m_dir.filePath(QStringLiteral("perframe-still.png"));
+        auto r = runCli({QStringLiteral("colorize-image"),
+                         frames.filePath(QStringLiteral("f000.png")), QStringLiteral("-o"), still,
+                         QStringLiteral("--colorizer"), QStringLiteral("recurrent-bins")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto stillImage = readImage(still);
+        QVERIFY(stillImage);
+        QCOMPARE(lumaPsnr(*stillImage, source[0]), 99.0);
+
+        const QString out = m_dir.filePath(QStringLiteral("perframe.mkv"));
+        r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), out,
+                    QStringLiteral("--mode"), QStringLiteral("per-frame"),
+                    QStringLiteral("--colorizer"), QStringLiteral("recurrent-bins"),
+                    QStringLiteral("--quiet")},
+                   600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto film = VideoSource::open(out);
+        QVERIFY(film);
+        QCOMPARE((*film)->frameCount(), int64_t(5));
+        for (int i = 0; i < 5; ++i) {
+            auto f = (*film)->frame(i);
+            QVERIFY(f);
+            QCOMPARE(lumaPsnr(*f, source[size_t(i)]), 99.0);
+        }
+        QFile sidecar(out + QStringLiteral(".provenance.json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        const QJsonObject shot = QJsonDocument::fromJson(sidecar.readAll())
+                                     .object()
+                                     .value(QStringLiteral("shots"))
+                                     .toArray()
+                                     .at(0)
+                                     .toObject();
+        QCOMPARE(shot.value(QStringLiteral("method")).toString(), QStringLiteral("per-frame"));
+
+        const QString never = m_dir.filePath(QStringLiteral("never-perframe.mkv"));
+        const QList<std::pair<QStringList, QString>> refused = {
+            {{QStringLiteral("--colorizer"), QStringLiteral("nosuch")},
+             QStringLiteral("recurrent-bins")},
+            {{QStringLiteral("--colorizer"), QStringLiteral("recurrent-bins"),
+              QStringLiteral("--model"), models + QStringLiteral("/recurrent-bins.json")},
+             QStringLiteral("not both")},
+            {{QStringLiteral("--mode"), QStringLiteral("per-frame"), QStringLiteral("--colorizer"),
+              QStringLiteral("pix2pix")},
+             QStringLiteral("video colouriser")},
+            {{QStringLiteral("--mode"), QStringLiteral("per-frame"), QStringLiteral("--keyframe"),
+              QStringLiteral("0=") + still},
+             QStringLiteral("no keyframes")},
+            {{QStringLiteral("--mode"), QStringLiteral("per-frame"), QStringLiteral("--method"),
+              QStringLiteral("flow")},
+             QStringLiteral("--method")},
+            {{QStringLiteral("--mode"), QStringLiteral("sideways")}, QStringLiteral("--mode")},
+        };
+        for (const auto &[extra, says] : refused) {
+            r = runCli(
+                QStringList{QStringLiteral("colorize"), pattern, QStringLiteral("-o"), never} +
+                extra);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(says), qPrintable(r.err));
             QVERIFY(!QFileInfo::exists(never));
         }
     }

@@ -5,6 +5,7 @@
 #include "media/videoencoder.h"
 #include "lab/scoringio.h"
 #include "framefixtures.h"
+#include "refinerfixture.h"
 #include "testsupport.h"
 #include "testmain.h"
 
@@ -387,6 +388,49 @@ private slots:
                     QStringLiteral("--quiet")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains(QStringLiteral("missing result frame")));
+    }
+
+    // A video colouriser in per-frame mode, its temporal mechanism on and off: figures per
+    // sequence and their means, as a table and as JSON; no colouriser named is a usage error.
+    void perFrameColouriser()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid() && writeDataset(dir.filePath(QStringLiteral("data"))));
+        const QString model =
+            test::writeRandomRecurrentBinsModel(dir.path(), QStringLiteral("bins"));
+        QVERIFY(!model.isEmpty());
+        const QString json = dir.filePath(QStringLiteral("perframe.json"));
+        auto r = runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--data"),
+                         dir.filePath(QStringLiteral("data")), QStringLiteral("--model"), model,
+                         QStringLiteral("--json"), json, QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("E_t on")), qPrintable(r.out));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject doc = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(doc.value(QStringLiteral("colorizer")).toString(),
+                 QStringLiteral("recurrent-bins"));
+        const QJsonArray sequences = doc.value(QStringLiteral("per_sequence")).toArray();
+        QCOMPARE(sequences.size(), 2);
+        QCOMPARE(sequences.at(1).toObject().value(QStringLiteral("frames")).toInt(), 4);
+        for (const char *run : {"mean_temporal_on", "mean_temporal_off"}) {
+            const QJsonObject m = doc.value(QLatin1String(run)).toObject();
+            for (const char *key : {"chroma_psnr", "colourfulness", "warp_error", "cdc"}) {
+                const QJsonValue v = m.value(QLatin1String(key));
+                QVERIFY2(v.isDouble() && std::isfinite(v.toDouble()) && v.toDouble() >= 0,
+                         qPrintable(
+                             QStringLiteral("%1.%2").arg(QLatin1String(run), QLatin1String(key))));
+            }
+        }
+        r = runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--data"),
+                    dir.filePath(QStringLiteral("data"))});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--colorizer")), qPrintable(r.err));
+        r = runLab({QStringLiteral("eval"), QStringLiteral("video"), QStringLiteral("--data"),
+                    dir.filePath(QStringLiteral("data")), QStringLiteral("--colorizer"),
+                    QStringLiteral("nosuch")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("pix2pix")), qPrintable(r.err));
     }
 
     void exitCodes_data()

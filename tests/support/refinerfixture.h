@@ -1,8 +1,9 @@
 #pragma once
-// A keyframe model, a propagation refiner, or a video propagation network, with seeded random
-// weights and its manifest, written into a folder, for tests that link tincture::ml and
-// tincture_mltrain. Returns the manifest's path (empty on failure).
+// A keyframe model, a propagation refiner, a video propagation network or a video colouriser,
+// with seeded random weights and its manifest, written into a folder, for tests that link
+// tincture::ml and tincture_mltrain. Returns the manifest's path (empty on failure).
 
+#include "ml/binstrainer.h"
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
 #include "ml/trainer.h"
@@ -12,6 +13,15 @@
 #include <QFile>
 
 namespace tincture::test {
+
+// DIR/NAME.json for the weights DIR/NAME.safetensors, `m` completed with their size and sha256.
+inline QString writeManifestBeside(const QString &dir, const QString &name, ml::ModelManifest m)
+{
+    if (!ml::describeWeights(m, QDir(dir).filePath(name + QStringLiteral(".safetensors"))))
+        return {};
+    const QString path = QDir(dir).filePath(name + QStringLiteral(".json"));
+    return ml::writeManifest(path, m) ? path : QString();
+}
 
 // A keyframe model (Pix2Pix U-Net) of 0 iterations; hintChannels 3 takes user points, 0 not.
 inline QString writeRandomColorizerModel(const QString &dir, const QString &name, int hintChannels,
@@ -69,6 +79,23 @@ inline QString writeRandomVpnModel(const QString &dir, const QString &name, int 
     m.trainedOn = QStringLiteral("random weights (test)");
     const QString path = QDir(dir).filePath(name + QStringLiteral(".json"));
     return ml::writeManifest(path, m) ? path : QString();
+}
+
+// The recurrent binned video colouriser ("recurrent-bins"), its consistency net random too.
+inline QString writeRandomRecurrentBinsModel(const QString &dir, const QString &name, int width = 4,
+                                             int bins = 30, uint64_t seed = 9)
+{
+    const QString weights = QDir(dir).filePath(name + QStringLiteral(".safetensors"));
+    if (!ml::writeRandomRecurrentBins(QFile::encodeName(weights).toStdString(), width, bins, seed)
+             .empty())
+        return {};
+    ml::ModelManifest m;
+    m.name = QStringLiteral("recurrent-bins");
+    m.baseWidth = width;
+    m.depth = bins;
+    m.trainedOn = QStringLiteral("random weights (test)");
+    m.training.insert(QStringLiteral("inferenceShortSide"), 48);
+    return writeManifestBeside(dir, name, m);
 }
 
 } // namespace tincture::test
