@@ -1,11 +1,14 @@
 // bench colorizer: the keyframe model (the shipped one, or --model via TINCTURE_MODEL_DIR) on
 // synthetic film-like frames: milliseconds per frame for single frames and for batches of 4,
 // at 854×480 and 1920×1080 (or --size), including the full-resolution recombination with the
-// luminance kept. Loading is timed once, separately.
+// luminance kept. Loading is timed once, separately. Then each installed video colouriser in
+// per-frame mode (its temporal mechanism on) over a shot of 10 moving frames: milliseconds per
+// frame and frames per second.
 
 #include "cmd_bench.h"
 
 #include "ml/colorizer.h"
+#include "ml/videocolorizer.h"
 
 #include <QJsonArray>
 
@@ -67,11 +70,59 @@ Result<QJsonObject> benchColorizer(const BenchOptions &options, QTextStream &out
     out << formatTable({QStringLiteral("size"), QStringLiteral("ms/frame (1)"),
                         QStringLiteral("ms/frame (batch 4)")},
                        rows);
+
+    // Per-frame mode: a shot of 10 frames, the first a warm-up of each run's own.
+    QJsonArray perFrame;
+    QList<QStringList> perFrameRows;
+    for (const QString &name : ml::colorizerNames().mid(1)) {
+        auto path = ml::colorizerManifest(name);
+        if (!path)
+            return path.error();
+        auto video = ml::VideoColorizer::load(*path, co);
+        if (!video)
+            return video.error();
+        for (const QSize &size : sizes) {
+            std::vector<Frame> shot;
+            for (int i = 0; i < 10; ++i)
+                shot.push_back(syntheticFrame(size.width(), size.height(), i).luma());
+            std::vector<double> perFrameMs;
+            for (int run = 0; run <= options.runs; ++run) {
+                const auto shotRun = (*video)->start(true);
+                for (size_t i = 0; i < shot.size(); ++i) {
+                    if (benchInterrupted())
+                        return Error::cancelled();
+                    const BenchClock::time_point t0 = BenchClock::now();
+                    auto coloured = shotRun->next(shot[i]);
+                    if (!coloured)
+                        return coloured.error();
+                    if (run > 0 && i > 0)
+                        perFrameMs.push_back(msSince(t0));
+                }
+            }
+            const double ms = median(perFrameMs);
+            perFrame.append(QJsonObject{{QStringLiteral("colorizer"), name},
+                                        {QStringLiteral("width"), size.width()},
+                                        {QStringLiteral("height"), size.height()},
+                                        {QStringLiteral("ms_per_frame"), ms},
+                                        {QStringLiteral("frames_per_second"), 1000.0 / ms}});
+            perFrameRows << QStringList{
+                name, QStringLiteral("%1×%2").arg(size.width()).arg(size.height()), fixed(ms, 1),
+                fixed(1000.0 / ms, 2)};
+        }
+    }
+    if (!perFrameRows.isEmpty()) {
+        out << QStringLiteral("per-frame mode (temporal mechanism on; median of frames 2–10 of "
+                              "each run):\n");
+        out << formatTable({QStringLiteral("colouriser"), QStringLiteral("size"),
+                            QStringLiteral("ms/frame"), QStringLiteral("frames/s")},
+                           perFrameRows);
+    }
     return QJsonObject{{QStringLiteral("target"), QStringLiteral("colorizer")},
                        {QStringLiteral("model"), c.info().path},
                        {QStringLiteral("load_ms"), loadMs},
                        {QStringLiteral("gpu_used"), c.info().gpu},
-                       {QStringLiteral("results"), results}};
+                       {QStringLiteral("results"), results},
+                       {QStringLiteral("per_frame"), perFrame}};
 }
 
 } // namespace tincture::cli
