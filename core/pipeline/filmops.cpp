@@ -1,13 +1,17 @@
 #include "pipeline/filmops.h"
 
 #include "media/imageio.h"
+#include "ml/modelmanifest.h"
+#include "ml/videocolorizer.h"
 #include "propagation/propagationmethod.h"
 #include "propagation/shotdetection.h"
 
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 
 #include <algorithm>
+#include <limits>
 
 using namespace tincture::propagation;
 
@@ -108,6 +112,90 @@ QString propagationMethodSummary(const QString &name)
 QString defaultPropagationMethod()
 {
     return defaultPropagationMethodName();
+}
+
+QStringList colorizers()
+{
+    return ml::colorizerNames();
+}
+
+QString colorizerSummary(const QString &name)
+{
+    if (name == QLatin1String("pix2pix"))
+        return QStringLiteral("the keyframe model (models/colorizer.json): proposes a keyframe's "
+                              "colour, guided by the strokes painted on it");
+    if (isVideoColorizer(name))
+        return QStringLiteral("a video colouriser (models/%1.json): proposes a keyframe from the "
+                              "frame alone (strokes are solved over it) and colours the per-frame "
+                              "shots")
+            .arg(name);
+    return QStringLiteral("not installed");
+}
+
+Result<QString> colorizerManifest(const QString &name)
+{
+    return ml::colorizerManifest(name);
+}
+
+bool isVideoColorizer(const QString &name)
+{
+    Result<QString> path = ml::colorizerManifest(name);
+    if (!path)
+        return false;
+    Result<ml::ModelManifest> manifest = ml::readManifest(*path);
+    return manifest && ml::isVideoColorizerArchitecture(manifest->name);
+}
+
+bool hasVideoColorizer()
+{
+    const QStringList names = colorizers();
+    return std::any_of(names.cbegin(), names.cend(), isVideoColorizer);
+}
+
+PropagationMethodOptions perFrameMethodOptions(const QString &colorizer)
+{
+    PropagationMethodOptions options;
+    if (isVideoColorizer(colorizer))
+        options.colorizerPath = *ml::colorizerManifest(colorizer);
+    return options;
+}
+
+Result<FilmReport> colorizePerFrameIntoCache(FilmJob job, const project::ResultCache &cache,
+                                             KeyframeService &keyframes, Feedback &feedback)
+{
+    if (job.shots.empty())
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("per-frame colouring needs the shots listed"));
+    QTemporaryDir placeholders;
+    if (!placeholders.isValid())
+        return makeError(
+            ErrorCode::WriteFailed,
+            QStringLiteral("cannot make a temporary folder: %1").arg(placeholders.errorString()));
+    job.method = QStringLiteral("per-frame");
+    job.proposeMissing = false;
+    job.keyframes.clear();
+    const FrameIndex last = job.last < 0 ? std::numeric_limits<FrameIndex>::max() : job.last;
+    for (const Shot &shot : job.shots) {
+        if (shot.last < job.first || shot.first > last)
+            continue;
+        if (feedback.isCancelled())
+            return Error::cancelled();
+        Result<Frame> grey = readFrame(job.input, shot.first);
+        if (!grey)
+            return grey.error();
+        KeyframeSpec spec;
+        spec.frame = shot.first;
+        spec.image = placeholders.filePath(QStringLiteral("grey-%1.png").arg(shot.first));
+        if (Result<void> ok = writeImage(spec.image, grey->luma().converted(PixelFormat::Rgb8));
+            !ok)
+            return ok.error();
+        KeyframeProvenance described;
+        described.frame = shot.first;
+        described.source = QStringLiteral("grey");
+        spec.described = described;
+        job.keyframes.push_back(spec);
+    }
+    return colorizeIntoCache(job, cache, keyframes, feedback);
 }
 
 Result<Frame> readFrame(const QString &mediaPath, FrameIndex frame)

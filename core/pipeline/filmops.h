@@ -1,8 +1,9 @@
 #pragma once
 // The studio's smaller operations on a film, as plain functions taking a Feedback (the studio
 // wraps each in a Job; tests call them directly): shots, one frame, thumbnails, metrics of the
-// coloured frames in the ResultCache, and the propagation methods' names. Colouring and
-// exporting are the film engine's (filmengine.h).
+// coloured frames in the ResultCache, the propagation methods' and colourisers' names, and
+// per-frame shots coloured into the cache. Colouring and exporting are the film engine's
+// (filmengine.h).
 //
 // Each function opens its own VideoSource (a source is used by one thread at a time) and may
 // run on any thread.
@@ -11,7 +12,9 @@
 #include "foundation/result.h"
 #include "media/videosource.h"
 #include "metrics/videometrics.h"
+#include "pipeline/filmengine.h"
 #include "project/resultcache.h"
+#include "propagation/propagationmethod.h"
 
 #include <QString>
 #include <QVector>
@@ -38,6 +41,29 @@ measureFilm(const QString &mediaPath, FrameIndex first, FrameIndex last,
 QStringList propagationMethods();
 QString propagationMethodSummary(const QString &name);
 QString defaultPropagationMethod();
+
+// The colourisers a project may choose to propose its keyframes (ml::colorizerNames():
+// "pix2pix", the keyframe model, then each installed video colouriser), one line on each, and
+// a named one's manifest (an error naming the installed ones when it is not installed).
+QStringList colorizers();
+QString colorizerSummary(const QString &name);
+Result<QString> colorizerManifest(const QString &name);
+// Whether a named colouriser is installed and is a video colouriser (one that can colour a shot
+// frame by frame: per-frame mode), and whether any installed one is.
+bool isVideoColorizer(const QString &name);
+bool hasVideoColorizer();
+// The options of the "per-frame" method in a project whose colouriser is `colorizer`: that
+// colouriser when it is a video colouriser, else the shipped one (an empty colorizerPath).
+propagation::PropagationMethodOptions perFrameMethodOptions(const QString &colorizer);
+
+// The studio's per-frame shots coloured into its result cache: colorizeIntoCache with the
+// "per-frame" method (job.methodOptions say which video colouriser), every shot of job.shots
+// (which must be given) coloured frame by frame from its grey alone. The method takes a keyframe
+// per shot, as every method does, and does not use its colour: each shot gets a placeholder,
+// the grey of its first frame (source "grey" in the provenance), so that none is demanded or
+// proposed. job.method, job.keyframes and job.proposeMissing are replaced.
+Result<FilmReport> colorizePerFrameIntoCache(FilmJob job, const project::ResultCache &cache,
+                                             KeyframeService &keyframes, Feedback &feedback);
 
 // One decoded frame (for the keyframe model and solver).
 Result<Frame> readFrame(const QString &mediaPath, FrameIndex frame);

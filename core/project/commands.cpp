@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace tincture::project {
 
 namespace {
@@ -84,8 +86,11 @@ QVector<ShotEntry> SetShotsCommand::fromSpans(const QVector<ShotEntry> &shots,
                                               const QVector<QPair<FrameIndex, FrameIndex>> &spans)
 {
     QVector<ShotEntry> out;
-    for (const auto &[first, last] : spans)
-        out.append(ShotEntry{first, last, {}, 0, -1, {}});
+    for (const auto &[first, last] : spans) {
+        const auto held = std::find_if(shots.cbegin(), shots.cend(),
+                                       [f = first](const ShotEntry &s) { return s.contains(f); });
+        out.append(ShotEntry{first, last, {}, 0, -1, {}, held != shots.cend() && held->perFrame});
+    }
     redistribute(shots, out);
     return out;
 }
@@ -93,6 +98,22 @@ QVector<ShotEntry> SetShotsCommand::fromSpans(const QVector<ShotEntry> &shots,
 SetShotsCommand::SetShotsCommand(Project *project,
                                  const QVector<QPair<FrameIndex, FrameIndex>> &spans)
     : ShotsCommand(project, fromSpans(project->shots(), spans), tr("Detect shots"))
+{
+}
+
+namespace {
+QVector<ShotEntry> withPerFrame(QVector<ShotEntry> shots, int index, bool perFrame)
+{
+    if (index >= 0 && index < shots.size())
+        shots[index].perFrame = perFrame;
+    return shots;
+}
+} // namespace
+
+SetShotPerFrameCommand::SetShotPerFrameCommand(Project *project, int index, bool perFrame)
+    : ShotsCommand(project, withPerFrame(project->shots(), index, perFrame),
+                   perFrame ? tr("Colour shot %1 per frame").arg(index + 1)
+                            : tr("Propagate shot %1 from its keyframes").arg(index + 1))
 {
 }
 

@@ -42,13 +42,22 @@ public:
 };
 
 // Sets shots from a list of (first, last) spans, e.g. from shot detection; keyframes move to
-// the shot that holds their frame.
+// the shot that holds their frame, and a shot is in per-frame mode when the shot that held its
+// first frame was.
 class SetShotsCommand : public ShotsCommand
 {
 public:
     SetShotsCommand(Project *project, const QVector<QPair<FrameIndex, FrameIndex>> &spans);
     static QVector<ShotEntry> fromSpans(const QVector<ShotEntry> &shots,
                                         const QVector<QPair<FrameIndex, FrameIndex>> &spans);
+};
+
+// Puts shot `index` in per-frame mode (a video colouriser colours each frame; its keyframes are
+// not used) or back to propagation from its keyframes; the shot becomes stale.
+class SetShotPerFrameCommand : public ShotsCommand
+{
+public:
+    SetShotPerFrameCommand(Project *project, int index, bool perFrame);
 };
 
 // Sets (or removes, with std::nullopt) the keyframe at one frame.

@@ -54,7 +54,7 @@ void Project::reset(const QString &mediaPath, const MediaFingerprint &media,
     m_shots.clear();
     m_revisionCounter = 0;
     if (media.frames > 0)
-        m_shots.append(ShotEntry{0, media.frames - 1, {}, nextRevision(), -1, {}});
+        m_shots.append(ShotEntry{0, media.frames - 1, {}, nextRevision(), -1, {}, false});
     m_dirty = false;
     emit filePathChanged(m_filePath);
     emit referenceChanged(m_referencePath);
@@ -153,11 +153,12 @@ void Project::setDirty()
 
 void Project::replaceShots(QVector<ShotEntry> shots)
 {
-    // A shot identical to a current one (extent and keyframes) keeps its revision and its
+    // A shot identical to a current one (extent, keyframes and mode) keeps its revision and its
     // propagated frames; any other is new, so stale until propagated again.
     for (ShotEntry &s : shots) {
         auto same = std::find_if(m_shots.cbegin(), m_shots.cend(), [&](const ShotEntry &c) {
-            return c.first == s.first && c.last == s.last && c.keyframes == s.keyframes;
+            return c.first == s.first && c.last == s.last && c.keyframes == s.keyframes &&
+                   c.perFrame == s.perFrame;
         });
         if (same != m_shots.cend()) {
             s.revision = same->revision;
@@ -207,10 +208,15 @@ void Project::removeKeyframe(FrameIndex frame)
 
 void Project::setParameters(const ProjectParameters &parameters)
 {
+    ProjectParameters sameModel = parameters;
+    sameModel.model = m_parameters.model;
+    // The colouriser colours what it proposes from now on, and the per-frame shots; other
+    // parameters change every shot's colours: all propagated frames are stale.
+    const bool onlyModel = sameModel == m_parameters;
     m_parameters = parameters;
-    // Other parameters change every shot's colours: all propagated frames are stale.
     for (ShotEntry &s : m_shots)
-        s.revision = nextRevision();
+        if (!onlyModel || s.perFrame)
+            s.revision = nextRevision();
     emit parametersChanged();
     emit shotsChanged();
 }

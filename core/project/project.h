@@ -4,8 +4,8 @@
 // interface changes the document only by pushing the commands of commands.h, whose redo/undo
 // call the raw edit functions below. Saved and loaded by projectfile.h.
 //
-// Staleness: every change to a shot's keyframes or extent gives the shot a new revision; a
-// shot's propagated frames are current when its propagatedRevision equals its revision.
+// Staleness: every change to a shot's keyframes, extent or mode gives the shot a new revision;
+// a shot's propagated frames are current when its propagatedRevision equals its revision.
 //
 // GUI thread only (a QObject with signals). Workers get copies of the plain structs.
 
@@ -57,6 +57,10 @@ struct ShotEntry
     // How those frames got their colour (pipeline/provenance.h's ShotProvenance as JSON; the
     // document keeps it without reading it); empty when unknown.
     QJsonObject provenance;
+    // Per-frame mode: a video colouriser colours every frame by itself (the "per-frame"
+    // propagation method) and the keyframes are not used; otherwise the shot is propagated from
+    // its accepted keyframes.
+    bool perFrame = false;
     FrameIndex length() const { return last - first + 1; }
     bool contains(FrameIndex f) const { return f >= first && f <= last; }
 };
@@ -76,9 +80,14 @@ struct MediaFingerprint
 inline constexpr int kProjectMinWorkingHeight = 64;
 inline constexpr int kProjectWorkingHeight = 480;
 
+inline constexpr const char *kDefaultColorizer = "pix2pix";
+
 struct ProjectParameters
 {
-    QString model = QStringLiteral("pix2pix-unet"); // keyframe model name
+    // The colouriser that proposes keyframes, by name (pipeline::colorizers(): "pix2pix", the
+    // keyframe model, or a video colouriser); per-frame shots use it too when it is a video
+    // colouriser. The document keeps a name that is not installed here.
+    QString model = QString::fromLatin1(kDefaultColorizer);
     QString propagationMethod; // empty: defaultPropagationMethodName() (propagation)
     // λ of the scribble solver's pull towards the model's colour: a stroke's colour fades
     // into the model's over about 1/√λ pixels of flat picture (0.01: ~10 px).
@@ -134,6 +143,8 @@ public:
     void replaceShots(QVector<ShotEntry> shots);
     void putKeyframe(const KeyframeEntry &keyframe); // inserted into the shot holding its frame
     void removeKeyframe(FrameIndex frame);
+    // Changing the colouriser alone makes only the per-frame shots stale (keyframes already
+    // proposed keep their colour); any other parameter makes every shot stale.
     void setParameters(const ProjectParameters &parameters);
     // Loading: shots exactly as saved (revisions included).
     void restore(QVector<ShotEntry> shots, const ProjectParameters &parameters);

@@ -164,6 +164,7 @@ QJsonObject toJson(const Project &project, const QString &projectFilePath)
                          {QLatin1String("last"), qint64(s.last)},
                          {QLatin1String("revision"), s.revision},
                          {QLatin1String("propagatedRevision"), s.propagatedRevision},
+                         {QLatin1String("perFrame"), s.perFrame},
                          {QLatin1String("keyframes"), keys}};
         if (!s.provenance.isEmpty())
             shot[QLatin1String("provenance")] = s.provenance;
@@ -210,6 +211,16 @@ Result<QJsonObject> migrate(QJsonObject root, LoadReport &report)
         QJsonObject parameters = root.value(QLatin1String("parameters")).toObject();
         parameters[QLatin1String("workingHeight")] = 0;
         root[QLatin1String("parameters")] = parameters;
+        [[fallthrough]];
+    }
+    case 3: {
+        // Version 4 names the colouriser as the studio lists it ("pix2pix", not the keyframe
+        // model's architecture "pix2pix-unet") and adds each shot's per-frame mode, which an
+        // absent key says is off (propagated, as before).
+        QJsonObject model = root.value(QLatin1String("model")).toObject();
+        if (model.value(QLatin1String("name")).toString() == QLatin1String("pix2pix-unet"))
+            model[QLatin1String("name")] = QString::fromLatin1(kDefaultColorizer);
+        root[QLatin1String("model")] = model;
         [[fallthrough]];
     }
     default:
@@ -268,6 +279,8 @@ Result<LoadReport> loadProject(const QString &path, Project &project)
                        .toObject()
                        .value(QLatin1String("name"))
                        .toString(params.model);
+    if (params.model.isEmpty())
+        params.model = QString::fromLatin1(kDefaultColorizer);
     const QJsonObject po = root.value(QLatin1String("parameters")).toObject();
     params.propagationMethod = po.value(QLatin1String("propagationMethod")).toString();
     params.priorWeight = po.value(QLatin1String("priorWeight")).toDouble(params.priorWeight);
@@ -294,6 +307,7 @@ Result<LoadReport> loadProject(const QString &path, Project &project)
         s.revision = so.value(QLatin1String("revision")).toInt(0);
         s.propagatedRevision = so.value(QLatin1String("propagatedRevision")).toInt(-1);
         s.provenance = so.value(QLatin1String("provenance")).toObject();
+        s.perFrame = so.value(QLatin1String("perFrame")).toBool(false);
         if (s.first != expectFirst || s.last < s.first || (fp.frames > 0 && s.last >= fp.frames)) {
             report.warnings << QStringLiteral("shot %1 (frames %2–%3) does not continue the "
                                               "shots before it; skipped")
@@ -336,7 +350,7 @@ Result<LoadReport> loadProject(const QString &path, Project &project)
                                           "frames; the rest is one more shot")
                                .arg(expectFirst)
                                .arg(fp.frames);
-        shots.append(ShotEntry{expectFirst, fp.frames - 1, {}, 0, -1, {}});
+        shots.append(ShotEntry{expectFirst, fp.frames - 1, {}, 0, -1, {}, false});
     }
 
     project.reset(mediaPath, fp);

@@ -1,13 +1,13 @@
 #pragma once
 // The project file (.tincture): JSON with an integer formatVersion, migrated one version at a
 // time on load. Holds the media path (relative to the project file), the media's fingerprint,
-// an optional colour reference clip, the shots with their keyframes and strokes (vectors), and
-// the model and parameters. Saving is all or nothing and synced to disk before it replaces
-// the file, and keeps the previous file as <name>.bak. It goes through AtomicOutput rather
-// than QSaveFile because QSaveFile's temporaries outlive a SIGKILL with nothing to remove
-// them; AtomicOutput's are swept by the next save in the folder. Loading collects warnings (a
-// missing or changed media file, a malformed stroke) instead of failing on the first; only an
-// unreadable file, invalid JSON or a version newer than this build is an error.
+// an optional colour reference clip, the shots with their keyframes and strokes (vectors) and
+// mode (propagated or per-frame), and the colouriser and parameters. Saving is all or nothing and
+// synced to disk before it replaces the file, and keeps the previous file as <name>.bak. It goes
+// through AtomicOutput rather than QSaveFile because QSaveFile's temporaries outlive a SIGKILL with
+// nothing to remove them; AtomicOutput's are swept by the next save in the folder. Loading collects
+// warnings (a missing or changed media file, a malformed stroke) instead of failing on the first;
+// only an unreadable file, invalid JSON or a version newer than this build is an error.
 //
 // Autosave: a copy of the unsaved state beside the project (<name>.autosave), or, for a
 // project never saved, in the user's data location; a newer autosave than the file it belongs
@@ -22,7 +22,7 @@
 
 namespace tincture::project {
 
-inline constexpr int kFormatVersion = 3;
+inline constexpr int kFormatVersion = 4;
 inline constexpr const char *kProjectSuffix = "tincture";
 
 QJsonObject toJson(const Project &project, const QString &projectFilePath);

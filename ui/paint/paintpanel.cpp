@@ -3,6 +3,7 @@
 #include "pipeline/filmops.h"
 
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QColorDialog>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -59,11 +60,24 @@ PaintPanel::PaintPanel(QWidget *parent) : QWidget(parent)
     row2->addWidget(m_propagate);
     row2->addWidget(m_propagateAll);
     keyLayout->addLayout(row2);
+    m_perFrame = new QCheckBox(tr("Colour this shot per frame"), keyBox);
+    m_perFrame->setObjectName(QStringLiteral("perFrameShot"));
+    m_videoColorizer = pipeline::hasVideoColorizer();
+    m_perFrame->setToolTip(
+        m_videoColorizer
+            ? tr("A video colouriser colours every frame of the shot by itself (the chosen "
+                 "colouriser when it is one, else recurrent-bins); nothing is propagated and the "
+                 "shot needs no keyframe")
+            : tr("Per-frame mode needs a video colouriser, and none is installed (models/"
+                 "recurrent-bins.json)"));
+    m_perFrame->setEnabled(false);
+    keyLayout->addWidget(m_perFrame);
     layout->addWidget(keyBox);
     connect(m_colourise, &QPushButton::clicked, this, &PaintPanel::colouriseRequested);
     connect(m_accept, &QPushButton::clicked, this, &PaintPanel::acceptRequested);
     connect(m_propagate, &QPushButton::clicked, this, &PaintPanel::propagateRequested);
     connect(m_propagateAll, &QPushButton::clicked, this, &PaintPanel::propagateAllRequested);
+    connect(m_perFrame, &QCheckBox::clicked, this, &PaintPanel::perFrameRequested);
 
     auto *toolBox = new QGroupBox(tr("Repaint"), this);
     auto *grid = new QGridLayout(toolBox);
@@ -134,9 +148,18 @@ PaintPanel::PaintPanel(QWidget *parent) : QWidget(parent)
     grid->addLayout(form, 1, 0, 1, col);
     layout->addWidget(toolBox);
 
-    // Parameters of the project (undoable; changing them makes every shot stale).
+    // Parameters of the project (undoable; changing them makes every shot stale, or the
+    // colouriser only the per-frame shots).
     auto *paramBox = new QGroupBox(tr("Parameters"), this);
     auto *paramForm = new QFormLayout(paramBox);
+    m_colorizer = new QComboBox(paramBox);
+    m_colorizer->setObjectName(QStringLiteral("keyframeModel"));
+    m_colorizer->setToolTip(tr("The colouriser that proposes keyframes"));
+    for (const QString &name : pipeline::colorizers()) {
+        m_colorizer->addItem(name, name);
+        m_colorizer->setItemData(m_colorizer->count() - 1, pipeline::colorizerSummary(name),
+                                 Qt::ToolTipRole);
+    }
     m_method = new QComboBox(paramBox);
     m_method->setObjectName(QStringLiteral("propagationMethod"));
     for (const QString &name : pipeline::propagationMethods()) {
@@ -160,11 +183,18 @@ PaintPanel::PaintPanel(QWidget *parent) : QWidget(parent)
         tr("Repaints and propagation compute the colour on frames of this many rows (never more "
            "than the film's), and each frame gets it back at full size over its own luminance: "
            "faster on large scans, the same picture detail"));
+    paramForm->addRow(tr("Colouriser"), m_colorizer);
     paramForm->addRow(tr("Propagation"), m_method);
     paramForm->addRow(tr("Model pull λ"), m_priorWeight);
     paramForm->addRow(tr("Working height"), m_workingHeight);
     layout->addWidget(paramBox);
     layout->addStretch();
+    connect(m_colorizer, &QComboBox::activated, this, [this] {
+        project::ProjectParameters p = m_parameters;
+        p.model = m_colorizer->currentData().toString();
+        if (!(p == m_parameters))
+            emit parametersEdited(p);
+    });
     connect(m_method, &QComboBox::activated, this, [this] {
         project::ProjectParameters p = m_parameters;
         p.propagationMethod = m_method->currentData().toString();
@@ -244,10 +274,25 @@ void PaintPanel::setKeyframeState(const QString &text, bool canColourise, bool c
     m_propagateAll->setEnabled(canColourise);
 }
 
+void PaintPanel::setShotMode(bool hasShot, bool perFrame)
+{
+    m_perFrame->setChecked(perFrame);
+    // A per-frame shot can always be put back to propagation.
+    m_perFrame->setEnabled(hasShot && (m_videoColorizer || perFrame));
+}
+
 void PaintPanel::setParameters(const project::ProjectParameters &parameters)
 {
     m_parameters = parameters;
-    const QSignalBlocker b1(m_method), b2(m_priorWeight), b3(m_workingHeight);
+    const QSignalBlocker b0(m_colorizer), b1(m_method), b2(m_priorWeight), b3(m_workingHeight);
+    if (m_colorizer->findData(parameters.model) < 0) { // a project file's, not installed here
+        m_colorizer->addItem(tr("%1 (not installed)").arg(parameters.model), parameters.model);
+        m_colorizer->setItemData(m_colorizer->count() - 1,
+                                 tr("Not installed here: keyframes are proposed by %1")
+                                     .arg(QLatin1String(project::kDefaultColorizer)),
+                                 Qt::ToolTipRole);
+    }
+    m_colorizer->setCurrentIndex(m_colorizer->findData(parameters.model));
     const QString method = parameters.propagationMethod.isEmpty()
                                ? pipeline::defaultPropagationMethod()
                                : parameters.propagationMethod;

@@ -1,8 +1,9 @@
 #pragma once
 // PaintPanel: the keyframe workflow's controls — colourise the current frame as a keyframe,
-// accept it, propagate the shot — and the repaint tools: brush (size, hardness), colour
-// picker with a palette of recent colours, eyedropper from the result, eraser, and the brush
-// that keeps the model's colour. Holds the tool settings; the keyframe controller reads
+// accept it, propagate the shot, colour the shot per frame instead — and the repaint tools: brush
+// (size, hardness), colour picker with a palette of recent colours, eyedropper from the result,
+// eraser, and the brush that keeps the model's colour, and the project's parameters (colouriser,
+// propagation method, λ, working height). Holds the tool settings; the keyframe controller reads
 // them. GUI thread only.
 
 #include "project/project.h"
@@ -10,6 +11,7 @@
 #include <QWidget>
 
 class QButtonGroup;
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -42,6 +44,8 @@ public:
     // What the keyframe buttons can do at the current frame.
     void setKeyframeState(const QString &text, bool canColourise, bool canAccept, bool accepted,
                           bool canPropagate);
+    // Whether the current shot (if any) is coloured per frame (does not emit perFrameRequested).
+    void setShotMode(bool hasShot, bool perFrame);
     // The project's colourisation parameters as shown (does not emit parametersEdited).
     void setParameters(const project::ProjectParameters &parameters);
 
@@ -52,6 +56,7 @@ signals:
     void acceptRequested(bool accepted);
     void propagateRequested();
     void propagateAllRequested();
+    void perFrameRequested(bool perFrame); // for the current shot
     void parametersEdited(const tincture::project::ProjectParameters &parameters);
 
 private:
@@ -71,6 +76,9 @@ private:
     QPushButton *m_accept;
     QPushButton *m_propagate;
     QPushButton *m_propagateAll;
+    QCheckBox *m_perFrame;
+    bool m_videoColorizer; // one is installed: per-frame mode is possible
+    QComboBox *m_colorizer;
     QComboBox *m_method;
     QDoubleSpinBox *m_priorWeight;
     QComboBox *m_workingHeight;

@@ -4,6 +4,7 @@
 #include "jobs/jobmanager.h"
 #include "paint/paintpanel.h"
 #include "project/commands.h"
+#include "pipeline/filmops.h"
 #include "pipeline/keyframeservice.h"
 #include "project/strokeraster.h"
 #include "shell/documentcontroller.h"
@@ -26,8 +27,9 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
                                        DocumentController *document, ViewerWidget *viewer,
                                        PaintPanel *panel, QObject *parent)
     : QObject(parent), m_project(project), m_jobs(jobs), m_document(document), m_viewer(viewer),
-      m_panel(panel), m_service(std::make_shared<pipeline::KeyframeService>())
+      m_panel(panel)
 {
+    useProjectColorizer();
     connect(viewer, &ViewerWidget::strokeStarted, this, &KeyframeController::onStrokeStarted);
     connect(viewer, &ViewerWidget::strokeMoved, this, &KeyframeController::onStrokeMoved);
     connect(viewer, &ViewerWidget::strokeFinished, this, &KeyframeController::onStrokeFinished);
@@ -61,6 +63,7 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
         emit stateChanged();
     });
     connect(project, &project::Project::parametersChanged, this, [this] {
+        useProjectColorizer();
         // λ and the working height are part of each solver: rebuild them, and re-solve the
         // keyframe on screen.
         m_service->dropAllWarm();
@@ -71,6 +74,28 @@ KeyframeController::KeyframeController(project::Project *project, jobs::JobManag
 }
 
 KeyframeController::~KeyframeController() = default;
+
+void KeyframeController::useProjectColorizer()
+{
+    const QString name = m_project->parameters().model;
+    if (m_service && name == m_modelName)
+        return;
+    // Jobs running keep the service they were given; the next ones get the new model.
+    pipeline::KeyframeModelOptions options;
+    m_colorizer = QString::fromLatin1(project::kDefaultColorizer);
+    if (name != m_colorizer) {
+        if (Result<QString> manifest = pipeline::colorizerManifest(name); manifest) {
+            options.path = *manifest;
+            m_colorizer = name;
+        } else {
+            emit statusMessage(
+                tr("Keyframes are proposed by %1: %2").arg(m_colorizer, manifest.error().message));
+        }
+    }
+    m_service = std::make_shared<pipeline::KeyframeService>(options);
+    m_modelName = name;
+    m_live.clear(); // their colours are in the cache; the new service keeps no solver warm
+}
 
 void KeyframeController::clear()
 {

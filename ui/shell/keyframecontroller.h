@@ -1,7 +1,8 @@
 #pragma once
 // KeyframeController: the keyframe workflow at the current frame, as jobs over the pipeline's
-// KeyframeService. "Colourise keyframe" runs the keyframe model (loaded once, shared) and
-// makes the frame a keyframe; strokes
+// KeyframeService. "Colourise keyframe" runs the project's colouriser (loaded once, shared; a
+// new service when the project names another, so proposals made before keep their colour)
+// and makes the frame a keyframe; strokes
 // drawn on the viewer become StrokeCommands (one per stroke, merged while drawing); after
 // each stroke, and after undo or redo, the keyframe is re-solved as a job keyed by the
 // keyframe, so the newest request replaces a stale solve (latest request wins) and the
@@ -51,6 +52,9 @@ public:
     QString modelDescription() const;
     // The keyframe model's session, shared with the film jobs (one model in memory).
     const std::shared_ptr<pipeline::KeyframeService> &service() const { return m_service; }
+    // The colouriser the service proposes keyframes with: the project's, or "pix2pix" when the
+    // project's is not installed here (said in a status message).
+    QString colorizer() const { return m_colorizer; }
     void clear(); // a new project: forget solvers and live results
     // A keyframe's colour was written to the cache by another job (the film engine's model
     // keyframes): drop what is held for it and show the new one.
@@ -75,6 +79,8 @@ private:
     void onStrokeMoved(QPointF point);
     void onStrokeFinished();
     void updateOverlay();
+    // A service for the project's colouriser unless the current one is for it already.
+    void useProjectColorizer();
 
     project::Project *m_project;
     jobs::JobManager *m_jobs;
@@ -82,6 +88,8 @@ private:
     ViewerWidget *m_viewer;
     PaintPanel *m_panel;
     std::shared_ptr<pipeline::KeyframeService> m_service;
+    QString m_modelName; // the project's colouriser the service was made for
+    QString m_colorizer; // the colouriser it loads
     QHash<FrameIndex, QImage> m_live;
     FrameIndex m_frame = -1;
     project::PaintStroke m_stroke; // the stroke being drawn

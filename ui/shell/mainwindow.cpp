@@ -239,6 +239,16 @@ void MainWindow::connectSignals()
     connect(m_paint, &PaintPanel::propagateRequested, this,
             [this] { m_render->propagate(m_project->shotIndexAt(m_requested)); });
     connect(m_paint, &PaintPanel::propagateAllRequested, m_render, &RenderController::propagateAll);
+    auto setPerFrame = [this](int shot, bool perFrame) {
+        if (shot >= 0 && shot < m_project->shots().size() &&
+            m_project->shots()[shot].perFrame != perFrame)
+            m_project->undoStack()->push(
+                new project::SetShotPerFrameCommand(m_project, shot, perFrame));
+    };
+    connect(m_paint, &PaintPanel::perFrameRequested, this, [this, setPerFrame](bool perFrame) {
+        setPerFrame(m_project->shotIndexAt(m_requested), perFrame);
+    });
+    connect(m_shotList, &ShotList::perFrameRequested, this, setPerFrame);
     connect(m_plots, &PlotsPanel::seekRequested, this, &MainWindow::seek);
     connect(m_shotList, &ShotList::seekRequested, this, &MainWindow::seek);
     connect(m_plots, &PlotsPanel::measureRequested, this, [this] {
@@ -426,8 +436,10 @@ ShotList::Row MainWindow::shotRow(int i) const
                      ? QString::number(k.frame)
                      : tr("%1 (%n stroke(s))", nullptr, int(k.strokes.size())).arg(k.frame));
     }
-    row.detail = keys.isEmpty() ? tr("no accepted keyframe")
-                                : tr("keyframe(s) %1").arg(keys.join(QStringLiteral(", ")));
+    row.perFrame = s.perFrame;
+    row.detail = s.perFrame       ? tr("coloured per frame by a video colouriser")
+                 : keys.isEmpty() ? tr("no accepted keyframe")
+                                  : tr("keyframe(s) %1").arg(keys.join(QStringLiteral(", ")));
     return row;
 }
 
@@ -437,6 +449,7 @@ void MainWindow::updateKeyframePanel()
     const int shot = f >= 0 ? m_project->shotIndexAt(f) : -1;
     if (shot < 0 || !m_document->isFootageOpen()) {
         m_paint->setKeyframeState(tr("No film open"), false, false, false, false);
+        m_paint->setShotMode(false, false);
         return;
     }
     const project::ShotEntry &s = m_project->shots()[shot];
@@ -451,6 +464,8 @@ void MainWindow::updateKeyframePanel()
                        .arg(s.last)
                        .arg(state);
     text += QLatin1Char('\n');
+    if (s.perFrame)
+        text += tr("Coloured per frame: its keyframes are not used") + QLatin1Char('\n');
     if (!key)
         text += tr("Not a keyframe (%n in this shot)", nullptr, int(s.keyframes.size()));
     else
@@ -462,6 +477,7 @@ void MainWindow::updateKeyframePanel()
         text += QLatin1Char('\n') + provenance;
     m_paint->setKeyframeState(text, true, key && m_keyframes->hasColour(f), key && key->accepted,
                               m_render->canPropagate(shot));
+    m_paint->setShotMode(true, s.perFrame);
 }
 
 void MainWindow::stepFrames(qint64 delta)

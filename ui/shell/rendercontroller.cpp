@@ -28,6 +28,8 @@ bool RenderController::canPropagate(int shot) const
 {
     if (shot < 0 || shot >= m_project->shots().size() || !m_document->isFootageOpen())
         return false;
+    if (m_project->shots()[shot].perFrame)
+        return true; // no keyframe needed
     for (const project::KeyframeEntry &k : m_project->shots()[shot].keyframes)
         if (k.accepted && m_keyframes->hasColour(k.frame))
             return true;
@@ -42,7 +44,11 @@ jobs::Job *RenderController::propagate(int shot)
     }
     const project::ShotEntry s = m_project->shots()[shot];
     return runEngine({s}, QStringLiteral("shot %1").arg(s.first),
-                     tr("Propagate shot %1 (frames %2–%3)").arg(shot + 1).arg(s.first).arg(s.last));
+                     (s.perFrame ? tr("Colour shot %1 per frame (frames %2–%3)")
+                                 : tr("Propagate shot %1 (frames %2–%3)"))
+                         .arg(shot + 1)
+                         .arg(s.first)
+                         .arg(s.last));
 }
 
 void RenderController::propagateAll()
@@ -52,7 +58,8 @@ void RenderController::propagateAll()
         if (canPropagate(i) && !m_project->isShotPropagated(i) && propagate(i))
             ++started;
     emit statusMessage(started ? tr("Propagating %1 shots").arg(started)
-                               : tr("No shot has an accepted keyframe that needs propagating"));
+                               : tr("No shot that needs propagating has an accepted keyframe or "
+                                    "is coloured per frame"));
 }
 
 jobs::Job *RenderController::colouriseFilm()
@@ -69,7 +76,7 @@ jobs::Job *RenderController::colouriseFilm()
     }
     m_project->undoStack()->beginMacro(tr("Colourise film"));
     for (int i : std::as_const(todo)) {
-        if (canPropagate(i))
+        if (canPropagate(i) || m_project->shots()[i].perFrame)
             continue;
         const project::ShotEntry &s = m_project->shots()[i];
         const FrameIndex middle = (s.first + s.last) / 2;
@@ -79,24 +86,39 @@ jobs::Job *RenderController::colouriseFilm()
             new project::SetKeyframeAcceptedCommand(m_project, middle, true));
     }
     m_project->undoStack()->endMacro();
-    QVector<project::ShotEntry> shots;
+    // One film job per mode: the engine runs one method over a job's shots.
+    QVector<project::ShotEntry> shots, perFrame;
     for (int i : std::as_const(todo))
-        shots << m_project->shots()[i];
-    return runEngine(shots, QStringLiteral("film"),
-                     tr("Colourise film (%n shot(s))", nullptr, int(shots.size())));
+        (m_project->shots()[i].perFrame ? perFrame : shots) << m_project->shots()[i];
+    jobs::Job *job = nullptr;
+    if (!perFrame.isEmpty())
+        job = runEngine(perFrame, QStringLiteral("film per frame"),
+                        tr("Colourise film per frame (%n shot(s))", nullptr, int(perFrame.size())));
+    if (!shots.isEmpty())
+        job = runEngine(shots, QStringLiteral("film"),
+                        tr("Colourise film (%n shot(s))", nullptr, int(shots.size())));
+    return job;
 }
 
 jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const QString &key,
                                        const QString &title)
 {
+    // Per-frame shots (all of `shots` or none) need no keyframe: colorizePerFrameIntoCache
+    // gives each an unused placeholder.
+    const bool perFrame = shots.front().perFrame;
     pipeline::FilmJob job;
     job.input = m_project->mediaPath();
     job.method = m_project->parameters().propagationMethod;
+    // The project's colouriser when it is a video colouriser, for "per-frame".
+    job.methodOptions = pipeline::perFrameMethodOptions(m_project->parameters().model);
     job.proposeMissing = false;
     job.workingHeight = m_project->parameters().workingHeight;
     const double lambda = m_project->parameters().priorWeight;
     for (const project::ShotEntry &s : shots) {
+        Q_ASSERT(s.perFrame == perFrame);
         job.shots.push_back(Shot{s.first, s.last});
+        if (perFrame)
+            continue;
         for (const project::KeyframeEntry &k : s.keyframes) {
             if (!k.accepted)
                 continue;
@@ -127,8 +149,9 @@ jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const 
     const FrameIndex first = job.first, last = job.last;
     return m_jobs->submit<pipeline::FilmReport>(
         {key, QStringLiteral("propagate")}, title,
-        [job, cache, service](Feedback &fb) {
-            return pipeline::colorizeIntoCache(job, cache, *service, fb);
+        [job, cache, service, perFrame](Feedback &fb) {
+            return perFrame ? pipeline::colorizePerFrameIntoCache(job, cache, *service, fb)
+                            : pipeline::colorizeIntoCache(job, cache, *service, fb);
         },
         [this, first, last](Result<pipeline::FilmReport> r) {
             emit framesChanged(first, last); // partly written frames show too
@@ -164,6 +187,9 @@ QString RenderController::provenanceSummary(int shot) const
         pipeline::ShotProvenance::fromJson(m_project->shots()[shot].provenance);
     if (!p)
         return {};
+    if (p->method == QLatin1String("per-frame"))
+        return tr("Coloured frame by frame by %1 (per-frame)")
+            .arg(p->methodParameters.value(QStringLiteral("colorizer")).toString());
     QStringList keys;
     for (const pipeline::KeyframeProvenance &k : p->keyframes)
         keys << (k.model.name.isEmpty() || k.source == QLatin1String("image")

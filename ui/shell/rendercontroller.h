@@ -2,10 +2,10 @@
 // RenderController: the film-level jobs, each a run of the pipeline's film engine — colouring
 // the whole film in one action (a model keyframe for every shot that has no accepted one, then
 // every shot propagated), propagating a shot (or all shots) from its accepted keyframes into
-// the result cache, exporting the coloured film with its provenance, measuring the per-frame
-// quality for the plots. Each is a job with progress and cancel; propagating a shot that is
-// already running replaces the stale run. Each shot's provenance is recorded in the project
-// as the shot finishes. GUI thread only.
+// the result cache (a per-frame shot: coloured frame by frame by a video colouriser), exporting the
+// coloured film with its provenance, measuring the per-frame quality for the plots. Each is a job
+// with progress and cancel; propagating a shot that is already running replaces the stale run. Each
+// shot's provenance is recorded in the project as the shot finishes. GUI thread only.
 
 #include "dialogs/exportdialog.h"
 #include "metrics/videometrics.h"
@@ -35,12 +35,14 @@ public:
     RenderController(project::Project *project, jobs::JobManager *jobs,
                      DocumentController *document, KeyframeController *keyframes, QObject *parent);
 
-    // Whether the shot has an accepted keyframe with a colour to propagate from.
+    // Whether the shot is coloured per frame (it needs no keyframe) or has an accepted keyframe
+    // with a colour to propagate from.
     bool canPropagate(int shot) const;
     jobs::Job *propagate(int shot);
     void propagateAll();
-    // Colours every shot that is not current: shots without an accepted keyframe get one at
-    // their middle frame (one undo step), which the keyframe model proposes in the job.
+    // Colours every shot that is not current: propagated shots without an accepted keyframe get
+    // one at their middle frame (one undo step), which the keyframe model proposes in the job;
+    // per-frame shots get none and go to a job of their own (the last job started is returned).
     jobs::Job *colouriseFilm();
     // Refuses (a status message, no job) an output that is a protected path, or that exists
     // unless output.existing is Replace.
@@ -68,7 +70,8 @@ signals:
 
 private:
     // The film engine's job over `shots` (their extents and revisions when submitted), with
-    // each shot marked propagated, with its provenance, as it finishes.
+    // each shot marked propagated, with its provenance, as it finishes. The shots are all
+    // per-frame ("per-frame" with the project's video colouriser, no keyframe) or none is.
     jobs::Job *runEngine(QVector<project::ShotEntry> shots, const QString &key,
                          const QString &title);
     void shotFinished(const project::ShotEntry &shot, const QJsonObject &provenance);

@@ -1,7 +1,10 @@
 #include "shell/shotlist.h"
 
+#include "pipeline/filmops.h"
+
 #include <QFileInfo>
 #include <QImageReader>
+#include <QMenu>
 
 namespace tincture::ui {
 
@@ -9,8 +12,17 @@ namespace {
 constexpr int kThumbWidth = 96;
 }
 
-ShotList::ShotList(QWidget *parent) : QListWidget(parent)
+ShotList::ShotList(QWidget *parent)
+    : QListWidget(parent), m_videoColorizer(pipeline::hasVideoColorizer())
 {
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this](QPoint pos) {
+        if (QListWidgetItem *it = itemAt(pos)) {
+            QMenu *menu = makeContextMenu(row(it), this);
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(viewport()->mapToGlobal(pos));
+        }
+    });
     setIconSize(QSize(kThumbWidth, kThumbWidth * 9 / 16));
     setUniformItemSizes(true);
     setWordWrap(true);
@@ -61,16 +73,36 @@ void ShotList::setRow(int index, const Row &row)
     show(index);
 }
 
+QMenu *ShotList::makeContextMenu(int index, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    if (index < 0 || index >= m_rows.size())
+        return menu;
+    QAction *perFrame = menu->addAction(tr("Colour Per Frame"));
+    perFrame->setObjectName(QStringLiteral("perFrameAction"));
+    perFrame->setCheckable(true);
+    perFrame->setChecked(m_rows[index].perFrame);
+    perFrame->setEnabled(m_videoColorizer || m_rows[index].perFrame);
+    perFrame->setToolTip(m_videoColorizer ? tr("A video colouriser colours every frame of the "
+                                               "shot by itself; its keyframes are not used")
+                                          : tr("Per-frame mode needs a video colouriser, and none "
+                                               "is installed"));
+    menu->setToolTipsVisible(true);
+    connect(perFrame, &QAction::triggered, this,
+            [this, index](bool checked) { emit perFrameRequested(index, checked); });
+    return menu;
+}
+
 void ShotList::show(int index)
 {
     const Row &r = m_rows[index];
     QListWidgetItem *it = item(index);
     it->setIcon(thumbnail(r.keyframeImage));
-    it->setText(tr("Shot %1 · frames %2–%3 · %4\n%5")
+    it->setText(tr("Shot %1 · frames %2–%3 · %4%5\n%6")
                     .arg(index + 1)
                     .arg(r.first)
                     .arg(r.last)
-                    .arg(r.state, r.detail));
+                    .arg(r.state, r.perFrame ? tr(" · per frame") : QString(), r.detail));
 }
 
 } // namespace tincture::ui

@@ -2,7 +2,8 @@
 // ShotList: the film's shots for review after Colourise Film — one row per shot with its
 // keyframe's colour as a thumbnail, its frames, its state (coloured, stale, not coloured) and
 // its keyframes. Activating a row asks to seek to the shot's first keyframe (or its first
-// frame). Thumbnails are read from the result cache once per file version. GUI thread only.
+// frame); its context menu puts the shot in per-frame mode or back. Thumbnails are read from
+// the result cache once per file version. GUI thread only.
 
 #include "foundation/rational.h"
 
@@ -11,6 +12,8 @@
 #include <QIcon>
 #include <QListWidget>
 #include <QVector>
+
+class QMenu;
 
 namespace tincture::ui {
 
@@ -26,20 +29,27 @@ public:
         QString keyframeImage;    // its colour in the cache; empty if none
         QString state;            // "coloured", "stale", "not coloured"
         QString detail;           // one line on the keyframes
+        bool perFrame = false;    // coloured per frame by a video colouriser
     };
 
     explicit ShotList(QWidget *parent = nullptr);
     void setRows(const QVector<Row> &rows);
     void setRow(int index, const Row &row); // one shot changed (e.g. its keyframe repainted)
+    // A row's context menu, for the caller to show (or a test to trigger): "Colour Per Frame",
+    // checkable (objectName perFrameAction), disabled with the reason when no video colouriser
+    // is installed.
+    QMenu *makeContextMenu(int index, QWidget *parent);
 
 signals:
     void seekRequested(qint64 frame);
+    void perFrameRequested(int shot, bool perFrame);
 
 private:
     QIcon thumbnail(const QString &path);
     void show(int index); // m_rows[index] into its item
 
     QVector<Row> m_rows;
+    bool m_videoColorizer; // one is installed: per-frame mode is possible
     struct CachedIcon
     {
         QDateTime modified;

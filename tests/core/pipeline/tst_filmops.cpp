@@ -19,6 +19,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -433,6 +434,65 @@ private slots:
         Result<FilmReport> r = colorizeIntoCache(req, ResultCache(dir.path()), service, fb);
         QVERIFY(!r);
         QVERIFY(r.error().message.contains(QLatin1String("keyframe")));
+    }
+
+    // The colourisers a project may choose (test models through TINCTURE_MODEL_DIR): which is a
+    // video colouriser, what per-frame mode loads for each, and per-frame shots coloured into
+    // the cache with no keyframe given or proposed, over the film's luma.
+    void perFrameShotsNeedNoKeyframe()
+    {
+        QTemporaryDir models, dir;
+        const QString bins =
+            test::writeRandomRecurrentBinsModel(models.path(), QStringLiteral("recurrent-bins"));
+        QVERIFY(!bins.isEmpty());
+        QVERIFY(!test::writeRandomColorizerModel(models.path(), QStringLiteral("colorizer"), 0)
+                     .isEmpty());
+        qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
+        const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
+        QCOMPARE(colorizers(),
+                 (QStringList{QStringLiteral("pix2pix"), QStringLiteral("recurrent-bins")}));
+        QVERIFY(hasVideoColorizer());
+        QVERIFY(isVideoColorizer(QStringLiteral("recurrent-bins")));
+        QVERIFY(!isVideoColorizer(QStringLiteral("pix2pix")));
+        QVERIFY(!isVideoColorizer(QStringLiteral("no-such-model")));
+        QVERIFY(!colorizerManifest(QStringLiteral("no-such-model")));
+        QCOMPARE(perFrameMethodOptions(QStringLiteral("recurrent-bins")).colorizerPath, bins);
+        QVERIFY(perFrameMethodOptions(QStringLiteral("pix2pix")).colorizerPath.isEmpty());
+
+        FilmJob job;
+        job.input = test::samplePath();
+        job.shots = {Shot{60, 79}, Shot{120, 129}};
+        job.first = 60;
+        job.last = 129;
+        job.workingHeight = 180;
+        job.keyframes = {KeyframeSpec{70, {}, {}, {}}}; // replaced: nothing is proposed
+        const ResultCache cache(dir.filePath(QStringLiteral("cache")));
+        KeyframeService service;
+        Feedback fb;
+        Result<FilmReport> r = colorizePerFrameIntoCache(job, cache, service, fb);
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().message));
+        QCOMPARE(r->method, QStringLiteral("per-frame"));
+        QVERIFY(r->modelKeyframes.empty());
+        QVERIFY(service.modelIdentity().name.isEmpty()); // the keyframe model never loaded
+        QCOMPARE(int(r->provenance.shots.size()), 2);
+        for (const ShotProvenance &shot : r->provenance.shots) {
+            QCOMPARE(shot.methodParameters.value(QStringLiteral("colorizer")).toString(),
+                     QStringLiteral("recurrent-bins"));
+            QCOMPARE(int(shot.keyframes.size()), 1);
+            QCOMPARE(shot.keyframes.front().frame, shot.first);
+            QCOMPARE(shot.keyframes.front().source, QStringLiteral("grey"));
+        }
+        QVERIFY(!QFile::exists(cache.keyframeModelPath(70)));
+        for (FrameIndex f : {60, 79, 120, 129}) {
+            QVERIFY(cache.hasFrame(f));
+            Result<Frame> coloured = readImage(cache.framePath(f));
+            Result<Frame> grey = readFrame(test::samplePath(), f);
+            QVERIFY(coloured && grey);
+            const Frame lc = coloured->luma(), lg = grey->luma();
+            QCOMPARE(lc.byteSize(), lg.byteSize());
+            QVERIFY(std::memcmp(lc.constData(), lg.constData(), lc.byteSize()) == 0);
+        }
+        QVERIFY(!cache.hasFrame(80) && !cache.hasFrame(119));
     }
 
     void detectsTheSampleShots()

@@ -6,6 +6,7 @@
 #include "testmain.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -50,6 +51,7 @@ struct Snapshot
 {
     QVector<QPair<FrameIndex, FrameIndex>> spans;
     QVector<KeyframeEntry> keys;
+    QVector<bool> perFrame;
     ProjectParameters params;
     bool operator==(const Snapshot &) const = default;
 };
@@ -60,6 +62,7 @@ Snapshot snap(const Project &p)
     for (const ShotEntry &shot : p.shots()) {
         s.spans.append({shot.first, shot.last});
         s.keys += shot.keyframes;
+        s.perFrame.append(shot.perFrame);
     }
     s.params = p.parameters();
     return s;
@@ -83,6 +86,8 @@ private slots:
         QTest::newRow("accept keyframe") << 5;
         QTest::newRow("stroke") << 6;
         QTest::newRow("parameters") << 7;
+        QTest::newRow("per-frame shot") << 8;
+        QTest::newRow("colouriser") << 9;
     }
 
     // Every command: redo changes the document, undo restores it exactly, redo again gives
@@ -120,6 +125,14 @@ private slots:
             cmd = new StrokeCommand(&p, 130, stroke(qRgb(0, 0, 255), {{1, 1}}));
             break;
         case 7:
+            cmd = new SetParametersCommand(&p, params);
+            break;
+        case 8:
+            cmd = new SetShotPerFrameCommand(&p, 1, true);
+            break;
+        case 9:
+            params = p.parameters();
+            params.model = QStringLiteral("recurrent-bins");
             cmd = new SetParametersCommand(&p, params);
             break;
         }
@@ -191,6 +204,151 @@ private slots:
         const int old = p.shots()[0].propagatedRevision;
         p.markPropagated(0, old);
         QVERIFY(p.isShotStale(0));
+    }
+
+    // Per-frame mode is a shot's: setting it makes that shot stale and no other, undoing it
+    // does too (conservative); a split shot's halves keep it, and shots from detection take it
+    // from the shot that held their first frame.
+    void perFrameModeIsPerShot()
+    {
+        Project p;
+        fill(p, QStringLiteral("/x/film.mp4"));
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(!p.shots()[i].perFrame); // a new shot is propagated
+            p.markPropagated(i, p.shots()[i].revision);
+        }
+        p.undoStack()->push(new SetShotPerFrameCommand(&p, 1, true));
+        QVERIFY(p.shots()[1].perFrame);
+        QVERIFY(p.isShotStale(1));
+        QVERIFY(p.isShotPropagated(0) && p.isShotPropagated(2));
+        QCOMPARE(p.shots()[1].keyframes, QVector<KeyframeEntry>{}); // keyframes untouched
+        QCOMPARE(p.undoStack()->undoText(), QStringLiteral("Colour shot 2 per frame"));
+        p.markPropagated(1, p.shots()[1].revision);
+        p.undoStack()->undo();
+        QVERIFY(!p.shots()[1].perFrame);
+        QVERIFY(p.isShotStale(1));
+        QVERIFY(p.isShotPropagated(0) && p.isShotPropagated(2));
+        p.undoStack()->redo();
+        p.undoStack()->push(new SplitShotCommand(&p, 90));
+        QCOMPARE(p.shots().size(), 4);
+        QVERIFY(p.shots()[1].perFrame && p.shots()[2].perFrame);
+        QVERIFY(!p.shots()[0].perFrame && !p.shots()[3].perFrame);
+        p.undoStack()->push(new SetShotsCommand(&p, {{0, 69}, {70, 99}, {100, 179}}));
+        QCOMPARE(p.shots()[0].perFrame, false);
+        QCOMPARE(p.shots()[1].perFrame, true);
+        QCOMPARE(p.shots()[2].perFrame, true);
+    }
+
+    // Another colouriser colours the keyframes it proposes from now on and the per-frame shots:
+    // only those go stale; any other parameter makes every shot stale.
+    void colouriserChangeMakesPerFrameShotsStale()
+    {
+        Project p;
+        fill(p, QStringLiteral("/x/film.mp4"));
+        QCOMPARE(p.parameters().model, QStringLiteral("pix2pix"));
+        p.undoStack()->push(new SetShotPerFrameCommand(&p, 2, true));
+        for (int i = 0; i < 3; ++i)
+            p.markPropagated(i, p.shots()[i].revision);
+        ProjectParameters params = p.parameters();
+        params.model = QStringLiteral("recurrent-bins");
+        p.undoStack()->push(new SetParametersCommand(&p, params));
+        QCOMPARE(p.parameters().model, QStringLiteral("recurrent-bins"));
+        QVERIFY(p.isShotPropagated(0) && p.isShotPropagated(1));
+        QVERIFY(p.isShotStale(2));
+        p.undoStack()->undo();
+        QCOMPARE(p.parameters().model, QStringLiteral("pix2pix"));
+        QVERIFY(p.isShotPropagated(0) && p.isShotPropagated(1));
+        params = p.parameters();
+        params.priorWeight = 0.2;
+        p.undoStack()->push(new SetParametersCommand(&p, params));
+        QVERIFY(p.isShotStale(0) && p.isShotStale(1) && p.isShotStale(2));
+    }
+
+    // The colouriser's name and each shot's mode go through the file; a name that is not
+    // installed anywhere is kept as it is (the studio says so when it needs the model).
+    void colouriserAndPerFrameRoundTrip_data()
+    {
+        QTest::addColumn<QString>("colouriser");
+        QTest::newRow("video colouriser") << QStringLiteral("recurrent-bins");
+        QTest::newRow("not installed") << QStringLiteral("someone-elses-model");
+    }
+    void colouriserAndPerFrameRoundTrip()
+    {
+        QFETCH(QString, colouriser);
+        QTemporaryDir dir;
+        Project p;
+        fill(p, dir.filePath(QStringLiteral("film.mp4")));
+        ProjectParameters params = p.parameters();
+        params.model = colouriser;
+        p.setParameters(params);
+        p.undoStack()->push(new SetShotPerFrameCommand(&p, 1, true));
+        const QString path = dir.filePath(QStringLiteral("a.tincture"));
+        QVERIFY(saveProject(p, path));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(root[QLatin1String("model")].toObject()[QLatin1String("name")].toString(),
+                 colouriser);
+        const QJsonArray shots = root[QLatin1String("shots")].toArray();
+        QCOMPARE(shots.size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(shots[i].toObject()[QLatin1String("perFrame")].toBool(), i == 1);
+
+        Project q;
+        Result<LoadReport> loaded = loadProject(path, q);
+        QVERIFY(loaded);
+        QCOMPARE(q.parameters().model, colouriser);
+        QVERIFY(!q.shots()[0].perFrame && q.shots()[1].perFrame && !q.shots()[2].perFrame);
+        Snapshot expected = snap(p);
+        for (KeyframeEntry &k : expected.keys)
+            for (PaintStroke &st : k.strokes)
+                st.serial = 0;
+        QVERIFY(snap(q) == expected);
+        const QString path2 = dir.filePath(QStringLiteral("b.tincture"));
+        QVERIFY(saveProject(q, path2));
+        Project r;
+        QVERIFY(loadProject(path2, r));
+        QVERIFY(snap(r) == snap(q));
+        QCOMPARE(toJson(r, path2), toJson(q, path2));
+    }
+
+    // Older files name the keyframe model by its architecture, "pix2pix-unet": it reads as the
+    // colouriser "pix2pix"; their shots have no mode and read as propagated. A version-1 file
+    // (the fuzz corpus's reel) and a version-3 one, each loaded, saved and loaded again.
+    void olderFilesReadAsPix2pixAndPropagated_data()
+    {
+        QTest::addColumn<int>("version");
+        QTest::newRow("version 1") << 1;
+        QTest::newRow("version 3") << 3;
+    }
+    void olderFilesReadAsPix2pixAndPropagated()
+    {
+        QFETCH(int, version);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.tincture"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"formatVersion\": " + QByteArray::number(version) +
+                ", \"media\": {\"path\": \"film.mp4\", \"frames\": 100}, "
+                "\"model\": {\"name\": \"pix2pix-unet\"}, "
+                "\"parameters\": {\"priorWeight\": 0.02, \"workingHeight\": 0}, "
+                "\"shots\": [{\"first\": 0, \"last\": 49}, {\"first\": 50, \"last\": 99}]}");
+        f.close();
+        Project p;
+        Result<LoadReport> loaded = loadProject(path, p);
+        QVERIFY(loaded);
+        QCOMPARE(loaded->migratedFrom, version);
+        QCOMPARE(p.parameters().model, QStringLiteral("pix2pix"));
+        QCOMPARE(p.shots().size(), 2);
+        QVERIFY(!p.shots()[0].perFrame && !p.shots()[1].perFrame);
+        const QString path2 = dir.filePath(QStringLiteral("new.tincture"));
+        QVERIFY(saveProject(p, path2));
+        Project q;
+        Result<LoadReport> again = loadProject(path2, q);
+        QVERIFY(again);
+        QCOMPARE(again->migratedFrom, kFormatVersion);
+        QVERIFY(snap(q) == snap(p));
+        QCOMPARE(toJson(q, path2), toJson(p, path2));
     }
 
     // The current formatVersion: load → save → load gives the same document (the shots'
