@@ -42,6 +42,8 @@ for f in usr/bin/tincture usr/bin/tincture-cli \
          usr/share/tincture/models/colorizer.json usr/share/tincture/models/colorizer.safetensors \
          usr/share/tincture/models/refiner.json usr/share/tincture/models/refiner.safetensors \
          usr/share/tincture/models/vpn.json usr/share/tincture/models/vpn.safetensors \
+         usr/share/tincture/models/recurrent-bins.json \
+         usr/share/tincture/models/recurrent-bins.safetensors \
          usr/share/tincture/samples/sample.mp4 usr/share/doc/tincture/copyright \
          usr/share/applications/org.tincture.Tincture.desktop \
          usr/share/metainfo/org.tincture.Tincture.metainfo.xml \

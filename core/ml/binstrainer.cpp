@@ -251,6 +251,7 @@ void BinsTrainer::validateClips(BinsTrainProgress &p)
 std::string BinsTrainer::validateAndExport(int iteration, BinsTrainProgress &p)
 {
     p.validated = true;
+    p.stage = stageOf(std::max(0, iteration - 1)); // the stage of the last iteration done
     {
         torch::NoGradGuard noGrad;
         m_net->eval();

@@ -193,6 +193,22 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
              QStringLiteral("input points' (Cb, Cr)/255 at features (0.04 x, 0.04 y, 0.2 Y, "
                             "0.04 t)")},
             {QStringLiteral("output"), QStringLiteral("the frame's (Cb, Cr)/255")}};
+    else if (m.name == QLatin1String("recurrent-bins"))
+        arch = QJsonObject{
+            {QStringLiteral("network"),
+             QStringLiteral(
+                 "recurrent binned colouriser (seed 004): a colour net (encoder-decoder, "
+                 "3x3 conv + BatchNorm + ReLU, widths w-8w, skips) classifying U and V "
+                 "into bins, and a consistency net recolouring each frame from its "
+                 "grey, the colour net's answer and its predecessor's grey and binned "
+                 "colouring")},
+            {QStringLiteral("baseWidth"), m.baseWidth},
+            {QStringLiteral("depth"), m.depth},
+            {QStringLiteral("input"),
+             QStringLiteral("BT.601 Y/255 - 0.5; the predecessor's bin centres (C - 128)/128")},
+            {QStringLiteral("output"),
+             QStringLiteral("logits of depth bins of U (Cb), then of V (Cr), BT.601 full range; "
+                            "colour: their annealed mean (T = 0.38)")}};
     else if (m.name == QLatin1String("vpn-refiner"))
         arch = QJsonObject{
             {QStringLiteral("network"),
