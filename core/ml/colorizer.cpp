@@ -258,6 +258,30 @@ private:
 
 } // namespace
 
+ColorizerInfo describeColorizer(const ModelFiles &files, bool gpu)
+{
+    const ModelManifest &m = files.manifest;
+    ColorizerInfo info;
+    info.path = QFileInfo(files.manifestPath).absoluteFilePath();
+    info.name = m.name;
+    info.sha256 = m.sha256;
+    info.baseWidth = m.baseWidth;
+    info.depth = m.depth;
+    info.iterations = m.iterations;
+    info.trainedOn = m.trainedOn;
+    info.gpu = gpu;
+    return info;
+}
+
+int workingShortSide(const ColorizerOptions &options, const ModelFiles &files, int fallback,
+                     int minimum)
+{
+    int side = options.workingShortSide;
+    if (side <= 0)
+        side = files.manifest.training.value(QStringLiteral("inferenceShortSide")).toInt(fallback);
+    return std::max(side, minimum);
+}
+
 QString Colorizer::defaultModelPath()
 {
     return shippedModelPath(QStringLiteral("colorizer.json"));
@@ -306,19 +330,8 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
             return loaded.error();
         generator->eval();
         generator->to(device);
-        ColorizerInfo info;
-        info.path = QFileInfo(files->manifestPath).absoluteFilePath();
-        info.name = m.name;
-        info.sha256 = m.sha256;
-        info.baseWidth = m.baseWidth;
-        info.depth = m.depth;
-        info.iterations = m.iterations;
-        info.trainedOn = m.trainedOn;
-        info.gpu = device.is_cuda();
-        int shortSide = options.workingShortSide;
-        if (shortSide <= 0)
-            shortSide = m.training.value(QStringLiteral("inferenceShortSide")).toInt(256);
-        shortSide = std::max(shortSide, 1 << m.depth);
+        ColorizerInfo info = describeColorizer(*files, device.is_cuda());
+        const int shortSide = workingShortSide(options, *files, 256, 1 << m.depth);
         return std::shared_ptr<const Colorizer>(std::make_shared<TorchColorizer>(
             std::move(generator), std::move(info), shortSide, device, options.flipAverage));
     } catch (const c10::Error &e) {

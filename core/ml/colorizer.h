@@ -48,6 +48,15 @@ struct ColorizerInfo
     bool gpu = false;   // inference runs on CUDA
 };
 
+struct ModelFiles;
+
+// What a loaded colouriser reports, from its checked files (any session: keyframe model or
+// video colouriser), and the working short side it runs at: the options' when set, else the
+// manifest's inferenceShortSide (else `fallback`), never below `minimum`.
+ColorizerInfo describeColorizer(const ModelFiles &files, bool gpu);
+int workingShortSide(const ColorizerOptions &options, const ModelFiles &files, int fallback,
+                     int minimum);
+
 class Colorizer
 {
 public:

@@ -6,7 +6,6 @@
 #include "ml/safetensorsread.h"
 #include "ml/videocolorizer.h"
 
-#include <QFileInfo>
 #include <QJsonObject>
 
 namespace tincture::ml {
@@ -148,19 +147,8 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
             return loaded.error();
         net->eval();
         net->to(device);
-        ColorizerInfo info;
-        info.path = QFileInfo(files->manifestPath).absoluteFilePath();
-        info.name = m.name;
-        info.sha256 = m.sha256;
-        info.baseWidth = m.baseWidth;
-        info.depth = m.depth;
-        info.iterations = m.iterations;
-        info.trainedOn = m.trainedOn;
-        info.gpu = device.is_cuda();
-        int shortSide = options.workingShortSide;
-        if (shortSide <= 0)
-            shortSide = m.training.value(QStringLiteral("inferenceShortSide")).toInt(160);
-        shortSide = std::max(shortSide, 8);
+        ColorizerInfo info = describeColorizer(*files, device.is_cuda());
+        const int shortSide = workingShortSide(options, *files, 160, 8);
         return std::shared_ptr<const VideoColorizer>(std::make_shared<RecurrentBinsColorizer>(
             std::move(net), std::move(info), shortSide, device));
     } catch (const c10::Error &e) {
