@@ -288,9 +288,16 @@ Result<void> Engine::prepare(const OutputSpec &range, const project::ResultCache
     }
     m_report.detectSeconds = clock.elapsed() / 1000.0;
 
-    // Which keyframes each shot in the range gets.
+    // Which keyframes each shot in the range gets: none for a method that uses none.
+    const bool keyed = m_method->usesKeyframes();
+    if (!keyed && !m_job.keyframes.empty())
+        return makeError(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("the propagation method %1 uses no keyframes").arg(m_report.method));
     Result<std::vector<ShotKeyframes>> assigned =
-        assignKeyframes(m_report.shots, m_job.keyframes, m_first, m_last, m_job.proposeMissing);
+        keyed ? assignKeyframes(m_report.shots, m_job.keyframes, m_first, m_last,
+                                m_job.proposeMissing)
+              : shotsWithoutKeyframes(m_report.shots, m_first, m_last);
     if (!assigned)
         return assigned.error();
     bool needModel = false;

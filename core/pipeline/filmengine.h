@@ -94,6 +94,9 @@ Result<std::vector<ShotKeyframes>> assignKeyframes(const std::vector<propagation
                                                    const std::vector<KeyframeSpec> &keyframes,
                                                    FrameIndex first, FrameIndex last,
                                                    bool proposeMissing);
+// The same shots with no keyframe, for a method that uses none (per-frame mode).
+std::vector<ShotKeyframes> shotsWithoutKeyframes(const std::vector<propagation::Shot> &shots,
+                                                 FrameIndex first, FrameIndex last);
 
 struct FilmReport
 {

@@ -8,7 +8,6 @@
 
 #include <QDir>
 #include <QFile>
-#include <QTemporaryDir>
 
 #include <algorithm>
 #include <limits>
@@ -166,35 +165,8 @@ Result<FilmReport> colorizePerFrameIntoCache(FilmJob job, const project::ResultC
     if (job.shots.empty())
         return makeError(ErrorCode::InvalidArgument,
                          QStringLiteral("per-frame colouring needs the shots listed"));
-    QTemporaryDir placeholders;
-    if (!placeholders.isValid())
-        return makeError(
-            ErrorCode::WriteFailed,
-            QStringLiteral("cannot make a temporary folder: %1").arg(placeholders.errorString()));
     job.method = QStringLiteral("per-frame");
-    job.proposeMissing = false;
     job.keyframes.clear();
-    const FrameIndex last = job.last < 0 ? std::numeric_limits<FrameIndex>::max() : job.last;
-    for (const Shot &shot : job.shots) {
-        if (shot.last < job.first || shot.first > last)
-            continue;
-        if (feedback.isCancelled())
-            return Error::cancelled();
-        Result<Frame> grey = readFrame(job.input, shot.first);
-        if (!grey)
-            return grey.error();
-        KeyframeSpec spec;
-        spec.frame = shot.first;
-        spec.image = placeholders.filePath(QStringLiteral("grey-%1.png").arg(shot.first));
-        if (Result<void> ok = writeImage(spec.image, grey->luma().converted(PixelFormat::Rgb8));
-            !ok)
-            return ok.error();
-        KeyframeProvenance described;
-        described.frame = shot.first;
-        described.source = QStringLiteral("grey");
-        spec.described = described;
-        job.keyframes.push_back(spec);
-    }
     return colorizeIntoCache(job, cache, keyframes, feedback);
 }
 

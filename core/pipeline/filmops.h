@@ -58,10 +58,8 @@ propagation::PropagationMethodOptions perFrameMethodOptions(const QString &color
 
 // The studio's per-frame shots coloured into its result cache: colorizeIntoCache with the
 // "per-frame" method (job.methodOptions say which video colouriser), every shot of job.shots
-// (which must be given) coloured frame by frame from its grey alone. The method takes a keyframe
-// per shot, as every method does, and does not use its colour: each shot gets a placeholder,
-// the grey of its first frame (source "grey" in the provenance), so that none is demanded or
-// proposed. job.method, job.keyframes and job.proposeMissing are replaced.
+// (which must be given) coloured frame by frame from its grey alone, with no keyframe (none is
+// read, proposed or recorded). job.method and job.keyframes are replaced.
 Result<FilmReport> colorizePerFrameIntoCache(FilmJob job, const project::ResultCache &cache,
                                              KeyframeService &keyframes, Feedback &feedback);
 

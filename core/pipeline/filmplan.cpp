@@ -238,7 +238,7 @@ Result<FilmPlan> FilmPlan::fromBytes(const QByteArray &bytes, const QString &pat
                                   .arg(shot.last));
             shot.keyframes.push_back(key);
         }
-        if (shot.keyframes.empty())
+        if (shot.keyframes.empty() && plan.method != QLatin1String("per-frame"))
             read.failWith(
                 QStringLiteral("shot %1–%2 has no keyframe").arg(shot.first).arg(shot.last));
         if (shot.first > shot.last || shot.first < 0 || shot.last >= plan.source.frames ||
@@ -317,8 +317,12 @@ Result<FilmPlan> planFilm(const FilmJob &job, const OutputSpec &output, const QS
             return detected.error();
         shots = std::move(detected).value();
     }
-    Result<std::vector<ShotKeyframes>> assigned = assignKeyframes(
-        shots, job.keyframes, plan.output.first, plan.output.last, job.proposeMissing);
+    // A method that uses no keyframes (per-frame mode) gets none; the engine refuses any given.
+    Result<std::vector<ShotKeyframes>> assigned =
+        (*method)->usesKeyframes()
+            ? assignKeyframes(shots, job.keyframes, plan.output.first, plan.output.last,
+                              job.proposeMissing)
+            : shotsWithoutKeyframes(shots, plan.output.first, plan.output.last);
     if (!assigned)
         return assigned.error();
     bool needModel = false;

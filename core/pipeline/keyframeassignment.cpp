@@ -99,4 +99,14 @@ Result<std::vector<ShotKeyframes>> assignKeyframes(const std::vector<Shot> &shot
     return assigned;
 }
 
+std::vector<ShotKeyframes> shotsWithoutKeyframes(const std::vector<Shot> &shots, FrameIndex first,
+                                                 FrameIndex last)
+{
+    std::vector<ShotKeyframes> assigned;
+    for (const Shot &shot : shots)
+        if (shot.last >= first && shot.first <= last)
+            assigned.push_back(ShotKeyframes{shot, {}});
+    return assigned;
+}
+
 } // namespace tincture::pipeline

@@ -14,6 +14,7 @@ public:
     {
     }
     QString name() const override { return QStringLiteral("per-frame"); }
+    bool usesKeyframes() const override { return false; }
     QJsonObject parameters() const override
     {
         const ml::ColorizerInfo &info = m_model->info();
@@ -24,8 +25,9 @@ public:
                            FrameSink &sink, Feedback &feedback) override
     {
         const int n = shot.frameCount();
-        if (auto sorted = sortedKeyframes(keyframes, n); !sorted)
-            return sorted.error();
+        if (!keyframes.empty())
+            if (auto sorted = sortedKeyframes(keyframes, n); !sorted)
+                return sorted.error();
         const std::unique_ptr<ml::VideoColorizer::Run> run = m_model->start(true);
         for (int i = 0; i < n; ++i) {
             if (feedback.isCancelled())

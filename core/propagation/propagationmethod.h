@@ -71,8 +71,13 @@ public:
     // whose settings are fixed in the code.
     virtual QJsonObject parameters() const { return {}; }
 
-    // Colours all frames of `shot` from `keyframes` (at least one; indices unique and in range,
-    // any order) and puts every frame 0 … frameCount() − 1 into `sink` exactly once (Rgb8).
+    // Whether the method colours from keyframes. One that does not (per-frame mode) takes an
+    // empty keyframe list, and whoever runs it proposes or reads none.
+    virtual bool usesKeyframes() const { return true; }
+
+    // Colours all frames of `shot` from `keyframes` (at least one unless !usesKeyframes();
+    // indices unique and in range, any order) and puts every frame 0 … frameCount() − 1 into `sink`
+    // exactly once (Rgb8).
     virtual Result<void> propagate(GreyFrameSource &shot, const std::vector<Keyframe> &keyframes,
                                    FrameSink &sink, Feedback &feedback) = 0;
 };

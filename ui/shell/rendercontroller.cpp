@@ -103,8 +103,7 @@ jobs::Job *RenderController::colouriseFilm()
 jobs::Job *RenderController::runEngine(QVector<project::ShotEntry> shots, const QString &key,
                                        const QString &title)
 {
-    // Per-frame shots (all of `shots` or none) need no keyframe: colorizePerFrameIntoCache
-    // gives each an unused placeholder.
+    // Per-frame shots (all of `shots` or none) need no keyframe.
     const bool perFrame = shots.front().perFrame;
     pipeline::FilmJob job;
     job.input = m_project->mediaPath();

@@ -1,8 +1,8 @@
 #pragma once
 // Internal to core/propagation: per-frame mode, "propagation" that propagates nothing — a video
 // colouriser (ml/videocolorizer.h) colours every frame of the shot in order, its temporal
-// mechanism on, from the grey alone. The keyframes' colours are not used (the mode is for shots
-// a keyframe cannot carry); the method still takes them, as every method does.
+// mechanism on, from the grey alone. It uses no keyframes (the mode is for shots a keyframe
+// cannot carry): it takes an empty list, and ignores the colour of any it is given.
 // Threading as PropagationMethod; the model may be shared between methods.
 
 #include "propagation/propagationmethod.h"

@@ -478,9 +478,7 @@ private slots:
         for (const ShotProvenance &shot : r->provenance.shots) {
             QCOMPARE(shot.methodParameters.value(QStringLiteral("colorizer")).toString(),
                      QStringLiteral("recurrent-bins"));
-            QCOMPARE(int(shot.keyframes.size()), 1);
-            QCOMPARE(shot.keyframes.front().frame, shot.first);
-            QCOMPARE(shot.keyframes.front().source, QStringLiteral("grey"));
+            QVERIFY(shot.keyframes.empty());
         }
         QVERIFY(!QFile::exists(cache.keyframeModelPath(70)));
         for (FrameIndex f : {60, 79, 120, 129}) {
