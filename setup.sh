@@ -2,8 +2,8 @@
 # Tincture's one-step set-up: installs what is missing (Debian 12 packages only), builds, and
 # then runs the demo on the bundled sample film, or the whole test suite.
 #   ./setup.sh demo    install, build, colourise resources/samples/sample.mp4 headlessly
-#   ./setup.sh test    install, build, run every test (GUI tests under Xvfb), the fuzz smoke,
-#                      then the same suite under the sanitizers (`sanitize`): what CI runs
+#   ./setup.sh test    install, build, run every test (GUI tests under Xvfb), the fuzz smoke
+#                      and the solver's threads under ThreadSanitizer: what CI runs
 #   ./setup.sh build   install and build only
 #   ./setup.sh sanitize  the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #                        (build-asan), and the solver's threads under ThreadSanitizer (build-tsan)
@@ -52,6 +52,17 @@ build() {
   cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
+# ThreadSanitizer on the solver's own thread team and its memory pool. The job manager is
+# left out: its hand-offs go through Qt's event queue, whose locking TSan cannot see in
+# Debian's uninstrumented Qt (docs/TRUST.md).
+tsan_solver() {
+  cmake --preset tsan >/dev/null
+  cmake --build build-tsan -j "$JOBS" --target tst_scribblesolver tst_recycledmemory
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+    ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
+      -R '^(tst_scribblesolver|tst_recycledmemory)$'
+}
+
 cmd=${1:-demo}
 case "$cmd" in
   demo)
@@ -73,9 +84,10 @@ case "$cmd" in
       ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900
     # The fuzz targets under libFuzzer with ASan + UBSan: a fixed seed and number of runs.
     tests/fuzz/run-fuzzers.sh smoke
-    # The whole suite again under ASan + UBSan, and the solver's threads under TSan: on a
-    # brand-new Debian 12 root this and the above took 45 minutes (docs/TRUST.md, "CI").
-    ./setup.sh sanitize
+    # The solver's own threads under TSan. The whole suite under ASan + UBSan (`sanitize`)
+    # builds everything a second time: it is run by hand, not in CI's 90 minutes
+    # (docs/TRUST.md, "CI").
+    tsan_solver
     ;;
   sanitize)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
@@ -91,14 +103,7 @@ case "$cmd" in
     cmake --build build-asan -j "$JOBS"
     xvfb-run -a -s "-screen 0 1600x1000x24" \
       ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1800 -LE package
-    # ThreadSanitizer on the solver's own thread team and its memory pool. The job manager
-    # is left out: its hand-offs go through Qt's event queue, whose locking TSan cannot see in
-    # Debian's uninstrumented Qt (docs/TRUST.md).
-    cmake --preset tsan >/dev/null
-    cmake --build build-tsan -j "$JOBS" --target tst_scribblesolver tst_recycledmemory
-    export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
-    ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
-      -R '^(tst_scribblesolver|tst_recycledmemory)$'
+    tsan_solver
     ;;
   fuzz)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"

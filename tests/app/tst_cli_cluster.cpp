@@ -138,10 +138,14 @@ private slots:
                            QStringLiteral("70=") + path(QStringLiteral("key.png")),
                            QStringLiteral("--hints"),
                            QStringLiteral("150=") + path(QStringLiteral("hints.png"))};
-        // Colour computed at a third of the size and delivered at the film's.
-        QTest::newRow("working height") << QStringList{
-            QStringLiteral("--working-height"), QStringLiteral("120"), QStringLiteral("--hints"),
-            QStringLiteral("150=") + path(QStringLiteral("hints.png"))};
+        // Colour computed at a third of the size and delivered at the film's (the last half).
+        QTest::newRow("working height")
+            << QStringList{QStringLiteral("--first"),
+                           QStringLiteral("90"),
+                           QStringLiteral("--working-height"),
+                           QStringLiteral("120"),
+                           QStringLiteral("--hints"),
+                           QStringLiteral("150=") + path(QStringLiteral("hints.png"))};
     }
 
     void sameFilmAsColorize()
