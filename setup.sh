@@ -2,12 +2,12 @@
 # Tincture's one-step set-up: installs what is missing (Debian 12 packages only), builds, and
 # then runs the demo on the bundled sample film, or the whole test suite.
 #   ./setup.sh demo    install, build, colourise resources/samples/sample.mp4 headlessly
-#   ./setup.sh test    install, build, run every test (GUI tests under Xvfb), the fuzz smoke
-#                      and the solver's threads under ThreadSanitizer: what CI runs
+#   ./setup.sh test    install, build, run every test (GUI tests under Xvfb): what CI runs
 #   ./setup.sh build   install and build only
 #   ./setup.sh sanitize  the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #                        (build-asan), and the solver's threads under ThreadSanitizer (build-tsan)
-#   ./setup.sh fuzz SECONDS  every libFuzzer target for SECONDS (build-fuzz)
+#   ./setup.sh fuzz SECONDS|smoke  every libFuzzer target for SECONDS, or the deterministic
+#                      smoke (a fixed seed and number of runs) (build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,13 +25,15 @@ PACKAGES=(
 # Only the tests need these: the ffmpeg/ffprobe CLIs make fixtures and cross-check outputs,
 # Xvfb gives the GUI tests a real X server; the package test builds the .deb (dpkg-dev's
 # dpkg-shlibdeps, which needs file), validates its desktop files and installs it into a clean
-# debootstrap root; clang-14 with its runtimes (sanitizers, OpenMP) builds the libFuzzer targets
-# (tests/fuzz/run-fuzzers.sh); clang-format-14 checks the sources follow .clang-format; Slurm
+# debootstrap root; clang-format-14 checks the sources follow .clang-format; Slurm
 # and munge run a real single-node cluster for the shot-task test (tests/cluster/slurm-film.sh;
 # the packages start no daemon), python3's jsonschema and yaml check the Kubernetes manifests.
 TEST_PACKAGES=(ffmpeg xvfb xauth dpkg-dev file desktop-file-utils appstream debootstrap
-               clang-14 libclang-rt-14-dev libomp-14-dev clang-format-14
+               clang-format-14
                slurmctld slurmd slurm-client munge python3 python3-jsonschema python3-yaml)
+# clang-14 with its runtimes (sanitizers, OpenMP) builds the libFuzzer targets
+# (tests/fuzz/run-fuzzers.sh).
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev libomp-14-dev)
 
 install_packages() {
   local missing=()
@@ -48,19 +50,8 @@ install_packages() {
 }
 
 build() {
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$BUILD_DIR" -j "$JOBS"
-}
-
-# ThreadSanitizer on the solver's own thread team and its memory pool. The job manager is
-# left out: its hand-offs go through Qt's event queue, whose locking TSan cannot see in
-# Debian's uninstrumented Qt (docs/TRUST.md).
-tsan_solver() {
-  cmake --preset tsan >/dev/null
-  cmake --build build-tsan -j "$JOBS" --target tst_scribblesolver tst_recycledmemory
-  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
-    ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
-      -R '^(tst_scribblesolver|tst_recycledmemory)$'
 }
 
 cmd=${1:-demo}
@@ -82,12 +73,8 @@ case "$cmd" in
     export OMP_WAIT_POLICY=PASSIVE
     xvfb-run -a -s "-screen 0 1600x1000x24" \
       ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$JOBS" --timeout 900
-    # The fuzz targets under libFuzzer with ASan + UBSan: a fixed seed and number of runs.
-    tests/fuzz/run-fuzzers.sh smoke
-    # The solver's own threads under TSan. The whole suite under ASan + UBSan (`sanitize`)
-    # builds everything a second time: it is run by hand, not in CI's 90 minutes
-    # (docs/TRUST.md, "CI").
-    tsan_solver
+    # The sanitizers (`sanitize`) and the fuzz smoke (`fuzz smoke`) each build the project a
+    # second time: they are run by hand, outside CI's 90 minutes (docs/TRUST.md, "CI").
     ;;
   sanitize)
     install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
@@ -103,18 +90,25 @@ case "$cmd" in
     cmake --build build-asan -j "$JOBS"
     xvfb-run -a -s "-screen 0 1600x1000x24" \
       ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1800 -LE package
-    tsan_solver
+    # ThreadSanitizer on the solver's own thread team and its memory pool. The job manager is
+    # left out: its hand-offs go through Qt's event queue, whose locking TSan cannot see in
+    # Debian's uninstrumented Qt (docs/TRUST.md).
+    cmake --preset tsan >/dev/null
+    cmake --build build-tsan -j "$JOBS" --target tst_scribblesolver tst_recycledmemory
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+    ctest --test-dir build-tsan --output-on-failure --timeout 1800 \
+      -R '^(tst_scribblesolver|tst_recycledmemory)$'
     ;;
   fuzz)
-    install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-    tests/fuzz/run-fuzzers.sh "${2:?usage: ./setup.sh fuzz SECONDS}"
+    install_packages "${PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}"
+    tests/fuzz/run-fuzzers.sh "${2:?usage: ./setup.sh fuzz SECONDS|smoke}"
     ;;
   build)
     install_packages "${PACKAGES[@]}"
     build
     ;;
   *)
-    echo "usage: ./setup.sh demo|test|build|sanitize|fuzz SECONDS" >&2
+    echo "usage: ./setup.sh demo|test|build|sanitize|fuzz SECONDS|smoke" >&2
     exit 2
     ;;
 esac
