@@ -68,12 +68,6 @@ int trainRecurrentBins(const QStringList &args)
                                                  "before windows are cut (default 0.333: 480 px "
                                                  "frames to the photographs' 160).",
                                                  "F", "0.333333");
-    const QCommandLineOption rollout =
-        valueOption("rollout",
-                    "Train the consistency net on its own chain: its predecessor recoloured by "
-                    "itself over up to R frames, as in a shot (default 0: the true colouring "
-                    "or the colour net's, with equal odds, as the paper trains).",
-                    "R", "0");
     const QCommandLineOption every =
         valueOption("validate-every", "Validate every N iterations (default 250).", "N", "250");
     const QCommandLineOption checkpointEvery =
@@ -85,7 +79,7 @@ int trainRecurrentBins(const QStringList &args)
         QStringLiteral("LIST.csv"));
     parser.addOptions(sequenceOptions.options());
     parser.addOptions({images, valImages, colourIters, size, packSide, frames, window, windows,
-                       scale, rollout, every, checkpointEvery, exclude});
+                       scale, every, checkpointEvery, exclude});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the recurrent binned video colouriser (U and V "
@@ -111,7 +105,6 @@ int trainRecurrentBins(const QStringList &args)
     d.clipFrames = ints.read(frames, 2, 1000);
     d.clipHeight = d.clipWidth = ints.read(window, 8, 4096);
     d.windowsPerClip = ints.read(windows, 1, 1000);
-    o.rollout = ints.read(rollout, 0, 999);
     o.validateEvery = ints.read(every, 1, 100000000);
     o.checkpointEvery = ints.read(checkpointEvery, 1, 100000000);
     bool scaleOk = false;
@@ -264,7 +257,6 @@ int trainRecurrentBins(const QStringList &args)
                     {QStringLiteral("windowsPerClip"), d.windowsPerClip},
                     {QStringLiteral("realScale"), d.realScale},
                     {QStringLiteral("syntheticSequences"), d.syntheticSequences},
-                    {QStringLiteral("rollout"), o.rollout},
                     {QStringLiteral("batch"), o.batch},
                     {QStringLiteral("learningRate"), o.learningRate},
                     {QStringLiteral("loss"), QStringLiteral("cross-entropy over U's and V's bins")},

@@ -74,7 +74,6 @@ private:
     double learningRate(int iteration) const;
     torch::Tensor stepColour(std::mt19937_64 &rng);
     torch::Tensor stepConsistency(std::mt19937_64 &rng);
-    torch::Tensor stepOwnChain(std::mt19937_64 &rng);
     void saveCheckpoint(int iteration);
     std::string validateAndExport(int iteration, BinsTrainProgress &p);
     void validatePhotos(BinsTrainProgress &p);
@@ -153,55 +152,6 @@ torch::Tensor BinsTrainer::stepConsistency(std::mt19937_64 &rng)
     return binsLoss(logits, chromaBins(truth, m_arch.bins), m_arch.bins);
 }
 
-torch::Tensor BinsTrainer::stepOwnChain(std::mt19937_64 &rng)
-{
-    const int k = std::uniform_int_distribution<int>(0, m_o.rollout - 1)(rng);
-    std::uniform_int_distribution<int> pickClip(0, m_clips.count - 1);
-    std::uniform_int_distribution<int> pickFrame(k + 1, m_clips.frames - 1);
-    std::bernoulli_distribution coin(0.5);
-    const int n = m_o.batch, B = m_arch.bins;
-    std::vector<int> clip(static_cast<size_t>(n)), last(static_cast<size_t>(n));
-    std::vector<bool> mirror(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) {
-        clip[size_t(i)] = pickClip(rng);
-        last[size_t(i)] = pickFrame(rng);
-        mirror[size_t(i)] = coin(rng);
-    }
-    // Each sample's frame `last − back`, as a batch.
-    const auto framesBack = [&](int back, torch::Tensor &grey, torch::Tensor &truth) {
-        std::vector<torch::Tensor> g, c;
-        for (int i = 0; i < n; ++i) {
-            torch::Tensor gi, ci;
-            clipFrames(m_clips, {clip[size_t(i)]}, last[size_t(i)] - back, {mirror[size_t(i)]}, gi,
-                       ci);
-            g.push_back(gi);
-            c.push_back(ci);
-        }
-        grey = greyInput(torch::cat(g)).to(m_device);
-        truth = torch::cat(c).to(m_device);
-    };
-    torch::Tensor prevGrey, prevBinned, grey, truth, colourLogits;
-    {
-        torch::NoGradGuard noGrad;
-        m_net->consistency->eval();
-        framesBack(k + 1, prevGrey, truth);
-        prevBinned = chromaInput(argmaxChroma(m_net->colour->forward(prevGrey), B));
-        for (int back = k; back >= 1; --back) {
-            framesBack(back, grey, truth);
-            const torch::Tensor logits = m_net->consistency->forward(
-                grey, m_net->colour->forward(grey), prevGrey, prevBinned);
-            prevGrey = grey;
-            prevBinned = chromaInput(argmaxChroma(logits, B));
-        }
-        m_net->consistency->train();
-        framesBack(0, grey, truth);
-        colourLogits = m_net->colour->forward(grey);
-    }
-    const torch::Tensor logits =
-        m_net->consistency->forward(grey, colourLogits, prevGrey, prevBinned);
-    return binsLoss(logits, chromaBins(truth, B), B);
-}
-
 void BinsTrainer::saveCheckpoint(int iteration)
 {
     torch::serialize::OutputArchive archive, net, optColour, optConsistency;
@@ -212,10 +162,9 @@ void BinsTrainer::saveCheckpoint(int iteration)
     archive.write("optimizer_colour", optColour);
     archive.write("optimizer_consistency", optConsistency);
     archive.write("iteration", torch::tensor(int64_t(iteration)));
-    archive.write("arch",
-                  torch::tensor({int64_t(m_arch.width), int64_t(m_arch.bins), int64_t(m_o.batch),
-                                 int64_t(m_o.seed), int64_t(m_o.colourIterations),
-                                 int64_t(m_o.cropSize), int64_t(m_o.rollout)}));
+    archive.write("arch", torch::tensor({int64_t(m_arch.width), int64_t(m_arch.bins),
+                                         int64_t(m_o.batch), int64_t(m_o.seed),
+                                         int64_t(m_o.colourIterations), int64_t(m_o.cropSize)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
     archive.save_to(path + ".part");
     fs::rename(path + ".part", path);
@@ -349,8 +298,6 @@ BinsTrainOutcome BinsTrainer::run()
         m_o.seed = uint64_t(a[3]);
         m_o.colourIterations = int(a[4]);
         m_o.cropSize = int(a[5]);
-        if (arch.size(0) > 6) // checkpoints without it keep the option given
-            m_o.rollout = int(a[6]);
         m_start = int(iteration.item<int64_t>());
     }
     if (m_o.colourIterations < 0 || m_o.colourIterations > m_o.iterations)
@@ -371,10 +318,6 @@ BinsTrainOutcome BinsTrainer::run()
         if (!m_o.valClipsPath.empty())
             if (std::string e = loadClips(m_o.valClipsPath, m_valClips); !e.empty())
                 return fail(e);
-        if (m_o.rollout < 0 || m_o.rollout > m_clips.frames - 1)
-            return fail("a rollout of " + std::to_string(m_o.rollout) +
-                        " frames needs clips of more frames than that; " + m_o.clipsPath + " has " +
-                        std::to_string(m_clips.frames));
     }
     torch::manual_seed(m_o.seed);
     m_net = RecurrentBinsNet(m_arch);
@@ -419,9 +362,7 @@ BinsTrainOutcome BinsTrainer::run()
         // Stage 2 trains the consistency net on a frozen colour net (its BatchNorm statistics
         // too).
         m_net->colour->train(stage == 1);
-        const torch::Tensor loss = stage == 1        ? stepColour(rng)
-                                   : m_o.rollout > 0 ? stepOwnChain(rng)
-                                                     : stepConsistency(rng);
+        const torch::Tensor loss = stage == 1 ? stepColour(rng) : stepConsistency(rng);
         opt.zero_grad();
         loss.backward();
         opt.step();

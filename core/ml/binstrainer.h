@@ -8,11 +8,6 @@
 //     read), the colour net frozen. The predecessor's binned colouring is, per sample and with
 //     equal odds, its true bins (the paper's "accurate binned coloring of its predecessor") or
 //     the colour net's argmax bins for it (what the first recoloured frame of a shot sees).
-//     With `rollout` R ≥ 1 the predecessor is instead the consistency net's own: each
-//     iteration draws k from 0…R−1, colours frame t − k − 1 with the colour net and recolours
-//     frames t − k … t − 1 with the consistency net (no gradients, BatchNorm as in inference),
-//     as a shot does, and trains on frame t. Given only true or colour-net predecessors, the net
-//     learns to copy them, and in a shot it is given its own (exposure bias).
 // Standard library only in this header (LibTorch inside the .cpp), like trainer.h.
 //
 // Files in outDir: checkpoint.pt (both nets, both optimisers, the iteration, the options;
@@ -49,7 +44,6 @@ struct BinsTrainOptions
     int width = 16;
     int bins = 30;
     double learningRate = 1e-3;
-    int rollout = 0; // 0: true or colour-net predecessors; R ≥ 1: its own chain (see above)
     // Each stage's learning rate falls × 0.3 for its last third.
     int validateEvery = 250;
     int checkpointEvery = 100;

@@ -224,49 +224,6 @@ private slots:
                  test::fileBytes(a + QStringLiteral("/recurrent-bins.safetensors")));
     }
 
-    // With a rollout the consistency net trains on its own chain (not as without one); such a
-    // run stopped and resumed ends as an uninterrupted one; a rollout as long as the clips is
-    // refused, naming them.
-    void rolloutTrainsOnItsOwnChain()
-    {
-        const auto quietLog = [](const std::string &) {};
-        const auto keep = [](const BinsTrainProgress &) { return true; };
-        QString dirs[3];
-        for (int i = 0; i < 3; ++i) {
-            dirs[i] = m_dir.filePath(QStringLiteral("rollout-%1").arg(i));
-            QVERIFY(QDir().mkpath(dirs[i]));
-        }
-        const auto weights = [&](int i) {
-            return test::fileBytes(dirs[i] + QStringLiteral("/recurrent-bins.safetensors"));
-        };
-        BinsTrainOptions o = tiny(dirs[0], 30, 20);
-        QVERIFY(trainRecurrentBins(o, keep, quietLog).ok);
-        o.outDir = QFile::encodeName(dirs[1]).toStdString();
-        o.rollout = kFrames - 1;
-        const BinsTrainOutcome full = trainRecurrentBins(o, keep, quietLog);
-        QVERIFY2(full.ok, full.error.c_str());
-        QVERIFY(std::isfinite(full.last.loss) && std::isfinite(full.last.clipPsnrFull));
-        QVERIFY(weights(1) != weights(0));
-
-        o.outDir = QFile::encodeName(dirs[2]).toStdString();
-        QVERIFY(trainRecurrentBins(
-                    o, [](const BinsTrainProgress &p) { return p.iteration < 25; }, quietLog)
-                    .cancelled);
-        BinsTrainOptions resumed = o;
-        resumed.resumePath =
-            QFile::encodeName(dirs[2] + QStringLiteral("/checkpoint.pt")).toStdString();
-        resumed.rollout = 0; // the checkpoint's own wins
-        QVERIFY(trainRecurrentBins(resumed, keep, quietLog).ok);
-        QCOMPARE(weights(2), weights(1));
-
-        o.rollout = kFrames;
-        const BinsTrainOutcome refused = trainRecurrentBins(o, keep, quietLog);
-        QVERIFY(!refused.ok);
-        QVERIFY2(refused.error.find("rollout") != std::string::npos &&
-                     refused.error.find("clips.tcvc") != std::string::npos,
-                 refused.error.c_str());
-    }
-
     void badDataIsReported()
     {
         const QString out = m_dir.filePath(QStringLiteral("run-bad"));
