@@ -16,6 +16,7 @@ int runTrain(const QStringList &args);
 int trainRefiner(const QStringList &args);       // runTrain's "refiner"
 int trainVpn(const QStringList &args);           // runTrain's "vpn"
 int trainRecurrentBins(const QStringList &args); // runTrain's "recurrent-bins"
+int trainGlobalLocal(const QStringList &args);   // runTrain's "global-local"
 int runData(const QStringList &args);            // picture fingerprints
 
 } // namespace tincture::cli

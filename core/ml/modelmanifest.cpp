@@ -71,11 +71,13 @@ Result<ModelManifest> readManifest(const QString &path)
     m.tapSpacing = arch.value(QStringLiteral("tapSpacing")).toInt(0);
     const bool refiner = m.name == QLatin1String("vpn-refiner");
     const bool vpn = m.name == QLatin1String("vpn"); // depth: the lattice neighbourhood, 0–2
-    const bool bins = m.name == QLatin1String("recurrent-bins"); // depth: bins per channel
-    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn && !bins)
+    const bool bins = m.name == QLatin1String("recurrent-bins");      // depth: bins per channel
+    const bool globalLocal = m.name == QLatin1String("global-local"); // depth: scene classes
+    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn && !bins && !globalLocal)
         return makeError(ErrorCode::ModelMismatch,
                          QStringLiteral("%1: unknown model architecture \"%2\" (expected "
-                                        "pix2pix-unet, vpn-refiner, vpn or recurrent-bins)")
+                                        "pix2pix-unet, vpn-refiner, vpn, recurrent-bins or "
+                                        "global-local)")
                              .arg(path, m.name));
     if (refiner && (m.tapSpacing < 1 || m.tapSpacing > 16))
         return makeError(ErrorCode::ModelInvalid,
@@ -84,10 +86,13 @@ Result<ModelManifest> readManifest(const QString &path)
                              .arg(path));
     if (m.weightsFile.isEmpty() || m.weightsFile.contains(QLatin1Char('/')) ||
         m.weightsBytes <= 8 || m.sha256.size() != 64 || m.baseWidth < 1 || m.baseWidth > 1024 ||
-        m.depth < (vpn ? 0 : 2) ||
-        m.depth > (vpn    ? 2
-                   : bins ? 256
-                          : 10) ||
+        m.depth < (vpn           ? 0
+                   : globalLocal ? 1
+                                 : 2) ||
+        m.depth > (vpn           ? 2
+                   : bins        ? 256
+                   : globalLocal ? 1000
+                                 : 10) ||
         m.maxMultiplier < 1 || m.maxMultiplier > 64 || (m.hintChannels != 0 && m.hintChannels != 3))
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
@@ -209,6 +214,19 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
             {QStringLiteral("output"),
              QStringLiteral("logits of depth bins of U (Cb), then of V (Cr), BT.601 full range; "
                             "colour: their annealed mean (T = 0.38)")}};
+    else if (m.name == QLatin1String("global-local"))
+        arch = QJsonObject{
+            {QStringLiteral("network"),
+             QStringLiteral("global+local colouriser (seed 001): Iizuka et al.'s ColorNet "
+                            "(shared low-level features, mid-level features, a global branch "
+                            "with a scene classifier, fusion, colourisation network; widths "
+                            "w-16w), two copies: \"temporal\" trained with the short- and "
+                            "long-term temporal losses, \"plain\" without")},
+            {QStringLiteral("baseWidth"), m.baseWidth},
+            {QStringLiteral("depth"), m.depth},
+            {QStringLiteral("input"), QStringLiteral("BT.601 Y/255 - 0.5")},
+            {QStringLiteral("output"),
+             QStringLiteral("Cb/255, Cr/255 (BT.601 full range), sigmoid")}};
     else if (m.name == QLatin1String("vpn-refiner"))
         arch = QJsonObject{
             {QStringLiteral("network"),

@@ -20,7 +20,8 @@ struct ModelManifest
     // tapSpacing = the spacing of its 3×3 filter taps in pixels) or "vpn" (the video
     // propagation network: baseWidth = channels, depth = the lattice neighbourhood, 0–2) or
     // "recurrent-bins" (the recurrent binned video colouriser: baseWidth = its width, depth =
-    // bins per chroma channel).
+    // bins per chroma channel) or "global-local" (the global+local video colouriser: baseWidth
+    // = w, depth = the global branch's scene classes).
     QString name = QStringLiteral("pix2pix-unet");
     QString weightsFile; // relative to the manifest's folder
     qint64 weightsBytes = 0;

@@ -32,13 +32,22 @@ std::string loadPacked(const std::string &path, PackedSet &set)
 
 torch::Tensor sampleBatch(const PackedSet &set, int batch, int crop, std::mt19937_64 &rng)
 {
+    return sampleBatch(set, batch, crop, rng, nullptr);
+}
+
+torch::Tensor sampleBatch(const PackedSet &set, int batch, int crop, std::mt19937_64 &rng,
+                          std::vector<int> *picked)
+{
     torch::Tensor out = torch::empty({batch, crop, crop, 3}, torch::kUInt8);
     uint8_t *dst = out.data_ptr<uint8_t>();
     std::uniform_int_distribution<int> pick(0, set.count - 1);
     std::uniform_int_distribution<int> offY(0, set.height - crop), offX(0, set.width - crop);
     std::bernoulli_distribution flip(0.5);
     for (int n = 0; n < batch; ++n) {
-        const uint8_t *img = set.pixels.data() + size_t(pick(rng)) * set.height * set.width * 3;
+        const int which = pick(rng);
+        if (picked)
+            picked->push_back(which);
+        const uint8_t *img = set.pixels.data() + size_t(which) * set.height * set.width * 3;
         const int y0 = offY(rng), x0 = offX(rng);
         const bool mirror = flip(rng);
         for (int y = 0; y < crop; ++y) {
@@ -76,6 +85,31 @@ std::string loadClips(const std::string &path, ClipSet &set)
     set.bytes.resize(size_t(set.count) * size_t(set.frames) * set.frameBytes());
     if (!in.read(reinterpret_cast<char *>(set.bytes.data()), std::streamsize(set.bytes.size())))
         return path + ": truncated (fewer clips than the header announces)";
+    return {};
+}
+
+std::string loadFlows(const std::string &path, FlowSet &set)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return path + ": cannot open the packed flows";
+    char magic[8];
+    uint32_t header[4];
+    if (!in.read(magic, 8) || std::memcmp(magic, "TCFLOW01", 8) != 0)
+        return path + ": not a packed Tincture flow file (bad magic)";
+    if (!in.read(reinterpret_cast<char *>(header), sizeof header))
+        return path + ": truncated header";
+    if (header[0] == 0 || header[1] < 2 || header[1] > 1000 || header[2] < 8 || header[2] > 4096 ||
+        header[3] < 8 || header[3] > 4096)
+        return path + ": implausible header";
+    set.count = int(header[0]);
+    set.frames = int(header[1]);
+    set.height = int(header[2]);
+    set.width = int(header[3]);
+    set.values.resize(size_t(set.count) * size_t(set.frames) * set.frameValues());
+    if (!in.read(reinterpret_cast<char *>(set.values.data()),
+                 std::streamsize(set.values.size() * sizeof(int16_t))))
+        return path + ": truncated (fewer flows than the header announces)";
     return {};
 }
 

@@ -1,6 +1,7 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/internal/binsnet.h"
 #include "ml/internal/frametensors.h"
+#include "ml/internal/globallocalnet.h"
 
 #include "ml/modelmanifest.h"
 #include "ml/safetensorsread.h"
@@ -14,6 +15,62 @@ namespace {
 namespace F = torch::nn::functional;
 
 const QString kRecurrentBins = QStringLiteral("recurrent-bins");
+const QString kGlobalLocal = QStringLiteral("global-local");
+
+// A frame's luma at the working size: short side `shortSide` (never above the frame's), padded
+// by edge replication to a multiple of 8 (the nets' three halvings), as the net input
+// Y/255 − 0.5.
+struct WorkingGrey
+{
+    std::vector<Frame> lumas;
+    torch::Tensor luma; // 1×1×H×W in [0, 1], full size
+    torch::Tensor grey; // 1×1×ph×pw net input, on the model's device
+    int ww = 0, wh = 0; // the working size before padding
+};
+
+WorkingGrey workingGrey(const Frame &frame, int shortSide, torch::Device device)
+{
+    WorkingGrey g;
+    const int w = frame.width(), h = frame.height();
+    const std::vector<const Frame *> frames{&frame};
+    g.luma = lumaTensor(frames, g.lumas);
+    const double scale = std::min(1.0, double(shortSide) / std::min(w, h));
+    g.ww = std::max(1, int(std::lround(w * scale)));
+    g.wh = std::max(1, int(std::lround(h * scale)));
+    const int pw = (g.ww + 7) / 8 * 8, ph = (g.wh + 7) / 8 * 8;
+    torch::Tensor small = scale < 1.0
+                              ? F::interpolate(g.luma, F::InterpolateFuncOptions()
+                                                           .size(std::vector<int64_t>{g.wh, g.ww})
+                                                           .mode(torch::kArea))
+                              : g.luma;
+    small = F::pad(greyInput(small * 255.0),
+                   F::PadFuncOptions({0, pw - g.ww, 0, ph - g.wh}).mode(torch::kReplicate));
+    g.grey = small.to(device);
+    return g;
+}
+
+// The frame of the working-size chroma (1×2×ph×pw, Cb and Cr in 0–255) under its own luma:
+// the chroma upsampled to full size, rounded so that the luma is the input's exactly.
+Frame frameOfChroma(torch::Tensor chroma, const WorkingGrey &g, const Frame &frame)
+{
+    const int w = frame.width(), h = frame.height();
+    chroma = chroma.to(torch::kCPU).slice(2, 0, g.wh).slice(3, 0, g.ww);
+    if (g.wh != h || g.ww != w)
+        chroma = F::interpolate(chroma, F::InterpolateFuncOptions()
+                                            .size(std::vector<int64_t>{h, w})
+                                            .mode(torch::kBilinear)
+                                            .align_corners(false));
+    const torch::Tensor &luma = g.luma;
+    const torch::Tensor cb = (chroma.slice(1, 0, 1) - 128.0) / 255.0;
+    const torch::Tensor cr = (chroma.slice(1, 1, 2) - 128.0) / 255.0;
+    const torch::Tensor rgb =
+        torch::cat({luma + 1.402 * cr, luma - 0.344136 * cb - 0.714136 * cr, luma + 1.772 * cb}, 1)
+            .clamp(0.0, 1.0)
+            .permute({0, 2, 3, 1})
+            .contiguous();
+    const std::vector<const Frame *> frames{&frame};
+    return std::move(framesOfRgb(rgb, g.lumas, frames).front());
+}
 
 class RecurrentBinsColorizer final : public VideoColorizer,
                                      public std::enable_shared_from_this<RecurrentBinsColorizer>
@@ -70,26 +127,10 @@ Result<Frame> RecurrentBinsColorizer::colourFrame(const Frame &frame, bool tempo
 {
     if (frame.isNull())
         return makeError(ErrorCode::InvalidArgument, QStringLiteral("an empty frame"));
-    const int w = frame.width(), h = frame.height();
-    std::vector<Frame> lumas;
-    const std::vector<const Frame *> frames{&frame};
     try {
         torch::NoGradGuard noGrad;
-        const torch::Tensor luma = lumaTensor(frames, lumas);
-        // Working size: short side m_shortSide (never above the frame's), padded by edge
-        // replication to a multiple of 8 (the colour net's three halvings).
-        const double scale = std::min(1.0, double(m_shortSide) / std::min(w, h));
-        const int ww = std::max(1, int(std::lround(w * scale)));
-        const int wh = std::max(1, int(std::lround(h * scale)));
-        const int pw = (ww + 7) / 8 * 8, ph = (wh + 7) / 8 * 8;
-        torch::Tensor small = scale < 1.0
-                                  ? F::interpolate(luma, F::InterpolateFuncOptions()
-                                                             .size(std::vector<int64_t>{wh, ww})
-                                                             .mode(torch::kArea))
-                                  : luma;
-        small = F::pad(greyInput(small * 255.0),
-                       F::PadFuncOptions({0, pw - ww, 0, ph - wh}).mode(torch::kReplicate));
-        const torch::Tensor grey = small.to(m_device);
+        const WorkingGrey g = workingGrey(frame, m_shortSide, m_device);
+        const torch::Tensor &grey = g.grey;
         const int B = m_net->arch().bins;
         torch::Tensor logits = m_net->colour->forward(grey);
         if (temporal && state.grey.defined() && state.grey.sizes() == grey.sizes())
@@ -98,22 +139,67 @@ Result<Frame> RecurrentBinsColorizer::colourFrame(const Frame &frame, bool tempo
             state.grey = grey;
             state.binned = chromaInput(argmaxChroma(logits, B));
         }
-        torch::Tensor chroma = annealedChroma(logits, B).to(torch::kCPU);
-        chroma = chroma.slice(2, 0, wh).slice(3, 0, ww);
-        if (wh != h || ww != w)
-            chroma = F::interpolate(chroma, F::InterpolateFuncOptions()
-                                                .size(std::vector<int64_t>{h, w})
-                                                .mode(torch::kBilinear)
-                                                .align_corners(false));
-        const torch::Tensor cb = (chroma.slice(1, 0, 1) - 128.0) / 255.0;
-        const torch::Tensor cr = (chroma.slice(1, 1, 2) - 128.0) / 255.0;
-        const torch::Tensor rgb =
-            torch::cat({luma + 1.402 * cr, luma - 0.344136 * cb - 0.714136 * cr, luma + 1.772 * cb},
-                       1)
-                .clamp(0.0, 1.0)
-                .permute({0, 2, 3, 1})
-                .contiguous();
-        return std::move(framesOfRgb(rgb, lumas, frames).front());
+        return frameOfChroma(annealedChroma(logits, B), g, frame);
+    } catch (const c10::Error &e) {
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("%1: LibTorch failed").arg(m_info.path),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
+}
+
+// Seed 001: each frame coloured alone by the ColorNet trained with the temporal losses, or,
+// with the temporal mechanism off, by its copy trained without them.
+class GlobalLocalColorizer final : public VideoColorizer,
+                                   public std::enable_shared_from_this<GlobalLocalColorizer>
+{
+public:
+    GlobalLocalColorizer(GlobalLocalNet net, ColorizerInfo info, int shortSide,
+                         torch::Device device)
+        : m_net(std::move(net)), m_info(std::move(info)), m_shortSide(shortSide), m_device(device)
+    {
+    }
+    const ColorizerInfo &info() const override { return m_info; }
+    std::unique_ptr<Run> start(bool temporal) const override;
+    Result<Frame> colourFrame(const Frame &frame, bool temporal) const;
+
+private:
+    mutable GlobalLocalNet m_net; // eval mode, read-only after loading
+    ColorizerInfo m_info;
+    int m_shortSide;
+    torch::Device m_device;
+};
+
+class GlobalLocalRun final : public VideoColorizer::Run
+{
+public:
+    GlobalLocalRun(std::shared_ptr<const GlobalLocalColorizer> model, bool temporal)
+        : m_model(std::move(model)), m_temporal(temporal)
+    {
+    }
+    Result<Frame> next(const Frame &frame) override
+    {
+        return m_model->colourFrame(frame, m_temporal);
+    }
+
+private:
+    std::shared_ptr<const GlobalLocalColorizer> m_model;
+    bool m_temporal;
+};
+
+std::unique_ptr<VideoColorizer::Run> GlobalLocalColorizer::start(bool temporal) const
+{
+    return std::make_unique<GlobalLocalRun>(shared_from_this(), temporal);
+}
+
+Result<Frame> GlobalLocalColorizer::colourFrame(const Frame &frame, bool temporal) const
+{
+    if (frame.isNull())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("an empty frame"));
+    try {
+        torch::NoGradGuard noGrad;
+        const WorkingGrey g = workingGrey(frame, m_shortSide, m_device);
+        ColorNet &net = temporal ? m_net->temporal : m_net->plain;
+        return frameOfChroma(net->forward(g.grey) * 255.0, g, frame);
     } catch (const c10::Error &e) {
         return makeError(ErrorCode::Internal,
                          QStringLiteral("%1: LibTorch failed").arg(m_info.path),
@@ -125,13 +211,23 @@ Result<Frame> RecurrentBinsColorizer::colourFrame(const Frame &frame, bool tempo
 
 bool isVideoColorizerArchitecture(const QString &name)
 {
-    return name == kRecurrentBins;
+    return name == kRecurrentBins || name == kGlobalLocal;
 }
 
 Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString &path,
                                                                    const ColorizerOptions &options)
 {
-    auto files = readModelFiles(path, kRecurrentBins, QStringLiteral("video colouriser"));
+    const QString manifestPath = path.endsWith(QLatin1String(".safetensors"))
+                                     ? path.left(path.size() - 12) + QStringLiteral(".json")
+                                     : path;
+    auto manifest = readManifest(manifestPath);
+    if (!manifest)
+        return manifest.error();
+    const QString name =
+        manifest->name == kGlobalLocal ? kGlobalLocal : kRecurrentBins; // the mismatch names it
+    auto files = readModelFiles(
+        path, name,
+        QStringLiteral("video colouriser (%1 or %2)").arg(kRecurrentBins, kGlobalLocal));
     if (!files)
         return files.error();
     const ModelManifest &m = files->manifest;
@@ -142,13 +238,22 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
         if (!chosen)
             return chosen.error();
         const torch::Device device = *chosen;
+        ColorizerInfo info = describeColorizer(*files, device.is_cuda());
+        const int shortSide = workingShortSide(options, *files, 160, 8);
+        if (name == kGlobalLocal) {
+            GlobalLocalNet net(GlobalLocalArch{m.baseWidth, m.depth});
+            if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)
+                return loaded.error();
+            net->eval();
+            net->to(device);
+            return std::shared_ptr<const VideoColorizer>(std::make_shared<GlobalLocalColorizer>(
+                std::move(net), std::move(info), shortSide, device));
+        }
         RecurrentBinsNet net(BinsArch{m.baseWidth, m.depth});
         if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)
             return loaded.error();
         net->eval();
         net->to(device);
-        ColorizerInfo info = describeColorizer(*files, device.is_cuda());
-        const int shortSide = workingShortSide(options, *files, 160, 8);
         return std::shared_ptr<const VideoColorizer>(std::make_shared<RecurrentBinsColorizer>(
             std::move(net), std::move(info), shortSide, device));
     } catch (const c10::Error &e) {
@@ -162,7 +267,7 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
 QStringList colorizerNames()
 {
     QStringList names{QStringLiteral("pix2pix")};
-    for (const QString &name : {kRecurrentBins})
+    for (const QString &name : {kRecurrentBins, kGlobalLocal})
         if (!shippedModelPath(name + QStringLiteral(".json")).isEmpty())
             names << name;
     return names;

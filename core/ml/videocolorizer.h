@@ -1,9 +1,12 @@
 #pragma once
 // The automatic video colourisers (../shared/seeds 001, 003, 004): models that colour every
 // frame of a shot by themselves, each with its own mechanism against flicker, as opposed to the
-// keyframe model (colorizer.h) whose colour propagation carries through a shot. Shipped:
+// keyframe model (colorizer.h) whose colour propagation carries through a shot:
 // "recurrent-bins" (seed 004: U and V classified into bins, each frame recoloured from its
-// predecessor's binned colouring; internal/binsnet.h).
+// predecessor's binned colouring; internal/binsnet.h) and "global-local" (seed 001: Iizuka et
+// al.'s ColorNet trained with short- and long-term temporal losses, each frame coloured alone;
+// its temporal mechanism off is the same net trained without those losses;
+// internal/globallocalnet.h).
 //
 // A VideoColorizer is a loaded model, shareable and read-only; a Run colours one shot's frames
 // in order and holds the temporal state (e.g. the previous frame's colouring). A Run is used by

@@ -4,6 +4,7 @@
 // tincture::ml and tincture_mltrain. Returns the manifest's path (empty on failure).
 
 #include "ml/binstrainer.h"
+#include "ml/globallocaltrainer.h"
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
 #include "ml/trainer.h"
@@ -93,6 +94,23 @@ inline QString writeRandomRecurrentBinsModel(const QString &dir, const QString &
     m.name = QStringLiteral("recurrent-bins");
     m.baseWidth = width;
     m.depth = bins;
+    m.trainedOn = QStringLiteral("random weights (test)");
+    m.training.insert(QStringLiteral("inferenceShortSide"), 48);
+    return writeManifestBeside(dir, name, m);
+}
+
+// The global+local video colouriser ("global-local"), its two nets different.
+inline QString writeRandomGlobalLocalModel(const QString &dir, const QString &name, int width = 2,
+                                           int classes = 3, uint64_t seed = 9)
+{
+    const QString weights = QDir(dir).filePath(name + QStringLiteral(".safetensors"));
+    if (!ml::writeRandomGlobalLocal(QFile::encodeName(weights).toStdString(), width, classes, seed)
+             .empty())
+        return {};
+    ml::ModelManifest m;
+    m.name = QStringLiteral("global-local");
+    m.baseWidth = width;
+    m.depth = classes;
     m.trainedOn = QStringLiteral("random weights (test)");
     m.training.insert(QStringLiteral("inferenceShortSide"), 48);
     return writeManifestBeside(dir, name, m);

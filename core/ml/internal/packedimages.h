@@ -38,4 +38,32 @@ struct ClipSet
 // Reads the whole file; returns an error message naming it, empty on success.
 std::string loadClips(const std::string &path, ClipSet &set);
 
+// Optical flows of packed clips (written by the lab's packClipFlows(), lab/clipflow.h):
+//   8 bytes  magic "TCFLOW01"
+//   4 × u32  little-endian: count, frames, height, width (those of the clip file)
+//   count × frames × 2 × height × width × 2 int16, little-endian, in 1/16 px: for frame t of a
+//   clip, the flow from t to t − 1, then the flow from t to frame 0 (each x, y interleaved per
+//   pixel: pixel p of frame t shows what pixel p + flow shows in the other frame); frame 0's
+//   are zero.
+struct FlowSet
+{
+    int count = 0, frames = 0, height = 0, width = 0;
+    std::vector<int16_t> values;
+    size_t frameValues() const { return size_t(height) * size_t(width) * 4; }
+    // pair 0: to the previous frame; 1: to frame 0.
+    const int16_t *flow(int clip, int t, int pair) const
+    {
+        return values.data() + (size_t(clip) * size_t(frames) + size_t(t)) * frameValues() +
+               size_t(pair) * size_t(height) * size_t(width) * 2;
+    }
+};
+inline constexpr double kFlowUnit = 1.0 / 16.0; // pixels per stored unit
+
+// Reads the whole file; returns an error message naming it, empty on success.
+std::string loadFlows(const std::string &path, FlowSet &set);
+
+// Index numbers of the photographs a batch drew, when `picked` is given (sampleBatch's order).
+torch::Tensor sampleBatch(const PackedSet &set, int batch, int crop, std::mt19937_64 &rng,
+                          std::vector<int> *picked);
+
 } // namespace tincture::ml

@@ -1,0 +1,67 @@
+#pragma once
+// What the video colourisers' train commands (train recurrent-bins, train global-local) share:
+// photographs for the per-frame net (packed, the sample's pictures and --exclude lists left
+// out), clips of real and synthetic sequences for the temporal part, their validation sets,
+// the schedule options, the list of every picture training saw and the manifest's description
+// of the data.
+
+#include "clicommon.h"
+#include "traincommon.h"
+
+#include "foundation/result.h"
+#include "lab/fingerprint.h"
+#include "lab/vpndata.h"
+
+#include <QCommandLineOption>
+#include <QList>
+#include <QStringList>
+
+#include <vector>
+
+namespace tincture::cli {
+
+struct VideoTrainData
+{
+    QString imagesDir, valImagesDir;
+    int cropSize = 128, packSide = 160, validateEvery = 250, checkpointEvery = 100;
+    lab::VpnClipOptions clips;    // the training clips (packer options)
+    lab::VpnClipOptions valClips; // the validation sequences' clips (empty sequences: none)
+    QStringList valNames;
+    std::vector<lab::NamedFingerprint> keepOut;
+    QStringList keepOutLists;
+    // Packed files (after pack()); empty where there is none.
+    QString photos, valPhotos, clipFile, valClipFile;
+};
+
+// --images, --val-images, --size, --pack-side, --clip-frames, --window, --windows, --scale,
+// --validate-every, --checkpoint-every, --exclude and the sequence options (SequenceOptionSet).
+class VideoTrainDataOptions
+{
+public:
+    explicit VideoTrainDataOptions(const char *imagesHelp);
+    QList<QCommandLineOption> options() const;
+    // After parsing: a usage problem comes back in `usage` (ints collects range errors; the
+    // caller checks ints.ok()), a missing --data folder as an error.
+    Result<void> read(const QCommandLineParser &parser, IntOptions &ints, uint64_t seed,
+                      VideoTrainData &data, QString &usage) const;
+    QStringList excludeLists(const QCommandLineParser &parser) const;
+
+private:
+    SequenceOptionSet m_sequences;
+    QCommandLineOption m_images, m_valImages, m_size, m_packSide, m_frames, m_window, m_windows,
+        m_scale, m_every, m_checkpointEvery, m_exclude;
+};
+
+// Reads the keep-out lists and packs the photographs and clips into outDir (reusing what was
+// packed from the same inputs).
+Result<void> packVideoTrainData(const QStringList &excludeLists, const QString &outDir, bool quiet,
+                                VideoTrainData &data);
+
+// OUT/FILE: every picture training saw — the photographs, then the clips' frames.
+Result<QString> writeVideoTrainDataList(const VideoTrainData &data, const QString &outDir,
+                                        const QString &file);
+
+// The manifest's "data" line.
+QString videoTrainSources(const VideoTrainData &data);
+
+} // namespace tincture::cli
