@@ -213,8 +213,8 @@ Result<std::vector<Frame>> TorchColorizer::colorize(const std::vector<Frame> &fr
     return out;
 }
 
-// A video colouriser as a keyframe model: each frame coloured alone (its temporal mechanism
-// needs a predecessor); it takes no hints.
+// A video colouriser as a keyframe model: each frame coloured as the first of a shot (alone:
+// there is no predecessor), by the model as shipped; it takes no hints.
 class VideoKeyframeColorizer final : public Colorizer
 {
 public:
@@ -226,7 +226,7 @@ public:
     bool takesHints() const override { return false; }
     Result<Frame> colorize(const Frame &frame) const override
     {
-        return m_model->start(false)->next(frame);
+        return m_model->start(true)->next(frame);
     }
     Result<Frame> colorize(const Frame &frame, const Frame &hints) const override
     {

@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -419,6 +420,8 @@ private slots:
         QVERIFY(QDir().mkpath(models));
         QVERIFY(!test::writeRandomRecurrentBinsModel(models, QStringLiteral("recurrent-bins"))
                      .isEmpty());
+        QVERIFY(
+            !test::writeRandomGlobalLocalModel(models, QStringLiteral("global-local")).isEmpty());
         const QByteArray saved = qgetenv("TINCTURE_MODEL_DIR");
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models));
         const auto restore = qScopeGuard([&] {
@@ -476,10 +479,29 @@ private slots:
                                      .toObject();
         QCOMPARE(shot.value(QStringLiteral("method")).toString(), QStringLiteral("per-frame"));
 
+        // The global+local colouriser, chosen by name, per frame.
+        const QString globalLocal = m_dir.filePath(QStringLiteral("perframe-gl.mkv"));
+        r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), globalLocal,
+                    QStringLiteral("--mode"), QStringLiteral("per-frame"),
+                    QStringLiteral("--colorizer"), QStringLiteral("global-local"),
+                    QStringLiteral("--quiet")},
+                   600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto glFilm = VideoSource::open(globalLocal);
+        QVERIFY(glFilm);
+        QCOMPARE((*glFilm)->frameCount(), int64_t(5));
+        auto glFrame = (*glFilm)->frame(3);
+        QVERIFY(glFrame);
+        QCOMPARE(lumaPsnr(*glFrame, source[3]), 99.0);
+        auto binsFrame = (*film)->frame(3);
+        QVERIFY(binsFrame && lumaPsnr(*glFrame, *binsFrame) == 99.0);
+        QVERIFY(!std::equal(glFrame->constData(), glFrame->constData() + glFrame->byteSize(),
+                            binsFrame->constData())); // another model's colour
+
         const QString never = m_dir.filePath(QStringLiteral("never-perframe.mkv"));
         const QList<std::pair<QStringList, QString>> refused = {
             {{QStringLiteral("--colorizer"), QStringLiteral("nosuch")},
-             QStringLiteral("recurrent-bins")},
+             QStringLiteral("recurrent-bins, global-local")},
             {{QStringLiteral("--colorizer"), QStringLiteral("recurrent-bins"),
               QStringLiteral("--model"), models + QStringLiteral("/recurrent-bins.json")},
              QStringLiteral("not both")},

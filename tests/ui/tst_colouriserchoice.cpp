@@ -124,6 +124,8 @@ private slots:
         QVERIFY(
             !test::writeRandomRecurrentBinsModel(models.path(), QStringLiteral("recurrent-bins"))
                  .isEmpty());
+        QVERIFY(!test::writeRandomGlobalLocalModel(models.path(), QStringLiteral("global-local"))
+                     .isEmpty());
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
         const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
 
@@ -136,13 +138,14 @@ private slots:
         fast.propagationMethod = QStringLiteral("copy0");
         p->setParameters(fast);
 
-        // The panel lists the keyframe model and the video colouriser, each with a tooltip.
+        // The panel lists the keyframe model and the video colourisers, each with a tooltip.
         auto *colouriser = w.findChild<QComboBox *>(QStringLiteral("keyframeModel"));
         QVERIFY(colouriser);
-        QCOMPARE(colouriser->count(), 2);
+        QCOMPARE(colouriser->count(), 3);
         QCOMPARE(colouriser->itemData(0).toString(), QStringLiteral("pix2pix"));
         QCOMPARE(colouriser->itemData(1).toString(), QStringLiteral("recurrent-bins"));
-        for (int i = 0; i < 2; ++i)
+        QCOMPARE(colouriser->itemData(2).toString(), QStringLiteral("global-local"));
+        for (int i = 0; i < 3; ++i)
             QVERIFY(!colouriser->itemData(i, Qt::ToolTipRole).toString().isEmpty());
         QCOMPARE(colouriser->currentData().toString(), QStringLiteral("pix2pix"));
 

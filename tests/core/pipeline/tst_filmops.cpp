@@ -447,12 +447,18 @@ private slots:
         QVERIFY(!bins.isEmpty());
         QVERIFY(!test::writeRandomColorizerModel(models.path(), QStringLiteral("colorizer"), 0)
                      .isEmpty());
+        const QString globalLocal =
+            test::writeRandomGlobalLocalModel(models.path(), QStringLiteral("global-local"));
+        QVERIFY(!globalLocal.isEmpty());
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
         const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
         QCOMPARE(colorizers(),
-                 (QStringList{QStringLiteral("pix2pix"), QStringLiteral("recurrent-bins")}));
+                 (QStringList{QStringLiteral("pix2pix"), QStringLiteral("recurrent-bins"),
+                              QStringLiteral("global-local")}));
         QVERIFY(hasVideoColorizer());
         QVERIFY(isVideoColorizer(QStringLiteral("recurrent-bins")));
+        QVERIFY(isVideoColorizer(QStringLiteral("global-local")));
+        QCOMPARE(perFrameMethodOptions(QStringLiteral("global-local")).colorizerPath, globalLocal);
         QVERIFY(!isVideoColorizer(QStringLiteral("pix2pix")));
         QVERIFY(!isVideoColorizer(QStringLiteral("no-such-model")));
         QVERIFY(!colorizerManifest(QStringLiteral("no-such-model")));
