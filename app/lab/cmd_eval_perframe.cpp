@@ -243,9 +243,12 @@ int runEvalPerFrame(const QStringList &args)
             row(r.name, r.on, r.off, r.truthColourfulness);
     row(QStringLiteral("mean"), meanOn, meanOff, meanTruthCf);
     out << QStringLiteral("(%1 frames in %2 s; PSNR in dB; \"on\": the temporal mechanism on, "
-                          "\"off\": each frame alone)\n")
+                          "\"off\": %3)\n")
                .arg(done)
-               .arg(seconds, 0, 'f', 1);
+               .arg(seconds, 0, 'f', 1)
+               .arg(net->info().name == QLatin1String("global-local")
+                        ? QStringLiteral("the same net trained without the temporal losses")
+                        : QStringLiteral("each frame alone"));
     if (parser.isSet(json)) {
         const QJsonObject doc{
             {QStringLiteral("colorizer"), net->info().name},
