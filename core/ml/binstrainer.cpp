@@ -7,10 +7,8 @@
 #include "ml/binstrainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -344,18 +342,8 @@ BinsTrainOutcome BinsTrainer::run()
                "val_photo_acc_v,val_clip_psnr_colour_db,val_clip_psnr_full_db,"
                "val_clip_change_colour,val_clip_change_full,val_clip_change_truth,loss\n";
     }
-    std::deque<double> recent;
-    BinsTrainProgress p;
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto validate = [this](int done, BinsTrainProgress &q) {
-        return validateAndExport(done, q);
-    };
-    int it = m_start;
-    for (; it < m_o.iterations; ++it) {
-        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
+    const auto step = [this](int it, std::mt19937_64 &rng) {
         const int stage = stageOf(it);
-        if (it == m_o.colourIterations)
-            recent.clear();
         torch::optim::Adam &opt = stage == 1 ? *m_optColour : *m_optConsistency;
         for (auto &group : opt.param_groups())
             static_cast<torch::optim::AdamOptions &>(group.options()).lr(learningRate(it));
@@ -366,24 +354,19 @@ BinsTrainOutcome BinsTrainer::run()
         opt.zero_grad();
         loss.backward();
         opt.step();
-
-        recent.push_back(loss.item<double>());
-        if (recent.size() > 50)
-            recent.pop_front();
-        p = BinsTrainProgress{};
-        p.iteration = it + 1;
-        p.total = m_o.iterations;
-        p.stage = stage;
-        for (double l : recent)
-            p.loss += l / double(recent.size());
-        p.secondsPerIteration =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
-            double(it + 1 - m_start);
-        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
-                            m_progress, [this](int done) { saveCheckpoint(done); }))
-            return outcome;
-    }
-    return trainingDone<BinsTrainOutcome>(m_start, m_o.iterations, it, p, validate);
+        return loss.item<double>();
+    };
+    const auto fill = [this](BinsTrainProgress &q, int it, double loss) {
+        q.stage = stageOf(it);
+        q.loss = loss;
+    };
+    const auto validate = [this](int done, BinsTrainProgress &q) {
+        return validateAndExport(done, q);
+    };
+    const LoopSchedule schedule{m_start,           m_o.iterations,      m_o.seed,
+                                m_o.validateEvery, m_o.checkpointEvery, m_o.colourIterations};
+    return trainingLoop<BinsTrainOutcome, BinsTrainProgress, double>(
+        schedule, step, fill, validate, m_progress, [this](int done) { saveCheckpoint(done); });
 }
 
 } // namespace

@@ -8,10 +8,8 @@
 #include "ml/globallocaltrainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -484,41 +482,26 @@ GlobalLocalTrainOutcome GlobalLocalTrainer::run()
                "val_clip_change_plain,val_clip_change_temporal,val_clip_change_truth,"
                "val_clip_warp_plain,val_clip_warp_temporal,val_clip_warp_truth,loss\n";
     }
-    std::deque<double> recent;
-    GlobalLocalTrainProgress p;
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto validate = [this](int done, GlobalLocalTrainProgress &q) {
-        return validateAndExport(done, q);
-    };
-    int it = m_start;
-    for (; it < m_o.iterations; ++it) {
-        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
-        const int stage = stageOf(it);
-        if (stage == 2 && !m_optTemporal) {
+    const auto step = [this](int it, std::mt19937_64 &rng) {
+        if (stageOf(it) == 2 && !m_optTemporal)
             startSecondStage(true);
-            recent.clear();
-        }
         for (auto *opt : {m_optPlain.get(), m_optTemporal.get()})
             if (opt)
                 for (auto &group : opt->param_groups())
                     static_cast<torch::optim::AdamOptions &>(group.options()).lr(learningRate(it));
-        recent.push_back(step(it, rng));
-        if (recent.size() > 50)
-            recent.pop_front();
-        p = GlobalLocalTrainProgress{};
-        p.iteration = it + 1;
-        p.total = m_o.iterations;
-        p.stage = stage;
-        for (double l : recent)
-            p.loss += l / double(recent.size());
-        p.secondsPerIteration =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
-            double(it + 1 - m_start);
-        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
-                            m_progress, [this](int done) { saveCheckpoint(done); }))
-            return outcome;
-    }
-    return trainingDone<GlobalLocalTrainOutcome>(m_start, m_o.iterations, it, p, validate);
+        return this->step(it, rng);
+    };
+    const auto fill = [this](GlobalLocalTrainProgress &q, int it, double loss) {
+        q.stage = stageOf(it);
+        q.loss = loss;
+    };
+    const auto validate = [this](int done, GlobalLocalTrainProgress &q) {
+        return validateAndExport(done, q);
+    };
+    LoopSchedule schedule{m_start,           m_o.iterations,      m_o.seed,
+                          m_o.validateEvery, m_o.checkpointEvery, m_o.colourIterations};
+    return trainingLoop<GlobalLocalTrainOutcome, GlobalLocalTrainProgress, double>(
+        schedule, step, fill, validate, m_progress, [this](int done) { saveCheckpoint(done); });
 }
 
 } // namespace

@@ -6,10 +6,8 @@
 #include "ml/internal/trainloop.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -225,15 +223,7 @@ RefinerTrainOutcome RefinerTrainer::run()
         std::ofstream csv(csvPath, std::ios::trunc);
         csv << "iteration,val_chroma_psnr_in_db,val_chroma_psnr_out_db,loss\n";
     }
-    std::deque<double> recent;
-    RefinerTrainProgress p;
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto validate = [this](int done, RefinerTrainProgress &q) {
-        return validateAndExport(done, q);
-    };
-    int it = m_start;
-    for (; it < m_o.iterations; ++it) {
-        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
+    const auto step = [this](int it, std::mt19937_64 &rng) {
         const double lr =
             (m_o.decayFrom > 0 && it >= m_o.decayFrom) ? m_o.learningRate * 0.3 : m_o.learningRate;
         for (auto &group : m_opt->param_groups())
@@ -249,23 +239,16 @@ RefinerTrainOutcome RefinerTrainer::run()
         m_opt->zero_grad();
         loss.backward();
         m_opt->step();
-
-        recent.push_back(loss.item<double>());
-        if (recent.size() > 50)
-            recent.pop_front();
-        p = RefinerTrainProgress{};
-        p.iteration = it + 1;
-        p.total = m_o.iterations;
-        for (double l : recent)
-            p.loss += l / double(recent.size());
-        p.secondsPerIteration =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
-            double(it + 1 - m_start);
-        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
-                            m_progress, [this](int done) { saveCheckpoint(done); }))
-            return outcome;
-    }
-    return trainingDone<RefinerTrainOutcome>(m_start, m_o.iterations, it, p, validate);
+        return loss.item<double>();
+    };
+    const auto fill = [](RefinerTrainProgress &q, int, double loss) { q.loss = loss; };
+    const auto validate = [this](int done, RefinerTrainProgress &q) {
+        return validateAndExport(done, q);
+    };
+    const LoopSchedule schedule{m_start, m_o.iterations, m_o.seed, m_o.validateEvery,
+                                m_o.checkpointEvery};
+    return trainingLoop<RefinerTrainOutcome, RefinerTrainProgress, double>(
+        schedule, step, fill, validate, m_progress, [this](int done) { saveCheckpoint(done); });
 }
 
 } // namespace

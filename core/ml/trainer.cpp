@@ -6,11 +6,9 @@
 #include "ml/trainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -417,15 +415,7 @@ TrainOutcome Trainer::run()
         csv << "iteration,val_psnr_db,val_grey_psnr_db,val_colourfulness,"
                "val_colourfulness_ratio,loss_d,loss_gan,loss_l1,val_psnr_10_points_db\n";
     }
-    std::deque<std::array<double, 3>> recent;
-    TrainProgress p;
-    p.total = m_o.iterations;
-    auto t0 = std::chrono::steady_clock::now();
-    const auto validate = [this](int done, TrainProgress &q) { return validateAndExport(done, q); };
-    int it = m_start;
-    for (; it < m_o.iterations; ++it) {
-        // Everything random in an iteration is seeded from its number: resuming is exact.
-        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
+    const auto step = [this](int it, std::mt19937_64 &rng) {
         torch::manual_seed(m_o.seed + uint64_t(it) * 7919u);
         if (m_o.decayFrom > 0 && it >= m_o.decayFrom) {
             const double lr = m_o.learningRate * double(m_o.iterations - it) /
@@ -461,26 +451,19 @@ TrainOutcome Trainer::run()
         (lossGan + lossL1).backward();
         m_optG->step();
         updateAverage(it);
-
-        recent.push_back({lossD.item<double>(), lossGan.item<double>(), lossL1.item<double>()});
-        if (recent.size() > 50)
-            recent.pop_front();
-        p = TrainProgress{};
-        p.total = m_o.iterations;
-        p.iteration = it + 1;
-        for (const auto &r : recent) {
-            p.lossD += r[0] / recent.size();
-            p.lossGan += r[1] / recent.size();
-            p.lossL1 += r[2] / recent.size();
-        }
-        const auto now = std::chrono::steady_clock::now();
-        p.secondsPerIteration =
-            std::chrono::duration<double>(now - t0).count() / double(it + 1 - m_start);
-        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
-                            m_progress, [this](int done) { saveCheckpoint(done); }))
-            return outcome;
-    }
-    return trainingDone<TrainOutcome>(m_start, m_o.iterations, it, p, validate);
+        return std::array<double, 3>{lossD.item<double>(), lossGan.item<double>(),
+                                     lossL1.item<double>()};
+    };
+    const auto fill = [](TrainProgress &q, int, const std::array<double, 3> &loss) {
+        q.lossD = loss[0];
+        q.lossGan = loss[1];
+        q.lossL1 = loss[2];
+    };
+    const auto validate = [this](int done, TrainProgress &q) { return validateAndExport(done, q); };
+    const LoopSchedule schedule{m_start, m_o.iterations, m_o.seed, m_o.validateEvery,
+                                m_o.checkpointEvery};
+    return trainingLoop<TrainOutcome, TrainProgress, std::array<double, 3>>(
+        schedule, step, fill, validate, m_progress, [this](int done) { saveCheckpoint(done); });
 }
 
 } // namespace

@@ -7,10 +7,8 @@
 #include "ml/vpntrainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -248,15 +246,7 @@ VpnTrainOutcome VpnTrainer::run()
         std::ofstream csv(csvPath, std::ios::trunc);
         csv << "iteration,val_chroma_psnr_in_db,val_chroma_psnr_out_db,loss\n";
     }
-    std::deque<double> recent;
-    VpnTrainProgress p;
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto validate = [this](int done, VpnTrainProgress &q) {
-        return validateAndExport(done, q);
-    };
-    int it = m_start;
-    for (; it < m_o.iterations; ++it) {
-        std::mt19937_64 rng(m_o.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
+    const auto step = [this](int it, std::mt19937_64 &rng) {
         const double lr =
             (m_o.decayFrom > 0 && it >= m_o.decayFrom) ? m_o.learningRate * 0.3 : m_o.learningRate;
         for (auto &group : m_opt->param_groups())
@@ -275,23 +265,16 @@ VpnTrainOutcome VpnTrainer::run()
             total += loss.item<double>();
         }
         m_opt->step();
-
-        recent.push_back(total);
-        if (recent.size() > 50)
-            recent.pop_front();
-        p = VpnTrainProgress{};
-        p.iteration = it + 1;
-        p.total = m_o.iterations;
-        for (double l : recent)
-            p.loss += l / double(recent.size());
-        p.secondsPerIteration =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
-            double(it + 1 - m_start);
-        if (!afterIteration(outcome, p, m_o.validateEvery, m_o.checkpointEvery, validate,
-                            m_progress, [this](int done) { saveCheckpoint(done); }))
-            return outcome;
-    }
-    return trainingDone<VpnTrainOutcome>(m_start, m_o.iterations, it, p, validate);
+        return total;
+    };
+    const auto fill = [](VpnTrainProgress &q, int, double loss) { q.loss = loss; };
+    const auto validate = [this](int done, VpnTrainProgress &q) {
+        return validateAndExport(done, q);
+    };
+    const LoopSchedule schedule{m_start, m_o.iterations, m_o.seed, m_o.validateEvery,
+                                m_o.checkpointEvery};
+    return trainingLoop<VpnTrainOutcome, VpnTrainProgress, double>(
+        schedule, step, fill, validate, m_progress, [this](int done) { saveCheckpoint(done); });
 }
 
 } // namespace

@@ -1,13 +1,19 @@
 #pragma once
-// Private to core/ml (includes LibTorch): what the two trainers (trainer.h, refinertrainer.h)
-// share around their own iteration. Standard library and LibTorch only.
+// Private to core/ml (includes LibTorch): what the trainers (trainer.h, refinertrainer.h,
+// vpntrainer.h, binstrainer.h, globallocaltrainer.h) share around their own iteration.
+// Standard library and LibTorch only.
 //
 // Outcome has `ok`, `cancelled`, `error` (std::string), `iterations` and `last` (a Progress);
 // Progress has `iteration` and `total`.
 
 #include <torch/torch.h>
 
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
 #include <exception>
+#include <random>
 #include <string>
 
 namespace tincture::ml {
@@ -75,6 +81,65 @@ Outcome trainingDone(int start, int total, int reached, Progress p, Validate &&v
     outcome.iterations = reached;
     outcome.last = p;
     return outcome;
+}
+
+// The iterations [start, total) of a run, as every trainer runs them.
+struct LoopSchedule
+{
+    int start = 0, total = 0;
+    uint64_t seed = 1;
+    int validateEvery = 250, checkpointEvery = 100;
+    int restartMeanAt = -1; // the running mean of the losses starts afresh here (a new stage)
+};
+
+inline void addToMean(double &mean, double loss, size_t n)
+{
+    mean += loss / double(n);
+}
+template <size_t N>
+void addToMean(std::array<double, N> &mean, const std::array<double, N> &loss, size_t n)
+{
+    for (size_t i = 0; i < N; ++i)
+        mean[i] += loss[i] / double(n);
+}
+
+// Iteration `it`'s random choices come from a generator seeded from (seed, it), so a resumed
+// run repeats an uninterrupted one: `step(it, rng)` runs it and returns its losses (a double,
+// or a std::array of several); `fill(p, it, mean)` writes the Progress's own fields from the
+// mean of the last 50 iterations' losses. The Progress's iteration, total and seconds per
+// iteration, afterIteration's schedule and the outcome (trainingDone) are this loop's.
+template <class Outcome, class Progress, class Loss, class Step, class Fill, class Validate,
+          class Report, class Save>
+Outcome trainingLoop(const LoopSchedule &s, Step &&step, Fill &&fill, Validate &&validate,
+                     Report &&report, Save &&save)
+{
+    Outcome outcome;
+    std::deque<Loss> recent;
+    Progress p;
+    p.total = s.total;
+    const auto t0 = std::chrono::steady_clock::now();
+    int it = s.start;
+    for (; it < s.total; ++it) {
+        std::mt19937_64 rng(s.seed * 0x9E3779B97F4A7C15ull + uint64_t(it));
+        if (it == s.restartMeanAt)
+            recent.clear();
+        recent.push_back(step(it, rng));
+        if (recent.size() > 50)
+            recent.pop_front();
+        Loss mean{};
+        for (const Loss &l : recent)
+            addToMean(mean, l, recent.size());
+        p = Progress{};
+        p.iteration = it + 1;
+        p.total = s.total;
+        fill(p, it, mean);
+        p.secondsPerIteration =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
+            double(it + 1 - s.start);
+        if (!afterIteration(outcome, p, s.validateEvery, s.checkpointEvery, validate, report, save))
+            return outcome;
+    }
+    return trainingDone<Outcome>(s.start, s.total, it, p, validate);
 }
 
 } // namespace tincture::ml
