@@ -246,9 +246,7 @@ int runEvalPerFrame(const QStringList &args)
                           "\"off\": %3)\n")
                .arg(done)
                .arg(seconds, 0, 'f', 1)
-               .arg(net->info().name == QLatin1String("global-local")
-                        ? QStringLiteral("the same net trained without the temporal losses")
-                        : QStringLiteral("each frame alone"));
+               .arg(net->withoutTemporal());
     if (parser.isSet(json)) {
         const QJsonObject doc{
             {QStringLiteral("colorizer"), net->info().name},

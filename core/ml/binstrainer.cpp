@@ -52,11 +52,6 @@ void clipFrames(const ClipSet &set, const std::vector<int> &which, int t,
     chroma = f.slice(1, 3, 5).contiguous();
 }
 
-double psnrOf(double se, double n)
-{
-    return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / std::max(1.0, n)));
-}
-
 class BinsTrainer
 {
 public:
@@ -192,8 +187,8 @@ void BinsTrainer::validatePhotos(BinsTrainProgress &p)
         hitV += logits.slice(1, B, 2 * B).argmax(1).eq(want.select(1, 1)).sum().item<double>();
         pixels += double(want.select(1, 0).numel());
     }
-    p.photoPsnr = psnrOf(se, n);
-    p.photoGreyPsnr = psnrOf(seGrey, n);
+    p.photoPsnr = psnrOfSquaredError(se, n);
+    p.photoGreyPsnr = psnrOfSquaredError(seGrey, n);
     p.photoAccuracyU = hitU / pixels;
     p.photoAccuracyV = hitV / pixels;
 }
@@ -239,8 +234,8 @@ void BinsTrainer::validateClips(BinsTrainProgress &p)
             prevTruth = truth;
         }
     }
-    p.clipPsnrColour = psnrOf(seColour, n);
-    p.clipPsnrFull = psnrOf(seFull, n);
+    p.clipPsnrColour = psnrOfSquaredError(seColour, n);
+    p.clipPsnrFull = psnrOfSquaredError(seFull, n);
     p.clipChangeColour = chColour / std::max(1.0, nChange);
     p.clipChangeFull = chFull / std::max(1.0, nChange);
     p.clipChangeTruth = chTruth / std::max(1.0, nChange);
@@ -275,13 +270,8 @@ BinsTrainOutcome BinsTrainer::run()
         outcome.error = std::move(e);
         return outcome;
     };
-    if (m_o.device == "cuda") {
-        if (!torch::cuda::is_available())
-            return fail("--device cuda: LibTorch sees no CUDA device");
-        m_device = torch::kCUDA;
-    }
-    if (m_o.threads > 0)
-        torch::set_num_threads(m_o.threads);
+    if (std::string e = trainingDevice(m_o.device, m_o.threads, m_device); !e.empty())
+        return fail(e);
     m_arch = BinsArch{m_o.width, m_o.bins};
     torch::serialize::InputArchive resumed;
     if (!m_o.resumePath.empty()) {

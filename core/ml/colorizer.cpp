@@ -295,10 +295,7 @@ Result<std::shared_ptr<const Colorizer>> Colorizer::load(const QString &path,
                          QStringLiteral("no keyframe model found (looked for models/"
                                         "colorizer.json; set TINCTURE_MODEL_DIR or pass --model)"));
     // A video colouriser proposes keyframes too: each frame coloured alone.
-    const QString manifestPath = path.endsWith(QLatin1String(".safetensors"))
-                                     ? path.left(path.size() - 12) + QStringLiteral(".json")
-                                     : path;
-    if (auto manifest = readManifest(manifestPath);
+    if (auto manifest = readManifest(manifestPathFor(path));
         manifest && isVideoColorizerArchitecture(manifest->name)) {
         auto video = VideoColorizer::load(path, options);
         if (!video)

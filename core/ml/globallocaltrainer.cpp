@@ -33,11 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace F = torch::nn::functional;
 
-double psnrOf(double se, double n)
-{
-    return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / std::max(1.0, n)));
-}
-
 // One clip: grey (T×1×H×W, 0–255), true chroma (T×2×H×W, 0–255) and, with `flows`, the flows
 // to the previous frame and to frame 0 (T×2×H×W each, pixels), mirrored left to right when
 // `mirror` (the flows' x negated).
@@ -279,9 +274,9 @@ void GlobalLocalTrainer::validatePhotos(GlobalLocalTrainProgress &p)
         seGrey += (truth - 128.0).square().sum().item<double>();
         n += double(truth.numel());
     }
-    p.photoPsnrPlain = psnrOf(sePlain, n);
-    p.photoPsnrTemporal = psnrOf(seTemporal, n);
-    p.photoGreyPsnr = psnrOf(seGrey, n);
+    p.photoPsnrPlain = psnrOfSquaredError(sePlain, n);
+    p.photoPsnrTemporal = psnrOfSquaredError(seTemporal, n);
+    p.photoGreyPsnr = psnrOfSquaredError(seGrey, n);
 }
 
 void GlobalLocalTrainer::validateClips(GlobalLocalTrainProgress &p)
@@ -325,8 +320,8 @@ void GlobalLocalTrainer::validateClips(GlobalLocalTrainProgress &p)
             wTruth += warpError(truth);
         }
     }
-    p.clipPsnrPlain = psnrOf(sePlain, n);
-    p.clipPsnrTemporal = psnrOf(seTemporal, n);
+    p.clipPsnrPlain = psnrOfSquaredError(sePlain, n);
+    p.clipPsnrTemporal = psnrOfSquaredError(seTemporal, n);
     p.clipChangePlain = chPlain / std::max(1.0, nChange);
     p.clipChangeTemporal = chTemporal / std::max(1.0, nChange);
     p.clipChangeTruth = chTruth / std::max(1.0, nChange);
@@ -368,13 +363,8 @@ GlobalLocalTrainOutcome GlobalLocalTrainer::run()
         outcome.error = std::move(e);
         return outcome;
     };
-    if (m_o.device == "cuda") {
-        if (!torch::cuda::is_available())
-            return fail("--device cuda: LibTorch sees no CUDA device");
-        m_device = torch::kCUDA;
-    }
-    if (m_o.threads > 0)
-        torch::set_num_threads(m_o.threads);
+    if (std::string e = trainingDevice(m_o.device, m_o.threads, m_device); !e.empty())
+        return fail(e);
     m_arch = GlobalLocalArch{m_o.width, m_o.classes};
     torch::serialize::InputArchive resumed;
     bool resumedSecond = false;

@@ -143,20 +143,32 @@ Result<void> describeWeights(ModelManifest &manifest, const QString &weightsPath
     return {};
 }
 
+QString manifestPathFor(const QString &path)
+{
+    return path.endsWith(QLatin1String(".safetensors"))
+               ? path.left(path.size() - 12) + QStringLiteral(".json")
+               : path;
+}
+
 Result<ModelFiles> readModelFiles(const QString &path, const QString &name, const QString &what)
 {
+    return readModelFiles(path, QStringList{name}, what);
+}
+
+Result<ModelFiles> readModelFiles(const QString &path, const QStringList &names,
+                                  const QString &what)
+{
     ModelFiles files;
-    files.manifestPath = path;
-    if (path.endsWith(QLatin1String(".safetensors")))
-        files.manifestPath = path.left(path.size() - 12) + QStringLiteral(".json");
+    files.manifestPath = manifestPathFor(path);
     auto manifest = readManifest(files.manifestPath);
     if (!manifest)
         return manifest.error();
     files.manifest = *manifest;
-    if (files.manifest.name != name)
+    if (!names.contains(files.manifest.name))
         return makeError(ErrorCode::ModelMismatch,
                          QStringLiteral("%1: a \"%2\" model, not a %3 (%4)")
-                             .arg(files.manifestPath, files.manifest.name, what, name));
+                             .arg(files.manifestPath, files.manifest.name, what,
+                                  names.join(QStringLiteral(" or "))));
     files.weightsPath = QFileInfo(files.manifestPath).dir().filePath(files.manifest.weightsFile);
     auto weights = readVerifiedWeights(files.weightsPath, files.manifest);
     if (!weights)

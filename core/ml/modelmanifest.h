@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace tincture::ml {
 
@@ -58,6 +59,11 @@ struct ModelFiles
     QByteArray weights;
 };
 Result<ModelFiles> readModelFiles(const QString &path, const QString &name, const QString &what);
+// The same for a model of any of `names` (a mismatch lists them).
+Result<ModelFiles> readModelFiles(const QString &path, const QStringList &names,
+                                  const QString &what);
+// The manifest of a model named by its manifest or by its weights (NAME.safetensors → NAME.json).
+QString manifestPathFor(const QString &path);
 
 // A model shipped with Tincture: $TINCTURE_MODEL_DIR/FILE, then <bin>/../share/tincture/models/
 // FILE, then the source tree's models/FILE (for a build); empty if none exists.

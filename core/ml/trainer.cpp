@@ -316,15 +316,10 @@ std::string Trainer::validateAndExport(int iteration, TrainProgress &p)
 TrainOutcome Trainer::run()
 {
     TrainOutcome outcome;
-    if (m_o.device == "cuda") {
-        if (!torch::cuda::is_available()) {
-            outcome.error = "--device cuda: LibTorch sees no CUDA device";
-            return outcome;
-        }
-        m_device = torch::kCUDA;
+    if (std::string e = trainingDevice(m_o.device, m_o.threads, m_device); !e.empty()) {
+        outcome.error = e;
+        return outcome;
     }
-    if (m_o.threads > 0)
-        torch::set_num_threads(m_o.threads);
     m_arch.baseWidth = m_o.baseWidth;
     m_arch.depth = m_o.depth;
     m_arch.discWidth = m_o.discWidth;

@@ -160,6 +160,10 @@ public:
     }
     const ColorizerInfo &info() const override { return m_info; }
     std::unique_ptr<Run> start(bool temporal) const override;
+    QString withoutTemporal() const override
+    {
+        return QStringLiteral("the same net trained without the temporal losses");
+    }
     Result<Frame> colourFrame(const Frame &frame, bool temporal) const;
 
 private:
@@ -217,20 +221,12 @@ bool isVideoColorizerArchitecture(const QString &name)
 Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString &path,
                                                                    const ColorizerOptions &options)
 {
-    const QString manifestPath = path.endsWith(QLatin1String(".safetensors"))
-                                     ? path.left(path.size() - 12) + QStringLiteral(".json")
-                                     : path;
-    auto manifest = readManifest(manifestPath);
-    if (!manifest)
-        return manifest.error();
-    const QString name =
-        manifest->name == kGlobalLocal ? kGlobalLocal : kRecurrentBins; // the mismatch names it
-    auto files = readModelFiles(
-        path, name,
-        QStringLiteral("video colouriser (%1 or %2)").arg(kRecurrentBins, kGlobalLocal));
+    auto files = readModelFiles(path, QStringList{kRecurrentBins, kGlobalLocal},
+                                QStringLiteral("video colouriser"));
     if (!files)
         return files.error();
     const ModelManifest &m = files->manifest;
+    const QString &name = m.name;
     try {
         if (options.threads > 0)
             torch::set_num_threads(options.threads);

@@ -50,6 +50,8 @@ public:
     // A run over one shot; `temporal` false switches the model's temporal mechanism off (every
     // frame coloured alone), for measuring what the mechanism does.
     virtual std::unique_ptr<Run> start(bool temporal = true) const = 0;
+    // What start(false) runs, for reports: by default every frame coloured alone.
+    virtual QString withoutTemporal() const { return QStringLiteral("each frame alone"); }
 };
 
 // Whether a manifest's architecture name is one of the video colourisers'.

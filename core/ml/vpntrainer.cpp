@@ -187,15 +187,10 @@ std::string VpnTrainer::validateAndExport(int iteration, VpnTrainProgress &p)
 VpnTrainOutcome VpnTrainer::run()
 {
     VpnTrainOutcome outcome;
-    if (m_o.device == "cuda") {
-        if (!torch::cuda::is_available()) {
-            outcome.error = "--device cuda: LibTorch sees no CUDA device";
-            return outcome;
-        }
-        m_device = torch::kCUDA;
+    if (std::string e = trainingDevice(m_o.device, m_o.threads, m_device); !e.empty()) {
+        outcome.error = e;
+        return outcome;
     }
-    if (m_o.threads > 0)
-        torch::set_num_threads(m_o.threads);
     m_arch = VpnArch{m_o.bilateralChannels, m_o.spatialChannels, m_o.neighbourhood};
     torch::serialize::InputArchive resumed;
     if (!m_o.resumePath.empty()) {

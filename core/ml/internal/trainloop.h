@@ -8,7 +8,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -33,6 +35,26 @@ template <class Outcome, class Run> Outcome guardedTraining(Run &&run)
         o.error = e.what();
         return o;
     }
+}
+
+// The device a run trains on ("cpu" or "cuda") into `device`, and its CPU threads (0: LibTorch's
+// choice); an error message when CUDA is asked for and LibTorch sees none.
+inline std::string trainingDevice(const std::string &name, int threads, torch::Device &device)
+{
+    if (name == "cuda") {
+        if (!torch::cuda::is_available())
+            return "--device cuda: LibTorch sees no CUDA device";
+        device = torch::kCUDA;
+    }
+    if (threads > 0)
+        torch::set_num_threads(threads);
+    return {};
+}
+
+// Chroma PSNR (0–255 scale) of a sum of squared errors over n values.
+inline double psnrOfSquaredError(double se, double n)
+{
+    return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / std::max(1.0, n)));
 }
 
 // The schedule after an iteration whose progress is p (p.iteration iterations done): validate
