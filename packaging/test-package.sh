@@ -46,6 +46,8 @@ for f in usr/bin/tincture usr/bin/tincture-cli \
          usr/share/tincture/models/recurrent-bins.safetensors \
          usr/share/tincture/models/global-local.json \
          usr/share/tincture/models/global-local.safetensors \
+         usr/share/tincture/models/cnn-lstm.json \
+         usr/share/tincture/models/cnn-lstm.safetensors \
          usr/share/tincture/samples/sample.mp4 usr/share/doc/tincture/copyright \
          usr/share/applications/org.tincture.Tincture.desktop \
          usr/share/metainfo/org.tincture.Tincture.metainfo.xml \

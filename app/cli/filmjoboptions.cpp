@@ -47,8 +47,9 @@ FilmJobOptions::FilmJobOptions()
       m_colorizer(colorizerOption()),
       m_mode(QStringLiteral("mode"),
              QStringLiteral("'propagate' (default): each shot's keyframes are propagated; "
-                            "'per-frame': a video colouriser (--colorizer recurrent-bins or "
-                            "global-local; default recurrent-bins) colours every frame by "
+                            "'per-frame': a video colouriser (--colorizer recurrent-bins, "
+                            "global-local or cnn-lstm; default recurrent-bins) colours every "
+                            "frame by "
                             "itself, with its temporal mechanism, and nothing is propagated."),
              QStringLiteral("MODE"), QStringLiteral("propagate")),
       m_method(QStringLiteral("method"),

@@ -240,25 +240,28 @@ int runTrain(const QStringList &args)
         return trainRecurrentBins(args.mid(1));
     if (!args.isEmpty() && args.first() == QLatin1String("global-local"))
         return trainGlobalLocal(args.mid(1));
+    if (!args.isEmpty() && args.first() == QLatin1String("cnn-lstm"))
+        return trainCnnLstm(args.mid(1));
     if (args.isEmpty() || args.first() != QLatin1String("colorizer")) {
         if (!args.isEmpty() &&
             (args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h"))) {
             QTextStream(stdout)
-                << "Usage: tincture-lab train colorizer|refiner|vpn|recurrent-bins|global-local "
-                   "[OPTIONS]\n"
+                << "Usage: tincture-lab train "
+                   "colorizer|refiner|vpn|recurrent-bins|global-local|cnn-lstm [OPTIONS]\n"
                    "colorizer: the keyframe model; refiner: the \"vpn\" "
                    "propagation method's spatial CNN; vpn: the Video "
                    "Propagation Network (learned bilateral convolutions and a "
                    "spatial CNN); recurrent-bins: the recurrent binned video "
                    "colouriser; global-local: the global+local video "
-                   "colouriser. 'train colorizer --help' lists the "
+                   "colouriser; cnn-lstm: the CNN-LSTM video colouriser. "
+                   "'train colorizer --help' lists the "
                    "options.\n";
             return -1;
         }
         return usageError(QStringLiteral("train"),
                           QStringLiteral("name what to train: 'train colorizer', 'train "
-                                         "refiner', 'train vpn', 'train recurrent-bins' or 'train "
-                                         "global-local'"));
+                                         "refiner', 'train vpn', 'train recurrent-bins', 'train "
+                                         "global-local' or 'train cnn-lstm'"));
     }
     return trainColorizer(args.mid(1));
 }

@@ -17,6 +17,7 @@ int trainRefiner(const QStringList &args);       // runTrain's "refiner"
 int trainVpn(const QStringList &args);           // runTrain's "vpn"
 int trainRecurrentBins(const QStringList &args); // runTrain's "recurrent-bins"
 int trainGlobalLocal(const QStringList &args);   // runTrain's "global-local"
+int trainCnnLstm(const QStringList &args);       // runTrain's "cnn-lstm"
 int runData(const QStringList &args);            // picture fingerprints
 
 } // namespace tincture::cli

@@ -24,20 +24,24 @@ TrainOptionSet::TrainOptionSet(const Texts &t)
                           "N", t.itersDefault)),
       m_batch(valueOption("batch", "Batch size (default 16).", "B", "16")),
       m_width(valueOption("width", t.widthHelp, "C", t.widthDefault)),
-      m_depth(valueOption("depth", t.depthHelp, "D", t.depthDefault)),
+      m_depth(valueOption("depth", t.depthHelp ? t.depthHelp : "", "D",
+                          t.depthDefault ? t.depthDefault : "0")),
       m_device(valueOption("device", "cpu or cuda (default cpu).", "DEV", "cpu")),
       m_threads(valueOption("threads", "CPU threads (default: all cores).", "n", "0")),
       m_resume(valueOption("resume", "Continue from a checkpoint.pt.", "CKPT", "")),
       m_seed(valueOption("seed", "Random seed (default 1).", "S", "1")),
       m_quiet(QStringLiteral("quiet"), QStringLiteral("No progress output.")),
-      m_depthMin(t.depthMin), m_depthMax(t.depthMax)
+      m_hasDepth(t.depthHelp != nullptr), m_depthMin(t.depthMin), m_depthMax(t.depthMax)
 {
 }
 
 QList<QCommandLineOption> TrainOptionSet::options() const
 {
-    return {m_out,    m_iters,   m_batch,  m_width, m_depth,
-            m_device, m_threads, m_resume, m_seed,  m_quiet};
+    QList<QCommandLineOption> list{m_out,     m_iters,  m_batch, m_width, m_device,
+                                   m_threads, m_resume, m_seed,  m_quiet};
+    if (m_hasDepth)
+        list.insert(4, m_depth);
+    return list;
 }
 
 std::optional<QString> TrainOptionSet::read(const QCommandLineParser &parser, IntOptions &ints,
@@ -49,7 +53,7 @@ std::optional<QString> TrainOptionSet::read(const QCommandLineParser &parser, In
     v.iterations = ints.read(m_iters, 0, 100000000);
     v.batch = ints.read(m_batch, 1, 4096);
     v.width = ints.read(m_width, 1, 512);
-    v.depth = ints.read(m_depth, m_depthMin, m_depthMax);
+    v.depth = m_hasDepth ? ints.read(m_depth, m_depthMin, m_depthMax) : 0;
     v.threads = ints.read(m_threads, 0, 1024);
     v.seed = uint64_t(ints.read(m_seed, 0, 2147483647));
     v.device = parser.value(m_device).toStdString();

@@ -50,7 +50,7 @@ public:
         const char *itersDefault;
         const char *widthHelp;
         const char *widthDefault;
-        const char *depthHelp;
+        const char *depthHelp; // nullptr: the command has no --depth (TrainCommonValues 0)
         const char *depthDefault;
         int depthMin = 2; // --depth's range
         int depthMax = 10;
@@ -68,6 +68,7 @@ public:
 private:
     QCommandLineOption m_out, m_iters, m_batch, m_width, m_depth, m_device, m_threads, m_resume,
         m_seed, m_quiet;
+    bool m_hasDepth;
     int m_depthMin, m_depthMax;
 };
 

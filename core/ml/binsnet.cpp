@@ -21,7 +21,14 @@ void addConv(torch::nn::Sequential &seq, int in, int out, int stride = 1, int di
     seq->push_back(torch::nn::ReLU());
 }
 
-torch::nn::Sequential block(std::initializer_list<std::array<int, 4>> convs)
+torch::Tensor binCentres(int bins, const torch::TensorOptions &options)
+{
+    return (torch::arange(bins, options) + 0.5) * (256.0 / bins);
+}
+
+} // namespace
+
+torch::nn::Sequential convBlock(std::initializer_list<std::array<int, 4>> convs)
 {
     torch::nn::Sequential seq;
     for (const auto &c : convs)
@@ -29,20 +36,13 @@ torch::nn::Sequential block(std::initializer_list<std::array<int, 4>> convs)
     return seq;
 }
 
-torch::Tensor up(const torch::Tensor &x, const torch::Tensor &like)
+torch::Tensor upsampleLike(const torch::Tensor &x, const torch::Tensor &like)
 {
     return F::interpolate(x, F::InterpolateFuncOptions()
                                  .size(std::vector<int64_t>{like.size(2), like.size(3)})
                                  .mode(torch::kBilinear)
                                  .align_corners(false));
 }
-
-torch::Tensor binCentres(int bins, const torch::TensorOptions &options)
-{
-    return (torch::arange(bins, options) + 0.5) * (256.0 / bins);
-}
-
-} // namespace
 
 torch::Tensor greyInput(const torch::Tensor &y255)
 {
@@ -57,14 +57,14 @@ torch::Tensor chromaInput(const torch::Tensor &chroma255)
 BinsColourNetImpl::BinsColourNetImpl(const BinsArch &a)
 {
     const int w = a.width;
-    m_enc1 = register_module("enc1", block({{1, w, 1, 1}, {w, w, 1, 1}}));
-    m_enc2 = register_module("enc2", block({{w, 2 * w, 2, 1}, {2 * w, 2 * w, 1, 1}}));
-    m_enc3 = register_module("enc3", block({{2 * w, 4 * w, 2, 1}, {4 * w, 4 * w, 1, 1}}));
+    m_enc1 = register_module("enc1", convBlock({{1, w, 1, 1}, {w, w, 1, 1}}));
+    m_enc2 = register_module("enc2", convBlock({{w, 2 * w, 2, 1}, {2 * w, 2 * w, 1, 1}}));
+    m_enc3 = register_module("enc3", convBlock({{2 * w, 4 * w, 2, 1}, {4 * w, 4 * w, 1, 1}}));
     m_enc4 = register_module(
-        "enc4", block({{4 * w, 8 * w, 2, 1}, {8 * w, 8 * w, 1, 2}, {8 * w, 8 * w, 1, 4}}));
-    m_dec3 = register_module("dec3", block({{12 * w, 4 * w, 1, 1}}));
-    m_dec2 = register_module("dec2", block({{6 * w, 2 * w, 1, 1}}));
-    m_dec1 = register_module("dec1", block({{3 * w, w, 1, 1}}));
+        "enc4", convBlock({{4 * w, 8 * w, 2, 1}, {8 * w, 8 * w, 1, 2}, {8 * w, 8 * w, 1, 4}}));
+    m_dec3 = register_module("dec3", convBlock({{12 * w, 4 * w, 1, 1}}));
+    m_dec2 = register_module("dec2", convBlock({{6 * w, 2 * w, 1, 1}}));
+    m_dec1 = register_module("dec1", convBlock({{3 * w, w, 1, 1}}));
     m_head = register_module("head", torch::nn::Conv2d(torch::nn::Conv2dOptions(w, 2 * a.bins, 1)));
 }
 
@@ -74,20 +74,20 @@ torch::Tensor BinsColourNetImpl::forward(const torch::Tensor &grey)
     const torch::Tensor e2 = m_enc2->forward(e1);
     const torch::Tensor e3 = m_enc3->forward(e2);
     const torch::Tensor e4 = m_enc4->forward(e3);
-    const torch::Tensor d3 = m_dec3->forward(torch::cat({up(e4, e3), e3}, 1));
-    const torch::Tensor d2 = m_dec2->forward(torch::cat({up(d3, e2), e2}, 1));
-    const torch::Tensor d1 = m_dec1->forward(torch::cat({up(d2, e1), e1}, 1));
+    const torch::Tensor d3 = m_dec3->forward(torch::cat({upsampleLike(e4, e3), e3}, 1));
+    const torch::Tensor d2 = m_dec2->forward(torch::cat({upsampleLike(d3, e2), e2}, 1));
+    const torch::Tensor d1 = m_dec1->forward(torch::cat({upsampleLike(d2, e1), e1}, 1));
     return m_head->forward(d1);
 }
 
 BinsConsistencyNetImpl::BinsConsistencyNetImpl(const BinsArch &a) : m_bins(a.bins)
 {
     const int w = a.width;
-    m_enc1 = register_module("enc1", block({{6, w, 1, 1}, {w, w, 1, 1}}));
-    m_enc2 = register_module("enc2", block({{w, 2 * w, 2, 1}, {2 * w, 2 * w, 1, 1}}));
-    m_enc3 = register_module("enc3", block({{2 * w, 4 * w, 2, 1}, {4 * w, 4 * w, 1, 2}}));
-    m_dec2 = register_module("dec2", block({{6 * w, 2 * w, 1, 1}}));
-    m_dec1 = register_module("dec1", block({{3 * w, w, 1, 1}}));
+    m_enc1 = register_module("enc1", convBlock({{6, w, 1, 1}, {w, w, 1, 1}}));
+    m_enc2 = register_module("enc2", convBlock({{w, 2 * w, 2, 1}, {2 * w, 2 * w, 1, 1}}));
+    m_enc3 = register_module("enc3", convBlock({{2 * w, 4 * w, 2, 1}, {4 * w, 4 * w, 1, 2}}));
+    m_dec2 = register_module("dec2", convBlock({{6 * w, 2 * w, 1, 1}}));
+    m_dec1 = register_module("dec1", convBlock({{3 * w, w, 1, 1}}));
     m_head = register_module("head", torch::nn::Conv2d(torch::nn::Conv2dOptions(w, 2 * a.bins, 1)));
     torch::NoGradGuard noGrad;
     m_head->weight.zero_();
@@ -104,8 +104,8 @@ torch::Tensor BinsConsistencyNetImpl::forward(const torch::Tensor &grey,
     const torch::Tensor e1 = m_enc1->forward(x);
     const torch::Tensor e2 = m_enc2->forward(e1);
     const torch::Tensor e3 = m_enc3->forward(e2);
-    const torch::Tensor d2 = m_dec2->forward(torch::cat({up(e3, e2), e2}, 1));
-    const torch::Tensor d1 = m_dec1->forward(torch::cat({up(d2, e1), e1}, 1));
+    const torch::Tensor d2 = m_dec2->forward(torch::cat({upsampleLike(e3, e2), e2}, 1));
+    const torch::Tensor d1 = m_dec1->forward(torch::cat({upsampleLike(d2, e1), e1}, 1));
     return colourLogits + m_head->forward(d1);
 }
 
@@ -153,6 +153,15 @@ torch::Tensor rgbToYcc(const torch::Tensor &rgb)
     const torch::Tensor cb = 128.0 + 255.0 * (-0.168736 * r - 0.331264 * g + 0.5 * b);
     const torch::Tensor cr = 128.0 + 255.0 * (0.5 * r - 0.418688 * g - 0.081312 * b);
     return torch::cat({y, cb, cr}, 1);
+}
+
+torch::Tensor yccToRgb(const torch::Tensor &ycc)
+{
+    const torch::Tensor y = ycc.slice(1, 0, 1), cb = ycc.slice(1, 1, 2) - 128.0,
+                        cr = ycc.slice(1, 2, 3) - 128.0;
+    return (torch::cat({y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb}, 1) /
+            255.0)
+        .clamp(0.0, 1.0);
 }
 
 std::map<std::string, std::string> binsMetadata(const BinsArch &a)

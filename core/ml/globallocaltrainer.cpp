@@ -33,42 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace F = torch::nn::functional;
 
-// One clip: grey (T×1×H×W, 0–255), true chroma (T×2×H×W, 0–255) and, with `flows`, the flows
-// to the previous frame and to frame 0 (T×2×H×W each, pixels), mirrored left to right when
-// `mirror` (the flows' x negated).
-struct ClipTensors
-{
-    torch::Tensor grey, chroma, toPrev, toFirst;
-};
-
-ClipTensors clipTensors(const ClipSet &set, const FlowSet *flows, int clip, bool mirror)
-{
-    const int T = set.frames, h = set.height, w = set.width;
-    torch::Tensor raw = torch::empty({T, h, w, 5}, torch::kUInt8);
-    for (int t = 0; t < T; ++t)
-        std::memcpy(raw.data_ptr<uint8_t>() + size_t(t) * set.frameBytes(), set.frame(clip, t),
-                    set.frameBytes());
-    torch::Tensor f = raw.permute({0, 3, 1, 2}).to(torch::kFloat32);
-    ClipTensors c;
-    if (flows) {
-        torch::Tensor fl = torch::empty({T, 2, h, w, 2}, torch::kInt16);
-        std::memcpy(fl.data_ptr<int16_t>(), flows->flow(clip, 0, 0),
-                    size_t(T) * flows->frameValues() * sizeof(int16_t));
-        fl = fl.permute({0, 1, 4, 2, 3}).to(torch::kFloat32) * kFlowUnit; // T×2×2×H×W
-        if (mirror) {
-            fl = fl.flip({4});
-            fl.select(2, 0).neg_();
-        }
-        c.toPrev = fl.select(1, 0).contiguous();
-        c.toFirst = fl.select(1, 1).contiguous();
-    }
-    if (mirror)
-        f = f.flip({3});
-    c.grey = f.slice(1, 0, 1).contiguous();
-    c.chroma = f.slice(1, 3, 5).contiguous();
-    return c;
-}
-
 // The temporal losses of a clip's outputs (T×2×H×W in [0, 1]): short-term over t ≥ 1 and its
 // predecessor, long-term over t ≥ 2 and frame 0, each a mean over its pairs. grey in [0, 1].
 std::pair<torch::Tensor, torch::Tensor> clipTemporalLosses(const torch::Tensor &out,

@@ -73,11 +73,13 @@ Result<ModelManifest> readManifest(const QString &path)
     const bool vpn = m.name == QLatin1String("vpn"); // depth: the lattice neighbourhood, 0–2
     const bool bins = m.name == QLatin1String("recurrent-bins");      // depth: bins per channel
     const bool globalLocal = m.name == QLatin1String("global-local"); // depth: scene classes
-    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn && !bins && !globalLocal)
+    const bool cnnLstm = m.name == QLatin1String("cnn-lstm");         // depth: a*b* bins
+    if (m.name != QLatin1String("pix2pix-unet") && !refiner && !vpn && !bins && !globalLocal &&
+        !cnnLstm)
         return makeError(ErrorCode::ModelMismatch,
                          QStringLiteral("%1: unknown model architecture \"%2\" (expected "
-                                        "pix2pix-unet, vpn-refiner, vpn, recurrent-bins or "
-                                        "global-local)")
+                                        "pix2pix-unet, vpn-refiner, vpn, recurrent-bins, "
+                                        "global-local or cnn-lstm)")
                              .arg(path, m.name));
     if (refiner && (m.tapSpacing < 1 || m.tapSpacing > 16))
         return makeError(ErrorCode::ModelInvalid,
@@ -92,6 +94,7 @@ Result<ModelManifest> readManifest(const QString &path)
         m.depth > (vpn           ? 2
                    : bins        ? 256
                    : globalLocal ? 1000
+                   : cnnLstm     ? 1000
                                  : 10) ||
         m.maxMultiplier < 1 || m.maxMultiplier > 64 || (m.hintChannels != 0 && m.hintChannels != 3))
         return makeError(ErrorCode::ModelInvalid,
@@ -239,6 +242,20 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
             {QStringLiteral("input"), QStringLiteral("BT.601 Y/255 - 0.5")},
             {QStringLiteral("output"),
              QStringLiteral("Cb/255, Cr/255 (BT.601 full range), sigmoid")}};
+    else if (m.name == QLatin1String("cnn-lstm"))
+        arch = QJsonObject{
+            {QStringLiteral("network"),
+             QStringLiteral("CNN-LSTM colouriser (seed 003): five conv layers (3x3 conv + "
+                            "BatchNorm + ReLU, widths w-8w, to 1/8), a convolutional LSTM at "
+                            "1/8 (hidden 4w) carried from frame to frame, a decoder to 1/4 and "
+                            "a 1x1 head of logits over the in-gamut a*b* bins")},
+            {QStringLiteral("baseWidth"), m.baseWidth},
+            {QStringLiteral("depth"), m.depth},
+            {QStringLiteral("input"), QStringLiteral("BT.601 Y/255 - 0.5")},
+            {QStringLiteral("output"),
+             QStringLiteral("logits of depth a*b* bins (CIE Lab D65, grid 10; centres in "
+                            "ab_bins) at 1/4; colour: their annealed mean (T = 0.38) with the "
+                            "grey's L*")}};
     else if (m.name == QLatin1String("vpn-refiner"))
         arch = QJsonObject{
             {QStringLiteral("network"),

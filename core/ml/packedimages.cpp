@@ -113,4 +113,32 @@ std::string loadFlows(const std::string &path, FlowSet &set)
     return {};
 }
 
+ClipTensors clipTensors(const ClipSet &set, const FlowSet *flows, int clip, bool mirror)
+{
+    const int T = set.frames, h = set.height, w = set.width;
+    torch::Tensor raw = torch::empty({T, h, w, 5}, torch::kUInt8);
+    for (int t = 0; t < T; ++t)
+        std::memcpy(raw.data_ptr<uint8_t>() + size_t(t) * set.frameBytes(), set.frame(clip, t),
+                    set.frameBytes());
+    torch::Tensor f = raw.permute({0, 3, 1, 2}).to(torch::kFloat32);
+    ClipTensors c;
+    if (flows) {
+        torch::Tensor fl = torch::empty({T, 2, h, w, 2}, torch::kInt16);
+        std::memcpy(fl.data_ptr<int16_t>(), flows->flow(clip, 0, 0),
+                    size_t(T) * flows->frameValues() * sizeof(int16_t));
+        fl = fl.permute({0, 1, 4, 2, 3}).to(torch::kFloat32) * kFlowUnit; // T×2×2×H×W
+        if (mirror) {
+            fl = fl.flip({4});
+            fl.select(2, 0).neg_();
+        }
+        c.toPrev = fl.select(1, 0).contiguous();
+        c.toFirst = fl.select(1, 1).contiguous();
+    }
+    if (mirror)
+        f = f.flip({3});
+    c.grey = f.slice(1, 0, 1).contiguous();
+    c.chroma = f.slice(1, 3, 5).contiguous();
+    return c;
+}
+
 } // namespace tincture::ml

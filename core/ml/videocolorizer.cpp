@@ -1,5 +1,6 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/internal/binsnet.h"
+#include "ml/internal/cnnlstmnet.h"
 #include "ml/internal/frametensors.h"
 #include "ml/internal/globallocalnet.h"
 
@@ -16,6 +17,7 @@ namespace F = torch::nn::functional;
 
 const QString kRecurrentBins = QStringLiteral("recurrent-bins");
 const QString kGlobalLocal = QStringLiteral("global-local");
+const QString kCnnLstm = QStringLiteral("cnn-lstm");
 
 // A frame's luma at the working size: short side `shortSide` (never above the frame's), padded
 // by edge replication to a multiple of 8 (the nets' three halvings), as the net input
@@ -211,17 +213,84 @@ Result<Frame> GlobalLocalColorizer::colourFrame(const Frame &frame, bool tempora
     }
 }
 
+// Seed 003: each frame through the CNN whose LSTM carries its memory to the next frame; with
+// the temporal mechanism off the memory is reset at every frame (each frame as a single image).
+class CnnLstmColorizer final : public VideoColorizer,
+                               public std::enable_shared_from_this<CnnLstmColorizer>
+{
+public:
+    CnnLstmColorizer(CnnLstmNet net, ColorizerInfo info, int shortSide, torch::Device device)
+        : m_net(std::move(net)), m_info(std::move(info)), m_shortSide(shortSide), m_device(device)
+    {
+    }
+    const ColorizerInfo &info() const override { return m_info; }
+    std::unique_ptr<Run> start(bool temporal) const override;
+    QString withoutTemporal() const override
+    {
+        return QStringLiteral("its LSTM's memory reset at every frame");
+    }
+    Result<Frame> colourFrame(const Frame &frame, LstmState &memory) const;
+
+private:
+    mutable CnnLstmNet m_net; // eval mode, read-only after loading
+    ColorizerInfo m_info;
+    int m_shortSide;
+    torch::Device m_device;
+};
+
+class CnnLstmRun final : public VideoColorizer::Run
+{
+public:
+    CnnLstmRun(std::shared_ptr<const CnnLstmColorizer> model, bool temporal)
+        : m_model(std::move(model)), m_temporal(temporal)
+    {
+    }
+    Result<Frame> next(const Frame &frame) override
+    {
+        if (!m_temporal)
+            m_memory = LstmState{};
+        return m_model->colourFrame(frame, m_memory);
+    }
+
+private:
+    std::shared_ptr<const CnnLstmColorizer> m_model;
+    bool m_temporal;
+    LstmState m_memory;
+};
+
+std::unique_ptr<VideoColorizer::Run> CnnLstmColorizer::start(bool temporal) const
+{
+    return std::make_unique<CnnLstmRun>(shared_from_this(), temporal);
+}
+
+Result<Frame> CnnLstmColorizer::colourFrame(const Frame &frame, LstmState &memory) const
+{
+    if (frame.isNull())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("an empty frame"));
+    try {
+        torch::NoGradGuard noGrad;
+        const WorkingGrey g = workingGrey(frame, m_shortSide, m_device);
+        const torch::Tensor logits = m_net->forward(g.grey, memory);
+        return frameOfChroma(chromaOfLogits(logits, m_net->abBins, (g.grey + 0.5) * 255.0), g,
+                             frame);
+    } catch (const c10::Error &e) {
+        return makeError(ErrorCode::Internal,
+                         QStringLiteral("%1: LibTorch failed").arg(m_info.path),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
+}
+
 } // namespace
 
 bool isVideoColorizerArchitecture(const QString &name)
 {
-    return name == kRecurrentBins || name == kGlobalLocal;
+    return name == kRecurrentBins || name == kGlobalLocal || name == kCnnLstm;
 }
 
 Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString &path,
                                                                    const ColorizerOptions &options)
 {
-    auto files = readModelFiles(path, QStringList{kRecurrentBins, kGlobalLocal},
+    auto files = readModelFiles(path, QStringList{kRecurrentBins, kGlobalLocal, kCnnLstm},
                                 QStringLiteral("video colouriser"));
     if (!files)
         return files.error();
@@ -245,6 +314,16 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
             return std::shared_ptr<const VideoColorizer>(std::make_shared<GlobalLocalColorizer>(
                 std::move(net), std::move(info), shortSide, device));
         }
+        if (name == kCnnLstm) {
+            // The bins' centres are read with the weights; these only give the buffer its shape.
+            CnnLstmNet net(CnnLstmArch{m.baseWidth, m.depth}, torch::zeros({m.depth, 2}));
+            if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)
+                return loaded.error();
+            net->eval();
+            net->to(device);
+            return std::shared_ptr<const VideoColorizer>(std::make_shared<CnnLstmColorizer>(
+                std::move(net), std::move(info), shortSide, device));
+        }
         RecurrentBinsNet net(BinsArch{m.baseWidth, m.depth});
         if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)
             return loaded.error();
@@ -263,7 +342,7 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
 QStringList colorizerNames()
 {
     QStringList names{QStringLiteral("pix2pix")};
-    for (const QString &name : {kRecurrentBins, kGlobalLocal})
+    for (const QString &name : {kRecurrentBins, kGlobalLocal, kCnnLstm})
         if (!shippedModelPath(name + QStringLiteral(".json")).isEmpty())
             names << name;
     return names;

@@ -6,7 +6,9 @@
 // predecessor's binned colouring; internal/binsnet.h) and "global-local" (seed 001: Iizuka et
 // al.'s ColorNet trained with short- and long-term temporal losses, each frame coloured alone;
 // its temporal mechanism off is the same net trained without those losses;
-// internal/globallocalnet.h).
+// internal/globallocalnet.h) and "cnn-lstm" (seed 003: a CNN whose convolutional LSTM carries
+// its memory from frame to frame, classifying a*b* into the in-gamut bins; its temporal
+// mechanism off resets the memory at every frame; internal/cnnlstmnet.h).
 //
 // A VideoColorizer is a loaded model, shareable and read-only; a Run colours one shot's frames
 // in order and holds the temporal state (e.g. the previous frame's colouring). A Run is used by

@@ -422,6 +422,7 @@ private slots:
                      .isEmpty());
         QVERIFY(
             !test::writeRandomGlobalLocalModel(models, QStringLiteral("global-local")).isEmpty());
+        QVERIFY(!test::writeRandomCnnLstmModel(models, QStringLiteral("cnn-lstm")).isEmpty());
         const QByteArray saved = qgetenv("TINCTURE_MODEL_DIR");
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models));
         const auto restore = qScopeGuard([&] {
@@ -498,10 +499,35 @@ private slots:
         QVERIFY(!std::equal(glFrame->constData(), glFrame->constData() + glFrame->byteSize(),
                             binsFrame->constData())); // another model's colour
 
+        // The CNN-LSTM colouriser, per frame, and for a still.
+        const QString lstm = m_dir.filePath(QStringLiteral("perframe-lstm.mkv"));
+        r = runCli({QStringLiteral("colorize"), pattern, QStringLiteral("-o"), lstm,
+                    QStringLiteral("--mode"), QStringLiteral("per-frame"),
+                    QStringLiteral("--colorizer"), QStringLiteral("cnn-lstm"),
+                    QStringLiteral("--quiet")},
+                   600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto lstmFilm = VideoSource::open(lstm);
+        QVERIFY(lstmFilm);
+        QCOMPARE((*lstmFilm)->frameCount(), int64_t(5));
+        auto lstmFrame = (*lstmFilm)->frame(3);
+        QVERIFY(lstmFrame);
+        QCOMPARE(lumaPsnr(*lstmFrame, source[3]), 99.0);
+        QVERIFY(!std::equal(lstmFrame->constData(), lstmFrame->constData() + lstmFrame->byteSize(),
+                            glFrame->constData()));
+        const QString lstmStill = m_dir.filePath(QStringLiteral("perframe-lstm-still.png"));
+        r = runCli({QStringLiteral("colorize-image"), frames.filePath(QStringLiteral("f000.png")),
+                    QStringLiteral("-o"), lstmStill, QStringLiteral("--colorizer"),
+                    QStringLiteral("cnn-lstm")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto lstmStillImage = readImage(lstmStill);
+        QVERIFY(lstmStillImage);
+        QCOMPARE(lumaPsnr(*lstmStillImage, source[0]), 99.0);
+
         const QString never = m_dir.filePath(QStringLiteral("never-perframe.mkv"));
         const QList<std::pair<QStringList, QString>> refused = {
             {{QStringLiteral("--colorizer"), QStringLiteral("nosuch")},
-             QStringLiteral("recurrent-bins, global-local")},
+             QStringLiteral("recurrent-bins, global-local, cnn-lstm")},
             {{QStringLiteral("--colorizer"), QStringLiteral("recurrent-bins"),
               QStringLiteral("--model"), models + QStringLiteral("/recurrent-bins.json")},
              QStringLiteral("not both")},

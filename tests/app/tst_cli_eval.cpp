@@ -3,6 +3,7 @@
 // with values worked out by hand, on a cut of the bundled sample, and its mismatch errors.
 
 #include "media/videoencoder.h"
+#include "ml/videocolorizer.h"
 #include "lab/scoringio.h"
 #include "framefixtures.h"
 #include "refinerfixture.h"
@@ -303,6 +304,74 @@ private slots:
                  qPrintable(r.err));
         // The lattice neighbourhood is 0–2.
         r = runLab(common + QStringList{QStringLiteral("--depth"), QStringLiteral("3")});
+        QCOMPARE(r.exitCode, 2);
+    }
+
+    // train cnn-lstm from photographs and sequences: a manifest with the gamut's bins, the list
+    // of every picture seen (none of the validation sequence's), and its own usage errors.
+    void trainCnnLstmWritesAModel()
+    {
+        QTemporaryDir data, out;
+        QVERIFY(writeDataset(data.path()));
+        const QString photos = out.filePath(QStringLiteral("photos"));
+        QVERIFY(QDir().mkpath(photos));
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(lab::writeScoringImage(QStringLiteral("%1/p%2.png").arg(photos).arg(i),
+                                           pattern(40, 40, 3.0 * i))
+                        .hasValue());
+        const QString run = out.filePath(QStringLiteral("lstm"));
+        const QStringList common{QStringLiteral("train"),         QStringLiteral("cnn-lstm"),
+                                 QStringLiteral("--images"),      photos,
+                                 QStringLiteral("--data"),        data.path(),
+                                 QStringLiteral("--val"),         QStringLiteral("beta"),
+                                 QStringLiteral("--out"),         run,
+                                 QStringLiteral("--pack-side"),   QStringLiteral("32"),
+                                 QStringLiteral("--size"),        QStringLiteral("16"),
+                                 QStringLiteral("--clip-frames"), QStringLiteral("3"),
+                                 QStringLiteral("--window"),      QStringLiteral("16"),
+                                 QStringLiteral("--scale"),       QStringLiteral("1"),
+                                 QStringLiteral("--width"),       QStringLiteral("2"),
+                                 QStringLiteral("--batch"),       QStringLiteral("2"),
+                                 QStringLiteral("--threads"),     QStringLiteral("1"),
+                                 QStringLiteral("--quiet")};
+        auto r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
+                                             QStringLiteral("--image-iters"), QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile f(QDir(run).filePath(QStringLiteral("cnn-lstm.json")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(manifest.value(QStringLiteral("name")).toString(), QStringLiteral("cnn-lstm"));
+        QCOMPARE(manifest.value(QStringLiteral("architecture"))
+                     .toObject()
+                     .value(QStringLiteral("depth"))
+                     .toInt(),
+                 261);
+        const QJsonObject training = manifest.value(QStringLiteral("training")).toObject();
+        QCOMPARE(training.value(QStringLiteral("iterations")).toInt(), 3);
+        QCOMPARE(training.value(QStringLiteral("imageIterations")).toInt(), 1);
+        QVERIFY(training.value(QStringLiteral("command"))
+                    .toString()
+                    .startsWith(QStringLiteral("tincture-lab train cnn-lstm ")));
+        QVERIFY(manifest.value(QStringLiteral("figures"))
+                    .toObject()
+                    .contains(QStringLiteral("validationClipChromaPsnrMemoryOnDb")));
+        const QStringList pictures =
+            csvLines(QDir(run).filePath(QStringLiteral("cnn-lstm-data.csv")));
+        QVERIFY(!pictures.filter(QStringLiteral("alpha/")).isEmpty());
+        QVERIFY(pictures.filter(QStringLiteral("beta/")).isEmpty());
+        QCOMPARE(csvLines(QDir(run).filePath(QStringLiteral("class-weights.csv"))).size(), 262);
+        // What it loads is a video colouriser.
+        auto loaded = ml::VideoColorizer::load(QDir(run).filePath(QStringLiteral("cnn-lstm.json")));
+        QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().message));
+
+        // Its bins are the gamut's: no --depth; crops that are not multiples of 8.
+        r = runLab(common + QStringList{QStringLiteral("--depth"), QStringLiteral("30")});
+        QCOMPARE(r.exitCode, 2);
+        r = runLab(common + QStringList{QStringLiteral("--size"), QStringLiteral("20")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("multiples of 8")), qPrintable(r.err));
+        r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
+                                        QStringLiteral("--image-iters"), QStringLiteral("5")});
         QCOMPARE(r.exitCode, 2);
     }
 

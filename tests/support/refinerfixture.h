@@ -4,6 +4,7 @@
 // tincture::ml and tincture_mltrain. Returns the manifest's path (empty on failure).
 
 #include "ml/binstrainer.h"
+#include "ml/cnnlstmtrainer.h"
 #include "ml/globallocaltrainer.h"
 #include "ml/modelmanifest.h"
 #include "ml/refinertrainer.h"
@@ -111,6 +112,24 @@ inline QString writeRandomGlobalLocalModel(const QString &dir, const QString &na
     m.name = QStringLiteral("global-local");
     m.baseWidth = width;
     m.depth = classes;
+    m.trainedOn = QStringLiteral("random weights (test)");
+    m.training.insert(QStringLiteral("inferenceShortSide"), 48);
+    return writeManifestBeside(dir, name, m);
+}
+
+// The CNN-LSTM video colouriser ("cnn-lstm"), with the gamut's bins.
+inline QString writeRandomCnnLstmModel(const QString &dir, const QString &name, int width = 2,
+                                       uint64_t seed = 9)
+{
+    const QString weights = QDir(dir).filePath(name + QStringLiteral(".safetensors"));
+    int bins = 0;
+    if (!ml::writeRandomCnnLstm(QFile::encodeName(weights).toStdString(), width, seed, bins)
+             .empty())
+        return {};
+    ml::ModelManifest m;
+    m.name = QStringLiteral("cnn-lstm");
+    m.baseWidth = width;
+    m.depth = bins;
     m.trainedOn = QStringLiteral("random weights (test)");
     m.training.insert(QStringLiteral("inferenceShortSide"), 48);
     return writeManifestBeside(dir, name, m);

@@ -126,6 +126,8 @@ private slots:
                  .isEmpty());
         QVERIFY(!test::writeRandomGlobalLocalModel(models.path(), QStringLiteral("global-local"))
                      .isEmpty());
+        QVERIFY(
+            !test::writeRandomCnnLstmModel(models.path(), QStringLiteral("cnn-lstm")).isEmpty());
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
         const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
 
@@ -141,11 +143,12 @@ private slots:
         // The panel lists the keyframe model and the video colourisers, each with a tooltip.
         auto *colouriser = w.findChild<QComboBox *>(QStringLiteral("keyframeModel"));
         QVERIFY(colouriser);
-        QCOMPARE(colouriser->count(), 3);
+        QCOMPARE(colouriser->count(), 4);
         QCOMPARE(colouriser->itemData(0).toString(), QStringLiteral("pix2pix"));
         QCOMPARE(colouriser->itemData(1).toString(), QStringLiteral("recurrent-bins"));
         QCOMPARE(colouriser->itemData(2).toString(), QStringLiteral("global-local"));
-        for (int i = 0; i < 3; ++i)
+        QCOMPARE(colouriser->itemData(3).toString(), QStringLiteral("cnn-lstm"));
+        for (int i = 0; i < 4; ++i)
             QVERIFY(!colouriser->itemData(i, Qt::ToolTipRole).toString().isEmpty());
         QCOMPARE(colouriser->currentData().toString(), QStringLiteral("pix2pix"));
 

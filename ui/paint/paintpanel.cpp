@@ -69,7 +69,7 @@ PaintPanel::PaintPanel(QWidget *parent) : QWidget(parent)
                  "colouriser when it is one, else recurrent-bins); nothing is propagated and the "
                  "shot needs no keyframe")
             : tr("Per-frame mode needs a video colouriser, and none is installed (models/"
-                 "recurrent-bins.json or models/global-local.json)"));
+                 "recurrent-bins.json, global-local.json or cnn-lstm.json)"));
     m_perFrame->setEnabled(false);
     keyLayout->addWidget(m_perFrame);
     layout->addWidget(keyBox);

@@ -20,6 +20,8 @@
 
 #include <torch/torch.h>
 
+#include <array>
+#include <initializer_list>
 #include <map>
 #include <string>
 
@@ -32,6 +34,12 @@ struct BinsArch
 };
 
 inline constexpr double kBinsTemperature = 0.38;
+
+// A Sequential of 3×3 convolutions (no bias), each followed by BatchNorm and ReLU; each entry
+// {in, out, stride, dilation}. Shared with the other colourisers' nets.
+torch::nn::Sequential convBlock(std::initializer_list<std::array<int, 4>> convs);
+// x bilinearly resized to like's height and width.
+torch::Tensor upsampleLike(const torch::Tensor &x, const torch::Tensor &like);
 
 // Net inputs: grey Y in 0–255 as Y/255 − 0.5; chroma in 0–255 as (C − 128)/128.
 torch::Tensor greyInput(const torch::Tensor &y255);
@@ -93,6 +101,8 @@ torch::Tensor binsLoss(const torch::Tensor &logits, const torch::Tensor &truthBi
 
 // BT.601 full-range Y, Cb, Cr in 0–255 (N×3×H×W) of sRGB in [0, 1] (N×3×H×W).
 torch::Tensor rgbToYcc(const torch::Tensor &rgb);
+// Its inverse: sRGB in [0, 1] (clamped) of BT.601 full-range Y, Cb, Cr (N×3×H×W, 0–255).
+torch::Tensor yccToRgb(const torch::Tensor &ycc);
 
 std::map<std::string, std::string> binsMetadata(const BinsArch &arch);
 

@@ -66,4 +66,13 @@ std::string loadFlows(const std::string &path, FlowSet &set);
 torch::Tensor sampleBatch(const PackedSet &set, int batch, int crop, std::mt19937_64 &rng,
                           std::vector<int> *picked);
 
+// One clip: grey (T×1×H×W, 0–255), true chroma (T×2×H×W, 0–255) and, with `flows`, the flows
+// to the previous frame and to frame 0 (T×2×H×W each, pixels), mirrored left to right when
+// `mirror` (the flows' x negated).
+struct ClipTensors
+{
+    torch::Tensor grey, chroma, toPrev, toFirst;
+};
+ClipTensors clipTensors(const ClipSet &set, const FlowSet *flows, int clip, bool mirror);
+
 } // namespace tincture::ml

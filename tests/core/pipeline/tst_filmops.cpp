@@ -450,15 +450,20 @@ private slots:
         const QString globalLocal =
             test::writeRandomGlobalLocalModel(models.path(), QStringLiteral("global-local"));
         QVERIFY(!globalLocal.isEmpty());
+        const QString cnnLstm =
+            test::writeRandomCnnLstmModel(models.path(), QStringLiteral("cnn-lstm"));
+        QVERIFY(!cnnLstm.isEmpty());
         qputenv("TINCTURE_MODEL_DIR", QFile::encodeName(models.path()));
         const auto restore = qScopeGuard([] { qunsetenv("TINCTURE_MODEL_DIR"); });
         QCOMPARE(colorizers(),
                  (QStringList{QStringLiteral("pix2pix"), QStringLiteral("recurrent-bins"),
-                              QStringLiteral("global-local")}));
+                              QStringLiteral("global-local"), QStringLiteral("cnn-lstm")}));
         QVERIFY(hasVideoColorizer());
         QVERIFY(isVideoColorizer(QStringLiteral("recurrent-bins")));
         QVERIFY(isVideoColorizer(QStringLiteral("global-local")));
         QCOMPARE(perFrameMethodOptions(QStringLiteral("global-local")).colorizerPath, globalLocal);
+        QVERIFY(isVideoColorizer(QStringLiteral("cnn-lstm")));
+        QCOMPARE(perFrameMethodOptions(QStringLiteral("cnn-lstm")).colorizerPath, cnnLstm);
         QVERIFY(!isVideoColorizer(QStringLiteral("pix2pix")));
         QVERIFY(!isVideoColorizer(QStringLiteral("no-such-model")));
         QVERIFY(!colorizerManifest(QStringLiteral("no-such-model")));
