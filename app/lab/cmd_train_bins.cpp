@@ -148,23 +148,11 @@ int trainRecurrentBins(const QStringList &args)
     m.depth = o.bins;
     m.iterations = outcome.iterations;
     m.trainedOn = videoTrainSources(data);
-    m.training = QJsonObject{
-        {QStringLiteral("colourIterations"), o.colourIterations},
-        {QStringLiteral("cropSize"), o.cropSize},
-        {QStringLiteral("inferenceShortSide"), data.packSide},
-        {QStringLiteral("clipFrames"), data.clips.clipFrames},
-        {QStringLiteral("window"), data.clips.clipWidth},
-        {QStringLiteral("windowsPerClip"), data.clips.windowsPerClip},
-        {QStringLiteral("realScale"), data.clips.realScale},
-        {QStringLiteral("syntheticSequences"), data.clips.syntheticSequences},
-        {QStringLiteral("batch"), o.batch},
-        {QStringLiteral("learningRate"), o.learningRate},
-        {QStringLiteral("loss"), QStringLiteral("cross-entropy over U's and V's bins")},
-        {QStringLiteral("decode"), QStringLiteral("annealed mean, T = 0.38")},
-        {QStringLiteral("seed"), double(o.seed)},
-        {QStringLiteral("dataList"), QFileInfo(*dataList).fileName()},
-        {QStringLiteral("keptOut"), data.keepOutLists.join(QStringLiteral(", "))},
-        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(data.valNames)}};
+    m.training = videoTrainManifestFields(data, o.batch, o.learningRate, o.seed, *dataList);
+    m.training.insert(QStringLiteral("colourIterations"), o.colourIterations);
+    m.training.insert(QStringLiteral("loss"),
+                      QStringLiteral("cross-entropy over U's and V's bins"));
+    m.training.insert(QStringLiteral("decode"), QStringLiteral("annealed mean, T = 0.38"));
     const ml::BinsTrainProgress &last = outcome.last;
     if (last.validated) {
         auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };

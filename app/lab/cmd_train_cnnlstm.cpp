@@ -144,26 +144,14 @@ int trainCnnLstm(const QStringList &args)
     m.depth = outcome.bins;
     m.iterations = outcome.iterations;
     m.trainedOn = videoTrainSources(data);
-    m.training = QJsonObject{
-        {QStringLiteral("imageIterations"), o.imageIterations},
-        {QStringLiteral("cropSize"), o.cropSize},
-        {QStringLiteral("inferenceShortSide"), data.packSide},
-        {QStringLiteral("clipFrames"), data.clips.clipFrames},
-        {QStringLiteral("window"), data.clips.clipWidth},
-        {QStringLiteral("windowsPerClip"), data.clips.windowsPerClip},
-        {QStringLiteral("realScale"), data.clips.realScale},
-        {QStringLiteral("syntheticSequences"), data.clips.syntheticSequences},
-        {QStringLiteral("batch"), o.batch},
-        {QStringLiteral("clipBatch"), o.clipBatch},
-        {QStringLiteral("learningRate"), o.learningRate},
-        {QStringLiteral("loss"),
-         QStringLiteral("cross-entropy against the soft-encoded a*b* (5 nearest bins, sigma 5) "
-                        "at 1/4, weighted by class rebalancing (lambda 0.5, sigma 5)")},
-        {QStringLiteral("decode"), QStringLiteral("annealed mean, T = 0.38")},
-        {QStringLiteral("seed"), double(o.seed)},
-        {QStringLiteral("dataList"), QFileInfo(*dataList).fileName()},
-        {QStringLiteral("keptOut"), data.keepOutLists.join(QStringLiteral(", "))},
-        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(data.valNames)}};
+    m.training = videoTrainManifestFields(data, o.batch, o.learningRate, o.seed, *dataList);
+    m.training.insert(QStringLiteral("imageIterations"), o.imageIterations);
+    m.training.insert(QStringLiteral("clipBatch"), o.clipBatch);
+    m.training.insert(
+        QStringLiteral("loss"),
+        QStringLiteral("cross-entropy against the soft-encoded a*b* (5 nearest bins, sigma 5) "
+                       "at 1/4, weighted by class rebalancing (lambda 0.5, sigma 5)"));
+    m.training.insert(QStringLiteral("decode"), QStringLiteral("annealed mean, T = 0.38"));
     const ml::CnnLstmTrainProgress &last = outcome.last;
     if (last.validated) {
         auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };

@@ -283,30 +283,20 @@ int trainGlobalLocal(const QStringList &args)
     m.depth = o.classes;
     m.iterations = outcome.iterations;
     m.trainedOn = videoTrainSources(data);
-    m.training = QJsonObject{
-        {QStringLiteral("colourIterations"), o.colourIterations},
-        {QStringLiteral("cropSize"), o.cropSize},
-        {QStringLiteral("inferenceShortSide"), data.packSide},
-        {QStringLiteral("clipFrames"), data.clips.clipFrames},
-        {QStringLiteral("window"), data.clips.clipWidth},
-        {QStringLiteral("windowsPerClip"), data.clips.windowsPerClip},
-        {QStringLiteral("realScale"), data.clips.realScale},
-        {QStringLiteral("syntheticSequences"), data.clips.syntheticSequences},
-        {QStringLiteral("batch"), o.batch},
-        {QStringLiteral("clipBatch"), o.clipBatch},
-        {QStringLiteral("learningRate"), o.learningRate},
-        {QStringLiteral("loss"),
-         QStringLiteral("MSE on Cb, Cr /255 + %1 x cross-entropy of the scene classes; second "
-                        "stage, \"temporal\" net: + %2 x (short-term + long-term temporal loss)")
-             .arg(o.classWeight, 0, 'g', 4)
-             .arg(o.temporalWeight, 0, 'g', 4)},
-        {QStringLiteral("classes"), QJsonArray::fromStringList(kClasses.mid(0, o.classes))},
-        {QStringLiteral("classifiedPhotographs"), labelled},
-        {QStringLiteral("flow"), QStringLiteral("OpenCV Farneback (0.5, 4, 21, 3, 7, 1.5)")},
-        {QStringLiteral("seed"), double(o.seed)},
-        {QStringLiteral("dataList"), QFileInfo(*dataList).fileName()},
-        {QStringLiteral("keptOut"), data.keepOutLists.join(QStringLiteral(", "))},
-        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(data.valNames)}};
+    m.training = videoTrainManifestFields(data, o.batch, o.learningRate, o.seed, *dataList);
+    m.training.insert(QStringLiteral("colourIterations"), o.colourIterations);
+    m.training.insert(QStringLiteral("clipBatch"), o.clipBatch);
+    m.training.insert(
+        QStringLiteral("loss"),
+        QStringLiteral("MSE on Cb, Cr /255 + %1 x cross-entropy of the scene classes; second "
+                       "stage, \"temporal\" net: + %2 x (short-term + long-term temporal loss)")
+            .arg(o.classWeight, 0, 'g', 4)
+            .arg(o.temporalWeight, 0, 'g', 4));
+    m.training.insert(QStringLiteral("classes"),
+                      QJsonArray::fromStringList(kClasses.mid(0, o.classes)));
+    m.training.insert(QStringLiteral("classifiedPhotographs"), labelled);
+    m.training.insert(QStringLiteral("flow"),
+                      QStringLiteral("OpenCV Farneback (0.5, 4, 21, 3, 7, 1.5)"));
     const ml::GlobalLocalTrainProgress &last = outcome.last;
     if (last.validated) {
         auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };

@@ -1,6 +1,8 @@
 #include "videotraindata.h"
 
 #include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
 
 namespace tincture::cli {
 
@@ -143,6 +145,25 @@ Result<QString> writeVideoTrainDataList(const VideoTrainData &data, const QStrin
     if (Result<void> ok = writeFingerprintList(dataList, *seen); !ok)
         return ok.error();
     return dataList;
+}
+
+QJsonObject videoTrainManifestFields(const VideoTrainData &data, int batch, double learningRate,
+                                     uint64_t seed, const QString &dataList)
+{
+    return QJsonObject{
+        {QStringLiteral("cropSize"), data.cropSize},
+        {QStringLiteral("inferenceShortSide"), data.packSide},
+        {QStringLiteral("clipFrames"), data.clips.clipFrames},
+        {QStringLiteral("window"), data.clips.clipWidth},
+        {QStringLiteral("windowsPerClip"), data.clips.windowsPerClip},
+        {QStringLiteral("realScale"), data.clips.realScale},
+        {QStringLiteral("syntheticSequences"), data.clips.syntheticSequences},
+        {QStringLiteral("batch"), batch},
+        {QStringLiteral("learningRate"), learningRate},
+        {QStringLiteral("seed"), double(seed)},
+        {QStringLiteral("dataList"), QFileInfo(dataList).fileName()},
+        {QStringLiteral("keptOut"), data.keepOutLists.join(QStringLiteral(", "))},
+        {QStringLiteral("validationSequences"), QJsonArray::fromStringList(data.valNames)}};
 }
 
 QString videoTrainSources(const VideoTrainData &data)

@@ -13,6 +13,7 @@
 #include "lab/vpndata.h"
 
 #include <QCommandLineOption>
+#include <QJsonObject>
 #include <QList>
 #include <QStringList>
 
@@ -60,6 +61,12 @@ Result<void> packVideoTrainData(const QStringList &excludeLists, const QString &
 // OUT/FILE: every picture training saw — the photographs, then the clips' frames.
 Result<QString> writeVideoTrainDataList(const VideoTrainData &data, const QString &outDir,
                                         const QString &file);
+
+// The manifest's training fields that describe the data and the common schedule: crop,
+// working side, clips, batch, learning rate, seed, the data list's file name, what was kept
+// out and the validation sequences.
+QJsonObject videoTrainManifestFields(const VideoTrainData &data, int batch, double learningRate,
+                                     uint64_t seed, const QString &dataList);
 
 // The manifest's "data" line.
 QString videoTrainSources(const VideoTrainData &data);

@@ -10,6 +10,7 @@
 #include "ml/cnnlstmtrainer.h"
 #include "ml/modelmanifest.h"
 #include "ml/videocolorizer.h"
+#include "colouriserdata.h"
 #include "refinerfixture.h"
 #include "testmain.h"
 #include "testsupport.h"
@@ -28,57 +29,6 @@ using namespace tincture::ml;
 namespace {
 
 constexpr int kSide = 32, kFrames = 4;
-
-// Photographs whose colour follows their luma (bright: blue, dark: red).
-QByteArray photographs(int count)
-{
-    QByteArray bytes("TCDSET01", 8);
-    const uint32_t header[4] = {uint32_t(count), kSide, kSide, 3};
-    bytes.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (int n = 0; n < count; ++n)
-        for (int y = 0; y < kSide; ++y)
-            for (int x = 0; x < kSide; ++x) {
-                const bool bright = std::sin(x * 0.15 + n) * std::cos(y * 0.12 - n) > 0;
-                const char px[3] = {char(bright ? 60 : 200), char(bright ? 120 : 40),
-                                    char(bright ? 230 : 30)};
-                bytes.append(px, 3);
-            }
-    return bytes;
-}
-
-// Clips of a pattern moving 1 px right a frame, in the photographs' two colours (grey, two
-// unused bytes, Cb, Cr).
-QByteArray clips(int count)
-{
-    QByteArray bytes("TCVPNC01", 8);
-    const uint32_t header[5] = {uint32_t(count), kFrames, kSide, kSide, 5};
-    bytes.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (int c = 0; c < count; ++c)
-        for (int t = 0; t < kFrames; ++t)
-            for (int y = 0; y < kSide; ++y)
-                for (int x = 0; x < kSide; ++x) {
-                    const bool bright = std::sin((x - t) * 0.4 + c) * std::cos(y * 0.3) > 0;
-                    const uint8_t px[5] = {uint8_t(bright ? 115 : 87), 0, 0,
-                                           uint8_t(bright ? 193 : 96), uint8_t(bright ? 89 : 209)};
-                    bytes.append(reinterpret_cast<const char *>(px), 5);
-                }
-    return bytes;
-}
-
-bool samePixels(const Frame &a, const Frame &b)
-{
-    return a.width() == b.width() && a.height() == b.height() && a.format() == b.format() &&
-           std::equal(a.constData(), a.constData() + a.byteSize(), b.constData());
-}
-
-Frame texturedGrey(int w, int h, int shift)
-{
-    Frame f(w, h, PixelFormat::Gray8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x)
-            f.row(y)[x] = uint8_t(128 + 100 * std::sin((x + shift) * 0.3) * std::cos(y * 0.2));
-    return f;
-}
 
 // The index of the bin at (a, b), or −1.
 int64_t binAt(const torch::Tensor &bins, double a, double b)
@@ -126,8 +76,10 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_photos = m_dir.filePath(QStringLiteral("photos.tcds"));
         m_clips = m_dir.filePath(QStringLiteral("clips.tcvc"));
-        QVERIFY(test::writeFileBytes(m_photos, photographs(6)));
-        QVERIFY(test::writeFileBytes(m_clips, clips(4)));
+        QVERIFY(
+            test::writeFileBytes(m_photos, test::lumaColouredPhotographs(6, kSide, 0.15, 0.12)));
+        QVERIFY(test::writeFileBytes(
+            m_clips, test::movingClips(4, kFrames, kSide, test::kPhotographColours)));
     }
 
     // The cells of the 10-unit a*b* grid that 8-bit sRGB reaches: grey, the primaries' cells,
@@ -332,7 +284,7 @@ private slots:
         o.cropSize = 20;
         CnnLstmTrainOutcome r = run(o);
         QVERIFY2(!r.ok && r.error.find("multiple of 8") != std::string::npos, r.error.c_str());
-        QByteArray truncated = clips(4);
+        QByteArray truncated = test::movingClips(4, kFrames, kSide, test::kPhotographColours);
         truncated.chop(10);
         const QString bad = m_dir.filePath(QStringLiteral("bad.tcvc"));
         QVERIFY(test::writeFileBytes(bad, truncated));
@@ -355,7 +307,7 @@ private slots:
         QCOMPARE((*loaded)->info().name, QStringLiteral("cnn-lstm"));
         QVERIFY(isVideoColorizerArchitecture(QStringLiteral("cnn-lstm")));
         const auto on = (*loaded)->start(true), off = (*loaded)->start(false);
-        const Frame first = texturedGrey(97, 61, 0), second = texturedGrey(97, 61, 9);
+        const Frame first = test::texturedGrey(97, 61, 0), second = test::texturedGrey(97, 61, 9);
         auto on0 = on->next(first), off0 = off->next(first);
         auto on1 = on->next(second), off1 = off->next(second);
         for (auto *r : {&on0, &off0, &on1, &off1})
@@ -363,12 +315,12 @@ private slots:
         QCOMPARE(on0->width(), 97);
         QCOMPARE(on0->height(), 61);
         QCOMPARE(on0->format(), PixelFormat::Rgb8);
-        QVERIFY(samePixels(on0->luma(), first));
-        QVERIFY(samePixels(on1->luma(), second));
-        QVERIFY(samePixels(*on0, *off0)); // the first frame has no memory either way
+        QVERIFY(test::samePixels(on0->luma(), first));
+        QVERIFY(test::samePixels(on1->luma(), second));
+        QVERIFY(test::samePixels(*on0, *off0)); // the first frame has no memory either way
         auto alone = (*loaded)->start(true)->next(second);
-        QVERIFY(alone && samePixels(*alone, *off1));
-        QVERIFY(!samePixels(*on1, *off1));
+        QVERIFY(alone && test::samePixels(*alone, *off1));
+        QVERIFY(!test::samePixels(*on1, *off1));
     }
 
     void badModelsAreNamed()

@@ -11,6 +11,7 @@
 #include "ml/globallocaltrainer.h"
 #include "ml/modelmanifest.h"
 #include "ml/videocolorizer.h"
+#include "colouriserdata.h"
 #include "refinerfixture.h"
 #include "testmain.h"
 #include "testsupport.h"
@@ -30,43 +31,8 @@ namespace {
 
 constexpr int kSide = 32, kFrames = 4;
 
-// Photographs whose colour follows their luma (bright: blue, dark: red), in regions large
-// enough for a net that sees the frame at 1/8.
-QByteArray photographs(int count)
-{
-    QByteArray bytes("TCDSET01", 8);
-    const uint32_t header[4] = {uint32_t(count), kSide, kSide, 3};
-    bytes.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (int n = 0; n < count; ++n)
-        for (int y = 0; y < kSide; ++y)
-            for (int x = 0; x < kSide; ++x) {
-                const bool bright = std::sin(x * 0.15 + n) * std::cos(y * 0.12 - n) > 0;
-                const char px[3] = {char(bright ? 60 : 200), char(bright ? 120 : 40),
-                                    char(bright ? 230 : 30)};
-                bytes.append(px, 3);
-            }
-    return bytes;
-}
-
-// Clips of a pattern moving 1 px right a frame, and their exact flows: frame t shows at x what
-// frame t − 1 shows at x − 1 (flow to the previous frame −1, to frame 0 −t, in x).
-QByteArray clips(int count)
-{
-    QByteArray bytes("TCVPNC01", 8);
-    const uint32_t header[5] = {uint32_t(count), kFrames, kSide, kSide, 5};
-    bytes.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (int c = 0; c < count; ++c)
-        for (int t = 0; t < kFrames; ++t)
-            for (int y = 0; y < kSide; ++y)
-                for (int x = 0; x < kSide; ++x) {
-                    const bool bright = std::sin((x - t) * 0.4 + c) * std::cos(y * 0.3) > 0;
-                    const char px[5] = {char(bright ? 180 : 60), 0, 0, char(bright ? 170 : 90),
-                                        char(bright ? 100 : 170)};
-                    bytes.append(px, 5);
-                }
-    return bytes;
-}
-
+// The exact flows of test::movingClips: frame t shows at x what frame t − 1 shows at x − 1
+// (flow to the previous frame −1, to frame 0 −t, in x).
 QByteArray flows(int count)
 {
     QByteArray bytes("TCFLOW01", 8);
@@ -81,21 +47,6 @@ QByteArray flows(int count)
                     bytes.append(reinterpret_cast<const char *>(&dy), 2);
                 }
     return bytes;
-}
-
-bool samePixels(const Frame &a, const Frame &b)
-{
-    return a.width() == b.width() && a.height() == b.height() && a.format() == b.format() &&
-           std::equal(a.constData(), a.constData() + a.byteSize(), b.constData());
-}
-
-Frame texturedGrey(int w, int h, int shift)
-{
-    Frame f(w, h, PixelFormat::Gray8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x)
-            f.row(y)[x] = uint8_t(128 + 100 * std::sin((x + shift) * 0.3) * std::cos(y * 0.2));
-    return f;
 }
 
 // A flow of constant (dx, dy) over N×2×H×W.
@@ -148,9 +99,11 @@ private slots:
         m_labels = m_dir.filePath(QStringLiteral("photos.classes"));
         m_clips = m_dir.filePath(QStringLiteral("clips.tcvc"));
         m_flows = m_dir.filePath(QStringLiteral("clips.tcvf"));
-        QVERIFY(test::writeFileBytes(m_photos, photographs(6)));
+        QVERIFY(
+            test::writeFileBytes(m_photos, test::lumaColouredPhotographs(6, kSide, 0.15, 0.12)));
         QVERIFY(test::writeFileBytes(m_labels, "0\n1\n-1\n2\n0\n1\n"));
-        QVERIFY(test::writeFileBytes(m_clips, clips(4)));
+        QVERIFY(test::writeFileBytes(m_clips,
+                                     test::movingClips(4, kFrames, kSide, test::kOtherColours)));
         QVERIFY(test::writeFileBytes(m_flows, flows(4)));
     }
 
@@ -334,7 +287,7 @@ private slots:
         QCOMPARE((*loaded)->info().name, QStringLiteral("global-local"));
         QVERIFY(isVideoColorizerArchitecture(QStringLiteral("global-local")));
         const auto on = (*loaded)->start(true), off = (*loaded)->start(false);
-        const Frame first = texturedGrey(97, 61, 0), second = texturedGrey(97, 61, 2);
+        const Frame first = test::texturedGrey(97, 61, 0), second = test::texturedGrey(97, 61, 2);
         auto on0 = on->next(first), off0 = off->next(first);
         auto on1 = on->next(second);
         for (auto *r : {&on0, &off0, &on1})
@@ -342,16 +295,16 @@ private slots:
         QCOMPARE(on0->width(), 97);
         QCOMPARE(on0->height(), 61);
         QCOMPARE(on0->format(), PixelFormat::Rgb8);
-        QVERIFY(samePixels(on0->luma(), first));
-        QVERIFY(samePixels(on1->luma(), second));
-        QVERIFY(!samePixels(*on0, *off0)); // two nets
+        QVERIFY(test::samePixels(on0->luma(), first));
+        QVERIFY(test::samePixels(on1->luma(), second));
+        QVERIFY(!test::samePixels(*on0, *off0)); // two nets
         auto alone = (*loaded)->start(true)->next(second);
-        QVERIFY(alone && samePixels(*alone, *on1));
+        QVERIFY(alone && test::samePixels(*alone, *on1));
         // As a keyframe model: the shipped (temporal) net's colour of the frame.
         auto keyframe = Colorizer::load(manifest);
         QVERIFY2(keyframe, qPrintable(keyframe ? QString() : keyframe.error().message));
         auto proposed = (*keyframe)->colorize(first);
-        QVERIFY(proposed && samePixels(*proposed, *on0));
+        QVERIFY(proposed && test::samePixels(*proposed, *on0));
     }
 
     void badModelsAreNamed()

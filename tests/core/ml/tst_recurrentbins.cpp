@@ -10,6 +10,7 @@
 #include "ml/colorizer.h"
 #include "ml/modelmanifest.h"
 #include "ml/videocolorizer.h"
+#include "colouriserdata.h"
 #include "refinerfixture.h"
 #include "testmain.h"
 #include "testsupport.h"
@@ -28,57 +29,6 @@ using namespace tincture::ml;
 namespace {
 
 constexpr int kSide = 32, kFrames = 3;
-
-// Photographs whose colour follows their luma (bright: blue, dark: red), so the bins can be
-// learnt from the grey: a textured pattern per photograph.
-QByteArray photographs(int count)
-{
-    QByteArray bytes("TCDSET01", 8);
-    const uint32_t header[4] = {uint32_t(count), kSide, kSide, 3};
-    bytes.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (int n = 0; n < count; ++n)
-        for (int y = 0; y < kSide; ++y)
-            for (int x = 0; x < kSide; ++x) {
-                const bool bright = std::sin(x * 0.4 + n) * std::cos(y * 0.3 - n) > 0;
-                const char px[3] = {char(bright ? 60 : 200), char(bright ? 120 : 40),
-                                    char(bright ? 230 : 30)};
-                bytes.append(px, 3);
-            }
-    return bytes;
-}
-
-// Clips of the same kind of picture moving 1 px a frame.
-QByteArray clips(int count)
-{
-    QByteArray bytes("TCVPNC01", 8);
-    const uint32_t header[5] = {uint32_t(count), kFrames, kSide, kSide, 5};
-    bytes.append(reinterpret_cast<const char *>(header), sizeof header);
-    for (int c = 0; c < count; ++c)
-        for (int t = 0; t < kFrames; ++t)
-            for (int y = 0; y < kSide; ++y)
-                for (int x = 0; x < kSide; ++x) {
-                    const bool bright = std::sin((x - t) * 0.4 + c) * std::cos(y * 0.3) > 0;
-                    const char px[5] = {char(bright ? 180 : 60), 0, 0, char(bright ? 170 : 90),
-                                        char(bright ? 100 : 170)};
-                    bytes.append(px, 5);
-                }
-    return bytes;
-}
-
-bool samePixels(const Frame &a, const Frame &b)
-{
-    return a.width() == b.width() && a.height() == b.height() && a.format() == b.format() &&
-           std::equal(a.constData(), a.constData() + a.byteSize(), b.constData());
-}
-
-Frame texturedGrey(int w, int h, int shift)
-{
-    Frame f(w, h, PixelFormat::Gray8);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x)
-            f.row(y)[x] = uint8_t(128 + 100 * std::sin((x + shift) * 0.3) * std::cos(y * 0.2));
-    return f;
-}
 
 } // namespace
 
@@ -117,8 +67,9 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_photos = m_dir.filePath(QStringLiteral("photos.tcds"));
         m_clips = m_dir.filePath(QStringLiteral("clips.tcvc"));
-        QVERIFY(test::writeFileBytes(m_photos, photographs(6)));
-        QVERIFY(test::writeFileBytes(m_clips, clips(4)));
+        QVERIFY(test::writeFileBytes(m_photos, test::lumaColouredPhotographs(6, kSide, 0.4, 0.3)));
+        QVERIFY(test::writeFileBytes(m_clips,
+                                     test::movingClips(4, kFrames, kSide, test::kOtherColours)));
     }
 
     void binsAreClassesOfChroma()
@@ -229,7 +180,7 @@ private slots:
         const QString out = m_dir.filePath(QStringLiteral("run-bad"));
         QVERIFY(QDir().mkpath(out));
         const QString bad = m_dir.filePath(QStringLiteral("bad.tcvc"));
-        QByteArray truncated = clips(2);
+        QByteArray truncated = test::movingClips(2, kFrames, kSide, test::kOtherColours);
         truncated.chop(50);
         QVERIFY(test::writeFileBytes(bad, truncated));
         BinsTrainOptions o = tiny(out, 4, 2);
@@ -258,7 +209,7 @@ private slots:
         QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().message));
         QCOMPARE((*loaded)->info().name, QStringLiteral("recurrent-bins"));
         const auto on = (*loaded)->start(true), off = (*loaded)->start(false);
-        const Frame first = texturedGrey(97, 61, 0), second = texturedGrey(97, 61, 2);
+        const Frame first = test::texturedGrey(97, 61, 0), second = test::texturedGrey(97, 61, 2);
         auto on0 = on->next(first), off0 = off->next(first);
         auto on1 = on->next(second), off1 = off->next(second);
         for (auto *r : {&on0, &off0, &on1, &off1})
@@ -266,15 +217,15 @@ private slots:
         QCOMPARE(on0->width(), 97);
         QCOMPARE(on0->height(), 61);
         QCOMPARE(on0->format(), PixelFormat::Rgb8);
-        QVERIFY(samePixels(on1->luma(), second));
-        QVERIFY(samePixels(on0->luma(), first));
-        QVERIFY(samePixels(*on0, *off0));
-        QVERIFY(!samePixels(*on1, *off1));
+        QVERIFY(test::samePixels(on1->luma(), second));
+        QVERIFY(test::samePixels(on0->luma(), first));
+        QVERIFY(test::samePixels(*on0, *off0));
+        QVERIFY(!test::samePixels(*on1, *off1));
         // Off, a frame's colour does not depend on what came before.
         auto alone = (*loaded)->start(false)->next(second);
-        QVERIFY(alone && samePixels(*alone, *off1));
+        QVERIFY(alone && test::samePixels(*alone, *off1));
         // A frame of another size starts the run afresh rather than failing.
-        auto other = on->next(texturedGrey(40, 30, 0));
+        auto other = on->next(test::texturedGrey(40, 30, 0));
         QVERIFY(other && other->width() == 40);
     }
 
@@ -284,12 +235,12 @@ private slots:
         auto model = Colorizer::load(manifest);
         QVERIFY2(model, qPrintable(model ? QString() : model.error().message));
         QVERIFY(!(*model)->takesHints());
-        const Frame grey = texturedGrey(50, 40, 0);
+        const Frame grey = test::texturedGrey(50, 40, 0);
         auto coloured = (*model)->colorize(grey);
-        QVERIFY(coloured && samePixels(coloured->luma(), grey));
+        QVERIFY(coloured && test::samePixels(coloured->luma(), grey));
         auto direct = VideoColorizer::load(manifest);
         QVERIFY(direct);
-        QVERIFY(samePixels(*coloured, *(*direct)->start(false)->next(grey)));
+        QVERIFY(test::samePixels(*coloured, *(*direct)->start(false)->next(grey)));
         const Frame hints(50, 40, PixelFormat::Rgba8);
         auto refused = (*model)->colorize(grey, hints);
         QVERIFY(!refused);
