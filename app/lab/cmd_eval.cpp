@@ -10,6 +10,7 @@
 #include "metrics/imagemetrics.h"
 #include "metrics/videometrics.h"
 #include "lab/evaluation.h"
+#include "ml/videocolorizer.h"
 #include "propagation/propagationmethod.h"
 
 #include <QJsonDocument>
@@ -284,9 +285,22 @@ int runEval(const QStringList &args)
                        "'{\"globalWeight\": 0.3}'; names as in core/propagation/internal/"
                        "latticemethods.h)."),
         QStringLiteral("json"));
+    const QCommandLineOption fillFrom(
+        QStringLiteral("fill-from"),
+        QStringLiteral("Measure the low-confidence fill: where the method's confidence is below "
+                       "--fill-below, the colour comes from this video colouriser (a name, e.g. "
+                       "global-local, or a manifest) in per-frame mode; the filled frames are "
+                       "scored, the method's own beside them."),
+        QStringLiteral("name|file"));
+    const QCommandLineOption fillBelow(
+        QStringLiteral("fill-below"),
+        QStringLiteral("With --fill-from: the confidences (0-1, comma-separated) below which a "
+                       "pixel is filled, each measured (default 0.1)."),
+        QStringLiteral("c,..."));
     const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("No progress bar."));
     parser.addOptions({data, frames, method, results, json, save, refiner, vpn, device, working,
-                       upsampling, sigmaRange, sigmaSpace, tune, quiet, overwriteOption()});
+                       upsampling, sigmaRange, sigmaSpace, tune, fillFrom, fillBelow, quiet,
+                       overwriteOption()});
     if (int rc = parseArgs(
             parser, kCommand,
             QStringLiteral(
@@ -394,6 +408,38 @@ int runEval(const QStringList &args)
         options.delivery.sigmaSpace = parser.value(sigmaSpace).toDouble(&ok);
         if (!ok || !(options.delivery.sigmaSpace > 0))
             return usageError(kCommand, QStringLiteral("--sigma-space must be a number > 0"));
+    }
+
+    if (parser.isSet(fillFrom)) {
+        if (parser.isSet(results))
+            return usageError(kCommand, QStringLiteral("--fill-from measures a method's run; it "
+                                                       "cannot be combined with --results"));
+        const QString from = parser.value(fillFrom);
+        if (from.endsWith(QLatin1String(".json"))) {
+            options.fillModel = from;
+        } else {
+            auto manifest = ml::colorizerManifest(from);
+            if (!manifest || !ml::isVideoColorizerArchitecture(from))
+                return usageError(kCommand, QStringLiteral("--fill-from: no video colouriser "
+                                                           "\"%1\" (available: %2)")
+                                                .arg(from, ml::colorizerNames().mid(1).join(
+                                                               QStringLiteral(", "))));
+            options.fillModel = *manifest;
+        }
+    } else if (parser.isSet(fillBelow)) {
+        return usageError(kCommand, QStringLiteral("--fill-below needs --fill-from"));
+    }
+    if (parser.isSet(fillBelow)) {
+        options.fillBelow.clear();
+        for (const QString &v : parser.value(fillBelow).split(QLatin1Char(','))) {
+            bool ok = false;
+            const double t = v.toDouble(&ok);
+            if (!ok || !(t >= 0.0 && t <= 1.0))
+                return usageError(kCommand, QStringLiteral("--fill-below takes numbers from 0 to "
+                                                           "1, comma-separated, not '%1'")
+                                                .arg(parser.value(fillBelow)));
+            options.fillBelow.push_back(t);
+        }
     }
 
     ProgressBar bar(QStringLiteral("eval"), parser.isSet(quiet));

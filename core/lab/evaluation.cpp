@@ -1,6 +1,7 @@
 #include "lab/evaluation.h"
 
 #include "metrics/imagemetrics.h"
+#include "ml/videocolorizer.h"
 #include "lab/scoringio.h"
 #include "propagation/internal/chromautil.h"
 #include "propagation/propagationmethod.h"
@@ -42,15 +43,35 @@ double mean(const std::vector<double> &v)
     return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
-// Scores each output against the truth as it arrives (and optionally writes it).
+// The low-confidence fill: a video colouriser run over consecutive frames, and the thresholds.
+struct Fill
+{
+    std::shared_ptr<const ml::VideoColorizer> model;
+    std::vector<double> below;
+};
+
+// Scores each output against the truth as it arrives (and optionally writes it); with a fill,
+// also the frame filled at each threshold.
 class ScoringSink final : public FrameSink
 {
 public:
     ScoringSink(TruthSequence &truth, const QString &saveDir, const EvalSequence &sequence,
-                Feedback &feedback, int64_t &done, int64_t total)
+                Feedback &feedback, int64_t &done, int64_t total, const Fill *fill)
         : m_truth(truth), m_saveDir(saveDir), m_sequence(sequence), m_feedback(feedback),
-          m_done(done), m_total(total), m_psnr(size_t(truth.frameCount()), std::nan(""))
+          m_done(done), m_total(total), m_fill(fill),
+          m_psnr(size_t(truth.frameCount()), std::nan(""))
     {
+        if (fill) {
+            m_filledPsnr.resize(fill->below.size());
+            m_filledPixels.resize(fill->below.size());
+        }
+    }
+
+    Result<void> putConfidence(int index, const Frame &confidence) override
+    {
+        m_confidenceIndex = index;
+        m_confidence = confidence;
+        return {};
     }
 
     Result<void> put(int index, const Frame &colour) override
@@ -68,6 +89,9 @@ public:
         if (!score)
             return score.error();
         m_psnr[size_t(index)] = *score;
+        if (m_fill)
+            if (auto r = scoreFilled(index, colour, *truth, *score); !r)
+                return r;
         if (!m_saveDir.isEmpty()) {
             const QString dir = QDir(m_saveDir).filePath(m_sequence.name);
             if (!QDir().mkpath(dir))
@@ -91,20 +115,84 @@ public:
                     QStringLiteral("%1: the method left frame %2 out").arg(m_sequence.name).arg(i));
         return m_psnr;
     }
+    // Per threshold: the filled frames' mean PSNR, the share of pixels filled.
+    std::vector<double> filledPsnr() const
+    {
+        std::vector<double> out;
+        for (const std::vector<double> &v : m_filledPsnr)
+            out.push_back(mean(v));
+        return out;
+    }
+    std::vector<double> filledShare() const
+    {
+        std::vector<double> out;
+        for (double n : m_filledPixels)
+            out.push_back(m_pixels > 0 ? n / m_pixels : 0.0);
+        return out;
+    }
 
 private:
+    // The method's frame with its low-confidence pixels' chroma from the colouriser, scored at
+    // each threshold (a frame without a confidence map is filled nowhere).
+    Result<void> scoreFilled(int index, const Frame &colour, const Frame &truth, double own)
+    {
+        m_pixels += double(colour.width()) * colour.height();
+        if (m_confidenceIndex != index || m_confidence.isNull()) {
+            for (std::vector<double> &v : m_filledPsnr)
+                v.push_back(own);
+            return {};
+        }
+        auto grey = m_truth.greyFrame(index);
+        if (!grey)
+            return grey.error();
+        if (!m_run || index != m_runIndex + 1)
+            m_run = m_fill->model->start(true);
+        m_runIndex = index;
+        auto fill = m_run->next(*grey);
+        if (!fill)
+            return fill.error();
+        const cv::Mat chroma = detail::chromaOf(colour);
+        const cv::Mat fillChroma = detail::chromaOf(*fill);
+        const cv::Mat confidence = detail::toMat(m_confidence, CV_8UC1);
+        const cv::Mat luma = detail::greyMat(colour);
+        for (size_t k = 0; k < m_fill->below.size(); ++k) {
+            const cv::Mat low = confidence < m_fill->below[k] * 255.0;
+            cv::Mat mixed = chroma.clone();
+            fillChroma.copyTo(mixed, low);
+            m_filledPixels[k] += cv::countNonZero(low);
+            auto score = metrics::chromaPsnr(detail::composeLumaExact(luma, mixed), truth);
+            if (!score)
+                return score.error();
+            m_filledPsnr[k].push_back(*score);
+        }
+        return {};
+    }
+
     TruthSequence &m_truth;
     QString m_saveDir;
     const EvalSequence &m_sequence;
     Feedback &m_feedback;
     int64_t &m_done;
     int64_t m_total;
+    const Fill *m_fill;
     std::vector<double> m_psnr;
+    std::vector<std::vector<double>> m_filledPsnr;
+    std::vector<double> m_filledPixels;
+    double m_pixels = 0;
+    int m_confidenceIndex = -1;
+    Frame m_confidence;
+    std::unique_ptr<ml::VideoColorizer::Run> m_run;
+    int m_runIndex = -2;
 };
 
-Result<std::vector<double>> scoreWithMethod(const EvalSequence &sequence,
-                                            const PropagationEvalOptions &options,
-                                            Feedback &feedback, int64_t &done, int64_t total)
+struct MethodScores
+{
+    std::vector<double> psnr, filledPsnr, filledShare;
+};
+
+Result<MethodScores> scoreWithMethod(const EvalSequence &sequence,
+                                     const PropagationEvalOptions &options, const Fill *fill,
+                                     Feedback &feedback, int64_t &done, int64_t total)
 {
     auto method = createPropagationMethod(options.method, options.methodOptions);
     if (!method)
@@ -116,12 +204,15 @@ Result<std::vector<double>> scoreWithMethod(const EvalSequence &sequence,
     auto first = truth.truth(0);
     if (!first)
         return first.error();
-    ScoringSink sink(truth, options.saveDir, sequence, feedback, done, total);
+    ScoringSink sink(truth, options.saveDir, sequence, feedback, done, total, fill);
     // The method's own progress is per shot; the sink reports progress over the whole dataset.
     Feedback methodFeedback;
     if (auto r = (*method)->propagate(truth, {Keyframe{0, *first}}, sink, methodFeedback); !r)
         return r.error();
-    return sink.scores();
+    auto scores = sink.scores();
+    if (!scores)
+        return scores.error();
+    return MethodScores{std::move(*scores), sink.filledPsnr(), sink.filledShare()};
 }
 
 Result<std::vector<double>> scoreResults(const EvalSequence &sequence, const QString &resultsDir,
@@ -256,20 +347,45 @@ Result<PropagationEvalReport> evaluatePropagation(const PropagationEvalOptions &
         }
     report.dataDir = options.dataDir;
     report.maxFrames = options.maxFrames;
+    Fill fill;
+    const bool filling = options.resultsDir.isEmpty() && !options.fillModel.isEmpty();
+    if (filling) {
+        if (options.fillBelow.empty())
+            return makeError(ErrorCode::InvalidArgument, QStringLiteral("no fill threshold"));
+        for (double t : options.fillBelow)
+            if (!(t >= 0.0 && t <= 1.0))
+                return makeError(ErrorCode::InvalidArgument,
+                                 QStringLiteral("a fill threshold must be between 0 and 1"));
+        auto model = ml::VideoColorizer::load(options.fillModel);
+        if (!model)
+            return model.error();
+        fill.model = *model;
+        fill.below = options.fillBelow;
+        report.fillFrom = fill.model->info().name;
+        report.fillBelow = options.fillBelow;
+    }
     int64_t total = 0, done = 0;
     for (const EvalSequence &s : *sequences)
         total += s.framePaths.size();
     feedback.reportProgress(0, total);
     try {
         for (const EvalSequence &s : *sequences) {
-            auto scores = options.resultsDir.isEmpty()
-                              ? scoreWithMethod(s, options, feedback, done, total)
-                              : scoreResults(s, options.resultsDir, feedback, done, total);
-            if (!scores)
-                return scores.error();
             SequenceScore score;
             score.name = s.name;
-            score.framePsnr = std::move(*scores);
+            if (options.resultsDir.isEmpty()) {
+                auto scores =
+                    scoreWithMethod(s, options, filling ? &fill : nullptr, feedback, done, total);
+                if (!scores)
+                    return scores.error();
+                score.framePsnr = std::move(scores->psnr);
+                score.filledPsnr = std::move(scores->filledPsnr);
+                score.filledShare = std::move(scores->filledShare);
+            } else {
+                auto scores = scoreResults(s, options.resultsDir, feedback, done, total);
+                if (!scores)
+                    return scores.error();
+                score.framePsnr = std::move(*scores);
+            }
             score.meanPsnr = mean(score.framePsnr);
             report.framesScored += int64_t(score.framePsnr.size());
             report.sequences.push_back(std::move(score));
@@ -282,6 +398,15 @@ Result<PropagationEvalReport> evaluatePropagation(const PropagationEvalOptions &
     for (const SequenceScore &s : report.sequences)
         means.push_back(s.meanPsnr);
     report.meanPsnr = mean(means);
+    for (size_t k = 0; filling && k < options.fillBelow.size(); ++k) {
+        std::vector<double> psnr, share;
+        for (const SequenceScore &s : report.sequences) {
+            psnr.push_back(s.filledPsnr[k]);
+            share.push_back(s.filledShare[k]);
+        }
+        report.filledPsnr.push_back(mean(psnr));
+        report.filledShare.push_back(mean(share));
+    }
     report.seconds = clock.elapsed() / 1000.0;
     return report;
 }
@@ -309,6 +434,23 @@ QByteArray evalReportJson(const PropagationEvalReport &report)
     root.insert(QStringLiteral("frames_per_sequence"), frameCounts);
     root.insert(QStringLiteral("per_frame_psnr"), perFrame);
     root.insert(QStringLiteral("seconds"), report.seconds);
+    if (!report.fillFrom.isEmpty()) {
+        QJsonArray rows;
+        for (size_t k = 0; k < report.fillBelow.size(); ++k) {
+            QJsonObject psnr, share;
+            for (const SequenceScore &s : report.sequences) {
+                psnr.insert(s.name, s.filledPsnr[k]);
+                share.insert(s.name, s.filledShare[k]);
+            }
+            rows.append(QJsonObject{{QStringLiteral("below"), report.fillBelow[k]},
+                                    {QStringLiteral("mean_psnr"), report.filledPsnr[k]},
+                                    {QStringLiteral("filled_share"), report.filledShare[k]},
+                                    {QStringLiteral("per_sequence"), psnr},
+                                    {QStringLiteral("per_sequence_filled_share"), share}});
+        }
+        root.insert(QStringLiteral("fill"), QJsonObject{{QStringLiteral("from"), report.fillFrom},
+                                                        {QStringLiteral("thresholds"), rows}});
+    }
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -331,6 +473,14 @@ QString evalReportTable(const PropagationEvalReport &report)
                                          : QStringLiteral("all frames"))
                .arg(report.method)
                .arg(report.meanPsnr, 0, 'f', 3);
+    for (size_t k = 0; k < report.fillBelow.size(); ++k)
+        out << QStringLiteral("filled from %1 below confidence %2: %3 % of the pixels, mean PSNR "
+                              "%4 dB (%5 dB)\n")
+                   .arg(report.fillFrom)
+                   .arg(report.fillBelow[k])
+                   .arg(100.0 * report.filledShare[k], 0, 'f', 2)
+                   .arg(report.filledPsnr[k], 0, 'f', 3)
+                   .arg(report.filledPsnr[k] - report.meanPsnr, 0, 'f', 3, QLatin1Char('+'));
     return text;
 }
 

@@ -32,6 +32,13 @@ struct PropagationEvalOptions
     QString saveDir;       // if set (method runs only): write outputs as SAVE/<sequence>/<stem>.png
     int workingHeight = 0; // > 0: the method runs at this height, its colour delivered at full
     propagation::DeliveryParams delivery; // size by these (propagation/workingresolution.h)
+    // The low-confidence fill (method runs only), measured beside the method: for each
+    // threshold of fillBelow (0–1), where the method's confidence map (FrameSink::putConfidence)
+    // is below it, the colour comes from this video colouriser's manifest instead, in per-frame
+    // mode (its temporal mechanism on, over runs of consecutive frames), under the same luma,
+    // and that frame is scored too. The method's own frames are the report's main figures.
+    QString fillModel;
+    std::vector<double> fillBelow{0.1};
 };
 
 struct SequenceScore
@@ -39,6 +46,8 @@ struct SequenceScore
     QString name;
     std::vector<double> framePsnr; // dB, in frame order
     double meanPsnr = 0.0;
+    // With a fill, per threshold: the filled frames' mean PSNR and the share of pixels filled.
+    std::vector<double> filledPsnr, filledShare;
 };
 
 struct PropagationEvalReport
@@ -48,6 +57,8 @@ struct PropagationEvalReport
     int maxFrames = 0;
     std::vector<SequenceScore> sequences;
     double meanPsnr = 0.0; // mean of the sequences' means
+    QString fillFrom;      // with a fill: the colouriser's name; per threshold, the means of
+    std::vector<double> fillBelow, filledPsnr, filledShare; // the sequences' figures
     int64_t framesScored = 0;
     double seconds = 0.0;
 };

@@ -135,6 +135,55 @@ private slots:
         QCOMPARE(o.value(QStringLiteral("method")).toString(), QStringLiteral("flow"));
     }
 
+    // The low-confidence fill measured beside bnnflow: at threshold 0 nothing is filled and the
+    // figures are the method's; at 1 every pixel the method is not sure of is the colouriser's,
+    // and the main figures stay the method's. Bad choices are usage errors.
+    void propagationWithLowConfidenceFill()
+    {
+        QTemporaryDir data, out;
+        QVERIFY(writeDataset(data.path()));
+        const QString model = test::writeRandomGlobalLocalModel(out.path(), QStringLiteral("gl"));
+        QVERIFY(!model.isEmpty());
+        const QString json = out.filePath(QStringLiteral("fill.json"));
+        const QStringList common{QStringLiteral("eval"),     QStringLiteral("propagation"),
+                                 QStringLiteral("--data"),   data.path(),
+                                 QStringLiteral("--method"), QStringLiteral("bnnflow"),
+                                 QStringLiteral("--quiet")};
+        auto r = runLab(common + QStringList{QStringLiteral("--fill-from"), model,
+                                             QStringLiteral("--fill-below"), QStringLiteral("0,1"),
+                                             QStringLiteral("--json"), json});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("filled from global-local below confidence 1")),
+                 qPrintable(r.out));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        const double own = o.value(QStringLiteral("mean_psnr")).toDouble();
+        const QJsonObject fill = o.value(QStringLiteral("fill")).toObject();
+        QCOMPARE(fill.value(QStringLiteral("from")).toString(), QStringLiteral("global-local"));
+        const QJsonArray rows = fill.value(QStringLiteral("thresholds")).toArray();
+        QCOMPARE(rows.size(), 2);
+        const QJsonObject none = rows.at(0).toObject(), all = rows.at(1).toObject();
+        QCOMPARE(none.value(QStringLiteral("filled_share")).toDouble(), 0.0);
+        QVERIFY(std::abs(none.value(QStringLiteral("mean_psnr")).toDouble() - own) < 1e-9);
+        const double share = all.value(QStringLiteral("filled_share")).toDouble();
+        QVERIFY2(share > 0.0 && share < 1.0, qPrintable(QString::number(share)));
+        QVERIFY(all.value(QStringLiteral("mean_psnr")).toDouble() != own);
+        // The same run without a fill gives the same main figure.
+        r = runLab(common);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("%1 dB").arg(own, 0, 'f', 3)), qPrintable(r.out));
+
+        for (const QStringList &bad :
+             {QStringList{QStringLiteral("--fill-below"), QStringLiteral("0.2")},
+              QStringList{QStringLiteral("--fill-from"), QStringLiteral("nosuch")},
+              QStringList{QStringLiteral("--fill-from"), model, QStringLiteral("--fill-below"),
+                          QStringLiteral("0.2,2")}}) {
+            r = runLab(common + bad);
+            QVERIFY2(r.exitCode == 2, qPrintable(bad.join(' ') + QStringLiteral(": ") + r.err));
+        }
+    }
+
     // train refiner packs bnn's outputs, trains, writes a loadable manifest; eval runs vpn with
     // it; bad sequences and folders are refused with their names.
     void trainRefinerThenEvaluateVpn()
