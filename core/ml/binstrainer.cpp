@@ -159,8 +159,7 @@ void BinsTrainer::saveCheckpoint(int iteration)
                                          int64_t(m_o.batch), int64_t(m_o.seed),
                                          int64_t(m_o.colourIterations), int64_t(m_o.cropSize)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
-    archive.save_to(path + ".part");
-    fs::rename(path + ".part", path);
+    saveCheckpointArchive(archive, path);
 }
 
 void BinsTrainer::validatePhotos(BinsTrainProgress &p)
@@ -201,44 +200,32 @@ void BinsTrainer::validateClips(BinsTrainProgress &p)
     if (m_valClips.count == 0)
         return;
     const int B = m_arch.bins;
-    double seColour = 0, seFull = 0, n = 0, chColour = 0, chFull = 0, chTruth = 0, nChange = 0;
+    ClipScores scores;
     for (int first = 0; first < m_valClips.count; first += 8) {
         std::vector<int> which;
         for (int i = first; i < std::min(m_valClips.count, first + 8); ++i)
             which.push_back(i);
-        torch::Tensor prevGrey, prevBinned, prevColour, prevFull, prevTruth;
+        torch::Tensor prevGrey, prevBinned;
         for (int t = 0; t < m_valClips.frames; ++t) {
             torch::Tensor grey255, truth;
             clipFrames(m_valClips, which, t, {}, grey255, truth);
             const torch::Tensor grey = greyInput(grey255).to(m_device);
-            truth = truth.to(m_device);
             const torch::Tensor colourLogits = m_net->colour->forward(grey);
-            const torch::Tensor colour = annealedChroma(colourLogits, B);
             const torch::Tensor logits =
                 t == 0 ? colourLogits
                        : m_net->consistency->forward(grey, colourLogits, prevGrey, prevBinned);
-            const torch::Tensor full = annealedChroma(logits, B);
-            seColour += (colour - truth).square().sum().item<double>();
-            seFull += (full - truth).square().sum().item<double>();
-            n += double(truth.numel());
-            if (t > 0) {
-                chColour += (colour - prevColour).abs().sum().item<double>();
-                chFull += (full - prevFull).abs().sum().item<double>();
-                chTruth += (truth - prevTruth).abs().sum().item<double>();
-                nChange += double(truth.numel());
-            }
+            scores.addFrame(annealedChroma(colourLogits, B), annealedChroma(logits, B),
+                            truth.to(m_device));
             prevGrey = grey;
             prevBinned = chromaInput(argmaxChroma(logits, B));
-            prevColour = colour;
-            prevFull = full;
-            prevTruth = truth;
         }
+        scores.endClip();
     }
-    p.clipPsnrColour = psnrOfSquaredError(seColour, n);
-    p.clipPsnrFull = psnrOfSquaredError(seFull, n);
-    p.clipChangeColour = chColour / std::max(1.0, nChange);
-    p.clipChangeFull = chFull / std::max(1.0, nChange);
-    p.clipChangeTruth = chTruth / std::max(1.0, nChange);
+    p.clipPsnrColour = scores.psnr(0);
+    p.clipPsnrFull = scores.psnr(1);
+    p.clipChangeColour = scores.change(0);
+    p.clipChangeFull = scores.change(1);
+    p.clipChangeTruth = scores.change(2);
 }
 
 std::string BinsTrainer::validateAndExport(int iteration, BinsTrainProgress &p)

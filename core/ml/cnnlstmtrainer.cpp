@@ -167,8 +167,7 @@ void CnnLstmTrainer::saveCheckpoint(int iteration)
                                  int64_t(m_o.seed), int64_t(m_o.imageIterations),
                                  int64_t(m_o.cropSize), int64_t(m_o.clipBatch)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
-    archive.save_to(path + ".part");
-    fs::rename(path + ".part", path);
+    saveCheckpointArchive(archive, path);
 }
 
 void CnnLstmTrainer::validatePhotos(CnnLstmTrainProgress &p)
@@ -199,37 +198,25 @@ void CnnLstmTrainer::validateClips(CnnLstmTrainProgress &p)
     p.clipChangeOn = p.clipChangeOff = p.clipChangeTruth = nan;
     if (m_valClips.count == 0)
         return;
-    double seOn = 0, seOff = 0, n = 0, chOn = 0, chOff = 0, chTruth = 0, nChange = 0;
+    ClipScores scores;
     for (int clip = 0; clip < m_valClips.count; ++clip) {
         const ClipTensors ct = clipTensors(m_valClips, nullptr, clip, false);
         LstmState memory;
-        torch::Tensor prevOn, prevOff, prevTruth;
         for (int64_t t = 0; t < ct.grey.size(0); ++t) {
             const torch::Tensor y = ct.grey.slice(0, t, t + 1).to(m_device);
-            const torch::Tensor truth = ct.chroma.slice(0, t, t + 1).to(m_device);
             LstmState none;
             const torch::Tensor on =
                 chromaOfLogits(m_net->forward(greyInput(y), memory), m_bins, y);
             const torch::Tensor off = chromaOfLogits(m_net->forward(greyInput(y), none), m_bins, y);
-            seOn += (on - truth).square().sum().item<double>();
-            seOff += (off - truth).square().sum().item<double>();
-            n += double(truth.numel());
-            if (t > 0) {
-                chOn += (on - prevOn).abs().sum().item<double>();
-                chOff += (off - prevOff).abs().sum().item<double>();
-                chTruth += (truth - prevTruth).abs().sum().item<double>();
-                nChange += double(truth.numel());
-            }
-            prevOn = on;
-            prevOff = off;
-            prevTruth = truth;
+            scores.addFrame(on, off, ct.chroma.slice(0, t, t + 1).to(m_device));
         }
+        scores.endClip();
     }
-    p.clipPsnrOn = psnrOfSquaredError(seOn, n);
-    p.clipPsnrOff = psnrOfSquaredError(seOff, n);
-    p.clipChangeOn = chOn / std::max(1.0, nChange);
-    p.clipChangeOff = chOff / std::max(1.0, nChange);
-    p.clipChangeTruth = chTruth / std::max(1.0, nChange);
+    p.clipPsnrOn = scores.psnr(0);
+    p.clipPsnrOff = scores.psnr(1);
+    p.clipChangeOn = scores.change(0);
+    p.clipChangeOff = scores.change(1);
+    p.clipChangeTruth = scores.change(2);
 }
 
 std::string CnnLstmTrainer::validateAndExport(int iteration, CnnLstmTrainProgress &p)

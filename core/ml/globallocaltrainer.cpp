@@ -212,8 +212,7 @@ void GlobalLocalTrainer::saveCheckpoint(int iteration)
     archive.write("weights", torch::tensor({m_o.classWeight, m_o.temporalWeight, m_o.learningRate},
                                            torch::kFloat64));
     const std::string path = m_o.outDir + "/checkpoint.pt";
-    archive.save_to(path + ".part");
-    fs::rename(path + ".part", path);
+    saveCheckpointArchive(archive, path);
 }
 
 void GlobalLocalTrainer::validatePhotos(GlobalLocalTrainProgress &p)
@@ -251,8 +250,8 @@ void GlobalLocalTrainer::validateClips(GlobalLocalTrainProgress &p)
     p.clipWarpPlain = p.clipWarpTemporal = p.clipWarpTruth = nan;
     if (m_valClips.count == 0)
         return;
-    double sePlain = 0, seTemporal = 0, n = 0, chPlain = 0, chTemporal = 0, chTruth = 0;
-    double wPlain = 0, wTemporal = 0, wTruth = 0, nChange = 0;
+    ClipScores scores;
+    double wPlain = 0, wTemporal = 0, wTruth = 0;
     const bool flows = m_valFlows.count == m_valClips.count;
     for (int clip = 0; clip < m_valClips.count; ++clip) {
         const ClipTensors ct = clipTensors(m_valClips, flows ? &m_valFlows : nullptr, clip, false);
@@ -260,17 +259,11 @@ void GlobalLocalTrainer::validateClips(GlobalLocalTrainProgress &p)
         const torch::Tensor truth = ct.chroma.to(m_device);
         const torch::Tensor plain = m_net->plain->forward(greyInput(grey)) * 255.0;
         const torch::Tensor temporal = m_net->temporal->forward(greyInput(grey)) * 255.0;
-        sePlain += (plain - truth).square().sum().item<double>();
-        seTemporal += (temporal - truth).square().sum().item<double>();
-        n += double(truth.numel());
         const int64_t T = truth.size(0);
-        auto change = [T](const torch::Tensor &x) {
-            return (x.slice(0, 1, T) - x.slice(0, 0, T - 1)).abs().sum().item<double>();
-        };
-        chPlain += change(plain);
-        chTemporal += change(temporal);
-        chTruth += change(truth);
-        nChange += double(truth.slice(0, 1, T).numel());
+        for (int64_t t = 0; t < T; ++t)
+            scores.addFrame(plain.slice(0, t, t + 1), temporal.slice(0, t, t + 1),
+                            truth.slice(0, t, t + 1));
+        scores.endClip();
         if (flows) {
             const torch::Tensor toPrev = ct.toPrev.to(m_device).slice(0, 1, T);
             const torch::Tensor mask = visibilityMask(grey.slice(0, 1, T) / 255.0,
@@ -284,11 +277,11 @@ void GlobalLocalTrainer::validateClips(GlobalLocalTrainProgress &p)
             wTruth += warpError(truth);
         }
     }
-    p.clipPsnrPlain = psnrOfSquaredError(sePlain, n);
-    p.clipPsnrTemporal = psnrOfSquaredError(seTemporal, n);
-    p.clipChangePlain = chPlain / std::max(1.0, nChange);
-    p.clipChangeTemporal = chTemporal / std::max(1.0, nChange);
-    p.clipChangeTruth = chTruth / std::max(1.0, nChange);
+    p.clipPsnrPlain = scores.psnr(0);
+    p.clipPsnrTemporal = scores.psnr(1);
+    p.clipChangePlain = scores.change(0);
+    p.clipChangeTemporal = scores.change(1);
+    p.clipChangeTruth = scores.change(2);
     if (flows) {
         p.clipWarpPlain = wPlain / m_valClips.count;
         p.clipWarpTemporal = wTemporal / m_valClips.count;

@@ -126,8 +126,7 @@ void RefinerTrainer::saveCheckpoint(int iteration)
         "arch", torch::tensor({int64_t(m_arch.width), int64_t(m_arch.depth),
                                int64_t(m_arch.tapSpacing), int64_t(m_o.batch), int64_t(m_o.seed)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
-    archive.save_to(path + ".part");
-    fs::rename(path + ".part", path);
+    saveCheckpointArchive(archive, path);
 }
 
 std::string RefinerTrainer::validateAndExport(int iteration, RefinerTrainProgress &p)

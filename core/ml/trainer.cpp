@@ -189,8 +189,7 @@ void Trainer::saveCheckpoint(int iteration)
                                          int64_t(m_o.cropSize), int64_t(m_o.batch),
                                          int64_t(m_o.seed), int64_t(m_arch.hintChannels)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
-    archive.save_to(path + ".part");
-    fs::rename(path + ".part", path);
+    saveCheckpointArchive(archive, path);
 }
 
 std::string Trainer::loadCheckpoint()

@@ -148,8 +148,7 @@ void VpnTrainer::saveCheckpoint(int iteration)
                                int64_t(m_arch.neighbourhood), int64_t(m_o.batch), int64_t(m_o.seed),
                                int64_t(m_o.previousFrames), int64_t(m_o.maxInputPoints)}));
     const std::string path = m_o.outDir + "/checkpoint.pt";
-    archive.save_to(path + ".part");
-    fs::rename(path + ".part", path);
+    saveCheckpointArchive(archive, path);
 }
 
 std::string VpnTrainer::validateAndExport(int iteration, VpnTrainProgress &p)

@@ -1,6 +1,7 @@
 #pragma once
 // Private to core/ml (includes LibTorch): what the trainers (trainer.h, refinertrainer.h,
-// vpntrainer.h, binstrainer.h, globallocaltrainer.h) share around their own iteration.
+// vpntrainer.h, binstrainer.h, globallocaltrainer.h, cnnlstmtrainer.h) share around their own
+// iteration.
 // Standard library and LibTorch only.
 //
 // Outcome has `ok`, `cancelled`, `error` (std::string), `iterations` and `last` (a Progress);
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <random>
 #include <string>
 
@@ -56,6 +58,46 @@ inline double psnrOfSquaredError(double se, double n)
 {
     return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / std::max(1.0, n)));
 }
+
+// Writes a checkpoint: under a temporary name, then renamed over `path`, so that a run killed
+// while writing leaves the previous checkpoint whole.
+inline void saveCheckpointArchive(torch::serialize::OutputArchive &archive, const std::string &path)
+{
+    archive.save_to(path + ".part");
+    std::filesystem::rename(path + ".part", path);
+}
+
+// The video colourisers' validation on clips: chroma PSNR (0–255) of two runs over the same
+// frames (e.g. the temporal mechanism on and off) and each run's mean absolute chroma change
+// between consecutive frames, beside the truth's. Frames come in order, each a batch of
+// independent clips' frames (N×2×H×W, 0–255); endClip() before the next clips.
+class ClipScores
+{
+public:
+    void addFrame(const torch::Tensor &a, const torch::Tensor &b, const torch::Tensor &truth)
+    {
+        m_se[0] += (a - truth).square().sum().item<double>();
+        m_se[1] += (b - truth).square().sum().item<double>();
+        m_n += double(truth.numel());
+        if (m_prev[2].defined()) {
+            m_change[0] += (a - m_prev[0]).abs().sum().item<double>();
+            m_change[1] += (b - m_prev[1]).abs().sum().item<double>();
+            m_change[2] += (truth - m_prev[2]).abs().sum().item<double>();
+            m_nChange += double(truth.numel());
+        }
+        m_prev = {a, b, truth};
+    }
+    void endClip() { m_prev = {}; }
+    double psnr(int run) const { return psnrOfSquaredError(m_se[size_t(run)], m_n); }
+    // run 0, 1; 2: the truth.
+    double change(int run) const { return m_change[size_t(run)] / std::max(1.0, m_nChange); }
+
+private:
+    std::array<double, 2> m_se{};
+    std::array<double, 3> m_change{};
+    double m_n = 0, m_nChange = 0;
+    std::array<torch::Tensor, 3> m_prev;
+};
 
 // The schedule after an iteration whose progress is p (p.iteration iterations done): validate
 // and export every validateEvery iterations and after the last (validateAndExport(done, p)
