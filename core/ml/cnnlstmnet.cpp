@@ -41,22 +41,49 @@ CnnLstmNetImpl::CnnLstmNetImpl(const CnnLstmArch &a, const torch::Tensor &bins) 
 
 torch::Tensor CnnLstmNetImpl::forward(const torch::Tensor &grey, LstmState &state)
 {
-    const torch::Tensor c1 = m_conv1->forward(grey);
-    const torch::Tensor c3 = m_conv3->forward(m_conv2->forward(c1));
-    const torch::Tensor c5 = m_conv5->forward(m_conv4->forward(c3));
+    const CnnLstmFeatures f = encode(grey);
+    const torch::Tensor h = remember(f.deep, state);
+    return decode(f, h);
+}
+
+torch::Tensor CnnLstmNetImpl::forwardClip(const torch::Tensor &greys)
+{
+    const int64_t t = greys.size(0), n = greys.size(1);
+    const CnnLstmFeatures f = encode(greys.flatten(0, 1));
+    const torch::Tensor deep = f.deep.unflatten(0, {t, n});
+    LstmState state;
+    std::vector<torch::Tensor> hidden;
+    for (int64_t i = 0; i < t; ++i)
+        hidden.push_back(remember(deep[i], state));
+    return decode(f, torch::cat(hidden)).unflatten(0, {t, n});
+}
+
+CnnLstmFeatures CnnLstmNetImpl::encode(const torch::Tensor &grey)
+{
+    const torch::Tensor quarter = m_conv3->forward(m_conv2->forward(m_conv1->forward(grey)));
+    return {quarter, m_conv5->forward(m_conv4->forward(quarter))};
+}
+
+torch::Tensor CnnLstmNetImpl::remember(const torch::Tensor &deep, LstmState &state)
+{
     const int64_t hidden = 4 * m_arch.width;
-    const std::vector<int64_t> shape{c5.size(0), hidden, c5.size(2), c5.size(3)};
+    const std::vector<int64_t> shape{deep.size(0), hidden, deep.size(2), deep.size(3)};
     torch::Tensor h = state.h, c = state.c;
     if (!h.defined() || h.sizes() != c10::IntArrayRef(shape)) {
-        h = torch::zeros(shape, c5.options());
-        c = torch::zeros(shape, c5.options());
+        h = torch::zeros(shape, deep.options());
+        c = torch::zeros(shape, deep.options());
     }
-    const std::vector<torch::Tensor> g = m_gates->forward(torch::cat({c5, h}, 1)).chunk(4, 1);
+    const std::vector<torch::Tensor> g = m_gates->forward(torch::cat({deep, h}, 1)).chunk(4, 1);
     c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[3]);
     h = torch::sigmoid(g[2]) * torch::tanh(c);
     state = LstmState{h, c};
-    const torch::Tensor r = m_reduce->forward(torch::cat({c5, h}, 1));
-    const torch::Tensor d = m_dec->forward(torch::cat({upsampleLike(r, c3), c3}, 1));
+    return h;
+}
+
+torch::Tensor CnnLstmNetImpl::decode(const CnnLstmFeatures &f, const torch::Tensor &hidden)
+{
+    const torch::Tensor r = m_reduce->forward(torch::cat({f.deep, hidden}, 1));
+    const torch::Tensor d = m_dec->forward(torch::cat({upsampleLike(r, f.quarter), f.quarter}, 1));
     return m_head->forward(d);
 }
 

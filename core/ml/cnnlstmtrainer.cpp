@@ -131,19 +131,14 @@ double CnnLstmTrainer::step(int it, std::mt19937_64 &rng)
             g.push_back(ct.grey);
             c.push_back(ct.chroma);
         }
-        // N×T×… → one frame of every clip at a time.
+        // T×N×…: the clips' frames, frame by frame.
         const torch::Tensor clipGrey = torch::stack(g, 1).to(m_device);
         const torch::Tensor clipChroma = torch::stack(c, 1).to(m_device);
-        const int64_t T = clipGrey.size(0);
-        LstmState memory;
-        torch::Tensor clipLoss = torch::zeros({}, loss.options());
-        for (int64_t t = 0; t < T; ++t) {
-            const torch::Tensor y = clipGrey[t];
-            const torch::Tensor truth = quarterAb(yccToRgb(torch::cat({y, clipChroma[t]}, 1)));
-            clipLoss = clipLoss + rebalancedLoss(m_net->forward(greyInput(y), memory), truth,
-                                                 m_bins, m_weights);
-        }
-        loss = loss + clipLoss / double(T);
+        const torch::Tensor logits = m_net->forwardClip(greyInput(clipGrey));
+        const torch::Tensor truth =
+            quarterAb(yccToRgb(torch::cat({clipGrey, clipChroma}, 2).flatten(0, 1)));
+        // The mean over every frame of every clip.
+        loss = loss + rebalancedLoss(logits.flatten(0, 1), truth, m_bins, m_weights);
     }
     for (auto &group : m_opt->param_groups())
         static_cast<torch::optim::AdamOptions &>(group.options()).lr(learningRate(it));

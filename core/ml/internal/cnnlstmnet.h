@@ -13,7 +13,7 @@
 //   hidden and cell states are the memory carried to the next frame; zero for the first frame
 //   of a shot and for a single image (the paper: "If single image, LSTM is omitted" — here it
 //   runs with no memory, so one set of weights serves both);
-//   decoder: 1×1 conv of [features, hidden] to 4w, ×2 upsampling, beside the 1/4 features,
+//   decoder: 3×3 conv of [features, hidden] to 4w, ×2 upsampling, beside the 1/4 features,
 //   two 3×3 convs 4w, 1×1 head of Q logits at 1/4 of the frame (Zhang's output scale).
 // Colour space: CIE L*a*b* (D65, sRGB primaries; net.h's conversions). The a*b* bins are the cells
 // of the 10-unit grid (centres at multiples of 10) that some 8-bit sRGB colour falls in when
@@ -46,6 +46,12 @@ struct LstmState
     torch::Tensor h, c;
 };
 
+// A frame's features at 1/4 and at 1/8 (the LSTM's input).
+struct CnnLstmFeatures
+{
+    torch::Tensor quarter, deep;
+};
+
 class CnnLstmNetImpl : public torch::nn::Module
 {
 public:
@@ -55,9 +61,18 @@ public:
     // grey: N×1×H×W net input (H, W multiples of 8) → N×Q×H/4×W/4 logits; `state` is read (no
     // memory when undefined or of another size) and replaced by the new memory.
     torch::Tensor forward(const torch::Tensor &grey, LstmState &state);
+    // A batch of clips from no memory: greys T×N×1×H×W → logits T×N×Q×H/4×W/4. The frames pass
+    // the conv layers and the decoder as one batch of T·N (so BatchNorm sees them all, as it
+    // sees a photograph batch); only the LSTM runs frame by frame. The same as forward() frame
+    // by frame (up to BatchNorm's batch statistics in training).
+    torch::Tensor forwardClip(const torch::Tensor &greys);
     torch::Tensor abBins;
 
 private:
+    CnnLstmFeatures encode(const torch::Tensor &grey);
+    torch::Tensor remember(const torch::Tensor &deep, LstmState &state);
+    torch::Tensor decode(const CnnLstmFeatures &f, const torch::Tensor &hidden);
+
     CnnLstmArch m_arch;
     torch::nn::Sequential m_conv1{nullptr}, m_conv2{nullptr}, m_conv3{nullptr}, m_conv4{nullptr},
         m_conv5{nullptr};

@@ -210,6 +210,14 @@ private slots:
         const torch::Tensor alone = net->forward(other, none);
         QVERIFY(!torch::allclose(withMemory, alone));
         QVERIFY(torch::equal(alone, net->forward(other, none2)));
+        // A clip at once is the same as its frames one by one.
+        const torch::Tensor clip = torch::stack({grey, other}, 0);
+        const torch::Tensor together = net->forwardClip(clip);
+        LstmState again;
+        const torch::Tensor f0 = net->forward(grey, again), f1 = net->forward(other, again);
+        QCOMPARE(together.sizes().vec(), (std::vector<int64_t>{2, 2, bins.size(0), 8, 12}));
+        QVERIFY(torch::allclose(together[0], f0, 1e-4, 1e-5));
+        QVERIFY(torch::allclose(together[1], f1, 1e-4, 1e-5));
         // A memory of another size is no memory.
         LstmState small;
         net->forward(torch::rand({1, 1, 16, 16}), small);
