@@ -42,8 +42,13 @@ int trainCnnLstm(const QStringList &args)
                                                       "N", "-1");
     const QCommandLineOption clipBatch = valueOption(
         "clip-batch", "Whole clips per iteration of the second stage (default 2).", "N", "2");
+    const QCommandLineOption temperature =
+        valueOption("temperature",
+                    "The annealed mean's temperature the manifest gives the product (default "
+                    "0.38, Zhang et al.'s; training and its validation use 0.38).",
+                    "T", "0.38");
     parser.addOptions(dataOptions.options());
-    parser.addOptions({imageIters, clipBatch});
+    parser.addOptions({imageIters, clipBatch, temperature});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the CNN-LSTM video colouriser (a CNN with a "
@@ -64,7 +69,9 @@ int trainCnnLstm(const QStringList &args)
     const Result<void> read = dataOptions.read(parser, ints, c.seed, data, usage);
     o.imageIterations = ints.read(imageIters, -1, 100000000);
     o.clipBatch = ints.read(clipBatch, 1, 64);
-    if (!ints.ok())
+    bool temperatureOk = false;
+    const double annealing = parser.value(temperature).toDouble(&temperatureOk);
+    if (!ints.ok() || !temperatureOk || !(annealing > 0.0 && annealing <= 10.0))
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
     if (!usage.isEmpty())
@@ -142,6 +149,7 @@ int trainCnnLstm(const QStringList &args)
     m.name = QStringLiteral("cnn-lstm");
     m.baseWidth = o.width;
     m.depth = outcome.bins;
+    m.temperature = annealing;
     m.iterations = outcome.iterations;
     m.trainedOn = videoTrainSources(data);
     m.training = videoTrainManifestFields(data, o.batch, o.learningRate, o.seed, *dataList);
@@ -151,7 +159,9 @@ int trainCnnLstm(const QStringList &args)
         QStringLiteral("loss"),
         QStringLiteral("cross-entropy against the soft-encoded a*b* (5 nearest bins, sigma 5) "
                        "at 1/4, weighted by class rebalancing (lambda 0.5, sigma 5)"));
-    m.training.insert(QStringLiteral("decode"), QStringLiteral("annealed mean, T = 0.38"));
+    m.training.insert(
+        QStringLiteral("decode"),
+        QStringLiteral("annealed mean, T = %1 (validation in training: 0.38)").arg(annealing));
     const ml::CnnLstmTrainProgress &last = outcome.last;
     if (last.validated) {
         auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };

@@ -161,9 +161,9 @@ torch::Tensor annealedAb(const torch::Tensor &logits, const torch::Tensor &bins,
 }
 
 torch::Tensor chromaOfLogits(const torch::Tensor &logits, const torch::Tensor &bins,
-                             const torch::Tensor &grey255)
+                             const torch::Tensor &grey255, double temperature)
 {
-    const torch::Tensor ab = upsampleLike(annealedAb(logits, bins), grey255);
+    const torch::Tensor ab = upsampleLike(annealedAb(logits, bins, temperature), grey255);
     const torch::Tensor rgb = labToRgb(torch::cat({lightnessOfGrey(grey255 / 255.0), ab}, 1));
     return rgbToYcc(rgb).slice(1, 1, 3);
 }

@@ -22,7 +22,8 @@ struct ModelManifest
     // propagation network: baseWidth = channels, depth = the lattice neighbourhood, 0–2) or
     // "recurrent-bins" (the recurrent binned video colouriser: baseWidth = its width, depth =
     // bins per chroma channel) or "global-local" (the global+local video colouriser: baseWidth
-    // = w, depth = the global branch's scene classes).
+    // = w, depth = the global branch's scene classes) or "cnn-lstm" (the CNN-LSTM video
+    // colouriser: baseWidth = w, depth = the a*b* bins, temperature = its annealed mean's).
     QString name = QStringLiteral("pix2pix-unet");
     QString weightsFile; // relative to the manifest's folder
     qint64 weightsBytes = 0;
@@ -33,6 +34,7 @@ struct ModelManifest
     // pix2pix-unet: user hints beside the grey input (chroma a, b and a mask: 3), or none (0).
     int hintChannels = 0;
     int tapSpacing = 0;
+    double temperature = 0; // cnn-lstm: the annealed mean's T (0: Zhang et al.'s 0.38)
     int iterations = 0;
     QString trainedOn;    // one line: the data and its terms
     QString date;         // ISO 8601

@@ -219,8 +219,10 @@ class CnnLstmColorizer final : public VideoColorizer,
                                public std::enable_shared_from_this<CnnLstmColorizer>
 {
 public:
-    CnnLstmColorizer(CnnLstmNet net, ColorizerInfo info, int shortSide, torch::Device device)
-        : m_net(std::move(net)), m_info(std::move(info)), m_shortSide(shortSide), m_device(device)
+    CnnLstmColorizer(CnnLstmNet net, ColorizerInfo info, int shortSide, double temperature,
+                     torch::Device device)
+        : m_net(std::move(net)), m_info(std::move(info)), m_shortSide(shortSide),
+          m_temperature(temperature), m_device(device)
     {
     }
     const ColorizerInfo &info() const override { return m_info; }
@@ -235,6 +237,7 @@ private:
     mutable CnnLstmNet m_net; // eval mode, read-only after loading
     ColorizerInfo m_info;
     int m_shortSide;
+    double m_temperature; // the annealed mean's
     torch::Device m_device;
 };
 
@@ -271,8 +274,8 @@ Result<Frame> CnnLstmColorizer::colourFrame(const Frame &frame, LstmState &memor
         torch::NoGradGuard noGrad;
         const WorkingGrey g = workingGrey(frame, m_shortSide, m_device);
         const torch::Tensor logits = m_net->forward(g.grey, memory);
-        return frameOfChroma(chromaOfLogits(logits, m_net->abBins, (g.grey + 0.5) * 255.0), g,
-                             frame);
+        return frameOfChroma(
+            chromaOfLogits(logits, m_net->abBins, (g.grey + 0.5) * 255.0, m_temperature), g, frame);
     } catch (const c10::Error &e) {
         return makeError(ErrorCode::Internal,
                          QStringLiteral("%1: LibTorch failed").arg(m_info.path),
@@ -322,7 +325,8 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
             net->eval();
             net->to(device);
             return std::shared_ptr<const VideoColorizer>(std::make_shared<CnnLstmColorizer>(
-                std::move(net), std::move(info), shortSide, device));
+                std::move(net), std::move(info), shortSide,
+                m.temperature > 0 ? m.temperature : kLabTemperature, device));
         }
         RecurrentBinsNet net(BinsArch{m.baseWidth, m.depth});
         if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)

@@ -383,8 +383,10 @@ private slots:
                                  QStringLiteral("--batch"),       QStringLiteral("2"),
                                  QStringLiteral("--threads"),     QStringLiteral("1"),
                                  QStringLiteral("--quiet")};
-        auto r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
-                                             QStringLiteral("--image-iters"), QStringLiteral("1")});
+        auto r =
+            runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
+                                        QStringLiteral("--image-iters"), QStringLiteral("1"),
+                                        QStringLiteral("--temperature"), QStringLiteral("0.5")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile f(QDir(run).filePath(QStringLiteral("cnn-lstm.json")));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -395,6 +397,11 @@ private slots:
                      .value(QStringLiteral("depth"))
                      .toInt(),
                  261);
+        QCOMPARE(manifest.value(QStringLiteral("architecture"))
+                     .toObject()
+                     .value(QStringLiteral("temperature"))
+                     .toDouble(),
+                 0.5);
         const QJsonObject training = manifest.value(QStringLiteral("training")).toObject();
         QCOMPARE(training.value(QStringLiteral("iterations")).toInt(), 3);
         QCOMPARE(training.value(QStringLiteral("imageIterations")).toInt(), 1);
@@ -421,6 +428,8 @@ private slots:
         QVERIFY2(r.err.contains(QStringLiteral("multiples of 8")), qPrintable(r.err));
         r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
                                         QStringLiteral("--image-iters"), QStringLiteral("5")});
+        QCOMPARE(r.exitCode, 2);
+        r = runLab(common + QStringList{QStringLiteral("--temperature"), QStringLiteral("0")});
         QCOMPARE(r.exitCode, 2);
     }
 

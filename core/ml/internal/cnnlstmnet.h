@@ -106,7 +106,7 @@ torch::Tensor annealedAb(const torch::Tensor &logits, const torch::Tensor &bins,
 // The colour of logits on their grey: a*b* (annealed mean) upsampled to the grey's size, with
 // the grey's L*, as BT.601 full-range Cb, Cr in 0–255 (N×2×H×W). grey255: N×1×H×W.
 torch::Tensor chromaOfLogits(const torch::Tensor &logits, const torch::Tensor &bins,
-                             const torch::Tensor &grey255);
+                             const torch::Tensor &grey255, double temperature = kLabTemperature);
 
 std::map<std::string, std::string> cnnLstmMetadata(const CnnLstmArch &arch);
 

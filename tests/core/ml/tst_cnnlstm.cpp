@@ -331,6 +331,35 @@ private slots:
         QVERIFY(!test::samePixels(*on1, *off1));
     }
 
+    // The manifest's temperature is the annealed mean's: 0.38 by default, written and read back,
+    // and used by the colouriser; out of range, the manifest is refused.
+    void temperatureComesFromTheManifest()
+    {
+        const QString manifest = test::writeRandomCnnLstmModel(m_dir.path(), "lstm-t");
+        QVERIFY(!manifest.isEmpty());
+        auto m = readManifest(manifest);
+        QVERIFY(m);
+        QCOMPARE(m->temperature, 0.38); // written as the default
+        const Frame grey = test::texturedGrey(64, 48, 0);
+        auto vivid = VideoColorizer::load(manifest);
+        QVERIFY(vivid);
+        auto first = (*vivid)->start(false)->next(grey);
+        QVERIFY(first);
+        m->temperature = 5.0;
+        QVERIFY(writeManifest(manifest, *m));
+        auto reread = readManifest(manifest);
+        QVERIFY(reread && reread->temperature == 5.0);
+        auto mild = VideoColorizer::load(manifest);
+        QVERIFY(mild);
+        auto second = (*mild)->start(false)->next(grey);
+        QVERIFY(second);
+        QVERIFY(test::samePixels(second->luma(), grey));
+        QVERIFY(!test::samePixels(*second, *first)); // another decoding of the same logits
+        m->temperature = 20.0;
+        QVERIFY(writeManifest(manifest, *m));
+        QVERIFY(!VideoColorizer::load(manifest));
+    }
+
     void badModelsAreNamed()
     {
         const QString manifest = test::writeRandomCnnLstmModel(m_dir.path(), "lstm-bad");
