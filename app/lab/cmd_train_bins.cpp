@@ -70,22 +70,13 @@ int trainRecurrentBins(const QStringList &args)
                           QStringLiteral("a numeric option is out of range (see --help)"));
     if (!usage.isEmpty())
         return usageError(kCommand, usage);
-    o.iterations = c.iterations;
-    if (o.colourIterations < 0)
-        o.colourIterations = o.iterations * 2 / 3;
-    if (o.colourIterations > o.iterations)
-        return usageError(kCommand, QStringLiteral("--colour-iters must not exceed --iters"));
+    if (auto problem = firstStageIterations(o.colourIterations, c.iterations,
+                                            QStringLiteral("--colour-iters")))
+        return usageError(kCommand, *problem);
     if (!read)
         return reportError(read.error());
-    o.cropSize = data.cropSize;
-    o.validateEvery = data.validateEvery;
-    o.checkpointEvery = data.checkpointEvery;
-    o.batch = c.batch;
-    o.width = c.width;
+    setVideoTrainOptions(o, c, data);
     o.bins = c.depth;
-    o.threads = c.threads;
-    o.seed = c.seed;
-    o.device = c.device;
 
     if (auto ready = common.prepare(parser, c); !ready)
         return reportError(ready.error());

@@ -78,21 +78,12 @@ int trainCnnLstm(const QStringList &args)
         return usageError(kCommand, usage);
     if (data.cropSize % 8 != 0 || data.clips.clipWidth % 8 != 0)
         return usageError(kCommand, QStringLiteral("--size and --window must be multiples of 8"));
-    o.iterations = c.iterations;
-    if (o.imageIterations < 0)
-        o.imageIterations = o.iterations * 2 / 3;
-    if (o.imageIterations > o.iterations)
-        return usageError(kCommand, QStringLiteral("--image-iters must not exceed --iters"));
+    if (auto problem =
+            firstStageIterations(o.imageIterations, c.iterations, QStringLiteral("--image-iters")))
+        return usageError(kCommand, *problem);
     if (!read)
         return reportError(read.error());
-    o.cropSize = data.cropSize;
-    o.validateEvery = data.validateEvery;
-    o.checkpointEvery = data.checkpointEvery;
-    o.batch = c.batch;
-    o.width = c.width;
-    o.threads = c.threads;
-    o.seed = c.seed;
-    o.device = c.device;
+    setVideoTrainOptions(o, c, data);
 
     if (auto ready = common.prepare(parser, c); !ready)
         return reportError(ready.error());

@@ -184,22 +184,13 @@ int trainGlobalLocal(const QStringList &args)
         return usageError(kCommand, usage);
     if (data.cropSize % 8 != 0 || data.clips.clipWidth % 8 != 0)
         return usageError(kCommand, QStringLiteral("--size and --window must be multiples of 8"));
-    o.iterations = c.iterations;
-    if (o.colourIterations < 0)
-        o.colourIterations = o.iterations * 2 / 3;
-    if (o.colourIterations > o.iterations)
-        return usageError(kCommand, QStringLiteral("--colour-iters must not exceed --iters"));
+    if (auto problem = firstStageIterations(o.colourIterations, c.iterations,
+                                            QStringLiteral("--colour-iters")))
+        return usageError(kCommand, *problem);
     if (!read)
         return reportError(read.error());
-    o.cropSize = data.cropSize;
-    o.validateEvery = data.validateEvery;
-    o.checkpointEvery = data.checkpointEvery;
-    o.batch = c.batch;
-    o.width = c.width;
+    setVideoTrainOptions(o, c, data);
     o.classes = c.depth;
-    o.threads = c.threads;
-    o.seed = c.seed;
-    o.device = c.device;
 
     if (auto ready = common.prepare(parser, c); !ready)
         return reportError(ready.error());

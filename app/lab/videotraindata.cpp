@@ -147,6 +147,15 @@ Result<QString> writeVideoTrainDataList(const VideoTrainData &data, const QStrin
     return dataList;
 }
 
+std::optional<QString> firstStageIterations(int &first, int total, const QString &option)
+{
+    if (first < 0)
+        first = total * 2 / 3;
+    if (first > total)
+        return QStringLiteral("%1 must not exceed --iters").arg(option);
+    return std::nullopt;
+}
+
 QJsonObject videoTrainManifestFields(const VideoTrainData &data, int batch, double learningRate,
                                      uint64_t seed, const QString &dataList)
 {

@@ -17,6 +17,7 @@
 #include <QList>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace tincture::cli {
@@ -52,6 +53,26 @@ private:
     QCommandLineOption m_images, m_valImages, m_size, m_packSide, m_frames, m_window, m_windows,
         m_scale, m_every, m_checkpointEvery, m_exclude;
 };
+
+// A first stage's iterations (--colour-iters, --image-iters; `option` names it): −1 gives two
+// thirds of the total; more than the total is a usage problem (its message).
+std::optional<QString> firstStageIterations(int &first, int total, const QString &option);
+
+// The fields every video trainer's options share, from the common and the data options: crop,
+// schedule, batch, width, threads, seed and device.
+template <class Options>
+void setVideoTrainOptions(Options &o, const TrainCommonValues &c, const VideoTrainData &data)
+{
+    o.iterations = c.iterations;
+    o.cropSize = data.cropSize;
+    o.validateEvery = data.validateEvery;
+    o.checkpointEvery = data.checkpointEvery;
+    o.batch = c.batch;
+    o.width = c.width;
+    o.threads = c.threads;
+    o.seed = c.seed;
+    o.device = c.device;
+}
 
 // Reads the keep-out lists and packs the photographs and clips into outDir (reusing what was
 // packed from the same inputs).
