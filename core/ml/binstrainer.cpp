@@ -86,9 +86,7 @@ private:
 
 double BinsTrainer::learningRate(int it) const
 {
-    const int from = stageOf(it) == 1 ? 0 : m_o.colourIterations;
-    const int to = stageOf(it) == 1 ? m_o.colourIterations : m_o.iterations;
-    return it >= from + (to - from) * 2 / 3 ? m_o.learningRate * 0.3 : m_o.learningRate;
+    return twoStageLearningRate(it, m_o.colourIterations, m_o.iterations, m_o.learningRate);
 }
 
 torch::Tensor BinsTrainer::stepColour(std::mt19937_64 &rng)
@@ -168,14 +166,11 @@ void BinsTrainer::validatePhotos(BinsTrainProgress &p)
     p.photoPsnr = p.photoGreyPsnr = p.photoAccuracyU = p.photoAccuracyV = nan;
     if (m_valPhotos.count == 0)
         return;
-    const int B = m_arch.bins, h = m_valPhotos.height, w = m_valPhotos.width;
+    const int B = m_arch.bins;
     double se = 0, seGrey = 0, n = 0, hitU = 0, hitV = 0, pixels = 0;
     for (int first = 0; first < m_valPhotos.count; first += 8) {
         const int count = std::min(8, m_valPhotos.count - first);
-        torch::Tensor raw = torch::from_blob(m_valPhotos.pixels.data() + size_t(first) * h * w * 3,
-                                             {count, h, w, 3}, torch::kUInt8);
-        const torch::Tensor ycc =
-            rgbToYcc(raw.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255.0).to(m_device);
+        const torch::Tensor ycc = rgbToYcc(packedPictures(m_valPhotos, first, count)).to(m_device);
         const torch::Tensor logits = m_net->colour->forward(greyInput(ycc.slice(1, 0, 1)));
         const torch::Tensor truth = ycc.slice(1, 1, 3);
         se += (annealedChroma(logits, B) - truth).square().sum().item<double>();

@@ -50,13 +50,9 @@ torch::Tensor quarterAb(const torch::Tensor &rgb)
 // multiples of 8.
 torch::Tensor packedRgb(const PackedSet &set, int first, int count)
 {
-    const int h = set.height, w = set.width;
-    torch::Tensor raw = torch::from_blob(const_cast<uint8_t *>(set.pixels.data()) +
-                                             size_t(first) * size_t(h) * size_t(w) * 3,
-                                         {count, h, w, 3}, torch::kUInt8);
-    return (raw.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255.0)
-        .slice(2, 0, h / 8 * 8)
-        .slice(3, 0, w / 8 * 8);
+    return packedPictures(set, first, count)
+        .slice(2, 0, set.height / 8 * 8)
+        .slice(3, 0, set.width / 8 * 8);
 }
 
 class CnnLstmTrainer
@@ -95,9 +91,7 @@ private:
 
 double CnnLstmTrainer::learningRate(int it) const
 {
-    const int from = stageOf(it) == 1 ? 0 : m_o.imageIterations;
-    const int to = stageOf(it) == 1 ? m_o.imageIterations : m_o.iterations;
-    return it >= from + (to - from) * 2 / 3 ? m_o.learningRate * 0.3 : m_o.learningRate;
+    return twoStageLearningRate(it, m_o.imageIterations, m_o.iterations, m_o.learningRate);
 }
 
 void CnnLstmTrainer::computeClassWeights()

@@ -113,6 +113,15 @@ std::string loadFlows(const std::string &path, FlowSet &set)
     return {};
 }
 
+torch::Tensor packedPictures(const PackedSet &set, int first, int count)
+{
+    const int h = set.height, w = set.width;
+    const torch::Tensor raw = torch::from_blob(const_cast<uint8_t *>(set.pixels.data()) +
+                                                   size_t(first) * size_t(h) * size_t(w) * 3,
+                                               {count, h, w, 3}, torch::kUInt8);
+    return raw.permute({0, 3, 1, 2}).to(torch::kFloat32) / 255.0;
+}
+
 ClipTensors clipTensors(const ClipSet &set, const FlowSet *flows, int clip, bool mirror)
 {
     const int T = set.frames, h = set.height, w = set.width;

@@ -245,14 +245,7 @@ TrainProgress Trainer::validate(int iteration)
     const int chunk = 8;
     for (int first = 0; first < m_val.count; first += chunk) {
         const int n = std::min(chunk, m_val.count - first);
-        torch::Tensor rgb =
-            torch::from_blob(m_val.pixels.data() + size_t(first) * m_val.height * m_val.width * 3,
-                             {n, m_val.height, m_val.width, 3}, torch::kUInt8)
-                .permute({0, 3, 1, 2})
-                .slice(2, 0, side)
-                .slice(3, 0, side)
-                .to(torch::kFloat32)
-                .div(255.0);
+        torch::Tensor rgb = packedPictures(m_val, first, n).slice(2, 0, side).slice(3, 0, side);
         const Inputs in = prepare(rgb);
         torch::Tensor input = in.lightness;
         if (m_arch.hintChannels > 0) {

@@ -20,7 +20,8 @@
 // rounded to the nearest centre: 261 of them (gamutBins()). Zhang et al.'s list of 313 was taken
 // from their training data's gamut and is not available here (not in Debian's packages); the seed's
 // own text says Q = 310. The centres are stored with the weights (buffer "ab_bins"). Input: BT.601
-// luma Y/255 − 0.5. Output: a*b* by the annealed mean (T = 0.38) at 1/4, upsampled; with the
+// luma Y/255 − 0.5. Output: a*b* by the annealed mean (T: the manifest's, 0.38 by default) at
+// 1/4, upsampled; with the
 // frame's own L* (that of its grey level) converted to sRGB and from there to BT.601 Cb, Cr (the
 // product keeps the input's luma exactly). Builds with LibTorch and the standard library alone.
 

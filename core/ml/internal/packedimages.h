@@ -24,6 +24,9 @@ std::string loadPacked(const std::string &path, PackedSet &set);
 // A batch of random crops (with random horizontal flips) as N×3×S×S floats in [0, 1].
 torch::Tensor sampleBatch(const PackedSet &set, int batch, int crop, std::mt19937_64 &rng);
 
+// Pictures first … first + count − 1 of a set as N×3×H×W floats in [0, 1] (a copy).
+torch::Tensor packedPictures(const PackedSet &set, int first, int count);
+
 struct ClipSet
 {
     int count = 0, frames = 0, height = 0, width = 0;

@@ -59,6 +59,15 @@ inline double psnrOfSquaredError(double se, double n)
     return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-10, se / std::max(1.0, n)));
 }
 
+// The video colourisers' schedule: two stages, [0, first) and [first, total), each at `base`
+// and × 0.3 for its last third.
+inline double twoStageLearningRate(int it, int first, int total, double base)
+{
+    const int from = it < first ? 0 : first;
+    const int to = it < first ? first : total;
+    return it >= from + (to - from) * 2 / 3 ? base * 0.3 : base;
+}
+
 // Writes a checkpoint: under a temporary name, then renamed over `path`, so that a run killed
 // while writing leaves the previous checkpoint whole.
 inline void saveCheckpointArchive(torch::serialize::OutputArchive &archive, const std::string &path)
