@@ -1,21 +1,17 @@
 // tincture-cli: everything the studio does, headless, for batches and scripts.
 
+#include "foundation/processsetup.h"
 #include "clicommon.h"
 #include "commands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
 
-#include <cstdlib>
-
 using namespace tincture::cli;
 
 int main(int argc, char **argv)
 {
-    // OpenMP threads (scribble solver, LibTorch) sleep instead of spinning when idle: on a busy
-    // two-core laptop spinning makes every parallel region several times slower. The user's own
-    // setting wins.
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    tincture::setUpProcess();
     QCoreApplication app(argc, argv);
     const std::vector<Command> commands = {
         {"info", "print a film's properties (and an export's provenance) as JSON", runInfo},

@@ -1,19 +1,17 @@
 // tincture-lab: the tools that measure and train Tincture — benchmarks, the evaluation
 // protocols and training. Not part of the product: tincture-cli and the studio never link it.
 
+#include "foundation/processsetup.h"
 #include "clicommon.h"
 #include "labcommands.h"
 
 #include <QCoreApplication>
 
-#include <cstdlib>
-
 using namespace tincture::cli;
 
 int main(int argc, char **argv)
 {
-    // As tincture-cli: OpenMP threads sleep instead of spinning when idle.
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    tincture::setUpProcess();
     QCoreApplication app(argc, argv);
     const std::vector<Command> commands = {
         {"bench",

@@ -1,19 +1,15 @@
 // tincture: the studio. `tincture [FILE]` opens the window with FILE (footage or a project).
 
+#include "foundation/processsetup.h"
 #include "shell/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 
-#include <cstdlib>
-
 int main(int argc, char **argv)
 {
-    // OpenMP threads (scribble solver, LibTorch) sleep instead of spinning when idle: on a busy
-    // two-core laptop spinning makes every parallel region several times slower. The user's own
-    // setting wins.
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+    tincture::setUpProcess();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tincture"));
     QApplication::setOrganizationName(QStringLiteral("Tincture"));

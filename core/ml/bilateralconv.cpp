@@ -8,7 +8,55 @@
 namespace tincture::ml {
 
 namespace {
+
 constexpr int64_t kChunk = 32768; // points per splat or slice step
+
+// Inference on the CPU: splat and slice as plain loops over the points' d + 1 vertices (the
+// tensor path's index_add_ and index_select go row by row through LibTorch's dispatcher, and
+// its temporaries are points × (d + 1) × C). values: N × C float32, vertex: N × (d + 1) int64,
+// weight: N × (d + 1) float32, all contiguous.
+torch::Tensor splatLoop(const torch::Tensor &values, const torch::Tensor &vertex,
+                        const torch::Tensor &weight, int64_t vertexCount)
+{
+    const int64_t n = values.size(0), c = values.size(1), d1 = vertex.size(1);
+    torch::Tensor out = torch::zeros({vertexCount + 1, c}, values.options());
+    const float *val = values.data_ptr<float>(), *w = weight.data_ptr<float>();
+    const int64_t *v = vertex.data_ptr<int64_t>();
+    float *o = out.data_ptr<float>();
+    for (int64_t p = 0; p < n; ++p) // serial: points share vertices
+        for (int64_t r = 0; r < d1; ++r) {
+            float *dst = o + v[p * d1 + r] * c;
+            const float wr = w[p * d1 + r];
+            const float *src = val + p * c;
+            for (int64_t k = 0; k < c; ++k)
+                dst[k] += wr * src[k];
+        }
+    return out;
+}
+
+torch::Tensor sliceLoop(const torch::Tensor &lattice, const torch::Tensor &vertex,
+                        const torch::Tensor &weight)
+{
+    const int64_t n = vertex.size(0), c = lattice.size(1), d1 = vertex.size(1);
+    torch::Tensor out = torch::empty({n, c}, lattice.options());
+    const float *lat = lattice.data_ptr<float>(), *w = weight.data_ptr<float>();
+    const int64_t *v = vertex.data_ptr<int64_t>();
+    float *o = out.data_ptr<float>();
+    at::parallel_for(0, n, 4096, [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+            float *dst = o + p * c;
+            std::fill(dst, dst + c, 0.0f);
+            for (int64_t r = 0; r < d1; ++r) {
+                const float *src = lat + v[p * d1 + r] * c;
+                const float wr = w[p * d1 + r];
+                for (int64_t k = 0; k < c; ++k)
+                    dst[k] += wr * src[k];
+            }
+        }
+    });
+    return out;
+}
+
 } // namespace
 
 int bilateralTaps(int featureDims, int neighbourhood)
@@ -56,6 +104,17 @@ torch::Tensor homogeneous(const BilateralGeometry &g, const torch::Tensor &verte
         .sum(1);
 }
 
+// g (input → output) with its normaliser, and the output → output geometry on the same lattice.
+std::pair<BilateralGeometry, BilateralGeometry> withinAndNorms(BilateralGeometry g)
+{
+    BilateralGeometry within = g;
+    within.inVertex = g.outVertex;
+    within.inWeight = g.outWeight;
+    g.norm = homogeneous(g, g.inVertex, g.inWeight);
+    within.norm = homogeneous(within, within.inVertex, within.inWeight);
+    return {std::move(g), std::move(within)};
+}
+
 } // namespace
 
 std::optional<std::pair<BilateralGeometry, BilateralGeometry>>
@@ -85,12 +144,32 @@ bilateralGeometryPair(const torch::Tensor &inFeatures, const torch::Tensor &outF
     for (int64_t k = 0; k < offsets.size(0); ++k)
         columns.push_back(lattice::findVertices(*lat, lat->coords + offsets[k].unsqueeze(0)));
     g.taps = torch::stack(columns, 1);
-    BilateralGeometry within = g;
-    within.inVertex = g.outVertex;
-    within.inWeight = g.outWeight;
-    g.norm = homogeneous(g, g.inVertex, g.inWeight);
-    within.norm = homogeneous(within, within.inVertex, within.inWeight);
-    return std::pair{std::move(g), std::move(within)};
+    return withinAndNorms(std::move(g));
+}
+
+std::pair<BilateralGeometry, BilateralGeometry>
+bilateralGeometryPairAtVertices(int featureDims, const torch::Tensor &inVertex,
+                                const torch::Tensor &inWeight, const torch::Tensor &outVertex,
+                                const torch::Tensor &outWeight, int64_t vertexCount)
+{
+    torch::NoGradGuard noGrad;
+    const int64_t d1 = featureDims + 1;
+    if (featureDims < 1 || featureDims > lattice::kMaxFeatureDims || inVertex.dim() != 2 ||
+        inVertex.size(1) != d1 || outVertex.dim() != 2 || outVertex.size(1) != d1 ||
+        !inWeight.sizes().equals(inVertex.sizes()) ||
+        !outWeight.sizes().equals(outVertex.sizes()) || vertexCount < 0)
+        throw std::invalid_argument("bilateralGeometryPairAtVertices: N × (d + 1) vertices and "
+                                    "weights for 1 … 4 features");
+    BilateralGeometry g;
+    g.featureDims = featureDims;
+    g.neighbourhood = 0;
+    g.vertexCount = vertexCount;
+    g.inVertex = inVertex;
+    g.inWeight = inWeight;
+    g.outVertex = outVertex;
+    g.outWeight = outWeight;
+    g.taps = torch::arange(vertexCount, inVertex.options().dtype(torch::kInt64)).unsqueeze(1);
+    return withinAndNorms(std::move(g));
 }
 
 std::optional<BilateralGeometry> bilateralGeometry(const torch::Tensor &inFeatures,
@@ -123,6 +202,21 @@ torch::Tensor BilateralConvImpl::forward(const torch::Tensor &values, const Bila
         throw std::invalid_argument("BilateralConv: the geometry or the values do not match "
                                     "the layer");
     const auto opt = values.options();
+    const torch::Tensor norm = g.norm.to(opt.dtype());
+    const torch::Tensor safe = torch::where(norm > 0, norm, torch::ones_like(norm));
+    if (taps == 1 && !torch::GradMode::is_enabled() && values.device().is_cpu() &&
+        values.scalar_type() == torch::kFloat32) {
+        // Inference with the vertex alone: splat, slice, normalise (C_in channels), then the
+        // filter — the tensor path's sums in another order.
+        auto dense = [](const torch::Tensor &t, torch::ScalarType type) {
+            return t.to(type).contiguous();
+        };
+        const torch::Tensor sliced =
+            sliceLoop(splatLoop(values.contiguous(), dense(g.inVertex, torch::kInt64),
+                                dense(g.inWeight, torch::kFloat32), g.vertexCount),
+                      dense(g.outVertex, torch::kInt64), dense(g.outWeight, torch::kFloat32));
+        return torch::addmm(bias, sliced / safe.unsqueeze(1), weight.select(2, 0).t());
+    }
     const torch::Tensor inWeight = g.inWeight.to(opt.dtype());
     const torch::Tensor outWeight = g.outWeight.to(opt.dtype());
     // Splat: V + 1 rows, the last one zero (where a missing neighbour points). In chunks of
@@ -161,8 +255,6 @@ torch::Tensor BilateralConvImpl::forward(const torch::Tensor &values, const Bila
         const torch::Tensor filter = weight.permute({2, 1, 0}).reshape({taps * cin, cout});
         sliced = slice(torch::cat({gathered.matmul(filter), torch::zeros({1, cout}, opt)}, 0));
     }
-    const torch::Tensor norm = g.norm.to(opt.dtype());
-    const torch::Tensor safe = torch::where(norm > 0, norm, torch::ones_like(norm));
     return sliced / safe.unsqueeze(1) + bias.to(opt.dtype());
 }
 

@@ -16,6 +16,8 @@ namespace tincture::ml {
 
 namespace {
 
+static_assert(VideoPropagationNet::kFeatureDims == kVpnFeatureDims);
+
 class TorchVpn final : public VideoPropagationNet
 {
 public:
@@ -44,28 +46,79 @@ public:
             const torch::Tensor outF =
                 torch::from_blob(const_cast<float *>(outFeatures), {hw, kVpnFeatureDims}, f32)
                     .to(m_device);
-            const torch::Tensor chroma =
-                (torch::from_blob(const_cast<float *>(inChroma), {n, 2}, f32) / 255.0).to(m_device);
             const auto geometry = bilateralGeometryPair(inF, outF, m_info.neighbourhood);
             if (!geometry)
                 return makeError(ErrorCode::OutOfRange,
                                  QStringLiteral("vpn: features too large for the lattice's keys"));
-            const torch::Tensor out =
-                (m_net->forward(chroma, geometry->first, geometry->second, height, width) * 255.0)
-                    .clamp(0.0, 255.0)
-                    .squeeze(0)
-                    .permute({1, 2, 0})
-                    .contiguous()
-                    .to(torch::kCPU);
-            std::memcpy(outChroma, out.data_ptr<float>(), size_t(hw) * 2 * sizeof(float));
+            run(inChroma, n, *geometry, width, height, outChroma);
             return {};
         } catch (const c10::Error &e) {
-            return makeError(ErrorCode::Internal, QStringLiteral("vpn: LibTorch failed"),
-                             QString::fromStdString(e.what_without_backtrace()));
+            return libTorchFailed(e);
+        }
+    }
+
+    Result<void> predictOnLattice(const int32_t *inVertices, const float *inWeights,
+                                  const float *inChroma, size_t inCount, const int32_t *outVertices,
+                                  const float *outWeights, size_t vertexCount, int width,
+                                  int height, float *outChroma) const override
+    {
+        if (inCount == 0 || width < 1 || height < 1 || vertexCount == 0 || !inVertices ||
+            !inWeights || !inChroma || !outVertices || !outWeights || !outChroma)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("vpn: no input points or an empty frame"));
+        if (m_info.neighbourhood != 0)
+            return makeError(ErrorCode::InvalidArgument,
+                             QStringLiteral("vpn: a net of neighbourhood %1 needs the lattice's "
+                                            "coordinates; give it the features")
+                                 .arg(m_info.neighbourhood));
+        try {
+            torch::NoGradGuard noGrad;
+            constexpr int64_t d1 = kVpnFeatureDims + 1;
+            const auto n = int64_t(inCount), hw = int64_t(width) * height;
+            auto vertices = [&](const int32_t *v, int64_t rows) {
+                return torch::from_blob(const_cast<int32_t *>(v), {rows, d1}, torch::kInt32)
+                    .to(m_device, torch::kInt64);
+            };
+            auto weights = [&](const float *w, int64_t rows) {
+                return torch::from_blob(const_cast<float *>(w), {rows, d1}, torch::kFloat32)
+                    .to(m_device);
+            };
+            const auto geometry = bilateralGeometryPairAtVertices(
+                kVpnFeatureDims, vertices(inVertices, n), weights(inWeights, n),
+                vertices(outVertices, hw), weights(outWeights, hw), int64_t(vertexCount));
+            run(inChroma, n, geometry, width, height, outChroma);
+            return {};
+        } catch (const c10::Error &e) {
+            return libTorchFailed(e);
         }
     }
 
 private:
+    // The net on the input points' chroma (n × 2, 0–255) → outChroma (height × width × 2).
+    void run(const float *inChroma, int64_t n,
+             const std::pair<BilateralGeometry, BilateralGeometry> &geometry, int width, int height,
+             float *outChroma) const
+    {
+        const torch::Tensor chroma =
+            (torch::from_blob(const_cast<float *>(inChroma), {n, 2}, torch::kFloat32) / 255.0)
+                .to(m_device);
+        const torch::Tensor out =
+            (m_net->forward(chroma, geometry.first, geometry.second, height, width) * 255.0)
+                .clamp(0.0, 255.0)
+                .squeeze(0)
+                .permute({1, 2, 0})
+                .contiguous()
+                .to(torch::kCPU);
+        std::memcpy(outChroma, out.data_ptr<float>(),
+                    size_t(width) * size_t(height) * 2 * sizeof(float));
+    }
+
+    static Error libTorchFailed(const c10::Error &e)
+    {
+        return makeError(ErrorCode::Internal, QStringLiteral("vpn: LibTorch failed"),
+                         QString::fromStdString(e.what_without_backtrace()));
+    }
+
     mutable VpnNet m_net; // eval mode, read-only after loading
     VideoPropagationNetInfo m_info;
     torch::Device m_device;

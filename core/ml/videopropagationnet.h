@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace tincture::ml {
@@ -32,6 +33,8 @@ struct VideoPropagationNetInfo
 class VideoPropagationNet
 {
 public:
+    static constexpr int kFeatureDims = 4; // (x, y, Y, t)
+
     virtual ~VideoPropagationNet() = default;
 
     // models/vpn.json as Colorizer::defaultModelPath() finds models; empty if none.
@@ -51,6 +54,17 @@ public:
     virtual Result<void> predict(const float *inFeatures, const float *inChroma, size_t inCount,
                                  const float *outFeatures, int width, int height,
                                  float *outChroma) const = 0;
+
+    // The same from a lattice already built over the input points' and the pixels' features
+    // (the C++ permutohedral lattice: propagation's PermutohedralLattice): each point's 5
+    // vertex indices (0 … vertexCount − 1) and barycentric weights, inCount × 5 for the input
+    // points, width · height × 5 for the pixels. Only for a net of neighbourhood 0 (each vertex
+    // alone, so no lattice coordinates are needed); other nets return an error.
+    virtual Result<void> predictOnLattice(const int32_t *inVertices, const float *inWeights,
+                                          const float *inChroma, size_t inCount,
+                                          const int32_t *outVertices, const float *outWeights,
+                                          size_t vertexCount, int width, int height,
+                                          float *outChroma) const = 0;
 };
 
 } // namespace tincture::ml

@@ -53,7 +53,10 @@ torch::Tensor VpnNetImpl::forward(const torch::Tensor &inChroma, const Bilateral
     };
     const torch::Tensor b1 = torch::relu(m_bcl1->forward(inChroma, toFrame));
     const torch::Tensor b2 = torch::relu(m_bcl2->forward(b1, withinFrame));
-    const torch::Tensor bilateral = m_mix->forward(image(torch::cat({b1, b2}, 1)));
+    // The 1×1 mix on the points (a matrix product) before the reshape to an image: the same
+    // sums, without transposing 2·C channels of the frame.
+    const torch::Tensor bilateral =
+        image(torch::addmm(m_mix->bias, torch::cat({b1, b2}, 1), m_mix->weight.flatten(1).t()));
     torch::Tensor spatial = torch::relu(m_spatial1->forward(bilateral));
     spatial = torch::relu(m_spatial2->forward(spatial));
     spatial = m_spatial3->forward(spatial);

@@ -59,6 +59,15 @@ std::optional<std::pair<BilateralGeometry, BilateralGeometry>>
 bilateralGeometryPair(const torch::Tensor &inFeatures, const torch::Tensor &outFeatures,
                       int neighbourhood);
 
+// The same pair from a lattice built elsewhere (the C++ PermutohedralLattice of both point
+// sets, on the CPU): each input and output point's d + 1 vertices (int64, 0 … vertexCount − 1)
+// and barycentric weights (float32), on one device. Neighbourhood 0 only: a vertex alone needs
+// no lattice coordinates to find its taps.
+std::pair<BilateralGeometry, BilateralGeometry>
+bilateralGeometryPairAtVertices(int featureDims, const torch::Tensor &inVertex,
+                                const torch::Tensor &inWeight, const torch::Tensor &outVertex,
+                                const torch::Tensor &outWeight, int64_t vertexCount);
+
 class BilateralConvImpl : public torch::nn::Module
 {
 public:

@@ -115,6 +115,10 @@ std::unique_ptr<detail::ChainPropagator> makeBnnPropagator(const BnnParams &para
 struct VpnParams
 {
     int splatStride = 2; // input frames are sampled on this pixel grid (bnn's)
+    // The lattice of a net of neighbourhood 0 on the CPU is the C++ PermutohedralLattice (the
+    // same vertices and weights, built several times faster); false: LibTorch's, on the net's
+    // device (always so for other nets and on a GPU).
+    bool cppLattice = true;
 };
 std::unique_ptr<PropagationMethod> makeVpnMethod(std::shared_ptr<const ml::VideoPropagationNet> net,
                                                  const VpnParams &params = {});

@@ -208,22 +208,28 @@ private slots:
         const torch::Tensor values = torch::randn({40, 3});
         const auto g = bilateralGeometry(inF, outF, n);
         QVERIFY(g.has_value());
-        const torch::Tensor got = layer->forward(values, *g);
-        QCOMPARE(got.size(0), int64_t(25));
-        QCOMPARE(got.size(1), int64_t(4));
         const auto want = bruteForce(inF, outF, values, layer->weight, layer->bias, n);
-        int reached = 0;
-        for (int64_t q = 0; q < 25; ++q) {
-            reached += g->norm[q].item<float>() > 0;
-            for (int64_t o = 0; o < 4; ++o)
-                QVERIFY2(std::abs(got[q][o].item<double>() - want[size_t(q)][size_t(o)]) < 1e-4,
-                         qPrintable(QStringLiteral("point %1 channel %2: %3 vs %4")
-                                        .arg(q)
-                                        .arg(o)
-                                        .arg(got[q][o].item<double>())
-                                        .arg(want[size_t(q)][size_t(o)])));
+        // Inference (no gradients: on the CPU with n = 0 the loops' path) and training (the
+        // tensor path autograd differentiates).
+        for (bool training : {false, true}) {
+            torch::AutoGradMode mode(training);
+            const torch::Tensor got = layer->forward(values, *g).detach();
+            QCOMPARE(got.size(0), int64_t(25));
+            QCOMPARE(got.size(1), int64_t(4));
+            int reached = 0;
+            for (int64_t q = 0; q < 25; ++q) {
+                reached += g->norm[q].item<float>() > 0;
+                for (int64_t o = 0; o < 4; ++o)
+                    QVERIFY2(std::abs(got[q][o].item<double>() - want[size_t(q)][size_t(o)]) < 1e-4,
+                             qPrintable(QStringLiteral("%1, point %2 channel %3: %4 vs %5")
+                                            .arg(training ? "training" : "inference")
+                                            .arg(q)
+                                            .arg(o)
+                                            .arg(got[q][o].item<double>())
+                                            .arg(want[size_t(q)][size_t(o)])));
+            }
+            QVERIFY2(reached > 10, "too few output points near an input: the case tests little");
         }
-        QVERIFY2(reached > 10, "too few output points near an input: the case tests little");
     }
 
     // With every tap the identity, the layer is a normalised (weighted-mean) filter: constant
@@ -328,6 +334,44 @@ private slots:
             const torch::Tensor b = layer->forward(a, pair->second);
             QVERIFY((b - layer->forward(a, *within)).abs().max().item<float>() < 1e-5f);
         }
+    }
+
+    // The pair from the C++ PermutohedralLattice's vertices (both point sets on one lattice, in
+    // its own vertex order) filters as the pair LibTorch's lattice builds.
+    void geometryPairAtTheCppLatticesVertices()
+    {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor inF = randomFeatures(300, 4, 6.0f, 43);
+        const torch::Tensor outF = randomFeatures(200, 4, 6.0f, 44);
+        propagation::PermutohedralLattice lattice(4, 1);
+        const auto in = lattice.addPoints(inF.data_ptr<float>(), 300);
+        const auto out = lattice.addPoints(outF.data_ptr<float>(), 200);
+        auto tensors = [](const propagation::PermutohedralLattice::Points &p) {
+            const auto rows = int64_t(p.count);
+            return std::pair{
+                torch::tensor(p.vertices, torch::kInt32).view({rows, 5}).to(torch::kInt64),
+                torch::tensor(p.weights, torch::kFloat32).view({rows, 5})};
+        };
+        const auto [inVertex, inWeight] = tensors(in);
+        const auto [outVertex, outWeight] = tensors(out);
+        const auto cpp = bilateralGeometryPairAtVertices(4, inVertex, inWeight, outVertex,
+                                                         outWeight, int64_t(lattice.vertexCount()));
+        const auto torchPair = bilateralGeometryPair(inF, outF, 0);
+        QVERIFY(torchPair.has_value());
+        QCOMPARE(cpp.first.vertexCount, torchPair->first.vertexCount);
+        QVERIFY((cpp.first.norm - torchPair->first.norm).abs().max().item<float>() < 1e-5f);
+        QVERIFY((cpp.second.norm - torchPair->second.norm).abs().max().item<float>() < 1e-5f);
+        QVERIFY((cpp.first.norm > 0).sum().item<int64_t>() > 100); // the case tests something
+        BilateralConv layer(4, 3, 3, 0, 0.5, 0.1);
+        const torch::Tensor values = torch::randn({300, 3});
+        const torch::Tensor a = layer->forward(values, cpp.first);
+        QVERIFY((a - layer->forward(values, torchPair->first)).abs().max().item<float>() < 1e-5f);
+        const torch::Tensor b = layer->forward(a, cpp.second);
+        QVERIFY((b - layer->forward(a, torchPair->second)).abs().max().item<float>() < 1e-5f);
+        // Vertices of other shapes than N × (d + 1): refused.
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, bilateralGeometryPairAtVertices(
+                                                            4, inVertex.narrow(1, 0, 4), inWeight,
+                                                            outVertex, outWeight, 10));
     }
 
     // More points than one splat or slice step holds: the same as the layer's formula evaluated

@@ -4,6 +4,7 @@
 #include "metrics/imagemetrics.h"
 #include "ml/chromarefiner.h"
 #include "ml/latticefilter.h"
+#include "ml/videopropagationnet.h"
 #include "propagation/internal/refinedmethod.h"
 #include "lab/evaluation.h"
 #include "propagation/internal/latticemethods.h"
@@ -11,8 +12,10 @@
 #include "propagationfixtures.h"
 #include "refinerfixture.h"
 #include "testmain.h"
+#include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
@@ -325,6 +328,32 @@ private slots:
         auto wrong = createPropagationMethod(QStringLiteral("vpn"), options);
         QVERIFY(!wrong);
         QVERIFY(wrong.error().message.contains(QStringLiteral("r.json")));
+    }
+
+    // vpn's lattice built by the C++ PermutohedralLattice (the CPU's default) and by LibTorch's
+    // tensors: the same vertices and weights, so the same frames up to float rounding (at most
+    // one level, on few pixels). With the shipped network: a random one's output barely depends
+    // on where its input points fall.
+    void vpnOnTheCppLatticeIsVpnOnLibTorchs()
+    {
+        const QString shipped = test::sourceDir() + QStringLiteral("/models/vpn.json");
+        if (!QFileInfo::exists(shipped))
+            QSKIP("models/vpn.json is not in the source tree");
+        auto net = ml::VideoPropagationNet::load(shipped, QStringLiteral("cpu"));
+        QVERIFY2(net.hasValue(), net ? "" : qPrintable(net.error().message));
+        MemoryShot shot(movingShot(5, 2.0));
+        const std::vector<Keyframe> keys{Keyframe{0, shot.colour(0)}};
+        CollectSink cpp, torch;
+        Feedback f1, f2;
+        VpnParams params;
+        QVERIFY(makeVpnMethod(*net, params)->propagate(shot, keys, cpp, f1).hasValue());
+        params.cppLattice = false;
+        QVERIFY(makeVpnMethod(*net, params)->propagate(shot, keys, torch, f2).hasValue());
+        QCOMPARE(int(cpp.frames.size()), 5);
+        const Difference d = difference(cpp, torch);
+
+        QVERIFY2(d.largest <= 1 && d.share < 0.01,
+                 qPrintable(QStringLiteral("largest %1, share %2").arg(d.largest).arg(d.share)));
     }
 
     // A pattern translating by 2.5 pixels a frame: following the motion beats copying.
