@@ -23,14 +23,18 @@ torch::Tensor splatLoop(const torch::Tensor &values, const torch::Tensor &vertex
     const float *val = values.data_ptr<float>(), *w = weight.data_ptr<float>();
     const int64_t *v = vertex.data_ptr<int64_t>();
     float *o = out.data_ptr<float>();
-    for (int64_t p = 0; p < n; ++p) // serial: points share vertices
-        for (int64_t r = 0; r < d1; ++r) {
-            float *dst = o + v[p * d1 + r] * c;
-            const float wr = w[p * d1 + r];
-            const float *src = val + p * c;
-            for (int64_t k = 0; k < c; ++k)
-                dst[k] += wr * src[k];
-        }
+    // Points share vertices, so the threads split the channels instead: each adds its own
+    // columns over all the points.
+    at::parallel_for(0, c, 8, [&](int64_t k0, int64_t k1) {
+        for (int64_t p = 0; p < n; ++p)
+            for (int64_t r = 0; r < d1; ++r) {
+                float *dst = o + v[p * d1 + r] * c;
+                const float wr = w[p * d1 + r];
+                const float *src = val + p * c;
+                for (int64_t k = k0; k < k1; ++k)
+                    dst[k] += wr * src[k];
+            }
+    });
     return out;
 }
 

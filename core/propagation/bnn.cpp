@@ -62,19 +62,10 @@ public:
         if (!filterOnDevice(features, values, here, out))
             filterOnCpu(features, values, here, out);
 
-        chroma.create(grey.size(), CV_32FC2);
+        // Vertices added only by the slice points carry no weight: neutral grey there.
+        chroma = normalisedChroma(out, grey.size());
         confidence.create(grey.size(), CV_32FC1);
         confidence.setTo(1.0f);
-        for (int y = 0; y < grey.rows; ++y) {
-            auto *c = chroma.ptr<cv::Vec2f>(y);
-            const float *o = out.data() + size_t(y) * size_t(grey.cols) * 3;
-            for (int x = 0; x < grey.cols; ++x, o += 3) {
-                // Vertices added only by the slice points carry no weight: neutral grey there.
-                const bool some = o[2] > 1e-6f;
-                c[x][0] = some ? o[0] / o[2] : 128.0f;
-                c[x][1] = some ? o[1] / o[2] : 128.0f;
-            }
-        }
         if (m_p.previousFrames > 0) {
             m_previous.push_back({grey.clone(), chroma.clone(), m_t});
             while (int(m_previous.size()) > m_p.previousFrames)

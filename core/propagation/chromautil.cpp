@@ -109,4 +109,20 @@ void appendFeatures(std::vector<float> &features, const cv::Mat &grey, int strid
     }
 }
 
+cv::Mat normalisedChroma(const std::vector<float> &sliced, cv::Size size)
+{
+    CV_Assert(sliced.size() == size_t(size.area()) * 3);
+    cv::Mat chroma(size, CV_32FC2);
+    for (int y = 0; y < size.height; ++y) {
+        auto *c = chroma.ptr<cv::Vec2f>(y);
+        const float *o = sliced.data() + size_t(y) * size_t(size.width) * 3;
+        for (int x = 0; x < size.width; ++x, o += 3) {
+            const bool some = o[2] > 1e-6f;
+            c[x][0] = some ? o[0] / o[2] : 128.0f;
+            c[x][1] = some ? o[1] / o[2] : 128.0f;
+        }
+    }
+    return chroma;
+}
+
 } // namespace tincture::propagation::detail

@@ -50,15 +50,19 @@ public:
         chroma.create(grey.size(), CV_32FC2);
         CV_Assert(chroma.isContinuous());
         PermutohedralLattice::Embedding hereEmbedding;
+        cv::Mat firstChroma; // the first stage's colour of this frame, an input of the next ones
         Result<void> r;
         if (onCppLattice()) {
             // Every point set on one lattice: the stored frames' embeddings, then the pixels.
-            PermutohedralLattice lattice(ml::VideoPropagationNet::kFeatureDims, 1);
+            // The first stage (bnn) filters the same points at the same features, so it runs
+            // on this lattice too: the stored frames' (Cb, Cr, 1) splatted, blurred, sliced.
+            PermutohedralLattice lattice(ml::VideoPropagationNet::kFeatureDims, 3);
             hereEmbedding = lattice.embed(here.data(), size_t(grey.total()));
             std::vector<int32_t> inVertices;
             std::vector<float> inWeights;
             for (const Stored *s : sources) {
                 const PermutohedralLattice::Points p = lattice.addPoints(s->embedding);
+                lattice.splat(p, s->homogeneous.data());
                 inVertices.insert(inVertices.end(), p.vertices.begin(), p.vertices.end());
                 inWeights.insert(inWeights.end(), p.weights.begin(), p.weights.end());
             }
@@ -67,20 +71,25 @@ public:
                                         values.size() / 2, out.vertices.data(), out.weights.data(),
                                         lattice.vertexCount(), grey.cols, grey.rows,
                                         chroma.ptr<float>());
+            if (r) {
+                lattice.blur();
+                std::vector<float> sliced(grey.total() * 3);
+                lattice.slice(out, sliced.data());
+                firstChroma = normalisedChroma(sliced, grey.size());
+            }
         } else {
             std::vector<float> features;
             for (const Stored *s : sources)
                 features.insert(features.end(), s->features.begin(), s->features.end());
             r = m_net->predict(features.data(), values.data(), values.size() / 2, here.data(),
                                grey.cols, grey.rows, chroma.ptr<float>());
+            cv::Mat firstConfidence;
+            if (r && !m_firstStage->step(grey, firstChroma, firstConfidence, feedback))
+                return false;
         }
         if (!r)
             throw cv::Exception(cv::Error::StsError, describe(r.error()).toStdString(),
                                 "VpnPropagator::step", __FILE__, __LINE__);
-        // The first stage's colour of this frame, an input of the next ones.
-        cv::Mat firstChroma, firstConfidence;
-        if (!m_firstStage->step(grey, firstChroma, firstConfidence, feedback))
-            return false;
         confidence.create(grey.size(), CV_32FC1);
         confidence.setTo(1.0f);
         if (info.previousFrames > 0) {
@@ -96,6 +105,7 @@ private:
     struct Stored
     {
         std::vector<float> values;                 // Cb, Cr per point
+        std::vector<float> homogeneous;            // Cb, Cr, 1 per point: the C++ lattice's
         std::vector<float> features;               // (x, y, Y, t) per point, where needed
         PermutohedralLattice::Embedding embedding; // the C++ lattice's
     };
@@ -122,6 +132,10 @@ private:
         }
         const size_t count = s.values.size() / 2;
         const bool cpp = onCppLattice();
+        if (cpp)
+            for (size_t i = 0; i < count; ++i)
+                s.homogeneous.insert(s.homogeneous.end(),
+                                     {s.values[2 * i], s.values[2 * i + 1], 1.0f});
         if (!cpp || full.count != grey.total()) {
             const float time = float(t) * info.timeScale;
             appendFeatures(s.features, grey, stride, info.xyScale, info.lumaScale, &time);

@@ -38,4 +38,9 @@ Error frameSizeError(int index, cv::Size frame, cv::Size key);
 void appendFeatures(std::vector<float> &features, const cv::Mat &grey, int stride, float xyScale,
                     float lumaScale, const float *t = nullptr);
 
+// The chroma of a lattice's normalised filter: `sliced` holds per pixel (row-major) Cb·w, Cr·w
+// and the homogeneous weight w; the result (CV_32FC2 of `size`) is their ratio, neutral grey
+// (128) where no input point reached (w ≤ 1e-6).
+cv::Mat normalisedChroma(const std::vector<float> &sliced, cv::Size size);
+
 } // namespace tincture::propagation::detail

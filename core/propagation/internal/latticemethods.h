@@ -24,7 +24,11 @@
 //             network's learned bilateral convolutions take the keyframe's chroma and the first
 //             stage's chroma of the previous frames (as many as it was trained with), sampled
 //             on a splatStride grid at the features (x, y, Y, t) it was trained with, to the
-//             current frame's pixels, and its spatial CNN refines them. No motion.
+//             current frame's pixels, and its spatial CNN refines them. No motion. On the CPU
+//             (a net of neighbourhood 0) one C++ lattice per frame serves both: the net's
+//             bilateral layers take its vertices and weights, and the first stage filters on it
+//             (it sees the same points at the same features: VPN's colour configuration is
+//             bnn's).
 //
 // All three use the chain driver: several keyframes per shot, forward and backward passes blended
 // by confidence and temporal distance; output luma is exactly the input's. State per pass:
@@ -116,8 +120,9 @@ struct VpnParams
 {
     int splatStride = 2; // input frames are sampled on this pixel grid (bnn's)
     // The lattice of a net of neighbourhood 0 on the CPU is the C++ PermutohedralLattice (the
-    // same vertices and weights, built several times faster); false: LibTorch's, on the net's
-    // device (always so for other nets and on a GPU).
+    // same vertices and weights, built several times faster), shared with the first stage;
+    // false: LibTorch's, on the net's device, and the first stage on a lattice of its own
+    // (always so for other nets and on a GPU).
     bool cppLattice = true;
 };
 std::unique_ptr<PropagationMethod> makeVpnMethod(std::shared_ptr<const ml::VideoPropagationNet> net,
