@@ -47,8 +47,13 @@ int trainCnnLstm(const QStringList &args)
                     "The annealed mean's temperature the manifest gives the product (default "
                     "0.38, Zhang et al.'s; training and its validation use 0.38).",
                     "T", "0.38");
+    const QCommandLineOption priorCorrection = valueOption(
+        "prior-correction",
+        "How much of the class rebalancing's tilt the product's decoding takes back out of the "
+        "logits, 0-1 (default 0: none; the weights file carries the class weights either way).",
+        "S", "0");
     parser.addOptions(dataOptions.options());
-    parser.addOptions({imageIters, clipBatch, temperature});
+    parser.addOptions({imageIters, clipBatch, temperature, priorCorrection});
     parser.addOptions(common.options());
     if (int rc = parseArgs(parser, kCommand,
                            QStringLiteral("Train the CNN-LSTM video colouriser (a CNN with a "
@@ -69,9 +74,11 @@ int trainCnnLstm(const QStringList &args)
     const Result<void> read = dataOptions.read(parser, ints, c.seed, data, usage);
     o.imageIterations = ints.read(imageIters, -1, 100000000);
     o.clipBatch = ints.read(clipBatch, 1, 64);
-    bool temperatureOk = false;
+    bool temperatureOk = false, correctionOk = false;
     const double annealing = parser.value(temperature).toDouble(&temperatureOk);
-    if (!ints.ok() || !temperatureOk || !(annealing > 0.0 && annealing <= 10.0))
+    const double correction = parser.value(priorCorrection).toDouble(&correctionOk);
+    if (!ints.ok() || !temperatureOk || !(annealing > 0.0 && annealing <= 10.0) || !correctionOk ||
+        !(correction >= 0.0 && correction <= 1.0))
         return usageError(kCommand,
                           QStringLiteral("a numeric option is out of range (see --help)"));
     if (!usage.isEmpty())
@@ -141,6 +148,7 @@ int trainCnnLstm(const QStringList &args)
     m.baseWidth = o.width;
     m.depth = outcome.bins;
     m.temperature = annealing;
+    m.priorCorrection = correction;
     m.iterations = outcome.iterations;
     m.trainedOn = videoTrainSources(data);
     m.training = videoTrainManifestFields(data, o.batch, o.learningRate, o.seed, *dataList);
@@ -152,7 +160,10 @@ int trainCnnLstm(const QStringList &args)
                        "at 1/4, weighted by class rebalancing (lambda 0.5, sigma 5)"));
     m.training.insert(
         QStringLiteral("decode"),
-        QStringLiteral("annealed mean, T = %1 (validation in training: 0.38)").arg(annealing));
+        QStringLiteral("annealed mean, T = %1, of the logits less %2 x log(class weight) "
+                       "(validation in training: T 0.38, no correction)")
+            .arg(annealing)
+            .arg(correction));
     const ml::CnnLstmTrainProgress &last = outcome.last;
     if (last.validated) {
         auto number = [](double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); };

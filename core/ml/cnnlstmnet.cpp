@@ -151,9 +151,11 @@ torch::Tensor rebalancedLoss(const torch::Tensor &logits, const torch::Tensor &a
     return (v * ce).mean();
 }
 
-torch::Tensor annealedAb(const torch::Tensor &logits, const torch::Tensor &bins, double temperature)
+torch::Tensor annealedAb(const torch::Tensor &logits, const torch::Tensor &bins, double temperature,
+                         const torch::Tensor &shift)
 {
-    const torch::Tensor p = torch::softmax(logits / temperature, 1);
+    const torch::Tensor p =
+        torch::softmax((shift.defined() ? logits - shift : logits) / temperature, 1);
     const int64_t q = bins.size(0);
     const torch::Tensor a = (p * bins.select(1, 0).view({1, q, 1, 1})).sum(1, true);
     const torch::Tensor b = (p * bins.select(1, 1).view({1, q, 1, 1})).sum(1, true);
@@ -161,11 +163,17 @@ torch::Tensor annealedAb(const torch::Tensor &logits, const torch::Tensor &bins,
 }
 
 torch::Tensor chromaOfLogits(const torch::Tensor &logits, const torch::Tensor &bins,
-                             const torch::Tensor &grey255, double temperature)
+                             const torch::Tensor &grey255, double temperature,
+                             const torch::Tensor &shift)
 {
-    const torch::Tensor ab = upsampleLike(annealedAb(logits, bins, temperature), grey255);
+    const torch::Tensor ab = upsampleLike(annealedAb(logits, bins, temperature, shift), grey255);
     const torch::Tensor rgb = labToRgb(torch::cat({lightnessOfGrey(grey255 / 255.0), ab}, 1));
     return rgbToYcc(rgb).slice(1, 1, 3);
+}
+
+torch::Tensor priorShift(const torch::Tensor &classWeights, double strength)
+{
+    return (classWeights.log() * strength).view({1, -1, 1, 1});
 }
 
 std::map<std::string, std::string> cnnLstmMetadata(const CnnLstmArch &a)

@@ -29,7 +29,10 @@ std::string writeRandomCnnLstm(const std::string &path, int width, uint64_t seed
         for (auto &p : net->named_parameters())
             if (p.key().rfind("lstm.", 0) == 0 || p.key().rfind("reduce.", 0) == 0)
                 p.value().uniform_(-0.5, 0.5);
-        return writeSafetensorsFile(path, namedState(*net), cnnLstmMetadata(net->arch()));
+        // Rebalancing weights as a training run exports them (positive, mean about 1).
+        auto tensors = namedState(*net);
+        tensors.emplace_back(kClassWeightsTensor, torch::rand({bins}) * 1.5 + 0.25);
+        return writeSafetensorsFile(path, tensors, cnnLstmMetadata(net->arch()));
     } catch (const c10::Error &e) {
         return std::string("LibTorch: ") + e.what_without_backtrace();
     }
@@ -225,7 +228,9 @@ std::string CnnLstmTrainer::validateAndExport(int iteration, CnnLstmTrainProgres
         << ',' << p.clipChangeTruth << ',' << p.loss << '\n';
     std::map<std::string, std::string> meta = cnnLstmMetadata(m_arch);
     meta["iterations"] = std::to_string(iteration);
-    return writeSafetensorsFile(m_o.outDir + "/cnn-lstm.safetensors", namedState(*m_net), meta);
+    auto tensors = namedState(*m_net);
+    tensors.emplace_back(kClassWeightsTensor, m_weights.to(torch::kCPU));
+    return writeSafetensorsFile(m_o.outDir + "/cnn-lstm.safetensors", tensors, meta);
 }
 
 CnnLstmTrainOutcome CnnLstmTrainer::run()

@@ -70,6 +70,7 @@ Result<ModelManifest> readManifest(const QString &path)
     m.figures = o.value(QStringLiteral("figures")).toObject();
     m.tapSpacing = arch.value(QStringLiteral("tapSpacing")).toInt(0);
     m.temperature = arch.value(QStringLiteral("temperature")).toDouble(0);
+    m.priorCorrection = arch.value(QStringLiteral("priorCorrection")).toDouble(0);
     const bool refiner = m.name == QLatin1String("vpn-refiner");
     const bool vpn = m.name == QLatin1String("vpn"); // depth: the lattice neighbourhood, 0–2
     const bool bins = m.name == QLatin1String("recurrent-bins");      // depth: bins per channel
@@ -99,11 +100,13 @@ Result<ModelManifest> readManifest(const QString &path)
                                  : 10) ||
         m.maxMultiplier < 1 || m.maxMultiplier > 64 ||
         (m.hintChannels != 0 && m.hintChannels != 3) ||
-        !(m.temperature >= 0 && m.temperature <= 10))
+        !(m.temperature >= 0 && m.temperature <= 10) ||
+        !(m.priorCorrection >= 0 && m.priorCorrection <= 1))
         return makeError(ErrorCode::ModelInvalid,
                          QStringLiteral("%1: incomplete manifest (weights, weightsBytes, sha256 "
                                         "and architecture baseWidth/depth are required; "
-                                        "hintChannels is 0 or 3; temperature 0-10)")
+                                        "hintChannels is 0 or 3; temperature 0-10; "
+                                        "priorCorrection 0-1)")
                              .arg(path));
     return m;
 }
@@ -257,9 +260,11 @@ Result<void> writeManifest(const QString &path, const ModelManifest &m)
             {QStringLiteral("input"), QStringLiteral("BT.601 Y/255 - 0.5")},
             {QStringLiteral("output"),
              QStringLiteral("logits of depth a*b* bins (CIE Lab D65, grid 10; centres in "
-                            "ab_bins) at 1/4; colour: their annealed mean (T = temperature) "
-                            "with the grey's L*")},
-            {QStringLiteral("temperature"), m.temperature > 0 ? m.temperature : 0.38}};
+                            "ab_bins) at 1/4; colour: the annealed mean (T = temperature) of "
+                            "the logits less priorCorrection x log(class_weights), with the "
+                            "grey's L*")},
+            {QStringLiteral("temperature"), m.temperature > 0 ? m.temperature : 0.38},
+            {QStringLiteral("priorCorrection"), m.priorCorrection}};
     else if (m.name == QLatin1String("vpn-refiner"))
         arch = QJsonObject{
             {QStringLiteral("network"),

@@ -23,7 +23,8 @@ struct ModelManifest
     // "recurrent-bins" (the recurrent binned video colouriser: baseWidth = its width, depth =
     // bins per chroma channel) or "global-local" (the global+local video colouriser: baseWidth
     // = w, depth = the global branch's scene classes) or "cnn-lstm" (the CNN-LSTM video
-    // colouriser: baseWidth = w, depth = the a*b* bins, temperature = its annealed mean's).
+    // colouriser: baseWidth = w, depth = the a*b* bins, temperature = its annealed mean's,
+    // priorCorrection = its share of the prior correction).
     QString name = QStringLiteral("pix2pix-unet");
     QString weightsFile; // relative to the manifest's folder
     qint64 weightsBytes = 0;
@@ -35,6 +36,9 @@ struct ModelManifest
     int hintChannels = 0;
     int tapSpacing = 0;
     double temperature = 0; // cnn-lstm: the annealed mean's T (0: Zhang et al.'s 0.38)
+    // cnn-lstm: how much of the rebalancing's tilt the decoding takes out of the logits (0 … 1;
+    // 0: none; above 0 the weights file must hold the class weights).
+    double priorCorrection = 0;
     int iterations = 0;
     QString trainedOn;    // one line: the data and its terms
     QString date;         // ISO 8601

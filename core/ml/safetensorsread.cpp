@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -21,7 +22,8 @@ Error modelError(ErrorCode code, const QString &path, const QString &what)
 } // namespace
 
 Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
-                             torch::nn::Module &module)
+                             torch::nn::Module &module,
+                             std::map<std::string, torch::Tensor> *optional)
 {
     if (bytes.size() < 16)
         return modelError(ErrorCode::ModelInvalid, path, QStringLiteral("truncated weights file"));
@@ -41,23 +43,23 @@ Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
     const char *data = bytes.constData() + 8 + headerBytes;
     const qint64 dataBytes = bytes.size() - 8 - qint64(headerBytes);
 
-    torch::NoGradGuard noGrad;
-    int expected = 0;
-    for (auto &[name, tensor] : namedState(module)) {
-        if (name.find("num_batches_tracked") != std::string::npos)
-            continue;
-        ++expected;
-        const QString key = QString::fromStdString(name);
-        const QJsonObject entry = header.value(key).toObject();
-        if (entry.isEmpty())
-            return modelError(ErrorCode::ModelMismatch, path,
-                              QStringLiteral("tensor \"%1\" is missing: the weights do not "
-                                             "match the manifest's architecture")
-                                  .arg(key));
+    // The file's tensor `key` into `tensor`; an undefined `tensor` takes the file's shape.
+    auto read = [&](const QString &key, const QJsonObject &entry,
+                    torch::Tensor &tensor) -> Result<void> {
         if (entry.value(QStringLiteral("dtype")).toString() != QLatin1String("F32"))
             return modelError(ErrorCode::ModelInvalid, path,
                               QStringLiteral("tensor \"%1\" is not F32").arg(key));
         const QJsonArray shape = entry.value(QStringLiteral("shape")).toArray();
+        if (!tensor.defined()) {
+            std::vector<int64_t> sizes;
+            for (const QJsonValue &d : shape)
+                sizes.push_back(d.toInteger(-1));
+            if (sizes.size() > 8 ||
+                std::any_of(sizes.begin(), sizes.end(), [](int64_t d) { return d < 0; }))
+                return modelError(ErrorCode::ModelInvalid, path,
+                                  QStringLiteral("tensor \"%1\" has a bad shape").arg(key));
+            tensor = torch::empty(sizes, torch::kFloat32);
+        }
         bool same = shape.size() == tensor.dim();
         for (int d = 0; same && d < shape.size(); ++d)
             same = shape[d].toInteger(-1) == tensor.size(d);
@@ -81,7 +83,36 @@ Result<void> loadSafetensors(const QString &path, const QByteArray &bytes,
             return modelError(
                 ErrorCode::ModelInvalid, path,
                 QStringLiteral("tensor \"%1\" holds NaN or infinite values").arg(key));
+        return {};
+    };
+
+    torch::NoGradGuard noGrad;
+    int expected = 0;
+    for (auto &[name, tensor] : namedState(module)) {
+        if (name.find("num_batches_tracked") != std::string::npos)
+            continue;
+        ++expected;
+        const QString key = QString::fromStdString(name);
+        const QJsonObject entry = header.value(key).toObject();
+        if (entry.isEmpty())
+            return modelError(ErrorCode::ModelMismatch, path,
+                              QStringLiteral("tensor \"%1\" is missing: the weights do not "
+                                             "match the manifest's architecture")
+                                  .arg(key));
+        if (auto r = read(key, entry, tensor); !r)
+            return r;
     }
+    if (optional)
+        for (auto &[name, tensor] : *optional) {
+            const QString key = QString::fromStdString(name);
+            tensor = torch::Tensor();
+            const QJsonObject entry = header.value(key).toObject();
+            if (entry.isEmpty())
+                continue;
+            ++expected;
+            if (auto r = read(key, entry, tensor); !r)
+                return r;
+        }
     if (header.size() - (header.contains(QStringLiteral("__metadata__")) ? 1 : 0) != expected)
         return modelError(ErrorCode::ModelMismatch, path,
                           QStringLiteral("the file holds tensors that the manifest's "

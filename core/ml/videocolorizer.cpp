@@ -219,10 +219,11 @@ class CnnLstmColorizer final : public VideoColorizer,
                                public std::enable_shared_from_this<CnnLstmColorizer>
 {
 public:
+    // shift: the prior correction (priorShift()) on the device, or undefined.
     CnnLstmColorizer(CnnLstmNet net, ColorizerInfo info, int shortSide, double temperature,
-                     torch::Device device)
+                     torch::Tensor shift, torch::Device device)
         : m_net(std::move(net)), m_info(std::move(info)), m_shortSide(shortSide),
-          m_temperature(temperature), m_device(device)
+          m_temperature(temperature), m_shift(std::move(shift)), m_device(device)
     {
     }
     const ColorizerInfo &info() const override { return m_info; }
@@ -238,6 +239,7 @@ private:
     ColorizerInfo m_info;
     int m_shortSide;
     double m_temperature; // the annealed mean's
+    torch::Tensor m_shift;
     torch::Device m_device;
 };
 
@@ -275,7 +277,8 @@ Result<Frame> CnnLstmColorizer::colourFrame(const Frame &frame, LstmState &memor
         const WorkingGrey g = workingGrey(frame, m_shortSide, m_device);
         const torch::Tensor logits = m_net->forward(g.grey, memory);
         return frameOfChroma(
-            chromaOfLogits(logits, m_net->abBins, (g.grey + 0.5) * 255.0, m_temperature), g, frame);
+            chromaOfLogits(logits, m_net->abBins, (g.grey + 0.5) * 255.0, m_temperature, m_shift),
+            g, frame);
     } catch (const c10::Error &e) {
         return makeError(ErrorCode::Internal,
                          QStringLiteral("%1: LibTorch failed").arg(m_info.path),
@@ -320,13 +323,28 @@ Result<std::shared_ptr<const VideoColorizer>> VideoColorizer::load(const QString
         if (name == kCnnLstm) {
             // The bins' centres are read with the weights; these only give the buffer its shape.
             CnnLstmNet net(CnnLstmArch{m.baseWidth, m.depth}, torch::zeros({m.depth, 2}));
-            if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)
+            std::map<std::string, torch::Tensor> extra{{kClassWeightsTensor, {}}};
+            if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net, &extra);
+                !loaded)
                 return loaded.error();
+            const torch::Tensor &classWeights = extra[kClassWeightsTensor];
+            torch::Tensor shift;
+            if (m.priorCorrection > 0) {
+                if (!classWeights.defined() || classWeights.dim() != 1 ||
+                    classWeights.size(0) != m.depth || !(classWeights > 0).all().item<bool>())
+                    return makeError(ErrorCode::ModelMismatch,
+                                     QStringLiteral("%1: the manifest asks for a prior "
+                                                    "correction, but the weights file holds no "
+                                                    "positive class_weights of its %2 bins")
+                                         .arg(files->weightsPath)
+                                         .arg(m.depth));
+                shift = priorShift(classWeights, m.priorCorrection).to(device);
+            }
             net->eval();
             net->to(device);
             return std::shared_ptr<const VideoColorizer>(std::make_shared<CnnLstmColorizer>(
                 std::move(net), std::move(info), shortSide,
-                m.temperature > 0 ? m.temperature : kLabTemperature, device));
+                m.temperature > 0 ? m.temperature : kLabTemperature, shift, device));
         }
         RecurrentBinsNet net(BinsArch{m.baseWidth, m.depth});
         if (auto loaded = loadSafetensors(files->weightsPath, files->weights, *net); !loaded)

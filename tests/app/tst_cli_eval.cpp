@@ -383,10 +383,11 @@ private slots:
                                  QStringLiteral("--batch"),       QStringLiteral("2"),
                                  QStringLiteral("--threads"),     QStringLiteral("1"),
                                  QStringLiteral("--quiet")};
-        auto r =
-            runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
-                                        QStringLiteral("--image-iters"), QStringLiteral("1"),
-                                        QStringLiteral("--temperature"), QStringLiteral("0.5")});
+        auto r = runLab(common + QStringList{QStringLiteral("--iters"), QStringLiteral("3"),
+                                             QStringLiteral("--image-iters"), QStringLiteral("1"),
+                                             QStringLiteral("--temperature"), QStringLiteral("0.5"),
+                                             QStringLiteral("--prior-correction"),
+                                             QStringLiteral("0.7")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile f(QDir(run).filePath(QStringLiteral("cnn-lstm.json")));
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -402,6 +403,11 @@ private slots:
                      .value(QStringLiteral("temperature"))
                      .toDouble(),
                  0.5);
+        QCOMPARE(manifest.value(QStringLiteral("architecture"))
+                     .toObject()
+                     .value(QStringLiteral("priorCorrection"))
+                     .toDouble(),
+                 0.7);
         const QJsonObject training = manifest.value(QStringLiteral("training")).toObject();
         QCOMPARE(training.value(QStringLiteral("iterations")).toInt(), 3);
         QCOMPARE(training.value(QStringLiteral("imageIterations")).toInt(), 1);
@@ -430,6 +436,9 @@ private slots:
                                         QStringLiteral("--image-iters"), QStringLiteral("5")});
         QCOMPARE(r.exitCode, 2);
         r = runLab(common + QStringList{QStringLiteral("--temperature"), QStringLiteral("0")});
+        QCOMPARE(r.exitCode, 2);
+        r = runLab(common +
+                   QStringList{QStringLiteral("--prior-correction"), QStringLiteral("1.5")});
         QCOMPARE(r.exitCode, 2);
     }
 

@@ -20,8 +20,9 @@
 // rounded to the nearest centre: 261 of them (gamutBins()). Zhang et al.'s list of 313 was taken
 // from their training data's gamut and is not available here (not in Debian's packages); the seed's
 // own text says Q = 310. The centres are stored with the weights (buffer "ab_bins"). Input: BT.601
-// luma Y/255 − 0.5. Output: a*b* by the annealed mean (T: the manifest's, 0.38 by default) at
-// 1/4, upsampled; with the
+// luma Y/255 − 0.5. Output: a*b* by the annealed mean (T: the manifest's, 0.38 by default) of
+// the logits less the manifest's share of the prior correction (priorShift(); none by default)
+// at 1/4, upsampled; with the
 // frame's own L* (that of its grey level) converted to sRGB and from there to BT.601 Cb, Cr (the
 // product keeps the input's luma exactly). Builds with LibTorch and the standard library alone.
 
@@ -39,6 +40,8 @@ struct CnnLstmArch
 };
 
 inline constexpr double kLabTemperature = 0.38; // Zhang et al.'s annealed mean
+// The weights file's tensor beside the net's: the rebalancing weights (Q) it was trained with.
+inline constexpr const char *kClassWeightsTensor = "class_weights";
 inline constexpr double kLabGrid = 10.0;
 
 // The memory between frames: undefined (no memory) or the LSTM's hidden and cell states.
@@ -101,13 +104,21 @@ torch::Tensor rebalancingWeights(const torch::Tensor &counts, const torch::Tenso
 // soft-encoded truth Z.
 torch::Tensor rebalancedLoss(const torch::Tensor &logits, const torch::Tensor &ab,
                              const torch::Tensor &bins, const torch::Tensor &weights);
-// The annealed mean of the bins' centres: softmax(logits / T) · centres, N×2×h×w.
+// The annealed mean of the bins' centres: softmax((logits − shift) / T) · centres, N×2×h×w;
+// shift: 1×Q×1×1 (priorShift()) or undefined (none).
 torch::Tensor annealedAb(const torch::Tensor &logits, const torch::Tensor &bins,
-                         double temperature = kLabTemperature);
-// The colour of logits on their grey: a*b* (annealed mean) upsampled to the grey's size, with
-// the grey's L*, as BT.601 full-range Cb, Cr in 0–255 (N×2×H×W). grey255: N×1×H×W.
+                         double temperature = kLabTemperature, const torch::Tensor &shift = {});
+// The colour of logits on their grey: a*b* (annealed mean, shift as annealedAb) upsampled to the
+// grey's size, with the grey's L*, as BT.601 full-range Cb, Cr in 0–255 (N×2×H×W). grey255:
+// N×1×H×W.
 torch::Tensor chromaOfLogits(const torch::Tensor &logits, const torch::Tensor &bins,
-                             const torch::Tensor &grey255, double temperature = kLabTemperature);
+                             const torch::Tensor &grey255, double temperature = kLabTemperature,
+                             const torch::Tensor &shift = {});
+// The prior correction of logits trained with rebalancing weights v (Q): the rebalanced loss
+// weighs each pixel by v of its true bin, so the distribution it teaches is about v(q)·p(q),
+// tilted towards the rare colours; subtracting strength · log v from the logits takes that tilt
+// back out (strength 1: all of it, 0: none). → 1×Q×1×1.
+torch::Tensor priorShift(const torch::Tensor &classWeights, double strength);
 
 std::map<std::string, std::string> cnnLstmMetadata(const CnnLstmArch &arch);
 

@@ -6,6 +6,7 @@
 // LibTorch before any Qt header: Qt's `slots` macro breaks <torch/torch.h>.
 #include "ml/internal/cnnlstmnet.h"
 #include "ml/internal/net.h"
+#include "ml/internal/safetensors.h"
 
 #include "ml/cnnlstmtrainer.h"
 #include "ml/modelmanifest.h"
@@ -189,6 +190,31 @@ private slots:
                 1e-5);
     }
 
+    // The prior correction on a hand-made case: logits that are log(v·p) (a distribution p
+    // tilted by weights v, as the rebalanced loss teaches) decode, with the whole correction at
+    // T = 1, to the mean under p; with none, to the mean under the tilted distribution; half of
+    // it lies between.
+    void priorCorrectionUndoesTheTilt()
+    {
+        const torch::Tensor bins = gamutBins();
+        const int64_t q = bins.size(0);
+        const int64_t red = binAt(bins, 60, 40), grey = binAt(bins, 0, 0);
+        torch::Tensor p = torch::zeros({q});
+        p[red] = 0.25;
+        p[grey] = 0.75;
+        torch::Tensor v = torch::ones({q});
+        v[red] = 3.0; // the rare colour weighs three times as much
+        const torch::Tensor logits = (torch::log(v * p + 1e-30)).view({1, q, 1, 1});
+        auto a = [&](double strength) {
+            return annealedAb(logits, bins, 1.0, priorShift(v, strength))[0][0][0][0]
+                .item<double>();
+        };
+        QVERIFY(std::abs(a(1.0) - 60 * 0.25) < 1e-3);                 // p: 15
+        QVERIFY(std::abs(a(0.0) - 60 * 0.75 / (0.75 + 0.75)) < 1e-3); // v·p: 30
+        QVERIFY(a(0.5) > a(1.0) + 1 && a(0.5) < a(0.0) - 1);
+        QVERIFY(std::abs(annealedAb(logits, bins, 1.0)[0][0][0][0].item<double>() - a(0.0)) < 1e-6);
+    }
+
     // Logits at a quarter of the frame; the memory has the hidden width at 1/8 and changes what
     // the next frame gets; without memory two runs agree.
     void netHasItsShapesAndMemory()
@@ -358,6 +384,58 @@ private slots:
         m->temperature = 20.0;
         QVERIFY(writeManifest(manifest, *m));
         QVERIFY(!VideoColorizer::load(manifest));
+    }
+
+    // The manifest's prior correction is read with the class weights the weights file carries
+    // and changes the colour; a correction out of 0-1, or one asked of weights without class
+    // weights, is refused with the file named.
+    void priorCorrectionComesFromTheManifest()
+    {
+        const QString manifest = test::writeRandomCnnLstmModel(m_dir.path(), "lstm-p");
+        QVERIFY(!manifest.isEmpty());
+        auto m = readManifest(manifest);
+        QVERIFY(m);
+        QCOMPARE(m->priorCorrection, 0.0);
+        const Frame grey = test::texturedGrey(64, 48, 0);
+        auto plain = VideoColorizer::load(manifest);
+        QVERIFY(plain);
+        auto first = (*plain)->start(false)->next(grey);
+        QVERIFY(first);
+        m->priorCorrection = 0.7;
+        QVERIFY(writeManifest(manifest, *m));
+        auto reread = readManifest(manifest);
+        QVERIFY(reread && reread->priorCorrection == 0.7);
+        auto corrected = VideoColorizer::load(manifest);
+        QVERIFY2(corrected, qPrintable(corrected ? QString() : corrected.error().message));
+        auto second = (*corrected)->start(false)->next(grey);
+        QVERIFY(second);
+        QVERIFY(test::samePixels(second->luma(), grey));
+        QVERIFY(!test::samePixels(*second, *first));
+        m->priorCorrection = 1.5;
+        QVERIFY(writeManifest(manifest, *m));
+        QVERIFY(!VideoColorizer::load(manifest));
+
+        // Weights without class weights (as written before they were exported): they load with
+        // no correction, and are refused with one.
+        const QString bare = QDir(m_dir.path()).filePath(QStringLiteral("bare.safetensors"));
+        {
+            CnnLstmNet net(CnnLstmArch{2, int(gamutBins().size(0))}, gamutBins());
+            QVERIFY(writeSafetensorsFile(QFile::encodeName(bare).toStdString(), namedState(*net),
+                                         cnnLstmMetadata(net->arch()))
+                        .empty());
+        }
+        m->weightsFile = QStringLiteral("bare.safetensors");
+        QVERIFY(describeWeights(*m, bare));
+        m->priorCorrection = 0.0;
+        QVERIFY(writeManifest(manifest, *m));
+        QVERIFY(VideoColorizer::load(manifest));
+        m->priorCorrection = 0.5;
+        QVERIFY(writeManifest(manifest, *m));
+        auto refused = VideoColorizer::load(manifest);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("bare.safetensors")) &&
+                     refused.error().message.contains(QStringLiteral("class_weights")),
+                 qPrintable(refused.error().message));
     }
 
     void badModelsAreNamed()
