@@ -156,6 +156,12 @@ int runPropagate(const QStringList &args)
         return reportError(source.error());
     const int frameCount = int((*source)->frameCount());
     const int width = (*source)->info().width, height = (*source)->info().height;
+    if (frameCount < 2)
+        return reportError(makeError(ErrorCode::InvalidArgument,
+                                     QStringLiteral("%1: a shot of %2 frame(s): nothing to "
+                                                    "propagate a keyframe to")
+                                         .arg(input)
+                                         .arg(frameCount)));
     std::vector<Keyframe> keys;
     for (const KeyframeArg &k : keyArgs) {
         if (k.index >= frameCount)

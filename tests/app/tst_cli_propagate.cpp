@@ -60,6 +60,8 @@ private slots:
         QVERIFY(writeImage(path("key0.png"), colourFrame(48, 32, 0.0)).hasValue());
         QVERIFY(writeImage(path("key5.png"), colourFrame(48, 32, 10.0)).hasValue());
         QVERIFY(writeImage(path("small.png"), colourFrame(40, 32, 0.0)).hasValue());
+        QVERIFY(QDir().mkpath(path("one")));
+        QVERIFY(writeImage(path("one/only_0001.png"), colourFrame(48, 32, 0.0)).hasValue());
     }
 
     void folderKeepsStems()
@@ -131,6 +133,15 @@ private slots:
         QTest::newRow("no keyframe") << QStringList{"--frames", in} << 2 << "--keyframe";
         QTest::newRow("malformed keyframe")
             << QStringList{"--frames", in, "--keyframe", path("key0.png")} << 2 << "N=IMAGE";
+        QTest::newRow("a shot of one frame")
+            << QStringList{"--frames", path("one"), "--keyframe", "0=" + path("key0.png")} << 1
+            << "nothing to propagate";
+        QTest::newRow("vpn network that is a refiner")
+            << QStringList{"--frames",   in,
+                           "--keyframe", "0=" + path("key0.png"),
+                           "--method",   "vpn",
+                           "--vpn",      test::sourceDir() + QStringLiteral("/models/refiner.json")}
+            << 1 << "not a video propagation network";
         QTest::newRow("unknown method")
             << QStringList{"--frames", in,      "--keyframe", "0=" + path("key0.png"),
                            "--method", "nosuch"}
