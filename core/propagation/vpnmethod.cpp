@@ -19,7 +19,8 @@ class VpnPropagator final : public ChainPropagator
 {
 public:
     VpnPropagator(std::shared_ptr<const ml::VideoPropagationNet> net, const VpnParams &params)
-        : m_net(std::move(net)), m_p(params), m_firstStage(makeBnnPropagator())
+        : m_net(std::move(net)), m_p(params),
+          m_firstStage(onCppLattice() ? nullptr : makeBnnPropagator())
     {
     }
 
@@ -28,7 +29,8 @@ public:
         m_key = stored(keyGrey, keyChroma, 0, {});
         m_previous.clear();
         m_t = 0;
-        m_firstStage->start(keyGrey, keyChroma);
+        if (m_firstStage)
+            m_firstStage->start(keyGrey, keyChroma);
     }
 
     bool step(const cv::Mat &grey, cv::Mat &chroma, cv::Mat &confidence,
@@ -59,10 +61,13 @@ public:
             PermutohedralLattice lattice(ml::VideoPropagationNet::kFeatureDims, 3);
             hereEmbedding = lattice.embed(here.data(), size_t(grey.total()));
             std::vector<int32_t> inVertices;
-            std::vector<float> inWeights;
+            std::vector<float> inWeights, withWeight;
             for (const Stored *s : sources) {
                 const PermutohedralLattice::Points p = lattice.addPoints(s->embedding);
-                lattice.splat(p, s->homogeneous.data());
+                withWeight.clear();
+                for (size_t i = 0; i < s->values.size(); i += 2)
+                    withWeight.insert(withWeight.end(), {s->values[i], s->values[i + 1], 1.0f});
+                lattice.splat(p, withWeight.data());
                 inVertices.insert(inVertices.end(), p.vertices.begin(), p.vertices.end());
                 inWeights.insert(inWeights.end(), p.weights.begin(), p.weights.end());
             }
@@ -105,7 +110,6 @@ private:
     struct Stored
     {
         std::vector<float> values;                 // Cb, Cr per point
-        std::vector<float> homogeneous;            // Cb, Cr, 1 per point: the C++ lattice's
         std::vector<float> features;               // (x, y, Y, t) per point, where needed
         PermutohedralLattice::Embedding embedding; // the C++ lattice's
     };
@@ -132,10 +136,6 @@ private:
         }
         const size_t count = s.values.size() / 2;
         const bool cpp = onCppLattice();
-        if (cpp)
-            for (size_t i = 0; i < count; ++i)
-                s.homogeneous.insert(s.homogeneous.end(),
-                                     {s.values[2 * i], s.values[2 * i + 1], 1.0f});
         if (!cpp || full.count != grey.total()) {
             const float time = float(t) * info.timeScale;
             appendFeatures(s.features, grey, stride, info.xyScale, info.lumaScale, &time);

@@ -22,9 +22,9 @@
 // own text says Q = 310. The centres are stored with the weights (buffer "ab_bins"). Input: BT.601
 // luma Y/255 − 0.5. Output: a*b* by the annealed mean (T: the manifest's, 0.38 by default) of
 // the logits less the manifest's share of the prior correction (priorShift(); none by default)
-// at 1/4, upsampled; with the
-// frame's own L* (that of its grey level) converted to sRGB and from there to BT.601 Cb, Cr (the
-// product keeps the input's luma exactly). Builds with LibTorch and the standard library alone.
+// at 1/4, upsampled; with the frame's own L* (that of its grey level) converted to sRGB and from
+// there to BT.601 Cb, Cr (the product keeps the input's luma exactly). Builds with LibTorch and
+// the standard library alone.
 
 #include <torch/torch.h>
 
